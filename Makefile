@@ -1,0 +1,45 @@
+# Flows: the developer workflow. Two commands matter on a fresh machine with a JDK 17:
+#   make run    runs the examples (embedded Kafka when FLOWS_KAFKA_BOOTSTRAP_SERVERS is unset)
+#   make test   runs every test, unit and integration, against real services
+MVN ?= ./mvnw -B -ntp
+EXAMPLES_JAR := flows-examples/target/flows-examples.jar
+JAVA ?= java
+TOPIC ?= word-updated
+
+.PHONY: run test build services reset listen group-delete cov compose-up compose-down clean help
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+run: build ## Run the examples (embedded broker unless FLOWS_KAFKA_BOOTSTRAP_SERVERS is set)
+	$(JAVA) -jar $(EXAMPLES_JAR)
+
+test: services ## Run all tests (unit + integration on real Kafka, PostgreSQL, RabbitMQ)
+	$(MVN) verify
+
+build: ## Build every module and the runnable examples jar, without tests
+	$(MVN) -q install -DskipTests
+
+services: ## Make sure the services tests need are up (RabbitMQ; Kafka and PostgreSQL start in the test JVM)
+	bash scripts/ensure-rabbitmq.sh
+
+reset: build ## Recreate the example topics (10 partitions) on FLOWS_KAFKA_BOOTSTRAP_SERVERS and seed sample words
+	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin reset
+
+listen: build ## Print records of TOPIC (default word-updated) from FLOWS_KAFKA_BOOTSTRAP_SERVERS
+	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin listen $(TOPIC)
+
+group-delete: build ## Delete the consumer groups of the example flows (they restart from the earliest offset)
+	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin group-delete
+
+cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/jacoco
+	$(MVN) -Pcoverage verify
+
+compose-up: ## Start Kafka, PostgreSQL and RabbitMQ with docker compose (needs a Docker engine)
+	docker compose up -d
+
+compose-down: ## Stop the docker compose services
+	docker compose down -v
+
+clean: ## Remove build output
+	$(MVN) -q clean

@@ -1,0 +1,109 @@
+package dev.flows;
+
+import java.time.Duration;
+
+/**
+ * What happens to a record whose processing throws: retried with exponential backoff up to {@code
+ * maxAttempts} in all, then either dead-lettered (the flow goes on) or the flow fails (fail fast).
+ * Records that cannot be decoded are dead-lettered at once: retrying cannot help. Infrastructure
+ * failures (broker, database down) never follow this policy: they are retried until they heal.
+ *
+ * @param maxAttempts attempts in all, at least 1
+ * @param initialBackoff wait before the second attempt, doubled for each further one
+ * @param maxBackoff the longest wait between attempts
+ * @param onExhausted what to do after the last failed attempt
+ * @param deadLetterTopic the dead-letter topic, or {@code null} for {@code <flow-name>.dlq}
+ */
+public record ErrorPolicy(
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Exhausted onExhausted,
+    String deadLetterTopic) {
+
+  /** Attempts of the default policy: {@value}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** Initial backoff of the default policy in milliseconds: {@value}. */
+  public static final long DEFAULT_INITIAL_BACKOFF_MS = 100;
+
+  /** Maximal backoff of the default policy in milliseconds: {@value}. */
+  public static final long DEFAULT_MAX_BACKOFF_MS = 2_000;
+
+  /** The suffix of the default dead-letter topic: {@value}. */
+  public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+  /** What happens when every attempt failed. */
+  public enum Exhausted {
+    /** Write the record with the reason in headers to the dead-letter topic and go on. */
+    DEAD_LETTER,
+    /** Stop the flow without committing the record's batch. */
+    FAIL
+  }
+
+  /** Validates the settings. */
+  public ErrorPolicy {
+    if (maxAttempts < 1) {
+      throw FlowDefinitionException.of("maxAttempts", maxAttempts, "must be at least 1", "use 1 for no retries");
+    }
+    requirePositive("initialBackoff", initialBackoff);
+    requirePositive("maxBackoff", maxBackoff);
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      throw FlowDefinitionException.of(
+          "maxBackoff", maxBackoff, "is shorter than initialBackoff " + initialBackoff, "raise maxBackoff");
+    }
+    if (onExhausted == null) {
+      throw FlowDefinitionException.of("onExhausted", null, "is missing", "use DEAD_LETTER or FAIL");
+    }
+    if (deadLetterTopic != null) {
+      Topic.topic(deadLetterTopic); // validates the name
+    }
+  }
+
+  /** The default: {@value #DEFAULT_MAX_ATTEMPTS} attempts with backoff, then the dead-letter topic. */
+  public static ErrorPolicy defaults() {
+    return new ErrorPolicy(
+        DEFAULT_MAX_ATTEMPTS,
+        Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MS),
+        Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS),
+        Exhausted.DEAD_LETTER,
+        null);
+  }
+
+  /** No retries: the first failure stops the flow (undecodable records too). */
+  public static ErrorPolicy failFast() {
+    return defaults().withMaxAttempts(1).withOnExhausted(Exhausted.FAIL);
+  }
+
+  /** A copy with another number of attempts. */
+  public ErrorPolicy withMaxAttempts(int attempts) {
+    return new ErrorPolicy(attempts, initialBackoff, maxBackoff, onExhausted, deadLetterTopic);
+  }
+
+  /** A copy with another backoff range. */
+  public ErrorPolicy withBackoff(Duration initial, Duration max) {
+    return new ErrorPolicy(maxAttempts, initial, max, onExhausted, deadLetterTopic);
+  }
+
+  /** A copy with another decision for exhausted records. */
+  public ErrorPolicy withOnExhausted(Exhausted exhausted) {
+    return new ErrorPolicy(maxAttempts, initialBackoff, maxBackoff, exhausted, deadLetterTopic);
+  }
+
+  /** A copy writing dead letters to {@code topic} instead of {@code <flow-name>.dlq}. */
+  public ErrorPolicy withDeadLetterTopic(String topic) {
+    return new ErrorPolicy(maxAttempts, initialBackoff, maxBackoff, onExhausted, topic);
+  }
+
+  /** The wait before attempt {@code attempt + 1}, after {@code attempt} failures (1-based). */
+  public Duration backoffAfter(int attempt) {
+    long millis = initialBackoff.toMillis() << Math.min(attempt - 1, 30);
+    return Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
+  }
+
+  private static void requirePositive(String setting, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw FlowDefinitionException.of(setting, value, "must be a positive duration", "use e.g. Duration.ofMillis(100)");
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.flows.dsl;
+
+import dev.flows.StateSpec;
+import dev.flows.Topic;
+
+/**
+ * The input of a stateful flow, before its state is chosen.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface StatefulSource<K, V> {
+
+  /** Also reads {@code other}. */
+  StatefulSource<K, V> merge(Topic<K, V> other);
+
+  /** Keys state by {@code id} instead of by the record key (the default: the key's string form). */
+  StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id);
+
+  /** The state kept per key. */
+  <S> StatefulState<K, V, S> state(StateSpec<S> spec);
+}

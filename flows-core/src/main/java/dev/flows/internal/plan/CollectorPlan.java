@@ -1,0 +1,45 @@
+package dev.flows.internal.plan;
+
+import dev.flows.FlowKind;
+import dev.flows.FlowOptions;
+import dev.flows.Topic;
+import dev.flows.dsl.Aggregator;
+import dev.flows.dsl.KeyValueMapper;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** A collector plan: per batch and key, fold records, then emit one result. */
+public final class CollectorPlan extends BasePlan {
+  private final Supplier<?> initial;
+  private final Aggregator<Object, Object, Object> aggregator;
+  private final KeyValueMapper<Object, Object, ?> collector;
+
+  @SuppressWarnings("unchecked")
+  CollectorPlan(String name, FlowOptions options, List<Topic<?, ?>> inputs, Supplier<?> initial,
+      Aggregator<?, ?, ?> aggregator, KeyValueMapper<?, ?, ?> collector, Topic<?, ?> output) {
+    super(name, FlowKind.COLLECTOR, options, inputs, List.of(output));
+    this.initial = initial;
+    this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
+    this.collector = (KeyValueMapper<Object, Object, ?>) collector;
+  }
+
+  /** A fresh accumulator. */
+  public Object initial() {
+    return initial.get();
+  }
+
+  /** Folds one record. */
+  public Object aggregate(Object key, Object value, Object accumulator) throws Exception {
+    return aggregator.apply(key, value, accumulator);
+  }
+
+  /** The result of one key. */
+  public Object collect(Object key, Object accumulator) throws Exception {
+    return collector.apply(key, accumulator);
+  }
+
+  @Override
+  List<String> stepLabels() {
+    return List.of("aggregate per key and batch", "collect");
+  }
+}

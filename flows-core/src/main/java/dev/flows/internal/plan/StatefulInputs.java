@@ -1,0 +1,23 @@
+package dev.flows.internal.plan;
+
+import dev.flows.Message;
+import dev.flows.dsl.StateFunction;
+
+/**
+ * How a stateful step reads its input: plain topics, or a join's envelopes. The decoded record's
+ * coordinates are the ones replays are recognised by.
+ */
+public interface StatefulInputs {
+
+  /** Decodes a raw record; the result's topic, partition and offset are its dedupe coordinates. */
+  Message<Object, Object> decode(Message<byte[], byte[]> raw);
+
+  /** The persistence id of a decoded record. */
+  String stateKey(Message<Object, Object> record) throws Exception;
+
+  /** The state function for a decoded record. */
+  StateFunction<Object, Object, Object, Object> function(Message<Object, Object> record);
+
+  /** The key of the record's outputs. */
+  Object outputKey(Message<Object, Object> record, String stateKey);
+}

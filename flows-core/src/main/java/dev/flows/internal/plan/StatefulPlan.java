@@ -1,0 +1,53 @@
+package dev.flows.internal.plan;
+
+import dev.flows.FlowKind;
+import dev.flows.FlowOptions;
+import dev.flows.StateSpec;
+import dev.flows.Topic;
+import dev.flows.dsl.OutputRouter;
+import java.util.List;
+
+/** A stateful plan: how it reads, its state, and where outputs go. Also the stateful step of a join. */
+public final class StatefulPlan extends BasePlan {
+  private final StatefulInputs reader;
+  private final StateSpec<Object> state;
+  private final OutputRouter<Object> router;
+  private final String readerLabel;
+
+  @SuppressWarnings("unchecked")
+  StatefulPlan(String name, FlowOptions options, List<Topic<?, ?>> inputs, StatefulInputs reader, String readerLabel,
+      StateSpec<?> state, List<Topic<?, ?>> outputs, OutputRouter<?> router) {
+    super(name, FlowKind.STATEFUL, options, inputs, outputs);
+    this.reader = reader;
+    this.readerLabel = readerLabel;
+    this.state = (StateSpec<Object>) state;
+    this.router = (OutputRouter<Object>) router;
+  }
+
+  /** How records are decoded, keyed and dispatched. */
+  public StatefulInputs reader() {
+    return reader;
+  }
+
+  /** The state spec. */
+  public StateSpec<Object> state() {
+    return state;
+  }
+
+  /** The output topic of {@code output}, or {@code null} when the flow has no output. */
+  public Topic<?, ?> outputTopic(Object output) {
+    List<Topic<?, ?>> outputs = outputs();
+    if (outputs.isEmpty()) {
+      return null;
+    }
+    if (outputs.size() == 1 || router.toFirst(output)) {
+      return outputs.get(0);
+    }
+    return outputs.get(1);
+  }
+
+  @Override
+  List<String> stepLabels() {
+    return List.of("state " + state.name() + " [" + state.format().name() + "] in " + state.table(), readerLabel);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.flows.internal.plan;
+
+import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
+import dev.flows.FlowOptions;
+import dev.flows.StateSpec;
+import dev.flows.Topic;
+import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.OutputRouter;
+import dev.flows.dsl.StateFunction;
+import dev.flows.dsl.StatefulBuilder;
+import dev.flows.dsl.StatefulOutput;
+import dev.flows.dsl.StatefulSource;
+import dev.flows.dsl.StatefulState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The immutable steps of a stateful chain. */
+public final class StatefulSteps {
+  private StatefulSteps() {}
+
+  /** The start of a stateful chain for a validated name. */
+  public static StatefulBuilder start(String name, FlowOptions options) {
+    return new StatefulBuilder() {
+      @Override
+      public <K, V> StatefulSource<K, V> from(Topic<K, V> topic) {
+        return new Source<>(new Parts(name, options, List.of(Objects.requireNonNull(topic, "topic")), null, null, null));
+      }
+    };
+  }
+
+  /** What the chain collected so far. */
+  private record Parts(
+      String name,
+      FlowOptions options,
+      List<Topic<?, ?>> inputs,
+      KeyValueMapper<?, ?, String> stateKey,
+      StateSpec<?> state,
+      StateFunction<?, ?, ?, ?> function) {
+
+    @SuppressWarnings("unchecked")
+    StatefulPlan plan(List<Topic<?, ?>> outputs, OutputRouter<?> router) {
+      StatefulInputs reader = new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey,
+          (StateFunction<Object, Object, Object, Object>) function);
+      return new StatefulPlan(name, options, inputs, reader, "apply", state, outputs, router);
+    }
+  }
+
+  private record Source<K, V>(Parts parts) implements StatefulSource<K, V> {
+    @Override
+    public StatefulSource<K, V> merge(Topic<K, V> other) {
+      Objects.requireNonNull(other, "topic");
+      if (parts.inputs().stream().anyMatch(t -> t.name().equals(other.name()))) {
+        throw FlowDefinitionException.of("merge", other.name(), "is already an input of " + parts.name(), "merge each topic once");
+      }
+      List<Topic<?, ?>> inputs = new ArrayList<>(parts.inputs());
+      inputs.add(other);
+      return new Source<>(new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null));
+    }
+
+    @Override
+    public StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id) {
+      Objects.requireNonNull(id, "stateKey");
+      return new Source<>(new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null));
+    }
+
+    @Override
+    public <S> StatefulState<K, V, S> state(StateSpec<S> spec) {
+      Objects.requireNonNull(spec, "state");
+      return new State<>(new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null));
+    }
+  }
+
+  private record State<K, V, S>(Parts parts) implements StatefulState<K, V, S> {
+    @Override
+    public <O> StatefulOutput<K, O> apply(StateFunction<? super K, ? super V, S, O> function) {
+      Objects.requireNonNull(function, "function");
+      return new Output<>(new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), parts.state(), function));
+    }
+  }
+
+  private record Output<K, O>(Parts parts) implements StatefulOutput<K, O> {
+    @Override
+    public Flow to(Topic<K, O> topic) {
+      return parts.plan(List.of(Objects.requireNonNull(topic, "topic")), null);
+    }
+
+    @Override
+    public Flow split(Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router) {
+      Objects.requireNonNull(router, "router");
+      return parts.plan(List.of(Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second")), router);
+    }
+
+    @Override
+    public Flow withoutOutput() {
+      return parts.plan(List.of(), null);
+    }
+  }
+}

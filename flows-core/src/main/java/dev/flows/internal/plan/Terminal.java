@@ -1,0 +1,12 @@
+package dev.flows.internal.plan;
+
+import dev.flows.Topic;
+import java.util.List;
+
+/**
+ * How a flow ends: the node writing outputs and the topics it writes.
+ *
+ * @param node the last node of the pipeline
+ * @param topics the output topics, in declaration order
+ */
+record Terminal(Node node, List<Topic<?, ?>> topics) {}

@@ -1,0 +1,44 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Message;
+import dev.flows.spi.SourcePartition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A closed microbatch: the unit of processing and of commit. Records of one partition are in offset
+ * order and form a contiguous prefix of what was fetched, so committing {@link #nextOffsets()} never
+ * skips a record.
+ *
+ * @param records the records, in fetch order
+ * @param firstOffsets per partition, the first offset in the batch (where to rewind on failure)
+ * @param nextOffsets per partition, the last offset in the batch plus one (what to commit)
+ */
+public record Batch(
+    List<Message<byte[], byte[]>> records,
+    Map<SourcePartition, Long> firstOffsets,
+    Map<SourcePartition, Long> nextOffsets) {
+
+  /** A batch of {@code records} with its offsets computed. */
+  public static Batch of(List<Message<byte[], byte[]>> records) {
+    Map<SourcePartition, Long> first = new HashMap<>();
+    Map<SourcePartition, Long> next = new HashMap<>();
+    for (Message<byte[], byte[]> record : records) {
+      SourcePartition partition = new SourcePartition(record.topic(), record.partition());
+      first.putIfAbsent(partition, record.offset());
+      next.put(partition, record.offset() + 1);
+    }
+    return new Batch(List.copyOf(records), Map.copyOf(first), Map.copyOf(next));
+  }
+
+  /** Whether the batch holds records of any of these partitions. */
+  public boolean touches(java.util.Collection<SourcePartition> partitions) {
+    return partitions.stream().anyMatch(firstOffsets::containsKey);
+  }
+
+  /** How many records it holds. */
+  public int size() {
+    return records.size();
+  }
+}

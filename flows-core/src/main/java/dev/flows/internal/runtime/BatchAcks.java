@@ -1,0 +1,105 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Message;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.Sink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Tracks the sends of one batch until the broker acknowledged each. Separates errors of a single
+ * record (which the batch dead-letters) from broker failures (which fail the batch).
+ */
+final class BatchAcks {
+  /** A send that failed because of the record itself. */
+  record RejectedSend(Message<byte[], byte[]> source, Exception error) {}
+
+  private final Sink sink;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicReference<Exception> brokerFailure = new AtomicReference<>();
+  private final Queue<RejectedSend> rejected = new ConcurrentLinkedQueue<>();
+  private final Object done = new Object();
+
+  BatchAcks(Sink sink) {
+    this.sink = sink;
+  }
+
+  /** Sends {@code record}, produced from {@code source}. */
+  void send(OutgoingRecord record, Message<byte[], byte[]> source) {
+    pending.incrementAndGet();
+    try {
+      sink.send(record, error -> completed(error, source));
+    } catch (RuntimeException e) {
+      completed(e, source);
+    }
+  }
+
+  private void completed(Exception error, Message<byte[], byte[]> source) {
+    if (error != null) {
+      if (sink.isRecordError(error)) {
+        rejected.add(new RejectedSend(source, error));
+      } else {
+        brokerFailure.compareAndSet(null, error);
+      }
+    }
+    if (pending.decrementAndGet() == 0) {
+      synchronized (done) {
+        done.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Flushes and waits until every send completed. Returns the sends rejected for their record;
+   * throws {@link PublishFailedException} if the broker failed or did not answer within {@code timeout}.
+   */
+  List<RejectedSend> await(Duration timeout) {
+    sink.flush();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (done) {
+      while (pending.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new PublishFailedException(pending.get() + " sends not acknowledged within " + timeout, null);
+        }
+        waitOn(left);
+      }
+    }
+    Exception failure = brokerFailure.get();
+    if (failure != null) {
+      throw new PublishFailedException("publishing failed: " + failure.getMessage(), failure);
+    }
+    List<RejectedSend> result = new ArrayList<>(rejected);
+    rejected.clear();
+    return result;
+  }
+
+  /**
+   * Awaits every send, dead-letters records the broker rejected for their own sake, and awaits
+   * those too. Throws {@link PublishFailedException} if even the dead letters are rejected.
+   */
+  void settle(Failures failures, Duration timeout) {
+    for (RejectedSend rejected : await(timeout)) {
+      send(failures.deadLetter(rejected.source(), rejected.error(), 1, DeadLetters.Stage.PUBLISH), rejected.source());
+    }
+    List<RejectedSend> again = await(timeout);
+    if (!again.isEmpty()) {
+      throw new PublishFailedException("the dead-letter topic rejected a record", again.get(0).error());
+    }
+  }
+
+  private void waitOn(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.timedWait(done, nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublishFailedException("interrupted while awaiting acknowledgements", e);
+    }
+  }
+}

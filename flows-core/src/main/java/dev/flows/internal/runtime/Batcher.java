@@ -1,0 +1,101 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.FlowOptions;
+import dev.flows.Message;
+import dev.flows.spi.SourcePartition;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Buffers fetched records and closes batches by size, by wait since the first buffered record, or
+ * before a key exceeds its per-key limit. A batch is always a prefix of the buffer, so offsets stay
+ * contiguous per partition. Used by the polling thread only.
+ */
+public final class Batcher {
+  private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
+
+  private final int maxRecords;
+  private final long maxWaitMillis;
+  private final int maxPerKey;
+  private final Clock clock;
+  private final ArrayDeque<Message<byte[], byte[]>> buffer = new ArrayDeque<>();
+  private long firstArrivalMillis;
+
+  /** A batcher with the flow's limits and a clock to measure the wait. */
+  public Batcher(FlowOptions options, Clock clock) {
+    this.maxRecords = options.maxRecords();
+    this.maxWaitMillis = options.maxWait().toMillis();
+    this.maxPerKey = options.maxPerKey();
+    this.clock = clock;
+  }
+
+  /** Buffers fetched records; the wait starts with the first record of an empty buffer. */
+  public void add(List<Message<byte[], byte[]>> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    if (buffer.isEmpty()) {
+      firstArrivalMillis = clock.millis();
+    }
+    buffer.addAll(records);
+  }
+
+  /** How many records are buffered. */
+  public int size() {
+    return buffer.size();
+  }
+
+  /** Whether the buffer holds at least a full batch. */
+  public boolean isFull() {
+    return buffer.size() >= maxRecords;
+  }
+
+  /** Whether a batch should close now. */
+  public boolean isReady() {
+    return millisUntilReady() == 0;
+  }
+
+  /** Milliseconds until a batch should close: 0 if now, {@link Long#MAX_VALUE} if empty. */
+  public long millisUntilReady() {
+    if (buffer.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    if (isFull()) {
+      return 0;
+    }
+    return Math.max(0, firstArrivalMillis + maxWaitMillis - clock.millis());
+  }
+
+  /** Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed maxPerKey. */
+  public Batch drain() {
+    List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(buffer.size(), maxRecords));
+    Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
+    while (!buffer.isEmpty() && taken.size() < maxRecords) {
+      Message<byte[], byte[]> next = buffer.peekFirst();
+      if (perKey != null && perKey.merge(keyOf(next), 1, Integer::sum) > maxPerKey) {
+        break;
+      }
+      taken.add(buffer.pollFirst());
+    }
+    firstArrivalMillis = clock.millis();
+    return Batch.of(taken);
+  }
+
+  /** Forgets buffered records of partitions this instance no longer reads from here. */
+  public void drop(Collection<SourcePartition> partitions) {
+    Set<SourcePartition> gone = new HashSet<>(partitions);
+    buffer.removeIf(m -> gone.contains(new SourcePartition(m.topic(), m.partition())));
+  }
+
+  private static ByteBuffer keyOf(Message<byte[], byte[]> message) {
+    return message.key() == null ? NULL_KEY : ByteBuffer.wrap(message.key());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.flows.internal.runtime;
+
+import static dev.flows.metrics.FlowsMetric.BATCH_DURATION;
+import static dev.flows.metrics.FlowsMetric.BATCH_RETRIES;
+import static dev.flows.metrics.FlowsMetric.BATCH_SIZE;
+import static dev.flows.metrics.FlowsMetric.COMMIT_DURATION;
+import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
+import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
+import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
+
+import dev.flows.metrics.FlowsMetric;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** The meters of one flow, created from the {@link FlowsMetric} catalogue and cached per tag. */
+public final class FlowMetrics {
+  private final MeterRegistry registry;
+  private final String flow;
+  private final Map<String, Counter> inByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Counter> outByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deadLettersByStage = new ConcurrentHashMap<>();
+  private final DistributionSummary batchSize;
+  private final Timer batchDuration;
+  private final Timer commitDuration;
+  private final Counter batchRetries;
+
+  /** Meters for {@code flow} in {@code registry}. */
+  public FlowMetrics(MeterRegistry registry, String flow) {
+    this.registry = registry;
+    this.flow = flow;
+    this.batchSize = DistributionSummary.builder(BATCH_SIZE.metricName()).description(BATCH_SIZE.description()).tag("flow", flow).register(registry);
+    this.batchDuration = timer(BATCH_DURATION);
+    this.commitDuration = timer(COMMIT_DURATION);
+    this.batchRetries = Counter.builder(BATCH_RETRIES.metricName()).description(BATCH_RETRIES.description()).tag("flow", flow).register(registry);
+  }
+
+  /** Meters kept in memory only, for the test driver. */
+  public static FlowMetrics inMemory(String flow) {
+    return new FlowMetrics(new SimpleMeterRegistry(), flow);
+  }
+
+  /** The registry, for gauges registered elsewhere. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  void recordsIn(String topic, int count) {
+    counter(inByTopic, RECORDS_IN, "topic", topic).increment(count);
+  }
+
+  void recordOut(String topic) {
+    counter(outByTopic, RECORDS_OUT, "topic", topic).increment();
+  }
+
+  void deadLetter(DeadLetters.Stage stage) {
+    counter(deadLettersByStage, DEAD_LETTERS, "stage", stage.label()).increment();
+  }
+
+  void batch(int size, long nanos) {
+    batchSize.record(size);
+    batchDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records the time one commit took. */
+  public void commit(long nanos) {
+    commitDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one rewound batch. */
+  public void batchRetried() {
+    batchRetries.increment();
+  }
+
+  private Timer timer(FlowsMetric metric) {
+    return Timer.builder(metric.metricName()).description(metric.description()).tag("flow", flow).register(registry);
+  }
+
+  private Counter counter(Map<String, Counter> cache, FlowsMetric metric, String tag, String value) {
+    Counter counter = cache.get(value);
+    if (counter != null) {
+      return counter;
+    }
+    return cache.computeIfAbsent(
+        value,
+        v -> Counter.builder(metric.metricName()).description(metric.description()).tag("flow", flow).tag(tag, v).register(registry));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.flows.internal.runtime;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What health checks read about one running flow; written by its polling thread. */
+public final class FlowState {
+  private final AtomicLong lastLoopMillis = new AtomicLong();
+  private volatile boolean assigned;
+  private volatile boolean healthy = true;
+  private volatile boolean running;
+  private volatile Throwable failure;
+
+  /** The polling thread went round its loop at {@code millis}. */
+  public void loopedAt(long millis) {
+    lastLoopMillis.set(millis);
+  }
+
+  /** When the polling thread last went round its loop. */
+  public long lastLoopMillis() {
+    return lastLoopMillis.get();
+  }
+
+  void assigned(boolean hasPartitions) {
+    this.assigned = hasPartitions;
+  }
+
+  /** Whether partitions are assigned. */
+  public boolean isAssigned() {
+    return assigned;
+  }
+
+  void healthy(boolean ok) {
+    this.healthy = ok;
+  }
+
+  /** Whether the last batch (or commit) succeeded; false while infrastructure is failing. */
+  public boolean isHealthy() {
+    return healthy;
+  }
+
+  void running(boolean value) {
+    this.running = value;
+  }
+
+  /** Whether the polling thread is running. */
+  public boolean isRunning() {
+    return running;
+  }
+
+  void failed(Throwable cause) {
+    this.failure = cause;
+  }
+
+  /** Why the flow stopped, or {@code null}. */
+  public Throwable failure() {
+    return failure;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.FlowFailedException;
+import dev.flows.Message;
+import dev.flows.Topic;
+import dev.flows.Flow;
+import dev.flows.spi.PartitionListener;
+import dev.flows.spi.Source;
+import dev.flows.spi.SourcePartition;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns a flow's {@link Source}. It keeps polling while a batch runs on the
+ * worker (partitions paused when the buffer is full), so slow batches never get it evicted from the
+ * group. A batch's offsets are committed only after its outputs were acknowledged; a failed batch
+ * is rewound and retried after a backoff; revoked partitions are never committed.
+ */
+public final class PollLoop implements Runnable, PartitionListener {
+  private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+  private static final long MAX_POLL_MILLIS = 100;
+  private static final long BUSY_POLL_MILLIS = 5;
+  private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+
+  private final Flow plan;
+  private final Source source;
+  private final Batcher batcher;
+  private final BatchRunner runner;
+  private final Clock clock;
+  private final FlowState state;
+  private final Set<SourcePartition> paused = new HashSet<>();
+  private volatile boolean stopping;
+  private InFlight inFlight;
+  private long retryAtMillis;
+  private int failuresInARow;
+
+  /** A running batch and its result. */
+  private record InFlight(Batch batch, Future<?> result) {}
+
+  /** Runs batches off the polling thread, reporting time and failures. */
+  public record BatchRunner(
+      ExecutorService worker, BatchHandler handler, FlowMetrics metrics, Duration drainTimeout, KeyLanes lanes) {}
+
+  /** The loop for {@code plan}, reading from {@code source}. */
+  public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
+    this.plan = plan;
+    this.source = source;
+    this.batcher = new Batcher(plan.options(), clock);
+    this.runner = runner;
+    this.clock = clock;
+    this.state = state;
+  }
+
+  /** Asks the loop to finish its current batch, commit and close. Returns at once. */
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    state.running(true);
+    try {
+      source.subscribe(plan.inputs().stream().map(Topic::name).toList(), this);
+      while (!stopping) {
+        loopOnce();
+      }
+      finishInFlight(runner.drainTimeout());
+    } catch (RuntimeException | Error e) {
+      state.failed(e);
+      LOG.error("flow {} stopped: {}", plan.name(), e.toString(), e);
+      throw e;
+    } finally {
+      state.running(false);
+      source.close();
+      runner.worker().shutdownNow();
+      runner.lanes().shutdown();
+    }
+  }
+
+  private void loopOnce() {
+    List<Message<byte[], byte[]>> records = source.poll(Duration.ofMillis(pollMillis()));
+    batcher.add(records);
+    completeIfDone();
+    startIfReady();
+    applyBackPressure();
+    state.loopedAt(clock.millis());
+  }
+
+  private long pollMillis() {
+    if (inFlight != null) {
+      return BUSY_POLL_MILLIS;
+    }
+    long untilRetry = Math.max(0, retryAtMillis - clock.millis());
+    return Math.min(MAX_POLL_MILLIS, Math.max(untilRetry, batcher.millisUntilReady()));
+  }
+
+  private void startIfReady() {
+    if (inFlight != null || clock.millis() < retryAtMillis || !batcher.isReady()) {
+      return;
+    }
+    Batch batch = batcher.drain();
+    inFlight = new InFlight(batch, runner.worker().submit(() -> runner.handler().process(batch)));
+  }
+
+  private void applyBackPressure() {
+    if (batcher.isFull()) {
+      Set<SourcePartition> toPause = new HashSet<>(source.assignment());
+      toPause.removeAll(paused);
+      if (!toPause.isEmpty()) {
+        source.pause(toPause);
+        paused.addAll(toPause);
+      }
+    } else if (!paused.isEmpty()) {
+      source.resume(paused);
+      paused.clear();
+    }
+  }
+
+  private void completeIfDone() {
+    if (inFlight != null && inFlight.result().isDone()) {
+      complete(awaitResult(inFlight.result(), Duration.ZERO));
+    }
+  }
+
+  /** Waits for the running batch (bounded), then commits it or rewinds it. */
+  private void finishInFlight(Duration timeout) {
+    if (inFlight != null) {
+      complete(awaitResult(inFlight.result(), timeout));
+    }
+  }
+
+  private void complete(Throwable failure) {
+    Batch batch = inFlight.batch();
+    inFlight = null;
+    if (failure == null) {
+      commit(batch.nextOffsets());
+      failuresInARow = 0;
+      state.healthy(true);
+    } else if (failure instanceof FlowFailedException fatal) {
+      throw fatal;
+    } else {
+      rewind(batch, failure);
+    }
+  }
+
+  private Throwable awaitResult(Future<?> result, Duration timeout) {
+    try {
+      result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      return e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.cancel(true);
+      return e;
+    }
+  }
+
+  private void commit(Map<SourcePartition, Long> nextOffsets) {
+    Set<SourcePartition> owned = source.assignment();
+    Map<SourcePartition, Long> offsets =
+        nextOffsets.entrySet().stream()
+            .filter(e -> owned.contains(e.getKey()))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    if (offsets.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      source.commit(offsets);
+      runner.metrics().commit(System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      LOG.warn("flow {}: commit failed, records will be read again: {}", plan.name(), e.toString());
+    }
+  }
+
+  private void rewind(Batch batch, Throwable failure) {
+    failuresInARow++;
+    state.healthy(false);
+    runner.metrics().batchRetried();
+    Set<SourcePartition> owned = source.assignment();
+    batch.firstOffsets().forEach((partition, offset) -> {
+      if (owned.contains(partition)) {
+        source.seek(partition, offset);
+      }
+    });
+    batcher.drop(batch.firstOffsets().keySet());
+    long backoff = Math.min(MAX_RETRY_BACKOFF.toMillis(), 100L << Math.min(failuresInARow, 20));
+    retryAtMillis = clock.millis() + backoff;
+    LOG.warn("flow {}: batch of {} failed ({}), retrying in {} ms", plan.name(), batch.size(), failure.toString(), backoff);
+  }
+
+  @Override
+  public void onAssigned(Collection<SourcePartition> partitions) {
+    state.assigned(!source.assignment().isEmpty());
+    runner.handler().partitionsChanged();
+    LOG.info("flow {}: assigned {}", plan.name(), partitions);
+  }
+
+  @Override
+  public void onRevoked(Collection<SourcePartition> partitions) {
+    LOG.info("flow {}: revoking {}", plan.name(), partitions);
+    if (inFlight != null && inFlight.batch().touches(partitions)) {
+      finishInFlight(runner.drainTimeout());
+    }
+    forget(partitions);
+  }
+
+  @Override
+  public void onLost(Collection<SourcePartition> partitions) {
+    LOG.warn("flow {}: lost {} without a clean revoke; nothing is committed for them", plan.name(), partitions);
+    forget(partitions);
+  }
+
+  private void forget(Collection<SourcePartition> partitions) {
+    runner.handler().partitionsChanged();
+    batcher.drop(partitions);
+    paused.removeAll(partitions);
+    Set<SourcePartition> remaining = new HashSet<>(source.assignment());
+    remaining.removeAll(partitions);
+    state.assigned(!remaining.isEmpty());
+  }
+}

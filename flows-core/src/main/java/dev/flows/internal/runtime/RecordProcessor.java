@@ -1,0 +1,81 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.FormatException;
+import dev.flows.Message;
+import dev.flows.internal.plan.FlowPlan;
+import dev.flows.internal.plan.Node;
+import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.spi.OutgoingRecord;
+import java.util.List;
+
+/**
+ * Processes single records of a stateless flow: decode, run the pipeline under the error policy,
+ * publish the outputs or dead-letter the record. Thread-safe: lanes share one instance.
+ */
+final class RecordProcessor {
+  private final FlowPlan plan;
+  private final InputDecoder decoder;
+  private final UserCode userCode;
+  private final Failures failures;
+  private final FlowMetrics metrics;
+
+  RecordProcessor(FlowPlan plan, Sleeper sleeper, FlowMetrics metrics) {
+    this.plan = plan;
+    this.decoder = new InputDecoder(plan.inputs());
+    this.userCode = new UserCode(plan.options().errorPolicy(), sleeper);
+    this.failures = new Failures(plan, metrics);
+    this.metrics = metrics;
+  }
+
+  UserCode userCode() {
+    return userCode;
+  }
+
+  Failures failures() {
+    return failures;
+  }
+
+  /** Processes one record; its outputs (or its dead letter) are sent through {@code acks}. */
+  void process(Message<byte[], byte[]> raw, BatchAcks acks) {
+    Message<Object, Object> decoded = decodeOrDeadLetter(raw, acks);
+    if (decoded == null) {
+      return;
+    }
+    Node pipeline = plan.pipeline();
+    OutputBuffer buffer = new OutputBuffer(raw);
+    UserCode.Outcome outcome =
+        userCode.run(
+            () -> {
+              buffer.clear();
+              pipeline.accept(buffer, decoded.key(), decoded.value());
+            });
+    if (outcome.succeeded()) {
+      publish(buffer.outputs(), raw, acks);
+    } else {
+      exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks);
+    }
+  }
+
+  /** Decodes a record with its input topic's formats, or dead-letters it and returns {@code null}. */
+  Message<Object, Object> decodeOrDeadLetter(Message<byte[], byte[]> raw, BatchAcks acks) {
+    try {
+      return decoder.decode(raw);
+    } catch (FormatException e) {
+      exhausted(raw, e, 1, Stage.DECODE, acks);
+      return null;
+    }
+  }
+
+  /** Sends outputs with the source record's headers and timestamp. */
+  void publish(List<OutputBuffer.Output> outputs, Message<byte[], byte[]> source, BatchAcks acks) {
+    for (OutputBuffer.Output out : outputs) {
+      acks.send(new OutgoingRecord(out.topic(), out.key(), out.value(), source.headers(), source.timestamp()), source);
+      metrics.recordOut(out.topic());
+    }
+  }
+
+  /** Dead-letters a record, or fails the flow under a fail-fast policy. */
+  void exhausted(Message<byte[], byte[]> raw, Exception error, int attempts, Stage stage, BatchAcks acks) {
+    acks.send(failures.deadLetter(raw, error, attempts, stage), raw);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Flow;
+import dev.flows.spi.Connector;
+import dev.flows.spi.Sink;
+import dev.flows.spi.StateStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The composition root of one running flow: its threads, lanes, handler and polling loop. */
+public final class RunningFlow {
+  /**
+   * What the runtime shares between its flows.
+   *
+   * @param connector opens the flow's source
+   * @param sink the shared sink
+   * @param stateStore the state store, {@code null} if no flow is stateful
+   * @param registry where metrics go
+   * @param clock the clock of batch waits
+   * @param drainTimeout how long a stop waits for the current batch
+   */
+  public record Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout) {}
+
+  private final Flow flow;
+  private final FlowState state = new FlowState();
+  private final PollLoop loop;
+  private final Thread thread;
+
+  /** Wires {@code flow} to a source of the shared connector and the shared sink. */
+  public RunningFlow(Flow flow, Shared shared) {
+    this.flow = flow;
+    FlowMetrics metrics = new FlowMetrics(shared.registry(), flow.name());
+    int concurrency = flow.options().concurrency();
+    KeyLanes lanes = concurrency == 1
+        ? KeyLanes.sequential()
+        : KeyLanes.parallel(Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
+    BatchHandler handler = Handlers.forFlow(flow, shared.sink(), shared.stateStore(), lanes, Sleeper.SYSTEM, metrics);
+    ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
+    PollLoop.BatchRunner runner = new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
+    this.loop = new PollLoop(flow, shared.connector().source(flow.name(), flow.name()), runner, shared.clock(), state);
+    this.thread = threads(flow.name() + "-poll").newThread(loop);
+  }
+
+  /** The flow. */
+  public Flow flow() {
+    return flow;
+  }
+
+  /** Its health. */
+  public FlowState state() {
+    return state;
+  }
+
+  /** Starts the polling thread. */
+  public void start() {
+    thread.start();
+  }
+
+  /** Asks the loop to drain and stop. */
+  public void stop() {
+    loop.stop();
+  }
+
+  /** Blocks until the polling thread ended. */
+  public void awaitStopped() {
+    if (!thread.isAlive()) {
+      return;
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> new Thread(task, prefix + "-" + count.incrementAndGet());
+  }
+}

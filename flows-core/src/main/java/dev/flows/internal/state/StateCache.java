@@ -1,0 +1,61 @@
+package dev.flows.internal.state;
+
+import dev.flows.spi.StateRow;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rows this instance wrote or read last, so a hot key costs no read. Bounded (least recently
+ * used rows go first); cleared on every partition move and on a version conflict. The version check
+ * on write keeps a stale entry from ever overwriting newer state. Thread-safe.
+ */
+public final class StateCache {
+  /** Rows kept by default: {@value}. */
+  public static final int DEFAULT_MAX_ROWS = 100_000;
+
+  private final Map<String, StateRow> rows;
+  private long hits;
+  private long misses;
+
+  /** A cache of at most {@code maxRows} rows. */
+  public StateCache(int maxRows) {
+    this.rows = new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, StateRow> eldest) {
+        return size() > maxRows;
+      }
+    };
+  }
+
+  /** The cached rows among {@code ids}; counts hits and misses. */
+  public synchronized Map<String, StateRow> getAll(Collection<String> ids) {
+    Map<String, StateRow> found = new HashMap<>();
+    for (String id : ids) {
+      StateRow row = rows.get(id);
+      if (row != null) {
+        found.put(id, row);
+      }
+    }
+    hits += found.size();
+    misses += ids.size() - found.size();
+    return found;
+  }
+
+  /** Remembers rows as written or read. */
+  public synchronized void putAll(Collection<StateRow> written) {
+    written.forEach(r -> rows.put(r.id(), r));
+  }
+
+  /** Forgets everything. */
+  public synchronized void clear() {
+    rows.clear();
+  }
+
+  /** The share of lookups served from memory, 0 to 1. */
+  public synchronized double hitRate() {
+    long total = hits + misses;
+    return total == 0 ? 0 : (double) hits / total;
+  }
+}

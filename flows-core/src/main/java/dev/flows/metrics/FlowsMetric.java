@@ -1,0 +1,70 @@
+package dev.flows.metrics;
+
+import java.util.List;
+
+/**
+ * The catalogue of every metric Flows records, tagged with {@code flow} (the flow name) and the tags
+ * listed. {@code docs/metrics.md} is generated from this enum and a test keeps the two equal.
+ */
+public enum FlowsMetric {
+  /** Records read from input topics. */
+  RECORDS_IN("flows.records.in", Type.COUNTER, "Records read from an input topic.", "topic"),
+  /** Records written to output topics, acknowledged by the broker. */
+  RECORDS_OUT("flows.records.out", Type.COUNTER, "Records published to an output topic.", "topic"),
+  /** Records written to the dead-letter topic. */
+  DEAD_LETTERS("flows.records.dead.letters", Type.COUNTER, "Records written to the dead-letter topic.", "stage"),
+  /** Batch sizes. */
+  BATCH_SIZE("flows.batch.size", Type.SUMMARY, "Records per microbatch."),
+  /** Time to process and publish a batch. */
+  BATCH_DURATION("flows.batch.duration", Type.TIMER, "Time to process a batch and have its outputs acknowledged."),
+  /** Time to commit a batch's offsets. */
+  COMMIT_DURATION("flows.commit.duration", Type.TIMER, "Time to commit the offsets of a batch."),
+  /** Batches that failed on infrastructure and were rewound. */
+  BATCH_RETRIES("flows.batch.retries", Type.COUNTER, "Batches rewound and retried after an infrastructure failure."),
+  /** Records not yet read. */
+  CONSUMER_LAG("flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions.");
+
+  /** How a metric is recorded. */
+  public enum Type {
+    /** A monotonically increasing count. */
+    COUNTER,
+    /** A distribution of values. */
+    SUMMARY,
+    /** A distribution of durations. */
+    TIMER,
+    /** A value sampled when read. */
+    GAUGE
+  }
+
+  private final String metricName;
+  private final Type type;
+  private final String description;
+  private final List<String> tags;
+
+  FlowsMetric(String metricName, Type type, String description, String... extraTags) {
+    this.metricName = metricName;
+    this.type = type;
+    this.description = description;
+    this.tags = List.of(extraTags);
+  }
+
+  /** The Micrometer name, e.g. {@code flows.records.in}. */
+  public String metricName() {
+    return metricName;
+  }
+
+  /** How it is recorded. */
+  public Type type() {
+    return type;
+  }
+
+  /** What it measures. */
+  public String description() {
+    return description;
+  }
+
+  /** Tags besides {@code flow}. */
+  public List<String> tags() {
+    return tags;
+  }
+}

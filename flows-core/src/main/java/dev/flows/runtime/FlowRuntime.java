@@ -1,0 +1,184 @@
+package dev.flows.runtime;
+
+import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
+import dev.flows.FlowKind;
+import dev.flows.FlowsException;
+import dev.flows.internal.runtime.RunningFlow;
+import dev.flows.spi.Connector;
+import dev.flows.spi.Sink;
+import dev.flows.spi.StateStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs flows against a broker. Each flow gets its own polling thread and consumer group (its name);
+ * all flows of a runtime share one sink. {@link #close()} drains: stop polling, finish the current
+ * batch, commit, close. Built by {@link #builder(Flow...)}.
+ */
+public final class FlowRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FlowRuntime.class);
+
+  /** How long {@link #close()} waits for the current batches by default: {@value} seconds. */
+  public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
+
+  private final Settings settings;
+  private final Sink sink;
+  private final List<RunningFlow> running = new ArrayList<>();
+  private boolean started;
+  private boolean closed;
+
+  private FlowRuntime(Settings settings) {
+    this.settings = settings;
+    this.sink = settings.connector().sink("flows-" + settings.flows().get(0).name());
+    for (Flow flow : settings.flows()) {
+      running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
+          settings.meterRegistry(), settings.clock(), settings.drainTimeout())));
+    }
+  }
+
+  /** Starts building a runtime for {@code flows} (at least one, names unique). */
+  public static Builder builder(Flow... flows) {
+    return new Builder(new Settings(List.of(flows), null, null, new SimpleMeterRegistry(), Clock.systemUTC(),
+        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS)));
+  }
+
+  /** The settings of a runtime, validated by {@link Builder#build()}. */
+  private record Settings(
+      List<Flow> flows, Connector connector, StateStore stateStore, MeterRegistry meterRegistry, Clock clock,
+      Duration drainTimeout) {
+
+    Settings with(Connector c, StateStore s, MeterRegistry m, Clock k, Duration d) {
+      return new Settings(flows, c, s, m, k, d);
+    }
+  }
+
+  /** Immutable builder: every method returns a new builder. */
+  public static final class Builder {
+    private final Settings settings;
+
+    private Builder(Settings settings) {
+      this.settings = settings;
+    }
+
+    /** The broker connector, e.g. {@code KafkaConnector.create(config)}. Required. */
+    public Builder connector(Connector connector) {
+      return new Builder(settings.with(connector, settings.stateStore(), settings.meterRegistry(), settings.clock(), settings.drainTimeout()));
+    }
+
+    /** Where stateful flows keep state: {@code PostgresStateStore} or {@code InMemoryStateStore}. */
+    public Builder stateStore(StateStore store) {
+      return new Builder(settings.with(settings.connector(), store, settings.meterRegistry(), settings.clock(), settings.drainTimeout()));
+    }
+
+    /** Where metrics go; default: an in-memory registry. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      return new Builder(settings.with(settings.connector(), settings.stateStore(), Objects.requireNonNull(registry), settings.clock(), settings.drainTimeout()));
+    }
+
+    /** How long shutdown waits for the current batch; default {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS} s. */
+    public Builder drainTimeout(Duration timeout) {
+      return new Builder(settings.with(settings.connector(), settings.stateStore(), settings.meterRegistry(), settings.clock(), timeout));
+    }
+
+    /** The clock batch waits are measured with (a seam for tests). */
+    public Builder clock(Clock clock) {
+      return new Builder(settings.with(settings.connector(), settings.stateStore(), settings.meterRegistry(), Objects.requireNonNull(clock), settings.drainTimeout()));
+    }
+
+    /** Validates the settings and builds the runtime; nothing connects until {@link FlowRuntime#start()}. */
+    public FlowRuntime build() {
+      validate(settings);
+      return new FlowRuntime(settings);
+    }
+
+    private static void validate(Settings s) {
+      if (s.flows().isEmpty()) {
+        throw FlowDefinitionException.of("flows", "none", "must hold at least one flow", "pass the flows to FlowRuntime.builder(...)");
+      }
+      Set<String> names = new HashSet<>();
+      for (Flow flow : s.flows()) {
+        if (!names.add(Objects.requireNonNull(flow, "flow").name())) {
+          throw FlowDefinitionException.of("flow name", flow.name(), "is used twice in one runtime", "give each flow its own name");
+        }
+      }
+      if (s.connector() == null) {
+        throw FlowDefinitionException.of("connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
+      }
+      for (Flow flow : s.flows()) {
+        if (flow.kind() == FlowKind.STATEFUL && s.stateStore() == null) {
+          throw FlowDefinitionException.of("stateStore", null, "is missing for stateful flow " + flow.name(),
+              "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
+        }
+      }
+      if (s.drainTimeout() == null || s.drainTimeout().isNegative() || s.drainTimeout().isZero()) {
+        throw FlowDefinitionException.of("drainTimeout", s.drainTimeout(), "must be a positive duration", "use e.g. Duration.ofSeconds(30)");
+      }
+    }
+  }
+
+  /** Starts one polling thread per flow. Returns at once. */
+  public synchronized FlowRuntime start() {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    running.forEach(RunningFlow::start);
+    LOG.info("started {}", settings.flows().stream().map(Flow::name).toList());
+    return this;
+  }
+
+  /**
+   * Starts, stops on SIGTERM or Ctrl-C (draining the current batches), and blocks until every flow
+   * stopped. Throws if a flow failed, so {@code main} exits non-zero.
+   */
+  public void runUntilShutdown() {
+    Thread hook = new Thread(this::close, "flows-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    start();
+    running.forEach(RunningFlow::awaitStopped);
+    close();
+    running.stream().map(r -> r.state().failure()).filter(Objects::nonNull).findFirst().ifPresent(f -> {
+      throw new FlowsException("a flow failed: " + f.getMessage(), f);
+    });
+  }
+
+  /** Whether every flow's polling thread is running and went round its loop within {@code within}. */
+  public boolean isLive(Duration within) {
+    long now = settings.clock().millis();
+    return running.stream().allMatch(r -> r.state().isRunning() && now - r.state().lastLoopMillis() <= within.toMillis());
+  }
+
+  /** Whether every flow has partitions assigned and its last batch succeeded. */
+  public boolean isReady() {
+    return running.stream().allMatch(r -> r.state().isRunning() && r.state().isAssigned() && r.state().isHealthy());
+  }
+
+  /** The health states of the flows, by name. */
+  public List<FlowStatus> status() {
+    return running.stream().map(r -> FlowStatus.of(r.flow().name(), r.state())).toList();
+  }
+
+  /** Stops every flow (finishing and committing its current batch), then closes the sink. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    running.forEach(RunningFlow::stop);
+    running.forEach(RunningFlow::awaitStopped);
+    sink.close();
+    LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
+  }
+
+}

@@ -1,0 +1,134 @@
+package dev.flows.runtime;
+
+import dev.flows.FlowDefinitionException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Connection settings from the environment. This is the one place Flows reads environment
+ * variables:
+ *
+ * <ul>
+ *   <li>{@code FLOWS_KAFKA_BOOTSTRAP_SERVERS}: Kafka brokers, e.g. {@code kafka:9092}
+ *   <li>{@code FLOWS_KAFKA_<NAME>}: any other Kafka client property, {@code <NAME>} upper-cased with
+ *       dots as underscores, e.g. {@code FLOWS_KAFKA_SECURITY_PROTOCOL=SASL_SSL}, {@code
+ *       FLOWS_KAFKA_SASL_JAAS_CONFIG=...} (TLS and SASL pass through this way)
+ *   <li>{@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER}, {@code FLOWS_POSTGRES_PASSWORD}:
+ *       the state database (JDBC URL)
+ *   <li>{@code FLOWS_RABBITMQ_URI}: the task broker, e.g. {@code amqps://user:pass@host/vhost}
+ *   <li>{@code FLOWS_HTTP_PORT}: the admin HTTP port (health, metrics), default {@value
+ *       #DEFAULT_HTTP_PORT}; 0 picks a free port
+ *   <li>{@code FLOWS_INSTANCE}: the one flow this process runs; all flows when unset
+ * </ul>
+ *
+ * {@link #toString()} masks every value that may be a secret.
+ *
+ * @param kafkaBootstrapServers the Kafka brokers, if configured
+ * @param kafkaProperties further Kafka client properties
+ * @param postgresUrl the JDBC URL, if configured
+ * @param postgresUser the database user, if configured
+ * @param postgresPassword the database password, if configured
+ * @param rabbitmqUri the AMQP URI, if configured
+ * @param httpPort the admin HTTP port
+ * @param instance the flow to run, if only one
+ */
+public record FlowsConfig(
+    Optional<String> kafkaBootstrapServers,
+    Map<String, String> kafkaProperties,
+    Optional<String> postgresUrl,
+    Optional<String> postgresUser,
+    Optional<String> postgresPassword,
+    Optional<String> rabbitmqUri,
+    int httpPort,
+    Optional<String> instance) {
+
+  /** The admin HTTP port when {@code FLOWS_HTTP_PORT} is unset: {@value}. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  private static final String KAFKA_PREFIX = "FLOWS_KAFKA_";
+
+  /** Copies the property map. */
+  public FlowsConfig {
+    kafkaProperties = Map.copyOf(kafkaProperties);
+  }
+
+  /** Reads the process environment. */
+  public static FlowsConfig fromEnv() {
+    return from(System.getenv());
+  }
+
+  /** Reads the given variables, as if they were the environment. */
+  public static FlowsConfig from(Map<String, String> env) {
+    Map<String, String> kafka = new TreeMap<>();
+    env.forEach((name, value) -> {
+      if (name.startsWith(KAFKA_PREFIX) && !name.equals("FLOWS_KAFKA_BOOTSTRAP_SERVERS")) {
+        kafka.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
+    return new FlowsConfig(
+        nonBlank(env, "FLOWS_KAFKA_BOOTSTRAP_SERVERS"),
+        kafka,
+        nonBlank(env, "FLOWS_POSTGRES_URL"),
+        nonBlank(env, "FLOWS_POSTGRES_USER"),
+        nonBlank(env, "FLOWS_POSTGRES_PASSWORD"),
+        nonBlank(env, "FLOWS_RABBITMQ_URI"),
+        port(nonBlank(env, "FLOWS_HTTP_PORT")),
+        nonBlank(env, "FLOWS_INSTANCE"));
+  }
+
+  /** A copy with the Kafka brokers set (used by launchers that start an embedded broker). */
+  public FlowsConfig withKafkaBootstrapServers(String servers) {
+    return new FlowsConfig(Optional.of(servers), kafkaProperties, postgresUrl, postgresUser, postgresPassword, rabbitmqUri, httpPort, instance);
+  }
+
+  /** A copy with the database set. */
+  public FlowsConfig withPostgres(String url, String user, String password) {
+    return new FlowsConfig(kafkaBootstrapServers, kafkaProperties, Optional.of(url), Optional.ofNullable(user),
+        Optional.ofNullable(password), rabbitmqUri, httpPort, instance);
+  }
+
+  private static Optional<String> nonBlank(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  private static int port(Optional<String> value) {
+    if (value.isEmpty()) {
+      return DEFAULT_HTTP_PORT;
+    }
+    try {
+      int port = Integer.parseInt(value.get());
+      if (port >= 0 && port <= 65_535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw FlowDefinitionException.of("FLOWS_HTTP_PORT", value.get(), "is not a port number", "use 0 to 65535");
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    kafkaProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "****" : v));
+    return "FlowsConfig[kafkaBootstrapServers=" + kafkaBootstrapServers.orElse("-")
+        + ", kafkaProperties=" + shown
+        + ", postgresUrl=" + postgresUrl.map(FlowsConfig::maskUrl).orElse("-")
+        + ", postgresUser=" + postgresUser.orElse("-")
+        + ", postgresPassword=" + postgresPassword.map(p -> "****").orElse("-")
+        + ", rabbitmqUri=" + rabbitmqUri.map(FlowsConfig::maskUrl).orElse("-")
+        + ", httpPort=" + httpPort
+        + ", instance=" + instance.orElse("all") + "]";
+  }
+
+  private static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key") || k.contains("token");
+  }
+
+  /** Hides user info and password query parameters of a URL. */
+  static String maskUrl(String url) {
+    return url.replaceAll("//[^/@]+@", "//****@").replaceAll("(?i)(password=)[^&]*", "$1****");
+  }
+}

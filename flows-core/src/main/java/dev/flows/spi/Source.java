@@ -1,0 +1,43 @@
+package dev.flows.spi;
+
+import dev.flows.Message;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads records from partitioned topics as one member of a consumer group. Not thread-safe: every
+ * method is called from the one polling thread. Never commits on its own.
+ */
+public interface Source extends AutoCloseable {
+
+  /** Joins the group for {@code topics}; partition moves are reported to {@code listener}. */
+  void subscribe(Collection<String> topics, PartitionListener listener);
+
+  /** The records fetched so far, waiting at most {@code timeout} when there are none. */
+  List<Message<byte[], byte[]>> poll(Duration timeout);
+
+  /** Stops fetching from these partitions (back-pressure) without leaving the group. */
+  void pause(Collection<SourcePartition> partitions);
+
+  /** Fetches from these partitions again. */
+  void resume(Collection<SourcePartition> partitions);
+
+  /** Rewinds a partition so the next poll returns records from {@code offset}. */
+  void seek(SourcePartition partition, long offset);
+
+  /** Commits, synchronously, the next offset to read per partition. Throws if the commit failed. */
+  void commit(Map<SourcePartition, Long> nextOffsets);
+
+  /** The partitions currently assigned. */
+  Set<SourcePartition> assignment();
+
+  /** Records not yet read per assigned partition, where the source knows it (consumer lag). */
+  Map<SourcePartition, Long> lag();
+
+  /** Leaves the group and releases resources. */
+  @Override
+  void close();
+}

@@ -1,0 +1,15 @@
+package dev.flows.spi;
+
+/**
+ * Where stateful flows keep their state: PostgreSQL in production ({@code flows-postgres}), or in
+ * memory ({@link dev.flows.state.InMemoryStateStore}).
+ */
+public interface StateStore extends AutoCloseable {
+
+  /** The table called {@code name}, created if absent. The name is a validated SQL identifier. */
+  StateTable table(String name);
+
+  /** Releases connections. */
+  @Override
+  void close();
+}

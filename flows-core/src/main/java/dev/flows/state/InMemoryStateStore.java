@@ -1,0 +1,67 @@
+package dev.flows.state;
+
+import dev.flows.spi.StateRow;
+import dev.flows.spi.StateStore;
+import dev.flows.spi.StateTable;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * State kept in this JVM's memory, with the same versioned-write contract as PostgreSQL. For
+ * development, tests and small flows whose state may be rebuilt from the topic: it is lost when the
+ * process stops. Thread-safe.
+ */
+public final class InMemoryStateStore implements StateStore {
+  private final Map<String, Table> tables = new ConcurrentHashMap<>();
+
+  /** An empty store. */
+  public static InMemoryStateStore create() {
+    return new InMemoryStateStore();
+  }
+
+  @Override
+  public StateTable table(String name) {
+    return tables.computeIfAbsent(name, n -> new Table());
+  }
+
+  @Override
+  public void close() {}
+
+  /** One table: a map guarded by its monitor for atomic multi-row writes. */
+  private static final class Table implements StateTable {
+    private final Map<String, StateRow> rows = new HashMap<>();
+
+    @Override
+    public synchronized Map<String, StateRow> load(Collection<String> ids) {
+      Map<String, StateRow> found = new HashMap<>();
+      for (String id : ids) {
+        StateRow row = rows.get(id);
+        if (row != null) {
+          found.put(id, row);
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public synchronized Set<String> write(List<StateRow> changes) {
+      Set<String> conflicts = new HashSet<>();
+      for (StateRow change : changes) {
+        StateRow stored = rows.get(change.id());
+        long storedVersion = stored == null ? 0 : stored.version();
+        if (storedVersion != change.version() - 1) {
+          conflicts.add(change.id());
+        }
+      }
+      if (conflicts.isEmpty()) {
+        changes.forEach(row -> rows.put(row.id(), row));
+      }
+      return conflicts;
+    }
+  }
+}

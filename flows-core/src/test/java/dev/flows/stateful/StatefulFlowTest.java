@@ -1,0 +1,95 @@
+package dev.flows.stateful;
+
+import static dev.flows.Topic.topic;
+import static dev.flows.format.Formats.string;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.DeadLetterHeaders;
+import dev.flows.Flow;
+import dev.flows.Flows;
+import dev.flows.KeyValue;
+import dev.flows.Message;
+import dev.flows.StateSpec;
+import dev.flows.StateUpdate;
+import dev.flows.Topic;
+import dev.flows.format.Format;
+import dev.flows.testing.FlowTestDriver;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatefulFlowTest {
+  static final Topic<String, String> WORDS = topic("words", string(), string());
+  static final Topic<String, String> COUNTS = topic("word-counts", string(), string());
+  static final StateSpec<Long> COUNT = StateSpec.of("count", longs(), () -> 0L);
+
+  static Flow countFlow() {
+    return Flows.stateful("test-words-count")
+        .from(WORDS)
+        .state(COUNT)
+        .apply((word, value, count) -> {
+          if ("poison".equals(value)) {
+            throw new IllegalStateException("poison " + word);
+          }
+          long next = count + 1;
+          return StateUpdate.set(next, Long.toString(next));
+        })
+        .to(COUNTS);
+  }
+
+  @Test
+  void shouldCountPerKeyAndEmitRunningCountWhenRecordsArrive() {
+    try (FlowTestDriver driver = FlowTestDriver.of(countFlow())) {
+      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("apple", "a"), KeyValue.of("pizza", "p"), KeyValue.of("apple", "a")));
+      driver.input(WORDS).pipe("apple", "a");
+
+      assertEquals(List.of(KeyValue.of("apple", "1"), KeyValue.of("apple", "2"), KeyValue.of("pizza", "1"), KeyValue.of("apple", "3")),
+          driver.output(COUNTS).readKeyValues());
+      assertEquals(Optional.of(3L), driver.state(COUNT, "apple"));
+      assertEquals(Optional.of(1L), driver.state(COUNT, "pizza"));
+    }
+  }
+
+  @Test
+  void shouldDeadLetterAndKeepStateWhenTheStateFunctionThrows() {
+    try (FlowTestDriver driver = FlowTestDriver.of(countFlow())) {
+      driver.input(WORDS).pipe("apple", "a");
+      driver.input(WORDS).pipe("apple", "poison");
+      driver.input(WORDS).pipe("apple", "a");
+
+      List<Message<byte[], byte[]>> dead = driver.deadLetters();
+      assertEquals(1, dead.size());
+      assertEquals("poison", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+      assertEquals("process", dead.get(0).headers().lastString(DeadLetterHeaders.ERROR_STAGE).orElseThrow());
+      assertEquals(List.of("1", "2"), driver.output(COUNTS).readValues());
+      assertEquals(Optional.of(2L), driver.state(COUNT, "apple"));
+    }
+  }
+
+  @Test
+  void shouldDescribeStateAndTableWhenAskedForThePlan() {
+    String text = countFlow().describe().text();
+    assertTrue(text.contains("state count [long] in flows_count_state"), text);
+  }
+
+  static Format<Long> longs() {
+    return new Format<>() {
+      @Override
+      public byte[] encode(Long value) {
+        return value.toString().getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public Long decode(byte[] bytes) {
+        return Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public String name() {
+        return "long";
+      }
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package dev.flows.examples;
+
+import dev.flows.Flow;
+import dev.flows.Topic;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Every example flow, and the topics they need. */
+public final class Examples {
+  /** Partitions of the example topics, as in the seed: {@value}. */
+  public static final int PARTITIONS = 10;
+
+  private Examples() {}
+
+  /** All example flows, in the order the launcher starts them. */
+  public static List<Flow> all() {
+    return List.of(WordRemap.flow());
+  }
+
+  /** The topics every example reads or writes, dead-letter topics included. */
+  public static List<String> topics() {
+    return all().stream()
+        .flatMap(f -> Stream.concat(Stream.concat(f.inputs().stream(), f.outputs().stream()).map(Topic::name), Stream.of(f.deadLetterTopic())))
+        .distinct()
+        .toList();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.flows.kafka;
+
+import dev.flows.Flow;
+import dev.flows.runtime.FlowRuntime;
+import dev.flows.runtime.FlowSelection;
+import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.StateStore;
+import java.util.List;
+
+/**
+ * A ready-made {@code main} for stateless flow programs on Kafka: reads {@link FlowsConfig} from
+ * the environment, runs the flow named by {@code FLOWS_INSTANCE} (or all), drains on SIGTERM.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   FlowsMain.run(WordRemap.flow(), WordCount.flow());
+ * }
+ * }</pre>
+ */
+public final class FlowsMain {
+  private FlowsMain() {}
+
+  /** Runs the selected flows with the environment's configuration until shutdown. */
+  public static void run(Flow... flows) {
+    run(FlowsConfig.fromEnv(), null, flows);
+  }
+
+  /** Runs the selected flows with {@code config} until shutdown; stateful flows keep state in {@code stateStore}. */
+  public static void run(FlowsConfig config, StateStore stateStore, Flow... flows) {
+    List<Flow> selected = FlowSelection.select(List.of(flows), config.instance());
+    FlowRuntime.Builder builder = FlowRuntime.builder(selected.toArray(Flow[]::new)).connector(KafkaConnector.create(config));
+    (stateStore == null ? builder : builder.stateStore(stateStore)).build().runUntilShutdown();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.flows.kafka;
+
+import dev.flows.FlowDefinitionException;
+import dev.flows.FlowsException;
+import dev.flows.kafka.internal.KafkaSink;
+import dev.flows.kafka.internal.KafkaSource;
+import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.Connector;
+import dev.flows.spi.Sink;
+import dev.flows.spi.Source;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Connects flows to Kafka. Consumers never auto-commit (the runtime commits after outputs are
+ * acknowledged), start from the earliest offset of a new group and use cooperative-sticky
+ * assignment; the producer is idempotent with {@code acks=all}. Extra client properties (TLS, SASL,
+ * tuning) pass through unchanged and win over these defaults, except the ones the guarantees need.
+ * Immutable.
+ */
+public final class KafkaConnector implements Connector {
+  /** Records per poll: {@value}. */
+  public static final int DEFAULT_MAX_POLL_RECORDS = 2_000;
+
+  /** Producer linger in milliseconds: {@value}. */
+  public static final int DEFAULT_LINGER_MS = 5;
+
+  private final Map<String, Object> properties;
+
+  private KafkaConnector(Map<String, Object> properties) {
+    this.properties = Map.copyOf(properties);
+  }
+
+  /** A connector to {@code bootstrapServers}. */
+  public static KafkaConnector create(String bootstrapServers) {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw FlowDefinitionException.of("bootstrap.servers", bootstrapServers, "is missing", "set FLOWS_KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
+    }
+    return new KafkaConnector(Map.of("bootstrap.servers", bootstrapServers));
+  }
+
+  /** A connector from {@code FLOWS_KAFKA_*} settings (see {@link FlowsConfig}). */
+  public static KafkaConnector create(FlowsConfig config) {
+    KafkaConnector connector = create(config.kafkaBootstrapServers().orElse(null));
+    for (Map.Entry<String, String> e : config.kafkaProperties().entrySet()) {
+      connector = connector.withProperty(e.getKey(), e.getValue());
+    }
+    return connector;
+  }
+
+  /** A copy with one more client property for consumers, producers and admin clients. */
+  public KafkaConnector withProperty(String name, Object value) {
+    Map<String, Object> copy = new HashMap<>(properties);
+    copy.put(name, value);
+    return new KafkaConnector(copy);
+  }
+
+  @Override
+  public Source source(String group, String clientId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
+    config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    config.putAll(properties);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaSource(new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+  }
+
+  @Override
+  public Sink sink(String clientId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    config.putAll(properties);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaSink(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  /** Creates the topics that do not exist yet, with {@code partitions} partitions and replication 1 or the broker default. */
+  public void createTopics(Collection<String> topics, int partitions) {
+    try (Admin admin = Admin.create(properties)) {
+      List<NewTopic> wanted = topics.stream().map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty())).toList();
+      admin.createTopics(wanted).values().forEach((name, future) -> awaitCreated(name, future));
+    }
+  }
+
+  private static void awaitCreated(String name, org.apache.kafka.common.KafkaFuture<Void> future) {
+    try {
+      future.get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new FlowsException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlowsException("interrupted while creating topic " + name, e);
+    }
+  }
+}

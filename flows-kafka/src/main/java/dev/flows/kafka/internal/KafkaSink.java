@@ -1,0 +1,66 @@
+package dev.flows.kafka.internal;
+
+import dev.flows.Headers;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.Sink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/** A {@link Sink} over one idempotent {@link KafkaProducer}, shared by every lane. */
+public final class KafkaSink implements Sink {
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  /** Wraps a producer configured with acks=all and idempotence. */
+  public KafkaSink(KafkaProducer<byte[], byte[]> producer) {
+    this.producer = producer;
+  }
+
+  @Override
+  public void send(OutgoingRecord record, Ack ack) {
+    ProducerRecord<byte[], byte[]> kafkaRecord =
+        new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value(), headers(record.headers()));
+    producer.send(kafkaRecord, (metadata, error) -> ack.completed(error));
+  }
+
+  private static List<Header> headers(Headers headers) {
+    if (headers.isEmpty()) {
+      return null;
+    }
+    List<Header> list = new ArrayList<>(headers.size());
+    for (Headers.Header h : headers) {
+      list.add(new RecordHeader(h.key(), h.value()));
+    }
+    return list;
+  }
+
+  @Override
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public boolean isRecordError(Exception error) {
+    return error instanceof RecordTooLargeException
+        || error instanceof RecordBatchTooLargeException
+        || error instanceof InvalidRecordException
+        || error instanceof SerializationException
+        || error instanceof InvalidTopicException;
+  }
+
+  @Override
+  public void close() {
+    producer.close(CLOSE_TIMEOUT);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.flows.kafka.internal;
+
+import dev.flows.Headers;
+import dev.flows.Message;
+import dev.flows.spi.PartitionListener;
+import dev.flows.spi.Source;
+import dev.flows.spi.SourcePartition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/** A {@link Source} over one {@link KafkaConsumer}, used only by the flow's polling thread. */
+public final class KafkaSource implements Source {
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+
+  /** Wraps a consumer configured without auto-commit. */
+  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer) {
+    this.consumer = consumer;
+  }
+
+  @Override
+  public void subscribe(Collection<String> topics, PartitionListener listener) {
+    consumer.subscribe(topics, new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+          listener.onRevoked(toSource(partitions));
+        }
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        listener.onAssigned(toSource(partitions));
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        listener.onLost(toSource(partitions));
+      }
+    });
+  }
+
+  @Override
+  public List<Message<byte[], byte[]>> poll(Duration timeout) {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    List<Message<byte[], byte[]>> messages = new ArrayList<>(records.count());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      messages.add(new Message<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r)));
+    }
+    return messages;
+  }
+
+  private static Headers headers(ConsumerRecord<byte[], byte[]> record) {
+    Header[] raw = record.headers().toArray();
+    if (raw.length == 0) {
+      return Headers.empty();
+    }
+    List<Headers.Header> list = new ArrayList<>(raw.length);
+    for (Header h : raw) {
+      list.add(new Headers.Header(h.key(), h.value()));
+    }
+    return Headers.of(list);
+  }
+
+  @Override
+  public void pause(Collection<SourcePartition> partitions) {
+    consumer.pause(toKafka(partitions));
+  }
+
+  @Override
+  public void resume(Collection<SourcePartition> partitions) {
+    consumer.resume(toKafka(partitions));
+  }
+
+  @Override
+  public void seek(SourcePartition partition, long offset) {
+    consumer.seek(new TopicPartition(partition.topic(), partition.partition()), offset);
+  }
+
+  @Override
+  public void commit(Map<SourcePartition, Long> nextOffsets) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    nextOffsets.forEach((p, o) -> offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
+    consumer.commitSync(offsets);
+  }
+
+  @Override
+  public Set<SourcePartition> assignment() {
+    return new HashSet<>(toSource(consumer.assignment()));
+  }
+
+  @Override
+  public Map<SourcePartition, Long> lag() {
+    Map<SourcePartition, Long> lag = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong value = consumer.currentLag(tp);
+      if (value.isPresent()) {
+        lag.put(new SourcePartition(tp.topic(), tp.partition()), value.getAsLong());
+      }
+    }
+    return lag;
+  }
+
+  @Override
+  public void close() {
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+  }
+
+  private static List<SourcePartition> toSource(Collection<TopicPartition> partitions) {
+    return partitions.stream().map(tp -> new SourcePartition(tp.topic(), tp.partition())).toList();
+  }
+
+  private static List<TopicPartition> toKafka(Collection<SourcePartition> partitions) {
+    return partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+  }
+}

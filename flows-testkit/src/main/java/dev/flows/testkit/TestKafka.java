@@ -1,0 +1,163 @@
+package dev.flows.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A real Kafka broker for a test, with the chores tests need: create topics, produce raw records,
+ * read a topic from the start, sum end offsets. One broker serves the whole test JVM, so tests use
+ * topic names of their own. Every call fails the test (an {@link AssertionError}) on a deadline.
+ */
+public final class TestKafka {
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String bootstrapServers;
+  private final String origin;
+
+  /** A test broker at {@code bootstrapServers}; {@code origin} says where it came from. */
+  public TestKafka(String bootstrapServers, String origin) {
+    this.bootstrapServers = bootstrapServers;
+    this.origin = origin;
+  }
+
+  /** Where clients connect. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Where the broker came from: an env var, a container or embedded. */
+  public String origin() {
+    return origin;
+  }
+
+  /** Client properties for this broker, for tests that build their own clients. */
+  public Properties clientProperties() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    return props;
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions; an existing topic is kept as it is. */
+  public void createTopic(String topic, int partitions) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new AssertionError("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+      }
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("cannot create topic " + topic + " within " + ADMIN_TIMEOUT, e);
+    }
+  }
+
+  /** Produces {@code {key, value}} byte pairs in order, with {@code acks=all}, and waits for them. */
+  public void produce(String topic, List<byte[][]> keyValues) {
+    Properties props = clientProperties();
+    props.put("acks", "all");
+    props.put("linger.ms", "5");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (byte[][] kv : keyValues) {
+        producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+      }
+      producer.flush();
+    }
+  }
+
+  /** The sum over partitions of the end offsets of {@code topic}: how many records it ever held. */
+  public long endOffsetsSum(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      return consumer.endOffsets(partitions(consumer, topic), ADMIN_TIMEOUT).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * Reads {@code topic} from the beginning until it holds at least {@code atLeast} records and the
+   * end of every partition was reached; fails if that does not happen within {@code timeout}.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (records.size() < atLeast || !atEnd(consumer, partitions)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("read " + records.size() + " records of " + topic + " within " + timeout + ", expected at least " + atLeast);
+        }
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** The committed offsets of consumer group {@code group}, by partition number, for {@code topic}. */
+  public Map<Integer, Long> committedOffsets(String group, String topic) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      Map<Integer, Long> result = new HashMap<>();
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((tp, offset) -> {
+            if (tp.topic().equals(topic) && offset != null) {
+              result.put(tp.partition(), offset.offset());
+            }
+          });
+      return result;
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new AssertionError("cannot read the offsets of group " + group + ": " + e, e);
+    }
+  }
+
+  /** Deletes consumer groups (they must be empty), so flows restart from the earliest offset. */
+  public void deleteGroups(Collection<String> groups) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin.deleteConsumerGroups(groups).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new AssertionError("cannot delete groups " + groups + ": " + e, e);
+    }
+  }
+
+  private boolean atEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, ADMIN_TIMEOUT);
+    return partitions.stream().allMatch(tp -> consumer.position(tp, ADMIN_TIMEOUT) >= ends.get(tp));
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    List<TopicPartition> partitions = consumer.partitionsFor(topic, ADMIN_TIMEOUT).stream()
+        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    if (partitions.isEmpty()) {
+      throw new AssertionError("topic " + topic + " does not exist");
+    }
+    return partitions;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties props = clientProperties();
+    props.put("enable.auto.commit", "false");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @Override
+  public String toString() {
+    return "Kafka at " + bootstrapServers + " (" + origin + ")";
+  }
+}

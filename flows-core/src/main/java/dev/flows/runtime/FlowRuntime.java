@@ -4,26 +4,33 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowKind;
 import dev.flows.FlowsException;
+import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs flows against a broker. Each flow gets its own polling thread and consumer group (its name);
  * all flows of a runtime share one sink. {@link #close()} drains: stop polling, finish the current
- * batch, commit, close. Built by {@link #builder(Flow...)}.
+ * batch, commit, close. With an {@linkplain Builder#adminPort(int) admin port} it serves {@code
+ * /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text). Built by {@link
+ * #builder(Flow...)}.
  */
 public final class FlowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowRuntime.class);
@@ -31,34 +38,64 @@ public final class FlowRuntime implements AutoCloseable {
   /** How long {@link #close()} waits for the current batches by default: {@value} seconds. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
+  /** How recently every polling loop must have gone round for {@code /health/live}: {@value} seconds. */
+  public static final long LIVENESS_WINDOW_SECONDS = 60;
+
   private final Settings settings;
+  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
+  private AdminServer admin;
   private boolean started;
   private boolean closed;
 
   private FlowRuntime(Settings settings) {
     this.settings = settings;
+    CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    registry.add(prometheus);
+    if (settings.meterRegistry() != null) {
+      registry.add(settings.meterRegistry());
+    }
     this.sink = settings.connector().sink("flows-" + settings.flows().get(0).name());
     for (Flow flow : settings.flows()) {
       running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
-          settings.meterRegistry(), settings.clock(), settings.drainTimeout())));
+          registry, settings.clock(), settings.drainTimeout())));
     }
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
-    return new Builder(new Settings(List.of(flows), null, null, new SimpleMeterRegistry(), Clock.systemUTC(),
-        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS)));
+    return new Builder(new Settings(List.of(flows), null, null, null, Clock.systemUTC(),
+        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null));
   }
 
-  /** The settings of a runtime, validated by {@link Builder#build()}. */
+  /** The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no admin server. */
   private record Settings(
       List<Flow> flows, Connector connector, StateStore stateStore, MeterRegistry meterRegistry, Clock clock,
-      Duration drainTimeout) {
+      Duration drainTimeout, Integer adminPort) {
 
-    Settings with(Connector c, StateStore s, MeterRegistry m, Clock k, Duration d) {
-      return new Settings(flows, c, s, m, k, d);
+    Settings withConnector(Connector value) {
+      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort);
+    }
+
+    Settings withStateStore(StateStore value) {
+      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort);
+    }
+
+    Settings withMeterRegistry(MeterRegistry value) {
+      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort);
+    }
+
+    Settings withClock(Clock value) {
+      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort);
+    }
+
+    Settings withDrainTimeout(Duration value) {
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort);
+    }
+
+    Settings withAdminPort(Integer value) {
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value);
     }
   }
 
@@ -72,27 +109,32 @@ public final class FlowRuntime implements AutoCloseable {
 
     /** The broker connector, e.g. {@code KafkaConnector.create(config)}. Required. */
     public Builder connector(Connector connector) {
-      return new Builder(settings.with(connector, settings.stateStore(), settings.meterRegistry(), settings.clock(), settings.drainTimeout()));
+      return new Builder(settings.withConnector(connector));
     }
 
     /** Where stateful flows keep state: {@code PostgresStateStore} or {@code InMemoryStateStore}. */
     public Builder stateStore(StateStore store) {
-      return new Builder(settings.with(settings.connector(), store, settings.meterRegistry(), settings.clock(), settings.drainTimeout()));
+      return new Builder(settings.withStateStore(store));
     }
 
-    /** Where metrics go; default: an in-memory registry. */
+    /** A registry that gets every metric too, besides the runtime's own Prometheus registry behind {@code /metrics}. */
     public Builder meterRegistry(MeterRegistry registry) {
-      return new Builder(settings.with(settings.connector(), settings.stateStore(), Objects.requireNonNull(registry), settings.clock(), settings.drainTimeout()));
+      return new Builder(settings.withMeterRegistry(Objects.requireNonNull(registry, "registry")));
     }
 
     /** How long shutdown waits for the current batch; default {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS} s. */
     public Builder drainTimeout(Duration timeout) {
-      return new Builder(settings.with(settings.connector(), settings.stateStore(), settings.meterRegistry(), settings.clock(), timeout));
+      return new Builder(settings.withDrainTimeout(timeout));
     }
 
     /** The clock batch waits are measured with (a seam for tests). */
     public Builder clock(Clock clock) {
-      return new Builder(settings.with(settings.connector(), settings.stateStore(), settings.meterRegistry(), Objects.requireNonNull(clock), settings.drainTimeout()));
+      return new Builder(settings.withClock(Objects.requireNonNull(clock, "clock")));
+    }
+
+    /** Serves the admin endpoints on {@code port} (0: a free port); by default there is no admin server. */
+    public Builder adminPort(int port) {
+      return new Builder(settings.withAdminPort(port));
     }
 
     /** Validates the settings and builds the runtime; nothing connects until {@link FlowRuntime#start()}. */
@@ -123,15 +165,22 @@ public final class FlowRuntime implements AutoCloseable {
       if (s.drainTimeout() == null || s.drainTimeout().isNegative() || s.drainTimeout().isZero()) {
         throw FlowDefinitionException.of("drainTimeout", s.drainTimeout(), "must be a positive duration", "use e.g. Duration.ofSeconds(30)");
       }
+      if (s.adminPort() != null && (s.adminPort() < 0 || s.adminPort() > 65_535)) {
+        throw FlowDefinitionException.of("adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
+      }
     }
   }
 
-  /** Starts one polling thread per flow. Returns at once. */
+  /** Starts one polling thread per flow, and the admin server if configured. Returns at once. */
   public synchronized FlowRuntime start() {
     if (started) {
       throw new IllegalStateException("already started");
     }
     started = true;
+    if (settings.adminPort() != null) {
+      admin = AdminServer.start(settings.adminPort(), new Probes());
+      LOG.info("admin endpoints on port {}: /health/live /health/ready /metrics", admin.port());
+    }
     running.forEach(RunningFlow::start);
     LOG.info("started {}", settings.flows().stream().map(Flow::name).toList());
     return this;
@@ -168,6 +217,11 @@ public final class FlowRuntime implements AutoCloseable {
     return running.stream().map(r -> FlowStatus.of(r.flow().name(), r.state())).toList();
   }
 
+  /** The port of the admin endpoints, once started with an admin port. */
+  public synchronized OptionalInt adminPort() {
+    return admin == null ? OptionalInt.empty() : OptionalInt.of(admin.port());
+  }
+
   /** Stops every flow (finishing and committing its current batch), then closes the sink. Idempotent. */
   @Override
   public synchronized void close() {
@@ -178,7 +232,32 @@ public final class FlowRuntime implements AutoCloseable {
     running.forEach(RunningFlow::stop);
     running.forEach(RunningFlow::awaitStopped);
     sink.close();
+    if (admin != null) {
+      admin.close();
+    }
     LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
   }
 
+  /** What the admin endpoints read. */
+  private final class Probes implements AdminServer.Probes {
+    @Override
+    public boolean live() {
+      return isLive(Duration.ofSeconds(LIVENESS_WINDOW_SECONDS));
+    }
+
+    @Override
+    public boolean ready() {
+      return isReady();
+    }
+
+    @Override
+    public String statusJson() {
+      return status().stream().map(FlowStatus::toJson).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    @Override
+    public String scrape() {
+      return prometheus.scrape();
+    }
+  }
 }

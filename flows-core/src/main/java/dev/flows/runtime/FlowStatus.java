@@ -15,6 +15,26 @@ import dev.flows.internal.runtime.FlowState;
 public record FlowStatus(
     String flow, boolean running, boolean assigned, boolean healthy, long lastLoopMillis, String failure) {
 
+  /** The status as a JSON object, as {@code /health/*} serve it. */
+  public String toJson() {
+    return "{\"flow\":" + quote(flow) + ",\"running\":" + running + ",\"assigned\":" + assigned
+        + ",\"healthy\":" + healthy + ",\"lastLoopMillis\":" + lastLoopMillis
+        + ",\"failure\":" + (failure == null ? "null" : quote(failure)) + "}";
+  }
+
+  private static String quote(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return out.append('"').toString();
+  }
+
   static FlowStatus of(String flow, FlowState state) {
     Throwable failure = state.failure();
     return new FlowStatus(

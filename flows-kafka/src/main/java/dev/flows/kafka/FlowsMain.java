@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A ready-made {@code main} for stateless flow programs on Kafka: reads {@link FlowsConfig} from
- * the environment, runs the flow named by {@code FLOWS_INSTANCE} (or all), drains on SIGTERM.
+ * the environment, runs the flow named by {@code FLOWS_INSTANCE} (or all), serves the admin
+ * endpoints on {@code FLOWS_HTTP_PORT}, drains on SIGTERM.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -28,7 +29,9 @@ public final class FlowsMain {
   /** Runs the selected flows with {@code config} until shutdown; stateful flows keep state in {@code stateStore}. */
   public static void run(FlowsConfig config, StateStore stateStore, Flow... flows) {
     List<Flow> selected = FlowSelection.select(List.of(flows), config.instance());
-    FlowRuntime.Builder builder = FlowRuntime.builder(selected.toArray(Flow[]::new)).connector(KafkaConnector.create(config));
+    FlowRuntime.Builder builder = FlowRuntime.builder(selected.toArray(Flow[]::new))
+        .connector(KafkaConnector.create(config))
+        .adminPort(config.httpPort());
     (stateStore == null ? builder : builder.stateStore(stateStore)).build().runUntilShutdown();
   }
 }

@@ -22,7 +22,15 @@ public enum FlowsMetric {
   /** Batches that failed on infrastructure and were rewound. */
   BATCH_RETRIES("flows.batch.retries", Type.COUNTER, "Batches rewound and retried after an infrastructure failure."),
   /** Records not yet read. */
-  CONSUMER_LAG("flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions.");
+  CONSUMER_LAG("flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions."),
+  /** Time to load the state rows a batch needs and does not have cached. */
+  STATE_READ_DURATION("flows.state.read.duration", Type.TIMER, "Time to load the state rows of a batch that were not cached."),
+  /** Time to write a batch's changed state rows in one transaction. */
+  STATE_WRITE_DURATION("flows.state.write.duration", Type.TIMER, "Time to write the changed state rows of a batch in one transaction."),
+  /** Share of state lookups served by the local cache. */
+  STATE_CACHE_HIT_RATE("flows.state.cache.hit.rate", Type.GAUGE, "Share of state lookups served from the local cache, 0 to 1."),
+  /** Batches whose state write met a newer version written by another instance. */
+  STATE_CONFLICTS("flows.state.conflicts", Type.COUNTER, "State writes refused because another instance wrote a newer version (fencing).");
 
   /** How a metric is recorded. */
   public enum Type {

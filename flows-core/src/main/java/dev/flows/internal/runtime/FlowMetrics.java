@@ -4,19 +4,27 @@ import static dev.flows.metrics.FlowsMetric.BATCH_DURATION;
 import static dev.flows.metrics.FlowsMetric.BATCH_RETRIES;
 import static dev.flows.metrics.FlowsMetric.BATCH_SIZE;
 import static dev.flows.metrics.FlowsMetric.COMMIT_DURATION;
+import static dev.flows.metrics.FlowsMetric.CONSUMER_LAG;
 import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
 import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
 import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
+import static dev.flows.metrics.FlowsMetric.STATE_CACHE_HIT_RATE;
+import static dev.flows.metrics.FlowsMetric.STATE_CONFLICTS;
+import static dev.flows.metrics.FlowsMetric.STATE_READ_DURATION;
+import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
 
 import dev.flows.metrics.FlowsMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /** The meters of one flow, created from the {@link FlowsMetric} catalogue and cached per tag. */
 public final class FlowMetrics {
@@ -29,6 +37,7 @@ public final class FlowMetrics {
   private final Timer batchDuration;
   private final Timer commitDuration;
   private final Counter batchRetries;
+  private final AtomicLong lag = new AtomicLong();
 
   /** Meters for {@code flow} in {@code registry}. */
   public FlowMetrics(MeterRegistry registry, String flow) {
@@ -38,6 +47,7 @@ public final class FlowMetrics {
     this.batchDuration = timer(BATCH_DURATION);
     this.commitDuration = timer(COMMIT_DURATION);
     this.batchRetries = Counter.builder(BATCH_RETRIES.metricName()).description(BATCH_RETRIES.description()).tag("flow", flow).register(registry);
+    Gauge.builder(CONSUMER_LAG.metricName(), lag, AtomicLong::get).description(CONSUMER_LAG.description()).tag("flow", flow).register(registry);
   }
 
   /** Meters kept in memory only, for the test driver. */
@@ -70,6 +80,31 @@ public final class FlowMetrics {
   /** Records the time one commit took. */
   public void commit(long nanos) {
     commitDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Sets the records not yet read, summed over assigned partitions. */
+  public void lag(long records) {
+    lag.set(records);
+  }
+
+  /** Records the time one state load took. */
+  void stateRead(long nanos) {
+    timer(STATE_READ_DURATION).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records the time one state write took. */
+  void stateWrite(long nanos) {
+    timer(STATE_WRITE_DURATION).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one state write refused for a newer version. */
+  void stateConflict() {
+    Counter.builder(STATE_CONFLICTS.metricName()).description(STATE_CONFLICTS.description()).tag("flow", flow).register(registry).increment();
+  }
+
+  /** Samples the state cache's hit rate when read. */
+  void stateCacheHitRate(DoubleSupplier hitRate) {
+    Gauge.builder(STATE_CACHE_HIT_RATE.metricName(), hitRate::getAsDouble).description(STATE_CACHE_HIT_RATE.description()).tag("flow", flow).register(registry);
   }
 
   /** Counts one rewound batch. */

@@ -185,6 +185,7 @@ public final class PollLoop implements Runnable, PartitionListener {
     try {
       source.commit(offsets);
       runner.metrics().commit(System.nanoTime() - start);
+      runner.metrics().lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
     } catch (RuntimeException e) {
       LOG.warn("flow {}: commit failed, records will be read again: {}", plan.name(), e.toString());
     }

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Processes one batch of a stateful flow (DESIGN §4): group by persistence id, load the rows not
@@ -23,6 +25,8 @@ import java.util.Set;
  * (another writer got there first) drops the cache and redoes the batch from fresh rows.
  */
 public final class StatefulBatchProcessor implements BatchHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(StatefulBatchProcessor.class);
+
   /** Attempts of a batch that keeps meeting version conflicts before it is rewound: {@value}. */
   static final int MAX_CONFLICT_ATTEMPTS = 5;
 
@@ -43,6 +47,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
     this.failures = new Failures(plan, metrics);
     this.updater = new RowUpdater(plan, new UserCode(plan.options().errorPolicy(), sleeper), failures);
     this.metrics = metrics;
+    metrics.stateCacheHitRate(cache::hitRate);
   }
 
   @Override
@@ -94,12 +99,15 @@ public final class StatefulBatchProcessor implements BatchHandler {
           writes.add(result.written());
         }
       });
-      Set<String> conflicts = writes.isEmpty() ? Set.of() : table.write(writes);
+      Set<String> conflicts = writes.isEmpty() ? Set.of() : write(writes);
       if (conflicts.isEmpty()) {
         cache.putAll(writes);
         return results;
       }
       cache.clear();
+      metrics.stateConflict();
+      LOG.warn("flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}: reloading and redoing the batch",
+          plan.name(), conflicts.size(), writes.size(), attempt);
       if (attempt >= MAX_CONFLICT_ATTEMPTS) {
         throw new FlowsException("state of " + conflicts.size() + " keys was written by another instance, "
             + attempt + " times in a row; the batch is rewound (ids e.g. " + conflicts.iterator().next() + ")");
@@ -111,10 +119,19 @@ public final class StatefulBatchProcessor implements BatchHandler {
     Map<String, StateRow> rows = new HashMap<>(cache.getAll(ids));
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
+      long start = System.nanoTime();
       Map<String, StateRow> loaded = table.load(missing);
+      metrics.stateRead(System.nanoTime() - start);
       cache.putAll(loaded.values());
       rows.putAll(loaded);
     }
     return rows;
+  }
+
+  private Set<String> write(List<StateRow> writes) {
+    long start = System.nanoTime();
+    Set<String> conflicts = table.write(writes);
+    metrics.stateWrite(System.nanoTime() - start);
+    return conflicts;
   }
 }

@@ -1,0 +1,47 @@
+package dev.flows.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code docs/metrics.md} equal to the {@link FlowsMetric} catalogue. After changing the
+ * catalogue, regenerate it with {@code make docs} ({@code -Dflows.docs.write=true}).
+ */
+class MetricsDocTest {
+  private static final Path DOC = Path.of("..", "docs", "metrics.md");
+
+  @Test
+  void shouldMatchTheCatalogueWhenDocsAreGenerated() throws IOException {
+    String generated = markdown();
+    if (Boolean.getBoolean("flows.docs.write")) {
+      Files.writeString(DOC, generated, StandardCharsets.UTF_8);
+    }
+    String stored = Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "(missing)";
+    assertEquals(generated, stored, "docs/metrics.md is out of date with FlowsMetric: run 'make docs'");
+  }
+
+  static String markdown() {
+    String rows = Stream.of(FlowsMetric.values())
+        .map(m -> "| `" + m.metricName() + "` | " + m.type().name().toLowerCase() + " | "
+            + Stream.concat(Stream.of("flow"), m.tags().stream()).map(t -> "`" + t + "`").collect(Collectors.joining(", "))
+            + " | " + m.description() + " |")
+        .collect(Collectors.joining("\n"));
+    return """
+        # Metrics
+
+        Generated from `dev.flows.metrics.FlowsMetric` (`make docs`); a test keeps the two equal.
+        Every runtime records these in Micrometer and serves them as Prometheus text on `/metrics`
+        (names with dots become underscores; counters get `_total`, timers `_seconds`).
+
+        | name | type | tags | what it measures |
+        |---|---|---|---|
+        """ + rows + "\n";
+  }
+}

@@ -1,0 +1,154 @@
+package dev.flows.postgres.internal;
+
+import dev.flows.FlowsException;
+import dev.flows.spi.StateRow;
+import dev.flows.spi.StateTable;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * One state table in PostgreSQL. Thread-safe: every call borrows its own connection.
+ *
+ * <p>{@link #write} is one statement in one transaction (one round trip plus the commit or
+ * rollback): the batch travels as five parallel arrays expanded by {@code unnest}; rows at version
+ * 1 are inserted ({@code ON CONFLICT DO NOTHING}: an existing row is a conflict), later versions
+ * update the stored row only where its version is one less. Under READ COMMITTED a concurrent
+ * writer of the same row makes PostgreSQL re-check that condition on the newest row version, so of
+ * two racing writers exactly one comes back. A row that does not come back is a conflict, and the
+ * transaction is rolled back. Unlike a single {@code INSERT ... ON CONFLICT DO UPDATE}, a row at
+ * version 2 or later whose id is absent cannot be inserted.
+ *
+ * <p>Database failures are rethrown as {@link FlowsException} with the cause attached: the runtime
+ * rewinds the batch and retries, and the pool replaces broken connections. That includes a deadlock
+ * between two writers of overlapping rows, which PostgreSQL breaks by aborting one of them.
+ */
+public final class PostgresStateTable implements StateTable {
+  private static final RowMapper<StateRow> ROW = (rs, ctx) ->
+      new StateRow(rs.getString("id"), rs.getBytes("state"), rs.getBytes("progress"), rs.getBytes("results"), rs.getLong("version"));
+  /** unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race raises. */
+  private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
+
+  private final Jdbi jdbi;
+  private final String name;
+  private final StateTableSql sql;
+
+  private PostgresStateTable(Jdbi jdbi, String name, StateTableSql sql) {
+    this.jdbi = jdbi;
+    this.name = name;
+    this.sql = sql;
+  }
+
+  /**
+   * Validates {@code name} and creates the table if absent. Two processes creating the same table
+   * at once can collide in the catalog even with {@code IF NOT EXISTS} ("type already exists", or a
+   * unique violation on the row type); the loser tries once more, and then finds the table.
+   */
+  public static PostgresStateTable open(Jdbi jdbi, String name) {
+    PostgresStateTable table = new PostgresStateTable(jdbi, name, StateTableSql.of(name));
+    try {
+      table.createIfAbsent();
+    } catch (FlowsException e) {
+      if (!isCreationRace(e.getCause())) {
+        throw e;
+      }
+      table.createIfAbsent();
+    }
+    return table;
+  }
+
+  @Override
+  public Map<String, StateRow> load(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return new HashMap<>();
+    }
+    List<StateRow> rows = call("load " + ids.size() + " rows", () -> jdbi.withHandle(handle ->
+        handle.createQuery(sql.load()).bindArray("ids", String.class, ids).map(ROW).list()));
+    Map<String, StateRow> byId = new HashMap<>();
+    rows.forEach(row -> byId.put(row.id(), row));
+    return byId;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if two rows have the same id (the runtime writes each id once)
+   */
+  @Override
+  public Set<String> write(List<StateRow> rows) {
+    if (rows.isEmpty()) {
+      return Set.of();
+    }
+    // Sorted by id so that writers of overlapping batches insert in the same order (fewer deadlocks).
+    List<StateRow> sorted = rows.stream().sorted(Comparator.comparing(StateRow::id)).toList();
+    List<String> ids = column(sorted, StateRow::id);
+    if (new HashSet<>(ids).size() < ids.size()) {
+      throw new IllegalArgumentException("state table " + name + ": a write names an id twice; write each id once per batch");
+    }
+    return call("write " + rows.size() + " rows", () -> jdbi.inTransaction(handle -> write(handle, sorted, ids)));
+  }
+
+  private Set<String> write(Handle handle, List<StateRow> rows, List<String> ids) {
+    List<String> written = handle.createQuery(sql.write())
+        .bindArray("ids", String.class, ids)
+        .bindArray("states", byte[].class, column(rows, StateRow::state))
+        .bindArray("progress", byte[].class, column(rows, StateRow::progress))
+        .bindArray("results", byte[].class, column(rows, StateRow::results))
+        .bindArray("versions", Long.class, column(rows, StateRow::version))
+        .mapTo(String.class)
+        .list();
+    if (written.size() == rows.size()) {
+      return Set.of();
+    }
+    handle.rollback();
+    Set<String> conflicts = new HashSet<>(ids);
+    written.forEach(conflicts::remove);
+    return conflicts;
+  }
+
+  private void createIfAbsent() {
+    call("create", () -> jdbi.withHandle(handle -> handle.execute(sql.create())));
+  }
+
+  /** Runs a database call, naming this table and the action in the error it may raise. */
+  private <T> T call(String action, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (JdbiException e) {
+      throw new FlowsException("state table " + name + ": cannot " + action + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isCreationRace(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && CREATION_RACE_STATES.contains(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One field of every row, in row order, nulls kept (a list, since {@code List.of} rejects nulls). */
+  private static <T> List<T> column(List<StateRow> rows, Function<StateRow, T> field) {
+    List<T> values = new ArrayList<>(rows.size());
+    rows.forEach(row -> values.add(field.apply(row)));
+    return values;
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresStateTable[" + sql.table() + "]";
+  }
+}

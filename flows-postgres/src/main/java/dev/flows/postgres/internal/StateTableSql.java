@@ -1,0 +1,72 @@
+package dev.flows.postgres.internal;
+
+import dev.flows.FlowDefinitionException;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL of one state table. The table name is validated, then quoted into the text: identifiers
+ * cannot be bind parameters, and quoting keeps reserved words such as {@code order} usable.
+ *
+ * @param table the quoted table name
+ * @param create creates the table if absent
+ * @param load reads the rows whose id is in {@code :ids}
+ * @param write the versioned, set-based write of a whole batch (see {@link PostgresStateTable})
+ */
+record StateTableSql(String table, String create, String load, String write) {
+  /** PostgreSQL keeps 63 bytes of an identifier; lower case so quoting never changes the name. */
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+  /** The statements of table {@code name}; throws if the name is not a safe identifier. */
+  static StateTableSql of(String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw FlowDefinitionException.of(
+          "state table", name, "is not a safe SQL identifier", "use 1 to 63 of [a-z0-9_], starting with a letter");
+    }
+    String table = '"' + name + '"';
+    return new StateTableSql(table, create(table), load(table), write(table));
+  }
+
+  private static String create(String table) {
+    return """
+        CREATE TABLE IF NOT EXISTS %s (
+          id text PRIMARY KEY,
+          state bytea,
+          progress bytea NOT NULL,
+          results bytea,
+          version bigint NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now())
+        """.formatted(table);
+  }
+
+  private static String load(String table) {
+    return "SELECT id, state, progress, results, version FROM " + table + " WHERE id = ANY(:ids)";
+  }
+
+  /*
+   * The CTE names are quoted and capitalised so that no valid (lower-case) table name can shadow
+   * them. New rows (version 1) take the INSERT branch, whose conflict means the row exists, so it
+   * does nothing; later versions take the UPDATE branch, which matches only a stored row at
+   * version - 1. A row in neither branch's RETURNING is a conflict.
+   */
+  private static String write(String table) {
+    return """
+        WITH "Batch" AS (
+          SELECT * FROM unnest(:ids::text[], :states::bytea[], :progress::bytea[], :results::bytea[], :versions::bigint[])
+            AS b (id, state, progress, results, version)
+        ), "Inserted" AS (
+          INSERT INTO %1$s AS t (id, state, progress, results, version)
+          SELECT id, state, progress, results, version FROM "Batch" WHERE version = 1
+          ON CONFLICT (id) DO NOTHING
+          RETURNING t.id
+        ), "Updated" AS (
+          UPDATE %1$s AS t
+          SET state = b.state, progress = b.progress, results = b.results, version = b.version, updated_at = now()
+          FROM "Batch" AS b
+          WHERE t.id = b.id AND b.version > 1 AND t.version = b.version - 1
+          RETURNING t.id
+        )
+        SELECT id FROM "Inserted" UNION ALL SELECT id FROM "Updated"
+        """.formatted(table);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.flows.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.FlowDefinitionException;
+import dev.flows.FlowsException;
+import dev.flows.runtime.FlowsConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** What the store does before, or without, reaching a database. */
+class PostgresStateStoreTest {
+
+  @Test
+  void shouldNameTheSettingWhenPostgresUrlIsMissing() {
+    FlowsConfig config = FlowsConfig.from(Map.of("FLOWS_POSTGRES_USER", "flows"));
+
+    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> PostgresStateStore.create(config));
+
+    assertEquals("FLOWS_POSTGRES_URL is missing, got null: set it to the JDBC URL of the state database, "
+        + "e.g. jdbc:postgresql://localhost:5432/flows", e.getMessage());
+  }
+
+  @Test
+  void shouldFailAtCreationWhenOwnPoolCannotConnect() throws IOException {
+    String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/flows";
+
+    FlowsException e = assertThrows(FlowsException.class, () -> PostgresStateStore.create(url, "flows", "secret"));
+
+    assertTrue(e.getMessage().startsWith("cannot connect to the state database: "), e.getMessage());
+  }
+
+  @Test
+  void shouldThrowUncheckedWhenCallersDatabaseRefusesConnections() throws IOException {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL("jdbc:postgresql://127.0.0.1:" + closedPort() + "/flows");
+    try (PostgresStateStore store = PostgresStateStore.create(dataSource)) {
+
+      FlowsException e = assertThrows(FlowsException.class, () -> store.table("refused"));
+
+      assertTrue(e.getMessage().startsWith("state table refused: cannot create: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void shouldRejectTableNameBeforeConnectingWhenNotAnIdentifier() throws IOException {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL("jdbc:postgresql://127.0.0.1:" + closedPort() + "/flows");
+    try (PostgresStateStore store = PostgresStateStore.create(dataSource)) {
+      for (String name : List.of("x; drop table y", "Upper")) {
+        assertThrows(FlowDefinitionException.class, () -> store.table(name));
+      }
+    }
+  }
+
+  /** A port nothing listens on: bound by the OS, then released. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

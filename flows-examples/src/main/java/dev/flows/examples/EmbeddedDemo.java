@@ -6,7 +6,9 @@ import dev.flows.kafka.KafkaConnector;
 import dev.flows.runtime.FlowRuntime;
 import dev.flows.runtime.FlowSelection;
 import dev.flows.runtime.FlowsConfig;
+import dev.flows.postgres.PostgresStateStore;
 import dev.flows.testkit.EmbeddedKafkaBroker;
+import dev.flows.testkit.EmbeddedPostgresDatabase;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code make run} without any infrastructure: starts a Kafka broker in this JVM, creates the
- * topics, seeds the seed's sample words (apple x10, pizza x5, beer x2), runs the example flows and
+ * {@code make run} without any infrastructure: starts a Kafka broker in this JVM and an embedded
+ * PostgreSQL for the stateful examples, creates the topics, seeds the seed's sample words (apple x10, pizza x5, beer x2), runs the example flows and
  * prints every record they produce, then stops.
  */
 final class EmbeddedDemo {
@@ -35,13 +37,15 @@ final class EmbeddedDemo {
 
   static void run(FlowsConfig config) throws Exception {
     PrintStream out = System.out;
-    out.println("No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker for the demo...");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    out.println("No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker and PostgreSQL for the demo...");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start();
+        PostgresStateStore store = PostgresStateStore.create(database.dataSource())) {
       KafkaConnector connector = KafkaConnector.create(config.withKafkaBootstrapServers(broker.bootstrapServers()));
       connector.createTopics(Examples.topics(), Examples.PARTITIONS);
       seed(broker.bootstrapServers());
       List<Flow> flows = FlowSelection.select(Examples.all(), config.instance());
-      try (FlowRuntime runtime = FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).build().start()) {
+      try (FlowRuntime runtime = FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).stateStore(store).build().start()) {
         int printed = printOutputs(broker.bootstrapServers(), flows, expectedOutputs(flows), out);
         out.printf("Demo done: %d records produced by %s%n", printed, flows.stream().map(Flow::name).toList());
       }
@@ -61,7 +65,7 @@ final class EmbeddedDemo {
     }
   }
 
-  /** How many records each flow writes for the sample words: one per word for the remap. */
+  /** How many records each flow writes for the sample words: one per word and output topic. */
   private static int expectedOutputs(List<Flow> flows) {
     int words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
     return flows.stream().mapToInt(f -> f.outputs().size() * words).sum();

@@ -14,7 +14,7 @@ public final class Examples {
 
   /** All example flows, in the order the launcher starts them. */
   public static List<Flow> all() {
-    return List.of(WordRemap.flow());
+    return List.of(WordRemap.flow(), WordCount.flow());
   }
 
   /** The topics every example reads or writes, dead-letter topics included. */

@@ -1,0 +1,123 @@
+package dev.flows.examples.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A Java main class run in its own process, so a test can SIGKILL, SIGSTOP and SIGCONT it. */
+final class ChildJvm implements AutoCloseable {
+  private final Process process;
+  private final StringBuffer output = new StringBuffer();
+
+  private ChildJvm(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::collectOutput, "child-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code main} with this JVM's class path, {@code env} added to the environment. */
+  static ChildJvm start(Class<?> main, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    try {
+      return new ChildJvm(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + main.getName(), e);
+    }
+  }
+
+  private void collectOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        output.append(line).append('\n');
+      }
+    } catch (IOException e) {
+      output.append("[output closed: ").append(e.getMessage()).append("]\n");
+    }
+  }
+
+  /** Everything the process printed so far. */
+  String output() {
+    return output.toString();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
+  }
+
+  /** SIGSTOP: the process freezes, heartbeats included. */
+  void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the process runs on. */
+  void thaw() {
+    signal("CONT");
+  }
+
+  /** Writes a line to the process's standard input. */
+  void writeLine(String line) {
+    try {
+      OutputStream in = process.getOutputStream();
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGTERM (a graceful stop that drains), and wait for the exit. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!awaitExit(Duration.ofSeconds(60))) {
+        kill();
+      }
+    }
+  }
+
+  private boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

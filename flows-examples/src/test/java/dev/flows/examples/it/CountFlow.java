@@ -1,0 +1,96 @@
+package dev.flows.examples.it;
+
+import static dev.flows.Topic.topic;
+import static dev.flows.format.Formats.string;
+
+import dev.flows.Flow;
+import dev.flows.FlowOptions;
+import dev.flows.Flows;
+import dev.flows.StateSpec;
+import dev.flows.StateUpdate;
+import dev.flows.Topic;
+import dev.flows.format.Format;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The stateful count the fault tests run, named after one test run so tests do not share topics or
+ * tables. Output value: {@code <count>:<input value>}, so every input can be traced downstream.
+ * State: the count as decimal text, so SQL can check it.
+ *
+ * @param run a short lower-case id of the test run
+ */
+record CountFlow(String run) {
+  /** The value that makes the state function throw. */
+  static final String POISON = "poison";
+
+  Topic<String, String> input() {
+    return topic("it-" + run + "-in", string(), string());
+  }
+
+  Topic<String, String> output() {
+    return topic("it-" + run + "-out", string(), string());
+  }
+
+  String name() {
+    return "it-" + run + "-count";
+  }
+
+  String table() {
+    return "it_" + run + "_count";
+  }
+
+  StateSpec<Long> state() {
+    return StateSpec.of("count", decimal(), () -> 0L).withTable(table());
+  }
+
+  /** The count; with {@code blockOn} set, that record prints IN_BATCH and waits for a line on stdin. */
+  Flow flow(String blockOn) {
+    return Flows.stateful(name(), FlowOptions.defaults().withMaxRecords(500))
+        .from(input())
+        .state(state())
+        .apply((key, value, count) -> {
+          if (value.equals(POISON)) {
+            throw new IllegalArgumentException("poison record for " + key);
+          }
+          if (value.equals(blockOn)) {
+            awaitLine();
+          }
+          long next = count + 1;
+          return StateUpdate.set(next, next + ":" + value);
+        })
+        .to(output());
+  }
+
+  private static void awaitLine() {
+    System.out.println("IN_BATCH");
+    System.out.flush();
+    try {
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Format<Long> decimal() {
+    return new Format<>() {
+      @Override
+      public byte[] encode(Long value) {
+        return value.toString().getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public Long decode(byte[] bytes) {
+        return Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public String name() {
+        return "decimal";
+      }
+    };
+  }
+}

@@ -1,0 +1,194 @@
+package dev.flows.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flows.Headers;
+import dev.flows.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KeyLanesTest {
+  /** Long enough never to expire on a slow machine; only reached if the lanes do not run together. */
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private KeyLanes lanes;
+
+  @AfterEach
+  void shutdown() {
+    if (lanes != null) {
+      lanes.shutdown();
+    }
+  }
+
+  @Test
+  void shouldRunInFetchOrderOnTheCallerWhenSequential() {
+    lanes = KeyLanes.sequential();
+    List<String> seen = new ArrayList<>();
+    Thread caller = Thread.currentThread();
+
+    lanes.run(batch("a:0", "b:1", "a:2", "c:3", "b:4"), record -> {
+      assertSame(caller, Thread.currentThread());
+      seen.add(describe(record));
+    });
+
+    assertEquals(List.of("a:0", "b:1", "a:2", "c:3", "b:4"), seen);
+  }
+
+  @Test
+  void shouldStopAtTheFailingRecordAndRethrowWhenSequential() {
+    lanes = KeyLanes.sequential();
+    List<String> seen = new ArrayList<>();
+    IllegalStateException boom = new IllegalStateException("boom");
+
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> lanes.run(batch("a:0", "b:1", "a:2"), record -> {
+      seen.add(describe(record));
+      if (record.offset() == 1) {
+        throw boom;
+      }
+    }));
+
+    assertSame(boom, thrown);
+    assertEquals(List.of("a:0", "b:1"), seen);
+  }
+
+  @Test
+  void shouldRunDifferentKeysConcurrentlyAndEachKeyInOffsetOrderWhenParallel() {
+    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    CyclicBarrier bothKeysRunning = new CyclicBarrier(2);
+    Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
+    Map<String, Thread> threadByKey = new ConcurrentHashMap<>();
+
+    lanes.run(batch("a:0", "b:1", "a:2", "b:3", "a:4", "b:5", "a:6"), record -> {
+      String key = key(record);
+      threadByKey.putIfAbsent(key, Thread.currentThread());
+      if (record.offset() <= 1) {
+        await(bothKeysRunning); // the first record of each key: only passes if both lanes run at once
+      }
+      seenByKey.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(record.offset());
+    });
+
+    assertEquals(List.of(0L, 2L, 4L, 6L), seenByKey.get("a"));
+    assertEquals(List.of(1L, 3L, 5L), seenByKey.get("b"));
+    assertNotSame(threadByKey.get("a"), threadByKey.get("b"));
+  }
+
+  @Test
+  void shouldKeepOffsetOrderPerKeyWhenThereAreMoreKeysThanThreads() {
+    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(3));
+    List<String> spec = new ArrayList<>();
+    for (int offset = 0; offset < 200; offset++) {
+      spec.add("k" + (offset % 7) + ":" + offset);
+    }
+    Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
+
+    lanes.run(batch(spec.toArray(String[]::new)),
+        record -> seenByKey.computeIfAbsent(key(record), k -> Collections.synchronizedList(new ArrayList<>())).add(record.offset()));
+
+    assertEquals(7, seenByKey.size());
+    seenByKey.forEach((key, offsets) -> {
+      List<Long> sorted = new ArrayList<>(offsets);
+      Collections.sort(sorted);
+      assertEquals(sorted, offsets, "offsets of " + key + " in order");
+    });
+    assertEquals(200, seenByKey.values().stream().mapToInt(List::size).sum());
+  }
+
+  @Test
+  void shouldRethrowTheFailureOnlyAfterEveryLaneFinishedWhenOneLaneFails() {
+    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    IllegalStateException boom = new IllegalStateException("a failed");
+    CountDownLatch bStarted = new CountDownLatch(1);
+    CountDownLatch aFailing = new CountDownLatch(1);
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> lanes.run(
+        batch("a:0", "b:1", "a:2", "b:3", "b:4"),
+        record -> {
+          String key = key(record);
+          if (record.offset() == 0) {
+            await(bStarted);
+            aFailing.countDown();
+            throw boom;
+          }
+          if (record.offset() == 1) {
+            bStarted.countDown();
+            await(aFailing); // b goes on only once a has failed
+          }
+          seen.add(describe(record));
+        }));
+
+    assertSame(boom, thrown);
+    assertEquals(List.of("b:1", "b:3", "b:4"), seen,
+        "b's lane ran to its end before the failure was rethrown; a's lane stopped at its failing record");
+  }
+
+  @Test
+  void shouldRethrowTheFailureOfTheEarliestKeyInTheBatchWhenSeveralLanesFail() {
+    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    CountDownLatch bFailed = new CountDownLatch(1);
+
+    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> lanes.run(
+        batch("a:0", "b:1"),
+        record -> {
+          if (record.offset() == 0) {
+            await(bFailed); // a fails later in time than b
+            throw new IllegalArgumentException("a");
+          }
+          bFailed.countDown();
+          throw new IllegalArgumentException("b");
+        }));
+
+    assertEquals("a", thrown.getMessage(), "failures are reported in batch order, not in the order they happened");
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the other key's lane did not run at the same time", e);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new AssertionError("the other key's lane did not get there in " + TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Records from {@code "key:offset"} specs, all of partition words-0. */
+  private static List<Message<byte[], byte[]>> batch(String... specs) {
+    List<Message<byte[], byte[]>> records = new ArrayList<>();
+    for (String spec : specs) {
+      String[] parts = spec.split(":");
+      records.add(new Message<>("words", 0, Long.parseLong(parts[1]), 0L,
+          parts[0].getBytes(StandardCharsets.UTF_8), null, Headers.empty()));
+    }
+    return records;
+  }
+
+  private static String key(Message<byte[], byte[]> record) {
+    return new String(record.key(), StandardCharsets.UTF_8);
+  }
+
+  private static String describe(Message<byte[], byte[]> record) {
+    return key(record) + ":" + record.offset();
+  }
+}

@@ -97,8 +97,10 @@ public record ErrorPolicy(
 
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} failures (1-based). */
   public Duration backoffAfter(int attempt) {
-    long millis = initialBackoff.toMillis() << Math.min(attempt - 1, 30);
-    return Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
+    long factor = 1L << Math.min(Math.max(attempt - 1, 0), 30);
+    long max = maxBackoff.toMillis();
+    long initial = initialBackoff.toMillis();
+    return Duration.ofMillis(initial > max / factor ? max : Math.min(initial * factor, max));
   }
 
   private static void requirePositive(String setting, Duration value) {

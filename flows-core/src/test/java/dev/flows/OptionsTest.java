@@ -129,6 +129,16 @@ class OptionsTest {
   }
 
   @Test
+  void shouldStayWithinTheCapWhenTheInitialBackoffIsHuge() {
+    ErrorPolicy policy = POLICY.withBackoff(Duration.ofDays(200), Duration.ofDays(400));
+
+    assertEquals(Duration.ofDays(200), policy.backoffAfter(1));
+    assertEquals(Duration.ofDays(400), policy.backoffAfter(2));
+    assertEquals(Duration.ofDays(400), policy.backoffAfter(40));
+    assertEquals(Duration.ofDays(200), policy.backoffAfter(0), "attempt numbers below 1 count as 1");
+  }
+
+  @Test
   void shouldWaitTheInitialBackoffEveryTimeWhenInitialEqualsMax() {
     ErrorPolicy policy = POLICY.withBackoff(Duration.ofMillis(250), Duration.ofMillis(250));
 

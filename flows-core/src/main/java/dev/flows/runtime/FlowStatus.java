@@ -7,17 +7,18 @@ import dev.flows.internal.runtime.FlowState;
  *
  * @param flow the flow name
  * @param running whether its polling thread runs
+ * @param connected whether its source is connected to the broker
  * @param assigned whether it has partitions
  * @param healthy whether its last batch succeeded
  * @param lastLoopMillis when its polling thread last went round
  * @param failure why it stopped, or {@code null}
  */
 public record FlowStatus(
-    String flow, boolean running, boolean assigned, boolean healthy, long lastLoopMillis, String failure) {
+    String flow, boolean running, boolean connected, boolean assigned, boolean healthy, long lastLoopMillis, String failure) {
 
   /** The status as a JSON object, as {@code /health/*} serve it. */
   public String toJson() {
-    return "{\"flow\":" + quote(flow) + ",\"running\":" + running + ",\"assigned\":" + assigned
+    return "{\"flow\":" + quote(flow) + ",\"running\":" + running + ",\"connected\":" + connected + ",\"assigned\":" + assigned
         + ",\"healthy\":" + healthy + ",\"lastLoopMillis\":" + lastLoopMillis
         + ",\"failure\":" + (failure == null ? "null" : quote(failure)) + "}";
   }
@@ -38,7 +39,7 @@ public record FlowStatus(
   static FlowStatus of(String flow, FlowState state) {
     Throwable failure = state.failure();
     return new FlowStatus(
-        flow, state.isRunning(), state.isAssigned(), state.isHealthy(), state.lastLoopMillis(),
+        flow, state.isRunning(), state.isConnected(), state.isAssigned(), state.isHealthy(), state.lastLoopMillis(),
         failure == null ? null : failure.toString());
   }
 }

@@ -34,6 +34,14 @@ public interface Source extends AutoCloseable {
   /** The partitions currently assigned. */
   Set<SourcePartition> assignment();
 
+  /**
+   * Whether the source is connected to its broker right now, for readiness. Sources that cannot
+   * tell answer {@code true}.
+   */
+  default boolean isConnected() {
+    return true;
+  }
+
   /** Records not yet read per assigned partition, where the source knows it (consumer lag). */
   Map<SourcePartition, Long> lag();
 

@@ -35,12 +35,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static final int DEDUPE_BUFFER_BYTES = 2 * 1024 * 1024;
 
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
   private final Path logDir;
   private final String bootstrapServers;
+  private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers) {
-    this.server = server;
+  private EmbeddedKafkaBroker(KafkaConfig config, Path logDir, String bootstrapServers) {
+    this.config = config;
     this.logDir = logDir;
     this.bootstrapServers = bootstrapServers;
   }
@@ -53,9 +54,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int controllerPort = Ports.free();
       KafkaConfig config = KafkaConfig.fromProps(properties(logDir, brokerPort, controllerPort));
       format(config, logDir);
-      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-      server.startup();
-      return new EmbeddedKafkaBroker(server, logDir, "127.0.0.1:" + brokerPort);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config, logDir, "127.0.0.1:" + brokerPort);
+      broker.restart();
+      return broker;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
     }
@@ -108,11 +109,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return bootstrapServers;
   }
 
+  /**
+   * Stops the broker as a crash would look to clients, keeping its logs and ports, so fault tests
+   * can {@link #restart()} it.
+   */
+  public synchronized void shutdown() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the broker again on the same ports and logs after {@link #shutdown()}; a no-op while it runs. */
+  public synchronized void restart() {
+    if (server == null) {
+      server = new KafkaRaftServer(config, Time.SYSTEM);
+      server.startup();
+    }
+  }
+
   /** Stops the broker and deletes its logs. */
   @Override
   public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    shutdown();
     try {
       Utils.delete(logDir.toFile());
     } catch (IOException e) {

@@ -1,8 +1,13 @@
 package dev.flows.testkit;
 
+import dev.flows.testkit.internal.Ports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A real PostgreSQL server started from Maven jars (no installation, no Docker), on a free port
@@ -13,38 +18,69 @@ public final class EmbeddedPostgresDatabase implements AutoCloseable {
   /** The superuser and database of the embedded server: {@value}. */
   public static final String USER = "postgres";
 
-  private final EmbeddedPostgres postgres;
+  private final File dataDirectory;
+  private final int port;
+  private EmbeddedPostgres postgres;
 
-  private EmbeddedPostgresDatabase(EmbeddedPostgres postgres) {
-    this.postgres = postgres;
+  private EmbeddedPostgresDatabase(File dataDirectory, int port) {
+    this.dataDirectory = dataDirectory;
+    this.port = port;
   }
 
   /** Starts a fresh server; returns once it accepts connections. */
   public static EmbeddedPostgresDatabase start() {
     try {
-      return new EmbeddedPostgresDatabase(EmbeddedPostgres.builder().start());
+      EmbeddedPostgresDatabase database = new EmbeddedPostgresDatabase(Files.createTempDirectory("flows-postgres-").toFile(), Ports.free());
+      database.restart();
+      return database;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create the embedded PostgreSQL's data directory", e);
     }
   }
 
   /** The JDBC URL of database {@value #USER}. */
   public String jdbcUrl() {
-    return postgres.getJdbcUrl(USER, USER);
+    return "jdbc:postgresql://localhost:" + port + "/" + USER + "?user=" + USER;
   }
 
-  /** A data source of database {@value #USER}. */
+  /** A new unpooled data source of database {@value #USER}; it outlives restarts. */
   public DataSource dataSource() {
-    return postgres.getPostgresDatabase();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(jdbcUrl());
+    return ds;
+  }
+
+  /** Stops the server (a fast shutdown), keeping its data and port for {@link #restart()}. */
+  public synchronized void shutdown() {
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+      }
+      postgres = null;
+    }
+  }
+
+  /** Starts the server again on the same port and data after {@link #shutdown()}; a no-op while it runs. */
+  public synchronized void restart() {
+    if (postgres == null) {
+      try {
+        postgres = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Stops the server and deletes its data. */
   @Override
   public void close() {
+    shutdown();
     try {
-      postgres.close();
+      org.apache.kafka.common.utils.Utils.delete(dataDirectory);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot stop the embedded PostgreSQL: " + e.getMessage(), e);
+      // a leftover temporary directory is harmless
     }
   }
 }

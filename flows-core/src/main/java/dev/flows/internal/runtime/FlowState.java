@@ -8,6 +8,7 @@ public final class FlowState {
   private volatile boolean assigned;
   private volatile boolean healthy = true;
   private volatile boolean running;
+  private volatile boolean connected = true;
   private volatile Throwable failure;
 
   /** The polling thread went round its loop at {@code millis}. */
@@ -36,6 +37,15 @@ public final class FlowState {
   /** Whether the last batch (or commit) succeeded; false while infrastructure is failing. */
   public boolean isHealthy() {
     return healthy;
+  }
+
+  void connected(boolean value) {
+    this.connected = value;
+  }
+
+  /** Whether the source was connected to its broker when the loop last went round. */
+  public boolean isConnected() {
+    return connected;
   }
 
   void running(boolean value) {

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
@@ -27,6 +28,7 @@ public final class KafkaSource implements Source {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private Metric connectionCount;
 
   /** Wraps a consumer configured without auto-commit. */
   public KafkaSource(KafkaConsumer<byte[], byte[]> consumer) {
@@ -105,6 +107,20 @@ public final class KafkaSource implements Source {
   @Override
   public Set<SourcePartition> assignment() {
     return new HashSet<>(toSource(consumer.assignment()));
+  }
+
+  /** Connected when the consumer holds at least one open broker connection ({@code connection-count}). */
+  @Override
+  public boolean isConnected() {
+    if (connectionCount == null) {
+      connectionCount = consumer.metrics().entrySet().stream()
+          .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics"))
+          .map(Map.Entry::getValue).findFirst().orElse(null);
+      if (connectionCount == null) {
+        return true;
+      }
+    }
+    return connectionCount.metricValue() instanceof Number count && count.doubleValue() > 0;
   }
 
   @Override

@@ -29,4 +29,14 @@ public interface Flow {
 
   /** The plan in words and as a Mermaid diagram. */
   FlowDescription describe();
+
+  /** The task queues it consumes (a task flow's queue); empty for flows that read topics. */
+  default List<Queue<?>> inputQueues() {
+    return List.of();
+  }
+
+  /** The task queues it writes ({@code toQueue}); empty for most flows. */
+  default List<Queue<?>> outputQueues() {
+    return List.of();
+  }
 }

@@ -7,5 +7,9 @@ public enum FlowKind {
   /** Keyed state with effectively-once state update and at-least-once publishing. */
   STATEFUL,
   /** Per-key pre-aggregation over one microbatch, one output per key and batch: at-least-once. */
-  COLLECTOR
+  COLLECTOR,
+  /** Runs tasks from a task queue on worker threads, acknowledged after success: at-least-once. */
+  TASK,
+  /** Produces values on a schedule to a task queue or a topic: at most once per firing and instance. */
+  CRON
 }

@@ -72,6 +72,33 @@ public final class Flows {
     return JoinSteps.start(FlowName.validate(name), require(options));
   }
 
+  /**
+   * A task flow: consumes a task queue with manual acknowledgement and runs a function per task on
+   * worker threads, so long work never blocks a Kafka partition. At-least-once: a task is
+   * acknowledged only after the function returned (and its result, if any, was acknowledged);
+   * failures are retried with backoff, then dead-lettered to {@code <queue>.dlq}. Default options.
+   */
+  public static dev.flows.dsl.TaskBuilder task(String name) {
+    return task(name, TaskOptions.defaults());
+  }
+
+  /** A task flow with the given concurrency, timeout and retries. */
+  public static dev.flows.dsl.TaskBuilder task(String name, TaskOptions options) {
+    if (options == null) {
+      throw FlowDefinitionException.of("options", null, "is missing", "use TaskOptions.defaults()");
+    }
+    return dev.flows.internal.plan.TaskSteps.start(FlowName.validate(name), options);
+  }
+
+  /**
+   * A cron flow: on a schedule (UTC, seconds included, or {@code @every}), produces a value and
+   * publishes it to a task queue or a topic, awaiting the broker's confirmation. Firings missed
+   * while stopped are skipped. Producing failures are retried under the default error policy.
+   */
+  public static dev.flows.dsl.CronBuilder cron(String name) {
+    return dev.flows.internal.plan.CronSteps.start(FlowName.validate(name), FlowOptions.defaults());
+  }
+
   private static FlowOptions require(FlowOptions options) {
     if (options == null) {
       throw FlowDefinitionException.of("options", null, "is missing", "use FlowOptions.defaults()");

@@ -37,4 +37,12 @@ public interface FlowStream<K, V> {
   /** Ends the flow: each record writes zero or more records to each of two typed topics (1:2). */
   <K1, V1, K2, V2> Flow split(
       Topic<K1, V1> first, Topic<K2, V2> second, Splitter<? super K, ? super V, K1, V1, K2, V2> splitter);
+
+  /**
+   * Ends the flow: every value becomes a task on {@code queue} (the key is not carried; headers
+   * are). The batch's offsets are committed only after the task broker confirmed every task of the
+   * batch: at-least-once, a replayed batch sends its tasks again. Needs a task queue in the runtime
+   * ({@code FlowRuntime.builder(...).taskQueue(...)}).
+   */
+  Flow toQueue(dev.flows.Queue<V> queue);
 }

@@ -9,6 +9,7 @@ import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
+import dev.flows.spi.TaskQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -56,46 +57,50 @@ public final class FlowRuntime implements AutoCloseable {
     if (settings.meterRegistry() != null) {
       registry.add(settings.meterRegistry());
     }
-    this.sink = settings.connector().sink("flows-" + settings.flows().get(0).name());
+    this.sink = settings.connector() == null ? null : settings.connector().sink("flows-" + settings.flows().get(0).name());
     for (Flow flow : settings.flows()) {
       running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
-          registry, settings.clock(), settings.drainTimeout())));
+          registry, settings.clock(), settings.drainTimeout(), settings.taskQueue())));
     }
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
     return new Builder(new Settings(List.of(flows), null, null, null, Clock.systemUTC(),
-        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null));
+        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null, null));
   }
 
   /** The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no admin server. */
   private record Settings(
       List<Flow> flows, Connector connector, StateStore stateStore, MeterRegistry meterRegistry, Clock clock,
-      Duration drainTimeout, Integer adminPort) {
+      Duration drainTimeout, Integer adminPort, TaskQueue taskQueue) {
 
     Settings withConnector(Connector value) {
-      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort);
+      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue);
     }
 
     Settings withStateStore(StateStore value) {
-      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort);
+      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort, taskQueue);
     }
 
     Settings withMeterRegistry(MeterRegistry value) {
-      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort);
+      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort, taskQueue);
     }
 
     Settings withClock(Clock value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort);
+      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort, taskQueue);
     }
 
     Settings withDrainTimeout(Duration value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort);
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort, taskQueue);
+    }
+
+    Settings withTaskQueue(TaskQueue value) {
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, value);
     }
 
     Settings withAdminPort(Integer value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value);
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value, taskQueue);
     }
   }
 
@@ -137,6 +142,14 @@ public final class FlowRuntime implements AutoCloseable {
       return new Builder(settings.withAdminPort(port));
     }
 
+    /**
+     * The task queue, e.g. {@code RabbitTaskQueue.create(uri)}: required by task flows and by flows
+     * ending in {@code toQueue}. The runtime does not close it.
+     */
+    public Builder taskQueue(TaskQueue queue) {
+      return new Builder(settings.withTaskQueue(Objects.requireNonNull(queue, "queue")));
+    }
+
     /** Validates the settings and builds the runtime; nothing connects until {@link FlowRuntime#start()}. */
     public FlowRuntime build() {
       validate(settings);
@@ -153,8 +166,14 @@ public final class FlowRuntime implements AutoCloseable {
           throw FlowDefinitionException.of("flow name", flow.name(), "is used twice in one runtime", "give each flow its own name");
         }
       }
-      if (s.connector() == null) {
+      if (s.connector() == null && s.flows().stream().anyMatch(FlowRuntime::usesKafka)) {
         throw FlowDefinitionException.of("connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
+      }
+      for (Flow flow : s.flows()) {
+        if (s.taskQueue() == null && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty())) {
+          throw FlowDefinitionException.of("taskQueue", null, "is missing for flow " + flow.name() + " using a task queue",
+              "call .taskQueue(RabbitTaskQueue.create(...))");
+        }
       }
       for (Flow flow : s.flows()) {
         if (flow.kind() == FlowKind.STATEFUL && s.stateStore() == null) {
@@ -169,6 +188,12 @@ public final class FlowRuntime implements AutoCloseable {
         throw FlowDefinitionException.of("adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
       }
     }
+  }
+
+  /** Whether a flow reads or writes Kafka (task and cron flows without topics do not). */
+  private static boolean usesKafka(Flow flow) {
+    boolean ownLoop = flow.kind() == FlowKind.TASK || flow.kind() == FlowKind.CRON;
+    return !ownLoop || !flow.inputs().isEmpty() || !flow.outputs().isEmpty();
   }
 
   /** Starts one polling thread per flow, and the admin server if configured. Returns at once. */
@@ -207,9 +232,9 @@ public final class FlowRuntime implements AutoCloseable {
     return running.stream().allMatch(r -> r.state().isRunning() && now - r.state().lastLoopMillis() <= within.toMillis());
   }
 
-  /** Whether every flow has partitions assigned and its last batch succeeded. */
+  /** Whether every flow is connected, has partitions assigned and its last batch succeeded. */
   public boolean isReady() {
-    return running.stream().allMatch(r -> r.state().isRunning() && r.state().isAssigned() && r.state().isHealthy());
+    return running.stream().allMatch(r -> r.state().isRunning() && r.state().isConnected() && r.state().isAssigned() && r.state().isHealthy());
   }
 
   /** The health states of the flows, by name. */
@@ -231,7 +256,9 @@ public final class FlowRuntime implements AutoCloseable {
     closed = true;
     running.forEach(RunningFlow::stop);
     running.forEach(RunningFlow::awaitStopped);
-    sink.close();
+    if (sink != null) {
+      sink.close();
+    }
     if (admin != null) {
       admin.close();
     }

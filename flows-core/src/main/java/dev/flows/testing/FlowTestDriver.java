@@ -13,6 +13,12 @@ import dev.flows.internal.runtime.FlowMetrics;
 import dev.flows.internal.runtime.Handlers;
 import dev.flows.internal.runtime.KeyLanes;
 import dev.flows.internal.runtime.Sleeper;
+import dev.flows.internal.runtime.QueueRouting;
+import dev.flows.internal.runtime.TaskProcessor;
+import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.plan.TaskPlan;
+import dev.flows.Queue;
+import dev.flows.Headers;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
 import java.util.ArrayList;
@@ -41,10 +47,20 @@ public final class FlowTestDriver implements AutoCloseable {
   private final InMemoryStateStore stateStore = InMemoryStateStore.create();
   private final Map<Flow, BatchHandler> handlers = new LinkedHashMap<>();
   private final Map<String, Integer> positions = new HashMap<>();
+  private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
+  private final Map<TaskPlan<?>, TaskProcessor> tasks = new LinkedHashMap<>();
+  private final Map<String, Integer> queuePositions = new HashMap<>();
 
   private FlowTestDriver(List<Flow> flows) {
     for (Flow flow : flows) {
-      handlers.put(flow, Handlers.forFlow(flow, sink, stateStore, KeyLanes.sequential(), Sleeper.NONE, FlowMetrics.inMemory(flow.name())));
+      if (flow instanceof TaskPlan<?> task) {
+        tasks.put(task, new TaskProcessor(task, sink, FlowMetrics.inMemory(flow.name())));
+        continue;
+      }
+      if (flow instanceof CronPlan) {
+        continue; // fired by fire(flow)
+      }
+      handlers.put(flow, Handlers.forFlow(flow, QueueRouting.sink(flow, sink, taskQueue), stateStore, KeyLanes.sequential(), Sleeper.NONE, FlowMetrics.inMemory(flow.name())));
     }
   }
 
@@ -72,6 +88,44 @@ public final class FlowTestDriver implements AutoCloseable {
   /** Reads what the flows wrote to {@code topic}. */
   public <K, V> TestOutput<K, V> output(Topic<K, V> topic) {
     return new TestOutput<>(this, topic);
+  }
+
+  /**
+   * Writes tasks to, and reads tasks from, {@code queue}: what flows sent with {@code toQueue}, and
+   * for a task flow's queue, tasks to run (see {@link TestQueue}). Dead-lettered tasks are on
+   * {@code queue(q.deadLetterQueue(), format)}.
+   */
+  public <V> TestQueue<V> queue(Queue<V> queue) {
+    return new TestQueue<>(this, queue);
+  }
+
+  /** Reads the tasks the flows sent to {@code queue}: same as {@link #queue(Queue)}. */
+  public <V> TestQueue<V> output(Queue<V> queue) {
+    return queue(queue);
+  }
+
+  /**
+   * Fires a cron flow of this driver once, now: produces its value and publishes it to its queue
+   * or topic, and runs whatever consumes that.
+   */
+  public void fire(Flow cron) {
+    if (!(cron instanceof CronPlan plan)) {
+      throw FlowDefinitionException.of("flow", cron == null ? null : cron.name(), "is not a cron flow", "pass a flow built by Flows.cron");
+    }
+    Object value;
+    try {
+      value = plan.produce();
+    } catch (Exception e) {
+      throw new dev.flows.FlowsException("cron flow " + plan.name() + " failed: " + e.getMessage(), e);
+    }
+    if (value == null) {
+      return;
+    }
+    if (plan.toQueue()) {
+      writeTask(plan.destination(), plan.encode(value), Headers.empty());
+    } else {
+      write(plan.destination(), List.of(new TestInput.Encoded(null, plan.encode(value), Headers.empty())));
+    }
   }
 
   /** Reads the dead letters of every flow written since the last call: original bytes, reason in headers. */
@@ -104,12 +158,44 @@ public final class FlowTestDriver implements AutoCloseable {
     return records;
   }
 
+  void writeTask(String queue, byte[] body, Headers headers) {
+    runTasks(queue, List.of(taskQueue.append(queue, body, headers)));
+  }
+
+  List<Message<byte[], byte[]>> readNewTasks(String queue) {
+    int from = queuePositions.getOrDefault(queue, 0);
+    List<Message<byte[], byte[]>> written = taskQueue.read(queue, from);
+    queuePositions.put(queue, from + written.size());
+    return written;
+  }
+
+  /** Runs new tasks of {@code queue} in every task flow consuming it, then whatever their results feed. */
+  private void runTasks(String queue, List<Message<byte[], byte[]>> newTasks) {
+    tasks.forEach((plan, processor) -> {
+      if (plan.queue().name().equals(queue)) {
+        for (Message<byte[], byte[]> task : newTasks) {
+          Map<String, Integer> before = outputSizes(plan);
+          taskQueue.runAttempts(plan.name(), task, plan.taskOptions(), processor);
+          before.forEach((out, size) -> {
+            List<Message<byte[], byte[]>> written = sink.read(out, size);
+            if (!written.isEmpty()) {
+              deliver(out, written);
+            }
+          });
+        }
+      }
+    });
+  }
+
   /** Processes a batch in every flow reading {@code topic}, then whatever those flows wrote downstream. */
   private void deliver(String topic, List<Message<byte[], byte[]>> batch) {
     for (Map.Entry<Flow, BatchHandler> entry : handlers.entrySet()) {
       if (reads(entry.getKey(), topic)) {
         Map<String, Integer> before = outputSizes(entry.getKey());
+        Map<String, Integer> queuesBefore = new LinkedHashMap<>();
+        entry.getKey().outputQueues().forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
         entry.getValue().process(Batch.of(batch));
+        queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
         before.forEach((out, size) -> {
           List<Message<byte[], byte[]>> written = sink.read(out, size);
           if (!written.isEmpty()) {

@@ -47,8 +47,9 @@ abstract class BasePlan implements Flow {
     return outputs;
   }
 
+  /** {@code <flow-name>.dlq} or the policy's topic; a task flow overrides it with its dead-letter queue. */
   @Override
-  public final String deadLetterTopic() {
+  public String deadLetterTopic() {
     String configured = options.errorPolicy().deadLetterTopic();
     return configured != null ? configured : name + ErrorPolicy.DEAD_LETTER_SUFFIX;
   }

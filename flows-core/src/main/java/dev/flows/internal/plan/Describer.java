@@ -19,8 +19,10 @@ final class Describer {
     StringBuilder out = new StringBuilder();
     out.append(plan.kind().name().toLowerCase(Locale.ROOT)).append(" flow ").append(plan.name()).append('\n');
     plan.inputs().forEach(t -> out.append("  from ").append(t).append('\n'));
+    plan.inputQueues().forEach(q -> out.append("  from queue ").append(q).append('\n'));
     plan.stepLabels().forEach(label -> out.append("  ").append(label).append('\n'));
     plan.outputs().forEach(t -> out.append("  to ").append(t).append('\n'));
+    plan.outputQueues().forEach(q -> out.append("  to queue ").append(q).append('\n'));
     out.append("  dead letters to ").append(plan.deadLetterTopic()).append('\n');
     out.append("  options ").append(options(plan.options())).append('\n');
     return out.toString();
@@ -44,12 +46,18 @@ final class Describer {
     for (int i = 0; i < plan.inputs().size(); i++) {
       lines.add("  in" + i + topic(plan.inputs().get(i)) + " --> " + first);
     }
+    for (int i = 0; i < plan.inputQueues().size(); i++) {
+      lines.add("  inQueue" + i + "[(\"" + plan.inputQueues().get(i).name() + "\")] --> " + first);
+    }
     for (int i = 0; i < chain.size(); i++) {
       String next = i + 1 < chain.size() ? "s" + (i + 1) : "f";
       lines.add("  s" + i + "[\"" + chain.get(i) + "\"] --> " + next);
     }
     for (int i = 0; i < plan.outputs().size(); i++) {
       lines.add("  f --> out" + i + topic(plan.outputs().get(i)));
+    }
+    for (int i = 0; i < plan.outputQueues().size(); i++) {
+      lines.add("  f --> queue" + i + "[(\"" + plan.outputQueues().get(i).name() + "\")]");
     }
     lines.add("  f -. dead letters .-> dlq[/\"" + plan.deadLetterTopic() + "\"/]");
     return String.join("\n", lines) + "\n";

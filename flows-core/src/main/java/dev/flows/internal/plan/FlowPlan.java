@@ -13,9 +13,11 @@ public final class FlowPlan extends BasePlan {
   private final BatchFunction<Object, Object, Object, Object> batchFunction;
   private final List<Step> steps;
   private final Node pipeline;
+  private final List<dev.flows.Queue<?>> queues;
 
   FlowPlan(Draft draft, Terminal terminal) {
     super(draft.name(), FlowKind.STATELESS, draft.options(), draft.inputs(), terminal.topics());
+    this.queues = List.copyOf(terminal.queues());
     this.batchFunction = draft.batchFunction();
     this.steps = List.copyOf(draft.steps());
     this.pipeline = compile(steps, terminal.node());
@@ -37,6 +39,11 @@ public final class FlowPlan extends BasePlan {
   /** The whole-batch function, or {@code null} when the flow has none. */
   public BatchFunction<Object, Object, Object, Object> batchFunction() {
     return batchFunction;
+  }
+
+  @Override
+  public List<dev.flows.Queue<?>> outputQueues() {
+    return queues;
   }
 
   @Override

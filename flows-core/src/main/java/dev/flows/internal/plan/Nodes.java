@@ -62,6 +62,11 @@ final class Nodes {
         scope.emit(name, Codec.encode(topic.keyFormat(), k), Codec.encode(topic.valueFormat(), v));
   }
 
+  static Node toQueue(dev.flows.Queue<?> queue) {
+    String name = queue.name();
+    return (scope, k, v) -> scope.emit(name, null, Codec.encode(queue.valueFormat(), v));
+  }
+
   static Node split(Topic<?, ?> first, Topic<?, ?> second, Splitter<?, ?, ?, ?, ?, ?> splitter) {
     Splitter<Object, Object, Object, Object, Object, Object> fn = (Splitter) splitter;
     Node toFirst = toTopic(first);

@@ -80,6 +80,17 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
     return new FlowPlan(draft, new Terminal(Nodes.split(first, second, splitter), List.of(first, second)));
   }
 
+  @Override
+  public Flow toQueue(dev.flows.Queue<V> queue) {
+    Objects.requireNonNull(queue, "queue");
+    FlowPlan plan = new FlowPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));
+    if (plan.deadLetterTopic().equals(queue.name())) {
+      throw FlowDefinitionException.of("queue name", queue.name(), "is the dead-letter topic of " + draft.name(),
+          "name the queue differently");
+    }
+    return plan;
+  }
+
   private <KR, VR> StreamStep<KR, VR> next(Step step) {
     return new StreamStep<>(draft.withStep(step));
   }

@@ -8,5 +8,10 @@ import java.util.List;
  *
  * @param node the last node of the pipeline
  * @param topics the output topics, in declaration order
+ * @param queues the output task queues
  */
-record Terminal(Node node, List<Topic<?, ?>> topics) {}
+record Terminal(Node node, List<Topic<?, ?>> topics, List<dev.flows.Queue<?>> queues) {
+  Terminal(Node node, List<Topic<?, ?>> topics) {
+    this(node, topics, List.of());
+  }
+}

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * group. A batch's offsets are committed only after its outputs were acknowledged; a failed batch
  * is rewound and retried after a backoff; revoked partitions are never committed.
  */
-public final class PollLoop implements Runnable, PartitionListener {
+public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final long MAX_POLL_MILLIS = 100;
   private static final long BUSY_POLL_MILLIS = 5;
@@ -96,6 +96,7 @@ public final class PollLoop implements Runnable, PartitionListener {
     completeIfDone();
     startIfReady();
     applyBackPressure();
+    state.connected(source.isConnected());
     state.loopedAt(clock.millis());
   }
 

@@ -23,23 +23,37 @@ public final class RunningFlow {
    * @param registry where metrics go
    * @param clock the clock of batch waits
    * @param drainTimeout how long a stop waits for the current batch
+   * @param taskQueue the task queue of task flows and of flows writing to queues, {@code null} if none does
    */
-  public record Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout) {}
+  public record Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout,
+      dev.flows.spi.TaskQueue taskQueue) {
+
+    /** Without a task queue. */
+    public Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout) {
+      this(connector, sink, stateStore, registry, clock, drainTimeout, null);
+    }
+  }
 
   private final Flow flow;
   private final FlowState state = new FlowState();
-  private final PollLoop loop;
+  private final FlowLoop loop;
   private final Thread thread;
 
   /** Wires {@code flow} to a source of the shared connector and the shared sink. */
   public RunningFlow(Flow flow, Shared shared) {
     this.flow = flow;
     FlowMetrics metrics = new FlowMetrics(shared.registry(), flow.name());
+    FlowLoop own = OwnLoops.create(flow, shared, metrics, state);
+    if (own != null) { // task and cron flows have no Kafka source: their own loop, no poll loop
+      this.loop = own;
+      this.thread = threads(flow.name() + "-" + flow.kind().name().toLowerCase(java.util.Locale.ROOT)).newThread(own);
+      return;
+    }
     int concurrency = flow.options().concurrency();
     KeyLanes lanes = concurrency == 1
         ? KeyLanes.sequential()
         : KeyLanes.parallel(Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
-    BatchHandler handler = Handlers.forFlow(flow, shared.sink(), shared.stateStore(), lanes, Sleeper.SYSTEM, metrics);
+    BatchHandler handler = Handlers.forFlow(flow, QueueRouting.sink(flow, shared.sink(), shared.taskQueue()), shared.stateStore(), lanes, Sleeper.SYSTEM, metrics);
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
     PollLoop.BatchRunner runner = new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
     this.loop = new PollLoop(flow, shared.connector().source(flow.name(), flow.name()), runner, shared.clock(), state);

@@ -1,0 +1,103 @@
+package dev.flows;
+
+import java.time.Duration;
+
+/**
+ * How a task flow ({@link Flows#task}) runs its tasks. Immutable; validated when built.
+ *
+ * <p>A task that throws (or outlives {@code timeout}) is retried after a delay that starts at {@code
+ * initialBackoff} and doubles per failed attempt up to {@code maxBackoff}; after {@code maxAttempts}
+ * attempts in all it goes to the queue's dead-letter queue ({@code <queue>.dlq}) with the reason in
+ * headers. Undecodable tasks go there at once.
+ *
+ * @param concurrency how many tasks run at once per instance; also the broker prefetch, so an
+ *     instance never holds more unacknowledged tasks than it runs
+ * @param timeout how long one attempt may run; then its thread is interrupted and the attempt fails
+ * @param maxAttempts attempts in all, at least 1
+ * @param initialBackoff delay before the second attempt
+ * @param maxBackoff the longest delay between attempts
+ */
+public record TaskOptions(
+    int concurrency, Duration timeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+
+  /** Default concurrency: {@value}. */
+  public static final int DEFAULT_CONCURRENCY = 1;
+
+  /** Default timeout of one attempt in seconds: {@value}. */
+  public static final long DEFAULT_TIMEOUT_SECONDS = 300;
+
+  /** Default attempts: {@value}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** Default delay before the second attempt in milliseconds: {@value}. */
+  public static final long DEFAULT_INITIAL_BACKOFF_MS = 1_000;
+
+  /** Default longest delay between attempts in milliseconds: {@value}. */
+  public static final long DEFAULT_MAX_BACKOFF_MS = 60_000;
+
+  /** Upper bound on concurrency: {@value} tasks at once per instance. */
+  public static final int MAX_CONCURRENCY = 1_000;
+
+  /** Upper bound on attempts: {@value} (each distinct delay is a queue on the broker). */
+  public static final int MAX_ATTEMPTS = 50;
+
+  /** Validates every setting. */
+  public TaskOptions {
+    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw FlowDefinitionException.of("concurrency", concurrency, "must be between 1 and " + MAX_CONCURRENCY, "use e.g. 8");
+    }
+    requirePositive("timeout", timeout);
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      throw FlowDefinitionException.of("maxAttempts", maxAttempts, "must be between 1 and " + MAX_ATTEMPTS, "use 1 for no retries");
+    }
+    requirePositive("initialBackoff", initialBackoff);
+    requirePositive("maxBackoff", maxBackoff);
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      throw FlowDefinitionException.of("maxBackoff", maxBackoff, "is shorter than initialBackoff " + initialBackoff, "raise maxBackoff");
+    }
+  }
+
+  /** Concurrency {@value #DEFAULT_CONCURRENCY}, {@value #DEFAULT_TIMEOUT_SECONDS} s timeout, {@value #DEFAULT_MAX_ATTEMPTS} attempts, 1 s to 60 s backoff. */
+  public static TaskOptions defaults() {
+    return new TaskOptions(DEFAULT_CONCURRENCY, Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS), DEFAULT_MAX_ATTEMPTS,
+        Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MS), Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS));
+  }
+
+  /** A copy with another concurrency (and prefetch). */
+  public TaskOptions withConcurrency(int tasksAtOnce) {
+    return new TaskOptions(tasksAtOnce, timeout, maxAttempts, initialBackoff, maxBackoff);
+  }
+
+  /** A copy with another timeout per attempt. */
+  public TaskOptions withTimeout(Duration perAttempt) {
+    return new TaskOptions(concurrency, perAttempt, maxAttempts, initialBackoff, maxBackoff);
+  }
+
+  /** A copy with another number of attempts. */
+  public TaskOptions withMaxAttempts(int attempts) {
+    return new TaskOptions(concurrency, timeout, attempts, initialBackoff, maxBackoff);
+  }
+
+  /** A copy with another backoff range. */
+  public TaskOptions withBackoff(Duration initial, Duration max) {
+    return new TaskOptions(concurrency, timeout, maxAttempts, initial, max);
+  }
+
+  /**
+   * The delay before attempt {@code failedAttempts + 1}: {@code initialBackoff * 2^(failedAttempts - 1)},
+   * at most {@code maxBackoff}, in whole milliseconds.
+   */
+  public Duration backoffAfter(int failedAttempts) {
+    if (failedAttempts < 1) {
+      throw new IllegalArgumentException("failedAttempts must be at least 1, got " + failedAttempts);
+    }
+    long millis = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 30);
+    return Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
+  }
+
+  private static void requirePositive(String setting, Duration value) {
+    if (value == null || value.isNegative() || value.toMillis() < 1) {
+      throw FlowDefinitionException.of(setting, value, "must be at least one millisecond", "use e.g. Duration.ofSeconds(1)");
+    }
+  }
+}

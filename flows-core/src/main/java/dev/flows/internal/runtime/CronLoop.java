@@ -1,0 +1,113 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.FormatException;
+import dev.flows.Headers;
+import dev.flows.internal.plan.CronPlan;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.OutgoingTask;
+import dev.flows.spi.Sink;
+import dev.flows.spi.TaskQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread of a cron flow: waits for the next firing (UTC), produces the value under the flow's
+ * error policy and publishes it, blocking until the broker confirmed it (retrying broker failures
+ * until then or until stopped). A firing that comes due while the previous one still publishes is
+ * skipped, never queued up: the schedule is never run behind.
+ */
+final class CronLoop implements FlowLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(CronLoop.class);
+  private static final long MAX_PARK_NANOS = Duration.ofMillis(100).toNanos();
+
+  private final CronPlan plan;
+  private final Sink sink;
+  private final TaskQueue queue;
+  private final UserCode userCode;
+  private final Clock clock;
+  private final FlowState state;
+  private volatile boolean stopping;
+  private volatile Thread runner;
+
+  CronLoop(CronPlan plan, Sink sink, TaskQueue queue, Clock clock, FlowState state) {
+    this.plan = plan;
+    this.sink = sink;
+    this.queue = queue;
+    this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM);
+    this.clock = clock;
+    this.state = state;
+  }
+
+  @Override
+  public void run() {
+    runner = Thread.currentThread();
+    state.running(true);
+    state.assigned(true);
+    state.healthy(true);
+    try {
+      Instant next = plan.schedule().next(clock.instant());
+      while (!stopping && next != null) {
+        Instant now = clock.instant();
+        state.loopedAt(now.toEpochMilli());
+        if (now.isBefore(next)) {
+          LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, Duration.between(now, next).toNanos()));
+        } else {
+          fire(next);
+          next = plan.schedule().next(clock.instant());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        state.failed(e);
+        LOG.error("flow {} stopped: {}", plan.name(), e.toString(), e);
+        throw e;
+      }
+    } finally {
+      state.running(false);
+    }
+  }
+
+  private void fire(Instant due) throws InterruptedException {
+    Object[] value = new Object[1];
+    UserCode.Outcome outcome = userCode.run(() -> value[0] = plan.produce());
+    if (!outcome.succeeded()) {
+      LOG.error("flow {}: firing of {} failed after {} attempt(s), skipped: {}", plan.name(), due, outcome.attempts(),
+          outcome.failure().toString());
+      return;
+    }
+    if (value[0] == null) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = plan.encode(value[0]);
+    } catch (FormatException e) {
+      LOG.error("flow {}: value of firing {} cannot be encoded, skipped: {}", plan.name(), due, e.getMessage());
+      return;
+    }
+    Confirmations.awaitRetrying(ack -> send(bytes, ack), BatchProcessor.ACK_TIMEOUT, "flow " + plan.name() + ": firing " + due, LOG);
+  }
+
+  private void send(byte[] bytes, Sink.Ack ack) {
+    if (plan.toQueue()) {
+      queue.send(new OutgoingTask(plan.destination(), bytes, Headers.empty()), ack);
+    } else {
+      sink.send(new OutgoingRecord(plan.destination(), null, bytes, Headers.empty(), null), ack);
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    Thread thread = runner;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.internal.plan.TaskPlan;
+import dev.flows.spi.TaskQueue;
+import dev.flows.spi.TaskSubscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread of a task flow. Tasks run on the task queue's own workers; this loop subscribes
+ * (retrying with backoff while the broker is unreachable), reports liveness and, on stop, drains the
+ * subscription: no new tasks, running ones finish and are acknowledged.
+ */
+final class TaskLoop implements FlowLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
+  private static final long TICK_NANOS = Duration.ofMillis(100).toNanos();
+
+  private final TaskPlan<?> plan;
+  private final TaskQueue queue;
+  private final TaskProcessor processor;
+  private final Duration drainTimeout;
+  private final Clock clock;
+  private final FlowState state;
+  private volatile boolean stopping;
+  private volatile Thread runner;
+
+  TaskLoop(TaskPlan<?> plan, TaskQueue queue, TaskProcessor processor, Duration drainTimeout, Clock clock, FlowState state) {
+    this.plan = plan;
+    this.queue = queue;
+    this.processor = processor;
+    this.drainTimeout = drainTimeout;
+    this.clock = clock;
+    this.state = state;
+  }
+
+  @Override
+  public void run() {
+    runner = Thread.currentThread();
+    state.running(true);
+    TaskSubscription subscription = null;
+    try {
+      subscription = subscribe();
+      while (!stopping) {
+        state.loopedAt(clock.millis());
+        LockSupport.parkNanos(TICK_NANOS);
+      }
+    } finally {
+      if (subscription != null) {
+        subscription.close();
+      }
+      state.assigned(false);
+      state.running(false);
+    }
+  }
+
+  private TaskSubscription subscribe() {
+    for (int failures = 1; !stopping; failures++) {
+      try {
+        TaskSubscription subscription =
+            queue.consume(plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, processor);
+        state.assigned(true);
+        state.healthy(true);
+        LOG.info("flow {}: consuming queue {}", plan.name(), plan.queue().name());
+        return subscription;
+      } catch (RuntimeException e) {
+        state.healthy(false);
+        long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
+        LOG.warn("flow {}: cannot consume queue {} ({}), retrying in {} ms", plan.name(), plan.queue().name(), e.toString(), backoff);
+        state.loopedAt(clock.millis());
+        LockSupport.parkNanos(Duration.ofMillis(backoff).toNanos());
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    Thread thread = runner;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+}

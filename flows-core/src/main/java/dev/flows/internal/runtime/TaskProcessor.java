@@ -1,0 +1,64 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.ErrorPolicy;
+import dev.flows.internal.plan.TaskPlan;
+import dev.flows.spi.IncomingTask;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.Sink;
+import dev.flows.spi.TaskHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks of a task flow, on the task queue's worker threads: decode, run the user function
+ * once (the queue retries through its delay queues, so a slow retry never holds a worker), publish
+ * the result and wait for Kafka's acknowledgement before returning, so the task is acknowledged
+ * only after its result. A broker failure while publishing the result is retried here, holding the
+ * task, until it heals or the attempt times out.
+ */
+public final class TaskProcessor implements TaskHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
+
+  private final TaskPlan<?> plan;
+  private final Sink sink;
+  private final UserCode userCode = new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  private final FlowMetrics metrics;
+
+  /** A processor of {@code plan}'s tasks, publishing results to {@code sink} (may be null without a result topic). */
+  public TaskProcessor(TaskPlan<?> plan, Sink sink, FlowMetrics metrics) {
+    this.plan = plan;
+    this.sink = sink;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(IncomingTask task) throws Exception {
+    metrics.recordsIn(task.queue(), 1);
+    Object decoded = plan.decode(task.body());
+    Object[] result = new Object[1];
+    UserCode.Outcome outcome = userCode.run(() -> result[0] = plan.run(decoded));
+    if (!outcome.succeeded()) {
+      throw outcome.failure();
+    }
+    if (result[0] != null && plan.resultTopic() != null) {
+      publish(new OutgoingRecord(plan.resultTopic().name(), null, plan.encodeResult(result[0]), task.headers(), null));
+    }
+  }
+
+  private void publish(OutgoingRecord record) throws InterruptedException {
+    for (int failures = 1; ; failures++) {
+      try {
+        Confirmations.await(ack -> sink.send(record, ack), BatchProcessor.ACK_TIMEOUT);
+        metrics.recordOut(record.topic());
+        return;
+      } catch (PublishFailedException e) {
+        if (e.getCause() instanceof Exception cause && sink.isRecordError(cause)) {
+          throw e;
+        }
+        long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
+        LOG.warn("flow {}: result not acknowledged ({}), retrying in {} ms", plan.name(), e.getMessage(), backoff);
+        Thread.sleep(backoff);
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.flows.rabbitmq.internal;
+
+import dev.flows.DeadLetterHeaders;
+import dev.flows.FormatException;
+import dev.flows.Queue;
+import dev.flows.TaskOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decides where a failed task goes: the delay queue of its next attempt, or the dead-letter queue
+ * once attempts are used up (at once for undecodable tasks), and which headers it carries there.
+ * Pure logic.
+ */
+public final class Retries {
+  /** The message of an error in headers is cut to this many characters: {@value}. */
+  public static final int MAX_MESSAGE_LENGTH = 1_000;
+
+  private final String flow;
+  private final String queue;
+  private final TaskOptions options;
+
+  /** Retries of {@code flow}'s tasks from {@code queue}. */
+  public Retries(String flow, String queue, TaskOptions options) {
+    this.flow = flow;
+    this.queue = queue;
+    this.options = options;
+  }
+
+  /**
+   * Where a failed task goes next.
+   *
+   * @param queue the queue to publish it to
+   * @param headers its headers there
+   * @param deadLetter whether it is dead-lettered (else retried)
+   */
+  public record Next(String queue, Map<String, Object> headers, boolean deadLetter) {}
+
+  /** The attempt a delivery is, from its headers: failed attempts so far plus one. */
+  public static int attemptOf(Map<String, Object> headers) {
+    Object failed = headers == null ? null : headers.get(DeadLetterHeaders.ATTEMPTS);
+    if (failed == null) {
+      return 1;
+    }
+    try {
+      return Integer.parseInt(failed.toString().trim()) + 1;
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  /** Where a task goes after attempt {@code attempt} failed with {@code error}. */
+  public Next after(int attempt, Exception error, Map<String, Object> original) {
+    boolean undecodable = error instanceof FormatException;
+    boolean deadLetter = undecodable || attempt >= options.maxAttempts();
+    Map<String, Object> headers = new HashMap<>(original == null ? Map.of() : original);
+    headers.put(DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
+    headers.put(DeadLetterHeaders.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())));
+    headers.put(DeadLetterHeaders.ERROR_STAGE, undecodable ? "decode" : "process");
+    headers.put(DeadLetterHeaders.FLOW, flow);
+    headers.put(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempt));
+    headers.put(DeadLetterHeaders.SOURCE_TOPIC, queue);
+    String target = deadLetter ? queue + Queue.DEAD_LETTER_SUFFIX : Topology.delayQueue(queue, options.backoffAfter(attempt));
+    return new Next(target, headers, deadLetter);
+  }
+
+  private static String truncate(String message) {
+    return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH);
+  }
+
+  /** A header value as text, whatever AMQP type carried it. */
+  public static String text(Object value) {
+    if (value instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return value == null ? null : value.toString();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.flows.rabbitmq;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import dev.flows.testkit.TestRabbitMq;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A plain amqp-client view of the test broker: counts and drains queues, independent of the code under test. */
+final class Amqp implements AutoCloseable {
+  private final Connection connection;
+  private final Channel channel;
+
+  Amqp(TestRabbitMq rabbit) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(rabbit.uri());
+    this.connection = factory.newConnection("flows-it-observer");
+    this.channel = connection.createChannel();
+  }
+
+  /** A queue name no other test (or earlier run) uses. */
+  static String uniqueName(String prefix) {
+    return prefix + "-" + Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000), 36);
+  }
+
+  /** Messages ready in {@code queue} (0 if it does not exist yet). */
+  synchronized long ready(String queue) {
+    try (Channel passive = connection.createChannel()) {
+      return passive.queueDeclarePassive(queue).getMessageCount();
+    } catch (IOException e) {
+      return 0; // not declared yet: the passive declare closed its channel
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Takes every ready message of {@code queue} (acknowledging it). */
+  synchronized List<GetResponse> drain(String queue) throws IOException {
+    List<GetResponse> all = new ArrayList<>();
+    for (GetResponse r = channel.basicGet(queue, true); r != null; r = channel.basicGet(queue, true)) {
+      all.add(r);
+    }
+    return all;
+  }
+
+  /** Deletes the queues if they exist. */
+  void delete(String... queues) throws IOException {
+    for (String q : queues) {
+      channel.queueDelete(q);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    connection.close();
+  }
+}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.testkit.Awaits;
+import dev.flows.testkit.ChildJvm;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestRabbitMq;

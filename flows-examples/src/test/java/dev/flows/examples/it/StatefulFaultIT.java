@@ -3,6 +3,7 @@ package dev.flows.examples.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.testkit.Awaits;
+import dev.flows.testkit.ChildJvm;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;

@@ -1,4 +1,4 @@
-package dev.flows.examples.it;
+package dev.flows.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Java main class run in its own process, so a test can SIGKILL, SIGSTOP and SIGCONT it. */
-final class ChildJvm implements AutoCloseable {
+/**
+ * A Java main class run in its own JVM on this JVM's class path, so a fault test can kill it with
+ * SIGKILL, freeze it with SIGSTOP and thaw it with SIGCONT, write to its standard input and read
+ * what it printed. {@link #close()} stops it with SIGTERM (a graceful stop) and waits.
+ */
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final StringBuffer output = new StringBuffer();
 
@@ -25,8 +29,8 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code main} with this JVM's class path, {@code env} added to the environment. */
-  static ChildJvm start(Class<?> main, Map<String, String> env, String... args) {
+  /** Starts {@code main} with {@code args}, this JVM's class path, and {@code env} added to the environment. */
+  public static ChildJvm start(Class<?> main, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -52,32 +56,33 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Everything the process printed so far. */
-  String output() {
+  public String output() {
     return output.toString();
   }
 
-  boolean isAlive() {
+  /** Whether the process still runs. */
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGKILL, and wait until the process is gone. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
   }
 
   /** SIGSTOP: the process freezes, heartbeats included. */
-  void freeze() {
+  public void freeze() {
     signal("STOP");
   }
 
   /** SIGCONT: the process runs on. */
-  void thaw() {
+  public void thaw() {
     signal("CONT");
   }
 
   /** Writes a line to the process's standard input. */
-  void writeLine(String line) {
+  public void writeLine(String line) {
     try {
       OutputStream in = process.getOutputStream();
       in.write((line + "\n").getBytes(StandardCharsets.UTF_8));

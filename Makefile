@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test build services reset listen group-delete cov compose-up compose-down clean help
+.PHONY: run test build services reset listen group-delete cov docs compose-up compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -34,6 +34,9 @@ group-delete: build ## Delete the consumer groups of the example flows (they res
 
 cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/jacoco
 	$(MVN) -Pcoverage verify
+
+docs: ## Regenerate docs/metrics.md from the metrics catalogue (a test keeps them equal)
+	$(MVN) -q -pl flows-core test -Dtest=MetricsDocTest -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
 compose-up: ## Start Kafka, PostgreSQL and RabbitMQ with docker compose (needs a Docker engine)
 	docker compose up -d

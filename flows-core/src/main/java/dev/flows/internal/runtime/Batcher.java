@@ -26,8 +26,10 @@ public final class Batcher {
   private final long maxWaitMillis;
   private final int maxPerKey;
   private final Clock clock;
-  private final ArrayDeque<Message<byte[], byte[]>> buffer = new ArrayDeque<>();
-  private long firstArrivalMillis;
+  private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
+
+  /** A fetched record and when it arrived: the wait of a batch runs from its oldest record. */
+  private record Buffered(Message<byte[], byte[]> record, long arrivalMillis) {}
 
   /** A batcher with the flow's limits and a clock to measure the wait. */
   public Batcher(FlowOptions options, Clock clock) {
@@ -37,15 +39,13 @@ public final class Batcher {
     this.clock = clock;
   }
 
-  /** Buffers fetched records; the wait starts with the first record of an empty buffer. */
+  /** Buffers fetched records, stamped with their arrival: the wait of a batch starts with its oldest record. */
   public void add(List<Message<byte[], byte[]>> records) {
     if (records.isEmpty()) {
       return;
     }
-    if (buffer.isEmpty()) {
-      firstArrivalMillis = clock.millis();
-    }
-    buffer.addAll(records);
+    long now = clock.millis();
+    records.forEach(r -> buffer.addLast(new Buffered(r, now)));
   }
 
   /** How many records are buffered. */
@@ -71,7 +71,7 @@ public final class Batcher {
     if (isFull()) {
       return 0;
     }
-    return Math.max(0, firstArrivalMillis + maxWaitMillis - clock.millis());
+    return Math.max(0, buffer.peekFirst().arrivalMillis() + maxWaitMillis - clock.millis());
   }
 
   /** Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed maxPerKey. */
@@ -79,20 +79,19 @@ public final class Batcher {
     List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(buffer.size(), maxRecords));
     Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
     while (!buffer.isEmpty() && taken.size() < maxRecords) {
-      Message<byte[], byte[]> next = buffer.peekFirst();
+      Message<byte[], byte[]> next = buffer.peekFirst().record();
       if (perKey != null && perKey.merge(keyOf(next), 1, Integer::sum) > maxPerKey) {
         break;
       }
-      taken.add(buffer.pollFirst());
+      taken.add(buffer.pollFirst().record());
     }
-    firstArrivalMillis = clock.millis();
     return Batch.of(taken);
   }
 
   /** Forgets buffered records of partitions this instance no longer reads from here. */
   public void drop(Collection<SourcePartition> partitions) {
     Set<SourcePartition> gone = new HashSet<>(partitions);
-    buffer.removeIf(m -> gone.contains(new SourcePartition(m.topic(), m.partition())));
+    buffer.removeIf(b -> gone.contains(new SourcePartition(b.record().topic(), b.record().partition())));
   }
 
   private static ByteBuffer keyOf(Message<byte[], byte[]> message) {

@@ -75,6 +75,17 @@ class BatcherTest {
   }
 
   @Test
+  void shouldKeepTheWaitOfRecordsLeftBehindWhenABatchClosesEarly() {
+    Batcher batcher = batcher(1_000, 1);
+    batcher.add(records(WORDS_0, 0, "a", "a"));
+    clock.advance(MAX_WAIT);
+
+    assertEquals(List.of(0L), offsets(batcher.drain()), "the per-key cap closes the batch after one record");
+    assertTrue(batcher.isReady(), "the second record waited maxWait already: it closes a batch at once");
+    assertEquals(List.of(1L), offsets(batcher.drain()));
+  }
+
+  @Test
   void shouldStartTheWaitWithTheNextRecordWhenTheBufferWasDrainedEmpty() {
     Batcher batcher = batcher(1_000, 0);
     batcher.add(records(WORDS_0, 0, "a"));

@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test build services reset listen group-delete cov docs compose-up compose-down clean help
+.PHONY: run test build services reset listen select group-delete cov docs bench compose-up compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -29,6 +29,9 @@ reset: build ## Recreate the example topics (10 partitions) on FLOWS_KAFKA_BOOTS
 listen: build ## Print records of TOPIC (default word-updated) from FLOWS_KAFKA_BOOTSTRAP_SERVERS
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin listen $(TOPIC)
 
+select: build ## Print the table flows_materialised of FLOWS_POSTGRES_URL (the materialise example's word counts)
+	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin select
+
 group-delete: build ## Delete the consumer groups of the example flows (they restart from the earliest offset)
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin group-delete
 
@@ -37,6 +40,10 @@ cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/ja
 
 docs: ## Regenerate docs/metrics.md from the metrics catalogue (a test keeps them equal)
 	$(MVN) -q -pl flows-core test -Dtest=MetricsDocTest -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
+
+bench: services ## Benchmarks vs Kafka Streams and raw clients (~15 min); BENCH_ARGS="--quick" or "--only stateless --jfr"
+	$(MVN) -q install -DskipTests -pl flows-bench -am
+	$(JAVA) -cp 'flows-bench/target/flows-bench.jar:flows-bench/target/lib/*' dev.flows.bench.Bench $(BENCH_ARGS)
 
 compose-up: ## Start Kafka, PostgreSQL and RabbitMQ with docker compose (needs a Docker engine)
 	docker compose up -d

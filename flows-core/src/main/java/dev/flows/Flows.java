@@ -60,6 +60,32 @@ public final class Flows {
   }
 
   /**
+   * A materialise flow: keeps a table up to date from a topic. Each batch becomes one transaction
+   * of the runtime's {@link dev.flows.spi.TableSink} (PostgreSQL: one set-based upsert and one
+   * delete): one row per record key, the last record of a key in the batch winning, a tombstone
+   * (null value) deleting the row. Offsets are committed only after the transaction committed:
+   * at-least-once delivery, idempotent upsert; with an offset column ({@link
+   * TableSpec#withOffsetColumn(String)}) a replayed older record never overwrites a newer row.
+   *
+   * <pre>{@code
+   * Flow materialise = Flows.materialise("flows-word-materialise")
+   *     .from(topic("word-count", string(), string()))
+   *     .into(TableSpec.of("flows_materialised", Column.text("word"))
+   *             .withColumn(Column.bigint("count"))
+   *             .withOffsetColumn("updated_offset"),
+   *         (word, count) -> Row.of("count", Long.parseLong(count)));
+   * }</pre>
+   */
+  public static dev.flows.dsl.MaterialiseBuilder materialise(String name) {
+    return materialise(name, FlowOptions.defaults());
+  }
+
+  /** A materialise flow with the given options (the batch size bounds the rows of one transaction). */
+  public static dev.flows.dsl.MaterialiseBuilder materialise(String name, FlowOptions options) {
+    return dev.flows.internal.plan.MaterialiseSteps.start(FlowName.validate(name), require(options));
+  }
+
+  /**
    * A join of several topics into one keyed state: a stateless merge step onto an intermediate topic
    * plus a stateful step on it, deduplicating by source coordinates (see {@link Join}).
    */
@@ -67,7 +93,7 @@ public final class Flows {
     return join(name, FlowOptions.defaults());
   }
 
-  /** A join whose two steps use the given options. */
+  /** A join whose two steps use the given options; the merge step always runs sequentially (see {@link Join#merge()}). */
   public static JoinBuilder join(String name, FlowOptions options) {
     return JoinSteps.start(FlowName.validate(name), require(options));
   }
@@ -97,6 +123,37 @@ public final class Flows {
    */
   public static dev.flows.dsl.CronBuilder cron(String name) {
     return dev.flows.internal.plan.CronSteps.start(FlowName.validate(name), FlowOptions.defaults());
+  }
+
+  /**
+   * An http flow (HTTP adapter): serves one {@code POST} route on the runtime's admin HTTP port
+   * ({@code FLOWS_HTTP_PORT}, so the runtime needs an admin port) and maps each request body to one
+   * record on a topic. A request is answered {@code 202} only after Kafka acknowledged its record,
+   * so a 2xx means the record is durably in Kafka; at-least-once: a client without a 2xx answer may
+   * retry (and may so write a record twice). Errors answer a JSON body {@code {"error": "..."}}:
+   * {@code 400} undecodable body, {@code 404} unknown path, {@code 405} not a POST, {@code 413}
+   * body above {@link HttpOptions#maxBodyBytes()}, {@code 422} the mapping function threw (or
+   * returned {@code null}, or its record could not be encoded or was refused by the broker as
+   * invalid), {@code 503} the broker did not acknowledge within {@link HttpOptions#ackTimeout()} or
+   * failed, the flow is stopping, or too many requests wait. Default {@link HttpOptions}.
+   *
+   * <pre>{@code
+   * Flow adapter = Flows.http("flows-word-adapter")
+   *     .post("/adapter", json(WordRequest.class))
+   *     .map(request -> KeyValue.of(request.message(), request.message()))
+   *     .to(topic("word", string(), string()));
+   * }</pre>
+   */
+  public static dev.flows.dsl.HttpBuilder http(String name) {
+    return http(name, HttpOptions.defaults());
+  }
+
+  /** An http flow with the given body limit and acknowledgement timeout. */
+  public static dev.flows.dsl.HttpBuilder http(String name, HttpOptions options) {
+    if (options == null) {
+      throw FlowDefinitionException.of("options", null, "is missing", "use HttpOptions.defaults()");
+    }
+    return dev.flows.internal.plan.HttpSteps.start(FlowName.validate(name), options);
   }
 
   private static FlowOptions require(FlowOptions options) {

@@ -10,7 +10,11 @@ import java.util.List;
  * once. Run both in one process, or each as its own deployment.
  */
 public interface Join {
-  /** The stateless merge step, named {@code <join-name>-merge}: at-least-once. */
+  /**
+   * The stateless merge step, named {@code <join-name>-merge}: at-least-once. It runs sequentially
+   * (concurrency 1, whatever the join's options say), so the records of each source partition reach
+   * the intermediate topic in offset order, which the stateful step's deduplication relies on.
+   */
   Flow merge();
 
   /** The stateful step, named as the join: effectively-once state update. */

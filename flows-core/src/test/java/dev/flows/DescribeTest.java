@@ -115,6 +115,18 @@ class DescribeTest {
     assertGolden("join-apply", join().apply());
   }
 
+  record WordRequest(String message) {}
+
+  @Test
+  void shouldDescribeAnHttpFlowWithItsRouteAsInTheGoldenFilesWhenBuilt() {
+    Flow adapter = Flows.http("flows-word-adapter", HttpOptions.defaults().withMaxBodyBytes(65_536))
+        .post("/adapter", json(WordRequest.class))
+        .map(request -> KeyValue.of(request.message(), request.message()))
+        .to(topic("word", string(), string()));
+
+    assertGolden("http", adapter);
+  }
+
   @Test
   void shouldPrintTheTextWhenAFlowIsTurnedIntoAString() {
     Flow flow = stateful();

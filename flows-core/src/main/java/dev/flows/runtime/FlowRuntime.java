@@ -60,47 +60,51 @@ public final class FlowRuntime implements AutoCloseable {
     this.sink = settings.connector() == null ? null : settings.connector().sink("flows-" + settings.flows().get(0).name());
     for (Flow flow : settings.flows()) {
       running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
-          registry, settings.clock(), settings.drainTimeout(), settings.taskQueue())));
+          registry, settings.clock(), settings.drainTimeout(), settings.taskQueue(), settings.tableSink())));
     }
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
     return new Builder(new Settings(List.of(flows), null, null, null, Clock.systemUTC(),
-        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null, null));
+        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null, null, null));
   }
 
   /** The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no admin server. */
   private record Settings(
       List<Flow> flows, Connector connector, StateStore stateStore, MeterRegistry meterRegistry, Clock clock,
-      Duration drainTimeout, Integer adminPort, TaskQueue taskQueue) {
+      Duration drainTimeout, Integer adminPort, TaskQueue taskQueue, dev.flows.spi.TableSink tableSink) {
 
     Settings withConnector(Connector value) {
-      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue);
+      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue, tableSink);
     }
 
     Settings withStateStore(StateStore value) {
-      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort, taskQueue);
+      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort, taskQueue, tableSink);
     }
 
     Settings withMeterRegistry(MeterRegistry value) {
-      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort, taskQueue);
+      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort, taskQueue, tableSink);
     }
 
     Settings withClock(Clock value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort, taskQueue);
+      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort, taskQueue, tableSink);
     }
 
     Settings withDrainTimeout(Duration value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort, taskQueue);
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort, taskQueue, tableSink);
     }
 
     Settings withTaskQueue(TaskQueue value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, value);
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, value, tableSink);
+    }
+
+    Settings withTableSink(dev.flows.spi.TableSink value) {
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue, value);
     }
 
     Settings withAdminPort(Integer value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value, taskQueue);
+      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value, taskQueue, tableSink);
     }
   }
 
@@ -137,7 +141,10 @@ public final class FlowRuntime implements AutoCloseable {
       return new Builder(settings.withClock(Objects.requireNonNull(clock, "clock")));
     }
 
-    /** Serves the admin endpoints on {@code port} (0: a free port); by default there is no admin server. */
+    /**
+     * Serves the admin endpoints on {@code port} (0: a free port); by default there is no admin
+     * server. Http flows ({@code Flows.http}) serve their routes on it too, so they require it.
+     */
     public Builder adminPort(int port) {
       return new Builder(settings.withAdminPort(port));
     }
@@ -148,6 +155,14 @@ public final class FlowRuntime implements AutoCloseable {
      */
     public Builder taskQueue(TaskQueue queue) {
       return new Builder(settings.withTaskQueue(Objects.requireNonNull(queue, "queue")));
+    }
+
+    /**
+     * Where materialise flows write their tables, e.g. {@code PostgresTableSink.create(dataSource)}
+     * or {@code InMemoryTableSink.create()}: required by materialise flows. The runtime does not close it.
+     */
+    public Builder tableSink(dev.flows.spi.TableSink sink) {
+      return new Builder(settings.withTableSink(Objects.requireNonNull(sink, "sink")));
     }
 
     /** Validates the settings and builds the runtime; nothing connects until {@link FlowRuntime#start()}. */
@@ -181,12 +196,19 @@ public final class FlowRuntime implements AutoCloseable {
               "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
         }
       }
+      for (Flow flow : s.flows()) {
+        if (flow.kind() == FlowKind.MATERIALISE && s.tableSink() == null) {
+          throw FlowDefinitionException.of("tableSink", null, "is missing for materialise flow " + flow.name(),
+              "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+        }
+      }
       if (s.drainTimeout() == null || s.drainTimeout().isNegative() || s.drainTimeout().isZero()) {
         throw FlowDefinitionException.of("drainTimeout", s.drainTimeout(), "must be a positive duration", "use e.g. Duration.ofSeconds(30)");
       }
       if (s.adminPort() != null && (s.adminPort() < 0 || s.adminPort() > 65_535)) {
         throw FlowDefinitionException.of("adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
       }
+      dev.flows.internal.runtime.HttpRoutes.validate(s.flows(), s.adminPort());
     }
   }
 
@@ -203,8 +225,10 @@ public final class FlowRuntime implements AutoCloseable {
     }
     started = true;
     if (settings.adminPort() != null) {
-      admin = AdminServer.start(settings.adminPort(), new Probes());
-      LOG.info("admin endpoints on port {}: /health/live /health/ready /metrics", admin.port());
+      List<dev.flows.internal.admin.PostRoute> routes = running.stream().flatMap(r -> r.route().stream()).toList();
+      admin = AdminServer.start(settings.adminPort(), new Probes(), routes);
+      LOG.info("admin endpoints on port {}: /health/live /health/ready /metrics{}", admin.port(),
+          routes.stream().map(r -> " POST " + r.path()).collect(Collectors.joining()));
     }
     running.forEach(RunningFlow::start);
     LOG.info("started {}", settings.flows().stream().map(Flow::name).toList());

@@ -22,6 +22,14 @@ public interface Sink extends AutoCloseable {
   /** Whether an error from {@link #send} concerns that record only (too large, invalid), not the broker. */
   boolean isRecordError(Exception error);
 
+  /**
+   * Whether the sink is connected to its broker right now, for the readiness of flows that only
+   * write (http flows). Sinks that cannot tell answer {@code true}.
+   */
+  default boolean isConnected() {
+    return true;
+  }
+
   /** Releases resources, waiting for records in flight. */
   @Override
   void close();

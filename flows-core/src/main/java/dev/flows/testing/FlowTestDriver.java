@@ -45,6 +45,7 @@ import java.util.Optional;
 public final class FlowTestDriver implements AutoCloseable {
   private final InMemorySink sink = new InMemorySink();
   private final InMemoryStateStore stateStore = InMemoryStateStore.create();
+  private final InMemoryTableSink tableSink = InMemoryTableSink.create();
   private final Map<Flow, BatchHandler> handlers = new LinkedHashMap<>();
   private final Map<String, Integer> positions = new HashMap<>();
   private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
@@ -60,7 +61,10 @@ public final class FlowTestDriver implements AutoCloseable {
       if (flow instanceof CronPlan) {
         continue; // fired by fire(flow)
       }
-      handlers.put(flow, Handlers.forFlow(flow, QueueRouting.sink(flow, sink, taskQueue), stateStore, KeyLanes.sequential(), Sleeper.NONE, FlowMetrics.inMemory(flow.name())));
+      if (flow instanceof dev.flows.internal.plan.HttpPlan) {
+        continue; // answered by post(flow, path, body)
+      }
+      handlers.put(flow, Handlers.forFlow(flow, QueueRouting.sink(flow, sink, taskQueue), stateStore, tableSink, KeyLanes.sequential(), Sleeper.NONE, FlowMetrics.inMemory(flow.name())));
     }
   }
 
@@ -128,12 +132,45 @@ public final class FlowTestDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * POSTs {@code body} to {@code path} of an http flow, without a server, answered as the runtime
+   * would: {@code 202} once the record is on the in-memory topic (and whatever consumes it ran),
+   * {@code 400} undecodable body, {@code 404} another path, {@code 413} too large, {@code 422} the
+   * mapping function threw; refused requests write nothing.
+   */
+  public TestResponse post(Flow http, String path, byte[] body) {
+    if (!(http instanceof dev.flows.internal.plan.HttpPlan plan)) {
+      throw FlowDefinitionException.of("flow", http == null ? null : http.name(), "is not an http flow", "pass a flow built by Flows.http");
+    }
+    int before = sink.size(plan.topic());
+    var ingress = new dev.flows.internal.runtime.HttpIngress(plan, sink, FlowMetrics.inMemory(plan.name()));
+    var response = ingress.route().answer("POST", path, java.util.Objects.requireNonNull(body, "body"));
+    List<Message<byte[], byte[]>> written = sink.read(plan.topic(), before);
+    if (!written.isEmpty()) {
+      deliver(plan.topic(), written);
+    }
+    return new TestResponse(response.status(), response.json() == null ? "" : response.json());
+  }
+
+  /** POSTs {@code body} encoded as UTF-8: see {@link #post(Flow, String, byte[])}. */
+  public TestResponse post(Flow http, String path, String body) {
+    return post(http, path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Reads the dead letters of every flow written since the last call: original bytes, reason in headers. */
   public List<Message<byte[], byte[]>> deadLetters() {
     List<Message<byte[], byte[]>> all = new ArrayList<>();
     handlers.keySet().stream().map(Flow::deadLetterTopic).distinct()
         .forEach(t -> all.addAll(output(Topic.topic(t, Formats.bytes(), Formats.bytes())).readAll()));
     return all;
+  }
+
+  /**
+   * The rows a materialise flow wrote to {@code table}, by primary key value (a {@code byte[]} key
+   * as a {@link java.nio.ByteBuffer}), each with every column of the table, offset column included.
+   */
+  public Map<Object, dev.flows.Row> table(dev.flows.TableSpec table) {
+    return tableSink.rows(table.name());
   }
 
   /** The committed state of {@code id} (the persistence id), if any. */

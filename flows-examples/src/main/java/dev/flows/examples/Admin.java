@@ -1,46 +1,89 @@
 package dev.flows.examples;
 
 import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.kafka.KafkaConnector;
+import dev.flows.postgres.PostgresStateStore;
+import dev.flows.postgres.PostgresTableSink;
 import dev.flows.runtime.FlowsConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The {@code make reset | listen | group-delete} commands against {@code FLOWS_KAFKA_BOOTSTRAP_SERVERS}
- * (e.g. the docker compose broker on localhost:9092).
+ * The {@code make reset | listen | select | group-delete} commands against {@code
+ * FLOWS_KAFKA_BOOTSTRAP_SERVERS} (e.g. the docker compose broker on localhost:9092) and {@code
+ * FLOWS_POSTGRES_URL} (with {@code FLOWS_POSTGRES_USER} and {@code FLOWS_POSTGRES_PASSWORD}).
  */
 public final class Admin {
   private Admin() {}
 
-  /** {@code reset}, {@code listen <topic>} or {@code group-delete}. */
+  /**
+   * {@code reset} (topics, tables and sample data), {@code listen [topic]} (default {@code
+   * word-join}), {@code select} (prints {@code flows_materialised}) or {@code group-delete}.
+   */
   public static void main(String[] args) throws Exception {
     FlowsConfig config = FlowsConfig.fromEnv();
     String servers = config.kafkaBootstrapServers().orElse("localhost:9092");
     String command = args.length == 0 ? "help" : args[0];
     switch (command) {
-      case "reset" -> reset(servers);
-      case "listen" -> listen(servers, args.length > 1 ? args[1] : WordRemap.WORD_UPDATED.name());
+      case "reset" -> reset(servers, config);
+      case "listen" -> listen(servers, args.length > 1 ? args[1] : WordJoin.WORD_JOIN.name());
+      case "select" -> MaterialisedRows.print(dataSource(config), System.out);
       case "group-delete" -> deleteGroups(servers);
-      default -> System.out.println("usage: Admin reset | listen <topic> | group-delete");
+      default -> System.out.println("usage: Admin reset | listen [topic] | select | group-delete");
     }
   }
 
-  private static void reset(String servers) throws InterruptedException, ExecutionException {
+  private static void reset(String servers, FlowsConfig config) throws InterruptedException, ExecutionException {
     try (org.apache.kafka.clients.admin.Admin admin = admin(servers)) {
       List<String> existing = admin.listTopics().names().get().stream().filter(Examples.topics()::contains).toList();
       admin.deleteTopics(existing).all().get();
     }
     KafkaConnector.create(servers).createTopics(Examples.topics(), Examples.PARTITIONS);
+    if (config.postgresUrl().isPresent()) {
+      recreateTables(dataSource(config));
+    } else {
+      System.out.println("FLOWS_POSTGRES_URL is not set: tables left as they are");
+    }
     EmbeddedDemo.seed(servers);
-    System.out.println("recreated " + Examples.topics() + " and seeded " + EmbeddedDemo.SAMPLE_WORDS);
+    System.out.println("recreated " + Examples.topics() + " and seeded " + EmbeddedDemo.SAMPLE_WORDS + " and " + EmbeddedDemo.SAMPLE_TYPES);
+  }
+
+  /** Drops the examples' state tables and materialised table, and creates them empty. */
+  private static void recreateTables(DataSource dataSource) {
+    List<String> tables = List.of(WordCount.COUNT.table(), WordJoin.STATE.table(), WordMaterialise.TABLE.name());
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS " + String.join(", ", tables.stream().map(t -> '"' + t + '"').toList()));
+    } catch (SQLException e) {
+      throw new FlowsException("cannot drop " + tables + ": " + e.getMessage(), e);
+    }
+    try (PostgresStateStore store = PostgresStateStore.create(dataSource); PostgresTableSink sink = PostgresTableSink.create(dataSource)) {
+      store.table(WordCount.COUNT.table());
+      store.table(WordJoin.STATE.table());
+      sink.prepare(WordMaterialise.TABLE);
+    }
+    System.out.println("recreated tables " + tables);
+  }
+
+  private static DataSource dataSource(FlowsConfig config) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of("FLOWS_POSTGRES_URL", null, "is missing",
+        "set it to the JDBC URL of the examples' database, e.g. jdbc:postgresql://localhost:5432/flows")));
+    config.postgresUser().ifPresent(dataSource::setUser);
+    config.postgresPassword().ifPresent(dataSource::setPassword);
+    return dataSource;
   }
 
   private static void listen(String servers, String topic) {

@@ -1,19 +1,28 @@
 package dev.flows.examples;
 
 import dev.flows.Flow;
+import dev.flows.FlowKind;
 import dev.flows.Topic;
 import dev.flows.kafka.KafkaConnector;
+import dev.flows.postgres.PostgresStateStore;
+import dev.flows.postgres.PostgresTableSink;
 import dev.flows.runtime.FlowRuntime;
 import dev.flows.runtime.FlowSelection;
 import dev.flows.runtime.FlowsConfig;
-import dev.flows.postgres.PostgresStateStore;
 import dev.flows.testkit.EmbeddedKafkaBroker;
 import dev.flows.testkit.EmbeddedPostgresDatabase;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,12 +33,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code make run} without any infrastructure: starts a Kafka broker in this JVM and an embedded
- * PostgreSQL for the stateful examples, creates the topics, seeds the seed's sample words (apple x10, pizza x5, beer x2), runs the example flows and
- * prints every record they produce, then stops.
+ * PostgreSQL for the stateful and materialise examples, creates the topics, seeds the seed's sample
+ * word types (apple fruit, pizza food, beer drink) and words (apple x10, pizza x5, beer x2), runs
+ * the example flows, prints every record they produce and the materialised table, then stops.
  */
 final class EmbeddedDemo {
   /** The seed's sample words and how often each is sent. */
   static final Map<String, Integer> SAMPLE_WORDS = Map.of("apple", 10, "pizza", 5, "beer", 2);
+
+  /** The sample descriptions of the words, for the join. */
+  static final Map<String, String> SAMPLE_TYPES = Map.of("apple", "fruit", "pizza", "food", "beer", "drink");
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
@@ -40,23 +53,39 @@ final class EmbeddedDemo {
     out.println("No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker and PostgreSQL for the demo...");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start();
-        PostgresStateStore store = PostgresStateStore.create(database.dataSource())) {
+        PostgresStateStore store = PostgresStateStore.create(database.dataSource());
+        PostgresTableSink tables = PostgresTableSink.create(database.dataSource())) {
       KafkaConnector connector = KafkaConnector.create(config.withKafkaBootstrapServers(broker.bootstrapServers()));
       connector.createTopics(Examples.topics(), Examples.PARTITIONS);
-      seed(broker.bootstrapServers());
       List<Flow> flows = FlowSelection.select(Examples.all(), config.instance());
-      try (FlowRuntime runtime = FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).stateStore(store).build().start()) {
-        int printed = printOutputs(broker.bootstrapServers(), flows, expectedOutputs(flows), out);
+      try (FlowRuntime runtime = FlowRuntime.builder(flows.toArray(Flow[]::new))
+          .connector(connector).stateStore(store).tableSink(tables).build().start()) {
+        send(broker.bootstrapServers(), SAMPLE_TYPES, Map.of());
+        if (flows.stream().anyMatch(f -> f.name().equals(WordJoin.join().apply().name()))) {
+          awaitDescriptions(database.dataSource());
+        }
+        send(broker.bootstrapServers(), Map.of(), SAMPLE_WORDS);
+        int printed = printOutputs(broker.bootstrapServers(), expectedOutputs(flows), out);
+        if (flows.stream().anyMatch(f -> f.kind() == FlowKind.MATERIALISE)) {
+          printTable(database.dataSource(), out);
+        }
         out.printf("Demo done: %d records produced by %s%n", printed, flows.stream().map(Flow::name).toList());
       }
     }
   }
 
+  /** Sends the sample word types, then the sample words. */
   static void seed(String bootstrapServers) {
+    send(bootstrapServers, SAMPLE_TYPES, SAMPLE_WORDS);
+  }
+
+  private static void send(String bootstrapServers, Map<String, String> types, Map<String, Integer> words) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      SAMPLE_WORDS.forEach((word, times) -> {
+      types.forEach((word, type) -> producer.send(new ProducerRecord<>(WordJoin.WORD_TYPE.name(), word, type)));
+      producer.flush();
+      words.forEach((word, times) -> {
         for (int i = 0; i < times; i++) {
           producer.send(new ProducerRecord<>(WordRemap.WORD.name(), word, word));
         }
@@ -65,32 +94,82 @@ final class EmbeddedDemo {
     }
   }
 
-  /** How many records each flow writes for the sample words: one per word and output topic. */
-  private static int expectedOutputs(List<Flow> flows) {
-    int words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
-    return flows.stream().mapToInt(f -> f.outputs().size() * words).sum();
+  /**
+   * Per printed output topic, what its records must add up to: every flow here writes one record
+   * per sample word (17), except the collector, whose per-batch counts add up to 17. The join's
+   * intermediate topic holds binary envelopes and is not printed.
+   */
+  private static Map<String, Long> expectedOutputs(List<Flow> flows) {
+    long words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
+    Map<String, Long> expected = new LinkedHashMap<>();
+    flows.stream().flatMap(f -> f.outputs().stream()).map(Topic::name)
+        .filter(topic -> !topic.equals(WordJoin.INTERMEDIATE))
+        .forEach(topic -> expected.put(topic, words));
+    return expected;
   }
 
-  private static int printOutputs(String bootstrapServers, List<Flow> flows, int expected, PrintStream out) {
+  /** How much one record counts towards its topic's expected total. */
+  private static long weight(ConsumerRecord<String, String> record) {
+    return record.topic().equals(WordCollect.WORD_COLLECT.name()) ? Long.parseLong(record.value()) : 1;
+  }
+
+  private static int printOutputs(String bootstrapServers, Map<String, Long> expected, PrintStream out) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "flows-demo-printer");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<String> topics = flows.stream().flatMap(f -> f.outputs().stream()).map(Topic::name).distinct().toList();
+    Map<String, Long> seen = new LinkedHashMap<>();
+    expected.keySet().forEach(topic -> seen.put(topic, 0L));
     int printed = 0;
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(topics);
-      while (printed < expected && System.nanoTime() < deadline) {
+      consumer.subscribe(List.copyOf(expected.keySet()));
+      while (!reached(seen, expected) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           out.printf("%-14s %-8s -> %s%n", r.topic(), r.key(), r.value());
+          seen.merge(r.topic(), weight(r), Long::sum);
           printed++;
         }
       }
     }
-    if (printed < expected) {
-      throw new IllegalStateException("the demo expected " + expected + " records but saw " + printed + " within " + DEADLINE);
+    if (!reached(seen, expected)) {
+      throw new IllegalStateException("the demo expected " + expected + " per topic but saw " + seen + " within " + DEADLINE);
     }
     return printed;
+  }
+
+  private static boolean reached(Map<String, Long> seen, Map<String, Long> expected) {
+    return expected.entrySet().stream().allMatch(e -> seen.get(e.getKey()) >= e.getValue());
+  }
+
+  /**
+   * Waits until the join applied the sample descriptions, so the demo's joined words show them: the
+   * join applies its sources in arrival order, and a word merged before its description would print
+   * {@value WordJoin#UNKNOWN}.
+   */
+  private static void awaitDescriptions(DataSource dataSource) {
+    String sql = "SELECT count(*) FROM " + WordJoin.STATE.table();
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        if (rs.next() && rs.getLong(1) >= SAMPLE_TYPES.size()) {
+          return;
+        }
+      } catch (SQLException e) {
+        // the table appears with the join's first write
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  /** Waits until the table holds the final counts (or the deadline passed), then prints it. */
+  private static void printTable(DataSource dataSource, PrintStream out) {
+    Map<String, Long> expected = new LinkedHashMap<>();
+    SAMPLE_WORDS.forEach((word, times) -> expected.put(word, (long) times));
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!MaterialisedRows.counts(dataSource).equals(Map.copyOf(expected)) && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    MaterialisedRows.print(dataSource, out);
   }
 }

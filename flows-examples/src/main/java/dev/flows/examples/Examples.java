@@ -14,7 +14,11 @@ public final class Examples {
 
   /** All example flows, in the order the launcher starts them. */
   public static List<Flow> all() {
-    return List.of(WordRemap.flow(), WordCount.flow());
+    List<Flow> all = new java.util.ArrayList<>(List.of(WordRemap.flow(), WordCount.flow()));
+    all.addAll(WordJoin.join().flows());
+    all.add(WordCollect.flow());
+    all.add(WordMaterialise.flow());
+    return List.copyOf(all);
   }
 
   /** The topics every example reads or writes, dead-letter topics included. */

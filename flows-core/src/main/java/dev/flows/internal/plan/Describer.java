@@ -20,9 +20,18 @@ final class Describer {
     out.append(plan.kind().name().toLowerCase(Locale.ROOT)).append(" flow ").append(plan.name()).append('\n');
     plan.inputs().forEach(t -> out.append("  from ").append(t).append('\n'));
     plan.inputQueues().forEach(q -> out.append("  from queue ").append(q).append('\n'));
+    if (plan instanceof HttpPlan http) {
+      out.append("  from ").append(http.route()).append('\n');
+    }
     plan.stepLabels().forEach(label -> out.append("  ").append(label).append('\n'));
     plan.outputs().forEach(t -> out.append("  to ").append(t).append('\n'));
     plan.outputQueues().forEach(q -> out.append("  to queue ").append(q).append('\n'));
+    if (plan instanceof HttpPlan http) { // errors are answered to the client: no dead letters, no batches
+      out.append("  errors answered to the client (no dead letters)\n");
+      out.append("  options maxBodyBytes=").append(http.httpOptions().maxBodyBytes())
+          .append(" ackTimeout=").append(http.httpOptions().ackTimeout().toMillis()).append("ms\n");
+      return out.toString();
+    }
     out.append("  dead letters to ").append(plan.deadLetterTopic()).append('\n');
     out.append("  options ").append(options(plan.options())).append('\n');
     return out.toString();
@@ -49,6 +58,9 @@ final class Describer {
     for (int i = 0; i < plan.inputQueues().size(); i++) {
       lines.add("  inQueue" + i + "[(\"" + plan.inputQueues().get(i).name() + "\")] --> " + first);
     }
+    if (plan instanceof HttpPlan http) {
+      lines.add("  route([\"POST " + http.path() + "\"]) --> " + first);
+    }
     for (int i = 0; i < chain.size(); i++) {
       String next = i + 1 < chain.size() ? "s" + (i + 1) : "f";
       lines.add("  s" + i + "[\"" + chain.get(i) + "\"] --> " + next);
@@ -59,7 +71,9 @@ final class Describer {
     for (int i = 0; i < plan.outputQueues().size(); i++) {
       lines.add("  f --> queue" + i + "[(\"" + plan.outputQueues().get(i).name() + "\")]");
     }
-    lines.add("  f -. dead letters .-> dlq[/\"" + plan.deadLetterTopic() + "\"/]");
+    if (!(plan instanceof HttpPlan)) {
+      lines.add("  f -. dead letters .-> dlq[/\"" + plan.deadLetterTopic() + "\"/]");
+    }
     return String.join("\n", lines) + "\n";
   }
 

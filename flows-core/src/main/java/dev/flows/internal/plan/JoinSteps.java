@@ -75,7 +75,10 @@ public final class JoinSteps {
     public Join to(Topic<String, O> topic) {
       Objects.requireNonNull(topic, "topic");
       List<Topic<?, ?>> inputs = sources.values().stream().<Topic<?, ?>>map(JoinInputs.Source::topic).toList();
-      Draft draft = new Draft(via.name() + MERGE_SUFFIX, via.options(), inputs, null, List.of());
+      // Sequential merge: parallel key lanes could write two records of one source partition that share a
+      // persistence id (different source keys) out of offset order, and the stateful step would then take
+      // the earlier one for a replay (offset <= progress) and skip it. Wrapping records is cheap anyway.
+      Draft draft = new Draft(via.name() + MERGE_SUFFIX, via.options().withConcurrency(1), inputs, null, List.of());
       FlowPlan merge = new FlowPlan(draft, new Terminal(mergeNode(), List.of(via.intermediate())));
       StatefulPlan apply = new StatefulPlan(via.name(), via.options(), List.of(via.intermediate()),
           new JoinInputs(sources), "apply by source topic " + sources.keySet(), state, List.of(topic), null);

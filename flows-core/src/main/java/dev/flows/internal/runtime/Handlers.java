@@ -12,6 +12,19 @@ import dev.flows.spi.StateStore;
 public final class Handlers {
   private Handlers() {}
 
+  /** The handler for {@code flow}; a stateful flow needs {@code stateStore}, a materialise flow {@code tableSink}. */
+  public static BatchHandler forFlow(Flow flow, Sink sink, StateStore stateStore, dev.flows.spi.TableSink tableSink,
+      KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+    if (flow instanceof dev.flows.internal.plan.MaterialisePlan materialise) {
+      if (tableSink == null) {
+        throw FlowDefinitionException.of("tableSink", null, "is missing for materialise flow " + flow.name(),
+            "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+      }
+      return new MaterialiseBatchProcessor(materialise, tableSink, sink, sleeper, metrics);
+    }
+    return forFlow(flow, sink, stateStore, lanes, sleeper, metrics);
+  }
+
   /** The handler for {@code flow}; a stateful flow needs {@code stateStore}. */
   public static BatchHandler forFlow(Flow flow, Sink sink, StateStore stateStore, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
     if (flow instanceof FlowPlan stateless) {

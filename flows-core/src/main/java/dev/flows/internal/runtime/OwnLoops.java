@@ -4,7 +4,7 @@ import dev.flows.Flow;
 import dev.flows.internal.plan.CronPlan;
 import dev.flows.internal.plan.TaskPlan;
 
-/** Builds the loops of flows without a Kafka source (task, cron): one place for {@link RunningFlow}. */
+/** Builds the loops of flows without a Kafka source (task, cron, http): one place for {@link RunningFlow}. */
 final class OwnLoops {
   private OwnLoops() {}
 
@@ -16,6 +16,9 @@ final class OwnLoops {
     }
     if (flow instanceof CronPlan cron) {
       return new CronLoop(cron, shared.sink(), shared.taskQueue(), shared.clock(), state);
+    }
+    if (flow instanceof dev.flows.internal.plan.HttpPlan http) { // its requests run on the admin server's route pool
+      return new HttpLoop(new HttpIngress(http, shared.sink(), metrics), shared.sink(), shared.drainTimeout(), shared.clock(), state);
     }
     return null;
   }

@@ -24,9 +24,16 @@ public final class RunningFlow {
    * @param clock the clock of batch waits
    * @param drainTimeout how long a stop waits for the current batch
    * @param taskQueue the task queue of task flows and of flows writing to queues, {@code null} if none does
+   * @param tableSink where materialise flows write, {@code null} if there is none
    */
   public record Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout,
-      dev.flows.spi.TaskQueue taskQueue) {
+      dev.flows.spi.TaskQueue taskQueue, dev.flows.spi.TableSink tableSink) {
+
+    /** Without a table sink. */
+    public Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout,
+        dev.flows.spi.TaskQueue taskQueue) {
+      this(connector, sink, stateStore, registry, clock, drainTimeout, taskQueue, null);
+    }
 
     /** Without a task queue. */
     public Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout) {
@@ -53,7 +60,7 @@ public final class RunningFlow {
     KeyLanes lanes = concurrency == 1
         ? KeyLanes.sequential()
         : KeyLanes.parallel(Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
-    BatchHandler handler = Handlers.forFlow(flow, QueueRouting.sink(flow, shared.sink(), shared.taskQueue()), shared.stateStore(), lanes, Sleeper.SYSTEM, metrics);
+    BatchHandler handler = Handlers.forFlow(flow, QueueRouting.sink(flow, shared.sink(), shared.taskQueue()), shared.stateStore(), shared.tableSink(), lanes, Sleeper.SYSTEM, metrics);
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
     PollLoop.BatchRunner runner = new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
     this.loop = new PollLoop(flow, shared.connector().source(flow.name(), flow.name()), runner, shared.clock(), state);
@@ -63,6 +70,11 @@ public final class RunningFlow {
   /** The flow. */
   public Flow flow() {
     return flow;
+  }
+
+  /** The POST route an http flow serves on the admin server; empty for other flows. */
+  public java.util.Optional<dev.flows.internal.admin.PostRoute> route() {
+    return loop instanceof HttpLoop http ? java.util.Optional.of(http.route()) : java.util.Optional.empty();
   }
 
   /** Its health. */

@@ -21,6 +21,7 @@ public final class KafkaSink implements Sink {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaProducer<byte[], byte[]> producer;
+  private volatile org.apache.kafka.common.Metric connectionCount;
 
   /** Wraps a producer configured with acks=all and idempotence. */
   public KafkaSink(KafkaProducer<byte[], byte[]> producer) {
@@ -57,6 +58,26 @@ public final class KafkaSink implements Sink {
         || error instanceof InvalidRecordException
         || error instanceof SerializationException
         || error instanceof InvalidTopicException;
+  }
+
+  /**
+   * Connected when the producer holds at least one open broker connection ({@code connection-count});
+   * an idempotent producer connects at once to fetch its producer id, and stays connected by
+   * refreshing metadata more often than idle connections are closed.
+   */
+  @Override
+  public boolean isConnected() {
+    org.apache.kafka.common.Metric metric = connectionCount;
+    if (metric == null) {
+      metric = producer.metrics().entrySet().stream()
+          .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
+          .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+      if (metric == null) {
+        return true;
+      }
+      connectionCount = metric;
+    }
+    return metric.metricValue() instanceof Number count && count.doubleValue() > 0;
   }
 
   @Override

@@ -1,0 +1,121 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.ErrorPolicy;
+import dev.flows.FormatException;
+import dev.flows.Headers;
+import dev.flows.KeyValue;
+import dev.flows.internal.admin.PostRoute;
+import dev.flows.internal.admin.PostRoute.Response;
+import dev.flows.internal.plan.HttpPlan;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.Sink;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the requests of an http flow: decode the body (else 400), map it with the user's function
+ * once (else 422), send the record and wait for the broker's acknowledgement (202, else 503). The
+ * runtime's admin server and the test driver both answer through it. Thread-safe: requests run
+ * concurrently on the route pool, and share the runtime's sink.
+ */
+public final class HttpIngress implements PostRoute.Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
+
+  private final HttpPlan plan;
+  private final Sink sink;
+  private final FlowMetrics metrics;
+  // one attempt: the client decides about retries, and holding a request thread for backoffs helps nobody
+  private final UserCode userCode = new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object idle = new Object();
+  private volatile boolean closed;
+
+  /** Answers requests for {@code plan}, publishing to {@code sink}. */
+  public HttpIngress(HttpPlan plan, Sink sink, FlowMetrics metrics) {
+    this.plan = plan;
+    this.sink = sink;
+    this.metrics = metrics;
+  }
+
+  /** The route to serve. */
+  public PostRoute route() {
+    return new PostRoute(plan.path(), plan.httpOptions().maxBodyBytes(), this);
+  }
+
+  @Override
+  public Response post(byte[] body) {
+    inFlight.incrementAndGet();
+    try {
+      return closed ? Response.error(503, "flow " + plan.name() + " is stopping: retry later") : answer(body);
+    } finally {
+      if (inFlight.decrementAndGet() == 0) {
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+      }
+    }
+  }
+
+  private Response answer(byte[] body) {
+    Object request;
+    try {
+      request = plan.decode(body);
+    } catch (FormatException e) {
+      return Response.error(400, e.getMessage());
+    }
+    KeyValue<?, ?>[] record = new KeyValue<?, ?>[1];
+    UserCode.Outcome outcome = userCode.run(() -> record[0] = plan.map(request));
+    if (!outcome.succeeded()) {
+      Exception failure = outcome.failure();
+      return Response.error(422, "cannot map the request: " + (failure.getMessage() != null ? failure.getMessage() : failure.toString()));
+    }
+    if (record[0] == null) {
+      return Response.error(422, "cannot map the request: the mapping returned no record");
+    }
+    try {
+      return publish(new OutgoingRecord(plan.topic(), plan.encodeKey(record[0]), plan.encodeValue(record[0]), Headers.empty(), null));
+    } catch (FormatException e) {
+      return Response.error(422, "cannot encode the record: " + e.getMessage());
+    }
+  }
+
+  private Response publish(OutgoingRecord record) {
+    try {
+      Confirmations.await(ack -> sink.send(record, ack), plan.httpOptions().ackTimeout());
+      metrics.recordOut(plan.topic());
+      return new Response(202, "{\"topic\":\"" + plan.topic() + "\"}");
+    } catch (PublishFailedException e) {
+      if (e.getCause() instanceof Exception cause && sink.isRecordError(cause)) {
+        return Response.error(422, "the broker refused the record: " + cause.getMessage());
+      }
+      LOG.warn("flow {}: record for {} not acknowledged, answered 503: {}", plan.name(), plan.topic(), e.getMessage());
+      return Response.error(503, "the broker did not acknowledge the record (" + e.getMessage() + "): retry later");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Response.error(503, "interrupted while awaiting the broker: retry later");
+    }
+  }
+
+  /** Refuses further requests with 503 (the flow stops); requests in flight go on. */
+  void close() {
+    closed = true;
+  }
+
+  /** Waits up to {@code timeout} for the requests in flight; whether none is left. */
+  boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.flows.spi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.flows.Column;
+import dev.flows.ColumnType;
+import dev.flows.Row;
+import dev.flows.TableSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link TableSink} passes: the in-memory one in flows-core and PostgreSQL in
+ * flows-postgres. Extend it, return a fresh sink, and read a table back as primary key to row.
+ */
+public abstract class TableSinkContract {
+  private TableSink sink;
+  private String suffix;
+
+  /** A sink for one test; closed after it. */
+  protected abstract TableSink newSink();
+
+  /** Every row of {@code table} in {@code sink}, by primary key value, each with every column. */
+  protected abstract Map<Object, Row> read(TableSink sink, TableSpec table);
+
+  @BeforeEach
+  void open() {
+    sink = newSink();
+    suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @AfterEach
+  void close() {
+    sink.close();
+  }
+
+  @Test
+  void shouldInsertAndReplaceRowsWhenTheTableIsNotVersioned() {
+    TableSpec table = counts(false);
+    sink.prepare(table);
+    sink.write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
+
+    sink.write(table, List.of(count("a", 5L)), List.of());
+
+    assertEquals(Map.of("a", count("a", 5L), "b", count("b", 2L)), read(sink, table));
+  }
+
+  @Test
+  void shouldDeleteRowsAndIgnoreAbsentKeysWhenDeletesAreWritten() {
+    TableSpec table = counts(false);
+    sink.prepare(table);
+    sink.write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
+
+    sink.write(table, List.of(count("c", 3L)), List.of(Row.of("word", "a"), Row.of("word", "absent")));
+
+    assertEquals(Map.of("b", count("b", 2L), "c", count("c", 3L)), read(sink, table));
+  }
+
+  @Test
+  void shouldRefuseOlderAndEqualOffsetsWhenTheTableIsVersioned() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(versioned("a", 10L, 100), versioned("b", 20L, 200)), List.of());
+
+    sink.write(table, List.of(versioned("a", 9L, 99), versioned("b", 21L, 200), versioned("c", 1L, 5)), List.of());
+
+    assertEquals(Map.of("a", versioned("a", 10L, 100), "b", versioned("b", 20L, 200), "c", versioned("c", 1L, 5)), read(sink, table));
+    sink.write(table, List.of(versioned("a", 11L, 101)), List.of());
+    assertEquals(versioned("a", 11L, 101), read(sink, table).get("a"));
+  }
+
+  @Test
+  void shouldDeleteOnlyWhenTheTombstoneIsNewerWhenTheTableIsVersioned() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(versioned("a", 1L, 100), versioned("b", 2L, 200)), List.of());
+
+    sink.write(table, List.of(), List.of(tombstone("a", 50), tombstone("b", 201), tombstone("absent", 1)));
+
+    assertEquals(Map.of("a", versioned("a", 1L, 100)), read(sink, table));
+  }
+
+  @Test
+  void shouldKeepEveryColumnTypeAndNullsWhenRowsAreReadBack() {
+    TableSpec table = TableSpec.of("contract_types_" + suffix, Column.of("id", ColumnType.BIGINT))
+        .withColumn(Column.text("name")).withColumn(Column.of("small", ColumnType.INTEGER))
+        .withColumn(Column.of("ratio", ColumnType.DOUBLE)).withColumn(Column.of("flag", ColumnType.BOOLEAN))
+        .withColumn(Column.of("data", ColumnType.BYTEA)).withColumn(Column.of("at", ColumnType.TIMESTAMPTZ))
+        .withColumn(Column.of("doc", ColumnType.JSONB));
+    Instant at = Instant.parse("2024-05-06T07:08:09.123456Z");
+    Row full = new Row(Map.of("id", 1L, "name", "it's \"quoted\", {braced}", "small", 7, "ratio", 0.25, "flag", true,
+        "data", bytes("raw"), "at", at, "doc", "{\"a\": [1, 2]}"));
+    sink.prepare(table);
+
+    sink.write(table, List.of(full, Row.of("id", 2L)), List.of());
+
+    Map<Object, Row> rows = read(sink, table);
+    Row stored = rows.get(1L);
+    assertEquals(List.of("it's \"quoted\", {braced}", 7, 0.25, true, at),
+        List.of(stored.get("name"), stored.get("small"), stored.get("ratio"), stored.get("flag"), stored.get("at")));
+    assertArrayEquals(bytes("raw"), (byte[]) stored.get("data"));
+    assertEquals("{\"a\": [1, 2]}", stored.get("doc"));
+    assertNull(rows.get(2L).get("name"));
+    assertNull(rows.get(2L).get("data"));
+  }
+
+  @Test
+  void shouldWriteManyRowsWhenInOneBatch() {
+    TableSpec table = counts(true);
+    List<Row> rows = new ArrayList<>();
+    List<Row> deletes = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      rows.add(versioned("w" + i, (long) i, i));
+      deletes.add(tombstone("gone" + i, i));
+    }
+    sink.prepare(table);
+
+    sink.write(table, rows, deletes);
+
+    Map<Object, Row> stored = read(sink, table);
+    assertEquals(5_000, stored.size());
+    assertEquals(versioned("w4999", 4999L, 4999), stored.get("w4999"));
+  }
+
+  @Test
+  void shouldKeepRowsWhenPreparedAgainAndApartWhenNamesDiffer() {
+    TableSpec table = counts(false);
+    TableSpec other = TableSpec.of("contract_other_" + suffix, Column.text("word")).withColumn(Column.bigint("count"));
+    sink.prepare(table);
+    sink.prepare(other);
+    sink.write(table, List.of(count("a", 1L)), List.of());
+
+    sink.prepare(table);
+
+    assertEquals(Map.of("a", count("a", 1L)), read(sink, table));
+    assertEquals(Map.of(), read(sink, other));
+  }
+
+  private TableSpec counts(boolean versioned) {
+    TableSpec table = TableSpec.of("contract_" + suffix, Column.text("word")).withColumn(Column.bigint("count"));
+    return versioned ? table.withOffsetColumn("updated_offset") : table;
+  }
+
+  private static Row count(String word, Long count) {
+    return Row.of("word", word).with("count", count);
+  }
+
+  private static Row versioned(String word, Long count, long offset) {
+    return count(word, count).with("updated_offset", offset);
+  }
+
+  private static Row tombstone(String word, long offset) {
+    return Row.of("word", word).with("updated_offset", offset);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.flows.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flows.FlowDefinitionException;
+import dev.flows.FlowsException;
+import dev.flows.Row;
+import dev.flows.TableSpec;
+import dev.flows.postgres.internal.Databases;
+import dev.flows.postgres.internal.PostgresMaterialisedTable;
+import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.TableSink;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The production {@link TableSink}: materialise flows keep their tables in PostgreSQL. Thread-safe;
+ * share one sink per process.
+ *
+ * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
+ * column first, then the other columns and the offset column); an existing table is used as it is.
+ * Each batch is one transaction of at most two set-based statements, every column travelling as
+ * one array expanded by {@code unnest}:
+ *
+ * <pre>{@code
+ * INSERT INTO "t" AS t ("word", "count", "updated_offset")
+ *   SELECT * FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[])
+ *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", "updated_offset" = EXCLUDED."updated_offset"
+ *   WHERE (t."updated_offset" IS NULL OR t."updated_offset" < EXCLUDED."updated_offset")
+ * DELETE FROM "t" AS t USING unnest(:keys::text[], :offsets::bigint[]) AS d (k, o)
+ *   WHERE t."word" = d.k AND (t."updated_offset" IS NULL OR t."updated_offset" < d.o)
+ * }</pre>
+ *
+ * <p>Without an offset column the guards are left out: the batch's rows replace the stored ones and
+ * tombstones delete by {@code pk = ANY(:keys)}. Database failures are thrown as {@link
+ * FlowsException}s with the driver's exception as cause; nothing is written then, and the runtime
+ * rewinds and retries the batch.
+ */
+public final class PostgresTableSink implements TableSink {
+  /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
+  public static final int DEFAULT_POOL_SIZE = 4;
+
+  /** Name of the pool that the sink builds, also its connections' {@code application_name}: {@value}. */
+  public static final String POOL_NAME = "flows-tables";
+
+  private final Jdbi jdbi;
+  private final AutoCloseable ownedPool;
+  private final Map<TableSpec, PostgresMaterialisedTable> tables = new ConcurrentHashMap<>();
+
+  private PostgresTableSink(DataSource dataSource, AutoCloseable ownedPool) {
+    this.jdbi = Databases.jdbi(dataSource);
+    this.ownedPool = ownedPool;
+  }
+
+  /** A sink on the caller's connection pool, which {@link #close()} leaves open. Connects on first use. */
+  public static PostgresTableSink create(DataSource dataSource) {
+    return new PostgresTableSink(Objects.requireNonNull(dataSource, "dataSource"), () -> {});
+  }
+
+  /**
+   * A sink with its own pool of {@value #DEFAULT_POOL_SIZE} connections named {@value #POOL_NAME},
+   * closed by {@link #close()}. Connects at once, so a wrong URL or password fails here.
+   *
+   * @throws FlowsException if the database cannot be reached
+   */
+  public static PostgresTableSink create(String jdbcUrl, String user, String password) {
+    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME);
+    return new PostgresTableSink(pool, pool);
+  }
+
+  /**
+   * A sink on the database of {@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER} and {@code
+   * FLOWS_POSTGRES_PASSWORD}, with its own pool.
+   *
+   * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
+   */
+  public static PostgresTableSink create(FlowsConfig config) {
+    String url = config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of(
+        "FLOWS_POSTGRES_URL", null, "is missing",
+        "set it to the JDBC URL of the database of the materialised tables, e.g. jdbc:postgresql://localhost:5432/flows"));
+    return create(url, config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
+  }
+
+  /** Creates the table if absent, once per spec and sink. */
+  @Override
+  public void prepare(TableSpec table) {
+    table(table);
+  }
+
+  @Override
+  public void write(TableSpec table, List<Row> upserts, List<Row> deletes) {
+    table(table).write(upserts, deletes);
+  }
+
+  /** Closes the pool if this sink built it. */
+  @Override
+  public void close() {
+    tables.clear();
+    try {
+      ownedPool.close();
+    } catch (Exception e) {
+      throw new FlowsException("cannot close the table database pool: " + e.getMessage(), e);
+    }
+  }
+
+  private PostgresMaterialisedTable table(TableSpec spec) {
+    return tables.computeIfAbsent(Objects.requireNonNull(spec, "table"), s -> PostgresMaterialisedTable.open(jdbi, s));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.flows.postgres.internal;
+
+import dev.flows.Column;
+import dev.flows.ColumnType;
+import dev.flows.FlowsException;
+import dev.flows.Row;
+import dev.flows.TableSpec;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * One materialised table in PostgreSQL. {@link #write} is one transaction holding at most two
+ * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
+ * ON CONFLICT (pk) DO UPDATE ... WHERE <offset guard>}) and the delete of its tombstones ({@code
+ * DELETE ... USING unnest(...)} or {@code WHERE pk = ANY(...)}). Rows are sorted by primary key so
+ * two writers of overlapping keys (a zombie after a rebalance) lock in the same order. Thread-safe:
+ * every call borrows its own connection. Database failures are rethrown as {@link FlowsException}
+ * with the cause attached; the runtime rewinds the batch and retries.
+ */
+public final class PostgresMaterialisedTable {
+  /** unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race raises. */
+  private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
+
+  private final Jdbi jdbi;
+  private final TableSpec spec;
+  private final MaterialisedTableSql sql;
+
+  private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
+    this.jdbi = jdbi;
+    this.spec = spec;
+    this.sql = MaterialisedTableSql.of(spec);
+  }
+
+  /** Creates the table if absent; a lost creation race with another process is tried once more. */
+  public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
+    PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
+    try {
+      table.createIfAbsent();
+    } catch (FlowsException e) {
+      if (!isCreationRace(e.getCause())) {
+        throw e;
+      }
+      table.createIfAbsent();
+    }
+    return table;
+  }
+
+  /** Upserts and deletes in one transaction (see the class comment). */
+  public void write(List<Row> upserts, List<Row> deletes) {
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return;
+    }
+    List<Row> rows = sorted(upserts);
+    List<Row> gone = sorted(deletes);
+    call("write " + rows.size() + " rows and delete " + gone.size(), () -> {
+      jdbi.useTransaction(handle -> {
+        if (!rows.isEmpty()) {
+          upsert(handle, rows);
+        }
+        if (!gone.isEmpty()) {
+          delete(handle, gone);
+        }
+      });
+      return null;
+    });
+  }
+
+  private void upsert(Handle handle, List<Row> rows) {
+    Update update = handle.createUpdate(sql.upsert());
+    List<Column> all = spec.allColumns();
+    for (int i = 0; i < all.size(); i++) {
+      bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
+    }
+    update.execute();
+  }
+
+  private void delete(Handle handle, List<Row> deletes) {
+    Update update = handle.createUpdate(sql.delete());
+    bind(update, "keys", spec.primaryKey(), deletes);
+    if (spec.versioned()) {
+      bind(update, "offsets", Column.bigint(spec.offsetColumn()), deletes);
+    }
+    update.execute();
+  }
+
+  /** Binds one column of every row as an array; timestamps and JSON as text (cast in the SQL). */
+  private static void bind(Update update, String parameter, Column column, List<Row> rows) {
+    List<Object> values = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      Object value = row.get(column.name());
+      values.add(value instanceof Instant instant ? instant.toString() : value);
+    }
+    update.bindArray(parameter, elementType(column.type()), values);
+  }
+
+  private static Class<?> elementType(ColumnType type) {
+    return switch (type) {
+      case TIMESTAMPTZ, JSONB -> String.class;
+      default -> type.javaType();
+    };
+  }
+
+  /** Sorted by primary key when its values compare (all types but {@code bytea}). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private List<Row> sorted(List<Row> rows) {
+    if (rows.size() < 2 || spec.primaryKey().type() == ColumnType.BYTEA) {
+      return rows;
+    }
+    String pk = spec.primaryKey().name();
+    List<Row> copy = new ArrayList<>(rows);
+    copy.sort(Comparator.comparing(row -> (Comparable) row.get(pk)));
+    return copy;
+  }
+
+  private void createIfAbsent() {
+    call("create", () -> jdbi.withHandle(handle -> handle.execute(sql.create())));
+  }
+
+  private <T> T call(String action, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (JdbiException e) {
+      throw new FlowsException("materialised table " + spec.name() + ": cannot " + action + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isCreationRace(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && CREATION_RACE_STATES.contains(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresMaterialisedTable[" + spec.name() + "]";
+  }
+}

@@ -1,0 +1,55 @@
+package dev.flows.postgres;
+
+import dev.flows.Column;
+import dev.flows.Row;
+import dev.flows.TableSpec;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Reads a materialised table back with plain JDBC, each value as the Java type its column type names. */
+final class TableReader {
+  private TableReader() {}
+
+  static Map<Object, Row> read(DataSource dataSource, TableSpec table) {
+    Map<Object, Row> rows = new HashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM \"" + table.name() + "\"")) {
+      while (rs.next()) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Column column : table.allColumns()) {
+          values.put(column.name(), value(rs, column));
+        }
+        Object key = values.get(table.primaryKey().name());
+        rows.put(key instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : key, new Row(values));
+      }
+    } catch (SQLException e) {
+      throw new AssertionError("cannot read " + table.name() + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private static Object value(ResultSet rs, Column column) throws SQLException {
+    String name = column.name();
+    Object value = switch (column.type()) {
+      case TEXT, JSONB -> rs.getString(name);
+      case BIGINT -> rs.getLong(name);
+      case INTEGER -> rs.getInt(name);
+      case DOUBLE -> rs.getDouble(name);
+      case BOOLEAN -> rs.getBoolean(name);
+      case BYTEA -> rs.getBytes(name);
+      case TIMESTAMPTZ -> {
+        OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
+        yield time == null ? null : time.toInstant();
+      }
+    };
+    return rs.wasNull() ? null : value;
+  }
+}

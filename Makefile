@@ -11,7 +11,8 @@ TOPIC ?= word-updated
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-run: build ## Run the examples (embedded broker unless FLOWS_KAFKA_BOOTSTRAP_SERVERS is set)
+run: build ## Run the examples (embedded Kafka and PostgreSQL unless FLOWS_KAFKA_BOOTSTRAP_SERVERS is set)
+	@bash scripts/ensure-rabbitmq.sh || echo "RabbitMQ unavailable: the demo runs without the task examples"
 	$(JAVA) -jar $(EXAMPLES_JAR)
 
 test: services ## Run all tests (unit + integration on real Kafka, PostgreSQL, RabbitMQ)

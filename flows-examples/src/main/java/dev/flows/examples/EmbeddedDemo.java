@@ -6,12 +6,17 @@ import dev.flows.Topic;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
 import dev.flows.postgres.PostgresTableSink;
+import dev.flows.rabbitmq.RabbitTaskQueue;
 import dev.flows.runtime.FlowRuntime;
 import dev.flows.runtime.FlowSelection;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.testkit.EmbeddedKafkaBroker;
 import dev.flows.testkit.EmbeddedPostgresDatabase;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,6 +49,13 @@ final class EmbeddedDemo {
   /** The sample descriptions of the words, for the join. */
   static final Map<String, String> SAMPLE_TYPES = Map.of("apple", "fruit", "pizza", "food", "beer", "drink");
 
+  /** The sample word the demo posts to the HTTP adapter instead of sending it to Kafka. */
+  static final String HTTP_WORD = "beer";
+
+  /** Task results the demo waits for when the task examples run. */
+  private static final long TASK_RESULTS = 3;
+
+  private static final String LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/%2F";
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   private EmbeddedDemo() {}
@@ -53,18 +65,19 @@ final class EmbeddedDemo {
     out.println("No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker and PostgreSQL for the demo...");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start();
-        PostgresStateStore store = PostgresStateStore.create(database.dataSource());
-        PostgresTableSink tables = PostgresTableSink.create(database.dataSource())) {
+        Wiring wiring = new Wiring()) {
       KafkaConnector connector = KafkaConnector.create(config.withKafkaBootstrapServers(broker.bootstrapServers()));
       connector.createTopics(Examples.topics(), Examples.PARTITIONS);
-      List<Flow> flows = FlowSelection.select(Examples.all(), config.instance());
-      try (FlowRuntime runtime = FlowRuntime.builder(flows.toArray(Flow[]::new))
-          .connector(connector).stateStore(store).tableSink(tables).build().start()) {
+      List<Flow> flows = FlowSelection.select(demoFlows(config, out), config.instance());
+      Wiring.Sources sources = new Wiring.Sources(() -> PostgresStateStore.create(database.dataSource()),
+          () -> PostgresTableSink.create(database.dataSource()), () -> RabbitTaskQueue.create(rabbitMqUri(config)));
+      FlowRuntime.Builder builder = FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).adminPort(0);
+      try (FlowRuntime runtime = wiring.attach(builder, flows, sources).build().start()) {
         send(broker.bootstrapServers(), SAMPLE_TYPES, Map.of());
         if (flows.stream().anyMatch(f -> f.name().equals(WordJoin.join().apply().name()))) {
           awaitDescriptions(database.dataSource());
         }
-        send(broker.bootstrapServers(), Map.of(), SAMPLE_WORDS);
+        sendWords(broker.bootstrapServers(), flows, runtime, out);
         int printed = printOutputs(broker.bootstrapServers(), expectedOutputs(flows), out);
         if (flows.stream().anyMatch(f -> f.kind() == FlowKind.MATERIALISE)) {
           printTable(database.dataSource(), out);
@@ -72,6 +85,41 @@ final class EmbeddedDemo {
         out.printf("Demo done: %d records produced by %s%n", printed, flows.stream().map(Flow::name).toList());
       }
     }
+  }
+
+  /** The word examples, and the task examples when a RabbitMQ answers. */
+  private static List<Flow> demoFlows(FlowsConfig config, PrintStream out) {
+    URI rabbitMq = rabbitMqUri(config);
+    if (!answers(rabbitMq)) {
+      out.println("No RabbitMQ on " + rabbitMq.getHost() + ":" + rabbitMq.getPort()
+          + ": the task examples stay out (run 'make services' to start one, or set FLOWS_RABBITMQ_URI)");
+      return Examples.words();
+    }
+    return Examples.all();
+  }
+
+  private static URI rabbitMqUri(FlowsConfig config) {
+    return URI.create(config.rabbitmqUri().orElse(LOCAL_RABBITMQ));
+  }
+
+  private static boolean answers(URI uri) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort()), 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Apple and pizza go to Kafka directly; beer comes in through the HTTP adapter when it runs. */
+  private static void sendWords(String bootstrapServers, List<Flow> flows, FlowRuntime runtime, PrintStream out) {
+    boolean adapter = flows.stream().anyMatch(f -> f.kind() == FlowKind.HTTP);
+    Map<String, Integer> direct = new LinkedHashMap<>(SAMPLE_WORDS);
+    if (adapter) {
+      int times = direct.remove(HTTP_WORD);
+      AdapterClient.post(runtime.adminPort().orElseThrow(), HTTP_WORD, times, out);
+    }
+    send(bootstrapServers, Map.of(), direct);
   }
 
   /** Sends the sample word types, then the sample words. */
@@ -95,16 +143,17 @@ final class EmbeddedDemo {
   }
 
   /**
-   * Per printed output topic, what its records must add up to: every flow here writes one record
-   * per sample word (17), except the collector, whose per-batch counts add up to 17. The join's
-   * intermediate topic holds binary envelopes and is not printed.
+   * Per printed output topic, what its records must add up to: every word flow writes one record
+   * per sample word (17), except the collector, whose per-batch counts add up to 17; the task
+   * executor reports {@value #TASK_RESULTS} results. Not printed: the join's intermediate topic
+   * (binary envelopes) and {@code word}, the adapter's output and everyone's input.
    */
   private static Map<String, Long> expectedOutputs(List<Flow> flows) {
     long words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
     Map<String, Long> expected = new LinkedHashMap<>();
     flows.stream().flatMap(f -> f.outputs().stream()).map(Topic::name)
-        .filter(topic -> !topic.equals(WordJoin.INTERMEDIATE))
-        .forEach(topic -> expected.put(topic, words));
+        .filter(topic -> !topic.equals(WordJoin.INTERMEDIATE) && !topic.equals(WordRemap.WORD.name()))
+        .forEach(topic -> expected.put(topic, topic.equals(TaskExamples.DONE.name()) ? TASK_RESULTS : words));
     return expected;
   }
 

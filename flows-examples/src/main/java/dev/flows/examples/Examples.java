@@ -12,18 +12,27 @@ public final class Examples {
 
   private Examples() {}
 
-  /** All example flows, in the order the launcher starts them. */
-  public static List<Flow> all() {
+  /** The word examples on Kafka (and PostgreSQL, and HTTP), in the order the launcher starts them. */
+  public static List<Flow> words() {
     List<Flow> all = new java.util.ArrayList<>(List.of(WordRemap.flow(), WordCount.flow()));
     all.addAll(WordJoin.join().flows());
     all.add(WordCollect.flow());
     all.add(WordMaterialise.flow());
+    all.add(WordAdapter.flow());
+    return List.copyOf(all);
+  }
+
+  /** Every example: the word examples and the task examples (these need RabbitMQ). */
+  public static List<Flow> all() {
+    List<Flow> all = new java.util.ArrayList<>(words());
+    all.addAll(TaskExamples.all());
     return List.copyOf(all);
   }
 
   /** The topics every example reads or writes, dead-letter topics included. */
   public static List<String> topics() {
     return all().stream()
+        .filter(f -> !f.inputs().isEmpty() || !f.outputs().isEmpty())
         .flatMap(f -> Stream.concat(Stream.concat(f.inputs().stream(), f.outputs().stream()).map(Topic::name), Stream.of(f.deadLetterTopic())))
         .distinct()
         .toList();

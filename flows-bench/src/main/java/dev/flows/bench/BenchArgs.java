@@ -1,0 +1,77 @@
+package dev.flows.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of {@link Bench}.
+ *
+ * @param quick scale every record count by 1/10 (a smoke run)
+ * @param only the scenarios to run; empty for all
+ * @param jfr also profile the Flows stateless contender with JFR (one extra run, not in the table)
+ * @param out where results.json, results.png, logs and recordings go
+ * @param docs the Markdown report to update, or {@code null}: by default a full run updates
+ *     docs/benchmarks.md, a quick or partial run does not
+ * @param repeat runs per contender, interleaved; the table shows the median: by default 3, 1 for --quick
+ * @param raw the arguments as given, for the report's command line
+ */
+record BenchArgs(boolean quick, Set<String> only, boolean jfr, Path out, Path docs, int repeat, List<String> raw) {
+  static final String USAGE =
+      "usage: Bench [--quick] [--only scenario[,scenario]] [--repeat n] [--jfr] [--out dir] [--docs file.md|none]";
+
+  /** Runs per contender of a full run: {@value}. */
+  static final int DEFAULT_REPEAT = 3;
+
+  static BenchArgs parse(String... args) {
+    boolean quick = false;
+    boolean jfr = false;
+    Set<String> only = new LinkedHashSet<>();
+    Path out = Path.of("flows-bench", "target", "bench");
+    String docs = null;
+    Integer repeat = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--jfr" -> jfr = true;
+        case "--only" -> only.addAll(List.of(value(args, ++i).split(",")));
+        case "--out" -> out = Path.of(value(args, ++i));
+        case "--docs" -> docs = value(args, ++i);
+        case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
+        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
+      }
+    }
+    if (docs == null) {
+      docs = quick || !only.isEmpty() ? "none" : "docs/benchmarks.md";
+    }
+    if (repeat == null) {
+      repeat = quick ? 1 : DEFAULT_REPEAT;
+    }
+    if (repeat < 1) {
+      throw new IllegalArgumentException("--repeat must be at least 1\n" + USAGE);
+    }
+    return new BenchArgs(quick, Set.copyOf(only), jfr, out, docs.equals("none") ? null : Path.of(docs), repeat, List.of(args));
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException("missing value after " + args[i - 1] + "\n" + USAGE);
+    }
+    return args[i];
+  }
+
+  boolean selected(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
+  }
+
+  /** {@code count}, or a tenth of it for {@code --quick}. */
+  int scaled(int count) {
+    return quick ? count / 10 : count;
+  }
+
+  /** How to repeat this run. */
+  String command() {
+    return "make bench" + (raw.isEmpty() ? "" : " BENCH_ARGS=\"" + String.join(" ", raw) + "\"");
+  }
+}

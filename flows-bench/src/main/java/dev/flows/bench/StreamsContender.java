@@ -1,0 +1,64 @@
+package dev.flows.bench;
+
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The Kafka Streams contenders: {@code processing.guarantee=at_least_once} and default settings,
+ * except a commit interval of 100 ms for the count (the default 30 s would hold its last offsets
+ * back by up to 30 s; 100 ms matches Flows' default batch wait).
+ */
+final class StreamsContender {
+  private StreamsContender() {}
+
+  /** {@code streams-map}: {@code stream().mapValues().to()}. */
+  static void stateless(Params p) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(p.get("in"), Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(v -> Work.map(Marks.first(v)))
+        .to(p.get("out"), Produced.with(Serdes.String(), Serdes.String()));
+    run(builder, properties(p));
+  }
+
+  /** {@code streams-count}: {@code groupByKey().count()} in RocksDB, counts to the output topic. */
+  static void count(Params p) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(p.get("in"), Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> Marks.first(v))
+        .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+        .count(Materialized.with(Serdes.String(), Serdes.Long()))
+        .toStream()
+        .mapValues(count -> Long.toString(count))
+        .to(p.get("out"), Produced.with(Serdes.String(), Serdes.String()));
+    Properties props = properties(p);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    run(builder, props);
+  }
+
+  private static Properties properties(Params p) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, p.get("name"));
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, p.get("bootstrap"));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, p.get("stateDir"));
+    return props;
+  }
+
+  private static void run(StreamsBuilder builder, Properties props) {
+    KafkaStreams streams = new KafkaStreams(builder.build(), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      e.printStackTrace();
+      System.exit(3);
+      return null;
+    });
+    streams.start();
+    ChildMain.awaitKill();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.flows.bench;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.flows.Headers;
+import dev.flows.Queue;
+import dev.flows.rabbitmq.RabbitTaskQueue;
+import dev.flows.spi.OutgoingTask;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Scenario 5: tasks. The Flows task executor vs a raw amqp-client consume/ack loop, both at
+ * prefetch {@value #CONCURRENCY}, each on its own preloaded queue of the same kind (declared by
+ * flows-rabbitmq: durable quorum queues). The task is a no-op, so this measures the executor.
+ * Complete when the child counted every task (its DONE mark).
+ */
+final class TaskScenario implements Scenario {
+  static final int TASKS = 50_000;
+  static final int CONCURRENCY = 16;
+
+  @Override
+  public String name() {
+    return "tasks";
+  }
+
+  @Override
+  public String description(Harness h) {
+    return String.format("%,d no-op tasks of %d B, prefetch/concurrency %d; until the child handled the last one",
+        h.args().scaled(TASKS), KafkaOps.VALUE_BYTES, CONCURRENCY);
+  }
+
+  @Override
+  public Optional<String> skipReason(Harness h) {
+    return h.services().rabbitMq().isPresent() ? Optional.empty()
+        : Optional.of("no RabbitMQ answers at FLOWS_RABBITMQ_URI or localhost:5672 (make services starts one)");
+  }
+
+  @Override
+  public List<Result> run(Harness h) throws Exception {
+    URI uri = h.services().rabbitMq().orElseThrow();
+    int tasks = h.args().scaled(TASKS);
+    Samples samples = new Samples(name());
+    for (int rep = 1; rep <= h.args().repeat(); rep++) {
+      List<String> queues = List.of(h.name("tasks-raw-r" + rep), h.name("tasks-flows-r" + rep));
+      try {
+        preload(uri, queues, tasks);
+        samples.add("raw-amqp", run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri), "basicQos 16, ack each");
+        samples.add("flows", run(h, "flows", "flows-task", queues.get(1), tasks, uri), "TaskOptions concurrency 16");
+      } finally {
+        delete(uri, queues);
+      }
+    }
+    return samples.results();
+  }
+
+  private Measurement run(Harness h, String label, String child, String queue, int tasks, URI uri) throws Exception {
+    Params params = Params.of("rabbitUri", uri.toString(), "queue", queue, "count", Integer.toString(tasks),
+        "concurrency", Integer.toString(CONCURRENCY), "name", h.name("tasks-" + label.replace("-", "")));
+    return h.measure(name(), label, child, params, tasks, null, List.of());
+  }
+
+  private static void preload(URI uri, List<String> queues, int tasks) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (RabbitTaskQueue queue = RabbitTaskQueue.create(uri)) {
+      for (String name : queues) {
+        for (int i = 0; i < tasks; i++) {
+          queue.send(new OutgoingTask(name, KafkaOps.value(i), Headers.empty()), error -> {
+            if (error != null) {
+              failure.compareAndSet(null, error);
+            }
+          });
+        }
+        queue.flush(Duration.ofMinutes(2));
+      }
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("cannot preload the task queues: " + failure.get().getMessage(), failure.get());
+    }
+  }
+
+  private static void delete(URI uri, List<String> queues) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(uri);
+    try (Connection connection = factory.newConnection("bench-cleanup"); Channel channel = connection.createChannel()) {
+      for (String name : queues) {
+        channel.queueDelete(name);
+        channel.queueDelete(name + Queue.DEAD_LETTER_SUFFIX);
+      }
+    }
+  }
+
+  @Override
+  public List<Comparison> comparisons() {
+    return List.of(new Comparison(name(), "flows", "raw-amqp", Double.NaN));
+  }
+}

@@ -26,10 +26,19 @@ public final class Batcher {
   private final long maxWaitMillis;
   private final int maxPerKey;
   private final Clock clock;
-  private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
+  private final ArrayDeque<Message<byte[], byte[]>> buffer = new ArrayDeque<>();
+  private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
 
-  /** A fetched record and when it arrived: the wait of a batch runs from its oldest record. */
-  private record Buffered(Message<byte[], byte[]> record, long arrivalMillis) {}
+  /** How many of the buffered records (in order) arrived with one fetch, and when. */
+  private static final class Arrival {
+    final long millis;
+    int remaining;
+
+    Arrival(long millis, int remaining) {
+      this.millis = millis;
+      this.remaining = remaining;
+    }
+  }
 
   /** A batcher with the flow's limits and a clock to measure the wait. */
   public Batcher(FlowOptions options, Clock clock) {
@@ -44,8 +53,8 @@ public final class Batcher {
     if (records.isEmpty()) {
       return;
     }
-    long now = clock.millis();
-    records.forEach(r -> buffer.addLast(new Buffered(r, now)));
+    buffer.addAll(records);
+    arrivals.addLast(new Arrival(clock.millis(), records.size()));
   }
 
   /** How many records are buffered. */
@@ -71,7 +80,7 @@ public final class Batcher {
     if (isFull()) {
       return 0;
     }
-    return Math.max(0, buffer.peekFirst().arrivalMillis() + maxWaitMillis - clock.millis());
+    return Math.max(0, arrivals.peekFirst().millis + maxWaitMillis - clock.millis());
   }
 
   /** Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed maxPerKey. */
@@ -79,11 +88,14 @@ public final class Batcher {
     List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(buffer.size(), maxRecords));
     Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
     while (!buffer.isEmpty() && taken.size() < maxRecords) {
-      Message<byte[], byte[]> next = buffer.peekFirst().record();
+      Message<byte[], byte[]> next = buffer.peekFirst();
       if (perKey != null && perKey.merge(keyOf(next), 1, Integer::sum) > maxPerKey) {
         break;
       }
-      taken.add(buffer.pollFirst().record());
+      taken.add(buffer.pollFirst());
+      if (--arrivals.peekFirst().remaining == 0) {
+        arrivals.pollFirst();
+      }
     }
     return Batch.of(taken);
   }
@@ -91,7 +103,20 @@ public final class Batcher {
   /** Forgets buffered records of partitions this instance no longer reads from here. */
   public void drop(Collection<SourcePartition> partitions) {
     Set<SourcePartition> gone = new HashSet<>(partitions);
-    buffer.removeIf(b -> gone.contains(new SourcePartition(b.record().topic(), b.record().partition())));
+    ArrayDeque<Message<byte[], byte[]>> kept = new ArrayDeque<>(buffer.size());
+    for (Arrival arrival : arrivals) {
+      int fetched = arrival.remaining;
+      for (int i = 0; i < fetched; i++) {
+        Message<byte[], byte[]> record = buffer.pollFirst();
+        if (gone.contains(new SourcePartition(record.topic(), record.partition()))) {
+          arrival.remaining--;
+        } else {
+          kept.addLast(record);
+        }
+      }
+    }
+    arrivals.removeIf(a -> a.remaining == 0);
+    buffer.addAll(kept);
   }
 
   private static ByteBuffer keyOf(Message<byte[], byte[]> message) {

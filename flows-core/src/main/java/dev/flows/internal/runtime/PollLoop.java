@@ -91,18 +91,39 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   private void loopOnce() {
+    awaitBatchWhilePaused();
     List<Message<byte[], byte[]>> records = source.poll(Duration.ofMillis(pollMillis()));
     batcher.add(records);
-    completeIfDone();
-    startIfReady();
+    Batch succeeded = takeIfDone();
+    startIfReady(); // the next batch runs while the previous one commits
+    if (succeeded != null) {
+      committed(succeeded);
+    }
     applyBackPressure();
     state.connected(source.isConnected());
     state.loopedAt(clock.millis());
   }
 
+  /**
+   * With the buffer full the partitions are paused and a poll could only wait: wait for the running
+   * batch instead (bounded), so the next one starts the moment it is done.
+   */
+  private void awaitBatchWhilePaused() {
+    if (inFlight == null || !batcher.isFull()) {
+      return;
+    }
+    try {
+      inFlight.result().get(MAX_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // still running, or failed: the loop looks at the result next
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private long pollMillis() {
     if (inFlight != null) {
-      return BUSY_POLL_MILLIS;
+      return batcher.isFull() || inFlight.result().isDone() ? 0 : BUSY_POLL_MILLIS;
     }
     long untilRetry = Math.max(0, retryAtMillis - clock.millis());
     return Math.min(MAX_POLL_MILLIS, Math.max(untilRetry, batcher.millisUntilReady()));
@@ -130,10 +151,9 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     }
   }
 
-  private void completeIfDone() {
-    if (inFlight != null && inFlight.result().isDone()) {
-      complete(awaitResult(inFlight.result(), Duration.ZERO));
-    }
+  /** The batch that finished since the last look, if it succeeded; a failed one is rewound here. */
+  private Batch takeIfDone() {
+    return inFlight != null && inFlight.result().isDone() ? settle(awaitResult(inFlight.result(), Duration.ZERO)) : null;
   }
 
   /** Waits for the running batch (bounded), then commits it or rewinds it. */
@@ -144,17 +164,30 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   private void complete(Throwable failure) {
+    Batch succeeded = settle(failure);
+    if (succeeded != null) {
+      committed(succeeded);
+    }
+  }
+
+  /** Clears the in-flight batch: returns it if it succeeded; rewinds it (returning null) if it failed. */
+  private Batch settle(Throwable failure) {
     Batch batch = inFlight.batch();
     inFlight = null;
     if (failure == null) {
-      commit(batch.nextOffsets());
-      failuresInARow = 0;
-      state.healthy(true);
-    } else if (failure instanceof FlowFailedException fatal) {
-      throw fatal;
-    } else {
-      rewind(batch, failure);
+      return batch;
     }
+    if (failure instanceof FlowFailedException fatal) {
+      throw fatal;
+    }
+    rewind(batch, failure);
+    return null;
+  }
+
+  private void committed(Batch batch) {
+    commit(batch.nextOffsets());
+    failuresInARow = 0;
+    state.healthy(true);
   }
 
   private Throwable awaitResult(Future<?> result, Duration timeout) {

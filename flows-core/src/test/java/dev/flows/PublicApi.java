@@ -24,10 +24,43 @@ import java.util.stream.Stream;
 
 /**
  * Finds internal types named by a public API: every type reachable from the signatures of public
- * and protected members, type parameters, superclasses and interfaces of public classes.
+ * and protected members, type parameters, superclasses and interfaces of public classes. Shipped in
+ * the core test-jar, so every module checks STYLE rule 7 with one piece of code.
  */
-final class PublicApi {
+public final class PublicApi {
   private PublicApi() {}
+
+  /**
+   * The leaks of the module whose compiled classes hold {@code anchor} (a public class of it): one
+   * line per exposed member naming an internal type. Fails if the scan finds no public API.
+   */
+  public static List<String> leaks(Class<?> anchor) {
+    Path classes;
+    try {
+      classes = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    List<Class<?>> exposed = new ArrayList<>();
+    for (String name : classNames(classes)) {
+      Class<?> type = load(name, anchor.getClassLoader());
+      if (!isInternal(type.getPackageName()) && isExposed(type)) {
+        exposed.add(type);
+      }
+    }
+    if (!exposed.contains(anchor)) {
+      throw new AssertionError("expected " + anchor.getName() + " in the public API under " + classes + ": " + exposed);
+    }
+    return exposed.stream().flatMap(type -> leaksOf(type).stream()).map(Leak::toString).toList();
+  }
+
+  private static Class<?> load(String name, ClassLoader loader) {
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** A public member and the internal type its signature names. */
   record Leak(String member, String internalType) {

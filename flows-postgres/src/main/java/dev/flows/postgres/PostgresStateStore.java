@@ -1,9 +1,9 @@
 package dev.flows.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
+import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.PostgresStateTable;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.StateStore;
@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * The production {@link StateStore}: one PostgreSQL table per stateful flow, written with
@@ -57,7 +55,7 @@ public final class PostgresStateStore implements StateStore {
   private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
 
   private PostgresStateStore(DataSource dataSource, AutoCloseable ownedPool) {
-    this.jdbi = jdbi(dataSource);
+    this.jdbi = Databases.jdbi(dataSource);
     this.ownedPool = ownedPool;
   }
 
@@ -79,7 +77,7 @@ public final class PostgresStateStore implements StateStore {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresStateStore create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool = openPool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password);
+    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME, "state database");
     return new PostgresStateStore(pool, pool);
   }
 
@@ -90,10 +88,7 @@ public final class PostgresStateStore implements StateStore {
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
   public static PostgresStateStore create(FlowsConfig config) {
-    String url = config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of(
-        "FLOWS_POSTGRES_URL", null, "is missing",
-        "set it to the JDBC URL of the state database, e.g. jdbc:postgresql://localhost:5432/flows"));
-    return create(url, config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
+    return create(Databases.url(config, "state database"), config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
   }
 
   /**
@@ -124,25 +119,5 @@ public final class PostgresStateStore implements StateStore {
     }
   }
 
-  private static Jdbi jdbi(DataSource dataSource) {
-    Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin()).registerArrayType(String.class, "text");
-    // Errors name the table and action, not the bound ids and bytes: a batch holds thousands, and they are user data.
-    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-    return jdbi;
-  }
 
-  private static HikariDataSource openPool(String jdbcUrl, String user, String password) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(DEFAULT_POOL_SIZE);
-    config.setPoolName(POOL_NAME);
-    config.addDataSourceProperty("ApplicationName", POOL_NAME);
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new FlowsException("cannot connect to the state database: " + e.getMessage(), e);
-    }
-  }
 }

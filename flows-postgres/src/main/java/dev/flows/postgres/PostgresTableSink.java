@@ -67,7 +67,7 @@ public final class PostgresTableSink implements TableSink {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresTableSink create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME);
+    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME, "database of the materialised tables");
     return new PostgresTableSink(pool, pool);
   }
 
@@ -78,10 +78,7 @@ public final class PostgresTableSink implements TableSink {
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
   public static PostgresTableSink create(FlowsConfig config) {
-    String url = config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of(
-        "FLOWS_POSTGRES_URL", null, "is missing",
-        "set it to the JDBC URL of the database of the materialised tables, e.g. jdbc:postgresql://localhost:5432/flows"));
-    return create(url, config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
+    return create(Databases.url(config, "database of the materialised tables"), config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
   }
 
   /** Creates the table if absent, once per spec and sink. */

@@ -5,16 +5,13 @@ import dev.flows.ColumnType;
 import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.TableSpec;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -27,9 +24,6 @@ import org.jdbi.v3.core.statement.Update;
  * with the cause attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {
-  /** unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race raises. */
-  private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
-
   private final Jdbi jdbi;
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
@@ -43,14 +37,7 @@ public final class PostgresMaterialisedTable {
   /** Creates the table if absent; a lost creation race with another process is tried once more. */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
-    try {
-      table.createIfAbsent();
-    } catch (FlowsException e) {
-      if (!isCreationRace(e.getCause())) {
-        throw e;
-      }
-      table.createIfAbsent();
-    }
+    Databases.createTable(jdbi, table.what(), table.sql.create());
     return table;
   }
 
@@ -121,26 +108,14 @@ public final class PostgresMaterialisedTable {
     return copy;
   }
 
-  private void createIfAbsent() {
-    call("create", () -> jdbi.withHandle(handle -> handle.execute(sql.create())));
-  }
-
   private <T> T call(String action, Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (JdbiException e) {
-      throw new FlowsException("materialised table " + spec.name() + ": cannot " + action + ": " + e.getMessage(), e);
-    }
+    return Databases.call(what(), action, work);
   }
 
-  private static boolean isCreationRace(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && CREATION_RACE_STATES.contains(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+  private String what() {
+    return "materialised table " + spec.name();
   }
+
 
   @Override
   public String toString() {

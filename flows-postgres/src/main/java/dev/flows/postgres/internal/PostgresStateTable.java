@@ -3,7 +3,6 @@ package dev.flows.postgres.internal;
 import dev.flows.FlowsException;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,7 +15,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
@@ -38,8 +36,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class PostgresStateTable implements StateTable {
   private static final RowMapper<StateRow> ROW = (rs, ctx) ->
       new StateRow(rs.getString("id"), rs.getBytes("state"), rs.getBytes("progress"), rs.getBytes("results"), rs.getLong("version"));
-  /** unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race raises. */
-  private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
 
   private final Jdbi jdbi;
   private final String name;
@@ -51,21 +47,10 @@ public final class PostgresStateTable implements StateTable {
     this.sql = sql;
   }
 
-  /**
-   * Validates {@code name} and creates the table if absent. Two processes creating the same table
-   * at once can collide in the catalog even with {@code IF NOT EXISTS} ("type already exists", or a
-   * unique violation on the row type); the loser tries once more, and then finds the table.
-   */
+  /** Validates {@code name} and creates the table if absent (a lost creation race is tried once more). */
   public static PostgresStateTable open(Jdbi jdbi, String name) {
     PostgresStateTable table = new PostgresStateTable(jdbi, name, StateTableSql.of(name));
-    try {
-      table.createIfAbsent();
-    } catch (FlowsException e) {
-      if (!isCreationRace(e.getCause())) {
-        throw e;
-      }
-      table.createIfAbsent();
-    }
+    Databases.createTable(jdbi, "state table " + name, table.sql.create());
     return table;
   }
 
@@ -118,26 +103,8 @@ public final class PostgresStateTable implements StateTable {
     return conflicts;
   }
 
-  private void createIfAbsent() {
-    call("create", () -> jdbi.withHandle(handle -> handle.execute(sql.create())));
-  }
-
-  /** Runs a database call, naming this table and the action in the error it may raise. */
   private <T> T call(String action, Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (JdbiException e) {
-      throw new FlowsException("state table " + name + ": cannot " + action + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean isCreationRace(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && CREATION_RACE_STATES.contains(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+    return Databases.call("state table " + name, action, work);
   }
 
   /** One field of every row, in row order, nulls kept (a list, since {@code List.of} rejects nulls). */

@@ -30,7 +30,13 @@ public enum FlowsMetric {
   /** Share of state lookups served by the local cache. */
   STATE_CACHE_HIT_RATE("flows.state.cache.hit.rate", Type.GAUGE, "Share of state lookups served from the local cache, 0 to 1."),
   /** Batches whose state write met a newer version written by another instance. */
-  STATE_CONFLICTS("flows.state.conflicts", Type.COUNTER, "State writes refused because another instance wrote a newer version (fencing).");
+  STATE_CONFLICTS("flows.state.conflicts", Type.COUNTER, "State writes refused because another instance wrote a newer version (fencing)."),
+  /** Time to run one task attempt, by what the queue does with it next. */
+  TASK_DURATION("flows.task.duration", Type.TIMER,
+      "Time to run one task attempt and publish its result; outcome success, retry or dead_letter.", "outcome"),
+  /** Requests an http flow answered, by status. */
+  HTTP_REQUESTS("flows.http.requests", Type.COUNTER,
+      "Requests answered by an http flow, by HTTP status (those its route refuses first: 404, 405, 413 are not counted).", "status");
 
   /** How a metric is recorded. */
   public enum Type {

@@ -11,6 +11,7 @@ import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TaskQueue;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +45,7 @@ public final class FlowRuntime implements AutoCloseable {
 
   private final Settings settings;
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MeterRegistry registry;
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
   private AdminServer admin;
@@ -57,6 +59,7 @@ public final class FlowRuntime implements AutoCloseable {
     if (settings.meterRegistry() != null) {
       registry.add(settings.meterRegistry());
     }
+    this.registry = registry;
     this.sink = settings.connector() == null ? null : settings.connector().sink("flows-" + settings.flows().get(0).name());
     for (Flow flow : settings.flows()) {
       running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
@@ -218,12 +221,19 @@ public final class FlowRuntime implements AutoCloseable {
     return !ownLoop || !flow.inputs().isEmpty() || !flow.outputs().isEmpty();
   }
 
-  /** Starts one polling thread per flow, and the admin server if configured. Returns at once. */
+  /**
+   * Starts one polling thread per flow, and the admin server if configured; binds the clients' own
+   * metrics to the registry: each flow's source tagged with its {@code flow}, the shared sink with
+   * {@code flow=""} (it serves every flow). Returns at once.
+   */
   public synchronized FlowRuntime start() {
     if (started) {
       throw new IllegalStateException("already started");
     }
     started = true;
+    if (sink != null) { // shared by every flow: flow="", so its meters have the tag keys of the sources' (Prometheus needs that)
+      sink.bindMetrics(registry, Tags.of("flow", ""));
+    }
     if (settings.adminPort() != null) {
       List<dev.flows.internal.admin.PostRoute> routes = running.stream().flatMap(r -> r.route().stream()).toList();
       admin = AdminServer.start(settings.adminPort(), new Probes(), routes);

@@ -1,5 +1,8 @@
 package dev.flows.spi;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+
 /**
  * Publishes records asynchronously. Thread-safe: lanes of one batch send concurrently. Records sent
  * by one thread to one partition keep their order.
@@ -29,6 +32,13 @@ public interface Sink extends AutoCloseable {
   default boolean isConnected() {
     return true;
   }
+
+  /**
+   * Registers the client's own metrics (e.g. the Kafka producer's) in {@code registry} with {@code
+   * tags} added, until {@link #close()} removes them. Called once by the runtime when it starts;
+   * sinks without client metrics do nothing.
+   */
+  default void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {}
 
   /** Releases resources, waiting for records in flight. */
   @Override

@@ -1,6 +1,8 @@
 package dev.flows.spi;
 
 import dev.flows.Message;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -41,6 +43,13 @@ public interface Source extends AutoCloseable {
   default boolean isConnected() {
     return true;
   }
+
+  /**
+   * Registers the client's own metrics (e.g. the Kafka consumer's) in {@code registry} with {@code
+   * tags} added, until {@link #close()} removes them. Called once by the runtime when the flow
+   * starts, before its polling thread does; sources without client metrics do nothing.
+   */
+  default void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {}
 
   /** Records not yet read per assigned partition, where the source knows it (consumer lag). */
   Map<SourcePartition, Long> lag();

@@ -31,6 +31,14 @@ public interface TaskQueue extends AutoCloseable {
    */
   TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler);
 
+  /**
+   * Whether the queue is connected to its broker right now (no connection lost and still
+   * recovering), for the readiness of task flows. Queues that cannot tell answer {@code true}.
+   */
+  default boolean isConnected() {
+    return true;
+  }
+
   /** Releases connections, waiting for tasks in flight. */
   @Override
   void close();

@@ -17,6 +17,7 @@ import dev.flows.spi.Connector;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -69,6 +72,24 @@ class HttpRuntimeTest {
       assertEquals(413, large.statusCode());
       assertTrue(large.body().contains("more than the limit of 100"), large.body());
       assertEquals(1, sink.acked.size(), "refused requests write nothing");
+    }
+  }
+
+  @Test
+  void shouldCountTheRequestsTheFlowAnsweredByStatusWhenServed() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Flow flow = adapter(HttpOptions.defaults().withMaxBodyBytes(100));
+    try (FlowRuntime runtime = FlowRuntime.builder(flow).connector(connector()).meterRegistry(registry).adminPort(0).build().start()) {
+      int port = runtime.adminPort().orElseThrow();
+      send(port, "POST", "/adapter", "{\"message\":\"hi\"}");
+      send(port, "POST", "/adapter", "{\"message\":\"ho\"}");
+      send(port, "POST", "/adapter", "{\"message\":");
+      send(port, "POST", "/adapter/other", "{}");
+
+      Map<String, Double> byStatus = new TreeMap<>();
+      registry.find("flows.http.requests").tag("flow", "flows-word-adapter").counters()
+          .forEach(c -> byStatus.put(c.getId().getTag("status"), c.count()));
+      assertEquals(Map.of("202", 2.0, "400", 1.0), byStatus, "the 404 of another path is the route's, not the flow's");
     }
   }
 

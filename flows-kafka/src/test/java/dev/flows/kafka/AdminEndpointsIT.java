@@ -11,6 +11,7 @@ import dev.flows.runtime.FlowRuntime;
 import dev.flows.testkit.Awaits;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,6 +50,39 @@ class AdminEndpointsIT {
       assertEquals(405, send(port, "/metrics", "POST").statusCode());
     }
     assertTrue(runtime.status().stream().noneMatch(s -> s.running()), "stopped after close");
+  }
+
+  @Test
+  void shouldServeTheKafkaClientsOwnMetricsTaggedWithTheFlowUntilClosedWhenTheFlowRuns(TestKafka kafka) {
+    kafka.createTopic("admin-it-clients-in", 1);
+    kafka.createTopic("admin-it-clients-out", 1);
+    Flow flow = Flows.stateless("it-admin-clients")
+        .from(topic("admin-it-clients-in", string(), string()))
+        .to(topic("admin-it-clients-out", string(), string()));
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).meterRegistry(own).adminPort(0).build();
+    try (runtime) {
+      runtime.start();
+      int port = runtime.adminPort().orElseThrow();
+      kafka.produce("admin-it-clients-in", List.<byte[][]>of(new byte[][] {"k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)}));
+      kafka.readAll("admin-it-clients-out", 1, Duration.ofSeconds(60));
+
+      Awaits.until(Duration.ofSeconds(30), "the consumer's record and the producer's send counted in /metrics", () -> {
+        String metrics = get(port, "/metrics").body();
+        return sample(metrics, "kafka_consumer_fetch_manager_records_consumed_total", "flow=\"it-admin-clients\"") >= 1
+            && sample(metrics, "kafka_producer_record_send_total", "client_id=\"flows-it-admin-clients\"") >= 1;
+      });
+      assertEquals(1, own.find("kafka.consumer.fetch.manager.records.consumed.total").tag("flow", "it-admin-clients").meters().size(),
+          "the user's registry gets them too");
+    }
+    assertEquals(List.of(), own.getMeters().stream().filter(m -> m.getId().getName().startsWith("kafka.")).toList(),
+        "closed clients leave no meters behind");
+  }
+
+  /** The value of the first sample of {@code name} whose labels contain {@code label}; -1 if none. */
+  private static double sample(String scrape, String name, String label) {
+    return scrape.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
   }
 
   private HttpResponse<String> get(int port, String path) {

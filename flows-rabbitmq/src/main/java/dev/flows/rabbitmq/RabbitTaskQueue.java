@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.TaskOptions;
@@ -44,8 +46,9 @@ import java.util.concurrent.locks.LockSupport;
  * the broker after {@value Topology#DELIVERY_LIMIT} deliveries.
  *
  * <p><b>Connections</b>: one for publishing, one for consuming (so publisher flow control never
- * stalls acks), both with amqp-client's automatic recovery (connection, channels, queues, consumers).
- * Tasks unacknowledged when a connection drops are delivered again. At-least-once throughout.
+ * stalls acks), both with amqp-client's automatic recovery (connection, channels, consumers; the
+ * durable queues outlive the loss). Tasks unacknowledged when a connection drops are delivered again;
+ * while a connection is lost, {@link #isConnected()} is {@code false}. At-least-once throughout.
  */
 public final class RabbitTaskQueue implements TaskQueue {
   /** Milliseconds between reconnection attempts: {@value}. */
@@ -54,8 +57,8 @@ public final class RabbitTaskQueue implements TaskQueue {
   private final ConnectionFactory factory;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final List<TaskSubscription> subscriptions = new CopyOnWriteArrayList<>();
-  private Connection publishing;
-  private Connection consuming;
+  private volatile Connection publishing;
+  private volatile Connection consuming;
   private ConfirmingPublisher publisher;
 
   private RabbitTaskQueue(ConnectionFactory factory) {
@@ -73,6 +76,14 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
+    // consumers (and QoS) are recovered; queues are not redeclared: they are durable, so they outlive a
+    // lost connection, and the short-lived channels that declared them are closed (redeclaring on them fails)
+    factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+      @Override
+      public boolean filterQueue(RecordedQueue queue) {
+        return false;
+      }
+    });
     factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
     factory.setRequestedHeartbeat(15);
     return new RabbitTaskQueue(factory);
@@ -161,6 +172,17 @@ public final class RabbitTaskQueue implements TaskQueue {
     } catch (TimeoutException e) {
       throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
     }
+  }
+
+  /**
+   * Whether every connection opened so far is open: {@code false} from a connection's loss until
+   * automatic recovery reopened it, so task flows report not ready meanwhile.
+   */
+  @Override
+  public boolean isConnected() {
+    Connection p = publishing;
+    Connection c = consuming;
+    return (p == null || p.isOpen()) && (c == null || c.isOpen());
   }
 
   /** Drains every consumer still open, then closes the connections. */

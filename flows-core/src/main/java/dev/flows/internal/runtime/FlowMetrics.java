@@ -6,12 +6,14 @@ import static dev.flows.metrics.FlowsMetric.BATCH_SIZE;
 import static dev.flows.metrics.FlowsMetric.COMMIT_DURATION;
 import static dev.flows.metrics.FlowsMetric.CONSUMER_LAG;
 import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
+import static dev.flows.metrics.FlowsMetric.HTTP_REQUESTS;
 import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
 import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
 import static dev.flows.metrics.FlowsMetric.STATE_CACHE_HIT_RATE;
 import static dev.flows.metrics.FlowsMetric.STATE_CONFLICTS;
 import static dev.flows.metrics.FlowsMetric.STATE_READ_DURATION;
 import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
+import static dev.flows.metrics.FlowsMetric.TASK_DURATION;
 
 import dev.flows.metrics.FlowsMetric;
 import io.micrometer.core.instrument.Counter;
@@ -33,11 +35,27 @@ public final class FlowMetrics {
   private final Map<String, Counter> inByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> outByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettersByStage = new ConcurrentHashMap<>();
+  private final Map<String, Counter> httpRequestsByStatus = new ConcurrentHashMap<>();
+  private final Map<TaskOutcome, Timer> taskDurationByOutcome = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
   private final Timer batchDuration;
   private final Timer commitDuration;
   private final Counter batchRetries;
   private final AtomicLong lag = new AtomicLong();
+
+  /** What the task queue does with a task after an attempt: the {@code outcome} tag of {@code flows.task.duration}. */
+  enum TaskOutcome {
+    /** It succeeded: acknowledged. */
+    SUCCESS,
+    /** It failed with attempts left: retried after a backoff. */
+    RETRY,
+    /** It failed for good: dead-lettered. */
+    DEAD_LETTER;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** Meters for {@code flow} in {@code registry}. */
   public FlowMetrics(MeterRegistry registry, String flow) {
@@ -105,6 +123,17 @@ public final class FlowMetrics {
   /** Samples the state cache's hit rate when read. */
   void stateCacheHitRate(DoubleSupplier hitRate) {
     Gauge.builder(STATE_CACHE_HIT_RATE.metricName(), hitRate::getAsDouble).description(STATE_CACHE_HIT_RATE.description()).tag("flow", flow).register(registry);
+  }
+
+  /** Records the time one task attempt took, and its outcome. */
+  void task(TaskOutcome outcome, long nanos) {
+    taskDurationByOutcome.computeIfAbsent(outcome, o -> Timer.builder(TASK_DURATION.metricName()).description(TASK_DURATION.description())
+        .tag("flow", flow).tag("outcome", o.label()).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one request an http flow answered with {@code status}. */
+  void httpRequest(int status) {
+    counter(httpRequestsByStatus, HTTP_REQUESTS, "status", Integer.toString(status)).increment();
   }
 
   /** Counts one rewound batch. */

@@ -49,7 +49,9 @@ public final class HttpIngress implements PostRoute.Handler {
   public Response post(byte[] body) {
     inFlight.incrementAndGet();
     try {
-      return closed ? Response.error(503, "flow " + plan.name() + " is stopping: retry later") : answer(body);
+      Response response = closed ? Response.error(503, "flow " + plan.name() + " is stopping: retry later") : answer(body);
+      metrics.httpRequest(response.status());
+      return response;
     } finally {
       if (inFlight.decrementAndGet() == 0) {
         synchronized (idle) {

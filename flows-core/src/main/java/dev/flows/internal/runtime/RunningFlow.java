@@ -3,8 +3,10 @@ package dev.flows.internal.runtime;
 import dev.flows.Flow;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
+import dev.flows.spi.Source;
 import dev.flows.spi.StateStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -45,13 +47,17 @@ public final class RunningFlow {
   private final FlowState state = new FlowState();
   private final FlowLoop loop;
   private final Thread thread;
+  private final MeterRegistry registry;
+  private final Source source;
 
   /** Wires {@code flow} to a source of the shared connector and the shared sink. */
   public RunningFlow(Flow flow, Shared shared) {
     this.flow = flow;
+    this.registry = shared.registry();
     FlowMetrics metrics = new FlowMetrics(shared.registry(), flow.name());
     FlowLoop own = OwnLoops.create(flow, shared, metrics, state);
     if (own != null) { // task and cron flows have no Kafka source: their own loop, no poll loop
+      this.source = null;
       this.loop = own;
       this.thread = threads(flow.name() + "-" + flow.kind().name().toLowerCase(java.util.Locale.ROOT)).newThread(own);
       return;
@@ -63,7 +69,8 @@ public final class RunningFlow {
     BatchHandler handler = Handlers.forFlow(flow, QueueRouting.sink(flow, shared.sink(), shared.taskQueue()), shared.stateStore(), shared.tableSink(), lanes, Sleeper.SYSTEM, metrics);
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
     PollLoop.BatchRunner runner = new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
-    this.loop = new PollLoop(flow, shared.connector().source(flow.name(), flow.name()), runner, shared.clock(), state);
+    this.source = shared.connector().source(flow.name(), flow.name());
+    this.loop = new PollLoop(flow, source, runner, shared.clock(), state);
     this.thread = threads(flow.name() + "-poll").newThread(loop);
   }
 
@@ -82,8 +89,11 @@ public final class RunningFlow {
     return state;
   }
 
-  /** Starts the polling thread. */
+  /** Binds the source's client metrics, tagged with the flow, then starts the polling thread (which closes the source). */
   public void start() {
+    if (source != null) {
+      source.bindMetrics(registry, Tags.of("flow", flow.name()));
+    }
     thread.start();
   }
 

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The thread of a task flow. Tasks run on the task queue's own workers; this loop subscribes
- * (retrying with backoff while the broker is unreachable), reports liveness and, on stop, drains the
- * subscription: no new tasks, running ones finish and are acknowledged.
+ * (retrying with backoff while the broker is unreachable), reports liveness and the queue's
+ * connection (not ready while it recovers) and, on stop, drains the subscription: no new tasks,
+ * running ones finish and are acknowledged.
  */
 final class TaskLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
@@ -45,6 +46,7 @@ final class TaskLoop implements FlowLoop {
       subscription = subscribe();
       while (!stopping) {
         state.loopedAt(clock.millis());
+        state.connected(queue.isConnected());
         LockSupport.parkNanos(TICK_NANOS);
       }
     } finally {

@@ -1,6 +1,7 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.ErrorPolicy;
+import dev.flows.FormatException;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingRecord;
@@ -31,8 +32,27 @@ public final class TaskProcessor implements TaskHandler {
     this.metrics = metrics;
   }
 
+  /** Runs the task, timing the attempt by its outcome. */
   @Override
   public void handle(IncomingTask task) throws Exception {
+    long start = System.nanoTime();
+    try {
+      process(task);
+    } catch (Exception e) {
+      metrics.task(failed(task, e), System.nanoTime() - start);
+      throw e;
+    }
+    metrics.task(FlowMetrics.TaskOutcome.SUCCESS, System.nanoTime() - start);
+  }
+
+  /** What the queue does with a failed attempt, by the {@link TaskHandler} contract. */
+  private FlowMetrics.TaskOutcome failed(IncomingTask task, Exception failure) {
+    return failure instanceof FormatException || task.attempt() >= plan.taskOptions().maxAttempts()
+        ? FlowMetrics.TaskOutcome.DEAD_LETTER
+        : FlowMetrics.TaskOutcome.RETRY;
+  }
+
+  private void process(IncomingTask task) throws Exception {
     metrics.recordsIn(task.queue(), 1);
     Object decoded = plan.decode(task.body());
     Object[] result = new Object[1];

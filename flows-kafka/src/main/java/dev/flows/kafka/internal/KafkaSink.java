@@ -3,6 +3,9 @@ package dev.flows.kafka.internal;
 import dev.flows.Headers;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ public final class KafkaSink implements Sink {
 
   private final KafkaProducer<byte[], byte[]> producer;
   private volatile org.apache.kafka.common.Metric connectionCount;
+  private KafkaClientMetrics clientMetrics;
 
   /** Wraps a producer configured with acks=all and idempotence. */
   public KafkaSink(KafkaProducer<byte[], byte[]> producer) {
@@ -80,8 +84,25 @@ public final class KafkaSink implements Sink {
     return metric.metricValue() instanceof Number count && count.doubleValue() > 0;
   }
 
+  /** Binds the producer's metrics ({@code kafka.producer.*}) with Micrometer's Kafka binder. */
+  @Override
+  public synchronized void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
+    if (clientMetrics == null) {
+      clientMetrics = new KafkaClientMetrics(producer, tags);
+      clientMetrics.bindTo(registry);
+    }
+  }
+
   @Override
   public void close() {
-    producer.close(CLOSE_TIMEOUT);
+    try {
+      producer.close(CLOSE_TIMEOUT);
+    } finally {
+      synchronized (this) {
+        if (clientMetrics != null) {
+          clientMetrics.close(); // stops its refresh and removes its meters: a closed producer reports nothing
+        }
+      }
+    }
   }
 }

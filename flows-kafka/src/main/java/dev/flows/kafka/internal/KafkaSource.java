@@ -5,6 +5,9 @@ import dev.flows.Message;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +32,7 @@ public final class KafkaSource implements Source {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private Metric connectionCount;
+  private KafkaClientMetrics clientMetrics;
 
   /** Wraps a consumer configured without auto-commit. */
   public KafkaSource(KafkaConsumer<byte[], byte[]> consumer) {
@@ -123,6 +127,15 @@ public final class KafkaSource implements Source {
     return connectionCount.metricValue() instanceof Number count && count.doubleValue() > 0;
   }
 
+  /** Binds the consumer's metrics ({@code kafka.consumer.*}) with Micrometer's Kafka binder. */
+  @Override
+  public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
+    if (clientMetrics == null) {
+      clientMetrics = new KafkaClientMetrics(consumer, tags);
+      clientMetrics.bindTo(registry);
+    }
+  }
+
   @Override
   public Map<SourcePartition, Long> lag() {
     Map<SourcePartition, Long> lag = new HashMap<>();
@@ -137,7 +150,13 @@ public final class KafkaSource implements Source {
 
   @Override
   public void close() {
-    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+    try {
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+    } finally {
+      if (clientMetrics != null) {
+        clientMetrics.close(); // stops its refresh and removes its meters: a closed consumer reports nothing
+      }
+    }
   }
 
   private static List<SourcePartition> toSource(Collection<TopicPartition> partitions) {

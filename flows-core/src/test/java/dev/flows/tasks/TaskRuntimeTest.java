@@ -1,0 +1,127 @@
+package dev.flows.tasks;
+
+import static dev.flows.Queue.queue;
+import static dev.flows.format.Formats.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flows.Flow;
+import dev.flows.FormatException;
+import dev.flows.Flows;
+import dev.flows.Headers;
+import dev.flows.Queue;
+import dev.flows.TaskOptions;
+import dev.flows.runtime.FlowRuntime;
+import dev.flows.spi.IncomingTask;
+import dev.flows.spi.OutgoingTask;
+import dev.flows.spi.Sink;
+import dev.flows.spi.TaskHandler;
+import dev.flows.spi.TaskQueue;
+import dev.flows.spi.TaskSubscription;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** A task flow run by the runtime over a task queue that hands its deliveries to the test. */
+class TaskRuntimeTest {
+  record Resize(String path) {}
+
+  private static final Queue<Resize> RESIZE = queue("images.resize", json(Resize.class));
+
+  private final HandingQueue tasks = new HandingQueue();
+
+  static Flow worker() {
+    return Flows.task("shop-images-resize", TaskOptions.defaults().withMaxAttempts(2)).from(RESIZE).run(resize -> {
+      if (resize.path().startsWith("bad")) {
+        throw new IllegalArgumentException("corrupt " + resize.path());
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void shouldTimeEveryAttemptByOutcomeWhenTasksSucceedFailAndRunOutOfAttempts() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).meterRegistry(registry).build().start()) {
+      TaskHandler handler = tasks.handler.get(30, TimeUnit.SECONDS);
+
+      handler.handle(task("{\"path\":\"a.png\"}", 1));
+      handler.handle(task("{\"path\":\"b.png\"}", 2));
+      assertThrows(IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 1)));
+      assertThrows(IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 2)));
+      assertThrows(FormatException.class, () -> handler.handle(task("{\"path\":", 1)));
+
+      assertEquals(Map.of("success", 2L, "retry", 1L, "dead_letter", 2L), attemptsByOutcome(registry, "shop-images-resize"));
+    }
+  }
+
+  @Test
+  void shouldNotBeReadyWhileTheTaskQueueIsDisconnected() throws Exception {
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until("ready", runtime::isReady);
+
+      tasks.connected = false;
+      until("not ready", () -> !runtime.isReady() && !runtime.status().get(0).connected());
+      tasks.connected = true;
+      until("ready again", runtime::isReady);
+    }
+  }
+
+  private static void until(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  private static IncomingTask task(String body, int attempt) {
+    return new IncomingTask(RESIZE.name(), body.getBytes(StandardCharsets.UTF_8), Headers.empty(), attempt);
+  }
+
+  private static Map<String, Long> attemptsByOutcome(SimpleMeterRegistry registry, String flow) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Timer timer : registry.find("flows.task.duration").tag("flow", flow).timers()) {
+      counts.put(timer.getId().getTag("outcome"), timer.count());
+    }
+    return counts;
+  }
+
+  /** Hands the handler of the one consumer to the test, which plays the broker's deliveries; reports a connection as told. */
+  static final class HandingQueue implements TaskQueue {
+    final CompletableFuture<TaskHandler> handler = new CompletableFuture<>();
+    volatile boolean connected = true;
+
+    @Override
+    public void send(OutgoingTask task, Sink.Ack ack) {
+      ack.completed(null);
+    }
+
+    @Override
+    public void flush(Duration timeout) {}
+
+    @Override
+    public TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler taskHandler) {
+      handler.complete(taskHandler);
+      return () -> {};
+    }
+
+    @Override
+    public boolean isConnected() {
+      return connected;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -56,30 +58,66 @@ public final class TestKafka {
     return props;
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions; an existing topic is kept as it is. */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions (an existing topic is kept as it is) and
+   * returns once every partition has a leader, so a producer's first sends are not refused.
+   */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = Admin.create(clientProperties())) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-          .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new AssertionError("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+      try {
+        admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+            .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new AssertionError("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+        }
       }
+      Awaits.until(ADMIN_TIMEOUT, "a leader for every partition of " + topic, () -> hasLeaders(admin, topic));
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("cannot create topic " + topic + " within " + ADMIN_TIMEOUT, e);
     }
   }
 
-  /** Produces {@code {key, value}} byte pairs in order, with {@code acks=all}, and waits for them. */
+  private static boolean hasLeaders(Admin admin, String topic) {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic).partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (ExecutionException | TimeoutException e) {
+      return false; // metadata not there yet: ask again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the leaders of " + topic, e);
+    }
+  }
+
+  /**
+   * Produces {@code {key, value}} byte pairs in order, with {@code acks=all}, and waits until the
+   * broker acknowledged every one; fails the test if any send failed.
+   */
   public void produce(String topic, List<byte[][]> keyValues) {
     Properties props = clientProperties();
     props.put("acks", "all");
     props.put("linger.ms", "5");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sends = new ArrayList<>(keyValues.size());
       for (byte[][] kv : keyValues) {
-        producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+        sends.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
       }
       producer.flush();
+      for (Future<RecordMetadata> send : sends) {
+        awaitSent(topic, send);
+      }
+    }
+  }
+
+  private static void awaitSent(String topic, Future<RecordMetadata> send) {
+    try {
+      send.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("a record for " + topic + " was not acknowledged: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while producing to " + topic, e);
     }
   }
 

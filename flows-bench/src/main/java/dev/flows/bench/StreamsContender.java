@@ -1,6 +1,7 @@
 package dev.flows.bench;
 
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -54,7 +55,7 @@ final class StreamsContender {
   private static void run(StreamsBuilder builder, Properties props) {
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
     streams.setUncaughtExceptionHandler(e -> {
-      e.printStackTrace();
+      LoggerFactory.getLogger(StreamsContender.class).error("Kafka Streams failed; the contender exits", e);
       System.exit(3);
       return null;
     });

@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test build services reset listen select group-delete cov docs bench compose-up compose-down clean help
+.PHONY: run test build services reset listen select group-delete cov format docs bench compose-up compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -38,6 +38,9 @@ group-delete: build ## Delete the consumer groups of the example flows (they res
 
 cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/jacoco
 	$(MVN) -Pcoverage verify
+
+format: ## Format the Java sources with google-java-format
+	$(MVN) -q com.spotify.fmt:fmt-maven-plugin:format
 
 docs: ## Regenerate docs/metrics.md from the metrics catalogue (a test keeps them equal)
 	$(MVN) -q -pl flows-core test -Dtest=MetricsDocTest -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false

@@ -44,7 +44,10 @@ public record Column(String name, ColumnType type) {
   static void requireIdentifier(String setting, String value) {
     if (value == null || !IDENTIFIER.matcher(value).matches()) {
       throw FlowDefinitionException.of(
-          setting, value, "is not a safe SQL identifier", "use 1 to 63 of [a-z0-9_], starting with a letter");
+          setting,
+          value,
+          "is not a safe SQL identifier",
+          "use 1 to 63 of [a-z0-9_], starting with a letter");
     }
   }
 }

@@ -43,7 +43,10 @@ public enum ColumnType {
     return javaType;
   }
 
-  /** Whether {@code value} may be stored in a column of this type: {@code null} or of {@link #javaType()}. */
+  /**
+   * Whether {@code value} may be stored in a column of this type: {@code null} or of {@link
+   * #javaType()}.
+   */
   public boolean accepts(Object value) {
     return value == null || javaType.isInstance(value);
   }

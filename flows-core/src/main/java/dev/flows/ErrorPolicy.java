@@ -44,23 +44,30 @@ public record ErrorPolicy(
   /** Validates the settings. */
   public ErrorPolicy {
     if (maxAttempts < 1) {
-      throw FlowDefinitionException.of("maxAttempts", maxAttempts, "must be at least 1", "use 1 for no retries");
+      throw FlowDefinitionException.of(
+          "maxAttempts", maxAttempts, "must be at least 1", "use 1 for no retries");
     }
     requirePositive("initialBackoff", initialBackoff);
     requirePositive("maxBackoff", maxBackoff);
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw FlowDefinitionException.of(
-          "maxBackoff", maxBackoff, "is shorter than initialBackoff " + initialBackoff, "raise maxBackoff");
+          "maxBackoff",
+          maxBackoff,
+          "is shorter than initialBackoff " + initialBackoff,
+          "raise maxBackoff");
     }
     if (onExhausted == null) {
-      throw FlowDefinitionException.of("onExhausted", null, "is missing", "use DEAD_LETTER or FAIL");
+      throw FlowDefinitionException.of(
+          "onExhausted", null, "is missing", "use DEAD_LETTER or FAIL");
     }
     if (deadLetterTopic != null) {
       Topic.topic(deadLetterTopic); // validates the name
     }
   }
 
-  /** The default: {@value #DEFAULT_MAX_ATTEMPTS} attempts with backoff, then the dead-letter topic. */
+  /**
+   * The default: {@value #DEFAULT_MAX_ATTEMPTS} attempts with backoff, then the dead-letter topic.
+   */
   public static ErrorPolicy defaults() {
     return new ErrorPolicy(
         DEFAULT_MAX_ATTEMPTS,
@@ -105,7 +112,8 @@ public record ErrorPolicy(
 
   private static void requirePositive(String setting, Duration value) {
     if (value == null || value.isNegative() || value.isZero()) {
-      throw FlowDefinitionException.of(setting, value, "must be a positive duration", "use e.g. Duration.ofMillis(100)");
+      throw FlowDefinitionException.of(
+          setting, value, "must be a positive duration", "use e.g. Duration.ofMillis(100)");
     }
   }
 }

@@ -13,8 +13,10 @@ public class FlowDefinitionException extends FlowsException {
   }
 
   /** Fails with {@code "<setting> <problem>, got <value>: <fix>"}. */
-  public static FlowDefinitionException of(String setting, Object value, String problem, String fix) {
-    return new FlowDefinitionException(setting + " " + problem + ", got " + quote(value) + ": " + fix);
+  public static FlowDefinitionException of(
+      String setting, Object value, String problem, String fix) {
+    return new FlowDefinitionException(
+        setting + " " + problem + ", got " + quote(value) + ": " + fix);
   }
 
   private static String quote(Object value) {

@@ -8,11 +8,16 @@ public enum FlowKind {
   STATEFUL,
   /** Per-key pre-aggregation over one microbatch, one output per key and batch: at-least-once. */
   COLLECTOR,
-  /** Upserts records as rows into a table, one transaction per batch: at-least-once, idempotent upsert. */
+  /**
+   * Upserts records as rows into a table, one transaction per batch: at-least-once, idempotent
+   * upsert.
+   */
   MATERIALISE,
   /** Runs tasks from a task queue on worker threads, acknowledged after success: at-least-once. */
   TASK,
-  /** Produces values on a schedule to a task queue or a topic: at most once per firing and instance. */
+  /**
+   * Produces values on a schedule to a task queue or a topic: at most once per firing and instance.
+   */
   CRON,
   /**
    * Maps each POST request of one route to a record on a topic, answered 2xx only after Kafka

@@ -3,8 +3,8 @@ package dev.flows;
 import java.util.regex.Pattern;
 
 /**
- * Validates flow names. A flow name ({@code app-domain-function}, e.g. {@code shop-orders-count}) is
- * the consumer group, the metrics tag, the deployment and the base of SQL identifiers, so it is
+ * Validates flow names. A flow name ({@code app-domain-function}, e.g. {@code shop-orders-count})
+ * is the consumer group, the metrics tag, the deployment and the base of SQL identifiers, so it is
  * checked strictly: at least three lower-case segments of letters and digits joined by single
  * hyphens, starting with a letter, at most {@value #MAX_LENGTH} characters.
  */
@@ -19,7 +19,8 @@ public final class FlowName {
   /** Returns the name if valid, or throws {@link FlowDefinitionException} saying what is wrong. */
   public static String validate(String name) {
     if (name == null || name.isEmpty()) {
-      throw FlowDefinitionException.of("flow name", name, "is missing", "name it app-domain-function, e.g. shop-orders-count");
+      throw FlowDefinitionException.of(
+          "flow name", name, "is missing", "name it app-domain-function, e.g. shop-orders-count");
     }
     if (name.length() > MAX_LENGTH) {
       throw FlowDefinitionException.of(

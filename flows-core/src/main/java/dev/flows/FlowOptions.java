@@ -31,27 +31,41 @@ public record FlowOptions(
   /** Validates every setting. */
   public FlowOptions {
     if (maxRecords < 1) {
-      throw FlowDefinitionException.of("maxRecords", maxRecords, "must be at least 1", "use e.g. " + DEFAULT_MAX_RECORDS);
+      throw FlowDefinitionException.of(
+          "maxRecords", maxRecords, "must be at least 1", "use e.g. " + DEFAULT_MAX_RECORDS);
     }
     if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
-      throw FlowDefinitionException.of("maxWait", maxWait, "must be a positive duration", "use e.g. Duration.ofMillis(100)");
+      throw FlowDefinitionException.of(
+          "maxWait", maxWait, "must be a positive duration", "use e.g. Duration.ofMillis(100)");
     }
     if (maxPerKey < 0) {
-      throw FlowDefinitionException.of("maxPerKey", maxPerKey, "must not be negative", "use 0 for no per-key limit");
+      throw FlowDefinitionException.of(
+          "maxPerKey", maxPerKey, "must not be negative", "use 0 for no per-key limit");
     }
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw FlowDefinitionException.of(
-          "concurrency", concurrency, "must be between 1 and " + MAX_CONCURRENCY, "use 1 for sequential processing");
+          "concurrency",
+          concurrency,
+          "must be between 1 and " + MAX_CONCURRENCY,
+          "use 1 for sequential processing");
     }
     if (errorPolicy == null) {
-      throw FlowDefinitionException.of("errorPolicy", null, "is missing", "use ErrorPolicy.defaults()");
+      throw FlowDefinitionException.of(
+          "errorPolicy", null, "is missing", "use ErrorPolicy.defaults()");
     }
   }
 
-  /** Batches of {@value #DEFAULT_MAX_RECORDS} or {@value #DEFAULT_MAX_WAIT_MS} ms, sequential, default errors. */
+  /**
+   * Batches of {@value #DEFAULT_MAX_RECORDS} or {@value #DEFAULT_MAX_WAIT_MS} ms, sequential,
+   * default errors.
+   */
   public static FlowOptions defaults() {
     return new FlowOptions(
-        DEFAULT_MAX_RECORDS, Duration.ofMillis(DEFAULT_MAX_WAIT_MS), 0, DEFAULT_CONCURRENCY, ErrorPolicy.defaults());
+        DEFAULT_MAX_RECORDS,
+        Duration.ofMillis(DEFAULT_MAX_WAIT_MS),
+        0,
+        DEFAULT_CONCURRENCY,
+        ErrorPolicy.defaults());
   }
 
   /** A copy with another batch size. */

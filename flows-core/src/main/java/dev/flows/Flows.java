@@ -23,7 +23,9 @@ import dev.flows.internal.plan.StatelessStart;
 public final class Flows {
   private Flows() {}
 
-  /** A stateless flow (map, filter, flatMap, merge, split, batch): at-least-once, default options. */
+  /**
+   * A stateless flow (map, filter, flatMap, merge, split, batch): at-least-once, default options.
+   */
   public static StatelessBuilder stateless(String name) {
     return stateless(name, FlowOptions.defaults());
   }
@@ -80,20 +82,26 @@ public final class Flows {
     return materialise(name, FlowOptions.defaults());
   }
 
-  /** A materialise flow with the given options (the batch size bounds the rows of one transaction). */
+  /**
+   * A materialise flow with the given options (the batch size bounds the rows of one transaction).
+   */
   public static dev.flows.dsl.MaterialiseBuilder materialise(String name, FlowOptions options) {
-    return dev.flows.internal.plan.MaterialiseSteps.start(FlowName.validate(name), require(options));
+    return dev.flows.internal.plan.MaterialiseSteps.start(
+        FlowName.validate(name), require(options));
   }
 
   /**
-   * A join of several topics into one keyed state: a stateless merge step onto an intermediate topic
-   * plus a stateful step on it, deduplicating by source coordinates (see {@link Join}).
+   * A join of several topics into one keyed state: a stateless merge step onto an intermediate
+   * topic plus a stateful step on it, deduplicating by source coordinates (see {@link Join}).
    */
   public static JoinBuilder join(String name) {
     return join(name, FlowOptions.defaults());
   }
 
-  /** A join whose two steps use the given options; the merge step always runs sequentially (see {@link Join#merge()}). */
+  /**
+   * A join whose two steps use the given options; the merge step always runs sequentially (see
+   * {@link Join#merge()}).
+   */
   public static JoinBuilder join(String name, FlowOptions options) {
     return JoinSteps.start(FlowName.validate(name), require(options));
   }

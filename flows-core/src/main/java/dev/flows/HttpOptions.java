@@ -9,8 +9,8 @@ import java.time.Duration;
  *     without being read to the end
  * @param ackTimeout how long a request waits for the broker to acknowledge its record; then it is
  *     answered {@code 503} (the record may still arrive: the client's retry can duplicate it). A
- *     Kafka producer that lacks the topic's metadata (topic missing, broker unreachable) blocks
- *     the send itself up to its {@code max.block.ms} (Kafka's default: 60 s) before that
+ *     Kafka producer that lacks the topic's metadata (topic missing, broker unreachable) blocks the
+ *     send itself up to its {@code max.block.ms} (Kafka's default: 60 s) before that
  */
 public record HttpOptions(int maxBodyBytes, Duration ackTimeout) {
 
@@ -23,14 +23,22 @@ public record HttpOptions(int maxBodyBytes, Duration ackTimeout) {
   /** Validates every setting. */
   public HttpOptions {
     if (maxBodyBytes < 1) {
-      throw FlowDefinitionException.of("maxBodyBytes", maxBodyBytes, "must be at least 1", "use e.g. " + DEFAULT_MAX_BODY_BYTES);
+      throw FlowDefinitionException.of(
+          "maxBodyBytes", maxBodyBytes, "must be at least 1", "use e.g. " + DEFAULT_MAX_BODY_BYTES);
     }
     if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.toMillis() < 1) {
-      throw FlowDefinitionException.of("ackTimeout", ackTimeout, "must be at least one millisecond", "use e.g. Duration.ofSeconds(30)");
+      throw FlowDefinitionException.of(
+          "ackTimeout",
+          ackTimeout,
+          "must be at least one millisecond",
+          "use e.g. Duration.ofSeconds(30)");
     }
   }
 
-  /** Bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes, {@value #DEFAULT_ACK_TIMEOUT_SECONDS} s for the acknowledgement. */
+  /**
+   * Bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes, {@value #DEFAULT_ACK_TIMEOUT_SECONDS} s
+   * for the acknowledgement.
+   */
   public static HttpOptions defaults() {
     return new HttpOptions(DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(DEFAULT_ACK_TIMEOUT_SECONDS));
   }

@@ -1,8 +1,8 @@
 package dev.flows;
 
 /**
- * A key and a value: what user functions return for an output record. Either may be {@code null}
- * (a {@code null} value is a tombstone).
+ * A key and a value: what user functions return for an output record. Either may be {@code null} (a
+ * {@code null} value is a tombstone).
  *
  * @param key the record key
  * @param value the record value

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * A named task queue with the format of its tasks. Immutable; the name is validated when the queue
  * is created. A queue holds values only: a Kafka record's key is not carried into a task.
  *
- * <p>Besides the queue itself, the task broker keeps {@link #deadLetterQueue()} for tasks that failed
- * for good and delay queues {@code <name>.delay.<millis>} for tasks waiting for a retry.
+ * <p>Besides the queue itself, the task broker keeps {@link #deadLetterQueue()} for tasks that
+ * failed for good and delay queues {@code <name>.delay.<millis>} for tasks waiting for a retry.
  *
  * @param name the queue name: 1 to {@value #MAX_LENGTH} of {@code [a-zA-Z0-9._:-]}, not starting
  *     with {@code amq.} (reserved by AMQP brokers)
@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  */
 public record Queue<V>(String name, Format<V> valueFormat) {
   /**
-   * The longest queue name: {@value}. AMQP allows 255 bytes; the rest is kept for the suffixes of the
-   * dead-letter and delay queues.
+   * The longest queue name: {@value}. AMQP allows 255 bytes; the rest is kept for the suffixes of
+   * the dead-letter and delay queues.
    */
   public static final int MAX_LENGTH = 200;
 
@@ -31,10 +31,14 @@ public record Queue<V>(String name, Format<V> valueFormat) {
   public Queue {
     if (name == null || !LEGAL.matcher(name).matches()) {
       throw FlowDefinitionException.of(
-          "queue name", name, "is not a legal queue name", "use 1 to " + MAX_LENGTH + " of [a-zA-Z0-9._:-]");
+          "queue name",
+          name,
+          "is not a legal queue name",
+          "use 1 to " + MAX_LENGTH + " of [a-zA-Z0-9._:-]");
     }
     if (name.startsWith("amq.")) {
-      throw FlowDefinitionException.of("queue name", name, "starts with the reserved prefix amq.", "choose another prefix");
+      throw FlowDefinitionException.of(
+          "queue name", name, "starts with the reserved prefix amq.", "choose another prefix");
     }
     Objects.requireNonNull(valueFormat, "valueFormat");
   }

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The keyed state of a stateful flow: its name, how it is stored and its value for a new key.
- * The state table is {@code flows_<name>_state} unless {@link #withTable(String)} names another.
+ * The keyed state of a stateful flow: its name, how it is stored and its value for a new key. The
+ * state table is {@code flows_<name>_state} unless {@link #withTable(String)} names another.
  *
  * @param name a lower-case identifier, e.g. {@code count}
  * @param format how the state is encoded in the store
@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param table the state table name
  * @param <S> the state type
  */
-public record StateSpec<S>(String name, Format<S> format, Supplier<? extends S> initial, String table) {
+public record StateSpec<S>(
+    String name, Format<S> format, Supplier<? extends S> initial, String table) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
   /** Validates the name, table and parts. */
@@ -40,7 +41,9 @@ public record StateSpec<S>(String name, Format<S> format, Supplier<? extends S> 
   private static void requireIdentifier(String setting, String value) {
     if (value == null || !IDENTIFIER.matcher(value).matches()) {
       throw FlowDefinitionException.of(
-          setting, value, "is not a safe SQL identifier",
+          setting,
+          value,
+          "is not a safe SQL identifier",
           "use 1 to 48 of [a-z0-9_], starting with a letter");
     }
   }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a state function decided for one record: the new state (or keep, or delete) and the
- * outputs to publish, keyed by the input record's key. Immutable.
+ * What a state function decided for one record: the new state (or keep, or delete) and the outputs
+ * to publish, keyed by the input record's key. Immutable.
  *
  * @param action what happens to the state
  * @param state the new state for {@link Action#SET}, otherwise {@code null}

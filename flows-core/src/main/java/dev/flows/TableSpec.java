@@ -9,15 +9,15 @@ import java.util.Set;
 /**
  * The PostgreSQL table a materialise flow keeps up to date: its name, its primary key column (whose
  * value is the record key), its other columns (filled by the flow's row mapper) and an optional
- * offset column. Immutable; names are validated lower-case identifiers, used quoted. The table
- * sink creates the table if absent.
+ * offset column. Immutable; names are validated lower-case identifiers, used quoted. The table sink
+ * creates the table if absent.
  *
  * <p>With an {@linkplain #withOffsetColumn(String) offset column} ({@code bigint}), each row keeps
  * the Kafka offset of the record that wrote it, and a record (or tombstone) changes the row only if
  * its offset is greater: a replay from an earlier offset never overwrites a newer row. Offsets of
- * one key are comparable because a key always lands in the same partition of the input topic.
- * A deleted row is gone with its offset, so while a replay runs, a deleted key may come back with
- * an old value until the replay reaches its tombstone again.
+ * one key are comparable because a key always lands in the same partition of the input topic. A
+ * deleted row is gone with its offset, so while a replay runs, a deleted key may come back with an
+ * old value until the replay reaches its tombstone again.
  *
  * <pre>{@code
  * TableSpec words = TableSpec.of("flows_materialised", Column.text("word"))
@@ -28,7 +28,8 @@ import java.util.Set;
  * @param name the table name: 1 to 63 of {@code [a-z0-9_]}, starting with a letter
  * @param primaryKey the primary key column; its value is the record key
  * @param columns the other columns, in order
- * @param offsetColumn the {@code bigint} column holding the writing record's offset, or {@code null}
+ * @param offsetColumn the {@code bigint} column holding the writing record's offset, or {@code
+ *     null}
  */
 public record TableSpec(String name, Column primaryKey, List<Column> columns, String offsetColumn) {
 
@@ -60,7 +61,9 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
     return new TableSpec(name, primaryKey, columns, Objects.requireNonNull(column, "column"));
   }
 
-  /** Every column in table order: primary key, the others, then the offset column ({@code bigint}). */
+  /**
+   * Every column in table order: primary key, the others, then the offset column ({@code bigint}).
+   */
   public List<Column> allColumns() {
     List<Column> all = new ArrayList<>(columns.size() + 2);
     all.add(primaryKey);
@@ -79,19 +82,28 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
   /** {@code name (pk column, others..., offset)}, as plans print it. */
   @Override
   public String toString() {
-    return name + " " + allColumns().stream().map(Column::toString).toList() + " key " + primaryKey.name();
+    return name
+        + " "
+        + allColumns().stream().map(Column::toString).toList()
+        + " key "
+        + primaryKey.name();
   }
 
-  private static void requireDistinct(String table, Column primaryKey, List<Column> columns, String offsetColumn) {
+  private static void requireDistinct(
+      String table, Column primaryKey, List<Column> columns, String offsetColumn) {
     Set<String> names = new HashSet<>();
     names.add(primaryKey.name());
     for (Column column : columns) {
       if (!names.add(Objects.requireNonNull(column, "column").name())) {
-        throw FlowDefinitionException.of("column", column.name(), "is named twice in table " + table, "name each column once");
+        throw FlowDefinitionException.of(
+            "column", column.name(), "is named twice in table " + table, "name each column once");
       }
     }
     if (offsetColumn != null && !names.add(offsetColumn)) {
-      throw FlowDefinitionException.of("offset column", offsetColumn, "is also a column of table " + table,
+      throw FlowDefinitionException.of(
+          "offset column",
+          offsetColumn,
+          "is also a column of table " + table,
           "give the offset column a name of its own, e.g. updated_offset");
     }
   }

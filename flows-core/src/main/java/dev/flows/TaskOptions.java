@@ -5,10 +5,10 @@ import java.time.Duration;
 /**
  * How a task flow ({@link Flows#task}) runs its tasks. Immutable; validated when built.
  *
- * <p>A task that throws (or outlives {@code timeout}) is retried after a delay that starts at {@code
- * initialBackoff} and doubles per failed attempt up to {@code maxBackoff}; after {@code maxAttempts}
- * attempts in all it goes to the queue's dead-letter queue ({@code <queue>.dlq}) with the reason in
- * headers. Undecodable tasks go there at once.
+ * <p>A task that throws (or outlives {@code timeout}) is retried after a delay that starts at
+ * {@code initialBackoff} and doubles per failed attempt up to {@code maxBackoff}; after {@code
+ * maxAttempts} attempts in all it goes to the queue's dead-letter queue ({@code <queue>.dlq}) with
+ * the reason in headers. Undecodable tasks go there at once.
  *
  * @param concurrency how many tasks run at once per instance; also the broker prefetch, so an
  *     instance never holds more unacknowledged tasks than it runs
@@ -18,7 +18,11 @@ import java.time.Duration;
  * @param maxBackoff the longest delay between attempts
  */
 public record TaskOptions(
-    int concurrency, Duration timeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    int concurrency,
+    Duration timeout,
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff) {
 
   /** Default concurrency: {@value}. */
   public static final int DEFAULT_CONCURRENCY = 1;
@@ -44,23 +48,39 @@ public record TaskOptions(
   /** Validates every setting. */
   public TaskOptions {
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-      throw FlowDefinitionException.of("concurrency", concurrency, "must be between 1 and " + MAX_CONCURRENCY, "use e.g. 8");
+      throw FlowDefinitionException.of(
+          "concurrency", concurrency, "must be between 1 and " + MAX_CONCURRENCY, "use e.g. 8");
     }
     requirePositive("timeout", timeout);
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
-      throw FlowDefinitionException.of("maxAttempts", maxAttempts, "must be between 1 and " + MAX_ATTEMPTS, "use 1 for no retries");
+      throw FlowDefinitionException.of(
+          "maxAttempts",
+          maxAttempts,
+          "must be between 1 and " + MAX_ATTEMPTS,
+          "use 1 for no retries");
     }
     requirePositive("initialBackoff", initialBackoff);
     requirePositive("maxBackoff", maxBackoff);
     if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw FlowDefinitionException.of("maxBackoff", maxBackoff, "is shorter than initialBackoff " + initialBackoff, "raise maxBackoff");
+      throw FlowDefinitionException.of(
+          "maxBackoff",
+          maxBackoff,
+          "is shorter than initialBackoff " + initialBackoff,
+          "raise maxBackoff");
     }
   }
 
-  /** Concurrency {@value #DEFAULT_CONCURRENCY}, {@value #DEFAULT_TIMEOUT_SECONDS} s timeout, {@value #DEFAULT_MAX_ATTEMPTS} attempts, 1 s to 60 s backoff. */
+  /**
+   * Concurrency {@value #DEFAULT_CONCURRENCY}, {@value #DEFAULT_TIMEOUT_SECONDS} s timeout, {@value
+   * #DEFAULT_MAX_ATTEMPTS} attempts, 1 s to 60 s backoff.
+   */
   public static TaskOptions defaults() {
-    return new TaskOptions(DEFAULT_CONCURRENCY, Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS), DEFAULT_MAX_ATTEMPTS,
-        Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MS), Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS));
+    return new TaskOptions(
+        DEFAULT_CONCURRENCY,
+        Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS),
+        DEFAULT_MAX_ATTEMPTS,
+        Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MS),
+        Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS));
   }
 
   /** A copy with another concurrency (and prefetch). */
@@ -84,12 +104,13 @@ public record TaskOptions(
   }
 
   /**
-   * The delay before attempt {@code failedAttempts + 1}: {@code initialBackoff * 2^(failedAttempts - 1)},
-   * at most {@code maxBackoff}, in whole milliseconds.
+   * The delay before attempt {@code failedAttempts + 1}: {@code initialBackoff * 2^(failedAttempts
+   * - 1)}, at most {@code maxBackoff}, in whole milliseconds.
    */
   public Duration backoffAfter(int failedAttempts) {
     if (failedAttempts < 1) {
-      throw new IllegalArgumentException("failedAttempts must be at least 1, got " + failedAttempts);
+      throw new IllegalArgumentException(
+          "failedAttempts must be at least 1, got " + failedAttempts);
     }
     long millis = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 30);
     return Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
@@ -97,7 +118,8 @@ public record TaskOptions(
 
   private static void requirePositive(String setting, Duration value) {
     if (value == null || value.isNegative() || value.toMillis() < 1) {
-      throw FlowDefinitionException.of(setting, value, "must be at least one millisecond", "use e.g. Duration.ofSeconds(1)");
+      throw FlowDefinitionException.of(
+          setting, value, "must be at least one millisecond", "use e.g. Duration.ofSeconds(1)");
     }
   }
 }

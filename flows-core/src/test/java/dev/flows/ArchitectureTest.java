@@ -25,33 +25,46 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module rules of STYLE rule 7, as a plain JUnit test: flows-core uses no client library, no
- * public signature of flows-core names an internal type, and no module uses another module's
- * {@code internal} packages.
+ * public signature of flows-core names an internal type, and no module uses another module's {@code
+ * internal} packages.
  */
 class ArchitectureTest {
   /** Client libraries that belong in the connector modules, never in core. */
-  static final List<String> FORBIDDEN_IN_CORE = List.of(
-      "org.apache.kafka", "com.rabbitmq", "org.jdbi", "org.postgresql", "com.zaxxer", "java.sql.Driver", "java.sql.DriverManager");
+  static final List<String> FORBIDDEN_IN_CORE =
+      List.of(
+          "org.apache.kafka",
+          "com.rabbitmq",
+          "org.jdbi",
+          "org.postgresql",
+          "com.zaxxer",
+          "java.sql.Driver",
+          "java.sql.DriverManager");
 
   private static final Pattern SIMPLE_DRIVER = Pattern.compile("\\bDriver(Manager)?\\b");
 
   @Test
   void shouldReferenceNoClientLibraryWhenTheCoreSourcesAreScanned() {
     List<Path> files = JavaSources.javaFiles(coreSources());
-    assertTrue(files.size() > 50, "expected the core sources under " + coreSources() + ", found " + files.size() + " files");
+    assertTrue(
+        files.size() > 50,
+        "expected the core sources under " + coreSources() + ", found " + files.size() + " files");
 
     List<String> violations = new ArrayList<>();
     for (Path file : files) {
       violations.addAll(forbiddenReferences(file, JavaSources.read(file)));
     }
 
-    assertEquals(List.of(), violations, "flows-core must not depend on client libraries (STYLE rule 7, DESIGN §2):\n"
-        + String.join("\n", violations));
+    assertEquals(
+        List.of(),
+        violations,
+        "flows-core must not depend on client libraries (STYLE rule 7, DESIGN §2):\n"
+            + String.join("\n", violations));
   }
 
   @Test
   void shouldFindClientReferencesInCodeButNotInCommentsWhenScanning() {
-    String source = """
+    String source =
+        """
         package dev.flows.x;
         import org.apache.kafka.clients.producer.KafkaProducer;
         import java.sql.*;
@@ -67,15 +80,18 @@ class ArchitectureTest {
 
     List<String> found = forbiddenReferences(Path.of("X.java"), source);
 
-    assertEquals(List.of(
-        "X.java:2: org.apache.kafka.clients.producer.KafkaProducer",
-        "X.java:6: com.zaxxer.hikari.HikariDataSource",
-        "X.java:7: org.postgresql.Driver",
-        "X.java:3: java.sql.* with Driver"), found);
+    assertEquals(
+        List.of(
+            "X.java:2: org.apache.kafka.clients.producer.KafkaProducer",
+            "X.java:6: com.zaxxer.hikari.HikariDataSource",
+            "X.java:7: org.postgresql.Driver",
+            "X.java:3: java.sql.* with Driver"),
+        found);
   }
 
   @Test
-  void shouldNameNoInternalTypeInAnyPublicSignatureWhenTheCoreApiIsInspected() throws ClassNotFoundException {
+  void shouldNameNoInternalTypeInAnyPublicSignatureWhenTheCoreApiIsInspected()
+      throws ClassNotFoundException {
     Path classes = compiledClasses(Flow.class);
     List<String> names = PublicApi.classNames(classes);
     List<Class<?>> exposed = new ArrayList<>();
@@ -87,12 +103,20 @@ class ArchitectureTest {
         }
       }
     }
-    assertTrue(exposed.contains(Flows.class) && exposed.size() > 40, "expected the public core API under " + classes + ": " + exposed);
+    assertTrue(
+        exposed.contains(Flows.class) && exposed.size() > 40,
+        "expected the public core API under " + classes + ": " + exposed);
 
-    List<PublicApi.Leak> leaks = exposed.stream().flatMap(type -> PublicApi.leaksOf(type).stream()).toList();
+    List<PublicApi.Leak> leaks =
+        exposed.stream().flatMap(type -> PublicApi.leaksOf(type).stream()).toList();
 
-    assertEquals(List.of(), leaks, "public signatures must not name internal types (STYLE rule 7); found " + leaks.size() + ":\n"
-        + String.join("\n", leaks.stream().map(PublicApi.Leak::toString).toList()));
+    assertEquals(
+        List.of(),
+        leaks,
+        "public signatures must not name internal types (STYLE rule 7); found "
+            + leaks.size()
+            + ":\n"
+            + String.join("\n", leaks.stream().map(PublicApi.Leak::toString).toList()));
   }
 
   /** A public API that leaks on purpose, to prove the check finds every kind of leak. */
@@ -110,40 +134,55 @@ class ArchitectureTest {
 
   @Test
   void shouldFindInternalTypesInEveryKindOfSignatureWhenAClassLeaksThem() {
-    List<String> leaks = PublicApi.leaksOf(Leaky.class).stream().map(PublicApi.Leak::toString).toList();
+    List<String> leaks =
+        PublicApi.leaksOf(Leaky.class).stream().map(PublicApi.Leak::toString).toList();
     String leaky = Leaky.class.getName();
 
-    assertEquals(Set.of(
-        leaky + " (type parameters) names " + Node.class.getName(),
-        leaky + " implements names " + Batch.class.getName(),
-        leaky + "(Map) names " + Batch.class.getName(),
-        leaky + ".batches() names " + Batch.class.getName(),
-        leaky + ".accept(List) names " + Node.class.getName(),
-        leaky + ".sleeper names " + Sleeper.class.getName()), new HashSet<>(leaks), String.join("\n", leaks));
+    assertEquals(
+        Set.of(
+            leaky + " (type parameters) names " + Node.class.getName(),
+            leaky + " implements names " + Batch.class.getName(),
+            leaky + "(Map) names " + Batch.class.getName(),
+            leaky + ".batches() names " + Batch.class.getName(),
+            leaky + ".accept(List) names " + Node.class.getName(),
+            leaky + ".sleeper names " + Sleeper.class.getName()),
+        new HashSet<>(leaks),
+        String.join("\n", leaks));
   }
 
   @Test
   void shouldUseNoOtherModulesInternalPackagesWhenEveryModuleIsScanned() {
     Map<String, Path> modules = modules(projectRoot());
-    assertTrue(modules.containsKey("flows-core") && modules.size() >= 2, "expected the modules of " + projectRoot() + ": " + modules.keySet());
+    assertTrue(
+        modules.containsKey("flows-core") && modules.size() >= 2,
+        "expected the modules of " + projectRoot() + ": " + modules.keySet());
 
     Map<String, Map<Path, String>> sources = new LinkedHashMap<>();
-    modules.forEach((module, dir) -> {
-      Map<Path, String> files = new LinkedHashMap<>();
-      JavaSources.javaFiles(dir).forEach(f -> files.put(projectRoot().relativize(f), JavaSources.read(f)));
-      sources.put(module, files);
-    });
+    modules.forEach(
+        (module, dir) -> {
+          Map<Path, String> files = new LinkedHashMap<>();
+          JavaSources.javaFiles(dir)
+              .forEach(f -> files.put(projectRoot().relativize(f), JavaSources.read(f)));
+          sources.put(module, files);
+        });
 
     List<String> violations = foreignInternals(sources);
 
-    assertEquals(List.of(), violations, "a module may only use its own internal packages (STYLE rule 7):\n" + String.join("\n", violations));
+    assertEquals(
+        List.of(),
+        violations,
+        "a module may only use its own internal packages (STYLE rule 7):\n"
+            + String.join("\n", violations));
   }
 
   @Test
   void shouldFlagAnotherModulesInternalButNotItsOwnWhenCheckingReferences() {
-    Map<String, Map<Path, String>> sources = Map.of(
-        "flows-kafka", Map.of(
-            Path.of("KafkaConnector.java"), """
+    Map<String, Map<Path, String>> sources =
+        Map.of(
+            "flows-kafka",
+            Map.of(
+                Path.of("KafkaConnector.java"),
+                    """
                 package dev.flows.kafka;
                 import dev.flows.kafka.internal.KafkaSink;
                 import dev.flows.internal.runtime.Batch;
@@ -151,11 +190,14 @@ class ArchitectureTest {
                 // dev.flows.internal.plan.Node in a comment is fine
                 class KafkaConnector { dev.flows.internal.plan.Codec codec; }
                 """,
-            Path.of("KafkaSink.java"), "package dev.flows.kafka.internal;\nclass KafkaSink {}\n"));
+                Path.of("KafkaSink.java"),
+                    "package dev.flows.kafka.internal;\nclass KafkaSink {}\n"));
 
-    assertEquals(List.of(
-        "flows-kafka: KafkaConnector.java:3: dev.flows.internal.runtime.Batch",
-        "flows-kafka: KafkaConnector.java:6: dev.flows.internal.plan.Codec"), foreignInternals(sources));
+    assertEquals(
+        List.of(
+            "flows-kafka: KafkaConnector.java:3: dev.flows.internal.runtime.Batch",
+            "flows-kafka: KafkaConnector.java:6: dev.flows.internal.plan.Codec"),
+        foreignInternals(sources));
   }
 
   /** References to a client library in one core source file. */
@@ -180,17 +222,26 @@ class ArchitectureTest {
    */
   static List<String> foreignInternals(Map<String, Map<Path, String>> sources) {
     List<String> violations = new ArrayList<>();
-    sources.forEach((module, files) -> {
-      Set<String> own = new HashSet<>();
-      files.values().forEach(text -> internalRoot(JavaSources.packageOf(text)).ifPresent(own::add));
-      files.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(file -> {
-        for (Reference ref : JavaSources.qualifiedNames(file.getKey(), file.getValue())) {
-          internalRoot(ref.name())
-              .filter(root -> JavaSources.isIn(ref.name(), "dev.flows") && !own.contains(root))
-              .ifPresent(root -> violations.add(module + ": " + ref));
-        }
-      });
-    });
+    sources.forEach(
+        (module, files) -> {
+          Set<String> own = new HashSet<>();
+          files
+              .values()
+              .forEach(text -> internalRoot(JavaSources.packageOf(text)).ifPresent(own::add));
+          files.entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .forEach(
+                  file -> {
+                    for (Reference ref :
+                        JavaSources.qualifiedNames(file.getKey(), file.getValue())) {
+                      internalRoot(ref.name())
+                          .filter(
+                              root ->
+                                  JavaSources.isIn(ref.name(), "dev.flows") && !own.contains(root))
+                          .ifPresent(root -> violations.add(module + ": " + ref));
+                    }
+                  });
+        });
     return violations;
   }
 
@@ -209,7 +260,8 @@ class ArchitectureTest {
   static Map<String, Path> modules(Path root) {
     Map<String, Path> modules = new LinkedHashMap<>();
     try (Stream<Path> children = Files.list(root)) {
-      children.sorted()
+      children
+          .sorted()
           .filter(dir -> Files.isDirectory(dir.resolve("src/main/java")))
           .forEach(dir -> modules.put(dir.getFileName().toString(), dir.resolve("src/main/java")));
     } catch (IOException e) {
@@ -222,11 +274,13 @@ class ArchitectureTest {
   static Path projectRoot() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
-      if (Files.isDirectory(candidate.resolve("flows-core/src/main/java")) && Files.exists(candidate.resolve("pom.xml"))) {
+      if (Files.isDirectory(candidate.resolve("flows-core/src/main/java"))
+          && Files.exists(candidate.resolve("pom.xml"))) {
         return candidate;
       }
     }
-    throw new AssertionError("no project root (a directory holding flows-core/src/main/java) above " + dir);
+    throw new AssertionError(
+        "no project root (a directory holding flows-core/src/main/java) above " + dir);
   }
 
   private static Path coreSources() {

@@ -31,7 +31,8 @@ class DescribeTest {
   static final Topic<String, String> WORDS = topic("words", string(), string());
   static final Topic<String, String> MORE_WORDS = topic("more-words", string(), string());
   static final Topic<String, String> UPDATED = topic("word-updated", string(), string());
-  static final Topic<String, Integer> LENGTHS = topic("word-lengths", string(), json(Integer.class));
+  static final Topic<String, Integer> LENGTHS =
+      topic("word-lengths", string(), json(Integer.class));
   static final Topic<String, String> COUNTS = topic("word-counts", string(), string());
   static final Topic<String, Order> ORDERS = topic("orders", string(), json(Order.class));
 
@@ -43,34 +44,44 @@ class DescribeTest {
         .filter((k, v) -> !v.isBlank())
         .mapValues(String::trim)
         .flatMapValues(v -> List.of(v.split(" ")))
-        .split(UPDATED, LENGTHS, (k, v, out) -> {
-          out.first(k, v + " updated");
-          out.second(v, v.length());
-        });
+        .split(
+            UPDATED,
+            LENGTHS,
+            (k, v, out) -> {
+              out.first(k, v + " updated");
+              out.second(v, v.length());
+            });
   }
 
   static Flow statelessBatch() {
     return Flows.stateless("shop-words-bulk")
         .from(WORDS)
-        .<String, String>batch(records -> records.stream().map(m -> KeyValue.of(m.key(), m.value())).toList())
+        .<String, String>batch(
+            records -> records.stream().map(m -> KeyValue.of(m.key(), m.value())).toList())
         .to(UPDATED);
   }
 
   static Flow stateful() {
-    StateSpec<Int64Value> count = StateSpec.of("count", protobuf(Int64Value.parser()), Int64Value::getDefaultInstance);
+    StateSpec<Int64Value> count =
+        StateSpec.of("count", protobuf(Int64Value.parser()), Int64Value::getDefaultInstance);
     return Flows.stateful("shop-words-count")
         .from(WORDS)
         .state(count)
-        .apply((word, value, state) -> {
-          Int64Value next = Int64Value.of(state.getValue() + 1);
-          return StateUpdate.set(next, Long.toString(next.getValue()));
-        })
+        .apply(
+            (word, value, state) -> {
+              Int64Value next = Int64Value.of(state.getValue() + 1);
+              return StateUpdate.set(next, Long.toString(next.getValue()));
+            })
         .to(COUNTS);
   }
 
   static Flow collector() {
-    FlowOptions options = FlowOptions.defaults().withMaxWait(Duration.ofSeconds(1)).withMaxPerKey(100)
-        .withErrorPolicy(ErrorPolicy.defaults().withMaxAttempts(5).withDeadLetterTopic("shop.dead-letters"));
+    FlowOptions options =
+        FlowOptions.defaults()
+            .withMaxWait(Duration.ofSeconds(1))
+            .withMaxPerKey(100)
+            .withErrorPolicy(
+                ErrorPolicy.defaults().withMaxAttempts(5).withDeadLetterTopic("shop.dead-letters"));
     return Flows.collector("shop-words-collect", options)
         .from(WORDS)
         .merge(MORE_WORDS)
@@ -80,8 +91,11 @@ class DescribeTest {
   }
 
   static Join join() {
-    StateSpec<Order> state = StateSpec.of("order", json(Order.class), () -> new Order("?", 0)).withTable("shop_order_state");
-    return Flows.join("shop-orders-join", FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()))
+    StateSpec<Order> state =
+        StateSpec.of("order", json(Order.class), () -> new Order("?", 0))
+            .withTable("shop_order_state");
+    return Flows.join(
+            "shop-orders-join", FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()))
         .through("shop-orders-join-intermediate")
         .state(state)
         .on(ORDERS, (k, v) -> v.id(), (k, v, s) -> StateUpdate.set(v, v.id()))
@@ -119,10 +133,11 @@ class DescribeTest {
 
   @Test
   void shouldDescribeAnHttpFlowWithItsRouteAsInTheGoldenFilesWhenBuilt() {
-    Flow adapter = Flows.http("flows-word-adapter", HttpOptions.defaults().withMaxBodyBytes(65_536))
-        .post("/adapter", json(WordRequest.class))
-        .map(request -> KeyValue.of(request.message(), request.message()))
-        .to(topic("word", string(), string()));
+    Flow adapter =
+        Flows.http("flows-word-adapter", HttpOptions.defaults().withMaxBodyBytes(65_536))
+            .post("/adapter", json(WordRequest.class))
+            .map(request -> KeyValue.of(request.message(), request.message()))
+            .to(topic("word", string(), string()));
 
     assertGolden("http", adapter);
   }
@@ -139,10 +154,16 @@ class DescribeTest {
   void shouldNameTheFirstDifferingLineWhenOutputDiffersFromGolden() {
     String message = diffMessage("x.txt", "a\nb\nc\n", "a\nB\nc\n");
 
-    assertEquals("describe() differs from golden/x.txt at line 2", message.lines().findFirst().orElseThrow());
+    assertEquals(
+        "describe() differs from golden/x.txt at line 2",
+        message.lines().findFirst().orElseThrow());
     assertEquals(List.of("  golden: b", "  actual: B"), message.lines().skip(1).limit(2).toList());
     String longer = diffMessage("x.txt", "a\nb\n", "a\nb\nc\n");
-    assertEquals(List.of("describe() differs from golden/x.txt at line 3", "  golden: <end of file>", "  actual: c"),
+    assertEquals(
+        List.of(
+            "describe() differs from golden/x.txt at line 3",
+            "  golden: <end of file>",
+            "  actual: c"),
         longer.lines().limit(3).toList());
   }
 
@@ -159,7 +180,11 @@ class DescribeTest {
 
   private static void assertGolden(String file, String actual) {
     if (Boolean.getBoolean(UPDATE_PROPERTY)) {
-      write(ArchitectureTest.projectRoot().resolve("flows-core/src/test/resources/golden").resolve(file), actual);
+      write(
+          ArchitectureTest.projectRoot()
+              .resolve("flows-core/src/test/resources/golden")
+              .resolve(file),
+          actual);
     }
     String expected = read(file);
     assertEquals(expected, actual, () -> diffMessage(file, expected, actual));
@@ -175,16 +200,32 @@ class DescribeTest {
     }
     String wantLine = line < want.size() ? want.get(line) : "<end of file>";
     String gotLine = line < got.size() ? got.get(line) : "<end of output>";
-    return "describe() differs from golden/" + file + " at line " + (line + 1) + "\n"
-        + "  golden: " + wantLine + "\n"
-        + "  actual: " + gotLine + "\n"
-        + "If the change is intended, rerun with -D" + UPDATE_PROPERTY + "=true and review the diff. Actual output:\n"
+    return "describe() differs from golden/"
+        + file
+        + " at line "
+        + (line + 1)
+        + "\n"
+        + "  golden: "
+        + wantLine
+        + "\n"
+        + "  actual: "
+        + gotLine
+        + "\n"
+        + "If the change is intended, rerun with -D"
+        + UPDATE_PROPERTY
+        + "=true and review the diff. Actual output:\n"
         + actual;
   }
 
   private static String read(String file) {
     try (InputStream in = DescribeTest.class.getResourceAsStream("/golden/" + file)) {
-      assertNotNull(in, "golden/" + file + " is missing: create it with -D" + UPDATE_PROPERTY + "=true and review it");
+      assertNotNull(
+          in,
+          "golden/"
+              + file
+              + " is missing: create it with -D"
+              + UPDATE_PROPERTY
+              + "=true and review it");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -196,12 +237,14 @@ class DescribeTest {
       Files.createDirectories(target.getParent());
       Files.writeString(target, content, StandardCharsets.UTF_8);
       // also where the class path reads from in this run
-      Path compiled = ArchitectureTest.projectRoot().resolve("flows-core/target/test-classes/golden").resolve(target.getFileName());
+      Path compiled =
+          ArchitectureTest.projectRoot()
+              .resolve("flows-core/target/test-classes/golden")
+              .resolve(target.getFileName());
       Files.createDirectories(compiled.getParent());
       Files.writeString(compiled, content, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 final class JavaSources {
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile("(?<![\\w.])[a-z_][a-z0-9_]*(?:\\.[A-Za-z_$][\\w$]*)+(?:\\.\\*)?");
-  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+  private static final Pattern PACKAGE =
+      Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   private JavaSources() {}
 
@@ -54,7 +55,9 @@ final class JavaSources {
     return m.find() ? m.group(1) : "";
   }
 
-  /** Qualified names ({@code a.b.C}, {@code a.b.*}) in the code of {@code source}, outside comments. */
+  /**
+   * Qualified names ({@code a.b.C}, {@code a.b.*}) in the code of {@code source}, outside comments.
+   */
   static List<Reference> qualifiedNames(Path file, String source) {
     String code = stripComments(source);
     List<Reference> found = new ArrayList<>();

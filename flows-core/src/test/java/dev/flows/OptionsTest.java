@@ -16,15 +16,24 @@ class OptionsTest {
 
   @Test
   void shouldHoldTheDocumentedValuesWhenDefaults() {
-    assertEquals(new FlowOptions(2_000, Duration.ofMillis(100), 0, 1, ErrorPolicy.defaults()), DEFAULTS);
-    assertEquals(new ErrorPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(2), Exhausted.DEAD_LETTER, null), POLICY);
+    assertEquals(
+        new FlowOptions(2_000, Duration.ofMillis(100), 0, 1, ErrorPolicy.defaults()), DEFAULTS);
+    assertEquals(
+        new ErrorPolicy(
+            3, Duration.ofMillis(100), Duration.ofSeconds(2), Exhausted.DEAD_LETTER, null),
+        POLICY);
   }
 
   @Test
   void shouldReturnChangedCopiesAndLeaveTheOriginalWhenWithersAreCalled() {
     ErrorPolicy failFast = ErrorPolicy.failFast();
-    FlowOptions changed = DEFAULTS.withMaxRecords(10).withMaxWait(Duration.ofSeconds(1)).withMaxPerKey(3).withConcurrency(8)
-        .withErrorPolicy(failFast);
+    FlowOptions changed =
+        DEFAULTS
+            .withMaxRecords(10)
+            .withMaxWait(Duration.ofSeconds(1))
+            .withMaxPerKey(3)
+            .withConcurrency(8)
+            .withErrorPolicy(failFast);
 
     assertEquals(new FlowOptions(10, Duration.ofSeconds(1), 3, 8, failFast), changed);
     assertEquals(FlowOptions.defaults(), DEFAULTS);
@@ -41,70 +50,97 @@ class OptionsTest {
 
   @Test
   void shouldReturnChangedErrorPolicyCopiesWhenWithersAreCalled() {
-    ErrorPolicy changed = POLICY.withMaxAttempts(5).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .withOnExhausted(Exhausted.FAIL).withDeadLetterTopic("shop.dead");
+    ErrorPolicy changed =
+        POLICY
+            .withMaxAttempts(5)
+            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .withOnExhausted(Exhausted.FAIL)
+            .withDeadLetterTopic("shop.dead");
 
-    assertEquals(new ErrorPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50), Exhausted.FAIL, "shop.dead"), changed);
+    assertEquals(
+        new ErrorPolicy(
+            5, Duration.ofMillis(10), Duration.ofMillis(50), Exhausted.FAIL, "shop.dead"),
+        changed);
     assertNull(POLICY.deadLetterTopic());
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenMaxRecordsIsBelowOne() {
-    assertMessage("maxRecords must be at least 1, got 0: use e.g. 2000", () -> DEFAULTS.withMaxRecords(0));
-    assertMessage("maxRecords must be at least 1, got -5: use e.g. 2000", () -> DEFAULTS.withMaxRecords(-5));
+    assertMessage(
+        "maxRecords must be at least 1, got 0: use e.g. 2000", () -> DEFAULTS.withMaxRecords(0));
+    assertMessage(
+        "maxRecords must be at least 1, got -5: use e.g. 2000", () -> DEFAULTS.withMaxRecords(-5));
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenMaxWaitIsNotPositive() {
-    assertMessage("maxWait must be a positive duration, got PT0S: use e.g. Duration.ofMillis(100)",
+    assertMessage(
+        "maxWait must be a positive duration, got PT0S: use e.g. Duration.ofMillis(100)",
         () -> DEFAULTS.withMaxWait(Duration.ZERO));
-    assertMessage("maxWait must be a positive duration, got PT-0.001S: use e.g. Duration.ofMillis(100)",
+    assertMessage(
+        "maxWait must be a positive duration, got PT-0.001S: use e.g. Duration.ofMillis(100)",
         () -> DEFAULTS.withMaxWait(Duration.ofMillis(-1)));
-    assertMessage("maxWait must be a positive duration, got null: use e.g. Duration.ofMillis(100)",
+    assertMessage(
+        "maxWait must be a positive duration, got null: use e.g. Duration.ofMillis(100)",
         () -> DEFAULTS.withMaxWait(null));
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenMaxPerKeyIsNegative() {
-    assertMessage("maxPerKey must not be negative, got -1: use 0 for no per-key limit", () -> DEFAULTS.withMaxPerKey(-1));
+    assertMessage(
+        "maxPerKey must not be negative, got -1: use 0 for no per-key limit",
+        () -> DEFAULTS.withMaxPerKey(-1));
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenConcurrencyIsOutOfRange() {
-    assertMessage("concurrency must be between 1 and 1000, got 0: use 1 for sequential processing",
+    assertMessage(
+        "concurrency must be between 1 and 1000, got 0: use 1 for sequential processing",
         () -> DEFAULTS.withConcurrency(0));
-    assertMessage("concurrency must be between 1 and 1000, got 1001: use 1 for sequential processing",
+    assertMessage(
+        "concurrency must be between 1 and 1000, got 1001: use 1 for sequential processing",
         () -> DEFAULTS.withConcurrency(FlowOptions.MAX_CONCURRENCY + 1));
-    assertEquals(FlowOptions.MAX_CONCURRENCY, DEFAULTS.withConcurrency(FlowOptions.MAX_CONCURRENCY).concurrency());
+    assertEquals(
+        FlowOptions.MAX_CONCURRENCY,
+        DEFAULTS.withConcurrency(FlowOptions.MAX_CONCURRENCY).concurrency());
   }
 
   @Test
   void shouldNameSettingAndFixWhenErrorPolicyIsMissing() {
-    assertMessage("errorPolicy is missing, got null: use ErrorPolicy.defaults()", () -> DEFAULTS.withErrorPolicy(null));
+    assertMessage(
+        "errorPolicy is missing, got null: use ErrorPolicy.defaults()",
+        () -> DEFAULTS.withErrorPolicy(null));
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenMaxAttemptsIsBelowOne() {
-    assertMessage("maxAttempts must be at least 1, got 0: use 1 for no retries", () -> POLICY.withMaxAttempts(0));
+    assertMessage(
+        "maxAttempts must be at least 1, got 0: use 1 for no retries",
+        () -> POLICY.withMaxAttempts(0));
   }
 
   @Test
   void shouldNameSettingValueAndFixWhenABackoffIsNotPositive() {
-    assertMessage("initialBackoff must be a positive duration, got PT0S: use e.g. Duration.ofMillis(100)",
+    assertMessage(
+        "initialBackoff must be a positive duration, got PT0S: use e.g. Duration.ofMillis(100)",
         () -> POLICY.withBackoff(Duration.ZERO, Duration.ofSeconds(1)));
-    assertMessage("maxBackoff must be a positive duration, got null: use e.g. Duration.ofMillis(100)",
+    assertMessage(
+        "maxBackoff must be a positive duration, got null: use e.g. Duration.ofMillis(100)",
         () -> POLICY.withBackoff(Duration.ofMillis(1), null));
   }
 
   @Test
   void shouldNameBothBackoffsAndTheFixWhenMaxBackoffIsShorterThanInitial() {
-    assertMessage("maxBackoff is shorter than initialBackoff PT1S, got PT0.5S: raise maxBackoff",
+    assertMessage(
+        "maxBackoff is shorter than initialBackoff PT1S, got PT0.5S: raise maxBackoff",
         () -> POLICY.withBackoff(Duration.ofSeconds(1), Duration.ofMillis(500)));
   }
 
   @Test
   void shouldNameSettingAndChoicesWhenOnExhaustedIsMissing() {
-    assertMessage("onExhausted is missing, got null: use DEAD_LETTER or FAIL", () -> POLICY.withOnExhausted(null));
+    assertMessage(
+        "onExhausted is missing, got null: use DEAD_LETTER or FAIL",
+        () -> POLICY.withOnExhausted(null));
   }
 
   @Test
@@ -124,7 +160,8 @@ class OptionsTest {
     ErrorPolicy policy = POLICY.withBackoff(Duration.ofMillis(100), Duration.ofHours(1));
 
     for (int attempt : new int[] {31, 32, 63, 64, 1_000, Integer.MAX_VALUE}) {
-      assertEquals(Duration.ofHours(1), policy.backoffAfter(attempt), "after " + attempt + " attempts");
+      assertEquals(
+          Duration.ofHours(1), policy.backoffAfter(attempt), "after " + attempt + " attempts");
     }
   }
 
@@ -135,7 +172,8 @@ class OptionsTest {
     assertEquals(Duration.ofDays(200), policy.backoffAfter(1));
     assertEquals(Duration.ofDays(400), policy.backoffAfter(2));
     assertEquals(Duration.ofDays(400), policy.backoffAfter(40));
-    assertEquals(Duration.ofDays(200), policy.backoffAfter(0), "attempt numbers below 1 count as 1");
+    assertEquals(
+        Duration.ofDays(200), policy.backoffAfter(0), "attempt numbers below 1 count as 1");
   }
 
   @Test

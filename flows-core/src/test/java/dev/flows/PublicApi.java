@@ -49,7 +49,8 @@ public final class PublicApi {
       }
     }
     if (!exposed.contains(anchor)) {
-      throw new AssertionError("expected " + anchor.getName() + " in the public API under " + classes + ": " + exposed);
+      throw new AssertionError(
+          "expected " + anchor.getName() + " in the public API under " + classes + ": " + exposed);
     }
     return exposed.stream().flatMap(type -> leaksOf(type).stream()).map(Leak::toString).toList();
   }
@@ -78,9 +79,18 @@ public final class PublicApi {
   /** The names of the classes compiled into {@code classesDir}, sorted. */
   static List<String> classNames(Path classesDir) {
     try (Stream<Path> files = Files.walk(classesDir)) {
-      return files.map(p -> classesDir.relativize(p).toString())
-          .filter(p -> p.endsWith(".class") && !p.endsWith("module-info.class") && !p.endsWith("package-info.class"))
-          .map(p -> p.substring(0, p.length() - ".class".length()).replace('/', '.').replace('\\', '.'))
+      return files
+          .map(p -> classesDir.relativize(p).toString())
+          .filter(
+              p ->
+                  p.endsWith(".class")
+                      && !p.endsWith("module-info.class")
+                      && !p.endsWith("package-info.class"))
+          .map(
+              p ->
+                  p.substring(0, p.length() - ".class".length())
+                      .replace('/', '.')
+                      .replace('\\', '.'))
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -88,9 +98,15 @@ public final class PublicApi {
     }
   }
 
-  /** Whether code outside the package can name {@code type}: it and every enclosing class are public. */
+  /**
+   * Whether code outside the package can name {@code type}: it and every enclosing class are
+   * public.
+   */
   static boolean isExposed(Class<?> type) {
-    if (type.isAnonymousClass() || type.isLocalClass() || type.isSynthetic() || !Modifier.isPublic(type.getModifiers())) {
+    if (type.isAnonymousClass()
+        || type.isLocalClass()
+        || type.isSynthetic()
+        || !Modifier.isPublic(type.getModifiers())) {
       return false;
     }
     return type.getEnclosingClass() == null || isExposed(type.getEnclosingClass());
@@ -111,7 +127,11 @@ public final class PublicApi {
       }
     }
     for (Method method : methods(type)) {
-      checkExecutable(name + "." + method.getName() + "(" + params(method) + ")", method, List.of(method.getGenericReturnType()), leaks);
+      checkExecutable(
+          name + "." + method.getName() + "(" + params(method) + ")",
+          method,
+          List.of(method.getGenericReturnType()),
+          leaks);
     }
     for (Field field : fields(type)) {
       check(name + "." + field.getName(), List.of(field.getGenericType()), leaks);
@@ -119,7 +139,8 @@ public final class PublicApi {
     return leaks.stream().distinct().toList();
   }
 
-  private static void checkExecutable(String member, Executable executable, List<Type> returned, List<Leak> leaks) {
+  private static void checkExecutable(
+      String member, Executable executable, List<Type> returned, List<Leak> leaks) {
     List<Type> types = new ArrayList<>(returned);
     types.addAll(List.of(executable.getTypeParameters()));
     types.addAll(List.of(executable.getGenericParameterTypes()));
@@ -143,12 +164,19 @@ public final class PublicApi {
 
   private static Set<Field> fields(Class<?> type) {
     Set<Field> fields = new LinkedHashSet<>();
-    Arrays.stream(type.getFields()).filter(f -> f.getDeclaringClass() == type || !isChecked(f.getDeclaringClass())).forEach(fields::add);
-    Arrays.stream(type.getDeclaredFields()).filter(f -> isVisible(f.getModifiers()) && !f.isSynthetic()).forEach(fields::add);
+    Arrays.stream(type.getFields())
+        .filter(f -> f.getDeclaringClass() == type || !isChecked(f.getDeclaringClass()))
+        .forEach(fields::add);
+    Arrays.stream(type.getDeclaredFields())
+        .filter(f -> isVisible(f.getModifiers()) && !f.isSynthetic())
+        .forEach(fields::add);
     return fields;
   }
 
-  /** Whether {@code type}'s own members are checked on their own (or are a library's): exposed and not internal. */
+  /**
+   * Whether {@code type}'s own members are checked on their own (or are a library's): exposed and
+   * not internal.
+   */
   private static boolean isChecked(Class<?> type) {
     return isExposed(type) && !isInternal(type.getPackageName());
   }
@@ -158,7 +186,8 @@ public final class PublicApi {
   }
 
   private static String params(Executable executable) {
-    return String.join(", ", Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName).toList());
+    return String.join(
+        ", ", Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName).toList());
   }
 
   private static void check(String member, List<Type> types, List<Leak> leaks) {

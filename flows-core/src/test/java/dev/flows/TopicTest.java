@@ -30,27 +30,36 @@ class TopicTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {".", "..", "with space", "slash/topic", "colon:topic", "ümlaut", "tab\there"})
+  @ValueSource(
+      strings = {".", "..", "with space", "slash/topic", "colon:topic", "ümlaut", "tab\there"})
   void shouldRejectTheNameAndListTheLegalCharactersWhenKafkaDisallowsIt(String name) {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> Topic.topic(name, string(), string()));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> Topic.topic(name, string(), string()));
 
     String shown = name == null ? "null" : "'" + name + "'";
-    assertEquals("topic name is not a legal topic name, got " + shown + ": use 1 to 249 of [a-zA-Z0-9._-]", e.getMessage());
+    assertEquals(
+        "topic name is not a legal topic name, got " + shown + ": use 1 to 249 of [a-zA-Z0-9._-]",
+        e.getMessage());
   }
 
   @Test
   void shouldRejectTheNameWhenLongerThan249Characters() {
     String name = "t".repeat(250);
 
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> Topic.topic(name));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> Topic.topic(name));
 
-    assertEquals("topic name is not a legal topic name, got '" + name + "': use 1 to 249 of [a-zA-Z0-9._-]", e.getMessage());
+    assertEquals(
+        "topic name is not a legal topic name, got '" + name + "': use 1 to 249 of [a-zA-Z0-9._-]",
+        e.getMessage());
   }
 
   @Test
   void shouldRejectMissingFormatsWhenCreated() {
-    NullPointerException key = assertThrows(NullPointerException.class, () -> Topic.topic("words", null, string()));
-    NullPointerException value = assertThrows(NullPointerException.class, () -> Topic.topic("words", string(), null));
+    NullPointerException key =
+        assertThrows(NullPointerException.class, () -> Topic.topic("words", null, string()));
+    NullPointerException value =
+        assertThrows(NullPointerException.class, () -> Topic.topic("words", string(), null));
 
     assertEquals("keyFormat", key.getMessage());
     assertEquals("valueFormat", value.getMessage());
@@ -66,15 +75,21 @@ class TopicTest {
 
   @Test
   void shouldPrintNameAndFormatsWhenDescribed() {
-    assertEquals("orders [string, json(Order)]", Topic.topic("orders", string(), json(Order.class)).toString());
+    assertEquals(
+        "orders [string, json(Order)]",
+        Topic.topic("orders", string(), json(Order.class)).toString());
     assertEquals("raw [bytes, bytes]", Topic.topic("raw").toString());
   }
 
   @Test
   void shouldValidateTheDeadLetterTopicWhenTheErrorPolicyNamesOne() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class,
-        () -> ErrorPolicy.defaults().withDeadLetterTopic("dead letters"));
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () -> ErrorPolicy.defaults().withDeadLetterTopic("dead letters"));
 
-    assertEquals("topic name is not a legal topic name, got 'dead letters': use 1 to 249 of [a-zA-Z0-9._-]", e.getMessage());
+    assertEquals(
+        "topic name is not a legal topic name, got 'dead letters': use 1 to 249 of [a-zA-Z0-9._-]",
+        e.getMessage());
   }
 }

@@ -32,9 +32,11 @@ class VarianceTest {
   // Written once for any input, reused everywhere.
   static final ValueMapper<Object, String> DESCRIBE = String::valueOf;
   static final RecordPredicate<Object, Object> NOT_NULL = (k, v) -> k != null && v != null;
-  static final KeyValueMapper<Object, Object, KeyValue<String, String>> SWAP = (k, v) -> KeyValue.of(v.toString(), k.toString());
+  static final KeyValueMapper<Object, Object, KeyValue<String, String>> SWAP =
+      (k, v) -> KeyValue.of(v.toString(), k.toString());
   static final KeyValueMapper<Object, Object, List<KeyValue<String, String>>> TWICE =
-      (k, v) -> List.of(KeyValue.of(k.toString(), v.toString()), KeyValue.of(k.toString(), v.toString()));
+      (k, v) ->
+          List.of(KeyValue.of(k.toString(), v.toString()), KeyValue.of(k.toString(), v.toString()));
   static final ValueMapper<Object, List<String>> LETTERS = v -> List.of(v.toString().split(""));
 
   static void expects(ValueMapper<? super String, ? extends CharSequence> mapper) {}
@@ -45,32 +47,61 @@ class VarianceTest {
 
     SourceStream<String, String> words = Flows.stateless("test-variance-stateless").from(WORDS);
     FlowStream<String, CharSequence> described = words.<CharSequence>mapValues(DESCRIBE);
-    FlowStream<CharSequence, CharSequence> swapped = described.filter(NOT_NULL).<CharSequence, CharSequence>map(SWAP);
-    FlowStream<CharSequence, CharSequence> twice = swapped.<CharSequence, CharSequence>flatMap(TWICE);
+    FlowStream<CharSequence, CharSequence> swapped =
+        described.filter(NOT_NULL).<CharSequence, CharSequence>map(SWAP);
+    FlowStream<CharSequence, CharSequence> twice =
+        swapped.<CharSequence, CharSequence>flatMap(TWICE);
     FlowStream<CharSequence, CharSequence> letters = twice.<CharSequence>flatMapValues(LETTERS);
     Flow stateless = letters.to(TEXT);
 
-    Splitter<Object, Object, String, String, String, String> splitter = (k, v, out) -> out.first(k.toString(), v.toString());
+    Splitter<Object, Object, String, String, String, String> splitter =
+        (k, v, out) -> out.first(k.toString(), v.toString());
     Flow split = Flows.stateless("test-variance-split").from(WORDS).split(WORDS, COUNTS, splitter);
 
     Supplier<Long> zero = () -> 0L;
     Aggregator<Object, Object, Long> countAny = (k, v, total) -> total + 1;
     KeyValueMapper<Object, Number, String> print = (k, total) -> k + "=" + total;
-    Flow collector = Flows.collector("test-variance-collect").from(WORDS).aggregate(zero, countAny).collect(print).to(COUNTS);
+    Flow collector =
+        Flows.collector("test-variance-collect")
+            .from(WORDS)
+            .aggregate(zero, countAny)
+            .collect(print)
+            .to(COUNTS);
 
     KeyValueMapper<Object, Object, String> anyKey = (k, v) -> String.valueOf(k);
     StateFunction<Object, Object, Long, String> count = (k, v, s) -> StateUpdate.set(s + 1, "n");
     OutputRouter<Object> router = output -> true;
     Supplier<Long> initial = () -> 0L;
     StateSpec<Long> state = StateSpec.of("count", longs(), initial);
-    Flow stateful = Flows.stateful("test-variance-count").from(WORDS).stateKey(anyKey).state(state).apply(count)
-        .split(COUNTS, WORDS, router);
+    Flow stateful =
+        Flows.stateful("test-variance-count")
+            .from(WORDS)
+            .stateKey(anyKey)
+            .state(state)
+            .apply(count)
+            .split(COUNTS, WORDS, router);
 
-    Join join = Flows.join("test-variance-join").through("joined-mid").state(state)
-        .on(WORDS, anyKey, count).on(COUNTS, anyKey, count).to(COUNTS);
+    Join join =
+        Flows.join("test-variance-join")
+            .through("joined-mid")
+            .state(state)
+            .on(WORDS, anyKey, count)
+            .on(COUNTS, anyKey, count)
+            .to(COUNTS);
 
-    assertEquals(List.of(FlowKind.STATELESS, FlowKind.STATELESS, FlowKind.COLLECTOR, FlowKind.STATEFUL, FlowKind.STATEFUL),
-        List.of(stateless.kind(), split.kind(), collector.kind(), stateful.kind(), join.apply().kind()));
+    assertEquals(
+        List.of(
+            FlowKind.STATELESS,
+            FlowKind.STATELESS,
+            FlowKind.COLLECTOR,
+            FlowKind.STATEFUL,
+            FlowKind.STATEFUL),
+        List.of(
+            stateless.kind(),
+            split.kind(),
+            collector.kind(),
+            stateful.kind(),
+            join.apply().kind()));
   }
 
   private static Format<CharSequence> chars() {

@@ -25,24 +25,38 @@ public final class Bench {
 
   /** Runs the benchmarks; see {@link BenchArgs#USAGE}. */
   public static void main(String[] args) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the embedded broker is chatty at INFO
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the embedded broker is chatty at INFO
     BenchArgs options = BenchArgs.parse(args);
-    List<Scenario> scenarios = List.of(new StatelessScenario(), new StatefulScenario(), new MaterialiseScenario(),
-        new IoBoundScenario(), new TaskScenario());
+    List<Scenario> scenarios =
+        List.of(
+            new StatelessScenario(),
+            new StatefulScenario(),
+            new MaterialiseScenario(),
+            new IoBoundScenario(),
+            new TaskScenario());
     for (String name : options.only()) {
       if (scenarios.stream().noneMatch(s -> s.name().equals(name))) {
-        throw new IllegalArgumentException("unknown scenario " + name + "; choose from "
-            + scenarios.stream().map(Scenario::name).toList());
+        throw new IllegalArgumentException(
+            "unknown scenario "
+                + name
+                + "; choose from "
+                + scenarios.stream().map(Scenario::name).toList());
       }
     }
     Files.createDirectories(options.out().resolve("logs"));
     long started = System.nanoTime();
     String loadAtStart = Machine.loadAverage();
     Report report;
-    try (Services services = Services.start(System.getenv()); KafkaOps kafka = new KafkaOps(services.bootstrap())) {
+    try (Services services = Services.start(System.getenv());
+        KafkaOps kafka = new KafkaOps(services.bootstrap())) {
       String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
-      Harness h = new Harness(options, services, kafka, new ChildRunner(options.out().resolve("logs")), runId);
-      System.out.printf("flows-bench %s on %s%n%s%n%n", options.command(), Machine.current().describe(), services.describe());
+      Harness h =
+          new Harness(
+              options, services, kafka, new ChildRunner(options.out().resolve("logs")), runId);
+      System.out.printf(
+          "flows-bench %s on %s%n%s%n%n",
+          options.command(), Machine.current().describe(), services.describe());
       report = runAll(h, scenarios, started, loadAtStart);
     }
     System.out.println();
@@ -55,7 +69,8 @@ public final class Bench {
     System.out.printf("%ntook %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
   }
 
-  private static Report runAll(Harness h, List<Scenario> scenarios, long started, String loadAtStart) {
+  private static Report runAll(
+      Harness h, List<Scenario> scenarios, long started, String loadAtStart) {
     List<Result> results = new ArrayList<>();
     List<Comparison> comparisons = new ArrayList<>();
     Map<String, String> descriptions = new LinkedHashMap<>();
@@ -65,7 +80,8 @@ public final class Bench {
         continue;
       }
       Optional<String> skip = scenario.skipReason(h);
-      if (skip.isEmpty() && Duration.ofNanos(System.nanoTime() - started).toMinutes() >= BUDGET_MINUTES) {
+      if (skip.isEmpty()
+          && Duration.ofNanos(System.nanoTime() - started).toMinutes() >= BUDGET_MINUTES) {
         skip = Optional.of("the run's " + BUDGET_MINUTES + "-minute budget was spent");
       }
       if (skip.isPresent()) {
@@ -83,8 +99,19 @@ public final class Bench {
         skipped.put(scenario.name(), "failed: " + e.getMessage());
       }
     }
-    return new Report(Instant.now(), h.args().command(), Machine.current(), h.services().describe(), descriptions, results, comparisons,
-        skipped, loadAtStart + " at start, " + Machine.loadAverage() + " at end (2 cores: above 2 means other work competed)");
+    return new Report(
+        Instant.now(),
+        h.args().command(),
+        Machine.current(),
+        h.services().describe(),
+        descriptions,
+        results,
+        comparisons,
+        skipped,
+        loadAtStart
+            + " at start, "
+            + Machine.loadAverage()
+            + " at end (2 cores: above 2 means other work competed)");
   }
 
   private static void write(Report report, BenchArgs options) throws Exception {

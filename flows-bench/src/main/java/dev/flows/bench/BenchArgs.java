@@ -14,10 +14,18 @@ import java.util.Set;
  * @param out where results.json, results.png, logs and recordings go
  * @param docs the Markdown report to update, or {@code null}: by default a full run updates
  *     docs/benchmarks.md, a quick or partial run does not
- * @param repeat runs per contender, interleaved; the table shows the median: by default 3, 1 for --quick
+ * @param repeat runs per contender, interleaved; the table shows the median: by default 3, 1 for
+ *     --quick
  * @param raw the arguments as given, for the report's command line
  */
-record BenchArgs(boolean quick, Set<String> only, boolean jfr, Path out, Path docs, int repeat, List<String> raw) {
+record BenchArgs(
+    boolean quick,
+    Set<String> only,
+    boolean jfr,
+    Path out,
+    Path docs,
+    int repeat,
+    List<String> raw) {
   static final String USAGE =
       "usage: Bench [--quick] [--only scenario[,scenario]] [--repeat n] [--jfr] [--out dir] [--docs file.md|none]";
 
@@ -51,7 +59,14 @@ record BenchArgs(boolean quick, Set<String> only, boolean jfr, Path out, Path do
     if (repeat < 1) {
       throw new IllegalArgumentException("--repeat must be at least 1\n" + USAGE);
     }
-    return new BenchArgs(quick, Set.copyOf(only), jfr, out, docs.equals("none") ? null : Path.of(docs), repeat, List.of(args));
+    return new BenchArgs(
+        quick,
+        Set.copyOf(only),
+        jfr,
+        out,
+        docs.equals("none") ? null : Path.of(docs),
+        repeat,
+        List.of(args));
   }
 
   private static String value(String[] args, int i) {

@@ -11,20 +11,30 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** Draws {@code results.png} with xchart: one bar chart of records/s per scenario, two per row when they pair up, Flows in its own colour. */
+/**
+ * Draws {@code results.png} with xchart: one bar chart of records/s per scenario, two per row when
+ * they pair up, Flows in its own colour.
+ */
 final class Chart {
   private Chart() {}
 
   static void write(Report report, Path file) throws IOException {
     Map<String, List<Result>> byScenario = new LinkedHashMap<>();
-    report.results().forEach(r -> byScenario.computeIfAbsent(r.scenario(), s -> new ArrayList<>()).add(r));
+    report
+        .results()
+        .forEach(r -> byScenario.computeIfAbsent(r.scenario(), s -> new ArrayList<>()).add(r));
     if (byScenario.isEmpty()) {
       return;
     }
     List<CategoryChart> charts = new ArrayList<>();
     byScenario.forEach((scenario, rows) -> charts.add(chart(scenario, rows)));
     int columns = charts.size() % 2 == 0 ? 2 : charts.size(); // xchart fills every cell of the grid
-    BitmapEncoder.saveBitmap(charts, (charts.size() + columns - 1) / columns, columns, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    BitmapEncoder.saveBitmap(
+        charts,
+        (charts.size() + columns - 1) / columns,
+        columns,
+        file.toString(),
+        BitmapEncoder.BitmapFormat.PNG);
   }
 
   private static boolean isFlows(Result r) {
@@ -32,7 +42,13 @@ final class Chart {
   }
 
   private static CategoryChart chart(String scenario, List<Result> rows) {
-    CategoryChart chart = new CategoryChartBuilder().width(520).height(420).title(scenario).yAxisTitle("records/s").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(520)
+            .height(420)
+            .title(scenario)
+            .yAxisTitle("records/s")
+            .build();
     chart.getStyler().setStacked(true);
     chart.getStyler().setXAxisLabelRotation(45);
     chart.getStyler().setLabelsVisible(false);
@@ -41,8 +57,10 @@ final class Chart {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setYAxisDecimalPattern("#,###");
     List<String> names = rows.stream().map(Result::contender).toList();
-    chart.addSeries("Flows", names, rows.stream().map(r -> isFlows(r) ? r.perSecond() : 0.0).toList());
-    chart.addSeries("peer / ideal", names, rows.stream().map(r -> isFlows(r) ? 0.0 : r.perSecond()).toList());
+    chart.addSeries(
+        "Flows", names, rows.stream().map(r -> isFlows(r) ? r.perSecond() : 0.0).toList());
+    chart.addSeries(
+        "peer / ideal", names, rows.stream().map(r -> isFlows(r) ? 0.0 : r.perSecond()).toList());
     return chart;
   }
 }

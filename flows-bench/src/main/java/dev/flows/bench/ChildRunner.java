@@ -40,7 +40,14 @@ final class ChildRunner {
    * @param progress how many are done so far, or {@code null} to wait for the child's DONE mark
    * @param extraFlags JVM flags on top of {@link #HEAP_FLAGS} (a JFR recording)
    */
-  record Run(String id, String contender, Params params, long records, LongSupplier progress, long timeoutSeconds, List<String> extraFlags) {}
+  record Run(
+      String id,
+      String contender,
+      Params params,
+      long records,
+      LongSupplier progress,
+      long timeoutSeconds,
+      List<String> extraFlags) {}
 
   Measurement run(Run run) throws IOException, InterruptedException {
     Path log = logs.resolve(run.id() + ".log");
@@ -55,23 +62,27 @@ final class ChildRunner {
       while (first.get() == 0) {
         Thread.sleep(POLL_MS);
       }
-      return new Measurement(run.records(), (end - first.get()) / 1000.0, peakRssMb(process.pid()), first.get());
+      return new Measurement(
+          run.records(), (end - first.get()) / 1000.0, peakRssMb(process.pid()), first.get());
     } finally {
       stop(process);
     }
   }
 
-  private long awaitEnd(Run run, Process process, AtomicLong done, Path log) throws InterruptedException {
+  private long awaitEnd(Run run, Process process, AtomicLong done, Path log)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(run.timeoutSeconds());
     while (true) {
       if (run.progress() == null ? done.get() > 0 : run.progress().getAsLong() >= run.records()) {
         return run.progress() == null ? done.get() : System.currentTimeMillis();
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException(run.id() + " exited with code " + process.exitValue() + ", see " + log);
+        throw new IllegalStateException(
+            run.id() + " exited with code " + process.exitValue() + ", see " + log);
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(run.id() + " did not finish within " + run.timeoutSeconds() + " s, see " + log);
+        throw new IllegalStateException(
+            run.id() + " did not finish within " + run.timeoutSeconds() + " s, see " + log);
       }
       Thread.sleep(POLL_MS);
     }
@@ -92,7 +103,9 @@ final class ChildRunner {
   }
 
   private static void readMarks(Process process, AtomicLong first, AtomicLong done) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.startsWith(Marks.FIRST)) {
           first.compareAndSet(0, Long.parseLong(line.substring(Marks.FIRST.length()).trim()));

@@ -24,11 +24,13 @@ import org.postgresql.copy.CopyManager;
 /**
  * {@code copy-rows}: the PostgreSQL limit for materialise. Consumes the same topic as Flows (2,000
  * records per poll) and writes each poll's rows with one binary {@code COPY ... FROM STDIN} (its
- * own transaction), then commits the offsets. COPY cannot upsert: it is the floor of write cost
- * for rows whose keys are new, which they are in this scenario.
+ * own transaction), then commits the offsets. COPY cannot upsert: it is the floor of write cost for
+ * rows whose keys are new, which they are in this scenario.
  */
 final class CopyContender {
-  private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  private static final byte[] HEADER = {
+    'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
+  };
 
   private CopyContender() {}
 
@@ -40,7 +42,8 @@ final class CopyContender {
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     String sql = "COPY \"" + p.get("table") + "\" (id, value) FROM STDIN (FORMAT binary)";
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    try (KafkaConsumer<String, String> consumer =
+            new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         Connection connection = DriverManager.getConnection(p.get("pgUrl"))) {
       CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
       consumer.subscribe(List.of(p.get("in")));
@@ -51,7 +54,8 @@ final class CopyContender {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, String> r : records) {
-          offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+          offsets.put(
+              new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
         copy.copyIn(sql, new ByteArrayInputStream(binary(records)));
         consumer.commitSync(offsets);
@@ -59,7 +63,10 @@ final class CopyContender {
     }
   }
 
-  /** The records as PostgreSQL's binary COPY format: header, one tuple of (id, value) per record, trailer. */
+  /**
+   * The records as PostgreSQL's binary COPY format: header, one tuple of (id, value) per record,
+   * trailer.
+   */
   private static byte[] binary(ConsumerRecords<String, String> records) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(records.count() * 128);
     DataOutputStream out = new DataOutputStream(bytes);

@@ -8,8 +8,8 @@ import dev.flows.Column;
 import dev.flows.Flow;
 import dev.flows.FlowOptions;
 import dev.flows.Flows;
-import dev.flows.StateSpec;
 import dev.flows.Row;
+import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.TableSpec;
 import dev.flows.TaskOptions;
@@ -30,47 +30,65 @@ final class FlowsContender {
 
   /** {@code flows-map}: the stateless map with batches of {@code maxRecords}. */
   static void stateless(Params p) {
-    Flow flow = Flows.stateless(p.get("name"), FlowOptions.defaults().withMaxRecords(p.integer("maxRecords")))
-        .from(topic(p.get("in"), string(), string()))
-        .mapValues(v -> Work.map(Marks.first(v)))
-        .to(topic(p.get("out"), string(), string()));
+    Flow flow =
+        Flows.stateless(
+                p.get("name"), FlowOptions.defaults().withMaxRecords(p.integer("maxRecords")))
+            .from(topic(p.get("in"), string(), string()))
+            .mapValues(v -> Work.map(Marks.first(v)))
+            .to(topic(p.get("out"), string(), string()));
     run(FlowRuntime.builder(flow).connector(KafkaConnector.create(p.get("bootstrap"))));
   }
 
-  /** {@code flows-count}: the per-key count, on PostgreSQL ({@code store=postgres}) or in memory. */
+  /**
+   * {@code flows-count}: the per-key count, on PostgreSQL ({@code store=postgres}) or in memory.
+   */
   static void count(Params p) {
-    Flow flow = Flows.stateful(p.get("name"))
-        .from(topic(p.get("in"), string(), string()))
-        .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
-        .apply((key, value, count) -> {
-          Marks.first(value);
-          long next = count + 1;
-          return StateUpdate.set(next, Long.toString(next));
-        })
-        .to(topic(p.get("out"), string(), string()));
-    StateStore store = p.get("store").equals("postgres")
-        ? PostgresStateStore.create(p.get("pgUrl"), null, null)
-        : InMemoryStateStore.create();
-    run(FlowRuntime.builder(flow).connector(KafkaConnector.create(p.get("bootstrap"))).stateStore(store));
+    Flow flow =
+        Flows.stateful(p.get("name"))
+            .from(topic(p.get("in"), string(), string()))
+            .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
+            .apply(
+                (key, value, count) -> {
+                  Marks.first(value);
+                  long next = count + 1;
+                  return StateUpdate.set(next, Long.toString(next));
+                })
+            .to(topic(p.get("out"), string(), string()));
+    StateStore store =
+        p.get("store").equals("postgres")
+            ? PostgresStateStore.create(p.get("pgUrl"), null, null)
+            : InMemoryStateStore.create();
+    run(
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(p.get("bootstrap")))
+            .stateStore(store));
   }
 
-  /** {@code flows-materialise}: upserts each record as a row (id = key, value) into {@code table}. */
+  /**
+   * {@code flows-materialise}: upserts each record as a row (id = key, value) into {@code table}.
+   */
   static void materialise(Params p) {
-    TableSpec table = TableSpec.of(p.get("table"), Column.text("id")).withColumn(Column.text("value"));
-    Flow flow = Flows.materialise(p.get("name"))
-        .from(topic(p.get("in"), string(), string()))
-        .into(table, (key, value) -> Row.of("value", Marks.first(value)));
-    run(FlowRuntime.builder(flow).connector(KafkaConnector.create(p.get("bootstrap")))
-        .tableSink(PostgresTableSink.create(p.get("pgUrl"), null, null)));
+    TableSpec table =
+        TableSpec.of(p.get("table"), Column.text("id")).withColumn(Column.text("value"));
+    Flow flow =
+        Flows.materialise(p.get("name"))
+            .from(topic(p.get("in"), string(), string()))
+            .into(table, (key, value) -> Row.of("value", Marks.first(value)));
+    run(
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(p.get("bootstrap")))
+            .tableSink(PostgresTableSink.create(p.get("pgUrl"), null, null)));
   }
 
   /** {@code flows-slow}: the I/O-bound map at {@code concurrency} key lanes. */
   static void ioBound(Params p) {
     long millis = p.integer("sleepMs");
-    Flow flow = Flows.stateless(p.get("name"), FlowOptions.defaults().withConcurrency(p.integer("concurrency")))
-        .from(topic(p.get("in"), string(), string()))
-        .mapValues(v -> Work.slowMap(Marks.first(v), millis))
-        .to(topic(p.get("out"), string(), string()));
+    Flow flow =
+        Flows.stateless(
+                p.get("name"), FlowOptions.defaults().withConcurrency(p.integer("concurrency")))
+            .from(topic(p.get("in"), string(), string()))
+            .mapValues(v -> Work.slowMap(Marks.first(v), millis))
+            .to(topic(p.get("out"), string(), string()));
     run(FlowRuntime.builder(flow).connector(KafkaConnector.create(p.get("bootstrap"))));
   }
 
@@ -78,15 +96,22 @@ final class FlowsContender {
   static void task(Params p) {
     int target = p.integer("count");
     AtomicInteger done = new AtomicInteger();
-    TaskOptions options = TaskOptions.defaults().withConcurrency(p.integer("concurrency")).withMaxAttempts(1);
-    Flow flow = Flows.task(p.get("name"), options).from(queue(p.get("queue"), string())).run(task -> {
-      Marks.first(task);
-      if (done.incrementAndGet() == target) {
-        Marks.done();
-      }
-      return null;
-    });
-    run(FlowRuntime.builder(flow).taskQueue(RabbitTaskQueue.create(URI.create(p.get("rabbitUri")))));
+    TaskOptions options =
+        TaskOptions.defaults().withConcurrency(p.integer("concurrency")).withMaxAttempts(1);
+    Flow flow =
+        Flows.task(p.get("name"), options)
+            .from(queue(p.get("queue"), string()))
+            .run(
+                task -> {
+                  Marks.first(task);
+                  if (done.incrementAndGet() == target) {
+                    Marks.done();
+                  }
+                  return null;
+                });
+    run(
+        FlowRuntime.builder(flow)
+            .taskQueue(RabbitTaskQueue.create(URI.create(p.get("rabbitUri")))));
   }
 
   private static void run(FlowRuntime.Builder builder) {

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * plus the id of this invocation that keeps its topics, groups, tables and queues apart from
  * earlier ones on shared services.
  */
-record Harness(BenchArgs args, Services services, KafkaOps kafka, ChildRunner runner, String runId) {
+record Harness(
+    BenchArgs args, Services services, KafkaOps kafka, ChildRunner runner, String runId) {
   /** Per-run timeout of a contender: {@value} seconds. */
   static final long RUN_TIMEOUT_SECONDS = 240;
 
@@ -27,13 +28,25 @@ record Harness(BenchArgs args, Services services, KafkaOps kafka, ChildRunner ru
   }
 
   /** Runs one contender and prints its line. */
-  Measurement measure(String scenario, String contender, String child, Params params, long records, LongSupplier progress,
-      List<String> extraFlags) throws Exception {
+  Measurement measure(
+      String scenario,
+      String contender,
+      String child,
+      Params params,
+      long records,
+      LongSupplier progress,
+      List<String> extraFlags)
+      throws Exception {
     String id = scenario + "-" + contender.replaceAll("[^a-zA-Z0-9=-]+", "_");
     System.out.printf("  %-12s %-24s ...", scenario, contender);
     System.out.flush();
-    Measurement m = runner.run(new ChildRunner.Run(id, child, params, records, progress, RUN_TIMEOUT_SECONDS, extraFlags));
-    System.out.printf(" %,10.0f records/s  %6.1f s  peak RSS %5.0f MiB%n", m.perSecond(), m.seconds(), m.peakRssMb());
+    Measurement m =
+        runner.run(
+            new ChildRunner.Run(
+                id, child, params, records, progress, RUN_TIMEOUT_SECONDS, extraFlags));
+    System.out.printf(
+        " %,10.0f records/s  %6.1f s  peak RSS %5.0f MiB%n",
+        m.perSecond(), m.seconds(), m.peakRssMb());
     return m;
   }
 }

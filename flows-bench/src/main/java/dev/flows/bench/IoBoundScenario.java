@@ -23,7 +23,8 @@ final class IoBoundScenario implements Scenario {
 
   @Override
   public String description(Harness h) {
-    return String.format("%d ms sleep per record, 1 partition, %,d keys, %,d records per unit of concurrency (at most %,d)",
+    return String.format(
+        "%d ms sleep per record, 1 partition, %,d keys, %,d records per unit of concurrency (at most %,d)",
         SLEEP_MS, KEYS, h.args().scaled(RECORDS_PER_LANE), h.args().scaled(MAX_RECORDS));
   }
 
@@ -39,16 +40,35 @@ final class IoBoundScenario implements Scenario {
         String tag = "c" + concurrency + "-r" + rep;
         String out = h.name("slow-out-" + tag);
         h.kafka().createTopic(out, 1);
-        Params params = h.base().with("in", in).with("out", out).with("name", h.name("slow-" + tag))
-            .with("concurrency", concurrency).with("sleepMs", SLEEP_MS);
+        Params params =
+            h.base()
+                .with("in", in)
+                .with("out", out)
+                .with("name", h.name("slow-" + tag))
+                .with("concurrency", concurrency)
+                .with("sleepMs", SLEEP_MS);
         String label = "flows c=" + concurrency;
-        samples.add(label, h.measure(name(), label, "flows-slow", params, records, () -> h.kafka().endOffsetsSum(out), List.of()),
+        samples.add(
+            label,
+            h.measure(
+                name(),
+                label,
+                "flows-slow",
+                params,
+                records,
+                () -> h.kafka().endOffsetsSum(out),
+                List.of()),
             "FlowOptions concurrency " + concurrency);
       }
     }
     List<Result> results = new ArrayList<>(samples.results());
     for (int concurrency : CONCURRENCY) {
-      results.add(Result.computed(name(), "ideal c=" + concurrency, concurrency * 1000.0 / SLEEP_MS, "concurrency / 5 ms"));
+      results.add(
+          Result.computed(
+              name(),
+              "ideal c=" + concurrency,
+              concurrency * 1000.0 / SLEEP_MS,
+              "concurrency / 5 ms"));
     }
     return results;
   }

@@ -22,8 +22,12 @@ import jdk.jfr.consumer.RecordingFile;
  * by nearest Flows frame.
  */
 final class JfrTop {
-  /** Execution samples every 2 ms (the {@code profile} preset takes 10-20 ms) and sampled allocations. */
-  private static final String SETTINGS = """
+  /**
+   * Execution samples every 2 ms (the {@code profile} preset takes 10-20 ms) and sampled
+   * allocations.
+   */
+  private static final String SETTINGS =
+      """
       <?xml version="1.0" encoding="UTF-8"?>
       <configuration version="2.0" label="flows-bench">
         <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">2 ms</setting></event>
@@ -35,7 +39,10 @@ final class JfrTop {
 
   private JfrTop() {}
 
-  /** Writes the recording settings into {@code dir}; returns their path for {@code -XX:StartFlightRecording=settings=}. */
+  /**
+   * Writes the recording settings into {@code dir}; returns their path for {@code
+   * -XX:StartFlightRecording=settings=}.
+   */
   static Path settings(Path dir) throws IOException {
     Path file = dir.resolve("flows-bench.jfc").toAbsolutePath();
     Files.writeString(file, SETTINGS);
@@ -58,10 +65,11 @@ final class JfrTop {
         }
         case "jdk.ObjectAllocationSample" -> allocated += allocation(event, tables);
         case "jdk.GarbageCollection" -> gcs++;
-        default -> { }
+        default -> {}
       }
     }
-    System.out.printf("%nJFR %s, measured interval: %,d execution samples, %,d GCs, ~%,d MiB allocated (sampled)%n",
+    System.out.printf(
+        "%nJFR %s, measured interval: %,d execution samples, %,d GCs, ~%,d MiB allocated (sampled)%n",
         recording.getFileName(), samples, gcs, allocated / (1024 * 1024));
     table("CPU by thread", tables.get("thread"), samples, 6);
     table("CPU top frames (self)", tables.get("self"), samples, limit);
@@ -76,12 +84,19 @@ final class JfrTop {
       return;
     }
     RecordedThread thread = event.getThread("sampledThread");
-    add(tables, "thread", thread == null ? "?" : thread.getJavaName().replaceAll("bench-[a-z0-9]+-", ""), 1);
+    add(
+        tables,
+        "thread",
+        thread == null ? "?" : thread.getJavaName().replaceAll("bench-[a-z0-9]+-", ""),
+        1);
     List<String> frames = event.getStackTrace().getFrames().stream().map(JfrTop::name).toList();
     if (!frames.isEmpty()) {
       add(tables, "self", frames.get(0), 1);
     }
-    frames.stream().filter(JfrTop::isFlows).findFirst().ifPresent(f -> add(tables, "nearest", f, 1));
+    frames.stream()
+        .filter(JfrTop::isFlows)
+        .findFirst()
+        .ifPresent(f -> add(tables, "nearest", f, 1));
     Set<String> flows = new LinkedHashSet<>();
     frames.stream().filter(JfrTop::isFlows).forEach(flows::add);
     flows.forEach(f -> add(tables, "total", f, 1));
@@ -91,18 +106,24 @@ final class JfrTop {
     long weight = event.getLong("weight");
     add(tables, "class", event.getClass("objectClass").getName(), weight);
     if (event.getStackTrace() != null) {
-      event.getStackTrace().getFrames().stream().map(JfrTop::name).filter(JfrTop::isFlows).findFirst()
+      event.getStackTrace().getFrames().stream()
+          .map(JfrTop::name)
+          .filter(JfrTop::isFlows)
+          .findFirst()
           .ifPresent(f -> add(tables, "allocNearest", f, weight));
     }
     return weight;
   }
 
-  private static void add(Map<String, Map<String, Long>> tables, String table, String key, long amount) {
+  private static void add(
+      Map<String, Map<String, Long>> tables, String table, String key, long amount) {
     tables.computeIfAbsent(table, t -> new HashMap<>()).merge(key, amount, Long::sum);
   }
 
   private static boolean isFlows(String frame) {
-    return frame.startsWith("dev.flows.") && !frame.startsWith("dev.flows.bench.") && !frame.contains("$$Lambda");
+    return frame.startsWith("dev.flows.")
+        && !frame.startsWith("dev.flows.bench.")
+        && !frame.contains("$$Lambda");
   }
 
   private static void table(String title, Map<String, Long> counts, long total, int limit) {
@@ -110,8 +131,13 @@ final class JfrTop {
     if (counts == null) {
       return;
     }
-    counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
-        .forEach(e -> System.out.printf("    %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(limit)
+        .forEach(
+            e ->
+                System.out.printf(
+                    "    %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
   }
 
   private static String name(RecordedFrame frame) {

@@ -30,7 +30,11 @@ final class KafkaOps implements AutoCloseable {
   KafkaOps(String bootstrap) {
     this.bootstrap = bootstrap;
     this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-    this.watcher = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.watcher =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   String bootstrap() {
@@ -45,9 +49,17 @@ final class KafkaOps implements AutoCloseable {
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
       long deadline = System.currentTimeMillis() + 30_000;
-      while (!admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream().allMatch(p -> p.leader() != null)) {
+      while (!admin
+          .describeTopics(List.of(name))
+          .allTopicNames()
+          .get()
+          .get(name)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null)) {
         if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("topic " + name + " has partitions without a leader after 30 s");
+          throw new IllegalStateException(
+              "topic " + name + " has partitions without a leader after 30 s");
         }
         Thread.sleep(20);
       }
@@ -58,32 +70,54 @@ final class KafkaOps implements AutoCloseable {
 
   /** Produces {@code count} records with keys {@code k<i % keys>} and 100-byte values, acks=all. */
   void load(String topic, int count, int keys) {
-    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.LINGER_MS_CONFIG,
+            20,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "none");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       AtomicReference<Exception> failure = new AtomicReference<>();
       for (int i = 0; i < count && failure.get() == null; i++) {
-        producer.send(new ProducerRecord<>(topic, bytes("k" + (i % keys)), value(i)), (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, bytes("k" + (i % keys)), value(i)),
+            (metadata, error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              }
+            });
       }
       producer.flush();
       if (failure.get() != null) {
-        throw new IllegalStateException("cannot load " + topic + ": " + failure.get().getMessage(), failure.get());
+        throw new IllegalStateException(
+            "cannot load " + topic + ": " + failure.get().getMessage(), failure.get());
       }
     }
     long loaded = endOffsetsSum(topic);
     if (loaded != count) {
-      throw new IllegalStateException("loaded " + loaded + " records into " + topic + " instead of " + count);
+      throw new IllegalStateException(
+          "loaded " + loaded + " records into " + topic + " instead of " + count);
     }
   }
 
-  /** Reads a topic once from start to end, so the broker's fetch path and page cache are warm for the first contender. */
+  /**
+   * Reads a topic once from start to end, so the broker's fetch path and page cache are warm for
+   * the first contender.
+   */
   void readThrough(String topic) {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5_000);
+    try (KafkaConsumer<byte[], byte[]> reader =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = partitions(topic);
       reader.assign(partitions);
       reader.seekToBeginning(partitions);
@@ -102,15 +136,21 @@ final class KafkaOps implements AutoCloseable {
   /** The sum of the offsets {@code group} committed (records fully processed). */
   long committedSum(String group) {
     try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return offsets.values().stream()
+          .filter(o -> o != null)
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("cannot read the offsets of group " + group, e);
     }
   }
 
   private List<TopicPartition> partitions(String topic) {
-    return watcher.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    return watcher.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
   }
 
   static byte[] value(int i) {

@@ -14,12 +14,26 @@ import java.lang.management.ManagementFactory;
 record Machine(int cores, double memoryGib, String jdk, String os) {
   static Machine current() {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    return new Machine(Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / (1024.0 * 1024 * 1024),
-        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ")",
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        os.getTotalMemorySize() / (1024.0 * 1024 * 1024),
+        System.getProperty("java.vm.vendor")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
   }
 
-  /** The 1-minute load average from {@code /proc/loadavg}: other work on a shared machine skews every figure. */
+  /**
+   * The 1-minute load average from {@code /proc/loadavg}: other work on a shared machine skews
+   * every figure.
+   */
   static String loadAverage() {
     try {
       return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];

@@ -12,13 +12,17 @@ import java.time.format.DateTimeFormatter;
  * markers) if it is missing.
  */
 final class MarkdownReport {
-  static final String START = "<!-- bench:start (written by make bench; edits here are overwritten) -->";
+  static final String START =
+      "<!-- bench:start (written by make bench; edits here are overwritten) -->";
   static final String END = "<!-- bench:end -->";
 
   private MarkdownReport() {}
 
   static void write(Report report, Path file) throws IOException {
-    String doc = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n" + START + "\n" + END + "\n";
+    String doc =
+        Files.exists(file)
+            ? Files.readString(file)
+            : "# Benchmarks\n\n" + START + "\n" + END + "\n";
     int start = doc.indexOf(START);
     int end = doc.indexOf(END);
     if (start < 0 || end < start) {
@@ -26,7 +30,8 @@ final class MarkdownReport {
       start = doc.indexOf(START);
       end = doc.indexOf(END);
     }
-    String updated = doc.substring(0, start + START.length()) + "\n" + body(report) + doc.substring(end);
+    String updated =
+        doc.substring(0, start + START.length()) + "\n" + body(report) + doc.substring(end);
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
@@ -35,34 +40,62 @@ final class MarkdownReport {
 
   private static String body(Report report) {
     StringBuilder md = new StringBuilder();
-    md.append("Latest run: **").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").format(report.date().atZone(ZoneOffset.UTC)))
-        .append("**, command `").append(report.command()).append("`.\n\n");
+    md.append("Latest run: **")
+        .append(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .format(report.date().atZone(ZoneOffset.UTC)))
+        .append("**, command `")
+        .append(report.command())
+        .append("`.\n\n");
     md.append("- Machine: ").append(report.machine().describe()).append('\n');
     md.append("- Load average (1 min): ").append(report.load()).append('\n');
     md.append("- Services: ").append(report.services()).append('\n');
-    md.append("- Each contender in its own JVM (").append(String.join(" ", ChildRunner.HEAP_FLAGS))
-        .append("), one after another on the same input, each run repeated and interleaved (A B C, A B C, ...); the table shows the median run; records/s from the first record seen by the user function to the last "
-            + "output acknowledged (stateless, I/O-bound), the last offset committed after its state (stateful) or the last task "
-            + "handled (tasks); RSS is the child's peak (VmHWM).\n");
-    report.descriptions().forEach((name, text) -> md.append("- `").append(name).append("`: ").append(text).append('\n'));
-    md.append("\n| scenario | contender | records | seconds | records/s | runs (min-max) | peak RSS MiB | note |\n"
-        + "|---|---|---:|---:|---:|---|---:|---|\n");
+    md.append("- Each contender in its own JVM (")
+        .append(String.join(" ", ChildRunner.HEAP_FLAGS))
+        .append(
+            "), one after another on the same input, each run repeated and interleaved (A B C, A B C, ...); the table shows the median run; records/s from the first record seen by the user function to the last "
+                + "output acknowledged (stateless, I/O-bound), the last offset committed after its state (stateful) or the last task "
+                + "handled (tasks); RSS is the child's peak (VmHWM).\n");
+    report
+        .descriptions()
+        .forEach(
+            (name, text) -> md.append("- `").append(name).append("`: ").append(text).append('\n'));
+    md.append(
+        "\n| scenario | contender | records | seconds | records/s | runs (min-max) | peak RSS MiB | note |\n"
+            + "|---|---|---:|---:|---:|---|---:|---|\n");
     for (Result r : report.results()) {
-      md.append(String.format("| %s | %s | %s | %s | %,.0f | %s | %s | %s |%n", r.scenario(), r.contender(),
-          r.records() == 0 ? "-" : String.format("%,d", r.records()), Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
-          r.perSecond(), r.spread(), Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()), r.note()));
+      md.append(
+          String.format(
+              "| %s | %s | %s | %s | %,.0f | %s | %s | %s |%n",
+              r.scenario(),
+              r.contender(),
+              r.records() == 0 ? "-" : String.format("%,d", r.records()),
+              Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
+              r.perSecond(),
+              r.spread(),
+              Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()),
+              r.note()));
     }
-    md.append("\n| scenario | ratio (records/s) | value | goal | verdict |\n|---|---|---:|---:|---|\n");
+    md.append(
+        "\n| scenario | ratio (records/s) | value | goal | verdict |\n|---|---|---:|---:|---|\n");
     for (Report.Ratio r : report.ratios()) {
       Comparison c = r.comparison();
-      md.append(String.format("| %s | %s / %s | %.2fx | %s | %s |%n", c.scenario(), c.contender(), c.peer(), r.value(), r.goal(), r.verdict()));
+      md.append(
+          String.format(
+              "| %s | %s / %s | %.2fx | %s | %s |%n",
+              c.scenario(), c.contender(), c.peer(), r.value(), r.goal(), r.verdict()));
     }
     if (!report.skipped().isEmpty()) {
       md.append('\n');
-      report.skipped().forEach((name, reason) -> md.append("- Skipped `").append(name).append("`: ").append(reason).append('\n'));
+      report
+          .skipped()
+          .forEach(
+              (name, reason) ->
+                  md.append("- Skipped `").append(name).append("`: ").append(reason).append('\n'));
     }
-    md.append("\n![records/s per scenario](../flows-bench/target/bench/results.png) (`flows-bench/target/bench/results.png`, "
-        + "with `results.json`, after a run)\n");
+    md.append(
+        "\n![records/s per scenario](../flows-bench/target/bench/results.png) (`flows-bench/target/bench/results.png`, "
+            + "with `results.json`, after a run)\n");
     return md.toString();
   }
 }

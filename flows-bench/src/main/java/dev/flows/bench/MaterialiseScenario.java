@@ -24,7 +24,8 @@ final class MaterialiseScenario implements Scenario {
 
   @Override
   public String description(Harness h) {
-    return String.format("%,d rows (distinct keys, 100 B values), %d partitions; until the committed offsets reach the count",
+    return String.format(
+        "%,d rows (distinct keys, 100 B values), %d partitions; until the committed offsets reach the count",
         h.args().scaled(ROWS), PARTITIONS);
   }
 
@@ -40,29 +41,45 @@ final class MaterialiseScenario implements Scenario {
     for (int rep = 1; rep <= h.args().repeat(); rep++) {
       String copyTable = h.table("copy_r" + rep);
       sql(url, "CREATE TABLE \"" + copyTable + "\" (id text PRIMARY KEY, value text)");
-      Measurement copy = measure(h, "binary-copy", "copy-rows", "copy-r" + rep, in, rows, copyTable);
-      samples.add("binary-copy", copy, "COPY FROM STDIN (FORMAT binary) per poll; " + countAndDrop(url, copyTable) + " rows");
+      Measurement copy =
+          measure(h, "binary-copy", "copy-rows", "copy-r" + rep, in, rows, copyTable);
+      samples.add(
+          "binary-copy",
+          copy,
+          "COPY FROM STDIN (FORMAT binary) per poll; " + countAndDrop(url, copyTable) + " rows");
       String flowsTable = h.table("rows_r" + rep);
-      Measurement flows = measure(h, "flows", "flows-materialise", "flows-r" + rep, in, rows, flowsTable);
-      samples.add("flows", flows, "Flows.materialise upserts; " + countAndDrop(url, flowsTable) + " rows");
+      Measurement flows =
+          measure(h, "flows", "flows-materialise", "flows-r" + rep, in, rows, flowsTable);
+      samples.add(
+          "flows", flows, "Flows.materialise upserts; " + countAndDrop(url, flowsTable) + " rows");
     }
     return samples.results();
   }
 
-  private Measurement measure(Harness h, String label, String child, String tag, String in, int rows, String table) throws Exception {
+  private Measurement measure(
+      Harness h, String label, String child, String tag, String in, int rows, String table)
+      throws Exception {
     String group = h.name("rows-" + tag);
-    Params params = h.base().with("in", in).with("name", group).with("table", table).with("pgUrl", h.services().postgresUrl());
-    return h.measure(name(), label, child, params, rows, () -> h.kafka().committedSum(group), List.of());
+    Params params =
+        h.base()
+            .with("in", in)
+            .with("name", group)
+            .with("table", table)
+            .with("pgUrl", h.services().postgresUrl());
+    return h.measure(
+        name(), label, child, params, rows, () -> h.kafka().committedSum(group), List.of());
   }
 
   private static void sql(String url, String statement) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
   private static long countAndDrop(String url, String table) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       long count;
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
         rs.next();

@@ -25,16 +25,21 @@ final class RawAmqpContender {
     channel.basicQos(p.integer("concurrency"));
     int target = p.integer("count");
     AtomicInteger done = new AtomicInteger();
-    channel.basicConsume(p.get("queue"), false, new DefaultConsumer(channel) {
-      @Override
-      public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) throws IOException {
-        Marks.first(new String(body, StandardCharsets.UTF_8));
-        channel.basicAck(envelope.getDeliveryTag(), false);
-        if (done.incrementAndGet() == target) {
-          Marks.done();
-        }
-      }
-    });
+    channel.basicConsume(
+        p.get("queue"),
+        false,
+        new DefaultConsumer(channel) {
+          @Override
+          public void handleDelivery(
+              String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
+              throws IOException {
+            Marks.first(new String(body, StandardCharsets.UTF_8));
+            channel.basicAck(envelope.getDeliveryTag(), false);
+            if (done.incrementAndGet() == target) {
+              Marks.done();
+            }
+          }
+        });
     ChildMain.awaitKill();
   }
 }

@@ -25,8 +25,12 @@ final class RawKafkaContender {
   private RawKafkaContender() {}
 
   static void stateless(Params p) {
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(p), new StringDeserializer(), new StringDeserializer());
-        KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(p), new StringSerializer(), new StringSerializer())) {
+    try (KafkaConsumer<String, String> consumer =
+            new KafkaConsumer<>(
+                consumerConfig(p), new StringDeserializer(), new StringDeserializer());
+        KafkaProducer<String, String> producer =
+            new KafkaProducer<>(
+                producerConfig(p), new StringSerializer(), new StringSerializer())) {
       consumer.subscribe(java.util.List.of(p.get("in")));
       String out = p.get("out");
       while (true) {
@@ -37,7 +41,8 @@ final class RawKafkaContender {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, String> r : records) {
           producer.send(new ProducerRecord<>(out, r.key(), Work.map(Marks.first(r.value()))));
-          offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+          offsets.put(
+              new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
         producer.flush();
         consumer.commitSync(offsets);

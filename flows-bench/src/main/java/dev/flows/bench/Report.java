@@ -20,13 +20,23 @@ import java.util.Optional;
  * @param skipped scenarios not run, with the reason
  * @param load the machine's 1-minute load average at the start and the end of the run
  */
-record Report(Instant date, String command, Machine machine, String services, Map<String, String> descriptions,
-    List<Result> results, List<Comparison> comparisons, Map<String, String> skipped, String load) {
+record Report(
+    Instant date,
+    String command,
+    Machine machine,
+    String services,
+    Map<String, String> descriptions,
+    List<Result> results,
+    List<Comparison> comparisons,
+    Map<String, String> skipped,
+    String load) {
 
   /** A computed ratio. */
   record Ratio(Comparison comparison, double value) {
     String verdict() {
-      return Double.isNaN(comparison.goal()) ? "-" : value >= comparison.goal() ? "meets" : "MISSES";
+      return Double.isNaN(comparison.goal())
+          ? "-"
+          : value >= comparison.goal() ? "meets" : "MISSES";
     }
 
     String goal() {
@@ -47,35 +57,63 @@ record Report(Instant date, String command, Machine machine, String services, Ma
   }
 
   private Optional<Result> find(String scenario, String contender) {
-    return results.stream().filter(r -> r.scenario().equals(scenario) && r.contender().equals(contender)).findFirst();
+    return results.stream()
+        .filter(r -> r.scenario().equals(scenario) && r.contender().equals(contender))
+        .findFirst();
   }
 
   /** The results as fixed-width text. */
   String resultsTable() {
-    StringBuilder text = new StringBuilder(String.format("%-11s %-16s %10s %8s %12s %-11s %8s  %s%n",
-        "scenario", "contender", "records", "seconds", "records/s", "runs", "RSS MiB", "note"));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "%-11s %-16s %10s %8s %12s %-11s %8s  %s%n",
+                "scenario",
+                "contender",
+                "records",
+                "seconds",
+                "records/s",
+                "runs",
+                "RSS MiB",
+                "note"));
     for (Result r : results) {
-      text.append(String.format("%-11s %-16s %10s %8s %,12.0f %-11s %8s  %s%n", r.scenario(), r.contender(),
-          r.records() == 0 ? "-" : String.format("%,d", r.records()), Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
-          r.perSecond(), r.spread(), Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()), r.note()));
+      text.append(
+          String.format(
+              "%-11s %-16s %10s %8s %,12.0f %-11s %8s  %s%n",
+              r.scenario(),
+              r.contender(),
+              r.records() == 0 ? "-" : String.format("%,d", r.records()),
+              Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
+              r.perSecond(),
+              r.spread(),
+              Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()),
+              r.note()));
     }
     return text.toString();
   }
 
   /** The ratios as fixed-width text. */
   String ratiosTable() {
-    StringBuilder text = new StringBuilder(String.format("%-11s %-32s %8s %8s  %s%n", "scenario", "ratio (records/s)", "value", "goal", "verdict"));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "%-11s %-32s %8s %8s  %s%n",
+                "scenario", "ratio (records/s)", "value", "goal", "verdict"));
     for (Ratio r : ratios()) {
       Comparison c = r.comparison();
-      text.append(String.format("%-11s %-32s %7.2fx %8s  %s%n", c.scenario(), c.contender() + " / " + c.peer(), r.value(), r.goal(),
-          r.verdict()));
+      text.append(
+          String.format(
+              "%-11s %-32s %7.2fx %8s  %s%n",
+              c.scenario(), c.contender() + " / " + c.peer(), r.value(), r.goal(), r.verdict()));
     }
     return text.toString();
   }
 
   String skippedText() {
     StringBuilder text = new StringBuilder();
-    skipped.forEach((name, reason) -> text.append("skipped ").append(name).append(": ").append(reason).append('\n'));
+    skipped.forEach(
+        (name, reason) ->
+            text.append("skipped ").append(name).append(": ").append(reason).append('\n'));
     return text.toString();
   }
 }

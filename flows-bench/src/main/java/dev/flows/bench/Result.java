@@ -14,7 +14,14 @@ import java.util.List;
  * @param note how the row was obtained ({@code computed} for ideals)
  * @param runs records/s of every run, in order; the row shows the median run
  */
-record Result(String scenario, String contender, long records, double seconds, double perSecond, double peakRssMb, String note,
+record Result(
+    String scenario,
+    String contender,
+    long records,
+    double seconds,
+    double perSecond,
+    double peakRssMb,
+    String note,
     List<Double> runs) {
 
   Result {

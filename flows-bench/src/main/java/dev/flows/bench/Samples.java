@@ -26,13 +26,23 @@ final class Samples {
 
   List<Result> results() {
     List<Result> results = new ArrayList<>();
-    runs.forEach((contender, list) -> {
-      List<Measurement> sorted = list.stream().sorted(Comparator.comparingDouble(Measurement::perSecond)).toList();
-      Measurement median = sorted.get(sorted.size() / 2);
-      List<Double> all = list.stream().map(Measurement::perSecond).toList();
-      results.add(new Result(scenario, contender, median.records(), median.seconds(), median.perSecond(), median.peakRssMb(),
-          notes.get(contender), all));
-    });
+    runs.forEach(
+        (contender, list) -> {
+          List<Measurement> sorted =
+              list.stream().sorted(Comparator.comparingDouble(Measurement::perSecond)).toList();
+          Measurement median = sorted.get(sorted.size() / 2);
+          List<Double> all = list.stream().map(Measurement::perSecond).toList();
+          results.add(
+              new Result(
+                  scenario,
+                  contender,
+                  median.records(),
+                  median.seconds(),
+                  median.perSecond(),
+                  median.peakRssMb(),
+                  notes.get(contender),
+                  all));
+        });
     return results;
   }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The services the contenders share: Kafka and PostgreSQL from {@code FLOWS_KAFKA_BOOTSTRAP_SERVERS}
- * and {@code FLOWS_POSTGRES_URL} when set, otherwise embedded in this (the parent) JVM; RabbitMQ from
- * {@code FLOWS_RABBITMQ_URI} or on localhost, if one answers.
+ * The services the contenders share: Kafka and PostgreSQL from {@code
+ * FLOWS_KAFKA_BOOTSTRAP_SERVERS} and {@code FLOWS_POSTGRES_URL} when set, otherwise embedded in
+ * this (the parent) JVM; RabbitMQ from {@code FLOWS_RABBITMQ_URI} or on localhost, if one answers.
  */
 final class Services implements AutoCloseable {
   static final String DEFAULT_RABBITMQ_URI = "amqp://guest:guest@127.0.0.1:5672/%2F";
@@ -23,7 +23,12 @@ final class Services implements AutoCloseable {
   private final String postgresUrl;
   private final URI rabbitUri;
 
-  private Services(EmbeddedKafkaBroker broker, EmbeddedPostgresDatabase postgres, String bootstrap, String postgresUrl, URI rabbitUri) {
+  private Services(
+      EmbeddedKafkaBroker broker,
+      EmbeddedPostgresDatabase postgres,
+      String bootstrap,
+      String postgresUrl,
+      URI rabbitUri) {
     this.broker = broker;
     this.postgres = postgres;
     this.bootstrap = bootstrap;
@@ -37,8 +42,12 @@ final class Services implements AutoCloseable {
     String pgUrl = env.get("FLOWS_POSTGRES_URL");
     EmbeddedPostgresDatabase postgres = pgUrl == null ? EmbeddedPostgresDatabase.start() : null;
     URI rabbit = URI.create(env.getOrDefault("FLOWS_RABBITMQ_URI", DEFAULT_RABBITMQ_URI));
-    return new Services(broker, postgres, broker == null ? bootstrap : broker.bootstrapServers(),
-        postgres == null ? pgUrl : postgres.jdbcUrl(), rabbit);
+    return new Services(
+        broker,
+        postgres,
+        broker == null ? bootstrap : broker.bootstrapServers(),
+        postgres == null ? pgUrl : postgres.jdbcUrl(),
+        rabbit);
   }
 
   String bootstrap() {
@@ -61,9 +70,16 @@ final class Services implements AutoCloseable {
   }
 
   String describe() {
-    return "Kafka " + (broker == null ? bootstrap + " (FLOWS_KAFKA_BOOTSTRAP_SERVERS)" : "embedded KRaft broker in the parent JVM")
-        + ", PostgreSQL " + (postgres == null ? "from FLOWS_POSTGRES_URL" : "embedded (zonky)")
-        + ", RabbitMQ " + rabbitUri.getHost() + ":" + (rabbitUri.getPort() < 0 ? 5672 : rabbitUri.getPort());
+    return "Kafka "
+        + (broker == null
+            ? bootstrap + " (FLOWS_KAFKA_BOOTSTRAP_SERVERS)"
+            : "embedded KRaft broker in the parent JVM")
+        + ", PostgreSQL "
+        + (postgres == null ? "from FLOWS_POSTGRES_URL" : "embedded (zonky)")
+        + ", RabbitMQ "
+        + rabbitUri.getHost()
+        + ":"
+        + (rabbitUri.getPort() < 0 ? 5672 : rabbitUri.getPort());
   }
 
   @Override

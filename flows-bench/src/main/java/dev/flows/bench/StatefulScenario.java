@@ -24,7 +24,8 @@ final class StatefulScenario implements Scenario {
 
   @Override
   public String description(Harness h) {
-    return String.format("count over %,d keys, %,d records, %d partitions; until the committed offsets reach the count",
+    return String.format(
+        "count over %,d keys, %,d records, %d partitions; until the committed offsets reach the count",
         KEYS, h.args().scaled(RECORDS), PARTITIONS);
   }
 
@@ -35,23 +36,36 @@ final class StatefulScenario implements Scenario {
     h.kafka().createTopic(in, PARTITIONS);
     h.kafka().load(in, records, KEYS);
     h.kafka().readThrough(in);
-    Params streams = Params.of("stateDir", h.args().out().resolve("kafka-streams-state").toAbsolutePath().toString());
+    Params streams =
+        Params.of(
+            "stateDir", h.args().out().resolve("kafka-streams-state").toAbsolutePath().toString());
     Samples samples = new Samples(name());
     for (int rep = 1; rep <= h.args().repeat(); rep++) {
       String r = "-r" + rep;
-      samples.add("kafka-streams", measure(h, "kafka-streams", "streams-count", "streams" + r, in, records, streams),
+      samples.add(
+          "kafka-streams",
+          measure(h, "kafka-streams", "streams-count", "streams" + r, in, records, streams),
           "RocksDB, at_least_once, commit 100 ms");
       String table = h.table("count_pg_r" + rep);
-      Params pg = Params.of("store", "postgres", "table", table, "pgUrl", h.services().postgresUrl());
+      Params pg =
+          Params.of("store", "postgres", "table", table, "pgUrl", h.services().postgresUrl());
       Measurement postgres = measure(h, "flows+postgres", "flows-count", "pg" + r, in, records, pg);
-      samples.add("flows+postgres", postgres, "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
+      samples.add(
+          "flows+postgres",
+          postgres,
+          "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
       Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
-      samples.add("flows+memory", measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory), "InMemoryStateStore");
+      samples.add(
+          "flows+memory",
+          measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory),
+          "InMemoryStateStore");
     }
     return samples.results();
   }
 
-  private Measurement measure(Harness h, String label, String child, String tag, String in, int records, Params extra) throws Exception {
+  private Measurement measure(
+      Harness h, String label, String child, String tag, String in, int records, Params extra)
+      throws Exception {
     String out = h.name("count-out-" + tag);
     String group = h.name("count-" + tag);
     h.kafka().createTopic(out, PARTITIONS);
@@ -59,12 +73,14 @@ final class StatefulScenario implements Scenario {
     for (var e : extra.values().entrySet()) {
       params = params.with(e.getKey(), e.getValue());
     }
-    return h.measure(name(), label, child, params, records, () -> h.kafka().committedSum(group), List.of());
+    return h.measure(
+        name(), label, child, params, records, () -> h.kafka().committedSum(group), List.of());
   }
 
   /** The sum of the stored counts (should equal the input count), then drops the table. */
   private static long sumAndDrop(String url, String table) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       long sum = 0;
       try (ResultSet rows = s.executeQuery("SELECT state FROM \"" + table + "\"")) {
         while (rows.next()) {

@@ -1,7 +1,6 @@
 package dev.flows.bench;
 
 import java.util.Properties;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -10,6 +9,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams contenders: {@code processing.guarantee=at_least_once} and default settings,
@@ -54,11 +54,13 @@ final class StreamsContender {
 
   private static void run(StreamsBuilder builder, Properties props) {
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LoggerFactory.getLogger(StreamsContender.class).error("Kafka Streams failed; the contender exits", e);
-      System.exit(3);
-      return null;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LoggerFactory.getLogger(StreamsContender.class)
+              .error("Kafka Streams failed; the contender exits", e);
+          System.exit(3);
+          return null;
+        });
     streams.start();
     ChildMain.awaitKill();
   }

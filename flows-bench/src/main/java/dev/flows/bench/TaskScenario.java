@@ -30,14 +30,17 @@ final class TaskScenario implements Scenario {
 
   @Override
   public String description(Harness h) {
-    return String.format("%,d no-op tasks of %d B, prefetch/concurrency %d; until the child handled the last one",
+    return String.format(
+        "%,d no-op tasks of %d B, prefetch/concurrency %d; until the child handled the last one",
         h.args().scaled(TASKS), KafkaOps.VALUE_BYTES, CONCURRENCY);
   }
 
   @Override
   public Optional<String> skipReason(Harness h) {
-    return h.services().rabbitMq().isPresent() ? Optional.empty()
-        : Optional.of("no RabbitMQ answers at FLOWS_RABBITMQ_URI or localhost:5672 (make services starts one)");
+    return h.services().rabbitMq().isPresent()
+        ? Optional.empty()
+        : Optional.of(
+            "no RabbitMQ answers at FLOWS_RABBITMQ_URI or localhost:5672 (make services starts one)");
   }
 
   @Override
@@ -49,8 +52,14 @@ final class TaskScenario implements Scenario {
       List<String> queues = List.of(h.name("tasks-raw-r" + rep), h.name("tasks-flows-r" + rep));
       try {
         preload(uri, queues, tasks);
-        samples.add("raw-amqp", run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri), "basicQos 16, ack each");
-        samples.add("flows", run(h, "flows", "flows-task", queues.get(1), tasks, uri), "TaskOptions concurrency 16");
+        samples.add(
+            "raw-amqp",
+            run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri),
+            "basicQos 16, ack each");
+        samples.add(
+            "flows",
+            run(h, "flows", "flows-task", queues.get(1), tasks, uri),
+            "TaskOptions concurrency 16");
       } finally {
         delete(uri, queues);
       }
@@ -58,9 +67,20 @@ final class TaskScenario implements Scenario {
     return samples.results();
   }
 
-  private Measurement run(Harness h, String label, String child, String queue, int tasks, URI uri) throws Exception {
-    Params params = Params.of("rabbitUri", uri.toString(), "queue", queue, "count", Integer.toString(tasks),
-        "concurrency", Integer.toString(CONCURRENCY), "name", h.name("tasks-" + label.replace("-", "")));
+  private Measurement run(Harness h, String label, String child, String queue, int tasks, URI uri)
+      throws Exception {
+    Params params =
+        Params.of(
+            "rabbitUri",
+            uri.toString(),
+            "queue",
+            queue,
+            "count",
+            Integer.toString(tasks),
+            "concurrency",
+            Integer.toString(CONCURRENCY),
+            "name",
+            h.name("tasks-" + label.replace("-", "")));
     return h.measure(name(), label, child, params, tasks, null, List.of());
   }
 
@@ -69,24 +89,28 @@ final class TaskScenario implements Scenario {
     try (RabbitTaskQueue queue = RabbitTaskQueue.create(uri)) {
       for (String name : queues) {
         for (int i = 0; i < tasks; i++) {
-          queue.send(new OutgoingTask(name, KafkaOps.value(i), Headers.empty()), error -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            }
-          });
+          queue.send(
+              new OutgoingTask(name, KafkaOps.value(i), Headers.empty()),
+              error -> {
+                if (error != null) {
+                  failure.compareAndSet(null, error);
+                }
+              });
         }
         queue.flush(Duration.ofMinutes(2));
       }
     }
     if (failure.get() != null) {
-      throw new IllegalStateException("cannot preload the task queues: " + failure.get().getMessage(), failure.get());
+      throw new IllegalStateException(
+          "cannot preload the task queues: " + failure.get().getMessage(), failure.get());
     }
   }
 
   private static void delete(URI uri, List<String> queues) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(uri);
-    try (Connection connection = factory.newConnection("bench-cleanup"); Channel channel = connection.createChannel()) {
+    try (Connection connection = factory.newConnection("bench-cleanup");
+        Channel channel = connection.createChannel()) {
       for (String name : queues) {
         channel.queueDelete(name);
         channel.queueDelete(name + Queue.DEAD_LETTER_SUFFIX);

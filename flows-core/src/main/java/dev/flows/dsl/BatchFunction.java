@@ -16,5 +16,6 @@ import java.util.List;
 @FunctionalInterface
 public interface BatchFunction<K, V, KR, VR> {
   /** The outputs for one batch of decoded records. */
-  List<? extends KeyValue<? extends KR, ? extends VR>> apply(List<Message<K, V>> batch) throws Exception;
+  List<? extends KeyValue<? extends KR, ? extends VR>> apply(List<Message<K, V>> batch)
+      throws Exception;
 }

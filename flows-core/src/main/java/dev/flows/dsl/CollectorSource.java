@@ -14,5 +14,6 @@ public interface CollectorSource<K, V> {
   CollectorSource<K, V> merge(Topic<K, V> other);
 
   /** Per key and batch, starts from {@code initial} and folds each record in offset order. */
-  <A> CollectorAggregate<K, A> aggregate(Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator);
+  <A> CollectorAggregate<K, A> aggregate(
+      Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator);
 }

@@ -15,6 +15,9 @@ public interface CronOutput<V> {
   /** Ends the flow: each value becomes a task on {@code queue}, confirmed by the broker. */
   Flow toQueue(Queue<V> queue);
 
-  /** Ends the flow: each value becomes a record (without a key) on {@code topic}, acknowledged by Kafka. */
+  /**
+   * Ends the flow: each value becomes a record (without a key) on {@code topic}, acknowledged by
+   * Kafka.
+   */
   Flow to(Topic<?, V> topic);
 }

@@ -26,17 +26,24 @@ public interface FlowStream<K, V> {
 
   /** Explodes each record into zero or more records (1:N). */
   <KR, VR> FlowStream<KR, VR> flatMap(
-      KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper);
+      KeyValueMapper<
+              ? super K,
+              ? super V,
+              ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+          mapper);
 
   /** Explodes each value into zero or more values with the same key (1:N). */
-  <VR> FlowStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper);
+  <VR> FlowStream<K, VR> flatMapValues(
+      ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper);
 
   /** Ends the flow: every record is written to {@code topic}. */
   Flow to(Topic<K, V> topic);
 
   /** Ends the flow: each record writes zero or more records to each of two typed topics (1:2). */
   <K1, V1, K2, V2> Flow split(
-      Topic<K1, V1> first, Topic<K2, V2> second, Splitter<? super K, ? super V, K1, V1, K2, V2> splitter);
+      Topic<K1, V1> first,
+      Topic<K2, V2> second,
+      Splitter<? super K, ? super V, K1, V1, K2, V2> splitter);
 
   /**
    * Ends the flow: every value becomes a task on {@code queue} (the key is not carried; headers

@@ -12,7 +12,9 @@ import dev.flows.Topic;
 public interface JoinSources<S, O> {
   /** Joins one more topic with its own persistence id and state function. */
   <K, V> JoinSources<S, O> on(
-      Topic<K, V> topic, KeyValueMapper<? super K, ? super V, String> stateKey, StateFunction<? super K, ? super V, S, O> function);
+      Topic<K, V> topic,
+      KeyValueMapper<? super K, ? super V, String> stateKey,
+      StateFunction<? super K, ? super V, S, O> function);
 
   /** Ends the join: outputs go to {@code topic}, keyed by persistence id. */
   Join to(Topic<String, O> topic);

@@ -13,5 +13,7 @@ public interface JoinState<S> {
    * applied by {@code function}.
    */
   <K, V, O> JoinSources<S, O> on(
-      Topic<K, V> topic, KeyValueMapper<? super K, ? super V, String> stateKey, StateFunction<? super K, ? super V, S, O> function);
+      Topic<K, V> topic,
+      KeyValueMapper<? super K, ? super V, String> stateKey,
+      StateFunction<? super K, ? super V, S, O> function);
 }

@@ -14,8 +14,12 @@ public interface StatefulOutput<K, O> {
   /** Ends the flow: outputs go to {@code topic}, keyed by the input record's key. */
   Flow to(Topic<K, O> topic);
 
-  /** Ends the flow: outputs that are {@code first}'s type go to it, the others to {@code second} (1:2). */
-  Flow split(Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router);
+  /**
+   * Ends the flow: outputs that are {@code first}'s type go to it, the others to {@code second}
+   * (1:2).
+   */
+  Flow split(
+      Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router);
 
   /** Ends the flow without outputs: the state is the product. */
   Flow withoutOutput();

@@ -9,6 +9,9 @@ package dev.flows.dsl;
  */
 @FunctionalInterface
 public interface TaskFunction<V, R> {
-  /** Does the work; returns the result for the result topic, or {@code null} for none. Throw to fail the attempt. */
+  /**
+   * Does the work; returns the result for the result topic, or {@code null} for none. Throw to fail
+   * the attempt.
+   */
   R apply(V task) throws Exception;
 }

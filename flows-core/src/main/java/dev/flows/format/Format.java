@@ -17,6 +17,8 @@ public interface Format<T> {
   /** Decodes a non-null payload. Throws {@link FormatException} if it cannot. */
   T decode(byte[] bytes);
 
-  /** A short name for plans and error messages, such as {@code "string"} or {@code "json(Order)"}. */
+  /**
+   * A short name for plans and error messages, such as {@code "string"} or {@code "json(Order)"}.
+   */
   String name();
 }

@@ -5,9 +5,9 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 
 /**
- * The built-in formats. Bytes is the default everywhere a format is not given. JSON needs
- * {@code jackson-databind} and protobuf needs {@code protobuf-java} on the class path; both are
- * optional dependencies of flows-core.
+ * The built-in formats. Bytes is the default everywhere a format is not given. JSON needs {@code
+ * jackson-databind} and protobuf needs {@code protobuf-java} on the class path; both are optional
+ * dependencies of flows-core.
  */
 public final class Formats {
   private Formats() {}

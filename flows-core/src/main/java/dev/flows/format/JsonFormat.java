@@ -32,7 +32,8 @@ final class JsonFormat<T> implements Format<T> {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (IOException e) {
-      throw new FormatException("cannot encode " + type.getSimpleName() + " as JSON: " + e.getMessage(), e);
+      throw new FormatException(
+          "cannot encode " + type.getSimpleName() + " as JSON: " + e.getMessage(), e);
     }
   }
 
@@ -41,7 +42,8 @@ final class JsonFormat<T> implements Format<T> {
     try {
       return mapper.readValue(bytes, type);
     } catch (IOException e) {
-      throw new FormatException("cannot decode JSON as " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new FormatException(
+          "cannot decode JSON as " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

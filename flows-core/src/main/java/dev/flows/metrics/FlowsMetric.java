@@ -3,8 +3,8 @@ package dev.flows.metrics;
 import java.util.List;
 
 /**
- * The catalogue of every metric Flows records, tagged with {@code flow} (the flow name) and the tags
- * listed. {@code docs/metrics.md} is generated from this enum and a test keeps the two equal.
+ * The catalogue of every metric Flows records, tagged with {@code flow} (the flow name) and the
+ * tags listed. {@code docs/metrics.md} is generated from this enum and a test keeps the two equal.
  */
 public enum FlowsMetric {
   /** Records read from input topics. */
@@ -12,31 +12,60 @@ public enum FlowsMetric {
   /** Records written to output topics, acknowledged by the broker. */
   RECORDS_OUT("flows.records.out", Type.COUNTER, "Records published to an output topic.", "topic"),
   /** Records written to the dead-letter topic. */
-  DEAD_LETTERS("flows.records.dead.letters", Type.COUNTER, "Records written to the dead-letter topic.", "stage"),
+  DEAD_LETTERS(
+      "flows.records.dead.letters",
+      Type.COUNTER,
+      "Records written to the dead-letter topic.",
+      "stage"),
   /** Batch sizes. */
   BATCH_SIZE("flows.batch.size", Type.SUMMARY, "Records per microbatch."),
   /** Time to process and publish a batch. */
-  BATCH_DURATION("flows.batch.duration", Type.TIMER, "Time to process a batch and have its outputs acknowledged."),
+  BATCH_DURATION(
+      "flows.batch.duration",
+      Type.TIMER,
+      "Time to process a batch and have its outputs acknowledged."),
   /** Time to commit a batch's offsets. */
   COMMIT_DURATION("flows.commit.duration", Type.TIMER, "Time to commit the offsets of a batch."),
   /** Batches that failed on infrastructure and were rewound. */
-  BATCH_RETRIES("flows.batch.retries", Type.COUNTER, "Batches rewound and retried after an infrastructure failure."),
+  BATCH_RETRIES(
+      "flows.batch.retries",
+      Type.COUNTER,
+      "Batches rewound and retried after an infrastructure failure."),
   /** Records not yet read. */
-  CONSUMER_LAG("flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions."),
+  CONSUMER_LAG(
+      "flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions."),
   /** Time to load the state rows a batch needs and does not have cached. */
-  STATE_READ_DURATION("flows.state.read.duration", Type.TIMER, "Time to load the state rows of a batch that were not cached."),
+  STATE_READ_DURATION(
+      "flows.state.read.duration",
+      Type.TIMER,
+      "Time to load the state rows of a batch that were not cached."),
   /** Time to write a batch's changed state rows in one transaction. */
-  STATE_WRITE_DURATION("flows.state.write.duration", Type.TIMER, "Time to write the changed state rows of a batch in one transaction."),
+  STATE_WRITE_DURATION(
+      "flows.state.write.duration",
+      Type.TIMER,
+      "Time to write the changed state rows of a batch in one transaction."),
   /** Share of state lookups served by the local cache. */
-  STATE_CACHE_HIT_RATE("flows.state.cache.hit.rate", Type.GAUGE, "Share of state lookups served from the local cache, 0 to 1."),
+  STATE_CACHE_HIT_RATE(
+      "flows.state.cache.hit.rate",
+      Type.GAUGE,
+      "Share of state lookups served from the local cache, 0 to 1."),
   /** Batches whose state write met a newer version written by another instance. */
-  STATE_CONFLICTS("flows.state.conflicts", Type.COUNTER, "State writes refused because another instance wrote a newer version (fencing)."),
+  STATE_CONFLICTS(
+      "flows.state.conflicts",
+      Type.COUNTER,
+      "State writes refused because another instance wrote a newer version (fencing)."),
   /** Time to run one task attempt, by what the queue does with it next. */
-  TASK_DURATION("flows.task.duration", Type.TIMER,
-      "Time to run one task attempt and publish its result; outcome success, retry or dead_letter.", "outcome"),
+  TASK_DURATION(
+      "flows.task.duration",
+      Type.TIMER,
+      "Time to run one task attempt and publish its result; outcome success, retry or dead_letter.",
+      "outcome"),
   /** Requests an http flow answered, by status. */
-  HTTP_REQUESTS("flows.http.requests", Type.COUNTER,
-      "Requests answered by an http flow, by HTTP status (those its route refuses first: 404, 405, 413 are not counted).", "status");
+  HTTP_REQUESTS(
+      "flows.http.requests",
+      Type.COUNTER,
+      "Requests answered by an http flow, by HTTP status (those its route refuses first: 404, 405, 413 are not counted).",
+      "status");
 
   /** How a metric is recorded. */
   public enum Type {

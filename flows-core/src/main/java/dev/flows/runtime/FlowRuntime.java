@@ -40,11 +40,15 @@ public final class FlowRuntime implements AutoCloseable {
   /** How long {@link #close()} waits for the current batches by default: {@value} seconds. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
-  /** How recently every polling loop must have gone round for {@code /health/live}: {@value} seconds. */
+  /**
+   * How recently every polling loop must have gone round for {@code /health/live}: {@value}
+   * seconds.
+   */
   public static final long LIVENESS_WINDOW_SECONDS = 60;
 
   private final Settings settings;
-  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MeterRegistry registry;
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
@@ -60,54 +64,158 @@ public final class FlowRuntime implements AutoCloseable {
       registry.add(settings.meterRegistry());
     }
     this.registry = registry;
-    this.sink = settings.connector() == null ? null : settings.connector().sink("flows-" + settings.flows().get(0).name());
+    this.sink =
+        settings.connector() == null
+            ? null
+            : settings.connector().sink("flows-" + settings.flows().get(0).name());
     for (Flow flow : settings.flows()) {
-      running.add(new RunningFlow(flow, new RunningFlow.Shared(settings.connector(), sink, settings.stateStore(),
-          registry, settings.clock(), settings.drainTimeout(), settings.taskQueue(), settings.tableSink())));
+      running.add(
+          new RunningFlow(
+              flow,
+              new RunningFlow.Shared(
+                  settings.connector(),
+                  sink,
+                  settings.stateStore(),
+                  registry,
+                  settings.clock(),
+                  settings.drainTimeout(),
+                  settings.taskQueue(),
+                  settings.tableSink())));
     }
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
-    return new Builder(new Settings(List.of(flows), null, null, null, Clock.systemUTC(),
-        Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS), null, null, null));
+    return new Builder(
+        new Settings(
+            List.of(flows),
+            null,
+            null,
+            null,
+            Clock.systemUTC(),
+            Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS),
+            null,
+            null,
+            null));
   }
 
-  /** The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no admin server. */
+  /**
+   * The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no
+   * admin server.
+   */
   private record Settings(
-      List<Flow> flows, Connector connector, StateStore stateStore, MeterRegistry meterRegistry, Clock clock,
-      Duration drainTimeout, Integer adminPort, TaskQueue taskQueue, dev.flows.spi.TableSink tableSink) {
+      List<Flow> flows,
+      Connector connector,
+      StateStore stateStore,
+      MeterRegistry meterRegistry,
+      Clock clock,
+      Duration drainTimeout,
+      Integer adminPort,
+      TaskQueue taskQueue,
+      dev.flows.spi.TableSink tableSink) {
 
     Settings withConnector(Connector value) {
-      return new Settings(flows, value, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          value,
+          stateStore,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          tableSink);
     }
 
     Settings withStateStore(StateStore value) {
-      return new Settings(flows, connector, value, meterRegistry, clock, drainTimeout, adminPort, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          value,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          tableSink);
     }
 
     Settings withMeterRegistry(MeterRegistry value) {
-      return new Settings(flows, connector, stateStore, value, clock, drainTimeout, adminPort, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          value,
+          clock,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          tableSink);
     }
 
     Settings withClock(Clock value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, value, drainTimeout, adminPort, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          value,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          tableSink);
     }
 
     Settings withDrainTimeout(Duration value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, value, adminPort, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          clock,
+          value,
+          adminPort,
+          taskQueue,
+          tableSink);
     }
 
     Settings withTaskQueue(TaskQueue value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, value, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          adminPort,
+          value,
+          tableSink);
     }
 
     Settings withTableSink(dev.flows.spi.TableSink value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, adminPort, taskQueue, value);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          value);
     }
 
     Settings withAdminPort(Integer value) {
-      return new Settings(flows, connector, stateStore, meterRegistry, clock, drainTimeout, value, taskQueue, tableSink);
+      return new Settings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          value,
+          taskQueue,
+          tableSink);
     }
   }
 
@@ -124,17 +232,25 @@ public final class FlowRuntime implements AutoCloseable {
       return new Builder(settings.withConnector(connector));
     }
 
-    /** Where stateful flows keep state: {@code PostgresStateStore} or {@code InMemoryStateStore}. */
+    /**
+     * Where stateful flows keep state: {@code PostgresStateStore} or {@code InMemoryStateStore}.
+     */
     public Builder stateStore(StateStore store) {
       return new Builder(settings.withStateStore(store));
     }
 
-    /** A registry that gets every metric too, besides the runtime's own Prometheus registry behind {@code /metrics}. */
+    /**
+     * A registry that gets every metric too, besides the runtime's own Prometheus registry behind
+     * {@code /metrics}.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       return new Builder(settings.withMeterRegistry(Objects.requireNonNull(registry, "registry")));
     }
 
-    /** How long shutdown waits for the current batch; default {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS} s. */
+    /**
+     * How long shutdown waits for the current batch; default {@value
+     * #DEFAULT_DRAIN_TIMEOUT_SECONDS} s.
+     */
     public Builder drainTimeout(Duration timeout) {
       return new Builder(settings.withDrainTimeout(timeout));
     }
@@ -162,13 +278,17 @@ public final class FlowRuntime implements AutoCloseable {
 
     /**
      * Where materialise flows write their tables, e.g. {@code PostgresTableSink.create(dataSource)}
-     * or {@code InMemoryTableSink.create()}: required by materialise flows. The runtime does not close it.
+     * or {@code InMemoryTableSink.create()}: required by materialise flows. The runtime does not
+     * close it.
      */
     public Builder tableSink(dev.flows.spi.TableSink sink) {
       return new Builder(settings.withTableSink(Objects.requireNonNull(sink, "sink")));
     }
 
-    /** Validates the settings and builds the runtime; nothing connects until {@link FlowRuntime#start()}. */
+    /**
+     * Validates the settings and builds the runtime; nothing connects until {@link
+     * FlowRuntime#start()}.
+     */
     public FlowRuntime build() {
       validate(settings);
       return new FlowRuntime(settings);
@@ -176,40 +296,64 @@ public final class FlowRuntime implements AutoCloseable {
 
     private static void validate(Settings s) {
       if (s.flows().isEmpty()) {
-        throw FlowDefinitionException.of("flows", "none", "must hold at least one flow", "pass the flows to FlowRuntime.builder(...)");
+        throw FlowDefinitionException.of(
+            "flows",
+            "none",
+            "must hold at least one flow",
+            "pass the flows to FlowRuntime.builder(...)");
       }
       Set<String> names = new HashSet<>();
       for (Flow flow : s.flows()) {
         if (!names.add(Objects.requireNonNull(flow, "flow").name())) {
-          throw FlowDefinitionException.of("flow name", flow.name(), "is used twice in one runtime", "give each flow its own name");
+          throw FlowDefinitionException.of(
+              "flow name",
+              flow.name(),
+              "is used twice in one runtime",
+              "give each flow its own name");
         }
       }
       if (s.connector() == null && s.flows().stream().anyMatch(FlowRuntime::usesKafka)) {
-        throw FlowDefinitionException.of("connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
+        throw FlowDefinitionException.of(
+            "connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
       }
       for (Flow flow : s.flows()) {
-        if (s.taskQueue() == null && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty())) {
-          throw FlowDefinitionException.of("taskQueue", null, "is missing for flow " + flow.name() + " using a task queue",
+        if (s.taskQueue() == null
+            && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty())) {
+          throw FlowDefinitionException.of(
+              "taskQueue",
+              null,
+              "is missing for flow " + flow.name() + " using a task queue",
               "call .taskQueue(RabbitTaskQueue.create(...))");
         }
       }
       for (Flow flow : s.flows()) {
         if (flow.kind() == FlowKind.STATEFUL && s.stateStore() == null) {
-          throw FlowDefinitionException.of("stateStore", null, "is missing for stateful flow " + flow.name(),
+          throw FlowDefinitionException.of(
+              "stateStore",
+              null,
+              "is missing for stateful flow " + flow.name(),
               "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
         }
       }
       for (Flow flow : s.flows()) {
         if (flow.kind() == FlowKind.MATERIALISE && s.tableSink() == null) {
-          throw FlowDefinitionException.of("tableSink", null, "is missing for materialise flow " + flow.name(),
+          throw FlowDefinitionException.of(
+              "tableSink",
+              null,
+              "is missing for materialise flow " + flow.name(),
               "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
         }
       }
       if (s.drainTimeout() == null || s.drainTimeout().isNegative() || s.drainTimeout().isZero()) {
-        throw FlowDefinitionException.of("drainTimeout", s.drainTimeout(), "must be a positive duration", "use e.g. Duration.ofSeconds(30)");
+        throw FlowDefinitionException.of(
+            "drainTimeout",
+            s.drainTimeout(),
+            "must be a positive duration",
+            "use e.g. Duration.ofSeconds(30)");
       }
       if (s.adminPort() != null && (s.adminPort() < 0 || s.adminPort() > 65_535)) {
-        throw FlowDefinitionException.of("adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
+        throw FlowDefinitionException.of(
+            "adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
       }
       dev.flows.internal.runtime.HttpRoutes.validate(s.flows(), s.adminPort());
     }
@@ -231,13 +375,18 @@ public final class FlowRuntime implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
-    if (sink != null) { // shared by every flow: flow="", so its meters have the tag keys of the sources' (Prometheus needs that)
+    if (sink
+        != null) { // shared by every flow: flow="", so its meters have the tag keys of the sources'
+                   // (Prometheus needs that)
       sink.bindMetrics(registry, Tags.of("flow", ""));
     }
     if (settings.adminPort() != null) {
-      List<dev.flows.internal.admin.PostRoute> routes = running.stream().flatMap(r -> r.route().stream()).toList();
+      List<dev.flows.internal.admin.PostRoute> routes =
+          running.stream().flatMap(r -> r.route().stream()).toList();
       admin = AdminServer.start(settings.adminPort(), new Probes(), routes);
-      LOG.info("admin endpoints on port {}: /health/live /health/ready /metrics{}", admin.port(),
+      LOG.info(
+          "admin endpoints on port {}: /health/live /health/ready /metrics{}",
+          admin.port(),
           routes.stream().map(r -> " POST " + r.path()).collect(Collectors.joining()));
     }
     running.forEach(RunningFlow::start);
@@ -255,20 +404,35 @@ public final class FlowRuntime implements AutoCloseable {
     start();
     running.forEach(RunningFlow::awaitStopped);
     close();
-    running.stream().map(r -> r.state().failure()).filter(Objects::nonNull).findFirst().ifPresent(f -> {
-      throw new FlowsException("a flow failed: " + f.getMessage(), f);
-    });
+    running.stream()
+        .map(r -> r.state().failure())
+        .filter(Objects::nonNull)
+        .findFirst()
+        .ifPresent(
+            f -> {
+              throw new FlowsException("a flow failed: " + f.getMessage(), f);
+            });
   }
 
-  /** Whether every flow's polling thread is running and went round its loop within {@code within}. */
+  /**
+   * Whether every flow's polling thread is running and went round its loop within {@code within}.
+   */
   public boolean isLive(Duration within) {
     long now = settings.clock().millis();
-    return running.stream().allMatch(r -> r.state().isRunning() && now - r.state().lastLoopMillis() <= within.toMillis());
+    return running.stream()
+        .allMatch(
+            r -> r.state().isRunning() && now - r.state().lastLoopMillis() <= within.toMillis());
   }
 
   /** Whether every flow is connected, has partitions assigned and its last batch succeeded. */
   public boolean isReady() {
-    return running.stream().allMatch(r -> r.state().isRunning() && r.state().isConnected() && r.state().isAssigned() && r.state().isHealthy());
+    return running.stream()
+        .allMatch(
+            r ->
+                r.state().isRunning()
+                    && r.state().isConnected()
+                    && r.state().isAssigned()
+                    && r.state().isHealthy());
   }
 
   /** The health states of the flows, by name. */
@@ -281,7 +445,10 @@ public final class FlowRuntime implements AutoCloseable {
     return admin == null ? OptionalInt.empty() : OptionalInt.of(admin.port());
   }
 
-  /** Stops every flow (finishing and committing its current batch), then closes the sink. Idempotent. */
+  /**
+   * Stops every flow (finishing and committing its current batch), then closes the sink.
+   * Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

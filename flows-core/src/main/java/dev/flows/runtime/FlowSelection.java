@@ -21,8 +21,14 @@ public final class FlowSelection {
         .filter(f -> f.name().equals(instance.get()))
         .findFirst()
         .map(List::of)
-        .orElseThrow(() -> FlowDefinitionException.of(
-            "FLOWS_INSTANCE", instance.get(), "names no flow of this program",
-            "use one of " + flows.stream().map(Flow::name).toList() + " or unset it to run all"));
+        .orElseThrow(
+            () ->
+                FlowDefinitionException.of(
+                    "FLOWS_INSTANCE",
+                    instance.get(),
+                    "names no flow of this program",
+                    "use one of "
+                        + flows.stream().map(Flow::name).toList()
+                        + " or unset it to run all"));
   }
 }

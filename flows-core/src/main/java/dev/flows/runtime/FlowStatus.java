@@ -14,13 +14,31 @@ import dev.flows.internal.runtime.FlowState;
  * @param failure why it stopped, or {@code null}
  */
 public record FlowStatus(
-    String flow, boolean running, boolean connected, boolean assigned, boolean healthy, long lastLoopMillis, String failure) {
+    String flow,
+    boolean running,
+    boolean connected,
+    boolean assigned,
+    boolean healthy,
+    long lastLoopMillis,
+    String failure) {
 
   /** The status as a JSON object, as {@code /health/*} serve it. */
   public String toJson() {
-    return "{\"flow\":" + quote(flow) + ",\"running\":" + running + ",\"connected\":" + connected + ",\"assigned\":" + assigned
-        + ",\"healthy\":" + healthy + ",\"lastLoopMillis\":" + lastLoopMillis
-        + ",\"failure\":" + (failure == null ? "null" : quote(failure)) + "}";
+    return "{\"flow\":"
+        + quote(flow)
+        + ",\"running\":"
+        + running
+        + ",\"connected\":"
+        + connected
+        + ",\"assigned\":"
+        + assigned
+        + ",\"healthy\":"
+        + healthy
+        + ",\"lastLoopMillis\":"
+        + lastLoopMillis
+        + ",\"failure\":"
+        + (failure == null ? "null" : quote(failure))
+        + "}";
   }
 
   private static String quote(String text) {
@@ -39,7 +57,12 @@ public record FlowStatus(
   static FlowStatus of(String flow, FlowState state) {
     Throwable failure = state.failure();
     return new FlowStatus(
-        flow, state.isRunning(), state.isConnected(), state.isAssigned(), state.isHealthy(), state.lastLoopMillis(),
+        flow,
+        state.isRunning(),
+        state.isConnected(),
+        state.isAssigned(),
+        state.isHealthy(),
+        state.lastLoopMillis(),
         failure == null ? null : failure.toString());
   }
 }

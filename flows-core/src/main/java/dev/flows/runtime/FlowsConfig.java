@@ -12,8 +12,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code FLOWS_KAFKA_BOOTSTRAP_SERVERS}: Kafka brokers, e.g. {@code kafka:9092}
- *   <li>{@code FLOWS_KAFKA_<NAME>}: any other Kafka client property, {@code <NAME>} upper-cased with
- *       dots as underscores, e.g. {@code FLOWS_KAFKA_SECURITY_PROTOCOL=SASL_SSL}, {@code
+ *   <li>{@code FLOWS_KAFKA_<NAME>}: any other Kafka client property, {@code <NAME>} upper-cased
+ *       with dots as underscores, e.g. {@code FLOWS_KAFKA_SECURITY_PROTOCOL=SASL_SSL}, {@code
  *       FLOWS_KAFKA_SASL_JAAS_CONFIG=...} (TLS and SASL pass through this way)
  *   <li>{@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER}, {@code FLOWS_POSTGRES_PASSWORD}:
  *       the state database (JDBC URL)
@@ -62,11 +62,14 @@ public record FlowsConfig(
   /** Reads the given variables, as if they were the environment. */
   public static FlowsConfig from(Map<String, String> env) {
     Map<String, String> kafka = new TreeMap<>();
-    env.forEach((name, value) -> {
-      if (name.startsWith(KAFKA_PREFIX) && !name.equals("FLOWS_KAFKA_BOOTSTRAP_SERVERS")) {
-        kafka.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_PREFIX) && !name.equals("FLOWS_KAFKA_BOOTSTRAP_SERVERS")) {
+            kafka.put(
+                name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                value);
+          }
+        });
     return new FlowsConfig(
         nonBlank(env, "FLOWS_KAFKA_BOOTSTRAP_SERVERS"),
         kafka,
@@ -80,13 +83,28 @@ public record FlowsConfig(
 
   /** A copy with the Kafka brokers set (used by launchers that start an embedded broker). */
   public FlowsConfig withKafkaBootstrapServers(String servers) {
-    return new FlowsConfig(Optional.of(servers), kafkaProperties, postgresUrl, postgresUser, postgresPassword, rabbitmqUri, httpPort, instance);
+    return new FlowsConfig(
+        Optional.of(servers),
+        kafkaProperties,
+        postgresUrl,
+        postgresUser,
+        postgresPassword,
+        rabbitmqUri,
+        httpPort,
+        instance);
   }
 
   /** A copy with the database set. */
   public FlowsConfig withPostgres(String url, String user, String password) {
-    return new FlowsConfig(kafkaBootstrapServers, kafkaProperties, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), rabbitmqUri, httpPort, instance);
+    return new FlowsConfig(
+        kafkaBootstrapServers,
+        kafkaProperties,
+        Optional.of(url),
+        Optional.ofNullable(user),
+        Optional.ofNullable(password),
+        rabbitmqUri,
+        httpPort,
+        instance);
   }
 
   private static Optional<String> nonBlank(Map<String, String> env, String name) {
@@ -105,26 +123,40 @@ public record FlowsConfig(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw FlowDefinitionException.of("FLOWS_HTTP_PORT", value.get(), "is not a port number", "use 0 to 65535");
+    throw FlowDefinitionException.of(
+        "FLOWS_HTTP_PORT", value.get(), "is not a port number", "use 0 to 65535");
   }
 
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
     kafkaProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "****" : v));
-    return "FlowsConfig[kafkaBootstrapServers=" + kafkaBootstrapServers.orElse("-")
-        + ", kafkaProperties=" + shown
-        + ", postgresUrl=" + postgresUrl.map(FlowsConfig::maskUrl).orElse("-")
-        + ", postgresUser=" + postgresUser.orElse("-")
-        + ", postgresPassword=" + postgresPassword.map(p -> "****").orElse("-")
-        + ", rabbitmqUri=" + rabbitmqUri.map(FlowsConfig::maskUrl).orElse("-")
-        + ", httpPort=" + httpPort
-        + ", instance=" + instance.orElse("all") + "]";
+    return "FlowsConfig[kafkaBootstrapServers="
+        + kafkaBootstrapServers.orElse("-")
+        + ", kafkaProperties="
+        + shown
+        + ", postgresUrl="
+        + postgresUrl.map(FlowsConfig::maskUrl).orElse("-")
+        + ", postgresUser="
+        + postgresUser.orElse("-")
+        + ", postgresPassword="
+        + postgresPassword.map(p -> "****").orElse("-")
+        + ", rabbitmqUri="
+        + rabbitmqUri.map(FlowsConfig::maskUrl).orElse("-")
+        + ", httpPort="
+        + httpPort
+        + ", instance="
+        + instance.orElse("all")
+        + "]";
   }
 
   private static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key") || k.contains("token");
+    return k.contains("password")
+        || k.contains("jaas")
+        || k.contains("secret")
+        || k.contains("key")
+        || k.contains("token");
   }
 
   /** Hides user info and password query parameters of a URL. */

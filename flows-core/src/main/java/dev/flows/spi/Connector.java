@@ -6,7 +6,9 @@ package dev.flows.spi;
  */
 public interface Connector {
 
-  /** A source reading as consumer group {@code group}, with {@code clientId} for logs and quotas. */
+  /**
+   * A source reading as consumer group {@code group}, with {@code clientId} for logs and quotas.
+   */
   Source source(String group, String clientId);
 
   /** A sink publishing as {@code clientId}. */

@@ -11,4 +11,5 @@ import dev.flows.Headers;
  * @param headers the headers
  * @param timestamp milliseconds since the epoch, or {@code null} to let the sink choose
  */
-public record OutgoingRecord(String topic, byte[] key, byte[] value, Headers headers, Long timestamp) {}
+public record OutgoingRecord(
+    String topic, byte[] key, byte[] value, Headers headers, Long timestamp) {}

@@ -16,13 +16,19 @@ public interface Sink extends AutoCloseable {
     void completed(Exception error);
   }
 
-  /** Sends a record; {@code ack} is called when the broker acknowledged it or the send failed for good. */
+  /**
+   * Sends a record; {@code ack} is called when the broker acknowledged it or the send failed for
+   * good.
+   */
   void send(OutgoingRecord record, Ack ack);
 
   /** Pushes out buffered records now; returns when every record sent so far is completed. */
   void flush();
 
-  /** Whether an error from {@link #send} concerns that record only (too large, invalid), not the broker. */
+  /**
+   * Whether an error from {@link #send} concerns that record only (too large, invalid), not the
+   * broker.
+   */
   boolean isRecordError(Exception error);
 
   /**

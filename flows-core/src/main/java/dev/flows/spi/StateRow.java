@@ -1,8 +1,8 @@
 package dev.flows.spi;
 
 /**
- * One row of a state table. The store treats {@code state}, {@code progress} and {@code results}
- * as opaque bytes; the runtime encodes them.
+ * One row of a state table. The store treats {@code state}, {@code progress} and {@code results} as
+ * opaque bytes; the runtime encodes them.
  *
  * @param id the persistence id (state key)
  * @param state the encoded state, {@code null} when deleted or never set

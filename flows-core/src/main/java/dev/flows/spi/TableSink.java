@@ -5,9 +5,9 @@ import dev.flows.TableSpec;
 import java.util.List;
 
 /**
- * Where materialise flows write their tables: PostgreSQL in production ({@code
- * PostgresTableSink} in flows-postgres), or memory ({@link dev.flows.testing.InMemoryTableSink}).
- * Thread-safe. Every implementation passes the same contract test.
+ * Where materialise flows write their tables: PostgreSQL in production ({@code PostgresTableSink}
+ * in flows-postgres), or memory ({@link dev.flows.testing.InMemoryTableSink}). Thread-safe. Every
+ * implementation passes the same contract test.
  */
 public interface TableSink extends AutoCloseable {
 

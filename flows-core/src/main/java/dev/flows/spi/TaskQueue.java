@@ -29,7 +29,8 @@ public interface TaskQueue extends AutoCloseable {
    * {@code handler} returned. Declares the queue, its delay queues and its dead-letter queue.
    * {@link TaskSubscription#close()} drains for at most {@code drainTimeout}.
    */
-  TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler);
+  TaskSubscription consume(
+      String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler);
 
   /**
    * Whether the queue is connected to its broker right now (no connection lost and still

@@ -2,23 +2,23 @@ package dev.flows.testing;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
+import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.Queue;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
 import dev.flows.internal.plan.Codec;
+import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.plan.TaskPlan;
 import dev.flows.internal.runtime.Batch;
 import dev.flows.internal.runtime.BatchHandler;
 import dev.flows.internal.runtime.FlowMetrics;
 import dev.flows.internal.runtime.Handlers;
 import dev.flows.internal.runtime.KeyLanes;
-import dev.flows.internal.runtime.Sleeper;
 import dev.flows.internal.runtime.QueueRouting;
+import dev.flows.internal.runtime.Sleeper;
 import dev.flows.internal.runtime.TaskProcessor;
-import dev.flows.internal.plan.CronPlan;
-import dev.flows.internal.plan.TaskPlan;
-import dev.flows.Queue;
-import dev.flows.Headers;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
 import java.util.ArrayList;
@@ -30,9 +30,9 @@ import java.util.Optional;
 
 /**
  * Runs flows in memory, without a broker, for users' unit tests: pipe records into topics, read
- * what the flows wrote and dead-lettered, inspect state. Several flows can be chained (a join's
- * two steps, or a pipeline): whatever a flow writes to another's input topic is processed too,
- * before {@code pipe} returns. It runs the same batch processing code as the production runtime,
+ * what the flows wrote and dead-lettered, inspect state. Several flows can be chained (a join's two
+ * steps, or a pipeline): whatever a flow writes to another's input topic is processed too, before
+ * {@code pipe} returns. It runs the same batch processing code as the production runtime,
  * sequentially and without waiting between retries; stateful flows keep state in memory.
  *
  * <pre>{@code
@@ -64,7 +64,16 @@ public final class FlowTestDriver implements AutoCloseable {
       if (flow instanceof dev.flows.internal.plan.HttpPlan) {
         continue; // answered by post(flow, path, body)
       }
-      handlers.put(flow, Handlers.forFlow(flow, QueueRouting.sink(flow, sink, taskQueue), stateStore, tableSink, KeyLanes.sequential(), Sleeper.NONE, FlowMetrics.inMemory(flow.name())));
+      handlers.put(
+          flow,
+          Handlers.forFlow(
+              flow,
+              QueueRouting.sink(flow, sink, taskQueue),
+              stateStore,
+              tableSink,
+              KeyLanes.sequential(),
+              Sleeper.NONE,
+              FlowMetrics.inMemory(flow.name())));
     }
   }
 
@@ -76,7 +85,8 @@ public final class FlowTestDriver implements AutoCloseable {
   /** A driver for {@code flows}, chained through their topics. */
   public static FlowTestDriver of(List<Flow> flows) {
     if (flows.isEmpty()) {
-      throw FlowDefinitionException.of("flows", "none", "must hold at least one flow", "pass the flows under test");
+      throw FlowDefinitionException.of(
+          "flows", "none", "must hold at least one flow", "pass the flows under test");
     }
     return new FlowTestDriver(flows);
   }
@@ -84,7 +94,8 @@ public final class FlowTestDriver implements AutoCloseable {
   /** Writes records to {@code topic}, which must be an input of one of the flows. */
   public <K, V> TestInput<K, V> input(Topic<K, V> topic) {
     if (handlers.keySet().stream().noneMatch(f -> reads(f, topic.name()))) {
-      throw FlowDefinitionException.of("input topic", topic.name(), "is read by none of the flows", "pipe into an input topic");
+      throw FlowDefinitionException.of(
+          "input topic", topic.name(), "is read by none of the flows", "pipe into an input topic");
     }
     return new TestInput<>(this, topic);
   }
@@ -109,18 +120,23 @@ public final class FlowTestDriver implements AutoCloseable {
   }
 
   /**
-   * Fires a cron flow of this driver once, now: produces its value and publishes it to its queue
-   * or topic, and runs whatever consumes that.
+   * Fires a cron flow of this driver once, now: produces its value and publishes it to its queue or
+   * topic, and runs whatever consumes that.
    */
   public void fire(Flow cron) {
     if (!(cron instanceof CronPlan plan)) {
-      throw FlowDefinitionException.of("flow", cron == null ? null : cron.name(), "is not a cron flow", "pass a flow built by Flows.cron");
+      throw FlowDefinitionException.of(
+          "flow",
+          cron == null ? null : cron.name(),
+          "is not a cron flow",
+          "pass a flow built by Flows.cron");
     }
     Object value;
     try {
       value = plan.produce();
     } catch (Exception e) {
-      throw new dev.flows.FlowsException("cron flow " + plan.name() + " failed: " + e.getMessage(), e);
+      throw new dev.flows.FlowsException(
+          "cron flow " + plan.name() + " failed: " + e.getMessage(), e);
     }
     if (value == null) {
       return;
@@ -128,7 +144,9 @@ public final class FlowTestDriver implements AutoCloseable {
     if (plan.toQueue()) {
       writeTask(plan.destination(), plan.encode(value), Headers.empty());
     } else {
-      write(plan.destination(), List.of(new TestInput.Encoded(null, plan.encode(value), Headers.empty())));
+      write(
+          plan.destination(),
+          List.of(new TestInput.Encoded(null, plan.encode(value), Headers.empty())));
     }
   }
 
@@ -140,11 +158,17 @@ public final class FlowTestDriver implements AutoCloseable {
    */
   public TestResponse post(Flow http, String path, byte[] body) {
     if (!(http instanceof dev.flows.internal.plan.HttpPlan plan)) {
-      throw FlowDefinitionException.of("flow", http == null ? null : http.name(), "is not an http flow", "pass a flow built by Flows.http");
+      throw FlowDefinitionException.of(
+          "flow",
+          http == null ? null : http.name(),
+          "is not an http flow",
+          "pass a flow built by Flows.http");
     }
     int before = sink.size(plan.topic());
-    var ingress = new dev.flows.internal.runtime.HttpIngress(plan, sink, FlowMetrics.inMemory(plan.name()));
-    var response = ingress.route().answer("POST", path, java.util.Objects.requireNonNull(body, "body"));
+    var ingress =
+        new dev.flows.internal.runtime.HttpIngress(plan, sink, FlowMetrics.inMemory(plan.name()));
+    var response =
+        ingress.route().answer("POST", path, java.util.Objects.requireNonNull(body, "body"));
     List<Message<byte[], byte[]>> written = sink.read(plan.topic(), before);
     if (!written.isEmpty()) {
       deliver(plan.topic(), written);
@@ -157,11 +181,17 @@ public final class FlowTestDriver implements AutoCloseable {
     return post(http, path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Reads the dead letters of every flow written since the last call: original bytes, reason in headers. */
+  /**
+   * Reads the dead letters of every flow written since the last call: original bytes, reason in
+   * headers.
+   */
   public List<Message<byte[], byte[]>> deadLetters() {
     List<Message<byte[], byte[]>> all = new ArrayList<>();
-    handlers.keySet().stream().map(Flow::deadLetterTopic).distinct()
-        .forEach(t -> all.addAll(output(Topic.topic(t, Formats.bytes(), Formats.bytes())).readAll()));
+    handlers.keySet().stream()
+        .map(Flow::deadLetterTopic)
+        .distinct()
+        .forEach(
+            t -> all.addAll(output(Topic.topic(t, Formats.bytes(), Formats.bytes())).readAll()));
     return all;
   }
 
@@ -206,39 +236,51 @@ public final class FlowTestDriver implements AutoCloseable {
     return written;
   }
 
-  /** Runs new tasks of {@code queue} in every task flow consuming it, then whatever their results feed. */
+  /**
+   * Runs new tasks of {@code queue} in every task flow consuming it, then whatever their results
+   * feed.
+   */
   private void runTasks(String queue, List<Message<byte[], byte[]>> newTasks) {
-    tasks.forEach((plan, processor) -> {
-      if (plan.queue().name().equals(queue)) {
-        for (Message<byte[], byte[]> task : newTasks) {
-          Map<String, Integer> before = outputSizes(plan);
-          taskQueue.runAttempts(plan.name(), task, plan.taskOptions(), processor);
-          before.forEach((out, size) -> {
-            List<Message<byte[], byte[]>> written = sink.read(out, size);
-            if (!written.isEmpty()) {
-              deliver(out, written);
+    tasks.forEach(
+        (plan, processor) -> {
+          if (plan.queue().name().equals(queue)) {
+            for (Message<byte[], byte[]> task : newTasks) {
+              Map<String, Integer> before = outputSizes(plan);
+              taskQueue.runAttempts(plan.name(), task, plan.taskOptions(), processor);
+              before.forEach(
+                  (out, size) -> {
+                    List<Message<byte[], byte[]>> written = sink.read(out, size);
+                    if (!written.isEmpty()) {
+                      deliver(out, written);
+                    }
+                  });
             }
-          });
-        }
-      }
-    });
+          }
+        });
   }
 
-  /** Processes a batch in every flow reading {@code topic}, then whatever those flows wrote downstream. */
+  /**
+   * Processes a batch in every flow reading {@code topic}, then whatever those flows wrote
+   * downstream.
+   */
   private void deliver(String topic, List<Message<byte[], byte[]>> batch) {
     for (Map.Entry<Flow, BatchHandler> entry : handlers.entrySet()) {
       if (reads(entry.getKey(), topic)) {
         Map<String, Integer> before = outputSizes(entry.getKey());
         Map<String, Integer> queuesBefore = new LinkedHashMap<>();
-        entry.getKey().outputQueues().forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
+        entry
+            .getKey()
+            .outputQueues()
+            .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
         entry.getValue().process(Batch.of(batch));
         queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
-        before.forEach((out, size) -> {
-          List<Message<byte[], byte[]>> written = sink.read(out, size);
-          if (!written.isEmpty()) {
-            deliver(out, written);
-          }
-        });
+        before.forEach(
+            (out, size) -> {
+              List<Message<byte[], byte[]>> written = sink.read(out, size);
+              if (!written.isEmpty()) {
+                deliver(out, written);
+              }
+            });
       }
     }
   }

@@ -23,10 +23,12 @@ final class InMemorySink implements Sink {
     ack.completed(null);
   }
 
-  synchronized Message<byte[], byte[]> append(String topic, byte[] key, byte[] value, Headers headers, Long timestamp) {
+  synchronized Message<byte[], byte[]> append(
+      String topic, byte[] key, byte[] value, Headers headers, Long timestamp) {
     List<Message<byte[], byte[]>> log = logs.computeIfAbsent(topic, t -> new ArrayList<>());
     long time = timestamp != null ? timestamp : clockMillis++;
-    Message<byte[], byte[]> message = new Message<>(topic, 0, log.size(), time, key, value, headers);
+    Message<byte[], byte[]> message =
+        new Message<>(topic, 0, log.size(), time, key, value, headers);
     log.add(message);
     return message;
   }

@@ -45,20 +45,29 @@ final class InMemoryTaskQueue implements TaskQueue {
     return offset >= log.size() ? List.of() : List.copyOf(log.subList(offset, log.size()));
   }
 
-  /** Runs {@code task} under {@code options}' attempts; dead-letters it to {@code <queue>.dlq} when they are used up. */
-  void runAttempts(String flow, Message<byte[], byte[]> task, TaskOptions options, TaskHandler handler) {
+  /**
+   * Runs {@code task} under {@code options}' attempts; dead-letters it to {@code <queue>.dlq} when
+   * they are used up.
+   */
+  void runAttempts(
+      String flow, Message<byte[], byte[]> task, TaskOptions options, TaskHandler handler) {
     for (int attempt = 1; ; attempt++) {
       try {
         handler.handle(new IncomingTask(task.topic(), task.value(), task.headers(), attempt));
         return;
       } catch (Exception e) {
         if (e instanceof FormatException || attempt >= options.maxAttempts()) {
-          append(task.topic() + Queue.DEAD_LETTER_SUFFIX, task.value(), task.headers()
-              .with(DeadLetterHeaders.ERROR_CLASS, e.getClass().getName())
-              .with(DeadLetterHeaders.ERROR_MESSAGE, String.valueOf(e.getMessage()))
-              .with(DeadLetterHeaders.ERROR_STAGE, e instanceof FormatException ? "decode" : "process")
-              .with(DeadLetterHeaders.FLOW, flow)
-              .with(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempt)));
+          append(
+              task.topic() + Queue.DEAD_LETTER_SUFFIX,
+              task.value(),
+              task.headers()
+                  .with(DeadLetterHeaders.ERROR_CLASS, e.getClass().getName())
+                  .with(DeadLetterHeaders.ERROR_MESSAGE, String.valueOf(e.getMessage()))
+                  .with(
+                      DeadLetterHeaders.ERROR_STAGE,
+                      e instanceof FormatException ? "decode" : "process")
+                  .with(DeadLetterHeaders.FLOW, flow)
+                  .with(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempt)));
           return;
         }
       }
@@ -70,7 +79,8 @@ final class InMemoryTaskQueue implements TaskQueue {
 
   /** The driver runs task flows itself. */
   @Override
-  public TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler) {
+  public TaskSubscription consume(
+      String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler) {
     throw new UnsupportedOperationException("the test driver runs task flows itself");
   }
 

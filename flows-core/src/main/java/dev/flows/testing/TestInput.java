@@ -34,7 +34,11 @@ public final class TestInput<K, V> {
 
   /** Pipes the records as one batch, in order. */
   public void pipeBatch(List<KeyValue<K, V>> records) {
-    driver.write(topic.name(), records.stream().map(kv -> new Encoded(encodeKey(kv.key()), encodeValue(kv.value()), Headers.empty())).toList());
+    driver.write(
+        topic.name(),
+        records.stream()
+            .map(kv -> new Encoded(encodeKey(kv.key()), encodeValue(kv.value()), Headers.empty()))
+            .toList());
   }
 
   /** Pipes raw bytes as a batch of one: for undecodable input. */

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Writes tasks to, and reads tasks from, one in-memory queue of a {@link FlowTestDriver}. A task
  * written here runs at once in every task flow consuming the queue (each attempt without delay,
- * then the dead-letter queue {@code <queue>.dlq}); reads return what was written since the
- * previous read of this queue through the driver.
+ * then the dead-letter queue {@code <queue>.dlq}); reads return what was written since the previous
+ * read of this queue through the driver.
  *
  * @param <V> the task type
  */
@@ -22,7 +22,10 @@ public final class TestQueue<V> {
     this.queue = queue;
   }
 
-  /** Sends one task; task flows consuming the queue run it (and everything downstream) before this returns. */
+  /**
+   * Sends one task; task flows consuming the queue run it (and everything downstream) before this
+   * returns.
+   */
   public void pipe(V task) {
     driver.writeTask(queue.name(), Codec.encode(queue.valueFormat(), task), Headers.empty());
   }

@@ -19,12 +19,14 @@ class CollectorFlowTest {
   static Flow collect() {
     return Flows.collector("test-words-collect")
         .from(WORDS)
-        .aggregate(() -> 0L, (word, value, count) -> {
-          if (value.equals("poison")) {
-            throw new IllegalArgumentException("poison");
-          }
-          return count + 1;
-        })
+        .aggregate(
+            () -> 0L,
+            (word, value, count) -> {
+              if (value.equals("poison")) {
+                throw new IllegalArgumentException("poison");
+              }
+              return count + 1;
+            })
         .collect((word, count) -> word + "=" + count)
         .to(COUNTS);
   }
@@ -32,8 +34,14 @@ class CollectorFlowTest {
   @Test
   void shouldEmitOneResultPerKeyWhenABatchEnds() {
     try (FlowTestDriver driver = FlowTestDriver.of(collect())) {
-      driver.input(WORDS).pipeBatch(List.of(
-          KeyValue.of("apple", "a"), KeyValue.of("beer", "b"), KeyValue.of("apple", "a"), KeyValue.of("apple", "a")));
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "a"),
+                  KeyValue.of("beer", "b"),
+                  KeyValue.of("apple", "a"),
+                  KeyValue.of("apple", "a")));
       driver.input(WORDS).pipeBatch(List.of(KeyValue.of("apple", "a")));
 
       assertEquals(List.of("apple=3", "beer=1", "apple=1"), driver.output(COUNTS).readValues());
@@ -43,7 +51,13 @@ class CollectorFlowTest {
   @Test
   void shouldLeaveFailedRecordOutOfItsKeyWhenTheAggregatorThrows() {
     try (FlowTestDriver driver = FlowTestDriver.of(collect())) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("apple", "a"), KeyValue.of("apple", "poison"), KeyValue.of("apple", "a")));
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "a"),
+                  KeyValue.of("apple", "poison"),
+                  KeyValue.of("apple", "a")));
 
       assertEquals(List.of("apple=2"), driver.output(COUNTS).readValues());
       assertEquals(1, driver.deadLetters().size());

@@ -58,21 +58,27 @@ class FormatsTest {
 
     byte[] encoded = format.encode(order);
 
-    assertEquals("{\"id\":\"o-1\",\"quantity\":3,\"items\":[\"apple\",\"pizza\"]}", new String(encoded, StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"id\":\"o-1\",\"quantity\":3,\"items\":[\"apple\",\"pizza\"]}",
+        new String(encoded, StandardCharsets.UTF_8));
     assertEquals(order, format.decode(encoded));
     assertEquals("json(Order)", format.name());
   }
 
   @Test
   void shouldIgnoreUnknownPropertiesWhenJsonFormatUsesTheDefaultMapper() {
-    byte[] newer = "{\"id\":\"o-2\",\"quantity\":1,\"items\":[],\"addedLater\":true}".getBytes(StandardCharsets.UTF_8);
+    byte[] newer =
+        "{\"id\":\"o-2\",\"quantity\":1,\"items\":[],\"addedLater\":true}"
+            .getBytes(StandardCharsets.UTF_8);
 
     assertEquals(new Order("o-2", 1, List.of()), Formats.json(Order.class).decode(newer));
   }
 
   @Test
   void shouldUseTheGivenMapperWhenJsonFormatHasOne() {
-    byte[] newer = "{\"id\":\"o-2\",\"quantity\":1,\"items\":[],\"addedLater\":true}".getBytes(StandardCharsets.UTF_8);
+    byte[] newer =
+        "{\"id\":\"o-2\",\"quantity\":1,\"items\":[],\"addedLater\":true}"
+            .getBytes(StandardCharsets.UTF_8);
     Format<Order> strict = Formats.json(Order.class, new ObjectMapper());
 
     FormatException e = assertThrows(FormatException.class, () -> strict.decode(newer));
@@ -82,7 +88,8 @@ class FormatsTest {
 
   @Test
   void shouldThrowFormatExceptionNamingJsonAndTheTypeWhenBytesAreNotJson() {
-    FormatException e = assertThrows(FormatException.class, () -> Formats.json(Order.class).decode(GARBAGE));
+    FormatException e =
+        assertThrows(FormatException.class, () -> Formats.json(Order.class).decode(GARBAGE));
 
     assertTrue(e.getMessage().startsWith("cannot decode JSON as Order: "), e.getMessage());
     assertInstanceOf(java.io.IOException.class, e.getCause());
@@ -92,14 +99,16 @@ class FormatsTest {
   void shouldThrowFormatExceptionWhenJsonHasTheWrongShape() {
     byte[] array = "[1,2]".getBytes(StandardCharsets.UTF_8);
 
-    FormatException e = assertThrows(FormatException.class, () -> Formats.json(Order.class).decode(array));
+    FormatException e =
+        assertThrows(FormatException.class, () -> Formats.json(Order.class).decode(array));
 
     assertTrue(e.getMessage().startsWith("cannot decode JSON as Order"), e.getMessage());
   }
 
   @Test
   void shouldThrowFormatExceptionNamingJsonWhenAValueCannotBeEncoded() {
-    FormatException e = assertThrows(FormatException.class, () -> Formats.json(Object.class).encode(new Object()));
+    FormatException e =
+        assertThrows(FormatException.class, () -> Formats.json(Object.class).encode(new Object()));
 
     assertTrue(e.getMessage().startsWith("cannot encode Object as JSON"), e.getMessage());
   }
@@ -117,19 +126,23 @@ class FormatsTest {
   @Test
   void shouldRoundTripATimestampWhenProtobufFormat() {
     Format<Timestamp> format = Formats.protobuf(Timestamp.parser());
-    Timestamp time = Timestamp.newBuilder().setSeconds(1_767_225_600L).setNanos(123_000_000).build();
+    Timestamp time =
+        Timestamp.newBuilder().setSeconds(1_767_225_600L).setNanos(123_000_000).build();
 
     assertEquals(time, format.decode(format.encode(time)));
   }
 
   @Test
   void shouldDecodeAnEmptyPayloadAsTheDefaultInstanceWhenProtobufFormat() {
-    assertEquals(Timestamp.getDefaultInstance(), Formats.protobuf(Timestamp.parser()).decode(new byte[0]));
+    assertEquals(
+        Timestamp.getDefaultInstance(), Formats.protobuf(Timestamp.parser()).decode(new byte[0]));
   }
 
   @Test
   void shouldThrowFormatExceptionNamingProtobufWhenBytesAreGarbage() {
-    FormatException e = assertThrows(FormatException.class, () -> Formats.protobuf(Timestamp.parser()).decode(GARBAGE));
+    FormatException e =
+        assertThrows(
+            FormatException.class, () -> Formats.protobuf(Timestamp.parser()).decode(GARBAGE));
 
     assertTrue(e.getMessage().startsWith("cannot decode protobuf: "), e.getMessage());
     assertInstanceOf(InvalidProtocolBufferException.class, e.getCause());
@@ -140,25 +153,32 @@ class FormatsTest {
     Format<String> refusesNull = failing("refuses-null");
 
     assertNull(Codec.encode(refusesNull, null), "a null value is a null payload (a tombstone)");
-    assertNull(Codec.decode(refusesNull, null, "value of words-0@0"), "a null payload is a null value");
+    assertNull(
+        Codec.decode(refusesNull, null, "value of words-0@0"), "a null payload is a null value");
   }
 
   @Test
   void shouldDecodeNullKeyAndValueOfARecordAsNullWhenTheyAreAbsent() {
-    Topic<Order, Order> topic = Topic.topic("orders", Formats.json(Order.class), Formats.json(Order.class));
-    Message<byte[], byte[]> tombstone = new Message<>("orders", 2, 7, 42L, null, null, Headers.empty().with("h", "v"));
+    Topic<Order, Order> topic =
+        Topic.topic("orders", Formats.json(Order.class), Formats.json(Order.class));
+    Message<byte[], byte[]> tombstone =
+        new Message<>("orders", 2, 7, 42L, null, null, Headers.empty().with("h", "v"));
 
     Message<Object, Object> decoded = Codec.decode(topic, tombstone);
 
     assertNull(decoded.key());
     assertNull(decoded.value());
-    assertEquals(new Message<>("orders", 2, 7, 42L, null, null, tombstone.headers()), decoded, "coordinates and headers kept");
+    assertEquals(
+        new Message<>("orders", 2, 7, 42L, null, null, tombstone.headers()),
+        decoded,
+        "coordinates and headers kept");
   }
 
   @Test
   void shouldNameTheRecordAndTheFormatWhenAFormatFailsWithAnyRuntimeException() {
     Topic<String, String> topic = Topic.topic("words", Formats.string(), failing("picky"));
-    Message<byte[], byte[]> raw = new Message<>("words", 3, 17, 0L, new byte[] {'k'}, new byte[] {'v'}, Headers.empty());
+    Message<byte[], byte[]> raw =
+        new Message<>("words", 3, 17, 0L, new byte[] {'k'}, new byte[] {'v'}, Headers.empty());
 
     FormatException e = assertThrows(FormatException.class, () -> Codec.decode(topic, raw));
 
@@ -173,12 +193,15 @@ class FormatsTest {
 
     FormatException e = assertThrows(FormatException.class, () -> Codec.decode(topic, raw));
 
-    assertTrue(e.getMessage().startsWith("cannot decode value of orders-0@5: cannot decode JSON as Order"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("cannot decode value of orders-0@5: cannot decode JSON as Order"),
+        e.getMessage());
   }
 
   @Test
   void shouldWrapARuntimeExceptionOfAnEncoderInAFormatExceptionNamingTheFormat() {
-    FormatException e = assertThrows(FormatException.class, () -> Codec.encode(failing("picky"), "value"));
+    FormatException e =
+        assertThrows(FormatException.class, () -> Codec.encode(failing("picky"), "value"));
 
     assertEquals("cannot encode with picky: no", e.getMessage());
   }

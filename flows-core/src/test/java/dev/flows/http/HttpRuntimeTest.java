@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
-/** An http flow served by the runtime on its admin port, over a sink that stands in for the broker. */
+/**
+ * An http flow served by the runtime on its admin port, over a sink that stands in for the broker.
+ */
 class HttpRuntimeTest {
   record WordRequest(String message) {}
 
@@ -52,13 +54,16 @@ class HttpRuntimeTest {
   void shouldAnswerEveryStatusOfTheRouteBesideTheHealthEndpointsWhenServedOnTheAdminPort() {
     try (FlowRuntime runtime = start(adapter(HttpOptions.defaults().withMaxBodyBytes(100)))) {
       int port = runtime.adminPort().orElseThrow();
-      until("/health/ready to answer 200", () -> send(port, "GET", "/health/ready", "").statusCode() == 200);
+      until(
+          "/health/ready to answer 200",
+          () -> send(port, "GET", "/health/ready", "").statusCode() == 200);
 
       HttpResponse<String> accepted = send(port, "POST", "/adapter", "{\"message\":\"hi\"}");
       HttpResponse<String> bad = send(port, "POST", "/adapter", "{\"message\":");
       HttpResponse<String> get = send(port, "GET", "/adapter", "");
       HttpResponse<String> other = send(port, "POST", "/adapter/other", "{}");
-      HttpResponse<String> large = send(port, "POST", "/adapter", "{\"message\":\"" + "x".repeat(100) + "\"}");
+      HttpResponse<String> large =
+          send(port, "POST", "/adapter", "{\"message\":\"" + "x".repeat(100) + "\"}");
 
       assertEquals(202, accepted.statusCode(), accepted.body());
       assertEquals("{\"topic\":\"word\"}", accepted.body());
@@ -79,7 +84,13 @@ class HttpRuntimeTest {
   void shouldCountTheRequestsTheFlowAnsweredByStatusWhenServed() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Flow flow = adapter(HttpOptions.defaults().withMaxBodyBytes(100));
-    try (FlowRuntime runtime = FlowRuntime.builder(flow).connector(connector()).meterRegistry(registry).adminPort(0).build().start()) {
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(connector())
+            .meterRegistry(registry)
+            .adminPort(0)
+            .build()
+            .start()) {
       int port = runtime.adminPort().orElseThrow();
       send(port, "POST", "/adapter", "{\"message\":\"hi\"}");
       send(port, "POST", "/adapter", "{\"message\":\"ho\"}");
@@ -87,17 +98,25 @@ class HttpRuntimeTest {
       send(port, "POST", "/adapter/other", "{}");
 
       Map<String, Double> byStatus = new TreeMap<>();
-      registry.find("flows.http.requests").tag("flow", "flows-word-adapter").counters()
+      registry
+          .find("flows.http.requests")
+          .tag("flow", "flows-word-adapter")
+          .counters()
           .forEach(c -> byStatus.put(c.getId().getTag("status"), c.count()));
-      assertEquals(Map.of("202", 2.0, "400", 1.0), byStatus, "the 404 of another path is the route's, not the flow's");
+      assertEquals(
+          Map.of("202", 2.0, "400", 1.0),
+          byStatus,
+          "the 404 of another path is the route's, not the flow's");
     }
   }
 
   @Test
   void shouldAnswer503WhenTheBrokerDoesNotAcknowledgeWithinTheAckTimeout() {
     sink.holding = true;
-    try (FlowRuntime runtime = start(adapter(HttpOptions.defaults().withAckTimeout(Duration.ofMillis(200))))) {
-      HttpResponse<String> response = send(runtime.adminPort().orElseThrow(), "POST", "/adapter", "{\"message\":\"hi\"}");
+    try (FlowRuntime runtime =
+        start(adapter(HttpOptions.defaults().withAckTimeout(Duration.ofMillis(200))))) {
+      HttpResponse<String> response =
+          send(runtime.adminPort().orElseThrow(), "POST", "/adapter", "{\"message\":\"hi\"}");
 
       assertEquals(503, response.statusCode());
       assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
@@ -111,8 +130,9 @@ class HttpRuntimeTest {
     sink.holding = true;
     FlowRuntime runtime = start(adapter(HttpOptions.defaults()));
     int port = runtime.adminPort().orElseThrow();
-    CompletableFuture<HttpResponse<String>> response = http.sendAsync(
-        post(port, "/adapter", "{\"message\":\"late\"}"), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> response =
+        http.sendAsync(
+            post(port, "/adapter", "{\"message\":\"late\"}"), HttpResponse.BodyHandlers.ofString());
     until("the record to be sent", () -> sink.held.size() == 1);
 
     CompletableFuture<Void> closed = CompletableFuture.runAsync(runtime::close);
@@ -140,22 +160,41 @@ class HttpRuntimeTest {
 
   @Test
   void shouldFailNamingAdminPortWhenARuntimeHasAnHttpFlowButNoAdminPort() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class,
-        () -> FlowRuntime.builder(adapter(HttpOptions.defaults())).connector(connector()).build());
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () ->
+                FlowRuntime.builder(adapter(HttpOptions.defaults()))
+                    .connector(connector())
+                    .build());
 
-    assertEquals("adminPort is missing for http flow flows-word-adapter, whose route is served on it, got null: call .adminPort(port)"
-        + " on the runtime builder, e.g. with FLOWS_HTTP_PORT (FlowsConfig.httpPort())", e.getMessage());
+    assertEquals(
+        "adminPort is missing for http flow flows-word-adapter, whose route is served on it, got null: call .adminPort(port)"
+            + " on the runtime builder, e.g. with FLOWS_HTTP_PORT (FlowsConfig.httpPort())",
+        e.getMessage());
   }
 
   @Test
   void shouldFailNamingThePathWhenTwoHttpFlowsOfARuntimeServeIt() {
-    Flow other = Flows.http("flows-word-other").post("/adapter", string()).map(s -> KeyValue.of(s, s)).to(topic("word", string(), string()));
+    Flow other =
+        Flows.http("flows-word-other")
+            .post("/adapter", string())
+            .map(s -> KeyValue.of(s, s))
+            .to(topic("word", string(), string()));
 
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class,
-        () -> FlowRuntime.builder(adapter(HttpOptions.defaults()), other).connector(connector()).adminPort(0).build());
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () ->
+                FlowRuntime.builder(adapter(HttpOptions.defaults()), other)
+                    .connector(connector())
+                    .adminPort(0)
+                    .build());
 
-    assertEquals("path is served by both http flows flows-word-adapter and flows-word-other, got '/adapter': give each http flow"
-        + " of a runtime its own path", e.getMessage());
+    assertEquals(
+        "path is served by both http flows flows-word-adapter and flows-word-other, got '/adapter': give each http flow"
+            + " of a runtime its own path",
+        e.getMessage());
   }
 
   private FlowRuntime start(Flow flow) {
@@ -178,13 +217,21 @@ class HttpRuntimeTest {
 
   private static HttpRequest post(int port, String path, String body) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .timeout(Duration.ofSeconds(30))
+        .build();
   }
 
   private HttpResponse<String> send(int port, String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(30)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(
+                method,
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(30))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
@@ -214,10 +261,11 @@ class HttpRuntimeTest {
 
     @Override
     public void send(OutgoingRecord record, Ack ack) {
-      Runnable acknowledge = () -> {
-        acked.add(record);
-        ack.completed(null);
-      };
+      Runnable acknowledge =
+          () -> {
+            acked.add(record);
+            ack.completed(null);
+          };
       if (holding) {
         held.add(acknowledge);
       } else {

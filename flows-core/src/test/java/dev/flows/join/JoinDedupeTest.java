@@ -29,27 +29,39 @@ class JoinDedupeTest {
       }
       List<Message<String, byte[]>> merged = driver.output(JoinFlowTest.INTERMEDIATE).readAll();
 
-      for (Message<String, byte[]> again : merged) { // the replayed merge step writes everything again
+      for (Message<String, byte[]> again :
+          merged) { // the replayed merge step writes everything again
         driver.input(JoinFlowTest.INTERMEDIATE).pipe(again.key(), again.value());
       }
 
-      assertEquals(Optional.of(new JoinFlowTest.WordState(3, "fruit")), driver.state(JoinFlowTest.STATE, "apple"));
+      assertEquals(
+          Optional.of(new JoinFlowTest.WordState(3, "fruit")),
+          driver.state(JoinFlowTest.STATE, "apple"));
       List<Message<String, byte[]>> all = driver.output(JoinFlowTest.INTERMEDIATE).readAll();
       assertEquals(4, all.size(), "the duplicates have intermediate offsets of their own");
-      assertEquals(Envelope.decode(merged.get(1).value()).offset(), Envelope.decode(all.get(1).value()).offset(),
+      assertEquals(
+          Envelope.decode(merged.get(1).value()).offset(),
+          Envelope.decode(all.get(1).value()).offset(),
           "a duplicate carries the source offset of its original");
     }
   }
 
   @Test
   void shouldMergeSequentiallyWhenTheJoinAsksForConcurrency() {
-    Join join = Flows.join("test-word-join-parallel", FlowOptions.defaults().withConcurrency(8))
-        .through("word-join-parallel-intermediate")
-        .state(JoinFlowTest.STATE)
-        .on(JoinFlowTest.WORD, (k, v) -> v, (k, v, s) -> StateUpdate.set(s, s.count() + " " + s.description()))
-        .to(JoinFlowTest.JOINED);
+    Join join =
+        Flows.join("test-word-join-parallel", FlowOptions.defaults().withConcurrency(8))
+            .through("word-join-parallel-intermediate")
+            .state(JoinFlowTest.STATE)
+            .on(
+                JoinFlowTest.WORD,
+                (k, v) -> v,
+                (k, v, s) -> StateUpdate.set(s, s.count() + " " + s.description()))
+            .to(JoinFlowTest.JOINED);
 
-    assertEquals(1, join.merge().options().concurrency(), "parallel lanes could reorder one source partition's records");
+    assertEquals(
+        1,
+        join.merge().options().concurrency(),
+        "parallel lanes could reorder one source partition's records");
     assertEquals(8, join.apply().options().concurrency());
   }
 }

@@ -6,8 +6,8 @@ import static dev.flows.format.Formats.json;
 import static dev.flows.format.Formats.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.flows.Join;
 import dev.flows.Flows;
+import dev.flows.Join;
 import dev.flows.Message;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
@@ -23,17 +23,22 @@ class JoinFlowTest {
   static final Topic<String, String> WORD = topic("word", string(), string());
   static final Topic<String, String> WORD_TYPE = topic("word-type", string(), string());
   static final Topic<String, String> JOINED = topic("word-join", string(), string());
-  static final Topic<String, byte[]> INTERMEDIATE = topic("word-join-intermediate", string(), bytes());
-  static final StateSpec<WordState> STATE = StateSpec.of("join", json(WordState.class), () -> new WordState(0, "?"));
+  static final Topic<String, byte[]> INTERMEDIATE =
+      topic("word-join-intermediate", string(), bytes());
+  static final StateSpec<WordState> STATE =
+      StateSpec.of("join", json(WordState.class), () -> new WordState(0, "?"));
 
   static Join join() {
     return Flows.join("test-word-join")
         .through(INTERMEDIATE.name())
         .state(STATE)
-        .on(WORD, (k, v) -> k, (k, v, s) -> {
-          WordState next = new WordState(s.count() + 1, s.description());
-          return StateUpdate.set(next, next.count() + " " + next.description());
-        })
+        .on(
+            WORD,
+            (k, v) -> k,
+            (k, v, s) -> {
+              WordState next = new WordState(s.count() + 1, s.description());
+              return StateUpdate.set(next, next.count() + " " + next.description());
+            })
         .on(WORD_TYPE, (k, v) -> k, (k, v, s) -> StateUpdate.set(new WordState(s.count(), v)))
         .to(JOINED);
   }
@@ -60,7 +65,10 @@ class JoinFlowTest {
       driver.input(INTERMEDIATE).pipe(merged.get(0).key(), merged.get(0).value());
 
       assertEquals(Optional.of(new WordState(1, "?")), driver.state(STATE, "apple"));
-      assertEquals(List.of("1 ?", "1 ?"), driver.output(JOINED).readValues(), "the duplicate re-emits the stored result");
+      assertEquals(
+          List.of("1 ?", "1 ?"),
+          driver.output(JOINED).readValues(),
+          "the duplicate re-emits the stored result");
     }
   }
 

@@ -24,15 +24,27 @@ class MetricsDocTest {
       Files.writeString(DOC, generated, StandardCharsets.UTF_8);
     }
     String stored = Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "(missing)";
-    assertEquals(generated, stored, "docs/metrics.md is out of date with FlowsMetric: run 'make docs'");
+    assertEquals(
+        generated, stored, "docs/metrics.md is out of date with FlowsMetric: run 'make docs'");
   }
 
   static String markdown() {
-    String rows = Stream.of(FlowsMetric.values())
-        .map(m -> "| `" + m.metricName() + "` | " + m.type().name().toLowerCase() + " | "
-            + Stream.concat(Stream.of("flow"), m.tags().stream()).map(t -> "`" + t + "`").collect(Collectors.joining(", "))
-            + " | " + m.description() + " |")
-        .collect(Collectors.joining("\n"));
+    String rows =
+        Stream.of(FlowsMetric.values())
+            .map(
+                m ->
+                    "| `"
+                        + m.metricName()
+                        + "` | "
+                        + m.type().name().toLowerCase()
+                        + " | "
+                        + Stream.concat(Stream.of("flow"), m.tags().stream())
+                            .map(t -> "`" + t + "`")
+                            .collect(Collectors.joining(", "))
+                        + " | "
+                        + m.description()
+                        + " |")
+            .collect(Collectors.joining("\n"));
     return """
         # Metrics
 
@@ -42,6 +54,8 @@ class MetricsDocTest {
 
         | name | type | tags | what it measures |
         |---|---|---|---|
-        """ + rows + "\n";
+        """
+        + rows
+        + "\n";
   }
 }

@@ -31,7 +31,8 @@ public abstract class StateStoreContract {
   @BeforeEach
   void open() {
     store = newStore();
-    table = store.table("contract_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    table =
+        store.table("contract_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
   }
 
   @AfterEach
@@ -73,7 +74,8 @@ public abstract class StateStoreContract {
     table.write(List.of(row("a", "s1", 1), row("b", "s1", 1)));
     table.write(List.of(row("a", "s2", 2)));
 
-    Set<String> conflicts = table.write(List.of(row("a", "stale", 2), row("b", "s2", 2), row("c", "s1", 1)));
+    Set<String> conflicts =
+        table.write(List.of(row("a", "stale", 2), row("b", "s2", 2), row("c", "s1", 1)));
 
     assertEquals(Set.of("a"), conflicts);
     Map<String, StateRow> rows = table.load(List.of("a", "b", "c"));
@@ -110,8 +112,10 @@ public abstract class StateStoreContract {
   void shouldLetExactlyOneWriterWinWhenTwoRaceForTheSameVersion() throws Exception {
     table.write(List.of(row("a", "s1", 1)));
     CyclicBarrier start = new CyclicBarrier(2);
-    CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(() -> raceWrite(start, "x"));
-    CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(() -> raceWrite(start, "y"));
+    CompletableFuture<Set<String>> first =
+        CompletableFuture.supplyAsync(() -> raceWrite(start, "x"));
+    CompletableFuture<Set<String>> second =
+        CompletableFuture.supplyAsync(() -> raceWrite(start, "y"));
 
     int winners = (first.get().isEmpty() ? 1 : 0) + (second.get().isEmpty() ? 1 : 0);
 
@@ -121,7 +125,9 @@ public abstract class StateStoreContract {
 
   @Test
   void shouldKeepTablesApartWhenNamesDiffer() {
-    StateTable other = store.table("contract_other_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
+    StateTable other =
+        store.table(
+            "contract_other_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
     table.write(List.of(row("a", "s1", 1)));
 
     assertTrue(other.load(List.of("a")).isEmpty());
@@ -137,7 +143,8 @@ public abstract class StateStoreContract {
   }
 
   private static StateRow row(String id, String state, long version) {
-    return new StateRow(id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
+    return new StateRow(
+        id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
   }
 
   private static byte[] bytes(String text) {

@@ -60,7 +60,8 @@ public abstract class TableSinkContract {
     sink.prepare(table);
     sink.write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
 
-    sink.write(table, List.of(count("c", 3L)), List.of(Row.of("word", "a"), Row.of("word", "absent")));
+    sink.write(
+        table, List.of(count("c", 3L)), List.of(Row.of("word", "a"), Row.of("word", "absent")));
 
     assertEquals(Map.of("b", count("b", 2L), "c", count("c", 3L)), read(sink, table));
   }
@@ -71,9 +72,20 @@ public abstract class TableSinkContract {
     sink.prepare(table);
     sink.write(table, List.of(versioned("a", 10L, 100), versioned("b", 20L, 200)), List.of());
 
-    sink.write(table, List.of(versioned("a", 9L, 99), versioned("b", 21L, 200), versioned("c", 1L, 5)), List.of());
+    sink.write(
+        table,
+        List.of(versioned("a", 9L, 99), versioned("b", 21L, 200), versioned("c", 1L, 5)),
+        List.of());
 
-    assertEquals(Map.of("a", versioned("a", 10L, 100), "b", versioned("b", 20L, 200), "c", versioned("c", 1L, 5)), read(sink, table));
+    assertEquals(
+        Map.of(
+            "a",
+            versioned("a", 10L, 100),
+            "b",
+            versioned("b", 20L, 200),
+            "c",
+            versioned("c", 1L, 5)),
+        read(sink, table));
     sink.write(table, List.of(versioned("a", 11L, 101)), List.of());
     assertEquals(versioned("a", 11L, 101), read(sink, table).get("a"));
   }
@@ -84,29 +96,57 @@ public abstract class TableSinkContract {
     sink.prepare(table);
     sink.write(table, List.of(versioned("a", 1L, 100), versioned("b", 2L, 200)), List.of());
 
-    sink.write(table, List.of(), List.of(tombstone("a", 50), tombstone("b", 201), tombstone("absent", 1)));
+    sink.write(
+        table, List.of(), List.of(tombstone("a", 50), tombstone("b", 201), tombstone("absent", 1)));
 
     assertEquals(Map.of("a", versioned("a", 1L, 100)), read(sink, table));
   }
 
   @Test
   void shouldKeepEveryColumnTypeAndNullsWhenRowsAreReadBack() {
-    TableSpec table = TableSpec.of("contract_types_" + suffix, Column.of("id", ColumnType.BIGINT))
-        .withColumn(Column.text("name")).withColumn(Column.of("small", ColumnType.INTEGER))
-        .withColumn(Column.of("ratio", ColumnType.DOUBLE)).withColumn(Column.of("flag", ColumnType.BOOLEAN))
-        .withColumn(Column.of("data", ColumnType.BYTEA)).withColumn(Column.of("at", ColumnType.TIMESTAMPTZ))
-        .withColumn(Column.of("doc", ColumnType.JSONB));
+    TableSpec table =
+        TableSpec.of("contract_types_" + suffix, Column.of("id", ColumnType.BIGINT))
+            .withColumn(Column.text("name"))
+            .withColumn(Column.of("small", ColumnType.INTEGER))
+            .withColumn(Column.of("ratio", ColumnType.DOUBLE))
+            .withColumn(Column.of("flag", ColumnType.BOOLEAN))
+            .withColumn(Column.of("data", ColumnType.BYTEA))
+            .withColumn(Column.of("at", ColumnType.TIMESTAMPTZ))
+            .withColumn(Column.of("doc", ColumnType.JSONB));
     Instant at = Instant.parse("2024-05-06T07:08:09.123456Z");
-    Row full = new Row(Map.of("id", 1L, "name", "it's \"quoted\", {braced}", "small", 7, "ratio", 0.25, "flag", true,
-        "data", bytes("raw"), "at", at, "doc", "{\"a\": [1, 2]}"));
+    Row full =
+        new Row(
+            Map.of(
+                "id",
+                1L,
+                "name",
+                "it's \"quoted\", {braced}",
+                "small",
+                7,
+                "ratio",
+                0.25,
+                "flag",
+                true,
+                "data",
+                bytes("raw"),
+                "at",
+                at,
+                "doc",
+                "{\"a\": [1, 2]}"));
     sink.prepare(table);
 
     sink.write(table, List.of(full, Row.of("id", 2L)), List.of());
 
     Map<Object, Row> rows = read(sink, table);
     Row stored = rows.get(1L);
-    assertEquals(List.of("it's \"quoted\", {braced}", 7, 0.25, true, at),
-        List.of(stored.get("name"), stored.get("small"), stored.get("ratio"), stored.get("flag"), stored.get("at")));
+    assertEquals(
+        List.of("it's \"quoted\", {braced}", 7, 0.25, true, at),
+        List.of(
+            stored.get("name"),
+            stored.get("small"),
+            stored.get("ratio"),
+            stored.get("flag"),
+            stored.get("at")));
     assertArrayEquals(bytes("raw"), (byte[]) stored.get("data"));
     assertEquals("{\"a\": [1, 2]}", stored.get("doc"));
     assertNull(rows.get(2L).get("name"));
@@ -134,7 +174,9 @@ public abstract class TableSinkContract {
   @Test
   void shouldKeepRowsWhenPreparedAgainAndApartWhenNamesDiffer() {
     TableSpec table = counts(false);
-    TableSpec other = TableSpec.of("contract_other_" + suffix, Column.text("word")).withColumn(Column.bigint("count"));
+    TableSpec other =
+        TableSpec.of("contract_other_" + suffix, Column.text("word"))
+            .withColumn(Column.bigint("count"));
     sink.prepare(table);
     sink.prepare(other);
     sink.write(table, List.of(count("a", 1L)), List.of());
@@ -146,7 +188,8 @@ public abstract class TableSinkContract {
   }
 
   private TableSpec counts(boolean versioned) {
-    TableSpec table = TableSpec.of("contract_" + suffix, Column.text("word")).withColumn(Column.bigint("count"));
+    TableSpec table =
+        TableSpec.of("contract_" + suffix, Column.text("word")).withColumn(Column.bigint("count"));
     return versioned ? table.withOffsetColumn("updated_offset") : table;
   }
 

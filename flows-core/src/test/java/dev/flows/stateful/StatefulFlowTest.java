@@ -29,23 +29,33 @@ class StatefulFlowTest {
     return Flows.stateful("test-words-count")
         .from(WORDS)
         .state(COUNT)
-        .apply((word, value, count) -> {
-          if ("poison".equals(value)) {
-            throw new IllegalStateException("poison " + word);
-          }
-          long next = count + 1;
-          return StateUpdate.set(next, Long.toString(next));
-        })
+        .apply(
+            (word, value, count) -> {
+              if ("poison".equals(value)) {
+                throw new IllegalStateException("poison " + word);
+              }
+              long next = count + 1;
+              return StateUpdate.set(next, Long.toString(next));
+            })
         .to(COUNTS);
   }
 
   @Test
   void shouldCountPerKeyAndEmitRunningCountWhenRecordsArrive() {
     try (FlowTestDriver driver = FlowTestDriver.of(countFlow())) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("apple", "a"), KeyValue.of("pizza", "p"), KeyValue.of("apple", "a")));
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "a"), KeyValue.of("pizza", "p"), KeyValue.of("apple", "a")));
       driver.input(WORDS).pipe("apple", "a");
 
-      assertEquals(List.of(KeyValue.of("apple", "1"), KeyValue.of("apple", "2"), KeyValue.of("pizza", "1"), KeyValue.of("apple", "3")),
+      assertEquals(
+          List.of(
+              KeyValue.of("apple", "1"),
+              KeyValue.of("apple", "2"),
+              KeyValue.of("pizza", "1"),
+              KeyValue.of("apple", "3")),
           driver.output(COUNTS).readKeyValues());
       assertEquals(Optional.of(3L), driver.state(COUNT, "apple"));
       assertEquals(Optional.of(1L), driver.state(COUNT, "pizza"));
@@ -62,7 +72,8 @@ class StatefulFlowTest {
       List<Message<byte[], byte[]>> dead = driver.deadLetters();
       assertEquals(1, dead.size());
       assertEquals("poison", new String(dead.get(0).value(), StandardCharsets.UTF_8));
-      assertEquals("process", dead.get(0).headers().lastString(DeadLetterHeaders.ERROR_STAGE).orElseThrow());
+      assertEquals(
+          "process", dead.get(0).headers().lastString(DeadLetterHeaders.ERROR_STAGE).orElseThrow());
       assertEquals(List.of("1", "2"), driver.output(COUNTS).readValues());
       assertEquals(Optional.of(2L), driver.state(COUNT, "apple"));
     }

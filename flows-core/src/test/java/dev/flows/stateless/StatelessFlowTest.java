@@ -39,7 +39,8 @@ class StatelessFlowTest {
   static final Topic<String, String> WORDS = topic("words", string(), string());
   static final Topic<String, String> MORE_WORDS = topic("more-words", string(), string());
   static final Topic<String, String> OUT = topic("words-out", string(), string());
-  static final Topic<String, Integer> LENGTHS = topic("word-lengths", string(), json(Integer.class));
+  static final Topic<String, Integer> LENGTHS =
+      topic("word-lengths", string(), json(Integer.class));
   static final Topic<String, Order> ORDERS = topic("orders", string(), json(Order.class));
 
   static final String NAME = "test-words-remap";
@@ -51,9 +52,12 @@ class StatelessFlowTest {
   @Test
   void shouldMapEachValueAndKeepTheKeyWhenMapValues() {
     try (FlowTestDriver driver = FlowTestDriver.of(remap(v -> v + " updated"))) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("k1", "apple"), KeyValue.of("k2", "pizza")));
+      driver
+          .input(WORDS)
+          .pipeBatch(List.of(KeyValue.of("k1", "apple"), KeyValue.of("k2", "pizza")));
 
-      assertEquals(List.of(KeyValue.of("k1", "apple updated"), KeyValue.of("k2", "pizza updated")),
+      assertEquals(
+          List.of(KeyValue.of("k1", "apple updated"), KeyValue.of("k2", "pizza updated")),
           driver.output(OUT).readKeyValues());
       assertEquals(List.of(), driver.deadLetters());
     }
@@ -61,7 +65,8 @@ class StatelessFlowTest {
 
   @Test
   void shouldChangeKeyAndValueTypesWhenMap() {
-    Flow flow = Flows.stateless(NAME).from(WORDS).map((k, v) -> KeyValue.of(v, k.length())).to(LENGTHS);
+    Flow flow =
+        Flows.stateless(NAME).from(WORDS).map((k, v) -> KeyValue.of(v, k.length())).to(LENGTHS);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("four", "apple");
@@ -75,7 +80,13 @@ class StatelessFlowTest {
     Flow flow = Flows.stateless(NAME).from(WORDS).filter((k, v) -> !v.startsWith("x")).to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("1", "apple"), KeyValue.of("2", "xylophone"), KeyValue.of("3", "pizza")));
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("1", "apple"),
+                  KeyValue.of("2", "xylophone"),
+                  KeyValue.of("3", "pizza")));
 
       assertEquals(List.of("apple", "pizza"), driver.output(OUT).readValues());
     }
@@ -83,34 +94,49 @@ class StatelessFlowTest {
 
   @Test
   void shouldEmitZeroOrMoreRecordsWithNewKeysWhenFlatMap() {
-    Flow flow = Flows.stateless(NAME)
-        .from(WORDS)
-        .flatMap((k, v) -> v.isEmpty() ? List.<KeyValue<String, String>>of()
-            : Arrays.stream(v.split(" ")).map(w -> KeyValue.of(w, k)).toList())
-        .to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .flatMap(
+                (k, v) ->
+                    v.isEmpty()
+                        ? List.<KeyValue<String, String>>of()
+                        : Arrays.stream(v.split(" ")).map(w -> KeyValue.of(w, k)).toList())
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("s1", "red apple"), KeyValue.of("s2", ""), KeyValue.of("s3", "pizza")));
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("s1", "red apple"),
+                  KeyValue.of("s2", ""),
+                  KeyValue.of("s3", "pizza")));
 
-      assertEquals(List.of(KeyValue.of("red", "s1"), KeyValue.of("apple", "s1"), KeyValue.of("pizza", "s3")),
+      assertEquals(
+          List.of(KeyValue.of("red", "s1"), KeyValue.of("apple", "s1"), KeyValue.of("pizza", "s3")),
           driver.output(OUT).readKeyValues());
     }
   }
 
   @Test
   void shouldEmitEachValueUnderTheSameKeyWhenFlatMapValues() {
-    Flow flow = Flows.stateless(NAME).from(WORDS).flatMapValues(v -> Arrays.asList(v.split(","))).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME).from(WORDS).flatMapValues(v -> Arrays.asList(v.split(","))).to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k", "a,b,c");
 
-      assertEquals(List.of(KeyValue.of("k", "a"), KeyValue.of("k", "b"), KeyValue.of("k", "c")), driver.output(OUT).readKeyValues());
+      assertEquals(
+          List.of(KeyValue.of("k", "a"), KeyValue.of("k", "b"), KeyValue.of("k", "c")),
+          driver.output(OUT).readKeyValues());
     }
   }
 
   @Test
   void shouldRunRecordsOfEveryMergedTopicThroughTheSameStepsWhenMerge() {
-    Flow flow = Flows.stateless(NAME).from(WORDS).merge(MORE_WORDS).mapValues(String::toUpperCase).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME).from(WORDS).merge(MORE_WORDS).mapValues(String::toUpperCase).to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("1", "apple");
@@ -123,27 +149,41 @@ class StatelessFlowTest {
 
   @Test
   void shouldRejectTheTopicAndNameTheFixWhenMergedTwice() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class,
-        () -> Flows.stateless(NAME).from(WORDS).merge(WORDS));
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class, () -> Flows.stateless(NAME).from(WORDS).merge(WORDS));
 
-    assertEquals("merge is already an input of test-words-remap, got 'words': merge each topic once", e.getMessage());
+    assertEquals(
+        "merge is already an input of test-words-remap, got 'words': merge each topic once",
+        e.getMessage());
   }
 
   @Test
   void shouldWriteZeroOrMoreRecordsToEachTypedTopicWhenSplit() {
-    Flow flow = Flows.stateless(NAME).from(WORDS).split(OUT, LENGTHS, (k, v, out) -> {
-      if (v.length() > 4) {
-        out.first(k, v);
-      }
-      out.second(v, v.length());
-      out.second(v + "!", v.length() + 1);
-    });
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .split(
+                OUT,
+                LENGTHS,
+                (k, v, out) -> {
+                  if (v.length() > 4) {
+                    out.first(k, v);
+                  }
+                  out.second(v, v.length());
+                  out.second(v + "!", v.length() + 1);
+                });
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipeBatch(List.of(KeyValue.of("1", "apple"), KeyValue.of("2", "fig")));
 
       assertEquals(List.of(KeyValue.of("1", "apple")), driver.output(OUT).readKeyValues());
-      assertEquals(List.of(KeyValue.of("apple", 5), KeyValue.of("apple!", 6), KeyValue.of("fig", 3), KeyValue.of("fig!", 4)),
+      assertEquals(
+          List.of(
+              KeyValue.of("apple", 5),
+              KeyValue.of("apple!", 6),
+              KeyValue.of("fig", 3),
+              KeyValue.of("fig!", 4)),
           driver.output(LENGTHS).readKeyValues());
       assertEquals(List.of(OUT, LENGTHS), flow.outputs());
     }
@@ -152,17 +192,23 @@ class StatelessFlowTest {
   @Test
   void shouldCallTheBatchFunctionOncePerBatchInOffsetOrderWhenBatch() {
     List<List<Long>> calls = new ArrayList<>();
-    Flow flow = Flows.stateless(NAME)
-        .from(WORDS)
-        .<String, String>batch(records -> {
-          calls.add(records.stream().map(Message::offset).toList());
-          return records.stream().map(m -> KeyValue.of(m.key(), m.value() + "@" + m.offset())).toList();
-        })
-        .mapValues(String::toUpperCase)
-        .to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .<String, String>batch(
+                records -> {
+                  calls.add(records.stream().map(Message::offset).toList());
+                  return records.stream()
+                      .map(m -> KeyValue.of(m.key(), m.value() + "@" + m.offset()))
+                      .toList();
+                })
+            .mapValues(String::toUpperCase)
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
-      driver.input(WORDS).pipeBatch(List.of(KeyValue.of("a", "x"), KeyValue.of("b", "y"), KeyValue.of("a", "z")));
+      driver
+          .input(WORDS)
+          .pipeBatch(List.of(KeyValue.of("a", "x"), KeyValue.of("b", "y"), KeyValue.of("a", "z")));
       driver.input(WORDS).pipe("c", "w");
 
       assertEquals(List.of(List.of(0L, 1L, 2L), List.of(3L)), calls);
@@ -172,7 +218,11 @@ class StatelessFlowTest {
 
   @Test
   void shouldGiveBatchOutputsNoHeadersAndTheLastRecordsTimestampWhenBatch() {
-    Flow flow = Flows.stateless(NAME).from(WORDS).<String, String>batch(records -> List.of(KeyValue.of("n", "" + records.size()))).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .<String, String>batch(records -> List.of(KeyValue.of("n", "" + records.size())))
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("a", "x", Headers.empty().with("trace", "t-1"));
@@ -181,7 +231,8 @@ class StatelessFlowTest {
       List<Message<String, String>> inputs = driver.output(WORDS).readAll();
       List<Message<String, String>> outputs = driver.output(OUT).readAll();
       assertEquals(List.of("1", "2"), outputs.stream().map(Message::value).toList());
-      assertEquals(Headers.empty(), outputs.get(0).headers(), "a batch output belongs to no single record");
+      assertEquals(
+          Headers.empty(), outputs.get(0).headers(), "a batch output belongs to no single record");
       assertEquals(inputs.get(2).timestamp(), outputs.get(1).timestamp());
     }
   }
@@ -189,10 +240,15 @@ class StatelessFlowTest {
   @Test
   void shouldDeadLetterEveryRecordOfTheBatchWhenTheBatchFunctionKeepsFailing() {
     AtomicInteger calls = new AtomicInteger();
-    Flow flow = Flows.stateless(NAME).from(WORDS).<String, String>batch(records -> {
-      calls.incrementAndGet();
-      throw new IllegalStateException("bulk API down");
-    }).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .<String, String>batch(
+                records -> {
+                  calls.incrementAndGet();
+                  throw new IllegalStateException("bulk API down");
+                })
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipeBatch(List.of(KeyValue.of("a", "x"), KeyValue.of("b", "y")));
@@ -208,7 +264,8 @@ class StatelessFlowTest {
   @Test
   void shouldKeepHeadersAndTimestampOfTheInputRecordWhenOutputsAreWritten() {
     Flow flow = Flows.stateless(NAME).from(WORDS).flatMapValues(v -> List.of(v, v + v)).to(OUT);
-    Headers headers = Headers.empty().with("trace", "t-1").with("trace", "t-2").with("binary", new byte[] {0, 1});
+    Headers headers =
+        Headers.empty().with("trace", "t-1").with("trace", "t-2").with("binary", new byte[] {0, 1});
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k", "a", headers);
@@ -223,7 +280,9 @@ class StatelessFlowTest {
         assertEquals(source.timestamp(), outputs.get(i).timestamp(), "timestamp of output " + i);
       }
       assertEquals(headers, outputs.get(0).headers());
-      assertTrue(inputs.get(0).timestamp() != inputs.get(1).timestamp(), "the inputs have distinct timestamps");
+      assertTrue(
+          inputs.get(0).timestamp() != inputs.get(1).timestamp(),
+          "the inputs have distinct timestamps");
     }
   }
 
@@ -242,13 +301,15 @@ class StatelessFlowTest {
   @Test
   void shouldDeadLetterWithTheReasonInHeadersAfterThreeAttemptsWhenTheMapperKeepsThrowing() {
     AtomicInteger attempts = new AtomicInteger();
-    Flow flow = remap(v -> {
-      if (v.equals("poison")) {
-        attempts.incrementAndGet();
-        throw new IllegalStateException("cannot remap " + v);
-      }
-      return v + " updated";
-    });
+    Flow flow =
+        remap(
+            v -> {
+              if (v.equals("poison")) {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("cannot remap " + v);
+              }
+              return v + " updated";
+            });
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k0", "apple");
@@ -256,7 +317,10 @@ class StatelessFlowTest {
       driver.input(WORDS).pipe("k2", "pizza");
 
       assertEquals(3, attempts.get());
-      assertEquals(List.of("apple updated", "pizza updated"), driver.output(OUT).readValues(), "the flow goes on");
+      assertEquals(
+          List.of("apple updated", "pizza updated"),
+          driver.output(OUT).readValues(),
+          "the flow goes on");
       List<Message<byte[], byte[]>> dead = driver.deadLetters();
       assertEquals(1, dead.size());
       Message<byte[], byte[]> letter = dead.get(0);
@@ -265,7 +329,8 @@ class StatelessFlowTest {
       assertArrayEquals(bytes("poison"), letter.value(), "the original value bytes");
       assertEquals("t-9", header(letter, "trace"), "the original headers are kept");
       assertEquals("process", header(letter, DeadLetterHeaders.ERROR_STAGE));
-      assertEquals(IllegalStateException.class.getName(), header(letter, DeadLetterHeaders.ERROR_CLASS));
+      assertEquals(
+          IllegalStateException.class.getName(), header(letter, DeadLetterHeaders.ERROR_CLASS));
       assertEquals("cannot remap poison", header(letter, DeadLetterHeaders.ERROR_MESSAGE));
       assertEquals("3", header(letter, DeadLetterHeaders.ATTEMPTS));
       assertEquals("words", header(letter, DeadLetterHeaders.SOURCE_TOPIC));
@@ -277,12 +342,16 @@ class StatelessFlowTest {
 
   @Test
   void shouldTruncateTheErrorMessageHeaderWhenTheMessageIsLong() {
-    try (FlowTestDriver driver = FlowTestDriver.of(remap(v -> {
-      throw new IllegalArgumentException("x".repeat(5_000));
-    }))) {
+    try (FlowTestDriver driver =
+        FlowTestDriver.of(
+            remap(
+                v -> {
+                  throw new IllegalArgumentException("x".repeat(5_000));
+                }))) {
       driver.input(WORDS).pipe("k", "v");
 
-      assertEquals("x".repeat(1_000), header(driver.deadLetters().get(0), DeadLetterHeaders.ERROR_MESSAGE));
+      assertEquals(
+          "x".repeat(1_000), header(driver.deadLetters().get(0), DeadLetterHeaders.ERROR_MESSAGE));
     }
   }
 
@@ -294,41 +363,61 @@ class StatelessFlowTest {
       driver.input(WORDS).pipe("k", "v");
 
       Message<byte[], byte[]> letter = driver.deadLetters().get(0);
-      assertEquals(NullPointerException.class.getName(), header(letter, DeadLetterHeaders.ERROR_CLASS));
-      assertEquals("the mapper returned null instead of a KeyValue", header(letter, DeadLetterHeaders.ERROR_MESSAGE));
+      assertEquals(
+          NullPointerException.class.getName(), header(letter, DeadLetterHeaders.ERROR_CLASS));
+      assertEquals(
+          "the mapper returned null instead of a KeyValue",
+          header(letter, DeadLetterHeaders.ERROR_MESSAGE));
     }
   }
 
   @Test
   void shouldWriteDeadLettersToTheConfiguredTopicWhenThePolicyNamesOne() {
-    FlowOptions options = FlowOptions.defaults().withErrorPolicy(ErrorPolicy.defaults().withDeadLetterTopic("shop.dead"));
-    Flow flow = Flows.stateless(NAME, options).from(WORDS).<String>mapValues(v -> {
-      throw new IllegalStateException("no");
-    }).to(OUT);
+    FlowOptions options =
+        FlowOptions.defaults()
+            .withErrorPolicy(ErrorPolicy.defaults().withDeadLetterTopic("shop.dead"));
+    Flow flow =
+        Flows.stateless(NAME, options)
+            .from(WORDS)
+            .<String>mapValues(
+                v -> {
+                  throw new IllegalStateException("no");
+                })
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k", "v");
 
       assertEquals("shop.dead", flow.deadLetterTopic());
-      assertEquals(List.of("shop.dead"), driver.deadLetters().stream().map(Message::topic).toList());
+      assertEquals(
+          List.of("shop.dead"), driver.deadLetters().stream().map(Message::topic).toList());
     }
   }
 
   @Test
   void shouldPublishOnlyTheOutputsOfTheSucceedingAttemptWhenARetrySucceeds() {
     AtomicInteger attempts = new AtomicInteger();
-    Flow flow = Flows.stateless(NAME).from(WORDS).split(OUT, LENGTHS, (k, v, out) -> {
-      out.first(k, v + "#" + attempts.incrementAndGet());
-      if (attempts.get() < 3) {
-        throw new IllegalStateException("flaky");
-      }
-      out.second(k, v.length());
-    });
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .split(
+                OUT,
+                LENGTHS,
+                (k, v, out) -> {
+                  out.first(k, v + "#" + attempts.incrementAndGet());
+                  if (attempts.get() < 3) {
+                    throw new IllegalStateException("flaky");
+                  }
+                  out.second(k, v.length());
+                });
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k", "apple");
 
-      assertEquals(List.of("apple#3"), driver.output(OUT).readValues(), "outputs of failed attempts are discarded");
+      assertEquals(
+          List.of("apple#3"),
+          driver.output(OUT).readValues(),
+          "outputs of failed attempts are discarded");
       assertEquals(List.of(5), driver.output(LENGTHS).readValues());
       assertEquals(List.of(), driver.deadLetters());
     }
@@ -337,20 +426,32 @@ class StatelessFlowTest {
   @Test
   void shouldPublishNothingOfTheRecordWhenItIsDeadLettered() {
     List<String> iterated = new ArrayList<>();
-    Flow flow = Flows.stateless(NAME).from(WORDS).<String>flatMapValues(v -> () -> Stream.of(v + 1, v + 2, "fail")
-        .peek(iterated::add)
-        .map(x -> {
-          if (x.equals("fail")) {
-            throw new IllegalStateException("failed after two values went downstream");
-          }
-          return x;
-        })
-        .iterator()).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(WORDS)
+            .<String>flatMapValues(
+                v ->
+                    () ->
+                        Stream.of(v + 1, v + 2, "fail")
+                            .peek(iterated::add)
+                            .map(
+                                x -> {
+                                  if (x.equals("fail")) {
+                                    throw new IllegalStateException(
+                                        "failed after two values went downstream");
+                                  }
+                                  return x;
+                                })
+                            .iterator())
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       driver.input(WORDS).pipe("k", "poison");
 
-      assertEquals(List.of("poison1", "poison2", "fail"), iterated.subList(0, 3), "two values were emitted before the failure");
+      assertEquals(
+          List.of("poison1", "poison2", "fail"),
+          iterated.subList(0, 3),
+          "two values were emitted before the failure");
       assertEquals(List.of(), driver.output(OUT).readAll());
       assertEquals(1, driver.deadLetters().size());
     }
@@ -359,10 +460,15 @@ class StatelessFlowTest {
   @Test
   void shouldDeadLetterAnUndecodableRecordAfterOneAttemptWithoutCallingTheMapper() {
     AtomicInteger calls = new AtomicInteger();
-    Flow flow = Flows.stateless(NAME).from(ORDERS).mapValues(o -> {
-      calls.incrementAndGet();
-      return o.id();
-    }).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME)
+            .from(ORDERS)
+            .mapValues(
+                o -> {
+                  calls.incrementAndGet();
+                  return o.id();
+                })
+            .to(OUT);
     byte[] garbage = {'{', 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'};
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
@@ -376,7 +482,9 @@ class StatelessFlowTest {
       assertEquals("decode", header(letter, DeadLetterHeaders.ERROR_STAGE));
       assertEquals("1", header(letter, DeadLetterHeaders.ATTEMPTS));
       assertEquals(FormatException.class.getName(), header(letter, DeadLetterHeaders.ERROR_CLASS));
-      assertTrue(header(letter, DeadLetterHeaders.ERROR_MESSAGE).startsWith("cannot decode value of orders-0@0: cannot decode JSON as Order"),
+      assertTrue(
+          header(letter, DeadLetterHeaders.ERROR_MESSAGE)
+              .startsWith("cannot decode value of orders-0@0: cannot decode JSON as Order"),
           header(letter, DeadLetterHeaders.ERROR_MESSAGE));
       assertEquals("0", header(letter, DeadLetterHeaders.SOURCE_OFFSET));
     }
@@ -386,15 +494,22 @@ class StatelessFlowTest {
   void shouldThrowFlowFailedExceptionAfterOneAttemptWhenFailFast() {
     AtomicInteger attempts = new AtomicInteger();
     IllegalStateException boom = new IllegalStateException("boom");
-    Flow flow = Flows.stateless(NAME, FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast())).from(WORDS).<String>mapValues(v -> {
-      attempts.incrementAndGet();
-      throw boom;
-    }).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME, FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()))
+            .from(WORDS)
+            .<String>mapValues(
+                v -> {
+                  attempts.incrementAndGet();
+                  throw boom;
+                })
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
-      FlowFailedException e = assertThrows(FlowFailedException.class, () -> driver.input(WORDS).pipe("k", "v"));
+      FlowFailedException e =
+          assertThrows(FlowFailedException.class, () -> driver.input(WORDS).pipe("k", "v"));
 
-      assertEquals("flow test-words-remap failed on words-0@0 after 1 attempt(s): boom", e.getMessage());
+      assertEquals(
+          "flow test-words-remap failed on words-0@0 after 1 attempt(s): boom", e.getMessage());
       assertSame(boom, e.getCause());
       assertEquals(1, attempts.get());
       assertEquals(List.of(), driver.deadLetters(), "fail fast writes no dead letter");
@@ -403,18 +518,26 @@ class StatelessFlowTest {
 
   @Test
   void shouldThrowFlowFailedExceptionWhenFailFastMeetsAnUndecodableRecord() {
-    Flow flow = Flows.stateless(NAME, FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()))
-        .from(ORDERS).mapValues(Order::id).to(OUT);
+    Flow flow =
+        Flows.stateless(NAME, FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()))
+            .from(ORDERS)
+            .mapValues(Order::id)
+            .to(OUT);
 
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
-      FlowFailedException e = assertThrows(FlowFailedException.class, () -> driver.input(ORDERS).pipeRaw(null, bytes("[")));
+      FlowFailedException e =
+          assertThrows(
+              FlowFailedException.class, () -> driver.input(ORDERS).pipeRaw(null, bytes("[")));
 
       assertInstanceOf(FormatException.class, e.getCause());
     }
   }
 
   private static String header(Message<byte[], byte[]> message, String key) {
-    return message.headers().lastString(key).orElseThrow(() -> new AssertionError("no header " + key + " in " + message.headers()));
+    return message
+        .headers()
+        .lastString(key)
+        .orElseThrow(() -> new AssertionError("no header " + key + " in " + message.headers()));
   }
 
   private static byte[] bytes(String text) {

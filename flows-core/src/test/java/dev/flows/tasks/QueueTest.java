@@ -19,8 +19,11 @@ class QueueTest {
 
   @Test
   void shouldRejectNameWhenEmptyOrIllegalCharacters() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> Queue.queue("has space", string()));
-    assertEquals("queue name is not a legal queue name, got 'has space': use 1 to 200 of [a-zA-Z0-9._:-]", e.getMessage());
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> Queue.queue("has space", string()));
+    assertEquals(
+        "queue name is not a legal queue name, got 'has space': use 1 to 200 of [a-zA-Z0-9._:-]",
+        e.getMessage());
     assertThrows(FlowDefinitionException.class, () -> Queue.queue("", string()));
     assertThrows(FlowDefinitionException.class, () -> Queue.queue(null, string()));
     assertThrows(FlowDefinitionException.class, () -> Queue.queue("x".repeat(201), string()));
@@ -28,7 +31,8 @@ class QueueTest {
 
   @Test
   void shouldRejectNameWhenItUsesTheReservedAmqPrefix() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> Queue.queue("amq.gen-1", string()));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> Queue.queue("amq.gen-1", string()));
     assertTrue(e.getMessage().contains("reserved prefix amq."), e.getMessage());
   }
 }

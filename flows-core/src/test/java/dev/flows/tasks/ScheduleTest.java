@@ -16,7 +16,8 @@ class ScheduleTest {
   void shouldFireOnEveryFifthSecondWhenCronHasSeconds() {
     Schedule s = Schedule.parse("0/5 * * * * *");
     assertEquals(Instant.parse("2030-01-01T10:00:05Z"), s.next(T));
-    assertEquals(Instant.parse("2030-01-01T10:00:10Z"), s.next(Instant.parse("2030-01-01T10:00:05Z")));
+    assertEquals(
+        Instant.parse("2030-01-01T10:00:10Z"), s.next(Instant.parse("2030-01-01T10:00:05Z")));
   }
 
   @Test
@@ -34,9 +35,14 @@ class ScheduleTest {
 
   @Test
   void shouldFailNamingTheScheduleWhenInvalid() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> Schedule.parse("every minute"));
-    assertTrue(e.getMessage().startsWith("schedule is not a valid cron expression"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("use six fields with seconds, e.g. \"0/5 * * * * *\", a macro such as \"@hourly\", or \"@every 10s\""));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> Schedule.parse("every minute"));
+    assertTrue(
+        e.getMessage().startsWith("schedule is not a valid cron expression"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "use six fields with seconds, e.g. \"0/5 * * * * *\", a macro such as \"@hourly\", or \"@every 10s\""));
     assertThrows(FlowDefinitionException.class, () -> Schedule.parse("@every 10 parsecs"));
     assertThrows(FlowDefinitionException.class, () -> Schedule.parse("@every 0s"));
     assertThrows(FlowDefinitionException.class, () -> Schedule.parse(" "));

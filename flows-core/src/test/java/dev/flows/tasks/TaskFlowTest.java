@@ -29,7 +29,12 @@ class TaskFlowTest {
 
   @Test
   void shouldSendEveryValueToTheQueueWhenAFlowEndsInToQueue() {
-    Flow bridge = Flows.stateless("shop-orders-enqueue").from(ORDERS).filter((k, v) -> !v.isEmpty()).mapValues(v -> "resize " + v).toQueue(RESIZE);
+    Flow bridge =
+        Flows.stateless("shop-orders-enqueue")
+            .from(ORDERS)
+            .filter((k, v) -> !v.isEmpty())
+            .mapValues(v -> "resize " + v)
+            .toQueue(RESIZE);
     try (FlowTestDriver driver = FlowTestDriver.of(bridge)) {
       driver.input(ORDERS).pipe("k1", "a.png");
       driver.input(ORDERS).pipe("k2", "");
@@ -41,7 +46,8 @@ class TaskFlowTest {
   @Test
   void shouldRunTasksAndPublishResultsWhenChainedBehindAQueue() {
     Flow bridge = Flows.stateless("shop-orders-enqueue").from(ORDERS).toQueue(RESIZE);
-    Flow worker = Flows.task("shop-images-resize").from(RESIZE).run(path -> path.toUpperCase()).to(RESIZED);
+    Flow worker =
+        Flows.task("shop-images-resize").from(RESIZE).run(path -> path.toUpperCase()).to(RESIZED);
     try (FlowTestDriver driver = FlowTestDriver.of(bridge, worker)) {
       driver.input(ORDERS).pipe("k", "a.png");
       driver.queue(RESIZE).pipe("b.png");
@@ -52,26 +58,37 @@ class TaskFlowTest {
   @Test
   void shouldDeadLetterWithReasonWhenEveryAttemptFails() {
     AtomicInteger attempts = new AtomicInteger();
-    Flow worker = Flows.task("shop-images-resize", TaskOptions.defaults().withMaxAttempts(4)).from(RESIZE).run(path -> {
-      attempts.incrementAndGet();
-      throw new IllegalArgumentException("corrupt " + path);
-    });
+    Flow worker =
+        Flows.task("shop-images-resize", TaskOptions.defaults().withMaxAttempts(4))
+            .from(RESIZE)
+            .run(
+                path -> {
+                  attempts.incrementAndGet();
+                  throw new IllegalArgumentException("corrupt " + path);
+                });
     try (FlowTestDriver driver = FlowTestDriver.of(worker)) {
       driver.queue(RESIZE).pipe("bad.png");
       Queue<String> dlq = queue(RESIZE.deadLetterQueue(), string());
       List<Headers> reasons = driver.queue(dlq).readHeaders();
       assertEquals(4, attempts.get());
       assertEquals(1, reasons.size());
-      assertEquals("corrupt bad.png", reasons.get(0).lastString(DeadLetterHeaders.ERROR_MESSAGE).orElseThrow());
+      assertEquals(
+          "corrupt bad.png",
+          reasons.get(0).lastString(DeadLetterHeaders.ERROR_MESSAGE).orElseThrow());
       assertEquals("4", reasons.get(0).lastString(DeadLetterHeaders.ATTEMPTS).orElseThrow());
-      assertEquals("shop-images-resize", reasons.get(0).lastString(DeadLetterHeaders.FLOW).orElseThrow());
+      assertEquals(
+          "shop-images-resize", reasons.get(0).lastString(DeadLetterHeaders.FLOW).orElseThrow());
     }
   }
 
   @Test
   void shouldProduceToTheQueueWhenACronFlowFires() {
     AtomicInteger n = new AtomicInteger();
-    Flow cron = Flows.cron("shop-reports-nightly").schedule("0 0 3 * * *").produce(() -> "report-" + n.incrementAndGet()).toQueue(RESIZE);
+    Flow cron =
+        Flows.cron("shop-reports-nightly")
+            .schedule("0 0 3 * * *")
+            .produce(() -> "report-" + n.incrementAndGet())
+            .toQueue(RESIZE);
     try (FlowTestDriver driver = FlowTestDriver.of(cron)) {
       driver.fire(cron);
       driver.fire(cron);
@@ -89,20 +106,31 @@ class TaskFlowTest {
     assertTrue(text.contains("from queue images.resize [string]"), text);
     assertTrue(text.contains("to images-resized [string, string]"), text);
     Flow bridge = Flows.stateless("shop-orders-enqueue").from(ORDERS).toQueue(RESIZE);
-    assertTrue(bridge.describe().text().contains("to queue images.resize [string]"), bridge.describe().text());
-    assertTrue(bridge.describe().mermaid().contains("queue0[(\"images.resize\")]"), bridge.describe().mermaid());
+    assertTrue(
+        bridge.describe().text().contains("to queue images.resize [string]"),
+        bridge.describe().text());
+    assertTrue(
+        bridge.describe().mermaid().contains("queue0[(\"images.resize\")]"),
+        bridge.describe().mermaid());
   }
 
   @Test
   void shouldFailAtBuildTimeWhenTheRuntimeHasNoTaskQueue() {
     Flow worker = Flows.task("shop-images-resize").from(RESIZE).run(p -> p);
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> FlowRuntime.builder(worker).build());
-    assertTrue(e.getMessage().startsWith("taskQueue is missing for flow shop-images-resize"), e.getMessage());
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> FlowRuntime.builder(worker).build());
+    assertTrue(
+        e.getMessage().startsWith("taskQueue is missing for flow shop-images-resize"),
+        e.getMessage());
   }
 
   @Test
   void shouldFailAtBuildTimeWhenTheQueueIsNamedLikeTheDeadLetterTopic() {
-    assertThrows(FlowDefinitionException.class,
-        () -> Flows.stateless("shop-orders-enqueue").from(ORDERS).toQueue(queue("shop-orders-enqueue.dlq", string())));
+    assertThrows(
+        FlowDefinitionException.class,
+        () ->
+            Flows.stateless("shop-orders-enqueue")
+                .from(ORDERS)
+                .toQueue(queue("shop-orders-enqueue.dlq", string())));
   }
 }

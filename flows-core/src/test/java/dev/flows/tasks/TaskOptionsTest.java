@@ -14,24 +14,31 @@ class TaskOptionsTest {
 
   @Test
   void shouldDoubleTheBackoffPerFailedAttemptWhenBelowTheMaximum() {
-    TaskOptions options = TaskOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(1_000));
-    List<Long> delays = IntStream.rangeClosed(1, 6).mapToObj(n -> options.backoffAfter(n).toMillis()).toList();
+    TaskOptions options =
+        TaskOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(1_000));
+    List<Long> delays =
+        IntStream.rangeClosed(1, 6).mapToObj(n -> options.backoffAfter(n).toMillis()).toList();
     assertEquals(List.of(100L, 200L, 400L, 800L, 1_000L, 1_000L), delays);
   }
 
   @Test
   void shouldNotOverflowWhenAttemptsAreMany() {
-    TaskOptions options = TaskOptions.defaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
+    TaskOptions options =
+        TaskOptions.defaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
     assertEquals(Duration.ofMinutes(5), options.backoffAfter(49));
   }
 
   @Test
   void shouldFailNamingTheSettingWhenInvalid() {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> TaskOptions.defaults().withConcurrency(0));
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class, () -> TaskOptions.defaults().withConcurrency(0));
     assertEquals("concurrency must be between 1 and 1000, got 0: use e.g. 8", e.getMessage());
     assertThrows(FlowDefinitionException.class, () -> TaskOptions.defaults().withMaxAttempts(0));
-    assertThrows(FlowDefinitionException.class, () -> TaskOptions.defaults().withTimeout(Duration.ZERO));
-    assertThrows(FlowDefinitionException.class,
+    assertThrows(
+        FlowDefinitionException.class, () -> TaskOptions.defaults().withTimeout(Duration.ZERO));
+    assertThrows(
+        FlowDefinitionException.class,
         () -> TaskOptions.defaults().withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
   }
 }

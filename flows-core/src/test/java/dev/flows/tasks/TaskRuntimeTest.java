@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flows.Flow;
-import dev.flows.FormatException;
 import dev.flows.Flows;
+import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
@@ -39,27 +39,35 @@ class TaskRuntimeTest {
   private final HandingQueue tasks = new HandingQueue();
 
   static Flow worker() {
-    return Flows.task("shop-images-resize", TaskOptions.defaults().withMaxAttempts(2)).from(RESIZE).run(resize -> {
-      if (resize.path().startsWith("bad")) {
-        throw new IllegalArgumentException("corrupt " + resize.path());
-      }
-      return null;
-    });
+    return Flows.task("shop-images-resize", TaskOptions.defaults().withMaxAttempts(2))
+        .from(RESIZE)
+        .run(
+            resize -> {
+              if (resize.path().startsWith("bad")) {
+                throw new IllegalArgumentException("corrupt " + resize.path());
+              }
+              return null;
+            });
   }
 
   @Test
   void shouldTimeEveryAttemptByOutcomeWhenTasksSucceedFailAndRunOutOfAttempts() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).meterRegistry(registry).build().start()) {
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(worker()).taskQueue(tasks).meterRegistry(registry).build().start()) {
       TaskHandler handler = tasks.handler.get(30, TimeUnit.SECONDS);
 
       handler.handle(task("{\"path\":\"a.png\"}", 1));
       handler.handle(task("{\"path\":\"b.png\"}", 2));
-      assertThrows(IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 1)));
-      assertThrows(IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 2)));
+      assertThrows(
+          IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 1)));
+      assertThrows(
+          IllegalArgumentException.class, () -> handler.handle(task("{\"path\":\"bad.png\"}", 2)));
       assertThrows(FormatException.class, () -> handler.handle(task("{\"path\":", 1)));
 
-      assertEquals(Map.of("success", 2L, "retry", 1L, "dead_letter", 2L), attemptsByOutcome(registry, "shop-images-resize"));
+      assertEquals(
+          Map.of("success", 2L, "retry", 1L, "dead_letter", 2L),
+          attemptsByOutcome(registry, "shop-images-resize"));
     }
   }
 
@@ -86,7 +94,8 @@ class TaskRuntimeTest {
   }
 
   private static IncomingTask task(String body, int attempt) {
-    return new IncomingTask(RESIZE.name(), body.getBytes(StandardCharsets.UTF_8), Headers.empty(), attempt);
+    return new IncomingTask(
+        RESIZE.name(), body.getBytes(StandardCharsets.UTF_8), Headers.empty(), attempt);
   }
 
   private static Map<String, Long> attemptsByOutcome(SimpleMeterRegistry registry, String flow) {
@@ -97,7 +106,10 @@ class TaskRuntimeTest {
     return counts;
   }
 
-  /** Hands the handler of the one consumer to the test, which plays the broker's deliveries; reports a connection as told. */
+  /**
+   * Hands the handler of the one consumer to the test, which plays the broker's deliveries; reports
+   * a connection as told.
+   */
   static final class HandingQueue implements TaskQueue {
     final CompletableFuture<TaskHandler> handler = new CompletableFuture<>();
     volatile boolean connected = true;
@@ -111,7 +123,12 @@ class TaskRuntimeTest {
     public void flush(Duration timeout) {}
 
     @Override
-    public TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler taskHandler) {
+    public TaskSubscription consume(
+        String flow,
+        String queue,
+        TaskOptions options,
+        Duration drainTimeout,
+        TaskHandler taskHandler) {
       handler.complete(taskHandler);
       return () -> {};
     }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,9 +45,11 @@ public final class Admin {
     }
   }
 
-  private static void reset(String servers, FlowsConfig config) throws InterruptedException, ExecutionException {
+  private static void reset(String servers, FlowsConfig config)
+      throws InterruptedException, ExecutionException {
     try (org.apache.kafka.clients.admin.Admin admin = admin(servers)) {
-      List<String> existing = admin.listTopics().names().get().stream().filter(Examples.topics()::contains).toList();
+      List<String> existing =
+          admin.listTopics().names().get().stream().filter(Examples.topics()::contains).toList();
       admin.deleteTopics(existing).all().get();
     }
     KafkaConnector.create(servers).createTopics(Examples.topics(), Examples.PARTITIONS);
@@ -58,18 +59,29 @@ public final class Admin {
       System.out.println("FLOWS_POSTGRES_URL is not set: tables left as they are");
     }
     EmbeddedDemo.seed(servers);
-    System.out.println("recreated " + Examples.topics() + " and seeded " + EmbeddedDemo.SAMPLE_WORDS + " and " + EmbeddedDemo.SAMPLE_TYPES);
+    System.out.println(
+        "recreated "
+            + Examples.topics()
+            + " and seeded "
+            + EmbeddedDemo.SAMPLE_WORDS
+            + " and "
+            + EmbeddedDemo.SAMPLE_TYPES);
   }
 
   /** Drops the examples' state tables and materialised table, and creates them empty. */
   private static void recreateTables(DataSource dataSource) {
-    List<String> tables = List.of(WordCount.COUNT.table(), WordJoin.STATE.table(), WordMaterialise.TABLE.name());
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + String.join(", ", tables.stream().map(t -> '"' + t + '"').toList()));
+    List<String> tables =
+        List.of(WordCount.COUNT.table(), WordJoin.STATE.table(), WordMaterialise.TABLE.name());
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "DROP TABLE IF EXISTS "
+              + String.join(", ", tables.stream().map(t -> '"' + t + '"').toList()));
     } catch (SQLException e) {
       throw new FlowsException("cannot drop " + tables + ": " + e.getMessage(), e);
     }
-    try (PostgresStateStore store = PostgresStateStore.create(dataSource); PostgresTableSink sink = PostgresTableSink.create(dataSource)) {
+    try (PostgresStateStore store = PostgresStateStore.create(dataSource);
+        PostgresTableSink sink = PostgresTableSink.create(dataSource)) {
       store.table(WordCount.COUNT.table());
       store.table(WordJoin.STATE.table());
       sink.prepare(WordMaterialise.TABLE);
@@ -79,8 +91,16 @@ public final class Admin {
 
   private static DataSource dataSource(FlowsConfig config) {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of("FLOWS_POSTGRES_URL", null, "is missing",
-        "set it to the JDBC URL of the examples' database, e.g. jdbc:postgresql://localhost:5432/flows")));
+    dataSource.setURL(
+        config
+            .postgresUrl()
+            .orElseThrow(
+                () ->
+                    FlowDefinitionException.of(
+                        "FLOWS_POSTGRES_URL",
+                        null,
+                        "is missing",
+                        "set it to the JDBC URL of the examples' database, e.g. jdbc:postgresql://localhost:5432/flows")));
     config.postgresUser().ifPresent(dataSource::setUser);
     config.postgresPassword().ifPresent(dataSource::setPassword);
     return dataSource;
@@ -91,11 +111,18 @@ public final class Admin {
     props.put("bootstrap.servers", servers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "flows-listen-" + ProcessHandle.current().pid());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       System.out.println("listening to " + topic + " (Ctrl-C to stop)");
       while (true) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> System.out.printf("%s-%d@%d %s -> %s%n", r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+        consumer
+            .poll(Duration.ofMillis(500))
+            .forEach(
+                r ->
+                    System.out.printf(
+                        "%s-%d@%d %s -> %s%n",
+                        r.topic(), r.partition(), r.offset(), r.key(), r.value()));
       }
     }
   }
@@ -106,7 +133,8 @@ public final class Admin {
       admin.deleteConsumerGroups(groups).all().get();
       System.out.println("deleted groups " + groups);
     } catch (ExecutionException e) {
-      throw new FlowsException("cannot delete groups " + groups + ": " + e.getCause().getMessage(), e.getCause());
+      throw new FlowsException(
+          "cannot delete groups " + groups + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -47,7 +47,8 @@ final class EmbeddedDemo {
   static final Map<String, Integer> SAMPLE_WORDS = Map.of("apple", 10, "pizza", 5, "beer", 2);
 
   /** The sample descriptions of the words, for the join. */
-  static final Map<String, String> SAMPLE_TYPES = Map.of("apple", "fruit", "pizza", "food", "beer", "drink");
+  static final Map<String, String> SAMPLE_TYPES =
+      Map.of("apple", "fruit", "pizza", "food", "beer", "drink");
 
   /** The sample word the demo posts to the HTTP adapter instead of sending it to Kafka. */
   static final String HTTP_WORD = "beer";
@@ -62,16 +63,22 @@ final class EmbeddedDemo {
 
   static void run(FlowsConfig config) throws Exception {
     PrintStream out = System.out;
-    out.println("No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker and PostgreSQL for the demo...");
+    out.println(
+        "No FLOWS_KAFKA_BOOTSTRAP_SERVERS: starting an embedded Kafka broker and PostgreSQL for the demo...");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start();
         Wiring wiring = new Wiring()) {
-      KafkaConnector connector = KafkaConnector.create(config.withKafkaBootstrapServers(broker.bootstrapServers()));
+      KafkaConnector connector =
+          KafkaConnector.create(config.withKafkaBootstrapServers(broker.bootstrapServers()));
       connector.createTopics(Examples.topics(), Examples.PARTITIONS);
       List<Flow> flows = FlowSelection.select(demoFlows(config, out), config.instance());
-      Wiring.Sources sources = new Wiring.Sources(() -> PostgresStateStore.create(database.dataSource()),
-          () -> PostgresTableSink.create(database.dataSource()), () -> RabbitTaskQueue.create(rabbitMqUri(config)));
-      FlowRuntime.Builder builder = FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).adminPort(0);
+      Wiring.Sources sources =
+          new Wiring.Sources(
+              () -> PostgresStateStore.create(database.dataSource()),
+              () -> PostgresTableSink.create(database.dataSource()),
+              () -> RabbitTaskQueue.create(rabbitMqUri(config)));
+      FlowRuntime.Builder builder =
+          FlowRuntime.builder(flows.toArray(Flow[]::new)).connector(connector).adminPort(0);
       try (FlowRuntime runtime = wiring.attach(builder, flows, sources).build().start()) {
         send(broker.bootstrapServers(), SAMPLE_TYPES, Map.of());
         if (flows.stream().anyMatch(f -> f.name().equals(WordJoin.join().apply().name()))) {
@@ -82,7 +89,9 @@ final class EmbeddedDemo {
         if (flows.stream().anyMatch(f -> f.kind() == FlowKind.MATERIALISE)) {
           printTable(database.dataSource(), out);
         }
-        out.printf("Demo done: %d records produced by %s%n", printed, flows.stream().map(Flow::name).toList());
+        out.printf(
+            "Demo done: %d records produced by %s%n",
+            printed, flows.stream().map(Flow::name).toList());
       }
     }
   }
@@ -91,8 +100,12 @@ final class EmbeddedDemo {
   private static List<Flow> demoFlows(FlowsConfig config, PrintStream out) {
     URI rabbitMq = rabbitMqUri(config);
     if (!answers(rabbitMq)) {
-      out.println("No RabbitMQ on " + rabbitMq.getHost() + ":" + rabbitMq.getPort()
-          + ": the task examples stay out (run 'make services' to start one, or set FLOWS_RABBITMQ_URI)");
+      out.println(
+          "No RabbitMQ on "
+              + rabbitMq.getHost()
+              + ":"
+              + rabbitMq.getPort()
+              + ": the task examples stay out (run 'make services' to start one, or set FLOWS_RABBITMQ_URI)");
       return Examples.words();
     }
     return Examples.all();
@@ -104,7 +117,8 @@ final class EmbeddedDemo {
 
   private static boolean answers(URI uri) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort()), 1_000);
+      socket.connect(
+          new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort()), 1_000);
       return true;
     } catch (IOException e) {
       return false;
@@ -112,7 +126,8 @@ final class EmbeddedDemo {
   }
 
   /** Apple and pizza go to Kafka directly; beer comes in through the HTTP adapter when it runs. */
-  private static void sendWords(String bootstrapServers, List<Flow> flows, FlowRuntime runtime, PrintStream out) {
+  private static void sendWords(
+      String bootstrapServers, List<Flow> flows, FlowRuntime runtime, PrintStream out) {
     boolean adapter = flows.stream().anyMatch(f -> f.kind() == FlowKind.HTTP);
     Map<String, Integer> direct = new LinkedHashMap<>(SAMPLE_WORDS);
     if (adapter) {
@@ -127,17 +142,22 @@ final class EmbeddedDemo {
     send(bootstrapServers, SAMPLE_TYPES, SAMPLE_WORDS);
   }
 
-  private static void send(String bootstrapServers, Map<String, String> types, Map<String, Integer> words) {
+  private static void send(
+      String bootstrapServers, Map<String, String> types, Map<String, Integer> words) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      types.forEach((word, type) -> producer.send(new ProducerRecord<>(WordJoin.WORD_TYPE.name(), word, type)));
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      types.forEach(
+          (word, type) ->
+              producer.send(new ProducerRecord<>(WordJoin.WORD_TYPE.name(), word, type)));
       producer.flush();
-      words.forEach((word, times) -> {
-        for (int i = 0; i < times; i++) {
-          producer.send(new ProducerRecord<>(WordRemap.WORD.name(), word, word));
-        }
-      });
+      words.forEach(
+          (word, times) -> {
+            for (int i = 0; i < times; i++) {
+              producer.send(new ProducerRecord<>(WordRemap.WORD.name(), word, word));
+            }
+          });
       producer.flush();
     }
   }
@@ -151,18 +171,26 @@ final class EmbeddedDemo {
   private static Map<String, Long> expectedOutputs(List<Flow> flows) {
     long words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
     Map<String, Long> expected = new LinkedHashMap<>();
-    flows.stream().flatMap(f -> f.outputs().stream()).map(Topic::name)
-        .filter(topic -> !topic.equals(WordJoin.INTERMEDIATE) && !topic.equals(WordRemap.WORD.name()))
-        .forEach(topic -> expected.put(topic, topic.equals(TaskExamples.DONE.name()) ? TASK_RESULTS : words));
+    flows.stream()
+        .flatMap(f -> f.outputs().stream())
+        .map(Topic::name)
+        .filter(
+            topic -> !topic.equals(WordJoin.INTERMEDIATE) && !topic.equals(WordRemap.WORD.name()))
+        .forEach(
+            topic ->
+                expected.put(topic, topic.equals(TaskExamples.DONE.name()) ? TASK_RESULTS : words));
     return expected;
   }
 
   /** How much one record counts towards its topic's expected total. */
   private static long weight(ConsumerRecord<String, String> record) {
-    return record.topic().equals(WordCollect.WORD_COLLECT.name()) ? Long.parseLong(record.value()) : 1;
+    return record.topic().equals(WordCollect.WORD_COLLECT.name())
+        ? Long.parseLong(record.value())
+        : 1;
   }
 
-  private static int printOutputs(String bootstrapServers, Map<String, Long> expected, PrintStream out) {
+  private static int printOutputs(
+      String bootstrapServers, Map<String, Long> expected, PrintStream out) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "flows-demo-printer");
@@ -171,7 +199,8 @@ final class EmbeddedDemo {
     expected.keySet().forEach(topic -> seen.put(topic, 0L));
     int printed = 0;
     long deadline = System.nanoTime() + DEADLINE.toNanos();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.copyOf(expected.keySet()));
       while (!reached(seen, expected) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
@@ -182,7 +211,8 @@ final class EmbeddedDemo {
       }
     }
     if (!reached(seen, expected)) {
-      throw new IllegalStateException("the demo expected " + expected + " per topic but saw " + seen + " within " + DEADLINE);
+      throw new IllegalStateException(
+          "the demo expected " + expected + " per topic but saw " + seen + " within " + DEADLINE);
     }
     return printed;
   }
@@ -200,7 +230,9 @@ final class EmbeddedDemo {
     String sql = "SELECT count(*) FROM " + WordJoin.STATE.table();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (System.nanoTime() < deadline) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
         if (rs.next() && rs.getLong(1) >= SAMPLE_TYPES.size()) {
           return;
         }
@@ -216,7 +248,8 @@ final class EmbeddedDemo {
     Map<String, Long> expected = new LinkedHashMap<>();
     SAMPLE_WORDS.forEach((word, times) -> expected.put(word, (long) times));
     long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!MaterialisedRows.counts(dataSource).equals(Map.copyOf(expected)) && System.nanoTime() < deadline) {
+    while (!MaterialisedRows.counts(dataSource).equals(Map.copyOf(expected))
+        && System.nanoTime() < deadline) {
       LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
     }
     MaterialisedRows.print(dataSource, out);

@@ -12,7 +12,9 @@ public final class Examples {
 
   private Examples() {}
 
-  /** The word examples on Kafka (and PostgreSQL, and HTTP), in the order the launcher starts them. */
+  /**
+   * The word examples on Kafka (and PostgreSQL, and HTTP), in the order the launcher starts them.
+   */
   public static List<Flow> words() {
     List<Flow> all = new java.util.ArrayList<>(List.of(WordRemap.flow(), WordCount.flow()));
     all.addAll(WordJoin.join().flows());
@@ -33,7 +35,11 @@ public final class Examples {
   public static List<String> topics() {
     return all().stream()
         .filter(f -> !f.inputs().isEmpty() || !f.outputs().isEmpty())
-        .flatMap(f -> Stream.concat(Stream.concat(f.inputs().stream(), f.outputs().stream()).map(Topic::name), Stream.of(f.deadLetterTopic())))
+        .flatMap(
+            f ->
+                Stream.concat(
+                    Stream.concat(f.inputs().stream(), f.outputs().stream()).map(Topic::name),
+                    Stream.of(f.deadLetterTopic())))
         .distinct()
         .toList();
   }

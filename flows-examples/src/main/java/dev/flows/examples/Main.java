@@ -14,9 +14,9 @@ import java.util.List;
  * The examples' launcher. With {@code FLOWS_KAFKA_BOOTSTRAP_SERVERS} set it runs the flow named by
  * {@code FLOWS_INSTANCE} (or all) until SIGTERM, as a container does; stateful flows keep state and
  * materialise flows their tables in {@code FLOWS_POSTGRES_URL}, task flows use {@code
- * FLOWS_RABBITMQ_URI}, the HTTP adapter answers on {@code FLOWS_HTTP_PORT}. Without it, it runs the embedded
- * demo: an in-JVM Kafka broker and an embedded PostgreSQL, sample words, every flow, and prints
- * what they produce.
+ * FLOWS_RABBITMQ_URI}, the HTTP adapter answers on {@code FLOWS_HTTP_PORT}. Without it, it runs the
+ * embedded demo: an in-JVM Kafka broker and an embedded PostgreSQL, sample words, every flow, and
+ * prints what they produce.
  */
 public final class Main {
   private Main() {}
@@ -41,12 +41,16 @@ public final class Main {
   }
 
   private static void run(FlowsConfig config, List<Flow> selected) throws Exception {
-    Wiring.Sources sources = new Wiring.Sources(
-        () -> PostgresStateStore.create(config), () -> PostgresTableSink.create(config), () -> RabbitTaskQueue.create(config));
+    Wiring.Sources sources =
+        new Wiring.Sources(
+            () -> PostgresStateStore.create(config),
+            () -> PostgresTableSink.create(config),
+            () -> RabbitTaskQueue.create(config));
     try (Wiring wiring = new Wiring()) {
-      FlowRuntime.Builder builder = FlowRuntime.builder(selected.toArray(Flow[]::new))
-          .connector(KafkaConnector.create(config))
-          .adminPort(config.httpPort());
+      FlowRuntime.Builder builder =
+          FlowRuntime.builder(selected.toArray(Flow[]::new))
+              .connector(KafkaConnector.create(config))
+              .adminPort(config.httpPort());
       wiring.attach(builder, selected, sources).build().runUntilShutdown();
     }
   }

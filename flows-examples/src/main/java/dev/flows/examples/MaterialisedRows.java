@@ -12,7 +12,8 @@ import javax.sql.DataSource;
 
 /** Reads {@code flows_materialised} back for {@code make select} and the demo. */
 final class MaterialisedRows {
-  private static final String SELECT = "SELECT word, count, updated_offset FROM " + WordMaterialise.TABLE.name() + " ORDER BY word";
+  private static final String SELECT =
+      "SELECT word, count, updated_offset FROM " + WordMaterialise.TABLE.name() + " ORDER BY word";
 
   private MaterialisedRows() {}
 
@@ -26,7 +27,12 @@ final class MaterialisedRows {
   /** Prints every row as {@code word count updated_offset}. */
   static void print(DataSource dataSource, PrintStream out) {
     out.printf("%s (word, count, updated_offset):%n", WordMaterialise.TABLE.name());
-    query(dataSource, rs -> out.printf("  %-10s %6d %8d%n", rs.getString("word"), rs.getLong("count"), rs.getLong("updated_offset")));
+    query(
+        dataSource,
+        rs ->
+            out.printf(
+                "  %-10s %6d %8d%n",
+                rs.getString("word"), rs.getLong("count"), rs.getLong("updated_offset")));
   }
 
   /** One row at a time. */
@@ -35,7 +41,8 @@ final class MaterialisedRows {
   }
 
   private static void query(DataSource dataSource, RowReader reader) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       if (!exists(c)) {
         return;
       }
@@ -45,7 +52,8 @@ final class MaterialisedRows {
         }
       }
     } catch (SQLException e) {
-      throw new FlowsException("cannot read " + WordMaterialise.TABLE.name() + ": " + e.getMessage(), e);
+      throw new FlowsException(
+          "cannot read " + WordMaterialise.TABLE.name() + ": " + e.getMessage(), e);
     }
   }
 

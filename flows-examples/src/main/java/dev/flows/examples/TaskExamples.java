@@ -31,22 +31,27 @@ public final class TaskExamples {
   public static Flow cron() {
     return Flows.cron("tasks-example-cron")
         .schedule("@every 1s")
-        .produce(() -> "report for " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .produce(
+            () -> "report for " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .toQueue(TASKS);
   }
 
-  /** {@code tasks-example-executor}: 4 tasks at once, 30 s each at most, 5 attempts with backoff. */
+  /**
+   * {@code tasks-example-executor}: 4 tasks at once, 30 s each at most, 5 attempts with backoff.
+   */
   public static Flow executor() {
-    TaskOptions options = TaskOptions.defaults()
-        .withConcurrency(4)
-        .withTimeout(Duration.ofSeconds(30))
-        .withMaxAttempts(5);
+    TaskOptions options =
+        TaskOptions.defaults()
+            .withConcurrency(4)
+            .withTimeout(Duration.ofSeconds(30))
+            .withMaxAttempts(5);
     return Flows.task("tasks-example-executor", options)
         .from(TASKS)
-        .run(task -> {
-          Thread.sleep(200); // the slow part: a report, a call-out, an upload
-          return task + " done";
-        })
+        .run(
+            task -> {
+              Thread.sleep(200); // the slow part: a report, a call-out, an upload
+              return task + " done";
+            })
         .to(DONE);
   }
 

@@ -19,7 +19,10 @@ final class Wiring implements AutoCloseable {
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
   /** What to open, when a flow needs it. */
-  record Sources(Supplier<PostgresStateStore> stateStore, Supplier<PostgresTableSink> tableSink, Supplier<RabbitTaskQueue> taskQueue) {}
+  record Sources(
+      Supplier<PostgresStateStore> stateStore,
+      Supplier<PostgresTableSink> tableSink,
+      Supplier<RabbitTaskQueue> taskQueue) {}
 
   FlowRuntime.Builder attach(FlowRuntime.Builder builder, List<Flow> flows, Sources sources) {
     FlowRuntime.Builder wired = builder;

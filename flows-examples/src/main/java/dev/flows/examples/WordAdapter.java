@@ -8,8 +8,8 @@ import dev.flows.KeyValue;
 
 /**
  * The seed's HTTP adapter: {@code POST /adapter} with {@code {"message": "apple"}} writes the word
- * to topic {@code word} (key and value the message), answering 202 once the broker acknowledged
- * it, 400 for a body that is not such JSON. Served on the runtime's admin port.
+ * to topic {@code word} (key and value the message), answering 202 once the broker acknowledged it,
+ * 400 for a body that is not such JSON. Served on the runtime's admin port.
  */
 public final class WordAdapter {
   /** The request body. */

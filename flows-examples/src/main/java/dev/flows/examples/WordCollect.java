@@ -14,7 +14,8 @@ import dev.flows.Topic;
  */
 public final class WordCollect {
   /** Per-batch counts out: key is the word, value its count in one batch. */
-  public static final Topic<String, String> WORD_COLLECT = topic("word-collect", string(), string());
+  public static final Topic<String, String> WORD_COLLECT =
+      topic("word-collect", string(), string());
 
   private WordCollect() {}
 

@@ -27,7 +27,8 @@ public final class WordCount {
   }
 
   /** The state: {@code flows_count_state}, JSON-encoded. */
-  public static final StateSpec<Count> COUNT = StateSpec.of("count", json(Count.class), () -> new Count(0));
+  public static final StateSpec<Count> COUNT =
+      StateSpec.of("count", json(Count.class), () -> new Count(0));
 
   private WordCount() {}
 
@@ -36,10 +37,11 @@ public final class WordCount {
     return Flows.stateful("flows-word-count")
         .from(WordRemap.WORD)
         .state(COUNT)
-        .apply((word, value, state) -> {
-          Count next = state.increment();
-          return StateUpdate.set(next, Long.toString(next.count()));
-        })
+        .apply(
+            (word, value, state) -> {
+              Count next = state.increment();
+              return StateUpdate.set(next, Long.toString(next.count()));
+            })
         .to(WORD_COUNT);
   }
 }

@@ -14,18 +14,25 @@ import dev.flows.Topic;
  */
 public final class WordMaterialise {
   /** {@code flows_materialised}: the word is the primary key (the record key). */
-  public static final TableSpec TABLE = TableSpec.of("flows_materialised", Column.text("word"))
-      .withColumn(Column.bigint("count"))
-      .withOffsetColumn("updated_offset");
+  public static final TableSpec TABLE =
+      TableSpec.of("flows_materialised", Column.text("word"))
+          .withColumn(Column.bigint("count"))
+          .withOffsetColumn("updated_offset");
 
   private WordMaterialise() {}
 
-  /** {@code flows-word-materialise}: the count is parsed from the record value; a tombstone deletes the word. */
+  /**
+   * {@code flows-word-materialise}: the count is parsed from the record value; a tombstone deletes
+   * the word.
+   */
   public static Flow flow() {
     return flow("flows-word-materialise", WordCount.WORD_COUNT, TABLE);
   }
 
-  /** The same flow under another name, from another topic into another table, as the integration tests run it. */
+  /**
+   * The same flow under another name, from another topic into another table, as the integration
+   * tests run it.
+   */
   public static Flow flow(String name, Topic<String, String> counts, TableSpec table) {
     return Flows.materialise(name)
         .from(counts)

@@ -8,13 +8,16 @@ import dev.flows.Flows;
 import dev.flows.Topic;
 import dev.flows.kafka.FlowsMain;
 
-/** The seed's first example: stateless remap of {@code word} to {@code word-updated}, headers kept. */
+/**
+ * The seed's first example: stateless remap of {@code word} to {@code word-updated}, headers kept.
+ */
 public final class WordRemap {
   /** Words in: key and value are the word. */
   public static final Topic<String, String> WORD = topic("word", string(), string());
 
   /** Remapped words out. */
-  public static final Topic<String, String> WORD_UPDATED = topic("word-updated", string(), string());
+  public static final Topic<String, String> WORD_UPDATED =
+      topic("word-updated", string(), string());
 
   private WordRemap() {}
 

@@ -17,7 +17,9 @@ class TaskExamplesTest {
       List<String> done = driver.output(TaskExamples.DONE).readValues();
 
       assertEquals(2, done.size());
-      assertTrue(done.stream().allMatch(r -> r.startsWith("report for ") && r.endsWith(" done")), done.toString());
+      assertTrue(
+          done.stream().allMatch(r -> r.startsWith("report for ") && r.endsWith(" done")),
+          done.toString());
     }
   }
 

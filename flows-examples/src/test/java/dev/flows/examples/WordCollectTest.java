@@ -11,12 +11,20 @@ class WordCollectTest {
   @Test
   void shouldEmitEachWordsCountPerBatchWhenBatchesEnd() {
     try (FlowTestDriver driver = FlowTestDriver.of(WordCollect.flow())) {
-      driver.input(WordRemap.WORD).pipeBatch(List.of(
-          KeyValue.of("apple", "apple"), KeyValue.of("beer", "beer"), KeyValue.of("apple", "apple")));
+      driver
+          .input(WordRemap.WORD)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "apple"),
+                  KeyValue.of("beer", "beer"),
+                  KeyValue.of("apple", "apple")));
       driver.input(WordRemap.WORD).pipeBatch(List.of(KeyValue.of("apple", "apple")));
 
-      assertEquals(List.of("apple=2", "beer=1", "apple=1"),
-          driver.output(WordCollect.WORD_COLLECT).readAll().stream().map(m -> m.key() + "=" + m.value()).toList());
+      assertEquals(
+          List.of("apple=2", "beer=1", "apple=1"),
+          driver.output(WordCollect.WORD_COLLECT).readAll().stream()
+              .map(m -> m.key() + "=" + m.value())
+              .toList());
     }
   }
 }

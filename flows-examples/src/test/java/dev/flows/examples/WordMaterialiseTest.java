@@ -14,18 +14,26 @@ class WordMaterialiseTest {
   @Test
   void shouldKeepTheLatestCountPerWordWhenCountsArrive() {
     try (FlowTestDriver driver = FlowTestDriver.of(WordMaterialise.flow())) {
-      driver.input(WordCount.WORD_COUNT).pipeBatch(List.of(KeyValue.of("apple", "1"), KeyValue.of("beer", "1"), KeyValue.of("apple", "2")));
+      driver
+          .input(WordCount.WORD_COUNT)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "1"), KeyValue.of("beer", "1"), KeyValue.of("apple", "2")));
 
-      assertEquals(Map.of(
-          "apple", Row.of("word", "apple").with("count", 2L).with("updated_offset", 2L),
-          "beer", Row.of("word", "beer").with("count", 1L).with("updated_offset", 1L)), driver.table(WordMaterialise.TABLE));
+      assertEquals(
+          Map.of(
+              "apple", Row.of("word", "apple").with("count", 2L).with("updated_offset", 2L),
+              "beer", Row.of("word", "beer").with("count", 1L).with("updated_offset", 1L)),
+          driver.table(WordMaterialise.TABLE));
     }
   }
 
   @Test
   void shouldDeleteTheWordWhenATombstoneArrives() {
     try (FlowTestDriver driver = FlowTestDriver.of(WordMaterialise.flow())) {
-      driver.input(WordCount.WORD_COUNT).pipeBatch(List.of(KeyValue.of("apple", "1"), KeyValue.of("beer", "1")));
+      driver
+          .input(WordCount.WORD_COUNT)
+          .pipeBatch(List.of(KeyValue.of("apple", "1"), KeyValue.of("beer", "1")));
       driver.input(WordCount.WORD_COUNT).pipeBatch(Arrays.asList(KeyValue.of("apple", null)));
 
       assertEquals(List.of("beer"), List.copyOf(driver.table(WordMaterialise.TABLE).keySet()));

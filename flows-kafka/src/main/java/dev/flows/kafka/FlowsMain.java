@@ -26,12 +26,16 @@ public final class FlowsMain {
     run(FlowsConfig.fromEnv(), null, flows);
   }
 
-  /** Runs the selected flows with {@code config} until shutdown; stateful flows keep state in {@code stateStore}. */
+  /**
+   * Runs the selected flows with {@code config} until shutdown; stateful flows keep state in {@code
+   * stateStore}.
+   */
   public static void run(FlowsConfig config, StateStore stateStore, Flow... flows) {
     List<Flow> selected = FlowSelection.select(List.of(flows), config.instance());
-    FlowRuntime.Builder builder = FlowRuntime.builder(selected.toArray(Flow[]::new))
-        .connector(KafkaConnector.create(config))
-        .adminPort(config.httpPort());
+    FlowRuntime.Builder builder =
+        FlowRuntime.builder(selected.toArray(Flow[]::new))
+            .connector(KafkaConnector.create(config))
+            .adminPort(config.httpPort());
     (stateStore == null ? builder : builder.stateStore(stateStore)).build().runUntilShutdown();
   }
 }

@@ -47,7 +47,11 @@ public final class KafkaConnector implements Connector {
   /** A connector to {@code bootstrapServers}. */
   public static KafkaConnector create(String bootstrapServers) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw FlowDefinitionException.of("bootstrap.servers", bootstrapServers, "is missing", "set FLOWS_KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
+      throw FlowDefinitionException.of(
+          "bootstrap.servers",
+          bootstrapServers,
+          "is missing",
+          "set FLOWS_KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
     }
     return new KafkaConnector(Map.of("bootstrap.servers", bootstrapServers));
   }
@@ -73,12 +77,15 @@ public final class KafkaConnector implements Connector {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
-    config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    config.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     config.putAll(properties);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaSource(new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    return new KafkaSource(
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
   }
 
   @Override
@@ -90,13 +97,23 @@ public final class KafkaConnector implements Connector {
     config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaSink(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+    return new KafkaSink(
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
-  /** Creates the topics that do not exist yet, with {@code partitions} partitions and replication 1 or the broker default. */
+  /**
+   * Creates the topics that do not exist yet, with {@code partitions} partitions and replication 1
+   * or the broker default.
+   */
   public void createTopics(Collection<String> topics, int partitions) {
     try (Admin admin = Admin.create(properties)) {
-      List<NewTopic> wanted = topics.stream().map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty())).toList();
+      List<NewTopic> wanted =
+          topics.stream()
+              .map(
+                  t ->
+                      new NewTopic(
+                          t, java.util.Optional.of(partitions), java.util.Optional.empty()))
+              .toList();
       admin.createTopics(wanted).values().forEach((name, future) -> awaitCreated(name, future));
     }
   }
@@ -106,7 +123,8 @@ public final class KafkaConnector implements Connector {
       future.get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new FlowsException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+        throw new FlowsException(
+            "cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

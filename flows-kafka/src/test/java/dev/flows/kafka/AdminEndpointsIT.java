@@ -30,59 +30,114 @@ class AdminEndpointsIT {
   void shouldServeHealthAndPrometheusMetricsWhenTheFlowRuns(TestKafka kafka) {
     kafka.createTopic("admin-it-in", 2);
     kafka.createTopic("admin-it-out", 2);
-    Flow flow = Flows.stateless("it-admin-echo")
-        .from(topic("admin-it-in", string(), string()))
-        .mapValues(String::toUpperCase)
-        .to(topic("admin-it-out", string(), string()));
-    FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).adminPort(0).build();
+    Flow flow =
+        Flows.stateless("it-admin-echo")
+            .from(topic("admin-it-in", string(), string()))
+            .mapValues(String::toUpperCase)
+            .to(topic("admin-it-out", string(), string()));
+    FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .adminPort(0)
+            .build();
     try (runtime) {
       runtime.start();
       int port = runtime.adminPort().orElseThrow();
-      Awaits.until(Duration.ofSeconds(60), "/health/ready to answer 200", () -> get(port, "/health/ready").statusCode() == 200);
-      kafka.produce("admin-it-in", List.<byte[][]>of(new byte[][] {"k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)}));
+      Awaits.until(
+          Duration.ofSeconds(60),
+          "/health/ready to answer 200",
+          () -> get(port, "/health/ready").statusCode() == 200);
+      kafka.produce(
+          "admin-it-in",
+          List.<byte[][]>of(
+              new byte[][] {
+                "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)
+              }));
       kafka.readAll("admin-it-out", 1, Duration.ofSeconds(60));
 
       HttpResponse<String> live = get(port, "/health/live");
       assertEquals(200, live.statusCode());
       assertTrue(live.body().contains("\"flow\":\"it-admin-echo\""), live.body());
-      Awaits.until(Duration.ofSeconds(30), "the record counted in /metrics",
-          () -> get(port, "/metrics").body().contains("flows_records_in_total{flow=\"it-admin-echo\",topic=\"admin-it-in\"} 1.0"));
+      Awaits.until(
+          Duration.ofSeconds(30),
+          "the record counted in /metrics",
+          () ->
+              get(port, "/metrics")
+                  .body()
+                  .contains(
+                      "flows_records_in_total{flow=\"it-admin-echo\",topic=\"admin-it-in\"} 1.0"));
       assertEquals(405, send(port, "/metrics", "POST").statusCode());
     }
     assertTrue(runtime.status().stream().noneMatch(s -> s.running()), "stopped after close");
   }
 
   @Test
-  void shouldServeTheKafkaClientsOwnMetricsTaggedWithTheFlowUntilClosedWhenTheFlowRuns(TestKafka kafka) {
+  void shouldServeTheKafkaClientsOwnMetricsTaggedWithTheFlowUntilClosedWhenTheFlowRuns(
+      TestKafka kafka) {
     kafka.createTopic("admin-it-clients-in", 1);
     kafka.createTopic("admin-it-clients-out", 1);
-    Flow flow = Flows.stateless("it-admin-clients")
-        .from(topic("admin-it-clients-in", string(), string()))
-        .to(topic("admin-it-clients-out", string(), string()));
+    Flow flow =
+        Flows.stateless("it-admin-clients")
+            .from(topic("admin-it-clients-in", string(), string()))
+            .to(topic("admin-it-clients-out", string(), string()));
     SimpleMeterRegistry own = new SimpleMeterRegistry();
-    FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).meterRegistry(own).adminPort(0).build();
+    FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .meterRegistry(own)
+            .adminPort(0)
+            .build();
     try (runtime) {
       runtime.start();
       int port = runtime.adminPort().orElseThrow();
-      kafka.produce("admin-it-clients-in", List.<byte[][]>of(new byte[][] {"k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)}));
+      kafka.produce(
+          "admin-it-clients-in",
+          List.<byte[][]>of(
+              new byte[][] {
+                "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)
+              }));
       kafka.readAll("admin-it-clients-out", 1, Duration.ofSeconds(60));
 
-      Awaits.until(Duration.ofSeconds(30), "the consumer's record and the producer's send counted in /metrics", () -> {
-        String metrics = get(port, "/metrics").body();
-        return sample(metrics, "kafka_consumer_fetch_manager_records_consumed_total", "flow=\"it-admin-clients\"") >= 1
-            && sample(metrics, "kafka_producer_record_send_total", "client_id=\"flows-it-admin-clients\"") >= 1;
-      });
-      assertEquals(1, own.find("kafka.consumer.fetch.manager.records.consumed.total").tag("flow", "it-admin-clients").meters().size(),
+      Awaits.until(
+          Duration.ofSeconds(30),
+          "the consumer's record and the producer's send counted in /metrics",
+          () -> {
+            String metrics = get(port, "/metrics").body();
+            return sample(
+                        metrics,
+                        "kafka_consumer_fetch_manager_records_consumed_total",
+                        "flow=\"it-admin-clients\"")
+                    >= 1
+                && sample(
+                        metrics,
+                        "kafka_producer_record_send_total",
+                        "client_id=\"flows-it-admin-clients\"")
+                    >= 1;
+          });
+      assertEquals(
+          1,
+          own.find("kafka.consumer.fetch.manager.records.consumed.total")
+              .tag("flow", "it-admin-clients")
+              .meters()
+              .size(),
           "the user's registry gets them too");
     }
-    assertEquals(List.of(), own.getMeters().stream().filter(m -> m.getId().getName().startsWith("kafka.")).toList(),
+    assertEquals(
+        List.of(),
+        own.getMeters().stream().filter(m -> m.getId().getName().startsWith("kafka.")).toList(),
         "closed clients leave no meters behind");
   }
 
-  /** The value of the first sample of {@code name} whose labels contain {@code label}; -1 if none. */
+  /**
+   * The value of the first sample of {@code name} whose labels contain {@code label}; -1 if none.
+   */
   private static double sample(String scrape, String name, String label) {
-    return scrape.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains(label))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(-1);
   }
 
   private HttpResponse<String> get(int port, String path) {
@@ -90,8 +145,11 @@ class AdminEndpointsIT {
   }
 
   private HttpResponse<String> send(int port, String path, String method) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -22,7 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
-/** Bad input at the edges: the record goes to the dead-letter topic with its reason, the flow goes on. */
+/**
+ * Bad input at the edges: the record goes to the dead-letter topic with its reason, the flow goes
+ * on.
+ */
 @FlowsServices
 class BadInputIT {
   record Id(String id) {}
@@ -31,21 +34,26 @@ class BadInputIT {
   void shouldDeadLetterAtPublishWhenAnOutputIsTooLargeForTheBroker(TestKafka kafka) {
     Topic<String, String> in = topic("bad-it-sizes", string(), string());
     Topic<String, String> out = topic("bad-it-sizes-out", string(), string());
-    Flow flow = Flows.stateless("it-bad-sizes")
-        .from(in)
-        .mapValues(v -> v.equals("huge") ? "x".repeat(2 * 1024 * 1024) : v)
-        .to(out);
+    Flow flow =
+        Flows.stateless("it-bad-sizes")
+            .from(in)
+            .mapValues(v -> v.equals("huge") ? "x".repeat(2 * 1024 * 1024) : v)
+            .to(out);
     createTopics(kafka, flow);
     kafka.produce(in.name(), List.of(kv("a", "small"), kv("b", "huge"), kv("c", "small too")));
 
     try (FlowRuntime runtime = runtime(flow, kafka).start()) {
-      ConsumerRecord<byte[], byte[]> dead = kafka.readAll(flow.deadLetterTopic(), 1, Duration.ofSeconds(60)).get(0);
-      List<ConsumerRecord<byte[], byte[]>> outputs = kafka.readAll(out.name(), 2, Duration.ofSeconds(60));
+      ConsumerRecord<byte[], byte[]> dead =
+          kafka.readAll(flow.deadLetterTopic(), 1, Duration.ofSeconds(60)).get(0);
+      List<ConsumerRecord<byte[], byte[]>> outputs =
+          kafka.readAll(out.name(), 2, Duration.ofSeconds(60));
 
-      assertEquals(List.of("small", "small too"), outputs.stream().map(BadInputIT::value).sorted().toList());
+      assertEquals(
+          List.of("small", "small too"), outputs.stream().map(BadInputIT::value).sorted().toList());
       assertEquals("huge", value(dead), "the original input, not the oversized output");
       assertEquals("publish", header(dead, DeadLetterHeaders.ERROR_STAGE));
-      assertEquals(RecordTooLargeException.class.getName(), header(dead, DeadLetterHeaders.ERROR_CLASS));
+      assertEquals(
+          RecordTooLargeException.class.getName(), header(dead, DeadLetterHeaders.ERROR_CLASS));
     }
   }
 
@@ -55,18 +63,27 @@ class BadInputIT {
     Topic<Id, String> out = topic("bad-it-keys-out", json(Id.class), string());
     Flow flow = Flows.stateless("it-bad-keys").from(in).mapValues(String::toUpperCase).to(out);
     createTopics(kafka, flow);
-    kafka.produce(in.name(), List.of(kv("{\"id\":\"1\"}", "one"), kv("{not json", "two"), kv("{\"id\":\"3\"}", "three")));
+    kafka.produce(
+        in.name(),
+        List.of(
+            kv("{\"id\":\"1\"}", "one"), kv("{not json", "two"), kv("{\"id\":\"3\"}", "three")));
 
     try (FlowRuntime runtime = runtime(flow, kafka).start()) {
-      ConsumerRecord<byte[], byte[]> dead = kafka.readAll(flow.deadLetterTopic(), 1, Duration.ofSeconds(60)).get(0);
-      Map<String, String> outputs = kafka.readAll(out.name(), 2, Duration.ofSeconds(60)).stream()
-          .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), BadInputIT::value));
+      ConsumerRecord<byte[], byte[]> dead =
+          kafka.readAll(flow.deadLetterTopic(), 1, Duration.ofSeconds(60)).get(0);
+      Map<String, String> outputs =
+          kafka.readAll(out.name(), 2, Duration.ofSeconds(60)).stream()
+              .collect(
+                  Collectors.toMap(
+                      r -> new String(r.key(), StandardCharsets.UTF_8), BadInputIT::value));
 
       assertEquals(Map.of("{\"id\":\"1\"}", "ONE", "{\"id\":\"3\"}", "THREE"), outputs);
       assertEquals("{not json", new String(dead.key(), StandardCharsets.UTF_8));
       assertEquals("decode", header(dead, DeadLetterHeaders.ERROR_STAGE));
       assertEquals(in.name(), header(dead, DeadLetterHeaders.SOURCE_TOPIC));
-      assertTrue(header(dead, DeadLetterHeaders.ERROR_MESSAGE).contains("cannot decode key"), header(dead, DeadLetterHeaders.ERROR_MESSAGE));
+      assertTrue(
+          header(dead, DeadLetterHeaders.ERROR_MESSAGE).contains("cannot decode key"),
+          header(dead, DeadLetterHeaders.ERROR_MESSAGE));
     }
   }
 
@@ -77,11 +94,15 @@ class BadInputIT {
   }
 
   private static FlowRuntime runtime(Flow flow, TestKafka kafka) {
-    return FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).build();
+    return FlowRuntime.builder(flow)
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .build();
   }
 
   private static byte[][] kv(String key, String value) {
-    return new byte[][] {key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)};
+    return new byte[][] {
+      key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)
+    };
   }
 
   private static String value(ConsumerRecord<byte[], byte[]> record) {

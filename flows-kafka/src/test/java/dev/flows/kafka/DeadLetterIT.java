@@ -30,15 +30,17 @@ class DeadLetterIT {
   void shouldDeadLetterPoisonAndUndecodableRecordsWhenTheFlowGoesOn(TestKafka kafka) {
     Topic<String, Order> in = topic("dlq-it-orders", string(), json(Order.class));
     Topic<String, String> out = topic("dlq-it-out", string(), string());
-    Flow flow = Flows.stateless("it-orders-check")
-        .from(in)
-        .mapValues(order -> {
-          if (order.quantity() < 0) {
-            throw new IllegalArgumentException("negative quantity " + order.quantity());
-          }
-          return order.id();
-        })
-        .to(out);
+    Flow flow =
+        Flows.stateless("it-orders-check")
+            .from(in)
+            .mapValues(
+                order -> {
+                  if (order.quantity() < 0) {
+                    throw new IllegalArgumentException("negative quantity " + order.quantity());
+                  }
+                  return order.id();
+                })
+            .to(out);
     for (String name : List.of(in.name(), out.name(), flow.deadLetterTopic())) {
       kafka.createTopic(name, 3);
     }
@@ -50,15 +52,23 @@ class DeadLetterIT {
     records.add(record("garbage", "not json"));
     kafka.produce(in.name(), records);
 
-    try (FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).build().start()) {
-      List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(flow.deadLetterTopic(), 2, Duration.ofSeconds(60));
-      List<ConsumerRecord<byte[], byte[]>> outputs = kafka.readAll(out.name(), 50, Duration.ofSeconds(60));
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .build()
+            .start()) {
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          kafka.readAll(flow.deadLetterTopic(), 2, Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> outputs =
+          kafka.readAll(out.name(), 50, Duration.ofSeconds(60));
       assertEquals(50, outputs.size());
       Map<String, ConsumerRecord<byte[], byte[]>> byKey =
-          dead.stream().collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+          dead.stream()
+              .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
       ConsumerRecord<byte[], byte[]> poison = byKey.get("bad");
       assertEquals("process", header(poison, DeadLetterHeaders.ERROR_STAGE));
-      assertEquals(IllegalArgumentException.class.getName(), header(poison, DeadLetterHeaders.ERROR_CLASS));
+      assertEquals(
+          IllegalArgumentException.class.getName(), header(poison, DeadLetterHeaders.ERROR_CLASS));
       assertEquals("negative quantity -1", header(poison, DeadLetterHeaders.ERROR_MESSAGE));
       assertEquals("3", header(poison, DeadLetterHeaders.ATTEMPTS));
       assertEquals(in.name(), header(poison, DeadLetterHeaders.SOURCE_TOPIC));
@@ -71,7 +81,9 @@ class DeadLetterIT {
   }
 
   private static byte[][] record(String key, String value) {
-    return new byte[][] {key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)};
+    return new byte[][] {
+      key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)
+    };
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String key) {

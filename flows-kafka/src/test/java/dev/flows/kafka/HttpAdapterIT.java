@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP adapter on a real broker: POST /adapter JSON -> a record on a topic, 2xx only once acknowledged. */
+/**
+ * The HTTP adapter on a real broker: POST /adapter JSON -> a record on a topic, 2xx only once
+ * acknowledged.
+ */
 @FlowsServices
 class HttpAdapterIT {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAdapterIT.class);
@@ -43,7 +46,8 @@ class HttpAdapterIT {
 
   record WordRequest(String message) {}
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static Flow adapter(String name, String topic, HttpOptions options) {
     return Flows.http(name, options)
@@ -53,9 +57,13 @@ class HttpAdapterIT {
   }
 
   @Test
-  void shouldWriteExactlyOneRecordPerPostAndAnswerEach2xxWhenAThousandArePostedConcurrently(TestKafka kafka) throws InterruptedException {
+  void shouldWriteExactlyOneRecordPerPostAndAnswerEach2xxWhenAThousandArePostedConcurrently(
+      TestKafka kafka) throws InterruptedException {
     kafka.createTopic("http-it-word", 3);
-    try (FlowRuntime runtime = start(adapter("it-http-adapter", "http-it-word", HttpOptions.defaults()), KafkaConnector.create(kafka.bootstrapServers()))) {
+    try (FlowRuntime runtime =
+        start(
+            adapter("it-http-adapter", "http-it-word", HttpOptions.defaults()),
+            KafkaConnector.create(kafka.bootstrapServers()))) {
       int port = runtime.adminPort().orElseThrow();
       Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
       Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -63,29 +71,50 @@ class HttpAdapterIT {
       CompletableFuture<?>[] all = new CompletableFuture<?>[POSTS];
       for (int i = 0; i < POSTS; i++) {
         inFlight.acquire();
-        all[i] = http.sendAsync(post(port, "{\"message\":\"word-" + i + "\"}"), HttpResponse.BodyHandlers.ofString())
-            .whenComplete((response, error) -> {
-              statuses.merge(error == null ? response.statusCode() : -1, 1, Integer::sum);
-              inFlight.release();
-            });
+        all[i] =
+            http.sendAsync(
+                    post(port, "{\"message\":\"word-" + i + "\"}"),
+                    HttpResponse.BodyHandlers.ofString())
+                .whenComplete(
+                    (response, error) -> {
+                      statuses.merge(error == null ? response.statusCode() : -1, 1, Integer::sum);
+                      inFlight.release();
+                    });
       }
       CompletableFuture.allOf(all).exceptionally(e -> null).join();
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info("{} POSTs, {} in flight: {} s, {} POST/s", POSTS, IN_FLIGHT, String.format("%.2f", seconds), Math.round(POSTS / seconds));
+      LOG.info(
+          "{} POSTs, {} in flight: {} s, {} POST/s",
+          POSTS,
+          IN_FLIGHT,
+          String.format("%.2f", seconds),
+          Math.round(POSTS / seconds));
 
       assertEquals(Map.of(202, POSTS), new TreeMap<>(statuses), "every POST answered 202");
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll("http-it-word", POSTS, Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readAll("http-it-word", POSTS, Duration.ofSeconds(60));
       assertEquals(POSTS, records.size(), "exactly one record per POST");
-      Set<String> values = records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+      Set<String> values =
+          records.stream()
+              .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+              .collect(Collectors.toSet());
       assertEquals(POSTS, values.size());
-      assertTrue(records.stream().allMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals(new String(r.value(), StandardCharsets.UTF_8))));
+      assertTrue(
+          records.stream()
+              .allMatch(
+                  r ->
+                      new String(r.key(), StandardCharsets.UTF_8)
+                          .equals(new String(r.value(), StandardCharsets.UTF_8))));
     }
   }
 
   @Test
   void shouldAnswer400WithTheReasonAndWriteNothingWhenTheBodyIsNotJson(TestKafka kafka) {
     kafka.createTopic("http-it-bad", 1);
-    try (FlowRuntime runtime = start(adapter("it-http-bad", "http-it-bad", HttpOptions.defaults()), KafkaConnector.create(kafka.bootstrapServers()))) {
+    try (FlowRuntime runtime =
+        start(
+            adapter("it-http-bad", "http-it-bad", HttpOptions.defaults()),
+            KafkaConnector.create(kafka.bootstrapServers()))) {
       int port = runtime.adminPort().orElseThrow();
 
       HttpResponse<String> bad = send(post(port, "{\"message\": oops"));
@@ -93,20 +122,30 @@ class HttpAdapterIT {
 
       assertEquals(400, bad.statusCode());
       assertEquals("application/json", bad.headers().firstValue("Content-Type").orElseThrow());
-      assertTrue(bad.body().startsWith("{\"error\":\"cannot decode request body: cannot decode JSON as WordRequest"), bad.body());
+      assertTrue(
+          bad.body()
+              .startsWith(
+                  "{\"error\":\"cannot decode request body: cannot decode JSON as WordRequest"),
+          bad.body());
       assertEquals(202, good.statusCode(), good.body());
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll("http-it-bad", 1, Duration.ofSeconds(60));
-      assertEquals(List.of("after"), records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList(),
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readAll("http-it-bad", 1, Duration.ofSeconds(60));
+      assertEquals(
+          List.of("after"),
+          records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList(),
           "only the good request wrote a record");
     }
   }
 
   @Test
   void shouldAnswer503AndNo2xxWhenTheTopicDoesNotExist(TestKafka kafka) {
-    KafkaConnector connector = KafkaConnector.create(kafka.bootstrapServers()).withProperty("max.block.ms", 2_000);
+    KafkaConnector connector =
+        KafkaConnector.create(kafka.bootstrapServers()).withProperty("max.block.ms", 2_000);
     HttpOptions options = HttpOptions.defaults().withAckTimeout(Duration.ofSeconds(5));
-    try (FlowRuntime runtime = start(adapter("it-http-missing", "http-it-missing", options), connector)) {
-      HttpResponse<String> response = send(post(runtime.adminPort().orElseThrow(), "{\"message\":\"lost\"}"));
+    try (FlowRuntime runtime =
+        start(adapter("it-http-missing", "http-it-missing", options), connector)) {
+      HttpResponse<String> response =
+          send(post(runtime.adminPort().orElseThrow(), "{\"message\":\"lost\"}"));
 
       assertEquals(503, response.statusCode(), response.body());
       assertTrue(response.body().contains("retry later"), response.body());
@@ -114,17 +153,26 @@ class HttpAdapterIT {
   }
 
   private FlowRuntime start(Flow flow, KafkaConnector connector) {
-    FlowRuntime runtime = FlowRuntime.builder(flow).connector(connector).adminPort(0).build().start();
+    FlowRuntime runtime =
+        FlowRuntime.builder(flow).connector(connector).adminPort(0).build().start();
     int port = runtime.adminPort().orElseThrow();
-    Awaits.until(Duration.ofSeconds(60), "/health/ready to answer 200 before any POST",
-        () -> send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build()).statusCode() == 200);
+    Awaits.until(
+        Duration.ofSeconds(60),
+        "/health/ready to answer 200 before any POST",
+        () ->
+            send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .build())
+                    .statusCode()
+                == 200);
     return runtime;
   }
 
   private static HttpRequest post(int port, String json) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/adapter"))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(60)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .timeout(Duration.ofSeconds(60))
+        .build();
   }
 
   private HttpResponse<String> send(HttpRequest request) {

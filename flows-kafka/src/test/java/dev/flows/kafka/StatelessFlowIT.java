@@ -36,43 +36,64 @@ class StatelessFlowIT {
     Topic<String, String> out = topic("stateless-it-out", string(), string());
     kafka.createTopic(in.name(), PARTITIONS);
     kafka.createTopic(out.name(), PARTITIONS);
-    Flow flow = Flows.stateless("it-stateless-map", FlowOptions.defaults().withMaxRecords(1_000))
-        .from(in)
-        .mapValues(v -> v + "!")
-        .to(out);
+    Flow flow =
+        Flows.stateless("it-stateless-map", FlowOptions.defaults().withMaxRecords(1_000))
+            .from(in)
+            .mapValues(v -> v + "!")
+            .to(out);
     int third = RECORDS / 3;
     long start = System.nanoTime();
     FlowRuntime first = runtime(flow, kafka).start();
     kafka.produce(in.name(), inputs(0, third));
-    Awaits.until(Duration.ofSeconds(60), "the first third through one instance", () -> kafka.endOffsetsSum(out.name()) >= third);
+    Awaits.until(
+        Duration.ofSeconds(60),
+        "the first third through one instance",
+        () -> kafka.endOffsetsSum(out.name()) >= third);
     FlowRuntime second = runtime(flow, kafka).start();
     kafka.produce(in.name(), inputs(third, 2 * third));
     Awaits.until(Duration.ofSeconds(60), "a second instance assigned", second::isReady);
-    Awaits.until(Duration.ofSeconds(60), "the second third through two instances", () -> kafka.endOffsetsSum(out.name()) >= 2 * third);
+    Awaits.until(
+        Duration.ofSeconds(60),
+        "the second third through two instances",
+        () -> kafka.endOffsetsSum(out.name()) >= 2 * third);
     kafka.produce(in.name(), inputs(2 * third, RECORDS));
     first.close(); // mid-stream: drains its batch, its partitions move to the second instance
-    Awaits.until(Duration.ofSeconds(120), "all outputs", () -> kafka.endOffsetsSum(out.name()) >= RECORDS);
+    Awaits.until(
+        Duration.ofSeconds(120), "all outputs", () -> kafka.endOffsetsSum(out.name()) >= RECORDS);
     double seconds = (System.nanoTime() - start) / 1e9;
     second.close();
 
-    List<ConsumerRecord<byte[], byte[]>> outputs = kafka.readAll(out.name(), RECORDS, Duration.ofSeconds(60));
+    List<ConsumerRecord<byte[], byte[]>> outputs =
+        kafka.readAll(out.name(), RECORDS, Duration.ofSeconds(60));
     Set<String> distinct = new HashSet<>();
     outputs.forEach(r -> distinct.add(new String(r.value(), StandardCharsets.UTF_8)));
-    LOG.info("{} outputs ({} distinct) in {} s across two rebalances, producing included: {} records/s", outputs.size(), distinct.size(),
-        String.format("%.1f", seconds), Math.round(RECORDS / seconds));
+    LOG.info(
+        "{} outputs ({} distinct) in {} s across two rebalances, producing included: {} records/s",
+        outputs.size(),
+        distinct.size(),
+        String.format("%.1f", seconds),
+        Math.round(RECORDS / seconds));
     assertEquals(expectedOutputs(RECORDS), distinct, "every input must arrive downstream");
-    assertTrue(outputs.size() - RECORDS <= 2 * PARTITIONS * 1_000,
-        "duplicates are bounded by the in-flight batches at a rebalance, got " + (outputs.size() - RECORDS));
+    assertTrue(
+        outputs.size() - RECORDS <= 2 * PARTITIONS * 1_000,
+        "duplicates are bounded by the in-flight batches at a rebalance, got "
+            + (outputs.size() - RECORDS));
   }
 
   static FlowRuntime runtime(Flow flow, TestKafka kafka) {
-    return FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).build();
+    return FlowRuntime.builder(flow)
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .build();
   }
 
   private static List<byte[][]> inputs(int from, int to) {
     List<byte[][]> records = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      records.add(new byte[][] {("k" + (i % 997)).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8)});
+      records.add(
+          new byte[][] {
+            ("k" + (i % 997)).getBytes(StandardCharsets.UTF_8),
+            ("v" + i).getBytes(StandardCharsets.UTF_8)
+          });
     }
     return records;
   }

@@ -25,16 +25,16 @@ import org.jdbi.v3.core.Jdbi;
  * <ul>
  *   <li><b>loaded</b> in one query, {@code SELECT ... WHERE id = ANY(:ids)};
  *   <li><b>written</b> all or nothing, in one transaction holding one set-based statement that
- *       expands the batch with {@code unnest} and returns the ids it wrote. New rows (version 1) are
- *       inserted unless the id exists; later versions update the stored row only if its version is
- *       one less. A row that did not come back is a conflict (another writer got there first, or
+ *       expands the batch with {@code unnest} and returns the ids it wrote. New rows (version 1)
+ *       are inserted unless the id exists; later versions update the stored row only if its version
+ *       is one less. A row that did not come back is a conflict (another writer got there first, or
  *       the row is absent): the transaction is rolled back and the conflicting ids are returned.
  *       This fences out zombie instances (G3).
  * </ul>
  *
  * <p>The write is DESIGN §4's upsert with its insert path restricted to version 1: a plain {@code
- * INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE version = EXCLUDED.version - 1} would insert a row
- * at version 2 or later whose id is absent (deleted, or never written), when that must be a
+ * INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE version = EXCLUDED.version - 1} would insert a
+ * row at version 2 or later whose id is absent (deleted, or never written), when that must be a
  * conflict. So one statement carries two branches over the same {@code unnest}ed batch: an {@code
  * INSERT ... ON CONFLICT DO NOTHING} for version 1 and an {@code UPDATE ... WHERE version = new
  * version - 1} for the rest. It is still one round trip for the statement, plus the commit.
@@ -47,7 +47,10 @@ public final class PostgresStateStore implements StateStore {
   /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
   public static final int DEFAULT_POOL_SIZE = 4;
 
-  /** Name of the pool that the store builds, also its connections' {@code application_name}: {@value}. */
+  /**
+   * Name of the pool that the store builds, also its connections' {@code application_name}:
+   * {@value}.
+   */
   public static final String POOL_NAME = "flows-state";
 
   private final Jdbi jdbi;
@@ -77,7 +80,14 @@ public final class PostgresStateStore implements StateStore {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresStateStore create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME, "state database");
+    HikariDataSource pool =
+        Databases.pool(
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl"),
+            user,
+            password,
+            DEFAULT_POOL_SIZE,
+            POOL_NAME,
+            "state database");
     return new PostgresStateStore(pool, pool);
   }
 
@@ -88,7 +98,10 @@ public final class PostgresStateStore implements StateStore {
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
   public static PostgresStateStore create(FlowsConfig config) {
-    return create(Databases.url(config, "state database"), config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
+    return create(
+        Databases.url(config, "state database"),
+        config.postgresUser().orElse(null),
+        config.postgresPassword().orElse(null));
   }
 
   /**
@@ -108,7 +121,9 @@ public final class PostgresStateStore implements StateStore {
     return tables.computeIfAbsent(name, n -> PostgresStateTable.open(jdbi, n));
   }
 
-  /** Closes the pool if this store built it; a pool given to {@link #create(DataSource)} stays open. */
+  /**
+   * Closes the pool if this store built it; a pool given to {@link #create(DataSource)} stays open.
+   */
   @Override
   public void close() {
     tables.clear();
@@ -118,6 +133,4 @@ public final class PostgresStateStore implements StateStore {
       throw new FlowsException("cannot close the state database pool: " + e.getMessage(), e);
     }
   }
-
-
 }

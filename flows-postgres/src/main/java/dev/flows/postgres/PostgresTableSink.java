@@ -22,8 +22,8 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
  * column first, then the other columns and the offset column); an existing table is used as it is.
- * Each batch is one transaction of at most two set-based statements, every column travelling as
- * one array expanded by {@code unnest}:
+ * Each batch is one transaction of at most two set-based statements, every column travelling as one
+ * array expanded by {@code unnest}:
  *
  * <pre>{@code
  * INSERT INTO "t" AS t ("word", "count", "updated_offset")
@@ -43,7 +43,10 @@ public final class PostgresTableSink implements TableSink {
   /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
   public static final int DEFAULT_POOL_SIZE = 4;
 
-  /** Name of the pool that the sink builds, also its connections' {@code application_name}: {@value}. */
+  /**
+   * Name of the pool that the sink builds, also its connections' {@code application_name}:
+   * {@value}.
+   */
   public static final String POOL_NAME = "flows-tables";
 
   private final Jdbi jdbi;
@@ -55,7 +58,10 @@ public final class PostgresTableSink implements TableSink {
     this.ownedPool = ownedPool;
   }
 
-  /** A sink on the caller's connection pool, which {@link #close()} leaves open. Connects on first use. */
+  /**
+   * A sink on the caller's connection pool, which {@link #close()} leaves open. Connects on first
+   * use.
+   */
   public static PostgresTableSink create(DataSource dataSource) {
     return new PostgresTableSink(Objects.requireNonNull(dataSource, "dataSource"), () -> {});
   }
@@ -67,7 +73,14 @@ public final class PostgresTableSink implements TableSink {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresTableSink create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool = Databases.pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_POOL_SIZE, POOL_NAME, "database of the materialised tables");
+    HikariDataSource pool =
+        Databases.pool(
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl"),
+            user,
+            password,
+            DEFAULT_POOL_SIZE,
+            POOL_NAME,
+            "database of the materialised tables");
     return new PostgresTableSink(pool, pool);
   }
 
@@ -78,7 +91,10 @@ public final class PostgresTableSink implements TableSink {
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
   public static PostgresTableSink create(FlowsConfig config) {
-    return create(Databases.url(config, "database of the materialised tables"), config.postgresUser().orElse(null), config.postgresPassword().orElse(null));
+    return create(
+        Databases.url(config, "database of the materialised tables"),
+        config.postgresUser().orElse(null),
+        config.postgresPassword().orElse(null));
   }
 
   /** Creates the table if absent, once per spec and sink. */
@@ -104,6 +120,7 @@ public final class PostgresTableSink implements TableSink {
   }
 
   private PostgresMaterialisedTable table(TableSpec spec) {
-    return tables.computeIfAbsent(Objects.requireNonNull(spec, "table"), s -> PostgresMaterialisedTable.open(jdbi, s));
+    return tables.computeIfAbsent(
+        Objects.requireNonNull(spec, "table"), s -> PostgresMaterialisedTable.open(jdbi, s));
   }
 }

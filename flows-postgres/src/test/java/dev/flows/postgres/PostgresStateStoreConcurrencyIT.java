@@ -58,9 +58,10 @@ class PostgresStateStoreConcurrencyIT {
     String name = uniqueTable("race_update");
     first.table(name).write(List.of(row("a", "s1", 1)));
 
-    List<Set<String>> outcomes = race(
-        () -> first.table(name).write(List.of(row("a", "x", 2))),
-        () -> second.table(name).write(List.of(row("a", "y", 2))));
+    List<Set<String>> outcomes =
+        race(
+            () -> first.table(name).write(List.of(row("a", "x", 2))),
+            () -> second.table(name).write(List.of(row("a", "y", 2))));
 
     assertEquals(1, outcomes.stream().filter(Set::isEmpty).count(), "outcomes " + outcomes);
     assertTrue(outcomes.contains(Set.of("a")), "outcomes " + outcomes);
@@ -74,13 +75,17 @@ class PostgresStateStoreConcurrencyIT {
     String name = uniqueTable("race_insert");
     first.table(name);
 
-    List<Set<String>> outcomes = race(
-        () -> first.table(name).write(List.of(row("a", "x", 1), row("b", "x", 1))),
-        () -> second.table(name).write(List.of(row("a", "y", 1), row("c", "y", 1))));
+    List<Set<String>> outcomes =
+        race(
+            () -> first.table(name).write(List.of(row("a", "x", 1), row("b", "x", 1))),
+            () -> second.table(name).write(List.of(row("a", "y", 1), row("c", "y", 1))));
 
     assertEquals(1, outcomes.stream().filter(Set::isEmpty).count(), "outcomes " + outcomes);
     assertTrue(outcomes.contains(Set.of("a")), "outcomes " + outcomes);
-    assertEquals(2, postgres.queryLong("select count(*) from \"" + name + "\""), "the loser's new row must not be written");
+    assertEquals(
+        2,
+        postgres.queryLong("select count(*) from \"" + name + "\""),
+        "the loser's new row must not be written");
   }
 
   @Test
@@ -100,15 +105,21 @@ class PostgresStateStoreConcurrencyIT {
     StateTable table = first.table(uniqueTable("reconnect"));
     table.write(List.of(row("a", "s1", 1)));
 
-    long terminated = postgres.queryLong("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity "
-        + "where datname = current_database() and application_name = '" + PostgresStateStore.POOL_NAME
-        + "' and pid <> pg_backend_pid()) t");
+    long terminated =
+        postgres.queryLong(
+            "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity "
+                + "where datname = current_database() and application_name = '"
+                + PostgresStateStore.POOL_NAME
+                + "' and pid <> pg_backend_pid()) t");
 
     assertTrue(terminated >= 1, "no connection terminated");
     List<FlowsException> failures = new ArrayList<>();
     Set<String> conflicts = null;
-    // Each failed attempt makes the pool drop one broken connection: at most one per pooled connection.
-    for (int attempt = 0; attempt <= PostgresStateStore.DEFAULT_POOL_SIZE && conflicts == null; attempt++) {
+    // Each failed attempt makes the pool drop one broken connection: at most one per pooled
+    // connection.
+    for (int attempt = 0;
+        attempt <= PostgresStateStore.DEFAULT_POOL_SIZE && conflicts == null;
+        attempt++) {
       try {
         conflicts = table.write(List.of(row("a", "s2", 2)));
       } catch (FlowsException e) {

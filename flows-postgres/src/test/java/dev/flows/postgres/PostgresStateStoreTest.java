@@ -21,17 +21,21 @@ class PostgresStateStoreTest {
   void shouldNameTheSettingWhenPostgresUrlIsMissing() {
     FlowsConfig config = FlowsConfig.from(Map.of("FLOWS_POSTGRES_USER", "flows"));
 
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> PostgresStateStore.create(config));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> PostgresStateStore.create(config));
 
-    assertEquals("FLOWS_POSTGRES_URL is missing, got null: set it to the JDBC URL of the state database, "
-        + "e.g. jdbc:postgresql://localhost:5432/flows", e.getMessage());
+    assertEquals(
+        "FLOWS_POSTGRES_URL is missing, got null: set it to the JDBC URL of the state database, "
+            + "e.g. jdbc:postgresql://localhost:5432/flows",
+        e.getMessage());
   }
 
   @Test
   void shouldFailAtCreationWhenOwnPoolCannotConnect() throws IOException {
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/flows";
 
-    FlowsException e = assertThrows(FlowsException.class, () -> PostgresStateStore.create(url, "flows", "secret"));
+    FlowsException e =
+        assertThrows(FlowsException.class, () -> PostgresStateStore.create(url, "flows", "secret"));
 
     assertTrue(e.getMessage().startsWith("cannot connect to the state database: "), e.getMessage());
   }

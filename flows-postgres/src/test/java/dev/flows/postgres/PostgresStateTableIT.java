@@ -51,13 +51,26 @@ class PostgresStateTableIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"x; drop table y", "Upper", "1table", "", "a-b", "a\"b", "_x",
-      "a234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(
+      strings = {
+        "x; drop table y",
+        "Upper",
+        "1table",
+        "",
+        "a-b",
+        "a\"b",
+        "_x",
+        "a234567890123456789012345678901234567890123456789012345678901234"
+      })
   void shouldRejectTableNameWhenNotASafeIdentifier(String name) {
-    FlowDefinitionException e = assertThrows(FlowDefinitionException.class, () -> store.table(name));
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> store.table(name));
 
-    assertEquals("state table is not a safe SQL identifier, got '" + name
-        + "': use 1 to 63 of [a-z0-9_], starting with a letter", e.getMessage());
+    assertEquals(
+        "state table is not a safe SQL identifier, got '"
+            + name
+            + "': use 1 to 63 of [a-z0-9_], starting with a letter",
+        e.getMessage());
   }
 
   @Test
@@ -79,7 +92,10 @@ class PostgresStateTableIT {
     assertEquals(Set.of(), table.write(List.of(row(id, "s2", 2))));
 
     assertArrayEquals(bytes("s2"), table.load(List.of(id)).get(id).state());
-    assertEquals(1, postgres.queryLong("select count(*) from information_schema.tables where table_name = '" + name + "'"));
+    assertEquals(
+        1,
+        postgres.queryLong(
+            "select count(*) from information_schema.tables where table_name = '" + name + "'"));
   }
 
   @Test
@@ -88,12 +104,21 @@ class PostgresStateTableIT {
 
     store.table(name);
 
-    assertEquals("id text NO, state bytea YES, progress bytea NO, results bytea YES, version bigint NO, "
+    assertEquals(
+        "id text NO, state bytea YES, progress bytea NO, results bytea YES, version bigint NO, "
             + "created_at timestamp with time zone NO, updated_at timestamp with time zone NO",
-        queryString("select string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' order by ordinal_position) "
-            + "from information_schema.columns where table_name = '" + name + "'"));
-    assertEquals(1, postgres.queryLong("select count(*) from information_schema.table_constraints "
-        + "where table_name = '" + name + "' and constraint_type = 'PRIMARY KEY'"));
+        queryString(
+            "select string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' order by ordinal_position) "
+                + "from information_schema.columns where table_name = '"
+                + name
+                + "'"));
+    assertEquals(
+        1,
+        postgres.queryLong(
+            "select count(*) from information_schema.table_constraints "
+                + "where table_name = '"
+                + name
+                + "' and constraint_type = 'PRIMARY KEY'"));
   }
 
   @Test
@@ -125,8 +150,11 @@ class PostgresStateTableIT {
     StateTable table = store.table(name);
     table.write(List.of(row("a", "s1", 1), row("b", "s1", 1)));
 
-    Set<String> conflicts = table.write(List.of(
-        new StateRow("a", null, bytes("p2"), null, 2), new StateRow("b", bytes("s2"), bytes("p2"), bytes("r2"), 2)));
+    Set<String> conflicts =
+        table.write(
+            List.of(
+                new StateRow("a", null, bytes("p2"), null, 2),
+                new StateRow("b", bytes("s2"), bytes("p2"), bytes("r2"), 2)));
 
     assertEquals(Set.of(), conflicts);
     Map<String, StateRow> rows = table.load(List.of("a", "b"));
@@ -134,14 +162,18 @@ class PostgresStateTableIT {
     assertNull(rows.get("a").results());
     assertArrayEquals(bytes("p2"), rows.get("a").progress());
     assertArrayEquals(bytes("r2"), rows.get("b").results());
-    assertEquals(2, postgres.queryLong("select count(*) from \"" + name + "\" where updated_at >= created_at"));
+    assertEquals(
+        2,
+        postgres.queryLong("select count(*) from \"" + name + "\" where updated_at >= created_at"));
   }
 
   @Test
   void shouldRejectBatchWhenAnIdRepeats() {
     StateTable table = store.table(uniqueTable("twice"));
 
-    assertThrows(IllegalArgumentException.class, () -> table.write(List.of(row("a", "s1", 1), row("a", "s2", 2))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> table.write(List.of(row("a", "s1", 1), row("a", "s2", 2))));
 
     assertTrue(table.load(List.of("a")).isEmpty());
   }
@@ -152,7 +184,9 @@ class PostgresStateTableIT {
   }
 
   private static String queryString(String sql) {
-    try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = postgres.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     } catch (SQLException e) {
       throw new AssertionError("SQL failed: " + sql + ": " + e.getMessage(), e);

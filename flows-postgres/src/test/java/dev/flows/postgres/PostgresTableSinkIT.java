@@ -18,7 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The table sink contract on a real PostgreSQL, plus what only a database can do: fail half-way. */
+/**
+ * The table sink contract on a real PostgreSQL, plus what only a database can do: fail half-way.
+ */
 @FlowsServices
 class PostgresTableSinkIT extends TableSinkContract {
   private static TestPostgres postgres;
@@ -40,30 +42,54 @@ class PostgresTableSinkIT extends TableSinkContract {
 
   @Test
   void shouldWriteNothingWhenTheDeleteOfTheSameTransactionFails() {
-    TableSpec table = TableSpec.of(Rows.uniqueTable("sink_atomic"), Column.text("word")).withColumn(Column.of("doc", ColumnType.JSONB));
+    TableSpec table =
+        TableSpec.of(Rows.uniqueTable("sink_atomic"), Column.text("word"))
+            .withColumn(Column.of("doc", ColumnType.JSONB));
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
       sink.write(table, List.of(Row.of("word", "a").with("doc", "{}")), List.of());
 
-      FlowsException e = assertThrows(FlowsException.class,
-          () -> sink.write(table, List.of(Row.of("word", "b").with("doc", "{}"), Row.of("word", "c").with("doc", "not json")), List.of()));
+      FlowsException e =
+          assertThrows(
+              FlowsException.class,
+              () ->
+                  sink.write(
+                      table,
+                      List.of(
+                          Row.of("word", "b").with("doc", "{}"),
+                          Row.of("word", "c").with("doc", "not json")),
+                      List.of()));
 
-      assertTrue(e.getMessage().startsWith("materialised table " + table.name() + ": cannot write 2 rows"), e.getMessage());
-      assertEquals(Map.of("a", Row.of("word", "a").with("doc", "{}")), TableReader.read(postgres.dataSource(), table));
+      assertTrue(
+          e.getMessage().startsWith("materialised table " + table.name() + ": cannot write 2 rows"),
+          e.getMessage());
+      assertEquals(
+          Map.of("a", Row.of("word", "a").with("doc", "{}")),
+          TableReader.read(postgres.dataSource(), table));
     }
   }
 
   @Test
   void shouldUseAnExistingTableAndQuoteReservedNamesWhenPrepared() {
     String name = Rows.uniqueTable("sink_existing");
-    TableSpec table = TableSpec.of(name, Column.text("select")).withColumn(Column.bigint("from")).withOffsetColumn("where");
-    postgres.execute("CREATE TABLE " + name + " (\"select\" text PRIMARY KEY, \"from\" bigint, \"where\" bigint, note text DEFAULT 'kept')");
+    TableSpec table =
+        TableSpec.of(name, Column.text("select"))
+            .withColumn(Column.bigint("from"))
+            .withOffsetColumn("where");
+    postgres.execute(
+        "CREATE TABLE "
+            + name
+            + " (\"select\" text PRIMARY KEY, \"from\" bigint, \"where\" bigint, note text DEFAULT 'kept')");
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      sink.write(table, List.of(Row.of("select", "x").with("from", 1L).with("where", 7L)), List.of());
+      sink.write(
+          table, List.of(Row.of("select", "x").with("from", 1L).with("where", 7L)), List.of());
 
-      assertEquals(1, postgres.queryLong("SELECT count(*) FROM " + name + " WHERE note = 'kept' AND \"where\" = 7"));
+      assertEquals(
+          1,
+          postgres.queryLong(
+              "SELECT count(*) FROM " + name + " WHERE note = 'kept' AND \"where\" = 7"));
     }
   }
 }

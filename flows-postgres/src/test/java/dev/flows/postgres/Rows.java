@@ -10,7 +10,8 @@ final class Rows {
 
   /** A row whose progress and results are derived from its id; {@code state} may be null. */
   static StateRow row(String id, String state, long version) {
-    return new StateRow(id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
+    return new StateRow(
+        id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
   }
 
   static byte[] bytes(String text) {

@@ -14,13 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Reads a materialised table back with plain JDBC, each value as the Java type its column type names. */
+/**
+ * Reads a materialised table back with plain JDBC, each value as the Java type its column type
+ * names.
+ */
 final class TableReader {
   private TableReader() {}
 
   static Map<Object, Row> read(DataSource dataSource, TableSpec table) {
     Map<Object, Row> rows = new HashMap<>();
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT * FROM \"" + table.name() + "\"")) {
       while (rs.next()) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -38,18 +42,19 @@ final class TableReader {
 
   private static Object value(ResultSet rs, Column column) throws SQLException {
     String name = column.name();
-    Object value = switch (column.type()) {
-      case TEXT, JSONB -> rs.getString(name);
-      case BIGINT -> rs.getLong(name);
-      case INTEGER -> rs.getInt(name);
-      case DOUBLE -> rs.getDouble(name);
-      case BOOLEAN -> rs.getBoolean(name);
-      case BYTEA -> rs.getBytes(name);
-      case TIMESTAMPTZ -> {
-        OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
-        yield time == null ? null : time.toInstant();
-      }
-    };
+    Object value =
+        switch (column.type()) {
+          case TEXT, JSONB -> rs.getString(name);
+          case BIGINT -> rs.getLong(name);
+          case INTEGER -> rs.getInt(name);
+          case DOUBLE -> rs.getDouble(name);
+          case BOOLEAN -> rs.getBoolean(name);
+          case BYTEA -> rs.getBytes(name);
+          case TIMESTAMPTZ -> {
+            OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
+            yield time == null ? null : time.toInstant();
+          }
+        };
     return rs.wasNull() ? null : value;
   }
 }

@@ -31,20 +31,30 @@ class TableSinkThroughputIT {
   private static final int ROWS = 200_000;
 
   @Test
-  void shouldLogUpsertAndCopyRowsPerSecondWhenTheSameRowsAreWritten(TestPostgres postgres) throws Exception {
-    try (PostgresTableSink sink = PostgresTableSink.create(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+  void shouldLogUpsertAndCopyRowsPerSecondWhenTheSameRowsAreWritten(TestPostgres postgres)
+      throws Exception {
+    try (PostgresTableSink sink =
+        PostgresTableSink.create(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
       measure(postgres, sink, 20_000, 2_000); // warm-up of every path
       for (int batchSize : new int[] {2_000, 10_000}) {
         double[] rate = measure(postgres, sink, ROWS, batchSize);
-        LOG.info("materialise {} rows in batches of {}: upsert {} rows/s = {}x binary COPY in one stream ({} rows/s), "
-            + "{}x binary COPY in transactions of the same size ({} rows/s)", ROWS, batchSize, (long) rate[0],
-            ratio(rate[0], rate[1]), (long) rate[1], ratio(rate[0], rate[2]), (long) rate[2]);
+        LOG.info(
+            "materialise {} rows in batches of {}: upsert {} rows/s = {}x binary COPY in one stream ({} rows/s), "
+                + "{}x binary COPY in transactions of the same size ({} rows/s)",
+            ROWS,
+            batchSize,
+            (long) rate[0],
+            ratio(rate[0], rate[1]),
+            (long) rate[1],
+            ratio(rate[0], rate[2]),
+            (long) rate[2]);
       }
     }
   }
 
   /** Rows/s of the upsert, of one COPY, and of one COPY per batch, each into a fresh table. */
-  private static double[] measure(TestPostgres postgres, PostgresTableSink sink, int rows, int batchSize) throws Exception {
+  private static double[] measure(
+      TestPostgres postgres, PostgresTableSink sink, int rows, int batchSize) throws Exception {
     List<List<Row>> batches = new ArrayList<>();
     for (int from = 0; from < rows; from += batchSize) {
       batches.add(batch(from, Math.min(rows, from + batchSize)));
@@ -62,21 +72,30 @@ class TableSinkThroughputIT {
   }
 
   private static TableSpec spec(String name) {
-    return TableSpec.of(name, Column.text("word")).withColumn(Column.bigint("count")).withOffsetColumn("updated_offset");
+    return TableSpec.of(name, Column.text("word"))
+        .withColumn(Column.bigint("count"))
+        .withOffsetColumn("updated_offset");
   }
 
   private static List<Row> batch(int from, int to) {
     List<Row> rows = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      rows.add(Row.of("word", "word-" + i).with("count", (long) i).with("updated_offset", (long) i));
+      rows.add(
+          Row.of("word", "word-" + i).with("count", (long) i).with("updated_offset", (long) i));
     }
     return rows;
   }
 
-  /** Rows/s of binary COPY of the same rows into a fresh table, one transaction per {@code batchSize} rows. */
+  /**
+   * Rows/s of binary COPY of the same rows into a fresh table, one transaction per {@code
+   * batchSize} rows.
+   */
   private static double copy(TestPostgres postgres, int rows, int batchSize) throws Exception {
     TableSpec table = spec(Rows.uniqueTable("bench_copy"));
-    postgres.execute("CREATE TABLE " + table.name() + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
+    postgres.execute(
+        "CREATE TABLE "
+            + table.name()
+            + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
     List<byte[]> streams = new ArrayList<>();
     for (int from = 0; from < rows; from += batchSize) {
       streams.add(copyStream(from, Math.min(rows, from + batchSize)));
@@ -84,8 +103,13 @@ class TableSinkThroughputIT {
     long start = System.nanoTime();
     try (Connection c = postgres.dataSource().getConnection()) {
       for (byte[] stream : streams) {
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-            "COPY " + table.name() + " (word, count, updated_offset) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(stream));
+        c.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(
+                "COPY "
+                    + table.name()
+                    + " (word, count, updated_offset) FROM STDIN (FORMAT binary)",
+                new ByteArrayInputStream(stream));
       }
     }
     double rate = rows / seconds(start);
@@ -94,7 +118,10 @@ class TableSinkThroughputIT {
     return rate;
   }
 
-  /** The PGCOPY binary stream of rows {@code from} to {@code to}: header, one tuple per row, trailer. */
+  /**
+   * The PGCOPY binary stream of rows {@code from} to {@code to}: header, one tuple per row,
+   * trailer.
+   */
   private static byte[] copyStream(int from, int to) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream((to - from) * 40);
     try (DataOutputStream out = new DataOutputStream(bytes)) {

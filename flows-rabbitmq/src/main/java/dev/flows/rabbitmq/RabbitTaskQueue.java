@@ -47,8 +47,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Connections</b>: one for publishing, one for consuming (so publisher flow control never
  * stalls acks), both with amqp-client's automatic recovery (connection, channels, consumers; the
- * durable queues outlive the loss). Tasks unacknowledged when a connection drops are delivered again;
- * while a connection is lost, {@link #isConnected()} is {@code false}. At-least-once throughout.
+ * durable queues outlive the loss). Tasks unacknowledged when a connection drops are delivered
+ * again; while a connection is lost, {@link #isConnected()} is {@code false}. At-least-once
+ * throughout.
  */
 public final class RabbitTaskQueue implements TaskQueue {
   /** Milliseconds between reconnection attempts: {@value}. */
@@ -65,25 +66,34 @@ public final class RabbitTaskQueue implements TaskQueue {
     this.factory = factory;
   }
 
-  /** Task queues on the broker at {@code uri}, e.g. {@code amqp://guest:guest@localhost:5672/%2F}. Connects on first use. */
+  /**
+   * Task queues on the broker at {@code uri}, e.g. {@code amqp://guest:guest@localhost:5672/%2F}.
+   * Connects on first use.
+   */
   public static RabbitTaskQueue create(URI uri) {
     ConnectionFactory factory = new ConnectionFactory();
     try {
       factory.setUri(uri);
     } catch (Exception e) {
-      throw FlowDefinitionException.of("rabbitmq uri", redact(uri), "is not an AMQP URI (" + e.getMessage() + ")",
+      throw FlowDefinitionException.of(
+          "rabbitmq uri",
+          redact(uri),
+          "is not an AMQP URI (" + e.getMessage() + ")",
           "use amqp://user:password@host:5672/vhost");
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
-    // consumers (and QoS) are recovered; queues are not redeclared: they are durable, so they outlive a
-    // lost connection, and the short-lived channels that declared them are closed (redeclaring on them fails)
-    factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
-      @Override
-      public boolean filterQueue(RecordedQueue queue) {
-        return false;
-      }
-    });
+    // consumers (and QoS) are recovered; queues are not redeclared: they are durable, so they
+    // outlive a
+    // lost connection, and the short-lived channels that declared them are closed (redeclaring on
+    // them fails)
+    factory.setTopologyRecoveryFilter(
+        new TopologyRecoveryFilter() {
+          @Override
+          public boolean filterQueue(RecordedQueue queue) {
+            return false;
+          }
+        });
     factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
     factory.setRequestedHeartbeat(15);
     return new RabbitTaskQueue(factory);
@@ -91,8 +101,16 @@ public final class RabbitTaskQueue implements TaskQueue {
 
   /** Task queues on the broker of {@code FLOWS_RABBITMQ_URI} (see {@link FlowsConfig}). */
   public static RabbitTaskQueue create(FlowsConfig config) {
-    String uri = config.rabbitmqUri().orElseThrow(() -> FlowDefinitionException.of("FLOWS_RABBITMQ_URI", null, "is missing",
-        "set it, e.g. amqp://guest:guest@localhost:5672/%2F"));
+    String uri =
+        config
+            .rabbitmqUri()
+            .orElseThrow(
+                () ->
+                    FlowDefinitionException.of(
+                        "FLOWS_RABBITMQ_URI",
+                        null,
+                        "is missing",
+                        "set it, e.g. amqp://guest:guest@localhost:5672/%2F"));
     return create(URI.create(uri));
   }
 
@@ -105,8 +123,11 @@ public final class RabbitTaskQueue implements TaskQueue {
     try {
       ConfirmingPublisher p = publisher();
       declare(task.queue());
-      AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
-          .headers(AmqpHeaders.toAmqp(task.headers())).build();
+      AMQP.BasicProperties properties =
+          MessageProperties.PERSISTENT_BASIC
+              .builder()
+              .headers(AmqpHeaders.toAmqp(task.headers()))
+              .build();
       p.publish(task.queue(), properties, task.body() == null ? new byte[0] : task.body(), ack);
     } catch (IOException | RuntimeException e) {
       ack.completed(e);
@@ -138,9 +159,12 @@ public final class RabbitTaskQueue implements TaskQueue {
   }
 
   @Override
-  public TaskSubscription consume(String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler) {
+  public TaskSubscription consume(
+      String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler) {
     try {
-      TaskWorker worker = TaskWorker.start(consuming(flow), publisher(), flow, queue, options, drainTimeout, handler);
+      TaskWorker worker =
+          TaskWorker.start(
+              consuming(flow), publisher(), flow, queue, options, drainTimeout, handler);
       subscriptions.add(worker);
       return () -> {
         subscriptions.remove(worker);
@@ -170,7 +194,8 @@ public final class RabbitTaskQueue implements TaskQueue {
     try {
       return factory.newConnection(name);
     } catch (TimeoutException e) {
-      throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
+      throw new IOException(
+          "timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
     }
   }
 

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A plain amqp-client view of the test broker: counts and drains queues, independent of the code under test. */
+/**
+ * A plain amqp-client view of the test broker: counts and drains queues, independent of the code
+ * under test.
+ */
 final class Amqp implements AutoCloseable {
   private final Connection connection;
   private final Channel channel;
@@ -24,7 +27,10 @@ final class Amqp implements AutoCloseable {
 
   /** A queue name no other test (or earlier run) uses. */
   static String uniqueName(String prefix) {
-    return prefix + "-" + Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000), 36);
+    return prefix
+        + "-"
+        + Long.toString(System.currentTimeMillis(), 36)
+        + Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000), 36);
   }
 
   /** Messages ready in {@code queue} (0 if it does not exist yet). */
@@ -41,7 +47,9 @@ final class Amqp implements AutoCloseable {
   /** Takes every ready message of {@code queue} (acknowledging it). */
   synchronized List<GetResponse> drain(String queue) throws IOException {
     List<GetResponse> all = new ArrayList<>();
-    for (GetResponse r = channel.basicGet(queue, true); r != null; r = channel.basicGet(queue, true)) {
+    for (GetResponse r = channel.basicGet(queue, true);
+        r != null;
+        r = channel.basicGet(queue, true)) {
       all.add(r);
     }
     return all;

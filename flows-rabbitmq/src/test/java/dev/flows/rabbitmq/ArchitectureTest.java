@@ -12,6 +12,9 @@ class ArchitectureTest {
   void shouldNameNoInternalTypeInAnyPublicSignatureWhenTheRabbitMqApiIsInspected() {
     List<String> leaks = PublicApi.leaks(RabbitTaskQueue.class);
 
-    assertEquals(List.of(), leaks, "public signatures must not name internal types:\n" + String.join("\n", leaks));
+    assertEquals(
+        List.of(),
+        leaks,
+        "public signatures must not name internal types:\n" + String.join("\n", leaks));
   }
 }

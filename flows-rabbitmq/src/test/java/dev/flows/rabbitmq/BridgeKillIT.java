@@ -28,31 +28,60 @@ class BridgeKillIT {
   private static final int RECORDS = 50_000;
 
   @Test
-  void shouldLeaveNoTaskMissingWhenTheBridgeIsKilledMidStream(TestKafka kafka, TestRabbitMq rabbit) throws Exception {
+  void shouldLeaveNoTaskMissingWhenTheBridgeIsKilledMidStream(TestKafka kafka, TestRabbitMq rabbit)
+      throws Exception {
     String name = Amqp.uniqueName("it-bridge-kill");
     kafka.createTopic(name + "-in", 3);
     List<byte[][]> records = new ArrayList<>(RECORDS);
-    IntStream.range(0, RECORDS).forEach(i -> records.add(new byte[][] {bytes("k" + (i % 101)), bytes("v" + i)}));
+    IntStream.range(0, RECORDS)
+        .forEach(i -> records.add(new byte[][] {bytes("k" + (i % 101)), bytes("v" + i)}));
     kafka.produce(name + "-in", records);
-    Map<String, String> env = Map.of("FLOWS_TEST_KAFKA", kafka.bootstrapServers(), "FLOWS_TEST_RABBITMQ", rabbit.uri().toString(),
-        "IT_NAME", name);
+    Map<String, String> env =
+        Map.of(
+            "FLOWS_TEST_KAFKA",
+            kafka.bootstrapServers(),
+            "FLOWS_TEST_RABBITMQ",
+            rabbit.uri().toString(),
+            "IT_NAME",
+            name);
 
     try (Amqp amqp = new Amqp(rabbit)) {
       ChildJvm first = ChildJvm.start(BridgeMain.class, env);
-      Awaits.until(Duration.ofSeconds(90), "a fifth of the tasks queued", () -> amqp.ready(name) >= RECORDS / 5);
+      Awaits.until(
+          Duration.ofSeconds(90),
+          "a fifth of the tasks queued",
+          () -> amqp.ready(name) >= RECORDS / 5);
       first.kill();
       long atKill = amqp.ready(name);
       LOG.info("killed the bridge with {} of {} tasks queued", atKill, RECORDS);
-      assertTrue(atKill < RECORDS, "killed mid-stream, got " + atKill + " tasks already:\n" + first.output());
+      assertTrue(
+          atKill < RECORDS,
+          "killed mid-stream, got " + atKill + " tasks already:\n" + first.output());
 
       try (ChildJvm second = ChildJvm.start(BridgeMain.class, env)) {
-        Awaits.until(Duration.ofSeconds(120), "every offset committed by the second bridge", () ->
-            kafka.committedOffsets(name, name + "-in").values().stream().mapToLong(Long::longValue).sum() == RECORDS);
+        Awaits.until(
+            Duration.ofSeconds(120),
+            "every offset committed by the second bridge",
+            () ->
+                kafka.committedOffsets(name, name + "-in").values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum()
+                    == RECORDS);
       }
       List<GetResponse> queued = amqp.drain(name);
-      Set<String> values = queued.stream().map(r -> new String(r.getBody(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
-      LOG.info("{} tasks queued for {} records: {} duplicates from the replayed batches", queued.size(), RECORDS, queued.size() - values.size());
-      assertEquals(IntStream.range(0, RECORDS).mapToObj(i -> "task:v" + i).collect(Collectors.toSet()), values, "no task missing");
+      Set<String> values =
+          queued.stream()
+              .map(r -> new String(r.getBody(), StandardCharsets.UTF_8))
+              .collect(Collectors.toSet());
+      LOG.info(
+          "{} tasks queued for {} records: {} duplicates from the replayed batches",
+          queued.size(),
+          RECORDS,
+          queued.size() - values.size());
+      assertEquals(
+          IntStream.range(0, RECORDS).mapToObj(i -> "task:v" + i).collect(Collectors.toSet()),
+          values,
+          "no task missing");
     }
   }
 

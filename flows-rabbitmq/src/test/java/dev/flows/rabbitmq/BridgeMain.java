@@ -21,11 +21,13 @@ public final class BridgeMain {
   /** Reads FLOWS_TEST_KAFKA, FLOWS_TEST_RABBITMQ and IT_NAME; runs until killed or SIGTERM. */
   public static void main(String[] args) {
     String name = System.getenv("IT_NAME");
-    Flow bridge = Flows.stateless(name, FlowOptions.defaults().withMaxRecords(500))
-        .from(topic(name + "-in", string(), string()))
-        .mapValues(v -> "task:" + v)
-        .toQueue(queue(name, string()));
-    try (RabbitTaskQueue tasks = RabbitTaskQueue.create(URI.create(System.getenv("FLOWS_TEST_RABBITMQ")))) {
+    Flow bridge =
+        Flows.stateless(name, FlowOptions.defaults().withMaxRecords(500))
+            .from(topic(name + "-in", string(), string()))
+            .mapValues(v -> "task:" + v)
+            .toQueue(queue(name, string()));
+    try (RabbitTaskQueue tasks =
+        RabbitTaskQueue.create(URI.create(System.getenv("FLOWS_TEST_RABBITMQ")))) {
       FlowRuntime.builder(bridge)
           .connector(KafkaConnector.create(System.getenv("FLOWS_TEST_KAFKA")))
           .taskQueue(tasks)

@@ -51,7 +51,8 @@ class ConnectionLossIT {
   private final AtomicInteger held = new AtomicInteger();
 
   @Test
-  void shouldReportNotReadyRecoverAndLoseNoTaskWhenTheBrokerClosesEveryConnection(TestKafka kafka, TestRabbitMq rabbit) throws Exception {
+  void shouldReportNotReadyRecoverAndLoseNoTaskWhenTheBrokerClosesEveryConnection(
+      TestKafka kafka, TestRabbitMq rabbit) throws Exception {
     String name = Amqp.uniqueName("it-loss");
     Topic<String, String> in = topic(name + "-in", string(), string());
     Queue<String> work = queue(name, string());
@@ -59,33 +60,61 @@ class ConnectionLossIT {
     kafka.createTopic(in.name(), 2);
     kafka.createTopic(results.name(), 1);
     Flow bridge = Flows.stateless(name + "-bridge").from(in).toQueue(work);
-    Flow executor = Flows.task(name + "-run", TaskOptions.defaults().withConcurrency(CONCURRENCY)).from(work).run(this::runTask).to(results);
+    Flow executor =
+        Flows.task(name + "-run", TaskOptions.defaults().withConcurrency(CONCURRENCY))
+            .from(work)
+            .run(this::runTask)
+            .to(results);
 
     try (RabbitTaskQueue queue = RabbitTaskQueue.create(rabbit.uri());
-        FlowRuntime runtime = FlowRuntime.builder(bridge, executor).connector(KafkaConnector.create(kafka.bootstrapServers()))
-            .taskQueue(queue).build().start()) {
+        FlowRuntime runtime =
+            FlowRuntime.builder(bridge, executor)
+                .connector(KafkaConnector.create(kafka.bootstrapServers()))
+                .taskQueue(queue)
+                .build()
+                .start()) {
       Awaits.until(Duration.ofSeconds(60), "the runtime ready", runtime::isReady);
       produce(kafka, in.name(), 0, TASKS / 2);
-      Awaits.until(Duration.ofSeconds(60), "tasks held unacknowledged by every worker", () -> held.get() >= CONCURRENCY);
+      Awaits.until(
+          Duration.ofSeconds(60),
+          "tasks held unacknowledged by every worker",
+          () -> held.get() >= CONCURRENCY);
 
       ReadinessProbe probe = ReadinessProbe.start(runtime, executor.name());
       try {
         rabbit.closeAllConnections();
-        produce(kafka, in.name(), TASKS / 2, TASKS); // the bridge publishes these while or after it recovers
-        release.countDown(); // the held tasks finish: their acks cannot reach the broker, so they run again
-        Awaits.until(Duration.ofSeconds(30), "the runtime reporting not ready", probe.sawNotReady::get);
-        Awaits.until(Duration.ofSeconds(60), "the runtime ready again after automatic recovery", runtime::isReady);
+        produce(
+            kafka, in.name(), TASKS / 2,
+            TASKS); // the bridge publishes these while or after it recovers
+        release
+            .countDown(); // the held tasks finish: their acks cannot reach the broker, so they run
+                          // again
+        Awaits.until(
+            Duration.ofSeconds(30), "the runtime reporting not ready", probe.sawNotReady::get);
+        Awaits.until(
+            Duration.ofSeconds(60),
+            "the runtime ready again after automatic recovery",
+            runtime::isReady);
       } finally {
         probe.close();
       }
-      assertTrue(probe.sawExecutorDisconnected.get(), "the executor reported its AMQP connection lost");
-      Awaits.until(Duration.ofSeconds(90), "every task's result", () -> distinct(kafka, results.name()).size() == TASKS);
+      assertTrue(
+          probe.sawExecutorDisconnected.get(), "the executor reported its AMQP connection lost");
+      Awaits.until(
+          Duration.ofSeconds(90),
+          "every task's result",
+          () -> distinct(kafka, results.name()).size() == TASKS);
     }
-    Set<String> expected = IntStream.range(0, TASKS).mapToObj(i -> "done:v" + i).collect(Collectors.toSet());
+    Set<String> expected =
+        IntStream.range(0, TASKS).mapToObj(i -> "done:v" + i).collect(Collectors.toSet());
     assertEquals(expected, distinct(kafka, results.name()), "every task ran to completion");
     long total = kafka.endOffsetsSum(results.name());
     assertTrue(total >= TASKS, "at least one result per task, got " + total);
-    LOG.info("{} results for {} tasks after the connection loss: {} ran twice (at-least-once)", total, TASKS, total - TASKS);
+    LOG.info(
+        "{} results for {} tasks after the connection loss: {} ran twice (at-least-once)",
+        total,
+        TASKS,
+        total - TASKS);
   }
 
   /** Tasks of the second quarter wait for the release: the connections drop while they run. */
@@ -101,20 +130,31 @@ class ConnectionLossIT {
   }
 
   /** Samples the runtime's readiness every 10 ms, remembering whether it was ever not ready. */
-  private record ReadinessProbe(ScheduledExecutorService sampler, AtomicBoolean sawNotReady, AtomicBoolean sawExecutorDisconnected)
+  private record ReadinessProbe(
+      ScheduledExecutorService sampler,
+      AtomicBoolean sawNotReady,
+      AtomicBoolean sawExecutorDisconnected)
       implements AutoCloseable {
     static ReadinessProbe start(FlowRuntime runtime, String executor) {
-      ReadinessProbe probe = new ReadinessProbe(Executors.newSingleThreadScheduledExecutor(), new AtomicBoolean(), new AtomicBoolean());
-      probe.sampler.scheduleAtFixedRate(() -> {
-        if (!runtime.isReady()) {
-          probe.sawNotReady.set(true);
-        }
-        for (FlowStatus status : runtime.status()) {
-          if (status.flow().equals(executor) && !status.connected()) {
-            probe.sawExecutorDisconnected.set(true);
-          }
-        }
-      }, 0, 10, TimeUnit.MILLISECONDS);
+      ReadinessProbe probe =
+          new ReadinessProbe(
+              Executors.newSingleThreadScheduledExecutor(),
+              new AtomicBoolean(),
+              new AtomicBoolean());
+      probe.sampler.scheduleAtFixedRate(
+          () -> {
+            if (!runtime.isReady()) {
+              probe.sawNotReady.set(true);
+            }
+            for (FlowStatus status : runtime.status()) {
+              if (status.flow().equals(executor) && !status.connected()) {
+                probe.sawExecutorDisconnected.set(true);
+              }
+            }
+          },
+          0,
+          10,
+          TimeUnit.MILLISECONDS);
       return probe;
     }
 
@@ -126,14 +166,17 @@ class ConnectionLossIT {
 
   private static void produce(TestKafka kafka, String topic, int from, int to) {
     List<byte[][]> records = new ArrayList<>();
-    IntStream.range(from, to).forEach(i -> records.add(new byte[][] {bytes("k" + i), bytes("v" + i)}));
+    IntStream.range(from, to)
+        .forEach(i -> records.add(new byte[][] {bytes("k" + i), bytes("v" + i)}));
     kafka.produce(topic, records);
   }
 
   private static Set<String> distinct(TestKafka kafka, String topic) {
     int count = (int) kafka.endOffsetsSum(topic);
     Set<String> values = new HashSet<>();
-    kafka.readAll(topic, count, Duration.ofSeconds(30)).forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+    kafka
+        .readAll(topic, count, Duration.ofSeconds(30))
+        .forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
     return values;
   }
 

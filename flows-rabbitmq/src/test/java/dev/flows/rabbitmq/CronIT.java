@@ -24,16 +24,24 @@ class CronIT {
   @Test
   void shouldQueueOneTaskPerSecondWhenScheduledEverySecond(TestRabbitMq rabbit) throws Exception {
     Queue<String> ticks = queue(Amqp.uniqueName("it-cron"), string());
-    Flow cron = Flows.cron("it-cron-ticks").schedule("* * * * * *").produce(() -> "tick at " + Instant.now()).toQueue(ticks);
-    try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri()); Amqp amqp = new Amqp(rabbit)) {
+    Flow cron =
+        Flows.cron("it-cron-ticks")
+            .schedule("* * * * * *")
+            .produce(() -> "tick at " + Instant.now())
+            .toQueue(ticks);
+    try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri());
+        Amqp amqp = new Amqp(rabbit)) {
       long start = System.nanoTime();
       try (FlowRuntime runtime = FlowRuntime.builder(cron).taskQueue(tasks).build().start()) {
         Awaits.until(Duration.ofSeconds(20), "three ticks", () -> amqp.ready(ticks.name()) >= 3);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       List<GetResponse> queued = amqp.drain(ticks.name());
-      assertTrue(queued.size() <= Math.ceil(seconds) + 1, queued.size() + " ticks in " + seconds + " s: at most one per second");
-      assertTrue(new String(queued.get(0).getBody(), StandardCharsets.UTF_8).startsWith("tick at "));
+      assertTrue(
+          queued.size() <= Math.ceil(seconds) + 1,
+          queued.size() + " ticks in " + seconds + " s: at most one per second");
+      assertTrue(
+          new String(queued.get(0).getBody(), StandardCharsets.UTF_8).startsWith("tick at "));
     }
   }
 }

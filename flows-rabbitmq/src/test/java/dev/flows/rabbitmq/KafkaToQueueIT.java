@@ -36,30 +36,54 @@ class KafkaToQueueIT {
   private static final int PARTITIONS = 3;
 
   @Test
-  void shouldQueueEveryRecordExactlyOnceAndCommitWhenEveryTaskIsConfirmed(TestKafka kafka, TestRabbitMq rabbit) throws Exception {
+  void shouldQueueEveryRecordExactlyOnceAndCommitWhenEveryTaskIsConfirmed(
+      TestKafka kafka, TestRabbitMq rabbit) throws Exception {
     String name = Amqp.uniqueName("it-bridge");
     Topic<String, String> in = topic(name + "-in", string(), string());
     Queue<String> tasks = queue(name, string());
     kafka.createTopic(in.name(), PARTITIONS);
-    Flow bridge = Flows.stateless(name, FlowOptions.defaults().withMaxRecords(500))
-        .from(in)
-        .mapValues(v -> "task:" + v)
-        .toQueue(tasks);
+    Flow bridge =
+        Flows.stateless(name, FlowOptions.defaults().withMaxRecords(500))
+            .from(in)
+            .mapValues(v -> "task:" + v)
+            .toQueue(tasks);
     List<byte[][]> records = new ArrayList<>();
-    IntStream.range(0, RECORDS).forEach(i -> records.add(new byte[][] {bytes("k" + (i % 101)), bytes("v" + i)}));
+    IntStream.range(0, RECORDS)
+        .forEach(i -> records.add(new byte[][] {bytes("k" + (i % 101)), bytes("v" + i)}));
     kafka.produce(in.name(), records);
 
     long start = System.nanoTime();
-    try (RabbitTaskQueue queue = RabbitTaskQueue.create(rabbit.uri()); Amqp amqp = new Amqp(rabbit);
-        FlowRuntime runtime = FlowRuntime.builder(bridge).connector(KafkaConnector.create(kafka.bootstrapServers())).taskQueue(queue).build().start()) {
-      Awaits.until(Duration.ofSeconds(60), "every task in " + tasks.name(), () -> amqp.ready(tasks.name()) >= RECORDS);
-      Awaits.until(Duration.ofSeconds(60), "every offset committed", () ->
-          kafka.committedOffsets(name, in.name()).values().stream().mapToLong(Long::longValue).sum() == RECORDS);
+    try (RabbitTaskQueue queue = RabbitTaskQueue.create(rabbit.uri());
+        Amqp amqp = new Amqp(rabbit);
+        FlowRuntime runtime =
+            FlowRuntime.builder(bridge)
+                .connector(KafkaConnector.create(kafka.bootstrapServers()))
+                .taskQueue(queue)
+                .build()
+                .start()) {
+      Awaits.until(
+          Duration.ofSeconds(60),
+          "every task in " + tasks.name(),
+          () -> amqp.ready(tasks.name()) >= RECORDS);
+      Awaits.until(
+          Duration.ofSeconds(60),
+          "every offset committed",
+          () ->
+              kafka.committedOffsets(name, in.name()).values().stream()
+                      .mapToLong(Long::longValue)
+                      .sum()
+                  == RECORDS);
       double seconds = (System.nanoTime() - start) / 1e9;
       List<GetResponse> queued = amqp.drain(tasks.name());
-      LOG.info("{} records bridged to confirmed tasks in {} s: {} tasks/s", queued.size(), String.format("%.2f", seconds),
+      LOG.info(
+          "{} records bridged to confirmed tasks in {} s: {} tasks/s",
+          queued.size(),
+          String.format("%.2f", seconds),
           Math.round(queued.size() / seconds));
-      Set<String> values = queued.stream().map(r -> new String(r.getBody(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+      Set<String> values =
+          queued.stream()
+              .map(r -> new String(r.getBody(), StandardCharsets.UTF_8))
+              .collect(Collectors.toSet());
       Set<String> expected = new HashSet<>();
       IntStream.range(0, RECORDS).forEach(i -> expected.add("task:v" + i));
       assertEquals(expected, values, "no task missing");

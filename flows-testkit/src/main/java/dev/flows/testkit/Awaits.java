@@ -10,7 +10,10 @@ public final class Awaits {
 
   private Awaits() {}
 
-  /** Returns once {@code condition} holds; throws {@link AssertionError} naming {@code what} after {@code timeout}. */
+  /**
+   * Returns once {@code condition} holds; throws {@link AssertionError} naming {@code what} after
+   * {@code timeout}.
+   */
   public static void until(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

@@ -29,12 +29,21 @@ public final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code main} with {@code args}, this JVM's class path, and {@code env} added to the environment. */
+  /**
+   * Starts {@code main} with {@code args}, this JVM's class path, and {@code env} added to the
+   * environment.
+   */
   public static ChildJvm start(Class<?> main, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
@@ -46,7 +55,9 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   private void collectOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         output.append(line).append('\n');
       }

@@ -18,9 +18,9 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real single-node Kafka broker (KRaft, broker and controller in one) running inside this JVM,
- * on free ports of 127.0.0.1, with its logs in a temporary directory deleted on close. Starts in
- * about two seconds; for tests, benchmarks and demos, never for production data.
+ * A real single-node Kafka broker (KRaft, broker and controller in one) running inside this JVM, on
+ * free ports of 127.0.0.1, with its logs in a temporary directory deleted on close. Starts in about
+ * two seconds; for tests, benchmarks and demos, never for production data.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -54,11 +54,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int controllerPort = Ports.free();
       KafkaConfig config = KafkaConfig.fromProps(properties(logDir, brokerPort, controllerPort));
       format(config, logDir);
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config, logDir, "127.0.0.1:" + brokerPort);
+      EmbeddedKafkaBroker broker =
+          new EmbeddedKafkaBroker(config, logDir, "127.0.0.1:" + brokerPort);
       broker.restart();
       return broker;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start the embedded Kafka broker: " + e.getMessage(), e);
     }
   }
 
@@ -67,7 +69,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -100,7 +104,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           .setIgnoreFormatted(true)
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -121,7 +126,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Starts the broker again on the same ports and logs after {@link #shutdown()}; a no-op while it runs. */
+  /**
+   * Starts the broker again on the same ports and logs after {@link #shutdown()}; a no-op while it
+   * runs.
+   */
   public synchronized void restart() {
     if (server == null) {
       server = new KafkaRaftServer(config, Time.SYSTEM);

@@ -10,9 +10,9 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL server started from Maven jars (no installation, no Docker), on a free port
- * of this machine, with its data in a temporary directory deleted on close. For tests, benchmarks
- * and demos.
+ * A real PostgreSQL server started from Maven jars (no installation, no Docker), on a free port of
+ * this machine, with its data in a temporary directory deleted on close. For tests, benchmarks and
+ * demos.
  */
 public final class EmbeddedPostgresDatabase implements AutoCloseable {
   /** The superuser and database of the embedded server: {@value}. */
@@ -30,7 +30,9 @@ public final class EmbeddedPostgresDatabase implements AutoCloseable {
   /** Starts a fresh server; returns once it accepts connections. */
   public static EmbeddedPostgresDatabase start() {
     try {
-      EmbeddedPostgresDatabase database = new EmbeddedPostgresDatabase(Files.createTempDirectory("flows-postgres-").toFile(), Ports.free());
+      EmbeddedPostgresDatabase database =
+          new EmbeddedPostgresDatabase(
+              Files.createTempDirectory("flows-postgres-").toFile(), Ports.free());
       database.restart();
       return database;
     } catch (IOException e) {
@@ -62,13 +64,22 @@ public final class EmbeddedPostgresDatabase implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same port and data after {@link #shutdown()}; a no-op while it runs. */
+  /**
+   * Starts the server again on the same port and data after {@link #shutdown()}; a no-op while it
+   * runs.
+   */
   public synchronized void restart() {
     if (postgres == null) {
       try {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
+        postgres =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
       } catch (IOException e) {
-        throw new IllegalStateException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot start the embedded PostgreSQL: " + e.getMessage(), e);
       }
     }
   }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives a JUnit 5 test real services as parameters: {@link TestKafka}, {@link TestPostgres}, {@link
- * TestRabbitMq}. Each is started on first use and shared by the whole test JVM, found in this order:
+ * TestRabbitMq}. Each is started on first use and shared by the whole test JVM, found in this
+ * order:
  *
  * <ol>
  *   <li>an environment variable: {@code FLOWS_TEST_KAFKA} (bootstrap servers), {@code

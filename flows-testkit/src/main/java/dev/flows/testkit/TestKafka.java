@@ -59,20 +59,26 @@ public final class TestKafka {
   }
 
   /**
-   * Creates {@code topic} with {@code partitions} partitions (an existing topic is kept as it is) and
-   * returns once every partition has a leader, so a producer's first sends are not refused.
+   * Creates {@code topic} with {@code partitions} partitions (an existing topic is kept as it is)
+   * and returns once every partition has a leader, so a producer's first sends are not refused.
    */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = Admin.create(clientProperties())) {
       try {
-        admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-            .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        admin
+            .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+            .all()
+            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new AssertionError("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+          throw new AssertionError(
+              "cannot create topic " + topic + ": " + e.getCause(), e.getCause());
         }
       }
-      Awaits.until(ADMIN_TIMEOUT, "a leader for every partition of " + topic, () -> hasLeaders(admin, topic));
+      Awaits.until(
+          ADMIN_TIMEOUT,
+          "a leader for every partition of " + topic,
+          () -> hasLeaders(admin, topic));
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("cannot create topic " + topic + " within " + ADMIN_TIMEOUT, e);
     }
@@ -80,8 +86,14 @@ public final class TestKafka {
 
   private static boolean hasLeaders(Admin admin, String topic) {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .get(topic).partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     } catch (ExecutionException | TimeoutException e) {
       return false; // metadata not there yet: ask again
     } catch (InterruptedException e) {
@@ -98,7 +110,8 @@ public final class TestKafka {
     Properties props = clientProperties();
     props.put("acks", "all");
     props.put("linger.ms", "5");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sends = new ArrayList<>(keyValues.size());
       for (byte[][] kv : keyValues) {
         sends.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
@@ -124,7 +137,9 @@ public final class TestKafka {
   /** The sum over partitions of the end offsets of {@code topic}: how many records it ever held. */
   public long endOffsetsSum(String topic) {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      return consumer.endOffsets(partitions(consumer, topic), ADMIN_TIMEOUT).values().stream().mapToLong(Long::longValue).sum();
+      return consumer.endOffsets(partitions(consumer, topic), ADMIN_TIMEOUT).values().stream()
+          .mapToLong(Long::longValue)
+          .sum();
     }
   }
 
@@ -141,7 +156,15 @@ public final class TestKafka {
       consumer.seekToBeginning(partitions);
       while (records.size() < atLeast || !atEnd(consumer, partitions)) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("read " + records.size() + " records of " + topic + " within " + timeout + ", expected at least " + atLeast);
+          throw new AssertionError(
+              "read "
+                  + records.size()
+                  + " records of "
+                  + topic
+                  + " within "
+                  + timeout
+                  + ", expected at least "
+                  + atLeast);
         }
         consumer.poll(Duration.ofMillis(100)).forEach(records::add);
       }
@@ -149,16 +172,22 @@ public final class TestKafka {
     return records;
   }
 
-  /** The committed offsets of consumer group {@code group}, by partition number, for {@code topic}. */
+  /**
+   * The committed offsets of consumer group {@code group}, by partition number, for {@code topic}.
+   */
   public Map<Integer, Long> committedOffsets(String group, String topic) {
     try (Admin admin = Admin.create(clientProperties())) {
       Map<Integer, Long> result = new HashMap<>();
-      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .forEach((tp, offset) -> {
-            if (tp.topic().equals(topic) && offset != null) {
-              result.put(tp.partition(), offset.offset());
-            }
-          });
+      admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach(
+              (tp, offset) -> {
+                if (tp.topic().equals(topic) && offset != null) {
+                  result.put(tp.partition(), offset.offset());
+                }
+              });
       return result;
     } catch (ExecutionException | InterruptedException | TimeoutException e) {
       throw new AssertionError("cannot read the offsets of group " + group + ": " + e, e);
@@ -179,9 +208,12 @@ public final class TestKafka {
     return partitions.stream().allMatch(tp -> consumer.position(tp, ADMIN_TIMEOUT) >= ends.get(tp));
   }
 
-  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, ADMIN_TIMEOUT).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, ADMIN_TIMEOUT).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       throw new AssertionError("topic " + topic + " does not exist");
     }

@@ -60,16 +60,22 @@ public final class TestPostgres {
 
   /** Runs a statement (DDL or DML). */
   public void execute(String sql) {
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new AssertionError("SQL failed: " + sql + ": " + e.getMessage(), e);
     }
   }
 
-  /** The first column of the first row of a query as a long, 0 when it is {@code null} or there is no row. */
+  /**
+   * The first column of the first row of a query as a long, 0 when it is {@code null} or there is
+   * no row.
+   */
   public long queryLong(String sql) {
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
       throw new AssertionError("SQL failed: " + sql + ": " + e.getMessage(), e);

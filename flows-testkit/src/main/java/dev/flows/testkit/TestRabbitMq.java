@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * use queue names of their own.
  */
 public final class TestRabbitMq {
-  /** Where {@link #closeAllConnections()} looks for rabbitmqctl first, then on the {@code PATH}: {@value}. */
+  /**
+   * Where {@link #closeAllConnections()} looks for rabbitmqctl first, then on the {@code PATH}:
+   * {@value}.
+   */
   public static final String RABBITMQCTL = "/usr/sbin/rabbitmqctl";
 
   private static final long RABBITMQCTL_TIMEOUT_SECONDS = 60;
@@ -43,13 +46,24 @@ public final class TestRabbitMq {
    * Force-closes every client connection of the broker's virtual host, as a broker restart or a
    * network cut would ({@code rabbitmqctl close_all_connections}): clients with automatic recovery
    * reconnect on their own. Needs the broker on this machine and rabbitmqctl ({@value #RABBITMQCTL}
-   * or on the {@code PATH}), run with the rights to reach it; throws {@link AssertionError} saying so
-   * when it cannot.
+   * or on the {@code PATH}), run with the rights to reach it; throws {@link AssertionError} saying
+   * so when it cannot.
    */
   public void closeAllConnections() {
-    String needs = "closeAllConnections() needs a local RabbitMQ broker and rabbitmqctl (" + RABBITMQCTL + " or on the PATH)";
+    String needs =
+        "closeAllConnections() needs a local RabbitMQ broker and rabbitmqctl ("
+            + RABBITMQCTL
+            + " or on the PATH)";
     if (!isLocal()) {
-      throw new AssertionError(needs + ", but the broker at " + uri.getHost() + ":" + uri.getPort() + " (" + origin + ") is not on this machine");
+      throw new AssertionError(
+          needs
+              + ", but the broker at "
+              + uri.getHost()
+              + ":"
+              + uri.getPort()
+              + " ("
+              + origin
+              + ") is not on this machine");
     }
     String command = Files.isExecutable(Path.of(RABBITMQCTL)) ? RABBITMQCTL : "rabbitmqctl";
     List<String> args = List.of(command, "close_all_connections", "--vhost", vhost(), "flows-test");
@@ -57,11 +71,24 @@ public final class TestRabbitMq {
       Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
       if (!process.waitFor(RABBITMQCTL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError(needs + ": '" + String.join(" ", args) + "' did not finish within " + RABBITMQCTL_TIMEOUT_SECONDS + " s");
+        throw new AssertionError(
+            needs
+                + ": '"
+                + String.join(" ", args)
+                + "' did not finish within "
+                + RABBITMQCTL_TIMEOUT_SECONDS
+                + " s");
       }
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        throw new AssertionError(needs + ": '" + String.join(" ", args) + "' exited with " + process.exitValue() + ":\n" + output);
+        throw new AssertionError(
+            needs
+                + ": '"
+                + String.join(" ", args)
+                + "' exited with "
+                + process.exitValue()
+                + ":\n"
+                + output);
       }
     } catch (IOException e) {
       throw new AssertionError(needs + ": cannot run " + command + " (" + e.getMessage() + ")", e);
@@ -79,10 +106,14 @@ public final class TestRabbitMq {
     }
   }
 
-  /** The virtual host of the URI: its path without the leading slash, decoded; {@code /} when empty. */
+  /**
+   * The virtual host of the URI: its path without the leading slash, decoded; {@code /} when empty.
+   */
   private String vhost() {
     String path = uri.getRawPath();
-    return path == null || path.length() <= 1 ? "/" : URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+    return path == null || path.length() <= 1
+        ? "/"
+        : URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
   }
 
   @Override

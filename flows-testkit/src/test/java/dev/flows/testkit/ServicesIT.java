@@ -16,11 +16,16 @@ class ServicesIT {
   @Test
   void shouldProduceAndReadBackWhenKafkaIsResolved(TestKafka kafka) {
     kafka.createTopic("testkit-echo", 2);
-    kafka.produce("testkit-echo", List.of(new byte[][] {bytes("k"), bytes("v1")}, new byte[][] {bytes("k"), bytes("v2")}));
+    kafka.produce(
+        "testkit-echo",
+        List.of(new byte[][] {bytes("k"), bytes("v1")}, new byte[][] {bytes("k"), bytes("v2")}));
 
-    List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll("testkit-echo", 2, Duration.ofSeconds(30));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        kafka.readAll("testkit-echo", 2, Duration.ofSeconds(30));
 
-    assertEquals(List.of("v1", "v2"), records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    assertEquals(
+        List.of("v1", "v2"),
+        records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
     assertEquals(2, kafka.endOffsetsSum("testkit-echo"));
   }
 
@@ -35,18 +40,23 @@ class ServicesIT {
     postgres.execute("insert into testkit_probe values (41), (1)");
 
     assertEquals(42, postgres.queryLong("select sum(n) from testkit_probe"));
-    assertTrue(postgres.queryLong("select current_setting('server_version_num')::int") >= 150000, "PostgreSQL 15 or newer");
+    assertTrue(
+        postgres.queryLong("select current_setting('server_version_num')::int") >= 150000,
+        "PostgreSQL 15 or newer");
   }
 
   @Test
   void shouldAnswerOnTheAmqpPortWhenRabbitMqIsResolved(TestRabbitMq rabbitMq) {
-    assertTrue(Ports.answers(rabbitMq.uri().getHost(), rabbitMq.uri().getPort()), rabbitMq + " answers");
+    assertTrue(
+        Ports.answers(rabbitMq.uri().getHost(), rabbitMq.uri().getPort()), rabbitMq + " answers");
   }
 
   @Test
   void shouldFailNamingWhatWasAwaitedWhenTheConditionNeverHolds() {
-    AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
-        () -> Awaits.until(Duration.ofMillis(100), "the impossible", () -> false));
+    AssertionError error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            AssertionError.class,
+            () -> Awaits.until(Duration.ofMillis(100), "the impossible", () -> false));
     assertTrue(error.getMessage().contains("waiting for the impossible"), error.getMessage());
   }
 

@@ -9,11 +9,15 @@ import org.junit.jupiter.api.Test;
 class TestRabbitMqTest {
   @Test
   void shouldFailSayingWhatItNeedsWhenClosingConnectionsOfARemoteBroker() {
-    TestRabbitMq remote = new TestRabbitMq(URI.create("amqp://guest:guest@192.0.2.1:5672/%2F"), "FLOWS_TEST_RABBITMQ");
+    TestRabbitMq remote =
+        new TestRabbitMq(
+            URI.create("amqp://guest:guest@192.0.2.1:5672/%2F"), "FLOWS_TEST_RABBITMQ");
 
     AssertionError e = assertThrows(AssertionError.class, remote::closeAllConnections);
 
-    assertEquals("closeAllConnections() needs a local RabbitMQ broker and rabbitmqctl (/usr/sbin/rabbitmqctl or on the PATH),"
-        + " but the broker at 192.0.2.1:5672 (FLOWS_TEST_RABBITMQ) is not on this machine", e.getMessage());
+    assertEquals(
+        "closeAllConnections() needs a local RabbitMQ broker and rabbitmqctl (/usr/sbin/rabbitmqctl or on the PATH),"
+            + " but the broker at 192.0.2.1:5672 (FLOWS_TEST_RABBITMQ) is not on this machine",
+        e.getMessage());
   }
 }

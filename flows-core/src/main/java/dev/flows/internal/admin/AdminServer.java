@@ -49,14 +49,17 @@ public final class AdminServer implements AutoCloseable {
   /** Route requests that may wait for a thread; beyond them a request is answered 503: {@value}. */
   public static final int ROUTE_QUEUE = 1_000;
 
-  /** How long {@link #close()} lets route requests finish writing their answers: {@value} seconds. */
+  /**
+   * How long {@link #close()} lets route requests finish writing their answers: {@value} seconds.
+   */
   public static final long ROUTE_DRAIN_SECONDS = 5;
 
   private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   static {
     // The JDK server writes headers and body apart; with Nagle's algorithm on, every answer on a
-    // kept-alive connection then waits ~40 ms for the client's delayed ACK (measured: 45 ms vs 1.6 ms
+    // kept-alive connection then waits ~40 ms for the client's delayed ACK (measured: 45 ms vs 1.6
+    // ms
     // per sequential POST). Read once, when the first JDK HttpServer of the JVM is created.
     if (System.getProperty(NO_DELAY) == null) {
       System.setProperty(NO_DELAY, "true");
@@ -71,31 +74,46 @@ public final class AdminServer implements AutoCloseable {
     this.routePool = routePool;
   }
 
-  /** Serves {@code probes} on {@code port} (0: a free one) of every interface; returns once bound. */
+  /**
+   * Serves {@code probes} on {@code port} (0: a free one) of every interface; returns once bound.
+   */
   public static AdminServer start(int port, Probes probes) {
     return start(port, probes, List.of());
   }
 
   /**
-   * Serves {@code probes} and {@code routes} on {@code port}; returns once bound. Route requests run
-   * on a bounded pool ({@value #ROUTE_THREADS} threads), never on the admin thread.
+   * Serves {@code probes} and {@code routes} on {@code port}; returns once bound. Route requests
+   * run on a bounded pool ({@value #ROUTE_THREADS} threads), never on the admin thread.
    */
   public static AdminServer start(int port, Probes probes, List<PostRoute> routes) {
-    ThreadPoolExecutor routePool = new ThreadPoolExecutor(ROUTE_THREADS, ROUTE_THREADS, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(ROUTE_QUEUE), daemon("flows-http-"));
+    ThreadPoolExecutor routePool =
+        new ThreadPoolExecutor(
+            ROUTE_THREADS,
+            ROUTE_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(ROUTE_QUEUE),
+            daemon("flows-http-"));
     routePool.allowCoreThreadTimeOut(true);
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/health/live", e -> health(e, probes::live, probes::statusJson));
       server.createContext("/health/ready", e -> health(e, probes::ready, probes::statusJson));
       server.createContext("/metrics", e -> respond(e, 200, PROMETHEUS_TEXT, probes.scrape()));
-      routes.forEach(route -> server.createContext(route.path(), e -> RouteExchange.serve(e, route, routePool)));
+      routes.forEach(
+          route ->
+              server.createContext(route.path(), e -> RouteExchange.serve(e, route, routePool)));
       server.setExecutor(Executors.newSingleThreadExecutor(daemon("flows-admin-http")));
       server.start();
       return new AdminServer(server, routePool);
     } catch (IOException e) {
       routePool.shutdownNow();
-      throw new FlowsException("cannot serve the admin HTTP endpoints on port " + port + " (FLOWS_HTTP_PORT): " + e.getMessage(), e);
+      throw new FlowsException(
+          "cannot serve the admin HTTP endpoints on port "
+              + port
+              + " (FLOWS_HTTP_PORT): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -104,12 +122,18 @@ public final class AdminServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void health(HttpExchange exchange, BooleanSupplier check, Supplier<String> status) throws IOException {
+  private static void health(HttpExchange exchange, BooleanSupplier check, Supplier<String> status)
+      throws IOException {
     boolean ok = check.getAsBoolean();
-    respond(exchange, ok ? 200 : 503, JSON, "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\",\"flows\":" + status.get() + "}");
+    respond(
+        exchange,
+        ok ? 200 : 503,
+        JSON,
+        "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\",\"flows\":" + status.get() + "}");
   }
 
-  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int code, String contentType, String body)
+      throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);

@@ -39,7 +39,10 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
     }
   }
 
-  /** The answer before the body is read: 404, 405 or 413 (a declared length over the limit), else {@code null}. */
+  /**
+   * The answer before the body is read: 404, 405 or 413 (a declared length over the limit), else
+   * {@code null}.
+   */
   public Response check(String method, String requestPath, long declaredLength) {
     if (!path.equals(requestPath)) {
       return Response.error(404, "no route " + requestPath);
@@ -48,7 +51,8 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
       return Response.error(405, "method " + method + " is not allowed on " + path + ": use POST");
     }
     if (declaredLength > maxBodyBytes) {
-      return Response.error(413, "the body has " + declaredLength + " bytes, more than the limit of " + maxBodyBytes);
+      return Response.error(
+          413, "the body has " + declaredLength + " bytes, more than the limit of " + maxBodyBytes);
     }
     return null;
   }

@@ -22,7 +22,11 @@ final class RouteExchange {
 
   /** Called on the admin thread: refuses at once, or hands the exchange to {@code pool}. */
   static void serve(HttpExchange exchange, PostRoute route, Executor pool) throws IOException {
-    PostRoute.Response refused = route.check(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), declaredLength(exchange));
+    PostRoute.Response refused =
+        route.check(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            declaredLength(exchange));
     if (refused != null) {
       respond(exchange, refused);
       return;
@@ -39,7 +43,8 @@ final class RouteExchange {
       byte[] body = readAtMost(exchange.getRequestBody(), route.maxBodyBytes() + 1L);
       PostRoute.Response response;
       try {
-        response = route.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
+        response =
+            route.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
       } catch (RuntimeException e) {
         LOG.error("route {} failed: {}", route.path(), e.toString(), e);
         response = PostRoute.Response.error(500, "internal error: " + e.getMessage());
@@ -63,7 +68,8 @@ final class RouteExchange {
     }
   }
 
-  private static void respond(HttpExchange exchange, PostRoute.Response response) throws IOException {
+  private static void respond(HttpExchange exchange, PostRoute.Response response)
+      throws IOException {
     try (exchange) {
       if (response.status() == 405) {
         exchange.getResponseHeaders().set("Allow", "POST");

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * restart agrees on the firing times.
  */
 public final class Schedule {
-  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
   private static final Pattern EVERY = Pattern.compile("@every\\s+(\\d{1,9})\\s*(ms|s|m|h)");
 
   private final String expression;
@@ -33,7 +34,10 @@ public final class Schedule {
     this.every = every;
   }
 
-  /** Parses {@code expression}, or throws {@link FlowDefinitionException} naming the setting and the fix. */
+  /**
+   * Parses {@code expression}, or throws {@link FlowDefinitionException} naming the setting and the
+   * fix.
+   */
   public static Schedule parse(String expression) {
     if (expression == null || expression.isBlank()) {
       throw invalid(expression, "is missing");
@@ -54,12 +58,13 @@ public final class Schedule {
   }
 
   private static Duration every(String expression, long amount, String unit) {
-    Duration d = switch (unit) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    Duration d =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
     if (d.toMillis() < 1) {
       throw invalid(expression, "must be at least one millisecond");
     }
@@ -67,17 +72,24 @@ public final class Schedule {
   }
 
   private static FlowDefinitionException invalid(String expression, String problem) {
-    return FlowDefinitionException.of("schedule", expression, problem,
+    return FlowDefinitionException.of(
+        "schedule",
+        expression,
+        problem,
         "use six fields with seconds, e.g. \"0/5 * * * * *\", a macro such as \"@hourly\", or \"@every 10s\"");
   }
 
-  /** The first firing strictly after {@code after}; {@code null} if the schedule never fires again. */
+  /**
+   * The first firing strictly after {@code after}; {@code null} if the schedule never fires again.
+   */
   public Instant next(Instant after) {
     if (every != null) {
       long period = every.toMillis();
       return Instant.ofEpochMilli(Math.floorDiv(after.toEpochMilli(), period) * period + period);
     }
-    return cron.nextExecution(ZonedDateTime.ofInstant(after, ZoneOffset.UTC)).map(ZonedDateTime::toInstant).orElse(null);
+    return cron.nextExecution(ZonedDateTime.ofInstant(after, ZoneOffset.UTC))
+        .map(ZonedDateTime::toInstant)
+        .orElse(null);
   }
 
   /** The expression as given. */

@@ -16,7 +16,12 @@ abstract class BasePlan implements Flow {
   private final List<Topic<?, ?>> inputs;
   private final List<Topic<?, ?>> outputs;
 
-  BasePlan(String name, FlowKind kind, FlowOptions options, List<Topic<?, ?>> inputs, List<Topic<?, ?>> outputs) {
+  BasePlan(
+      String name,
+      FlowKind kind,
+      FlowOptions options,
+      List<Topic<?, ?>> inputs,
+      List<Topic<?, ?>> outputs) {
     this.name = name;
     this.kind = kind;
     this.options = options;
@@ -47,7 +52,10 @@ abstract class BasePlan implements Flow {
     return outputs;
   }
 
-  /** {@code <flow-name>.dlq} or the policy's topic; a task flow overrides it with its dead-letter queue. */
+  /**
+   * {@code <flow-name>.dlq} or the policy's topic; a task flow overrides it with its dead-letter
+   * queue.
+   */
   @Override
   public String deadLetterTopic() {
     String configured = options.errorPolicy().deadLetterTopic();

@@ -24,12 +24,15 @@ public final class Codec {
     }
   }
 
-  /** Decodes key and value of a raw record with {@code topic}'s formats, keeping its coordinates. */
+  /**
+   * Decodes key and value of a raw record with {@code topic}'s formats, keeping its coordinates.
+   */
   public static Message<Object, Object> decode(Topic<?, ?> topic, Message<byte[], byte[]> raw) {
     String where = raw.topic() + "-" + raw.partition() + "@" + raw.offset();
     Object key = decode(topic.keyFormat(), raw.key(), "key of " + where);
     Object value = decode(topic.valueFormat(), raw.value(), "value of " + where);
-    return new Message<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value, raw.headers());
+    return new Message<>(
+        raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value, raw.headers());
   }
 
   /** Decodes, mapping {@code null} to {@code null}. */
@@ -42,7 +45,8 @@ public final class Codec {
     } catch (FormatException e) {
       throw new FormatException("cannot decode " + what + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new FormatException("cannot decode " + what + " with " + format.name() + ": " + e.getMessage(), e);
+      throw new FormatException(
+          "cannot decode " + what + " with " + format.name() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -15,8 +15,14 @@ public final class CollectorPlan extends BasePlan {
   private final KeyValueMapper<Object, Object, ?> collector;
 
   @SuppressWarnings("unchecked")
-  CollectorPlan(String name, FlowOptions options, List<Topic<?, ?>> inputs, Supplier<?> initial,
-      Aggregator<?, ?, ?> aggregator, KeyValueMapper<?, ?, ?> collector, Topic<?, ?> output) {
+  CollectorPlan(
+      String name,
+      FlowOptions options,
+      List<Topic<?, ?>> inputs,
+      Supplier<?> initial,
+      Aggregator<?, ?, ?> aggregator,
+      KeyValueMapper<?, ?, ?> collector,
+      Topic<?, ?> output) {
     super(name, FlowKind.COLLECTOR, options, inputs, List.of(output));
     this.initial = initial;
     this.aggregator = (Aggregator<Object, Object, Object>) aggregator;

@@ -29,12 +29,14 @@ public final class CollectorSteps {
     };
   }
 
-  private record Source<K, V>(String name, FlowOptions options, List<Topic<?, ?>> inputs) implements CollectorSource<K, V> {
+  private record Source<K, V>(String name, FlowOptions options, List<Topic<?, ?>> inputs)
+      implements CollectorSource<K, V> {
     @Override
     public CollectorSource<K, V> merge(Topic<K, V> other) {
       Objects.requireNonNull(other, "topic");
       if (inputs.stream().anyMatch(t -> t.name().equals(other.name()))) {
-        throw FlowDefinitionException.of("merge", other.name(), "is already an input of " + name, "merge each topic once");
+        throw FlowDefinitionException.of(
+            "merge", other.name(), "is already an input of " + name, "merge each topic once");
       }
       List<Topic<?, ?>> more = new ArrayList<>(inputs);
       more.add(other);
@@ -42,28 +44,38 @@ public final class CollectorSteps {
     }
 
     @Override
-    public <A> CollectorAggregate<K, A> aggregate(Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator) {
+    public <A> CollectorAggregate<K, A> aggregate(
+        Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(aggregator, "aggregator");
       return new Aggregate<>(this, initial, aggregator);
     }
   }
 
-  private record Aggregate<K, A>(Source<?, ?> source, Supplier<?> initial, Aggregator<?, ?, ?> aggregator)
+  private record Aggregate<K, A>(
+      Source<?, ?> source, Supplier<?> initial, Aggregator<?, ?, ?> aggregator)
       implements CollectorAggregate<K, A> {
     @Override
-    public <R> CollectorOutput<K, R> collect(KeyValueMapper<? super K, ? super A, ? extends R> collector) {
+    public <R> CollectorOutput<K, R> collect(
+        KeyValueMapper<? super K, ? super A, ? extends R> collector) {
       Objects.requireNonNull(collector, "collector");
       return new Output<>(this, collector);
     }
   }
 
-  private record Output<K, R>(Aggregate<?, ?> aggregate, KeyValueMapper<?, ?, ?> collector) implements CollectorOutput<K, R> {
+  private record Output<K, R>(Aggregate<?, ?> aggregate, KeyValueMapper<?, ?, ?> collector)
+      implements CollectorOutput<K, R> {
     @Override
     public Flow to(Topic<K, R> topic) {
       Source<?, ?> source = aggregate.source();
-      return new CollectorPlan(source.name(), source.options(), source.inputs(), aggregate.initial(),
-          aggregate.aggregator(), collector, Objects.requireNonNull(topic, "topic"));
+      return new CollectorPlan(
+          source.name(),
+          source.options(),
+          source.inputs(),
+          aggregate.initial(),
+          aggregate.aggregator(),
+          collector,
+          Objects.requireNonNull(topic, "topic"));
     }
   }
 }

@@ -17,7 +17,13 @@ public final class CronPlan extends BasePlan {
   private final Format<?> format;
   private final String destination;
 
-  CronPlan(String name, FlowOptions options, Schedule schedule, ValueSupplier<?> supplier, Queue<?> queue, Topic<?, ?> topic) {
+  CronPlan(
+      String name,
+      FlowOptions options,
+      Schedule schedule,
+      ValueSupplier<?> supplier,
+      Queue<?> queue,
+      Topic<?, ?> topic) {
     super(name, FlowKind.CRON, options, List.of(), topic == null ? List.of() : List.of(topic));
     this.schedule = schedule;
     this.supplier = supplier;

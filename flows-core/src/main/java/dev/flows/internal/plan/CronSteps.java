@@ -20,24 +20,28 @@ public final class CronSteps {
     return expression -> new Scheduled(name, options, Schedule.parse(expression));
   }
 
-  private record Scheduled(String name, FlowOptions options, Schedule schedule) implements CronScheduled {
+  private record Scheduled(String name, FlowOptions options, Schedule schedule)
+      implements CronScheduled {
     @Override
     public <V> CronOutput<V> produce(ValueSupplier<? extends V> supplier) {
       return new Output<>(this, Objects.requireNonNull(supplier, "supplier"));
     }
   }
 
-  private record Output<V>(Scheduled scheduled, ValueSupplier<?> supplier) implements CronOutput<V> {
+  private record Output<V>(Scheduled scheduled, ValueSupplier<?> supplier)
+      implements CronOutput<V> {
     @Override
     public Flow toQueue(Queue<V> queue) {
       Objects.requireNonNull(queue, "queue");
-      return new CronPlan(scheduled.name(), scheduled.options(), scheduled.schedule(), supplier, queue, null);
+      return new CronPlan(
+          scheduled.name(), scheduled.options(), scheduled.schedule(), supplier, queue, null);
     }
 
     @Override
     public Flow to(Topic<?, V> topic) {
       Objects.requireNonNull(topic, "topic");
-      return new CronPlan(scheduled.name(), scheduled.options(), scheduled.schedule(), supplier, null, topic);
+      return new CronPlan(
+          scheduled.name(), scheduled.options(), scheduled.schedule(), supplier, null, topic);
     }
   }
 }

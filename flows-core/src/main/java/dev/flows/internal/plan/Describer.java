@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints plans as text and as Mermaid. Output is deterministic so it can be kept as a golden file. */
+/**
+ * Prints plans as text and as Mermaid. Output is deterministic so it can be kept as a golden file.
+ */
 final class Describer {
   private Describer() {}
 
@@ -17,7 +19,10 @@ final class Describer {
 
   private static String text(BasePlan plan) {
     StringBuilder out = new StringBuilder();
-    out.append(plan.kind().name().toLowerCase(Locale.ROOT)).append(" flow ").append(plan.name()).append('\n');
+    out.append(plan.kind().name().toLowerCase(Locale.ROOT))
+        .append(" flow ")
+        .append(plan.name())
+        .append('\n');
     plan.inputs().forEach(t -> out.append("  from ").append(t).append('\n'));
     plan.inputQueues().forEach(q -> out.append("  from queue ").append(q).append('\n'));
     if (plan instanceof HttpPlan http) {
@@ -26,10 +31,15 @@ final class Describer {
     plan.stepLabels().forEach(label -> out.append("  ").append(label).append('\n'));
     plan.outputs().forEach(t -> out.append("  to ").append(t).append('\n'));
     plan.outputQueues().forEach(q -> out.append("  to queue ").append(q).append('\n'));
-    if (plan instanceof HttpPlan http) { // errors are answered to the client: no dead letters, no batches
+    if (plan
+        instanceof
+        HttpPlan http) { // errors are answered to the client: no dead letters, no batches
       out.append("  errors answered to the client (no dead letters)\n");
-      out.append("  options maxBodyBytes=").append(http.httpOptions().maxBodyBytes())
-          .append(" ackTimeout=").append(http.httpOptions().ackTimeout().toMillis()).append("ms\n");
+      out.append("  options maxBodyBytes=")
+          .append(http.httpOptions().maxBodyBytes())
+          .append(" ackTimeout=")
+          .append(http.httpOptions().ackTimeout().toMillis())
+          .append("ms\n");
       return out.toString();
     }
     out.append("  dead letters to ").append(plan.deadLetterTopic()).append('\n');
@@ -38,12 +48,19 @@ final class Describer {
   }
 
   private static String options(FlowOptions o) {
-    return "maxRecords=" + o.maxRecords()
-        + " maxWait=" + o.maxWait().toMillis() + "ms"
-        + " maxPerKey=" + o.maxPerKey()
-        + " concurrency=" + o.concurrency()
-        + " attempts=" + o.errorPolicy().maxAttempts()
-        + " onExhausted=" + o.errorPolicy().onExhausted();
+    return "maxRecords="
+        + o.maxRecords()
+        + " maxWait="
+        + o.maxWait().toMillis()
+        + "ms"
+        + " maxPerKey="
+        + o.maxPerKey()
+        + " concurrency="
+        + o.concurrency()
+        + " attempts="
+        + o.errorPolicy().maxAttempts()
+        + " onExhausted="
+        + o.errorPolicy().onExhausted();
   }
 
   private static String mermaid(BasePlan plan) {

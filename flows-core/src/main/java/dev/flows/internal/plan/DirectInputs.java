@@ -15,7 +15,9 @@ final class DirectInputs implements StatefulInputs {
   private final KeyValueMapper<Object, Object, String> stateKey;
   private final StateFunction<Object, Object, Object, Object> function;
 
-  DirectInputs(List<Topic<?, ?>> inputs, KeyValueMapper<Object, Object, String> stateKey,
+  DirectInputs(
+      List<Topic<?, ?>> inputs,
+      KeyValueMapper<Object, Object, String> stateKey,
       StateFunction<Object, Object, Object, Object> function) {
     inputs.forEach(t -> topics.put(t.name(), t));
     this.stateKey = stateKey;
@@ -37,7 +39,8 @@ final class DirectInputs implements StatefulInputs {
 
   static String defaultStateKey(Object key) {
     if (key == null) {
-      throw new IllegalArgumentException("a record without a key has no state: set stateKey(...) on the flow");
+      throw new IllegalArgumentException(
+          "a record without a key has no state: set stateKey(...) on the flow");
     }
     return key instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : key.toString();
   }

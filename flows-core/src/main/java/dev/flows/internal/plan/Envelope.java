@@ -23,7 +23,8 @@ public final class Envelope {
 
   /** Encodes a raw source record with its coordinates. */
   public static byte[] encode(Message<byte[], byte[]> source) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + length(source.key()) + length(source.value()));
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(64 + length(source.key()) + length(source.value()));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeUTF(source.topic());

@@ -31,7 +31,10 @@ public final class FlowPlan extends BasePlan {
     return node;
   }
 
-  /** The per-record pipeline, from the first step after the source (or batch function) to the topics. */
+  /**
+   * The per-record pipeline, from the first step after the source (or batch function) to the
+   * topics.
+   */
   public Node pipeline() {
     return pipeline;
   }

@@ -18,7 +18,13 @@ public final class HttpPlan extends BasePlan {
   private final Topic<?, ?> topic;
 
   @SuppressWarnings("unchecked")
-  HttpPlan(String name, HttpOptions httpOptions, String path, Format<?> requestFormat, ValueMapper<?, ?> mapper, Topic<?, ?> topic) {
+  HttpPlan(
+      String name,
+      HttpOptions httpOptions,
+      String path,
+      Format<?> requestFormat,
+      ValueMapper<?, ?> mapper,
+      Topic<?, ?> topic) {
     super(name, FlowKind.HTTP, FlowOptions.defaults(), List.of(), List.of(topic));
     this.httpOptions = httpOptions;
     this.path = path;

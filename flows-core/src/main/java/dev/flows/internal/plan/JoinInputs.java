@@ -14,7 +14,10 @@ import java.util.Map;
  */
 final class JoinInputs implements StatefulInputs {
   /** One joined source: its topic, persistence id and state function. */
-  record Source(Topic<?, ?> topic, KeyValueMapper<Object, Object, String> stateKey, StateFunction<Object, Object, Object, Object> function) {}
+  record Source(
+      Topic<?, ?> topic,
+      KeyValueMapper<Object, Object, String> stateKey,
+      StateFunction<Object, Object, Object, Object> function) {}
 
   private final Map<String, Source> sources;
 
@@ -27,7 +30,8 @@ final class JoinInputs implements StatefulInputs {
     Message<byte[], byte[]> source = Envelope.decode(raw.value());
     Source joined = sources.get(source.topic());
     if (joined == null) {
-      throw new FormatException("envelope from " + source.topic() + ", which is not a source of this join", null);
+      throw new FormatException(
+          "envelope from " + source.topic() + ", which is not a source of this join", null);
     }
     return Codec.decode(joined.topic(), source);
   }

@@ -29,10 +29,12 @@ public final class JoinSteps {
   /** The start of a join for a validated name. */
   public static JoinBuilder start(String name, FlowOptions options) {
     FlowName.validate(name + MERGE_SUFFIX);
-    return intermediate -> new Via(name, options, Topic.topic(intermediate, Formats.string(), Formats.bytes()));
+    return intermediate ->
+        new Via(name, options, Topic.topic(intermediate, Formats.string(), Formats.bytes()));
   }
 
-  private record Via(String name, FlowOptions options, Topic<String, byte[]> intermediate) implements JoinVia {
+  private record Via(String name, FlowOptions options, Topic<String, byte[]> intermediate)
+      implements JoinVia {
     @Override
     public <S> JoinState<S> state(StateSpec<S> spec) {
       Objects.requireNonNull(spec, "state");
@@ -44,7 +46,9 @@ public final class JoinSteps {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <K, V, O> JoinSources<S, O> on(
-        Topic<K, V> topic, KeyValueMapper<? super K, ? super V, String> stateKey, StateFunction<? super K, ? super V, S, O> function) {
+        Topic<K, V> topic,
+        KeyValueMapper<? super K, ? super V, String> stateKey,
+        StateFunction<? super K, ? super V, S, O> function) {
       return (JoinSources<S, O>) (JoinSources) empty.add(topic, stateKey, function);
     }
   }
@@ -55,33 +59,59 @@ public final class JoinSteps {
 
     @Override
     public <K, V> JoinSources<S, O> on(
-        Topic<K, V> topic, KeyValueMapper<? super K, ? super V, String> stateKey, StateFunction<? super K, ? super V, S, O> function) {
+        Topic<K, V> topic,
+        KeyValueMapper<? super K, ? super V, String> stateKey,
+        StateFunction<? super K, ? super V, S, O> function) {
       return add(topic, stateKey, function);
     }
 
-    private Sources<S, O> add(Topic<?, ?> topic, KeyValueMapper<?, ?, String> stateKey, StateFunction<?, ?, ?, ?> function) {
+    private Sources<S, O> add(
+        Topic<?, ?> topic,
+        KeyValueMapper<?, ?, String> stateKey,
+        StateFunction<?, ?, ?, ?> function) {
       Objects.requireNonNull(topic, "topic");
       if (sources.containsKey(topic.name()) || topic.name().equals(via.intermediate().name())) {
-        throw FlowDefinitionException.of("join source", topic.name(), "is joined twice or is the intermediate topic",
+        throw FlowDefinitionException.of(
+            "join source",
+            topic.name(),
+            "is joined twice or is the intermediate topic",
             "join each source topic once");
       }
       Map<String, JoinInputs.Source> more = new LinkedHashMap<>(sources);
-      more.put(topic.name(), new JoinInputs.Source(topic, (KeyValueMapper) Objects.requireNonNull(stateKey, "stateKey"),
-          (StateFunction) Objects.requireNonNull(function, "function")));
+      more.put(
+          topic.name(),
+          new JoinInputs.Source(
+              topic,
+              (KeyValueMapper) Objects.requireNonNull(stateKey, "stateKey"),
+              (StateFunction) Objects.requireNonNull(function, "function")));
       return new Sources<>(via, state, more);
     }
 
     @Override
     public Join to(Topic<String, O> topic) {
       Objects.requireNonNull(topic, "topic");
-      List<Topic<?, ?>> inputs = sources.values().stream().<Topic<?, ?>>map(JoinInputs.Source::topic).toList();
-      // Sequential merge: parallel key lanes could write two records of one source partition that share a
-      // persistence id (different source keys) out of offset order, and the stateful step would then take
-      // the earlier one for a replay (offset <= progress) and skip it. Wrapping records is cheap anyway.
-      Draft draft = new Draft(via.name() + MERGE_SUFFIX, via.options().withConcurrency(1), inputs, null, List.of());
+      List<Topic<?, ?>> inputs =
+          sources.values().stream().<Topic<?, ?>>map(JoinInputs.Source::topic).toList();
+      // Sequential merge: parallel key lanes could write two records of one source partition that
+      // share a
+      // persistence id (different source keys) out of offset order, and the stateful step would
+      // then take
+      // the earlier one for a replay (offset <= progress) and skip it. Wrapping records is cheap
+      // anyway.
+      Draft draft =
+          new Draft(
+              via.name() + MERGE_SUFFIX, via.options().withConcurrency(1), inputs, null, List.of());
       FlowPlan merge = new FlowPlan(draft, new Terminal(mergeNode(), List.of(via.intermediate())));
-      StatefulPlan apply = new StatefulPlan(via.name(), via.options(), List.of(via.intermediate()),
-          new JoinInputs(sources), "apply by source topic " + sources.keySet(), state, List.of(topic), null);
+      StatefulPlan apply =
+          new StatefulPlan(
+              via.name(),
+              via.options(),
+              List.of(via.intermediate()),
+              new JoinInputs(sources),
+              "apply by source topic " + sources.keySet(),
+              state,
+              List.of(topic),
+              null);
       return new Plans(merge, apply);
     }
 
@@ -93,7 +123,8 @@ public final class JoinSteps {
         if (id == null) {
           throw new IllegalArgumentException("the state key of a join record must not be null");
         }
-        scope.emit(intermediate, Codec.encode(Formats.string(), id), Envelope.encode(scope.source()));
+        scope.emit(
+            intermediate, Codec.encode(Formats.string(), id), Envelope.encode(scope.source()));
       };
     }
   }

@@ -14,7 +14,8 @@ public final class MaterialisePlan extends BasePlan {
   private final RowMapper<Object, Object> rows;
 
   @SuppressWarnings("unchecked")
-  MaterialisePlan(String name, FlowOptions options, Topic<?, ?> input, TableSpec table, RowMapper<?, ?> rows) {
+  MaterialisePlan(
+      String name, FlowOptions options, Topic<?, ?> input, TableSpec table, RowMapper<?, ?> rows) {
     super(name, FlowKind.MATERIALISE, options, List.of(input), List.of());
     this.table = table;
     this.rows = (RowMapper<Object, Object>) rows;
@@ -25,7 +26,10 @@ public final class MaterialisePlan extends BasePlan {
     return table;
   }
 
-  /** The user's row for a record with a value; may throw or return {@code null}, which the caller checks. */
+  /**
+   * The user's row for a record with a value; may throw or return {@code null}, which the caller
+   * checks.
+   */
   public Row row(Object key, Object value) throws Exception {
     return rows.apply(key, value);
   }
@@ -33,6 +37,7 @@ public final class MaterialisePlan extends BasePlan {
   @Override
   List<String> stepLabels() {
     String guard = table.versioned() ? ", newer offsets only" : "";
-    return List.of("rows per key, last wins, tombstones delete", "upsert into table " + table + guard);
+    return List.of(
+        "rows per key, last wins, tombstones delete", "upsert into table " + table + guard);
   }
 }

@@ -23,7 +23,8 @@ public final class MaterialiseSteps {
     };
   }
 
-  private record Source<K, V>(String name, FlowOptions options, Topic<K, V> topic) implements MaterialiseSource<K, V> {
+  private record Source<K, V>(String name, FlowOptions options, Topic<K, V> topic)
+      implements MaterialiseSource<K, V> {
     @Override
     public Flow into(TableSpec table, RowMapper<? super K, ? super V> rows) {
       Objects.requireNonNull(table, "table");

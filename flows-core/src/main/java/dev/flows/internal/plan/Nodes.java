@@ -27,33 +27,36 @@ final class Nodes {
     RecordPredicate<Object, Object> fn = (RecordPredicate<Object, Object>) predicate;
     return new Step(
         "filter",
-        next -> (scope, k, v) -> {
-          if (fn.test(k, v)) {
-            next.accept(scope, k, v);
-          }
-        });
+        next ->
+            (scope, k, v) -> {
+              if (fn.test(k, v)) {
+                next.accept(scope, k, v);
+              }
+            });
   }
 
   static Step flatMap(KeyValueMapper<?, ?, ?> mapper) {
     KeyValueMapper<Object, Object, Iterable<KeyValue<?, ?>>> fn = (KeyValueMapper) mapper;
     return new Step(
         "flatMap",
-        next -> (scope, k, v) -> {
-          for (KeyValue<?, ?> kv : fn.apply(k, v)) {
-            emit(next, scope, kv);
-          }
-        });
+        next ->
+            (scope, k, v) -> {
+              for (KeyValue<?, ?> kv : fn.apply(k, v)) {
+                emit(next, scope, kv);
+              }
+            });
   }
 
   static Step flatMapValues(ValueMapper<?, ?> mapper) {
     ValueMapper<Object, Iterable<?>> fn = (ValueMapper) mapper;
     return new Step(
         "flatMapValues",
-        next -> (scope, k, v) -> {
-          for (Object value : fn.apply(v)) {
-            next.accept(scope, k, value);
-          }
-        });
+        next ->
+            (scope, k, v) -> {
+              for (Object value : fn.apply(v)) {
+                next.accept(scope, k, value);
+              }
+            });
   }
 
   static Node toTopic(Topic<?, ?> topic) {

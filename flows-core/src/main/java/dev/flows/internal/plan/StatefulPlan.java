@@ -7,7 +7,9 @@ import dev.flows.Topic;
 import dev.flows.dsl.OutputRouter;
 import java.util.List;
 
-/** A stateful plan: how it reads, its state, and where outputs go. Also the stateful step of a join. */
+/**
+ * A stateful plan: how it reads, its state, and where outputs go. Also the stateful step of a join.
+ */
 public final class StatefulPlan extends BasePlan {
   private final StatefulInputs reader;
   private final StateSpec<Object> state;
@@ -15,8 +17,15 @@ public final class StatefulPlan extends BasePlan {
   private final String readerLabel;
 
   @SuppressWarnings("unchecked")
-  StatefulPlan(String name, FlowOptions options, List<Topic<?, ?>> inputs, StatefulInputs reader, String readerLabel,
-      StateSpec<?> state, List<Topic<?, ?>> outputs, OutputRouter<?> router) {
+  StatefulPlan(
+      String name,
+      FlowOptions options,
+      List<Topic<?, ?>> inputs,
+      StatefulInputs reader,
+      String readerLabel,
+      StateSpec<?> state,
+      List<Topic<?, ?>> outputs,
+      OutputRouter<?> router) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
     this.reader = reader;
     this.readerLabel = readerLabel;
@@ -48,6 +57,8 @@ public final class StatefulPlan extends BasePlan {
 
   @Override
   List<String> stepLabels() {
-    return List.of("state " + state.name() + " [" + state.format().name() + "] in " + state.table(), readerLabel);
+    return List.of(
+        "state " + state.name() + " [" + state.format().name() + "] in " + state.table(),
+        readerLabel);
   }
 }

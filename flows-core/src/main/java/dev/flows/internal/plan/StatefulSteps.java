@@ -25,7 +25,9 @@ public final class StatefulSteps {
     return new StatefulBuilder() {
       @Override
       public <K, V> StatefulSource<K, V> from(Topic<K, V> topic) {
-        return new Source<>(new Parts(name, options, List.of(Objects.requireNonNull(topic, "topic")), null, null, null));
+        return new Source<>(
+            new Parts(
+                name, options, List.of(Objects.requireNonNull(topic, "topic")), null, null, null));
       }
     };
   }
@@ -41,8 +43,11 @@ public final class StatefulSteps {
 
     @SuppressWarnings("unchecked")
     StatefulPlan plan(List<Topic<?, ?>> outputs, OutputRouter<?> router) {
-      StatefulInputs reader = new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey,
-          (StateFunction<Object, Object, Object, Object>) function);
+      StatefulInputs reader =
+          new DirectInputs(
+              inputs,
+              (KeyValueMapper<Object, Object, String>) stateKey,
+              (StateFunction<Object, Object, Object, Object>) function);
       return new StatefulPlan(name, options, inputs, reader, "apply", state, outputs, router);
     }
   }
@@ -52,11 +57,16 @@ public final class StatefulSteps {
     public StatefulSource<K, V> merge(Topic<K, V> other) {
       Objects.requireNonNull(other, "topic");
       if (parts.inputs().stream().anyMatch(t -> t.name().equals(other.name()))) {
-        throw FlowDefinitionException.of("merge", other.name(), "is already an input of " + parts.name(), "merge each topic once");
+        throw FlowDefinitionException.of(
+            "merge",
+            other.name(),
+            "is already an input of " + parts.name(),
+            "merge each topic once");
       }
       List<Topic<?, ?>> inputs = new ArrayList<>(parts.inputs());
       inputs.add(other);
-      return new Source<>(new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null));
+      return new Source<>(
+          new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null));
     }
 
     @Override
@@ -68,7 +78,8 @@ public final class StatefulSteps {
     @Override
     public <S> StatefulState<K, V, S> state(StateSpec<S> spec) {
       Objects.requireNonNull(spec, "state");
-      return new State<>(new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null));
+      return new State<>(
+          new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null));
     }
   }
 
@@ -76,7 +87,14 @@ public final class StatefulSteps {
     @Override
     public <O> StatefulOutput<K, O> apply(StateFunction<? super K, ? super V, S, O> function) {
       Objects.requireNonNull(function, "function");
-      return new Output<>(new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), parts.state(), function));
+      return new Output<>(
+          new Parts(
+              parts.name(),
+              parts.options(),
+              parts.inputs(),
+              parts.stateKey(),
+              parts.state(),
+              function));
     }
   }
 
@@ -87,9 +105,12 @@ public final class StatefulSteps {
     }
 
     @Override
-    public Flow split(Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router) {
+    public Flow split(
+        Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router) {
       Objects.requireNonNull(router, "router");
-      return parts.plan(List.of(Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second")), router);
+      return parts.plan(
+          List.of(Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second")),
+          router);
     }
 
     @Override

@@ -27,7 +27,8 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   public SourceStream<K, V> merge(Topic<K, V> other) {
     Objects.requireNonNull(other, "topic");
     if (draft.inputs().stream().anyMatch(t -> t.name().equals(other.name()))) {
-      throw FlowDefinitionException.of("merge", other.name(), "is already an input of " + draft.name(), "merge each topic once");
+      throw FlowDefinitionException.of(
+          "merge", other.name(), "is already an input of " + draft.name(), "merge each topic once");
     }
     return new StreamStep<>(draft.withInput(other));
   }
@@ -35,7 +36,8 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   @Override
   public <KR, VR> FlowStream<KR, VR> batch(BatchFunction<K, V, KR, VR> function) {
     Objects.requireNonNull(function, "function");
-    return new StreamStep<>(draft.withBatch((BatchFunction<Object, Object, Object, Object>) (Object) function));
+    return new StreamStep<>(
+        draft.withBatch((BatchFunction<Object, Object, Object, Object>) (Object) function));
   }
 
   @Override
@@ -56,12 +58,17 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
 
   @Override
   public <KR, VR> FlowStream<KR, VR> flatMap(
-      KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper) {
+      KeyValueMapper<
+              ? super K,
+              ? super V,
+              ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+          mapper) {
     return next(Nodes.flatMap(Objects.requireNonNull(mapper, "mapper")));
   }
 
   @Override
-  public <VR> FlowStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper) {
+  public <VR> FlowStream<K, VR> flatMapValues(
+      ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper) {
     return next(Nodes.flatMapValues(Objects.requireNonNull(mapper, "mapper")));
   }
 
@@ -73,19 +80,26 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
 
   @Override
   public <K1, V1, K2, V2> Flow split(
-      Topic<K1, V1> first, Topic<K2, V2> second, Splitter<? super K, ? super V, K1, V1, K2, V2> splitter) {
+      Topic<K1, V1> first,
+      Topic<K2, V2> second,
+      Splitter<? super K, ? super V, K1, V1, K2, V2> splitter) {
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(second, "second");
     Objects.requireNonNull(splitter, "splitter");
-    return new FlowPlan(draft, new Terminal(Nodes.split(first, second, splitter), List.of(first, second)));
+    return new FlowPlan(
+        draft, new Terminal(Nodes.split(first, second, splitter), List.of(first, second)));
   }
 
   @Override
   public Flow toQueue(dev.flows.Queue<V> queue) {
     Objects.requireNonNull(queue, "queue");
-    FlowPlan plan = new FlowPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));
+    FlowPlan plan =
+        new FlowPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));
     if (plan.deadLetterTopic().equals(queue.name())) {
-      throw FlowDefinitionException.of("queue name", queue.name(), "is the dead-letter topic of " + draft.name(),
+      throw FlowDefinitionException.of(
+          "queue name",
+          queue.name(),
+          "is the dead-letter topic of " + draft.name(),
           "name the queue differently");
     }
     return plan;

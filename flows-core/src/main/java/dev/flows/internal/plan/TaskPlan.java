@@ -25,8 +25,18 @@ public final class TaskPlan<R> extends BasePlan implements TaskFlow<R> {
   private final Topic<?, ?> resultTopic;
 
   @SuppressWarnings("unchecked")
-  TaskPlan(String name, TaskOptions taskOptions, Queue<?> queue, TaskFunction<?, ?> function, Topic<?, ?> resultTopic) {
-    super(name, FlowKind.TASK, flowOptions(taskOptions), List.of(), resultTopic == null ? List.of() : List.of(resultTopic));
+  TaskPlan(
+      String name,
+      TaskOptions taskOptions,
+      Queue<?> queue,
+      TaskFunction<?, ?> function,
+      Topic<?, ?> resultTopic) {
+    super(
+        name,
+        FlowKind.TASK,
+        flowOptions(taskOptions),
+        List.of(),
+        resultTopic == null ? List.of() : List.of(resultTopic));
     this.queue = queue;
     this.taskOptions = taskOptions;
     this.function = (TaskFunction<Object, ?>) function;
@@ -34,13 +44,17 @@ public final class TaskPlan<R> extends BasePlan implements TaskFlow<R> {
   }
 
   private static FlowOptions flowOptions(TaskOptions o) {
-    ErrorPolicy policy = ErrorPolicy.defaults().withMaxAttempts(o.maxAttempts()).withBackoff(o.initialBackoff(), o.maxBackoff());
+    ErrorPolicy policy =
+        ErrorPolicy.defaults()
+            .withMaxAttempts(o.maxAttempts())
+            .withBackoff(o.initialBackoff(), o.maxBackoff());
     return FlowOptions.defaults().withConcurrency(o.concurrency()).withErrorPolicy(policy);
   }
 
   @Override
   public Flow to(Topic<?, R> topic) {
-    return new TaskPlan<R>(name(), taskOptions, queue, function, Objects.requireNonNull(topic, "topic"));
+    return new TaskPlan<R>(
+        name(), taskOptions, queue, function, Objects.requireNonNull(topic, "topic"));
   }
 
   /** The queue it consumes. */
@@ -85,7 +99,13 @@ public final class TaskPlan<R> extends BasePlan implements TaskFlow<R> {
 
   @Override
   List<String> stepLabels() {
-    return List.of("run (timeout " + taskOptions.timeout().toMillis() + "ms, backoff "
-        + taskOptions.initialBackoff().toMillis() + ".." + taskOptions.maxBackoff().toMillis() + "ms)");
+    return List.of(
+        "run (timeout "
+            + taskOptions.timeout().toMillis()
+            + "ms, backoff "
+            + taskOptions.initialBackoff().toMillis()
+            + ".."
+            + taskOptions.maxBackoff().toMillis()
+            + "ms)");
   }
 }

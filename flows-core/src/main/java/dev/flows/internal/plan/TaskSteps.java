@@ -22,10 +22,12 @@ public final class TaskSteps {
     };
   }
 
-  private record Source<V>(String name, TaskOptions options, Queue<V> queue) implements TaskSource<V> {
+  private record Source<V>(String name, TaskOptions options, Queue<V> queue)
+      implements TaskSource<V> {
     @Override
     public <R> TaskFlow<R> run(TaskFunction<? super V, ? extends R> function) {
-      return new TaskPlan<>(name, options, queue, Objects.requireNonNull(function, "function"), null);
+      return new TaskPlan<>(
+          name, options, queue, Objects.requireNonNull(function, "function"), null);
     }
   }
 }

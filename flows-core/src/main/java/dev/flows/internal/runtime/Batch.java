@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A closed microbatch: the unit of processing and of commit. Records of one partition are in offset
- * order and form a contiguous prefix of what was fetched, so committing {@link #nextOffsets()} never
- * skips a record.
+ * order and form a contiguous prefix of what was fetched, so committing {@link #nextOffsets()}
+ * never skips a record.
  *
  * @param records the records, in fetch order
  * @param firstOffsets per partition, the first offset in the batch (where to rewind on failure)

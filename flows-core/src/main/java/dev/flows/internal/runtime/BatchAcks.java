@@ -57,7 +57,8 @@ final class BatchAcks {
 
   /**
    * Flushes and waits until every send completed. Returns the sends rejected for their record;
-   * throws {@link PublishFailedException} if the broker failed or did not answer within {@code timeout}.
+   * throws {@link PublishFailedException} if the broker failed or did not answer within {@code
+   * timeout}.
    */
   List<RejectedSend> await(Duration timeout) {
     sink.flush();
@@ -66,7 +67,8 @@ final class BatchAcks {
       while (pending.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new PublishFailedException(pending.get() + " sends not acknowledged within " + timeout, null);
+          throw new PublishFailedException(
+              pending.get() + " sends not acknowledged within " + timeout, null);
         }
         waitOn(left);
       }
@@ -86,11 +88,14 @@ final class BatchAcks {
    */
   void settle(Failures failures, Duration timeout) {
     for (RejectedSend rejected : await(timeout)) {
-      send(failures.deadLetter(rejected.source(), rejected.error(), 1, DeadLetters.Stage.PUBLISH), rejected.source());
+      send(
+          failures.deadLetter(rejected.source(), rejected.error(), 1, DeadLetters.Stage.PUBLISH),
+          rejected.source());
     }
     List<RejectedSend> again = await(timeout);
     if (!again.isEmpty()) {
-      throw new PublishFailedException("the dead-letter topic rejected a record", again.get(0).error());
+      throw new PublishFailedException(
+          "the dead-letter topic rejected a record", again.get(0).error());
     }
   }
 

@@ -5,7 +5,8 @@ public interface BatchHandler {
 
   /**
    * Processes the batch and returns once every output is acknowledged. Throws {@link
-   * dev.flows.FlowFailedException} to stop the flow, anything else to have the batch rewound and retried.
+   * dev.flows.FlowFailedException} to stop the flow, anything else to have the batch rewound and
+   * retried.
    */
   void process(Batch batch);
 

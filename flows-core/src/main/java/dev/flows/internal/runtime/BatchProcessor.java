@@ -25,8 +25,12 @@ public final class BatchProcessor implements BatchHandler {
   private final RecordProcessor records;
   private final FlowMetrics metrics;
 
-  /** A processor of {@code plan}'s batches, publishing to {@code sink}, running keys on {@code lanes}. */
-  public BatchProcessor(FlowPlan plan, Sink sink, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+  /**
+   * A processor of {@code plan}'s batches, publishing to {@code sink}, running keys on {@code
+   * lanes}.
+   */
+  public BatchProcessor(
+      FlowPlan plan, Sink sink, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
     this.plan = plan;
     this.sink = sink;
     this.lanes = lanes;
@@ -58,7 +62,10 @@ public final class BatchProcessor implements BatchHandler {
     perTopic.forEach(metrics::recordsIn);
   }
 
-  /** A batch function sees all decodable records at once; on failure the whole batch is dead-lettered. */
+  /**
+   * A batch function sees all decodable records at once; on failure the whole batch is
+   * dead-lettered.
+   */
   private void processWhole(Batch batch, BatchAcks acks) {
     List<Message<Object, Object>> decoded = new ArrayList<>(batch.size());
     List<Message<byte[], byte[]>> sources = new ArrayList<>(batch.size());
@@ -78,11 +85,14 @@ public final class BatchProcessor implements BatchHandler {
     if (outcome.succeeded()) {
       records.publish(buffer.outputs(), last, acks);
     } else {
-      sources.forEach(raw -> records.exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks));
+      sources.forEach(
+          raw ->
+              records.exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks));
     }
   }
 
-  private void runBatchFunction(List<Message<Object, Object>> decoded, OutputBuffer buffer) throws Exception {
+  private void runBatchFunction(List<Message<Object, Object>> decoded, OutputBuffer buffer)
+      throws Exception {
     buffer.clear();
     for (KeyValue<?, ?> kv : plan.batchFunction().apply(decoded)) {
       plan.pipeline().accept(buffer, kv.key(), kv.value());

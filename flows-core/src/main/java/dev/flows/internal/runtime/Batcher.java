@@ -48,7 +48,10 @@ public final class Batcher {
     this.clock = clock;
   }
 
-  /** Buffers fetched records, stamped with their arrival: the wait of a batch starts with its oldest record. */
+  /**
+   * Buffers fetched records, stamped with their arrival: the wait of a batch starts with its oldest
+   * record.
+   */
   public void add(List<Message<byte[], byte[]>> records) {
     if (records.isEmpty()) {
       return;
@@ -83,7 +86,10 @@ public final class Batcher {
     return Math.max(0, arrivals.peekFirst().millis + maxWaitMillis - clock.millis());
   }
 
-  /** Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed maxPerKey. */
+  /**
+   * Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed
+   * maxPerKey.
+   */
   public Batch drain() {
     List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(buffer.size(), maxRecords));
     Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;

@@ -43,7 +43,8 @@ public final class CollectorBatchProcessor implements BatchHandler {
   }
 
   /** A processor of {@code plan}'s batches, publishing to {@code sink}. */
-  public CollectorBatchProcessor(CollectorPlan plan, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+  public CollectorBatchProcessor(
+      CollectorPlan plan, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
     this.plan = plan;
     this.sink = sink;
     this.decoder = new InputDecoder(plan.inputs());
@@ -76,12 +77,15 @@ public final class CollectorBatchProcessor implements BatchHandler {
     ByteBuffer keyBytes = raw.key() == null ? NULL_KEY : ByteBuffer.wrap(raw.key());
     Group group = groups.computeIfAbsent(keyBytes, k -> new Group(record.key(), plan.initial()));
     Object[] next = new Object[1];
-    UserCode.Outcome outcome = userCode.run(() -> next[0] = plan.aggregate(record.key(), record.value(), group.accumulator));
+    UserCode.Outcome outcome =
+        userCode.run(
+            () -> next[0] = plan.aggregate(record.key(), record.value(), group.accumulator));
     if (outcome.succeeded()) {
       group.accumulator = next[0];
       group.folded.add(raw);
     } else {
-      acks.send(failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
+      acks.send(
+          failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
     }
   }
 
@@ -92,14 +96,26 @@ public final class CollectorBatchProcessor implements BatchHandler {
     Topic<?, ?> topic = plan.outputs().get(0);
     Message<byte[], byte[]> last = group.folded.get(group.folded.size() - 1);
     OutgoingRecord[] result = new OutgoingRecord[1];
-    UserCode.Outcome outcome = userCode.run(() -> result[0] = new OutgoingRecord(topic.name(),
-        Codec.encode(topic.keyFormat(), group.key), Codec.encode(topic.valueFormat(), plan.collect(group.key, group.accumulator)),
-        Headers.empty(), last.timestamp()));
+    UserCode.Outcome outcome =
+        userCode.run(
+            () ->
+                result[0] =
+                    new OutgoingRecord(
+                        topic.name(),
+                        Codec.encode(topic.keyFormat(), group.key),
+                        Codec.encode(
+                            topic.valueFormat(), plan.collect(group.key, group.accumulator)),
+                        Headers.empty(),
+                        last.timestamp()));
     if (outcome.succeeded()) {
       acks.send(result[0], last);
       metrics.recordOut(topic.name());
     } else {
-      group.folded.forEach(raw -> acks.send(failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw));
+      group.folded.forEach(
+          raw ->
+              acks.send(
+                  failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS),
+                  raw));
     }
   }
 }

@@ -8,36 +8,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-/** Sends one record or task and blocks until the broker acknowledged it: for flows without batches. */
+/**
+ * Sends one record or task and blocks until the broker acknowledged it: for flows without batches.
+ */
 final class Confirmations {
   private Confirmations() {}
 
   /**
    * Calls {@code send} with an ack and waits for it. Throws {@link PublishFailedException} when the
-   * broker failed or did not answer within {@code timeout}; {@link InterruptedException} when interrupted.
+   * broker failed or did not answer within {@code timeout}; {@link InterruptedException} when
+   * interrupted.
    */
   static void await(Consumer<Sink.Ack> send, Duration timeout) throws InterruptedException {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     try {
-      send.accept(error -> {
-        if (error == null) {
-          acked.complete(null);
-        } else {
-          acked.completeExceptionally(error);
-        }
-      });
+      send.accept(
+          error -> {
+            if (error == null) {
+              acked.complete(null);
+            } else {
+              acked.completeExceptionally(error);
+            }
+          });
       acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new PublishFailedException("publishing failed: " + e.getCause().getMessage(), e.getCause());
+      throw new PublishFailedException(
+          "publishing failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new PublishFailedException("not acknowledged within " + timeout, e);
     } catch (RuntimeException e) {
-      throw e instanceof PublishFailedException p ? p : new PublishFailedException("publishing failed: " + e.getMessage(), e);
+      throw e instanceof PublishFailedException p
+          ? p
+          : new PublishFailedException("publishing failed: " + e.getMessage(), e);
     }
   }
 
-  /** Like {@link #await} but retries broker failures with backoff, until acknowledged or interrupted. */
-  static void awaitRetrying(Consumer<Sink.Ack> send, Duration timeout, String what, org.slf4j.Logger log) throws InterruptedException {
+  /**
+   * Like {@link #await} but retries broker failures with backoff, until acknowledged or
+   * interrupted.
+   */
+  static void awaitRetrying(
+      Consumer<Sink.Ack> send, Duration timeout, String what, org.slf4j.Logger log)
+      throws InterruptedException {
     for (int failures = 1; ; failures++) {
       try {
         await(send, timeout);

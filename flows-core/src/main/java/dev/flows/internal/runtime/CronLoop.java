@@ -77,7 +77,11 @@ final class CronLoop implements FlowLoop {
     Object[] value = new Object[1];
     UserCode.Outcome outcome = userCode.run(() -> value[0] = plan.produce());
     if (!outcome.succeeded()) {
-      LOG.error("flow {}: firing of {} failed after {} attempt(s), skipped: {}", plan.name(), due, outcome.attempts(),
+      LOG.error(
+          "flow {}: firing of {} failed after {} attempt(s), skipped: {}",
+          plan.name(),
+          due,
+          outcome.attempts(),
           outcome.failure().toString());
       return;
     }
@@ -88,10 +92,18 @@ final class CronLoop implements FlowLoop {
     try {
       bytes = plan.encode(value[0]);
     } catch (FormatException e) {
-      LOG.error("flow {}: value of firing {} cannot be encoded, skipped: {}", plan.name(), due, e.getMessage());
+      LOG.error(
+          "flow {}: value of firing {} cannot be encoded, skipped: {}",
+          plan.name(),
+          due,
+          e.getMessage());
       return;
     }
-    Confirmations.awaitRetrying(ack -> send(bytes, ack), BatchProcessor.ACK_TIMEOUT, "flow " + plan.name() + ": firing " + due, LOG);
+    Confirmations.awaitRetrying(
+        ack -> send(bytes, ack),
+        BatchProcessor.ACK_TIMEOUT,
+        "flow " + plan.name() + ": firing " + due,
+        LOG);
   }
 
   private void send(byte[] bytes, Sink.Ack ack) {

@@ -52,6 +52,8 @@ final class DeadLetters {
   }
 
   private static String truncate(String message) {
-    return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH);
+    return message.length() <= MAX_MESSAGE_LENGTH
+        ? message
+        : message.substring(0, MAX_MESSAGE_LENGTH);
   }
 }

@@ -19,11 +19,20 @@ final class Failures {
     this.metrics = metrics;
   }
 
-  /** The dead letter for {@code raw}; throws {@link FlowFailedException} under a fail-fast policy. */
-  OutgoingRecord deadLetter(Message<byte[], byte[]> raw, Exception error, int attempts, Stage stage) {
+  /**
+   * The dead letter for {@code raw}; throws {@link FlowFailedException} under a fail-fast policy.
+   */
+  OutgoingRecord deadLetter(
+      Message<byte[], byte[]> raw, Exception error, int attempts, Stage stage) {
     if (flow.options().errorPolicy().onExhausted() == ErrorPolicy.Exhausted.FAIL) {
       throw new FlowFailedException(
-          "flow " + flow.name() + " failed on " + InputDecoder.where(raw) + " after " + attempts + " attempt(s): "
+          "flow "
+              + flow.name()
+              + " failed on "
+              + InputDecoder.where(raw)
+              + " after "
+              + attempts
+              + " attempt(s): "
               + error.getMessage(),
           error);
     }

@@ -43,7 +43,10 @@ public final class FlowMetrics {
   private final Counter batchRetries;
   private final AtomicLong lag = new AtomicLong();
 
-  /** What the task queue does with a task after an attempt: the {@code outcome} tag of {@code flows.task.duration}. */
+  /**
+   * What the task queue does with a task after an attempt: the {@code outcome} tag of {@code
+   * flows.task.duration}.
+   */
   enum TaskOutcome {
     /** It succeeded: acknowledged. */
     SUCCESS,
@@ -61,11 +64,22 @@ public final class FlowMetrics {
   public FlowMetrics(MeterRegistry registry, String flow) {
     this.registry = registry;
     this.flow = flow;
-    this.batchSize = DistributionSummary.builder(BATCH_SIZE.metricName()).description(BATCH_SIZE.description()).tag("flow", flow).register(registry);
+    this.batchSize =
+        DistributionSummary.builder(BATCH_SIZE.metricName())
+            .description(BATCH_SIZE.description())
+            .tag("flow", flow)
+            .register(registry);
     this.batchDuration = timer(BATCH_DURATION);
     this.commitDuration = timer(COMMIT_DURATION);
-    this.batchRetries = Counter.builder(BATCH_RETRIES.metricName()).description(BATCH_RETRIES.description()).tag("flow", flow).register(registry);
-    Gauge.builder(CONSUMER_LAG.metricName(), lag, AtomicLong::get).description(CONSUMER_LAG.description()).tag("flow", flow).register(registry);
+    this.batchRetries =
+        Counter.builder(BATCH_RETRIES.metricName())
+            .description(BATCH_RETRIES.description())
+            .tag("flow", flow)
+            .register(registry);
+    Gauge.builder(CONSUMER_LAG.metricName(), lag, AtomicLong::get)
+        .description(CONSUMER_LAG.description())
+        .tag("flow", flow)
+        .register(registry);
   }
 
   /** Meters kept in memory only, for the test driver. */
@@ -117,18 +131,33 @@ public final class FlowMetrics {
 
   /** Counts one state write refused for a newer version. */
   void stateConflict() {
-    Counter.builder(STATE_CONFLICTS.metricName()).description(STATE_CONFLICTS.description()).tag("flow", flow).register(registry).increment();
+    Counter.builder(STATE_CONFLICTS.metricName())
+        .description(STATE_CONFLICTS.description())
+        .tag("flow", flow)
+        .register(registry)
+        .increment();
   }
 
   /** Samples the state cache's hit rate when read. */
   void stateCacheHitRate(DoubleSupplier hitRate) {
-    Gauge.builder(STATE_CACHE_HIT_RATE.metricName(), hitRate::getAsDouble).description(STATE_CACHE_HIT_RATE.description()).tag("flow", flow).register(registry);
+    Gauge.builder(STATE_CACHE_HIT_RATE.metricName(), hitRate::getAsDouble)
+        .description(STATE_CACHE_HIT_RATE.description())
+        .tag("flow", flow)
+        .register(registry);
   }
 
   /** Records the time one task attempt took, and its outcome. */
   void task(TaskOutcome outcome, long nanos) {
-    taskDurationByOutcome.computeIfAbsent(outcome, o -> Timer.builder(TASK_DURATION.metricName()).description(TASK_DURATION.description())
-        .tag("flow", flow).tag("outcome", o.label()).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    taskDurationByOutcome
+        .computeIfAbsent(
+            outcome,
+            o ->
+                Timer.builder(TASK_DURATION.metricName())
+                    .description(TASK_DURATION.description())
+                    .tag("flow", flow)
+                    .tag("outcome", o.label())
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts one request an http flow answered with {@code status}. */
@@ -142,16 +171,25 @@ public final class FlowMetrics {
   }
 
   private Timer timer(FlowsMetric metric) {
-    return Timer.builder(metric.metricName()).description(metric.description()).tag("flow", flow).register(registry);
+    return Timer.builder(metric.metricName())
+        .description(metric.description())
+        .tag("flow", flow)
+        .register(registry);
   }
 
-  private Counter counter(Map<String, Counter> cache, FlowsMetric metric, String tag, String value) {
+  private Counter counter(
+      Map<String, Counter> cache, FlowsMetric metric, String tag, String value) {
     Counter counter = cache.get(value);
     if (counter != null) {
       return counter;
     }
     return cache.computeIfAbsent(
         value,
-        v -> Counter.builder(metric.metricName()).description(metric.description()).tag("flow", flow).tag(tag, v).register(registry));
+        v ->
+            Counter.builder(metric.metricName())
+                .description(metric.description())
+                .tag("flow", flow)
+                .tag(tag, v)
+                .register(registry));
   }
 }

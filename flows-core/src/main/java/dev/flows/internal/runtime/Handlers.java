@@ -12,12 +12,24 @@ import dev.flows.spi.StateStore;
 public final class Handlers {
   private Handlers() {}
 
-  /** The handler for {@code flow}; a stateful flow needs {@code stateStore}, a materialise flow {@code tableSink}. */
-  public static BatchHandler forFlow(Flow flow, Sink sink, StateStore stateStore, dev.flows.spi.TableSink tableSink,
-      KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+  /**
+   * The handler for {@code flow}; a stateful flow needs {@code stateStore}, a materialise flow
+   * {@code tableSink}.
+   */
+  public static BatchHandler forFlow(
+      Flow flow,
+      Sink sink,
+      StateStore stateStore,
+      dev.flows.spi.TableSink tableSink,
+      KeyLanes lanes,
+      Sleeper sleeper,
+      FlowMetrics metrics) {
     if (flow instanceof dev.flows.internal.plan.MaterialisePlan materialise) {
       if (tableSink == null) {
-        throw FlowDefinitionException.of("tableSink", null, "is missing for materialise flow " + flow.name(),
+        throw FlowDefinitionException.of(
+            "tableSink",
+            null,
+            "is missing for materialise flow " + flow.name(),
             "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
       }
       return new MaterialiseBatchProcessor(materialise, tableSink, sink, sleeper, metrics);
@@ -26,7 +38,13 @@ public final class Handlers {
   }
 
   /** The handler for {@code flow}; a stateful flow needs {@code stateStore}. */
-  public static BatchHandler forFlow(Flow flow, Sink sink, StateStore stateStore, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+  public static BatchHandler forFlow(
+      Flow flow,
+      Sink sink,
+      StateStore stateStore,
+      KeyLanes lanes,
+      Sleeper sleeper,
+      FlowMetrics metrics) {
     if (flow instanceof FlowPlan stateless) {
       return new BatchProcessor(stateless, sink, lanes, sleeper, metrics);
     }
@@ -35,9 +53,13 @@ public final class Handlers {
     }
     StatefulPlan stateful = (StatefulPlan) flow;
     if (stateStore == null) {
-      throw FlowDefinitionException.of("stateStore", null, "is missing for stateful flow " + flow.name(),
+      throw FlowDefinitionException.of(
+          "stateStore",
+          null,
+          "is missing for stateful flow " + flow.name(),
           "call .stateStore(PostgresStateStore.create(...)) or InMemoryStateStore.create()");
     }
-    return new StatefulBatchProcessor(stateful, stateStore.table(stateful.state().table()), sink, sleeper, metrics);
+    return new StatefulBatchProcessor(
+        stateful, stateStore.table(stateful.state().table()), sink, sleeper, metrics);
   }
 }

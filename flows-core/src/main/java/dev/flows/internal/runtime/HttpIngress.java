@@ -27,8 +27,10 @@ public final class HttpIngress implements PostRoute.Handler {
   private final HttpPlan plan;
   private final Sink sink;
   private final FlowMetrics metrics;
-  // one attempt: the client decides about retries, and holding a request thread for backoffs helps nobody
-  private final UserCode userCode = new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  // one attempt: the client decides about retries, and holding a request thread for backoffs helps
+  // nobody
+  private final UserCode userCode =
+      new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object idle = new Object();
   private volatile boolean closed;
@@ -49,7 +51,10 @@ public final class HttpIngress implements PostRoute.Handler {
   public Response post(byte[] body) {
     inFlight.incrementAndGet();
     try {
-      Response response = closed ? Response.error(503, "flow " + plan.name() + " is stopping: retry later") : answer(body);
+      Response response =
+          closed
+              ? Response.error(503, "flow " + plan.name() + " is stopping: retry later")
+              : answer(body);
       metrics.httpRequest(response.status());
       return response;
     } finally {
@@ -72,13 +77,22 @@ public final class HttpIngress implements PostRoute.Handler {
     UserCode.Outcome outcome = userCode.run(() -> record[0] = plan.map(request));
     if (!outcome.succeeded()) {
       Exception failure = outcome.failure();
-      return Response.error(422, "cannot map the request: " + (failure.getMessage() != null ? failure.getMessage() : failure.toString()));
+      return Response.error(
+          422,
+          "cannot map the request: "
+              + (failure.getMessage() != null ? failure.getMessage() : failure.toString()));
     }
     if (record[0] == null) {
       return Response.error(422, "cannot map the request: the mapping returned no record");
     }
     try {
-      return publish(new OutgoingRecord(plan.topic(), plan.encodeKey(record[0]), plan.encodeValue(record[0]), Headers.empty(), null));
+      return publish(
+          new OutgoingRecord(
+              plan.topic(),
+              plan.encodeKey(record[0]),
+              plan.encodeValue(record[0]),
+              Headers.empty(),
+              null));
     } catch (FormatException e) {
       return Response.error(422, "cannot encode the record: " + e.getMessage());
     }
@@ -93,8 +107,13 @@ public final class HttpIngress implements PostRoute.Handler {
       if (e.getCause() instanceof Exception cause && sink.isRecordError(cause)) {
         return Response.error(422, "the broker refused the record: " + cause.getMessage());
       }
-      LOG.warn("flow {}: record for {} not acknowledged, answered 503: {}", plan.name(), plan.topic(), e.getMessage());
-      return Response.error(503, "the broker did not acknowledge the record (" + e.getMessage() + "): retry later");
+      LOG.warn(
+          "flow {}: record for {} not acknowledged, answered 503: {}",
+          plan.name(),
+          plan.topic(),
+          e.getMessage());
+      return Response.error(
+          503, "the broker did not acknowledge the record (" + e.getMessage() + "): retry later");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Response.error(503, "interrupted while awaiting the broker: retry later");

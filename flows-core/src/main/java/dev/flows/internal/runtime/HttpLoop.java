@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The thread of an http flow. Requests run on the admin server's route pool, not here: this loop
  * only reports health (live while it runs, connected while the sink reaches its broker) and, on
- * stop, refuses new requests and waits for those in flight so their records are acknowledged
- * before the runtime closes the sink.
+ * stop, refuses new requests and waits for those in flight so their records are acknowledged before
+ * the runtime closes the sink.
  */
 final class HttpLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
@@ -52,9 +52,11 @@ final class HttpLoop implements FlowLoop {
         LockSupport.parkNanos(this, TICK_NANOS);
       }
       ingress.close();
-      state.assigned(false); // not ready: load balancers stop sending while the requests in flight finish
+      state.assigned(
+          false); // not ready: load balancers stop sending while the requests in flight finish
       if (!ingress.awaitIdle(drainTimeout)) {
-        LOG.warn("requests still awaiting the broker after {}: their clients get no 2xx", drainTimeout);
+        LOG.warn(
+            "requests still awaiting the broker after {}: their clients get no 2xx", drainTimeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

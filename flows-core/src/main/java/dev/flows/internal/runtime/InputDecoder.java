@@ -15,7 +15,9 @@ final class InputDecoder {
     topics.forEach(t -> inputs.put(t.name(), t));
   }
 
-  /** The decoded record; throws {@link dev.flows.FormatException} if key or value cannot be decoded. */
+  /**
+   * The decoded record; throws {@link dev.flows.FormatException} if key or value cannot be decoded.
+   */
   Message<Object, Object> decode(Message<byte[], byte[]> raw) {
     return Codec.decode(inputs.get(raw.topic()), raw);
   }

@@ -42,7 +42,10 @@ public final class KeyLanes {
     }
   }
 
-  /** Applies {@code action} to every record; returns when all are done, rethrowing the first failure. */
+  /**
+   * Applies {@code action} to every record; returns when all are done, rethrowing the first
+   * failure.
+   */
   public void run(List<Message<byte[], byte[]>> records, Consumer<Message<byte[], byte[]>> action) {
     if (executor == null) {
       records.forEach(action);
@@ -56,7 +59,8 @@ public final class KeyLanes {
   }
 
   /** Groups records by key bytes, keeping offset order inside each group. */
-  static Map<ByteBuffer, List<Message<byte[], byte[]>>> groupByKey(List<Message<byte[], byte[]>> records) {
+  static Map<ByteBuffer, List<Message<byte[], byte[]>>> groupByKey(
+      List<Message<byte[], byte[]>> records) {
     Map<ByteBuffer, List<Message<byte[], byte[]>>> groups = new LinkedHashMap<>();
     for (Message<byte[], byte[]> record : records) {
       ByteBuffer key = record.key() == null ? NULL_KEY : ByteBuffer.wrap(record.key());
@@ -72,7 +76,10 @@ public final class KeyLanes {
         future.get();
       } catch (ExecutionException e) {
         if (first == null) {
-          first = e.getCause() instanceof RuntimeException r ? r : new FlowsException("lane failed", e.getCause());
+          first =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new FlowsException("lane failed", e.getCause());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Processes one batch of a materialise flow (DESIGN §5): maps each record to its row (a tombstone to
- * a delete), keeps the last change per primary key, writes them in one table-sink transaction, and
- * returns only after that committed and the batch's dead letters were acknowledged, so the loop
+ * Processes one batch of a materialise flow (DESIGN §5): maps each record to its row (a tombstone
+ * to a delete), keeps the last change per primary key, writes them in one table-sink transaction,
+ * and returns only after that committed and the batch's dead letters were acknowledged, so the loop
  * commits offsets after the rows are durable: at-least-once, and idempotent because a replayed
  * record upserts the same row (or, in a versioned table, is refused as older).
  */
@@ -34,7 +34,8 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
   private boolean prepared;
 
   /** A processor of {@code plan}'s batches into {@code tables}, dead letters to {@code sink}. */
-  public MaterialiseBatchProcessor(MaterialisePlan plan, TableSink tables, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+  public MaterialiseBatchProcessor(
+      MaterialisePlan plan, TableSink tables, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
     this.plan = plan;
     this.tables = tables;
     this.sink = sink;
@@ -74,11 +75,13 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
       return null;
     }
     Row[] mapped = new Row[1];
-    UserCode.Outcome outcome = record.value() == null
-        ? new UserCode.Outcome(null, 0)
-        : userCode.run(() -> mapped[0] = plan.row(record.key(), record.value()));
+    UserCode.Outcome outcome =
+        record.value() == null
+            ? new UserCode.Outcome(null, 0)
+            : userCode.run(() -> mapped[0] = plan.row(record.key(), record.value()));
     if (!outcome.succeeded()) {
-      acks.send(failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
+      acks.send(
+          failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
       return null;
     }
     try {
@@ -91,7 +94,10 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
     }
   }
 
-  /** One transaction for the batch; a database failure propagates, so the batch is rewound and retried. */
+  /**
+   * One transaction for the batch; a database failure propagates, so the batch is rewound and
+   * retried.
+   */
   private void write(Map<Object, Change> changes) {
     if (changes.isEmpty()) {
       return;

@@ -5,7 +5,9 @@ import dev.flows.internal.plan.RecordScope;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The outputs of one attempt on one record; cleared before each attempt so retries never duplicate. */
+/**
+ * The outputs of one attempt on one record; cleared before each attempt so retries never duplicate.
+ */
 final class OutputBuffer implements RecordScope {
   /** One encoded output. */
   record Output(String topic, byte[] key, byte[] value) {}

@@ -1,9 +1,9 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.Flow;
 import dev.flows.FlowFailedException;
 import dev.flows.Message;
 import dev.flows.Topic;
-import dev.flows.Flow;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
@@ -52,7 +52,11 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   /** Runs batches off the polling thread, reporting time and failures. */
   public record BatchRunner(
-      ExecutorService worker, BatchHandler handler, FlowMetrics metrics, Duration drainTimeout, KeyLanes lanes) {}
+      ExecutorService worker,
+      BatchHandler handler,
+      FlowMetrics metrics,
+      Duration drainTimeout,
+      KeyLanes lanes) {}
 
   /** The loop for {@code plan}, reading from {@code source}. */
   public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
@@ -153,7 +157,9 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   /** The batch that finished since the last look, if it succeeded; a failed one is rewound here. */
   private Batch takeIfDone() {
-    return inFlight != null && inFlight.result().isDone() ? settle(awaitResult(inFlight.result(), Duration.ZERO)) : null;
+    return inFlight != null && inFlight.result().isDone()
+        ? settle(awaitResult(inFlight.result(), Duration.ZERO))
+        : null;
   }
 
   /** Waits for the running batch (bounded), then commits it or rewinds it. */
@@ -170,7 +176,10 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     }
   }
 
-  /** Clears the in-flight batch: returns it if it succeeded; rewinds it (returning null) if it failed. */
+  /**
+   * Clears the in-flight batch: returns it if it succeeded; rewinds it (returning null) if it
+   * failed.
+   */
   private Batch settle(Throwable failure) {
     Batch batch = inFlight.batch();
     inFlight = null;
@@ -230,15 +239,23 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     state.healthy(false);
     runner.metrics().batchRetried();
     Set<SourcePartition> owned = source.assignment();
-    batch.firstOffsets().forEach((partition, offset) -> {
-      if (owned.contains(partition)) {
-        source.seek(partition, offset);
-      }
-    });
+    batch
+        .firstOffsets()
+        .forEach(
+            (partition, offset) -> {
+              if (owned.contains(partition)) {
+                source.seek(partition, offset);
+              }
+            });
     batcher.drop(batch.firstOffsets().keySet());
     long backoff = Math.min(MAX_RETRY_BACKOFF.toMillis(), 100L << Math.min(failuresInARow, 20));
     retryAtMillis = clock.millis() + backoff;
-    LOG.warn("flow {}: batch of {} failed ({}), retrying in {} ms", plan.name(), batch.size(), failure.toString(), backoff);
+    LOG.warn(
+        "flow {}: batch of {} failed ({}), retrying in {} ms",
+        plan.name(),
+        batch.size(),
+        failure.toString(),
+        backoff);
   }
 
   @Override
@@ -259,7 +276,10 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   @Override
   public void onLost(Collection<SourcePartition> partitions) {
-    LOG.warn("flow {}: lost {} without a clean revoke; nothing is committed for them", plan.name(), partitions);
+    LOG.warn(
+        "flow {}: lost {} without a clean revoke; nothing is committed for them",
+        plan.name(),
+        partitions);
     forget(partitions);
   }
 

@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Sends the outputs of a flow ending in a task queue ({@code toQueue}) to the {@link TaskQueue}, and
- * everything else (dead letters) to the Kafka sink. Batch processors see one {@link Sink}, so the
- * queue's confirmations travel the same ack path as Kafka's: offsets are committed only after every
- * task of the batch was confirmed. A queue never shares its name with the flow's dead-letter topic
- * (checked when the flow is built), so routing by name is unambiguous.
+ * Sends the outputs of a flow ending in a task queue ({@code toQueue}) to the {@link TaskQueue},
+ * and everything else (dead letters) to the Kafka sink. Batch processors see one {@link Sink}, so
+ * the queue's confirmations travel the same ack path as Kafka's: offsets are committed only after
+ * every task of the batch was confirmed. A queue never shares its name with the flow's dead-letter
+ * topic (checked when the flow is built), so routing by name is unambiguous.
  */
 public final class QueueRouting implements Sink {
   private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(5);
@@ -37,10 +37,16 @@ public final class QueueRouting implements Sink {
       return kafka;
     }
     if (queue == null) {
-      throw FlowDefinitionException.of("taskQueue", null, "is missing for flow " + flow.name() + " writing to a task queue",
+      throw FlowDefinitionException.of(
+          "taskQueue",
+          null,
+          "is missing for flow " + flow.name() + " writing to a task queue",
           "call .taskQueue(RabbitTaskQueue.create(...)) on the runtime builder");
     }
-    return new QueueRouting(kafka, queue, flow.outputQueues().stream().map(Queue::name).collect(Collectors.toUnmodifiableSet()));
+    return new QueueRouting(
+        kafka,
+        queue,
+        flow.outputQueues().stream().map(Queue::name).collect(Collectors.toUnmodifiableSet()));
   }
 
   @Override

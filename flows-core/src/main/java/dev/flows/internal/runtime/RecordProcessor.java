@@ -56,7 +56,9 @@ final class RecordProcessor {
     }
   }
 
-  /** Decodes a record with its input topic's formats, or dead-letters it and returns {@code null}. */
+  /**
+   * Decodes a record with its input topic's formats, or dead-letters it and returns {@code null}.
+   */
   Message<Object, Object> decodeOrDeadLetter(Message<byte[], byte[]> raw, BatchAcks acks) {
     try {
       return decoder.decode(raw);
@@ -69,13 +71,17 @@ final class RecordProcessor {
   /** Sends outputs with the source record's headers and timestamp. */
   void publish(List<OutputBuffer.Output> outputs, Message<byte[], byte[]> source, BatchAcks acks) {
     for (OutputBuffer.Output out : outputs) {
-      acks.send(new OutgoingRecord(out.topic(), out.key(), out.value(), source.headers(), source.timestamp()), source);
+      acks.send(
+          new OutgoingRecord(
+              out.topic(), out.key(), out.value(), source.headers(), source.timestamp()),
+          source);
       metrics.recordOut(out.topic());
     }
   }
 
   /** Dead-letters a record, or fails the flow under a fail-fast policy. */
-  void exhausted(Message<byte[], byte[]> raw, Exception error, int attempts, Stage stage, BatchAcks acks) {
+  void exhausted(
+      Message<byte[], byte[]> raw, Exception error, int attempts, Stage stage, BatchAcks acks) {
     acks.send(failures.deadLetter(raw, error, attempts, stage), raw);
   }
 }

@@ -55,7 +55,8 @@ final class RowUpdater {
     List<Output> outputs = new ArrayList<>();
     boolean changed = false;
     for (Input input : inputs) {
-      SourcePartition source = new SourcePartition(input.decoded().topic(), input.decoded().partition());
+      SourcePartition source =
+          new SourcePartition(input.decoded().topic(), input.decoded().partition());
       long offset = input.decoded().offset();
       if (progress.covers(source, offset)) {
         previous = previous != null ? previous : Codecs.decodeResults(row.results());
@@ -71,11 +72,18 @@ final class RowUpdater {
     }
     long version = row == null ? 1 : row.version() + 1;
     byte[] encodedState = state == null ? null : Codec.encode(plan.state().format(), state);
-    return new Result(new StateRow(id, encodedState, progress.encode(), Codecs.encodeResults(results), version), outputs);
+    return new Result(
+        new StateRow(id, encodedState, progress.encode(), Codecs.encodeResults(results), version),
+        outputs);
   }
 
-  private static void reemit(List<StoredOutput> previous, SourcePartition source, long offset, Input input,
-      List<StoredOutput> results, List<Output> outputs) {
+  private static void reemit(
+      List<StoredOutput> previous,
+      SourcePartition source,
+      long offset,
+      Input input,
+      List<StoredOutput> results,
+      List<Output> outputs) {
     for (StoredOutput stored : previous) {
       if (stored.offset() == offset && stored.source().equals(source)) {
         results.add(stored);
@@ -85,21 +93,31 @@ final class RowUpdater {
   }
 
   /** Applies one new record; returns the state after it ({@code null}: deleted). */
-  private Object apply(String id, Input input, Object state, SourcePartition source, long offset,
-      List<StoredOutput> results, List<Output> outputs) {
+  private Object apply(
+      String id,
+      Input input,
+      Object state,
+      SourcePartition source,
+      long offset,
+      List<StoredOutput> results,
+      List<Output> outputs) {
     Object current = state != null ? state : plan.state().initial().get();
     Object[] decided = new Object[1];
     List<OutgoingRecord> encoded = new ArrayList<>(1);
-    UserCode.Outcome outcome = userCode.run(() -> {
-      encoded.clear();
-      decided[0] = decide(id, input, current, encoded);
-    });
+    UserCode.Outcome outcome =
+        userCode.run(
+            () -> {
+              encoded.clear();
+              decided[0] = decide(id, input, current, encoded);
+            });
     if (!outcome.succeeded()) {
-      OutgoingRecord deadLetter = failures.deadLetter(input.raw(), outcome.failure(), outcome.attempts(), Stage.PROCESS);
+      OutgoingRecord deadLetter =
+          failures.deadLetter(input.raw(), outcome.failure(), outcome.attempts(), Stage.PROCESS);
       keep(new StoredOutput(source, offset, deadLetter), input, results, outputs);
       return state;
     }
-    encoded.forEach(record -> keep(new StoredOutput(source, offset, record), input, results, outputs));
+    encoded.forEach(
+        record -> keep(new StoredOutput(source, offset, record), input, results, outputs));
     StateUpdate<?, ?> update = (StateUpdate<?, ?>) decided[0];
     return switch (update.action()) {
       case KEEP -> state;
@@ -109,11 +127,16 @@ final class RowUpdater {
   }
 
   /** Calls the state function and encodes its outputs; any failure counts as a failed attempt. */
-  private StateUpdate<?, ?> decide(String id, Input input, Object current, List<OutgoingRecord> encoded) throws Exception {
+  private StateUpdate<?, ?> decide(
+      String id, Input input, Object current, List<OutgoingRecord> encoded) throws Exception {
     Message<Object, Object> record = input.decoded();
-    StateUpdate<?, ?> update = plan.reader().function(record).apply(record.key(), record.value(), current);
+    StateUpdate<?, ?> update =
+        plan.reader().function(record).apply(record.key(), record.value(), current);
     if (update == null) {
-      throw new FlowsException("the state function of " + plan.name() + " returned null; return StateUpdate.keep() instead");
+      throw new FlowsException(
+          "the state function of "
+              + plan.name()
+              + " returned null; return StateUpdate.keep() instead");
     }
     for (Object value : update.outputs()) {
       encoded.add(encodeOutput(id, input, value));
@@ -124,18 +147,26 @@ final class RowUpdater {
   private OutgoingRecord encodeOutput(String id, Input input, Object value) {
     Topic<?, ?> topic = plan.outputTopic(value);
     if (topic == null) {
-      throw new FlowsException("flow " + plan.name() + " has no output topic but its state function emitted " + value);
+      throw new FlowsException(
+          "flow " + plan.name() + " has no output topic but its state function emitted " + value);
     }
     byte[] key = Codec.encode(topic.keyFormat(), plan.reader().outputKey(input.decoded(), id));
-    return new OutgoingRecord(topic.name(), key, Codec.encode(topic.valueFormat(), value), input.raw().headers(), input.raw().timestamp());
+    return new OutgoingRecord(
+        topic.name(),
+        key,
+        Codec.encode(topic.valueFormat(), value),
+        input.raw().headers(),
+        input.raw().timestamp());
   }
 
-  private static void keep(StoredOutput stored, Input input, List<StoredOutput> results, List<Output> outputs) {
+  private static void keep(
+      StoredOutput stored, Input input, List<StoredOutput> results, List<Output> outputs) {
     results.add(stored);
     outputs.add(new Output(stored.record(), input.raw()));
   }
 
   private Object decodeState(String id, byte[] bytes) {
-    return Codec.decode(plan.state().format(), bytes, "stored state of " + id + " in " + plan.state().table());
+    return Codec.decode(
+        plan.state().format(), bytes, "stored state of " + id + " in " + plan.state().table());
   }
 }

@@ -25,20 +25,40 @@ public final class RunningFlow {
    * @param registry where metrics go
    * @param clock the clock of batch waits
    * @param drainTimeout how long a stop waits for the current batch
-   * @param taskQueue the task queue of task flows and of flows writing to queues, {@code null} if none does
+   * @param taskQueue the task queue of task flows and of flows writing to queues, {@code null} if
+   *     none does
    * @param tableSink where materialise flows write, {@code null} if there is none
    */
-  public record Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout,
-      dev.flows.spi.TaskQueue taskQueue, dev.flows.spi.TableSink tableSink) {
+  public record Shared(
+      Connector connector,
+      Sink sink,
+      StateStore stateStore,
+      MeterRegistry registry,
+      Clock clock,
+      Duration drainTimeout,
+      dev.flows.spi.TaskQueue taskQueue,
+      dev.flows.spi.TableSink tableSink) {
 
     /** Without a table sink. */
-    public Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout,
+    public Shared(
+        Connector connector,
+        Sink sink,
+        StateStore stateStore,
+        MeterRegistry registry,
+        Clock clock,
+        Duration drainTimeout,
         dev.flows.spi.TaskQueue taskQueue) {
       this(connector, sink, stateStore, registry, clock, drainTimeout, taskQueue, null);
     }
 
     /** Without a task queue. */
-    public Shared(Connector connector, Sink sink, StateStore stateStore, MeterRegistry registry, Clock clock, Duration drainTimeout) {
+    public Shared(
+        Connector connector,
+        Sink sink,
+        StateStore stateStore,
+        MeterRegistry registry,
+        Clock clock,
+        Duration drainTimeout) {
       this(connector, sink, stateStore, registry, clock, drainTimeout, null);
     }
   }
@@ -59,16 +79,29 @@ public final class RunningFlow {
     if (own != null) { // task and cron flows have no Kafka source: their own loop, no poll loop
       this.source = null;
       this.loop = own;
-      this.thread = threads(flow.name() + "-" + flow.kind().name().toLowerCase(java.util.Locale.ROOT)).newThread(own);
+      this.thread =
+          threads(flow.name() + "-" + flow.kind().name().toLowerCase(java.util.Locale.ROOT))
+              .newThread(own);
       return;
     }
     int concurrency = flow.options().concurrency();
-    KeyLanes lanes = concurrency == 1
-        ? KeyLanes.sequential()
-        : KeyLanes.parallel(Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
-    BatchHandler handler = Handlers.forFlow(flow, QueueRouting.sink(flow, shared.sink(), shared.taskQueue()), shared.stateStore(), shared.tableSink(), lanes, Sleeper.SYSTEM, metrics);
+    KeyLanes lanes =
+        concurrency == 1
+            ? KeyLanes.sequential()
+            : KeyLanes.parallel(
+                Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
+    BatchHandler handler =
+        Handlers.forFlow(
+            flow,
+            QueueRouting.sink(flow, shared.sink(), shared.taskQueue()),
+            shared.stateStore(),
+            shared.tableSink(),
+            lanes,
+            Sleeper.SYSTEM,
+            metrics);
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
-    PollLoop.BatchRunner runner = new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
+    PollLoop.BatchRunner runner =
+        new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
     this.source = shared.connector().source(flow.name(), flow.name());
     this.loop = new PollLoop(flow, source, runner, shared.clock(), state);
     this.thread = threads(flow.name() + "-poll").newThread(loop);
@@ -81,7 +114,9 @@ public final class RunningFlow {
 
   /** The POST route an http flow serves on the admin server; empty for other flows. */
   public java.util.Optional<dev.flows.internal.admin.PostRoute> route() {
-    return loop instanceof HttpLoop http ? java.util.Optional.of(http.route()) : java.util.Optional.empty();
+    return loop instanceof HttpLoop http
+        ? java.util.Optional.of(http.route())
+        : java.util.Optional.empty();
   }
 
   /** Its health. */
@@ -89,7 +124,10 @@ public final class RunningFlow {
     return state;
   }
 
-  /** Binds the source's client metrics, tagged with the flow, then starts the polling thread (which closes the source). */
+  /**
+   * Binds the source's client metrics, tagged with the flow, then starts the polling thread (which
+   * closes the source).
+   */
   public void start() {
     if (source != null) {
       source.bindMetrics(registry, Tags.of("flow", flow.name()));

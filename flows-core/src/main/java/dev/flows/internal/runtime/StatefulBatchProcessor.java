@@ -39,13 +39,15 @@ public final class StatefulBatchProcessor implements BatchHandler {
   private final FlowMetrics metrics;
 
   /** A processor of {@code plan}'s batches on {@code table}, publishing to {@code sink}. */
-  public StatefulBatchProcessor(StatefulPlan plan, StateTable table, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+  public StatefulBatchProcessor(
+      StatefulPlan plan, StateTable table, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
     this.table = table;
     this.sink = sink;
     this.cache = new StateCache(StateCache.DEFAULT_MAX_ROWS);
     this.plan = plan;
     this.failures = new Failures(plan, metrics);
-    this.updater = new RowUpdater(plan, new UserCode(plan.options().errorPolicy(), sleeper), failures);
+    this.updater =
+        new RowUpdater(plan, new UserCode(plan.options().errorPolicy(), sleeper), failures);
     this.metrics = metrics;
     metrics.stateCacheHitRate(cache::hitRate);
   }
@@ -62,10 +64,13 @@ public final class StatefulBatchProcessor implements BatchHandler {
     Map<String, List<RowUpdater.Input>> byId = groupById(batch, acks);
     List<RowUpdater.Result> results = applyAndWrite(byId);
     for (RowUpdater.Result result : results) {
-      result.outputs().forEach(o -> {
-        acks.send(o.record(), o.sourceMessage());
-        metrics.recordOut(o.record().topic());
-      });
+      result
+          .outputs()
+          .forEach(
+              o -> {
+                acks.send(o.record(), o.sourceMessage());
+                metrics.recordOut(o.record().topic());
+              });
     }
     acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
     metrics.batch(batch.size(), System.nanoTime() - start);
@@ -92,13 +97,14 @@ public final class StatefulBatchProcessor implements BatchHandler {
       Map<String, StateRow> rows = load(byId.keySet());
       List<RowUpdater.Result> results = new ArrayList<>(byId.size());
       List<StateRow> writes = new ArrayList<>();
-      byId.forEach((id, inputs) -> {
-        RowUpdater.Result result = updater.update(id, rows.get(id), inputs);
-        results.add(result);
-        if (result.written() != null) {
-          writes.add(result.written());
-        }
-      });
+      byId.forEach(
+          (id, inputs) -> {
+            RowUpdater.Result result = updater.update(id, rows.get(id), inputs);
+            results.add(result);
+            if (result.written() != null) {
+              writes.add(result.written());
+            }
+          });
       Set<String> conflicts = writes.isEmpty() ? Set.of() : write(writes);
       if (conflicts.isEmpty()) {
         cache.putAll(writes);
@@ -106,11 +112,21 @@ public final class StatefulBatchProcessor implements BatchHandler {
       }
       cache.clear();
       metrics.stateConflict();
-      LOG.warn("flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}: reloading and redoing the batch",
-          plan.name(), conflicts.size(), writes.size(), attempt);
+      LOG.warn(
+          "flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}: reloading and redoing the batch",
+          plan.name(),
+          conflicts.size(),
+          writes.size(),
+          attempt);
       if (attempt >= MAX_CONFLICT_ATTEMPTS) {
-        throw new FlowsException("state of " + conflicts.size() + " keys was written by another instance, "
-            + attempt + " times in a row; the batch is rewound (ids e.g. " + conflicts.iterator().next() + ")");
+        throw new FlowsException(
+            "state of "
+                + conflicts.size()
+                + " keys was written by another instance, "
+                + attempt
+                + " times in a row; the batch is rewound (ids e.g. "
+                + conflicts.iterator().next()
+                + ")");
       }
     }
   }

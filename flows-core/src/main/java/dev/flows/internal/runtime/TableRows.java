@@ -21,10 +21,13 @@ final class TableRows {
     table.columns().forEach(c -> mapped.put(c.name(), c));
   }
 
-  /** The full row: primary key from the record key, the mapped columns, and the offset if versioned. */
+  /**
+   * The full row: primary key from the record key, the mapped columns, and the offset if versioned.
+   */
   Row upsert(Object key, Row row, long offset) {
     if (row == null) {
-      throw new IllegalArgumentException("the row mapper returned null; map every record with a value to a Row");
+      throw new IllegalArgumentException(
+          "the row mapper returned null; map every record with a value to a Row");
     }
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(table.primaryKey().name(), checkedKey(key));
@@ -49,8 +52,15 @@ final class TableRows {
   private Object checkedKey(Object key) {
     Column pk = table.primaryKey();
     if (key == null || !pk.type().accepts(key)) {
-      throw new IllegalArgumentException("the record key is the primary key " + pk + " of table " + table.name()
-          + " and must be a non-null " + pk.type().javaType().getSimpleName() + ", got " + describe(key));
+      throw new IllegalArgumentException(
+          "the record key is the primary key "
+              + pk
+              + " of table "
+              + table.name()
+              + " and must be a non-null "
+              + pk.type().javaType().getSimpleName()
+              + ", got "
+              + describe(key));
     }
     return key;
   }
@@ -58,12 +68,25 @@ final class TableRows {
   private Object checked(String name, Object value) {
     Column column = mapped.get(name);
     if (column == null) {
-      throw new IllegalArgumentException("the row sets column '" + name + "', which is not a mapped column of table "
-          + table.name() + " (mapped columns: " + mapped.keySet() + "; the primary key and offset column are set by the flow)");
+      throw new IllegalArgumentException(
+          "the row sets column '"
+              + name
+              + "', which is not a mapped column of table "
+              + table.name()
+              + " (mapped columns: "
+              + mapped.keySet()
+              + "; the primary key and offset column are set by the flow)");
     }
     if (!column.type().accepts(value)) {
-      throw new IllegalArgumentException("column " + column + " of table " + table.name() + " takes a "
-          + column.type().javaType().getSimpleName() + ", got " + describe(value));
+      throw new IllegalArgumentException(
+          "column "
+              + column
+              + " of table "
+              + table.name()
+              + " takes a "
+              + column.type().javaType().getSimpleName()
+              + ", got "
+              + describe(value));
     }
     return value;
   }

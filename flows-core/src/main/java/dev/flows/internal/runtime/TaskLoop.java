@@ -28,7 +28,13 @@ final class TaskLoop implements FlowLoop {
   private volatile boolean stopping;
   private volatile Thread runner;
 
-  TaskLoop(TaskPlan<?> plan, TaskQueue queue, TaskProcessor processor, Duration drainTimeout, Clock clock, FlowState state) {
+  TaskLoop(
+      TaskPlan<?> plan,
+      TaskQueue queue,
+      TaskProcessor processor,
+      Duration drainTimeout,
+      Clock clock,
+      FlowState state) {
     this.plan = plan;
     this.queue = queue;
     this.processor = processor;
@@ -62,7 +68,8 @@ final class TaskLoop implements FlowLoop {
     for (int failures = 1; !stopping; failures++) {
       try {
         TaskSubscription subscription =
-            queue.consume(plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, processor);
+            queue.consume(
+                plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, processor);
         state.assigned(true);
         state.healthy(true);
         LOG.info("flow {}: consuming queue {}", plan.name(), plan.queue().name());
@@ -70,7 +77,12 @@ final class TaskLoop implements FlowLoop {
       } catch (RuntimeException e) {
         state.healthy(false);
         long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
-        LOG.warn("flow {}: cannot consume queue {} ({}), retrying in {} ms", plan.name(), plan.queue().name(), e.toString(), backoff);
+        LOG.warn(
+            "flow {}: cannot consume queue {} ({}), retrying in {} ms",
+            plan.name(),
+            plan.queue().name(),
+            e.toString(),
+            backoff);
         state.loopedAt(clock.millis());
         LockSupport.parkNanos(Duration.ofMillis(backoff).toNanos());
       }

@@ -22,10 +22,14 @@ public final class TaskProcessor implements TaskHandler {
 
   private final TaskPlan<?> plan;
   private final Sink sink;
-  private final UserCode userCode = new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  private final UserCode userCode =
+      new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
   private final FlowMetrics metrics;
 
-  /** A processor of {@code plan}'s tasks, publishing results to {@code sink} (may be null without a result topic). */
+  /**
+   * A processor of {@code plan}'s tasks, publishing results to {@code sink} (may be null without a
+   * result topic).
+   */
   public TaskProcessor(TaskPlan<?> plan, Sink sink, FlowMetrics metrics) {
     this.plan = plan;
     this.sink = sink;
@@ -61,7 +65,9 @@ public final class TaskProcessor implements TaskHandler {
       throw outcome.failure();
     }
     if (result[0] != null && plan.resultTopic() != null) {
-      publish(new OutgoingRecord(plan.resultTopic().name(), null, plan.encodeResult(result[0]), task.headers(), null));
+      publish(
+          new OutgoingRecord(
+              plan.resultTopic().name(), null, plan.encodeResult(result[0]), task.headers(), null));
     }
   }
 
@@ -76,7 +82,11 @@ public final class TaskProcessor implements TaskHandler {
           throw e;
         }
         long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
-        LOG.warn("flow {}: result not acknowledged ({}), retrying in {} ms", plan.name(), e.getMessage(), backoff);
+        LOG.warn(
+            "flow {}: result not acknowledged ({}), retrying in {} ms",
+            plan.name(),
+            e.getMessage(),
+            backoff);
         Thread.sleep(backoff);
       }
     }

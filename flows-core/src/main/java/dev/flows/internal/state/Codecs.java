@@ -55,7 +55,8 @@ public final class Codecs {
 
   static void checkVersion(byte found, int expected, String what) {
     if (found != expected) {
-      throw new FlowsException("stored " + what + " has layout version " + found + ", this Flows reads " + expected);
+      throw new FlowsException(
+          "stored " + what + " has layout version " + found + ", this Flows reads " + expected);
     }
   }
 
@@ -81,7 +82,8 @@ public final class Codecs {
     for (int i = 0; i < headerCount; i++) {
       headers.add(new Headers.Header(in.readUTF(), readBytes(in)));
     }
-    return new OutgoingRecord(topic, key, value, Headers.of(headers), timestamp < 0 ? null : timestamp);
+    return new OutgoingRecord(
+        topic, key, value, Headers.of(headers), timestamp < 0 ? null : timestamp);
   }
 
   private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

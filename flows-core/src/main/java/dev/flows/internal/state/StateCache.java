@@ -21,12 +21,13 @@ public final class StateCache {
 
   /** A cache of at most {@code maxRows} rows. */
   public StateCache(int maxRows) {
-    this.rows = new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, StateRow> eldest) {
-        return size() > maxRows;
-      }
-    };
+    this.rows =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, StateRow> eldest) {
+            return size() > maxRows;
+          }
+        };
   }
 
   /** The cached rows among {@code ids}; counts hits and misses. */

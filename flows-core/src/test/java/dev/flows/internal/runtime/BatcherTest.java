@@ -25,7 +25,11 @@ class BatcherTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   private Batcher batcher(int maxRecords, int maxPerKey) {
-    FlowOptions options = FlowOptions.defaults().withMaxRecords(maxRecords).withMaxWait(MAX_WAIT).withMaxPerKey(maxPerKey);
+    FlowOptions options =
+        FlowOptions.defaults()
+            .withMaxRecords(maxRecords)
+            .withMaxWait(MAX_WAIT)
+            .withMaxPerKey(maxPerKey);
     return new Batcher(options, clock);
   }
 
@@ -80,8 +84,10 @@ class BatcherTest {
     batcher.add(records(WORDS_0, 0, "a", "a"));
     clock.advance(MAX_WAIT);
 
-    assertEquals(List.of(0L), offsets(batcher.drain()), "the per-key cap closes the batch after one record");
-    assertTrue(batcher.isReady(), "the second record waited maxWait already: it closes a batch at once");
+    assertEquals(
+        List.of(0L), offsets(batcher.drain()), "the per-key cap closes the batch after one record");
+    assertTrue(
+        batcher.isReady(), "the second record waited maxWait already: it closes a batch at once");
     assertEquals(List.of(1L), offsets(batcher.drain()));
   }
 
@@ -156,10 +162,16 @@ class BatcherTest {
       Batch batch = batcher.drain();
       for (Map.Entry<SourcePartition, Long> first : batch.firstOffsets().entrySet()) {
         SourcePartition partition = first.getKey();
-        assertEquals(committed.get(partition), first.getValue(), "batch starts where the previous one ended on " + partition);
+        assertEquals(
+            committed.get(partition),
+            first.getValue(),
+            "batch starts where the previous one ended on " + partition);
         List<Long> offsets = offsetsOf(batch, partition);
         assertContiguous(offsets, partition);
-        assertEquals(offsets.get(offsets.size() - 1) + 1, batch.nextOffsets().get(partition), "nextOffsets = last + 1");
+        assertEquals(
+            offsets.get(offsets.size() - 1) + 1,
+            batch.nextOffsets().get(partition),
+            "nextOffsets = last + 1");
         committed.put(partition, batch.nextOffsets().get(partition));
       }
       drained.addAll(batch.records());
@@ -172,7 +184,12 @@ class BatcherTest {
   @Test
   void shouldForgetRecordsOfDroppedPartitionsWhenTheyMoveAway() {
     Batcher batcher = batcher(100, 0);
-    batcher.add(List.of(record(WORDS_0, 0, "a"), record(WORDS_1, 0, "b"), record(WORDS_0, 1, "c"), record(WORDS_1, 1, "d")));
+    batcher.add(
+        List.of(
+            record(WORDS_0, 0, "a"),
+            record(WORDS_1, 0, "b"),
+            record(WORDS_0, 1, "c"),
+            record(WORDS_1, 1, "d")));
 
     batcher.drop(List.of(WORDS_0));
 
@@ -196,11 +213,15 @@ class BatcherTest {
 
   private static void assertContiguous(List<Long> offsets, SourcePartition partition) {
     for (int i = 1; i < offsets.size(); i++) {
-      assertEquals(offsets.get(i - 1) + 1, offsets.get(i), "offsets of " + partition + " must be contiguous: " + offsets);
+      assertEquals(
+          offsets.get(i - 1) + 1,
+          offsets.get(i),
+          "offsets of " + partition + " must be contiguous: " + offsets);
     }
   }
 
-  private static List<Message<byte[], byte[]>> records(SourcePartition partition, long firstOffset, String... keys) {
+  private static List<Message<byte[], byte[]>> records(
+      SourcePartition partition, long firstOffset, String... keys) {
     List<Message<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < keys.length; i++) {
       records.add(record(partition, firstOffset + i, keys[i]));
@@ -208,9 +229,17 @@ class BatcherTest {
     return records;
   }
 
-  private static Message<byte[], byte[]> record(SourcePartition partition, long offset, String key) {
+  private static Message<byte[], byte[]> record(
+      SourcePartition partition, long offset, String key) {
     byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-    return new Message<>(partition.topic(), partition.partition(), offset, 0L, keyBytes, new byte[] {1}, Headers.empty());
+    return new Message<>(
+        partition.topic(),
+        partition.partition(),
+        offset,
+        0L,
+        keyBytes,
+        new byte[] {1},
+        Headers.empty());
   }
 
   private static List<Long> offsets(Batch batch) {

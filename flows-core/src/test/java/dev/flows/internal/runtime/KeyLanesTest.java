@@ -21,7 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KeyLanesTest {
-  /** Long enough never to expire on a slow machine; only reached if the lanes do not run together. */
+  /**
+   * Long enough never to expire on a slow machine; only reached if the lanes do not run together.
+   */
   private static final long TIMEOUT_SECONDS = 30;
 
   private KeyLanes lanes;
@@ -39,10 +41,12 @@ class KeyLanesTest {
     List<String> seen = new ArrayList<>();
     Thread caller = Thread.currentThread();
 
-    lanes.run(batch("a:0", "b:1", "a:2", "c:3", "b:4"), record -> {
-      assertSame(caller, Thread.currentThread());
-      seen.add(describe(record));
-    });
+    lanes.run(
+        batch("a:0", "b:1", "a:2", "c:3", "b:4"),
+        record -> {
+          assertSame(caller, Thread.currentThread());
+          seen.add(describe(record));
+        });
 
     assertEquals(List.of("a:0", "b:1", "a:2", "c:3", "b:4"), seen);
   }
@@ -53,12 +57,18 @@ class KeyLanesTest {
     List<String> seen = new ArrayList<>();
     IllegalStateException boom = new IllegalStateException("boom");
 
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> lanes.run(batch("a:0", "b:1", "a:2"), record -> {
-      seen.add(describe(record));
-      if (record.offset() == 1) {
-        throw boom;
-      }
-    }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                lanes.run(
+                    batch("a:0", "b:1", "a:2"),
+                    record -> {
+                      seen.add(describe(record));
+                      if (record.offset() == 1) {
+                        throw boom;
+                      }
+                    }));
 
     assertSame(boom, thrown);
     assertEquals(List.of("a:0", "b:1"), seen);
@@ -71,14 +81,20 @@ class KeyLanesTest {
     Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
     Map<String, Thread> threadByKey = new ConcurrentHashMap<>();
 
-    lanes.run(batch("a:0", "b:1", "a:2", "b:3", "a:4", "b:5", "a:6"), record -> {
-      String key = key(record);
-      threadByKey.putIfAbsent(key, Thread.currentThread());
-      if (record.offset() <= 1) {
-        await(bothKeysRunning); // the first record of each key: only passes if both lanes run at once
-      }
-      seenByKey.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(record.offset());
-    });
+    lanes.run(
+        batch("a:0", "b:1", "a:2", "b:3", "a:4", "b:5", "a:6"),
+        record -> {
+          String key = key(record);
+          threadByKey.putIfAbsent(key, Thread.currentThread());
+          if (record.offset() <= 1) {
+            await(
+                bothKeysRunning); // the first record of each key: only passes if both lanes run at
+                                  // once
+          }
+          seenByKey
+              .computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
+              .add(record.offset());
+        });
 
     assertEquals(List.of(0L, 2L, 4L, 6L), seenByKey.get("a"));
     assertEquals(List.of(1L, 3L, 5L), seenByKey.get("b"));
@@ -94,15 +110,20 @@ class KeyLanesTest {
     }
     Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
 
-    lanes.run(batch(spec.toArray(String[]::new)),
-        record -> seenByKey.computeIfAbsent(key(record), k -> Collections.synchronizedList(new ArrayList<>())).add(record.offset()));
+    lanes.run(
+        batch(spec.toArray(String[]::new)),
+        record ->
+            seenByKey
+                .computeIfAbsent(key(record), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(record.offset()));
 
     assertEquals(7, seenByKey.size());
-    seenByKey.forEach((key, offsets) -> {
-      List<Long> sorted = new ArrayList<>(offsets);
-      Collections.sort(sorted);
-      assertEquals(sorted, offsets, "offsets of " + key + " in order");
-    });
+    seenByKey.forEach(
+        (key, offsets) -> {
+          List<Long> sorted = new ArrayList<>(offsets);
+          Collections.sort(sorted);
+          assertEquals(sorted, offsets, "offsets of " + key + " in order");
+        });
     assertEquals(200, seenByKey.values().stream().mapToInt(List::size).sum());
   }
 
@@ -114,24 +135,30 @@ class KeyLanesTest {
     CountDownLatch aFailing = new CountDownLatch(1);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
 
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> lanes.run(
-        batch("a:0", "b:1", "a:2", "b:3", "b:4"),
-        record -> {
-          String key = key(record);
-          if (record.offset() == 0) {
-            await(bStarted);
-            aFailing.countDown();
-            throw boom;
-          }
-          if (record.offset() == 1) {
-            bStarted.countDown();
-            await(aFailing); // b goes on only once a has failed
-          }
-          seen.add(describe(record));
-        }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                lanes.run(
+                    batch("a:0", "b:1", "a:2", "b:3", "b:4"),
+                    record -> {
+                      String key = key(record);
+                      if (record.offset() == 0) {
+                        await(bStarted);
+                        aFailing.countDown();
+                        throw boom;
+                      }
+                      if (record.offset() == 1) {
+                        bStarted.countDown();
+                        await(aFailing); // b goes on only once a has failed
+                      }
+                      seen.add(describe(record));
+                    }));
 
     assertSame(boom, thrown);
-    assertEquals(List.of("b:1", "b:3", "b:4"), seen,
+    assertEquals(
+        List.of("b:1", "b:3", "b:4"),
+        seen,
         "b's lane ran to its end before the failure was rethrown; a's lane stopped at its failing record");
   }
 
@@ -140,18 +167,25 @@ class KeyLanesTest {
     lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
     CountDownLatch bFailed = new CountDownLatch(1);
 
-    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> lanes.run(
-        batch("a:0", "b:1"),
-        record -> {
-          if (record.offset() == 0) {
-            await(bFailed); // a fails later in time than b
-            throw new IllegalArgumentException("a");
-          }
-          bFailed.countDown();
-          throw new IllegalArgumentException("b");
-        }));
+    IllegalArgumentException thrown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                lanes.run(
+                    batch("a:0", "b:1"),
+                    record -> {
+                      if (record.offset() == 0) {
+                        await(bFailed); // a fails later in time than b
+                        throw new IllegalArgumentException("a");
+                      }
+                      bFailed.countDown();
+                      throw new IllegalArgumentException("b");
+                    }));
 
-    assertEquals("a", thrown.getMessage(), "failures are reported in batch order, not in the order they happened");
+    assertEquals(
+        "a",
+        thrown.getMessage(),
+        "failures are reported in batch order, not in the order they happened");
   }
 
   private static void await(CyclicBarrier barrier) {
@@ -165,7 +199,8 @@ class KeyLanesTest {
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        throw new AssertionError("the other key's lane did not get there in " + TIMEOUT_SECONDS + " s");
+        throw new AssertionError(
+            "the other key's lane did not get there in " + TIMEOUT_SECONDS + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -178,8 +213,15 @@ class KeyLanesTest {
     List<Message<byte[], byte[]>> records = new ArrayList<>();
     for (String spec : specs) {
       String[] parts = spec.split(":");
-      records.add(new Message<>("words", 0, Long.parseLong(parts[1]), 0L,
-          parts[0].getBytes(StandardCharsets.UTF_8), null, Headers.empty()));
+      records.add(
+          new Message<>(
+              "words",
+              0,
+              Long.parseLong(parts[1]),
+              0L,
+              parts[0].getBytes(StandardCharsets.UTF_8),
+              null,
+              Headers.empty()));
     }
     return records;
   }

@@ -40,16 +40,30 @@ class CollectorIT {
     kafka.createTopic(words.name(), 6);
     kafka.createTopic(counts.name(), 6);
     kafka.createTopic(flow.deadLetterTopic(), 1);
-    try (FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).build().start()) {
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .build()
+            .start()) {
       produce(kafka, words, 0, WORDS / 2);
       produce(kafka, words, WORDS / 2, WORDS); // a second burst while the first is being collected
-      Awaits.until(DEADLINE, "all " + WORDS + " words committed",
-          () -> kafka.committedOffsets(flow.name(), words.name()).values().stream().mapToLong(Long::longValue).sum() >= WORDS);
+      Awaits.until(
+          DEADLINE,
+          "all " + WORDS + " words committed",
+          () ->
+              kafka.committedOffsets(flow.name(), words.name()).values().stream()
+                      .mapToLong(Long::longValue)
+                      .sum()
+                  >= WORDS);
     }
     Map<String, Long> sums = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> emitted = kafka.readAll(counts.name(), KEYS, DEADLINE);
     emitted.forEach(r -> sums.merge(text(r.key()), Long.parseLong(text(r.value())), Long::sum));
-    LOG.info("{} words over {} keys were collected into {} per-batch counts", WORDS, KEYS, emitted.size());
+    LOG.info(
+        "{} words over {} keys were collected into {} per-batch counts",
+        WORDS,
+        KEYS,
+        emitted.size());
     Map<String, Long> expected = new HashMap<>();
     for (int i = 0; i < WORDS; i++) {
       expected.merge("k" + (i % KEYS), 1L, Long::sum);

@@ -16,8 +16,8 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Inputs and exactly-once checks of a {@link CountFlow} run: record {@code i} has key {@code
- * k<i % keys>} and value {@code v<i>}.
+ * Inputs and exactly-once checks of a {@link CountFlow} run: record {@code i} has key {@code k<i %
+ * keys>} and value {@code v<i>}.
  */
 final class CountChecks {
   private final CountFlow count;
@@ -53,7 +53,8 @@ final class CountChecks {
 
   /** The sum of all stored counts: how many records were applied. */
   long appliedSum() {
-    return postgres.queryLong("select coalesce(sum(convert_from(state, 'UTF8')::bigint), 0) from " + count.table());
+    return postgres.queryLong(
+        "select coalesce(sum(convert_from(state, 'UTF8')::bigint), 0) from " + count.table());
   }
 
   /** Every key's stored count equals its number of inputs among the first {@code total} records. */
@@ -62,26 +63,38 @@ final class CountChecks {
     for (int i = 0; i < total; i++) {
       expected.merge("k" + (i % keys), 1L, Long::sum);
     }
-    assertEquals(expected.size(), postgres.queryLong("select count(*) from " + count.table()), "rows");
+    assertEquals(
+        expected.size(), postgres.queryLong("select count(*) from " + count.table()), "rows");
     for (Map.Entry<String, Long> e : expected.entrySet()) {
-      long stored = postgres.queryLong("select convert_from(state, 'UTF8')::bigint from " + count.table() + " where id = '" + e.getKey() + "'");
+      long stored =
+          postgres.queryLong(
+              "select convert_from(state, 'UTF8')::bigint from "
+                  + count.table()
+                  + " where id = '"
+                  + e.getKey()
+                  + "'");
       assertEquals(e.getValue(), stored, "count of " + e.getKey() + " (0 lost, 0 doubled)");
     }
   }
 
   /** Reads the outputs: at least one per input, and every key's counts 1..n each published. */
   List<ConsumerRecord<byte[], byte[]>> assertEveryInputPublished(int total) {
-    List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(count.output().name(), total, Duration.ofSeconds(120));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        kafka.readAll(count.output().name(), total, Duration.ofSeconds(120));
     Set<String> inputsSeen = new HashSet<>();
     Set<String> keyCounts = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       String value = new String(r.value(), StandardCharsets.UTF_8);
       inputsSeen.add(value.substring(value.indexOf(':') + 1));
-      keyCounts.add(new String(r.key(), StandardCharsets.UTF_8) + "#" + value.substring(0, value.indexOf(':')));
+      keyCounts.add(
+          new String(r.key(), StandardCharsets.UTF_8)
+              + "#"
+              + value.substring(0, value.indexOf(':')));
     }
     for (int i = 0; i < total; i++) {
       if (!inputsSeen.contains("v" + i)) {
-        throw new AssertionError("no output for input v" + i + " (" + records.size() + " outputs read)");
+        throw new AssertionError(
+            "no output for input v" + i + " (" + records.size() + " outputs read)");
       }
     }
     Map<String, Integer> perKey = new HashMap<>();

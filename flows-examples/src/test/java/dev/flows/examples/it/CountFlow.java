@@ -47,21 +47,24 @@ record CountFlow(String run) {
     return StateSpec.of("count", decimal(), () -> 0L).withTable(table());
   }
 
-  /** The count; with {@code blockOn} set, that record prints IN_BATCH and waits for a line on stdin. */
+  /**
+   * The count; with {@code blockOn} set, that record prints IN_BATCH and waits for a line on stdin.
+   */
   Flow flow(String blockOn) {
     return Flows.stateful(name(), FlowOptions.defaults().withMaxRecords(500))
         .from(input())
         .state(state())
-        .apply((key, value, count) -> {
-          if (value.equals(POISON)) {
-            throw new IllegalArgumentException("poison record for " + key);
-          }
-          if (value.equals(blockOn)) {
-            awaitLine();
-          }
-          long next = count + 1;
-          return StateUpdate.set(next, next + ":" + value);
-        })
+        .apply(
+            (key, value, count) -> {
+              if (value.equals(POISON)) {
+                throw new IllegalArgumentException("poison record for " + key);
+              }
+              if (value.equals(blockOn)) {
+                awaitLine();
+              }
+              long next = count + 1;
+              return StateUpdate.set(next, next + ":" + value);
+            })
         .to(output());
   }
 

@@ -25,7 +25,8 @@ class InfrastructureFaultIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   @Test
-  void shouldReportNotReadyAndLoseNothingWhenTheKafkaBrokerRestartsMidStream(TestPostgres postgres) {
+  void shouldReportNotReadyAndLoseNothingWhenTheKafkaBrokerRestartsMidStream(
+      TestPostgres postgres) {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       TestKafka kafka = new TestKafka(broker.bootstrapServers(), "a broker of this test");
       CountFlow count = new CountFlow("brokerfault");
@@ -39,7 +40,10 @@ class InfrastructureFaultIT {
         broker.shutdown();
         Awaits.until(DEADLINE, "the flow to report not ready", () -> !runtime.isReady());
         broker.restart();
-        Awaits.until(DEADLINE, "every record applied after the restart", () -> checks.appliedSum() >= 20_000);
+        Awaits.until(
+            DEADLINE,
+            "every record applied after the restart",
+            () -> checks.appliedSum() >= 20_000);
         Awaits.until(DEADLINE, "the flow to be ready again", runtime::isReady);
         assertTrue(runtime.isLive(Duration.ofSeconds(10)), "the poll loop went on throughout");
       }
@@ -51,7 +55,8 @@ class InfrastructureFaultIT {
   @Test
   void shouldReportNotReadyAndLoseNothingWhenPostgresRestartsMidStream(TestKafka kafka) {
     try (EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start()) {
-      TestPostgres postgres = new TestPostgres(database.jdbcUrl(), null, null, "a database of this test");
+      TestPostgres postgres =
+          new TestPostgres(database.jdbcUrl(), null, null, "a database of this test");
       CountFlow count = new CountFlow("dbfault");
       CountChecks checks = new CountChecks(count, kafka, postgres, 200);
       checks.prepare(3);
@@ -63,7 +68,10 @@ class InfrastructureFaultIT {
         checks.produce(10_000, 20_000);
         Awaits.until(DEADLINE, "the flow to report not ready", () -> !runtime.isReady());
         database.restart();
-        Awaits.until(DEADLINE, "every record applied after the restart", () -> checks.appliedSum() >= 20_000);
+        Awaits.until(
+            DEADLINE,
+            "every record applied after the restart",
+            () -> checks.appliedSum() >= 20_000);
         Awaits.until(DEADLINE, "the flow to be ready again", runtime::isReady);
       }
       checks.assertExactCounts(20_000);
@@ -72,6 +80,9 @@ class InfrastructureFaultIT {
   }
 
   private static FlowRuntime runtime(CountFlow count, TestKafka kafka, PostgresStateStore store) {
-    return FlowRuntime.builder(count.flow(null)).connector(KafkaConnector.create(kafka.bootstrapServers())).stateStore(store).build();
+    return FlowRuntime.builder(count.flow(null))
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .stateStore(store)
+        .build();
   }
 }

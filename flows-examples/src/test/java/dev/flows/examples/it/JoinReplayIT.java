@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The example join on the real broker and PostgreSQL, with its merge step replayed from the
- * earliest offset while the stateful step runs: every source record lands on the intermediate
- * topic again, and the joined state still counts each word exactly once (DESIGN §5).
+ * earliest offset while the stateful step runs: every source record lands on the intermediate topic
+ * again, and the joined state still counts each word exactly once (DESIGN §5).
  */
 @FlowsServices
 class JoinReplayIT {
@@ -44,10 +44,12 @@ class JoinReplayIT {
   private final Topic<String, String> joined = topic("it-join-out", string(), string());
   private final String intermediate = "it-join-intermediate";
   private final StateSpec<WordJoin.JoinedWord> state = WordJoin.STATE.withTable("it_join_state");
-  private final Join join = WordJoin.join("it-join-words", words, types, intermediate, joined, state);
+  private final Join join =
+      WordJoin.join("it-join-words", words, types, intermediate, joined, state);
 
   @Test
-  void shouldCountEachWordOnceWhenTheMergeStepIsReplayedFromEarliestMidStream(TestKafka kafka, TestPostgres postgres) {
+  void shouldCountEachWordOnceWhenTheMergeStepIsReplayedFromEarliestMidStream(
+      TestKafka kafka, TestPostgres postgres) {
     for (String name : List.of(words.name(), types.name(), intermediate, joined.name())) {
       kafka.createTopic(name, 6);
     }
@@ -60,14 +62,21 @@ class JoinReplayIT {
       try (FlowRuntime merge = runtime(join.merge(), kafka, store).start()) {
         awaitCommitted(kafka, join.merge(), words.name(), WORDS / 2);
       }
-      kafka.deleteGroups(List.of(join.merge().name())); // the merge step starts over: every record is merged again
+      kafka.deleteGroups(
+          List.of(join.merge().name())); // the merge step starts over: every record is merged again
       produceWords(kafka, WORDS / 2, WORDS);
       try (FlowRuntime merge = runtime(join.merge(), kafka, store).start()) {
         awaitCommitted(kafka, join.merge(), words.name(), WORDS);
         long merged = kafka.endOffsetsSum(intermediate);
         awaitCommitted(kafka, join.apply(), intermediate, merged);
-        LOG.info("the intermediate topic holds {} envelopes for {} source records", merged, WORDS + KEYS);
-        assertEquals(WORDS / 2 + KEYS + WORDS + KEYS, merged, "the replay merged the first half and the types again");
+        LOG.info(
+            "the intermediate topic holds {} envelopes for {} source records",
+            merged,
+            WORDS + KEYS);
+        assertEquals(
+            WORDS / 2 + KEYS + WORDS + KEYS,
+            merged,
+            "the replay merged the first half and the types again");
       }
     }
     assertExactlyOnceState(postgres);
@@ -78,12 +87,30 @@ class JoinReplayIT {
     String table = state.table();
     assertEquals(KEYS, postgres.queryLong("SELECT count(*) FROM " + table));
     String json = "convert_from(state, 'UTF8')::jsonb";
-    assertEquals(KEYS, postgres.queryLong("SELECT count(*) FROM " + table + " WHERE (" + json + "->>'count')::bigint = " + WORDS / KEYS),
+    assertEquals(
+        KEYS,
+        postgres.queryLong(
+            "SELECT count(*) FROM "
+                + table
+                + " WHERE ("
+                + json
+                + "->>'count')::bigint = "
+                + WORDS / KEYS),
         "every word counted exactly " + WORDS / KEYS + " times (0 lost, 0 doubled)");
-    assertEquals(KEYS, postgres.queryLong("SELECT count(*) FROM " + table + " WHERE " + json + "->>'description' = 'type-' || id"));
+    assertEquals(
+        KEYS,
+        postgres.queryLong(
+            "SELECT count(*) FROM "
+                + table
+                + " WHERE "
+                + json
+                + "->>'description' = 'type-' || id"));
   }
 
-  /** At least once: every key's counts 1..n were each published (a word merged before its type says "unknown"). */
+  /**
+   * At least once: every key's counts 1..n were each published (a word merged before its type says
+   * "unknown").
+   */
   private void assertEveryCountPublished(TestKafka kafka) {
     Set<String> published = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(joined.name(), WORDS, DEADLINE)) {
@@ -116,12 +143,21 @@ class JoinReplayIT {
   }
 
   private static void awaitCommitted(TestKafka kafka, Flow flow, String topic, long total) {
-    Awaits.until(DEADLINE, flow.name() + " committing " + total + " records of " + topic,
-        () -> kafka.committedOffsets(flow.name(), topic).values().stream().mapToLong(Long::longValue).sum() >= total);
+    Awaits.until(
+        DEADLINE,
+        flow.name() + " committing " + total + " records of " + topic,
+        () ->
+            kafka.committedOffsets(flow.name(), topic).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum()
+                >= total);
   }
 
   private static FlowRuntime runtime(Flow flow, TestKafka kafka, PostgresStateStore store) {
-    return FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).stateStore(store).build();
+    return FlowRuntime.builder(flow)
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .stateStore(store)
+        .build();
   }
 
   private static byte[] bytes(String text) {

@@ -42,12 +42,17 @@ class MaterialiseIT {
   private static final int KEYS = 10_000;
 
   private final Topic<String, String> counts = topic("it-materialise-counts", string(), string());
-  private final TableSpec table = new TableSpec("it_materialised", WordMaterialise.TABLE.primaryKey(),
-      WordMaterialise.TABLE.columns(), WordMaterialise.TABLE.offsetColumn());
+  private final TableSpec table =
+      new TableSpec(
+          "it_materialised",
+          WordMaterialise.TABLE.primaryKey(),
+          WordMaterialise.TABLE.columns(),
+          WordMaterialise.TABLE.offsetColumn());
   private final Flow flow = WordMaterialise.flow("it-materialise-words", counts, table);
 
   @Test
-  void shouldHoldTheLastValuePerKeyWhenRecordsRepeatKeysAndTheGroupIsReplayed(TestKafka kafka, TestPostgres postgres) {
+  void shouldHoldTheLastValuePerKeyWhenRecordsRepeatKeysAndTheGroupIsReplayed(
+      TestKafka kafka, TestPostgres postgres) {
     kafka.createTopic(counts.name(), 6);
     kafka.createTopic(flow.deadLetterTopic(), 1);
     postgres.execute("DROP TABLE IF EXISTS " + table.name());
@@ -56,8 +61,12 @@ class MaterialiseIT {
       long start = System.nanoTime();
       runUntilCommitted(kafka, sink);
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info("materialised {} records into {} rows in {} s: {} records/s (from start, broker round trips included)",
-          RECORDS, expected.size(), String.format("%.1f", seconds), (long) (RECORDS / seconds));
+      LOG.info(
+          "materialised {} records into {} rows in {} s: {} records/s (from start, broker round trips included)",
+          RECORDS,
+          expected.size(),
+          String.format("%.1f", seconds),
+          (long) (RECORDS / seconds));
       assertEquals(expected, read(postgres, "count"));
       Map<String, Long> versions = read(postgres, "xmin::text::bigint");
 
@@ -65,11 +74,17 @@ class MaterialiseIT {
       runUntilCommitted(kafka, sink);
 
       assertEquals(expected, read(postgres, "count"), "the replay leaves the last value per key");
-      assertEquals(versions, read(postgres, "xmin::text::bigint"), "the replay rewrote no surviving row: every older record was refused");
+      assertEquals(
+          versions,
+          read(postgres, "xmin::text::bigint"),
+          "the replay rewrote no surviving row: every older record was refused");
     }
   }
 
-  /** Record {@code i}: key {@code k<i % KEYS>}, value {@code i}, or a tombstone when {@code i % 7 == 3}. */
+  /**
+   * Record {@code i}: key {@code k<i % KEYS>}, value {@code i}, or a tombstone when {@code i % 7 ==
+   * 3}.
+   */
   private Map<String, Long> produce(TestKafka kafka) {
     List<byte[][]> records = new ArrayList<>(RECORDS);
     Map<String, Long> last = new HashMap<>();
@@ -88,16 +103,28 @@ class MaterialiseIT {
   }
 
   private void runUntilCommitted(TestKafka kafka, PostgresTableSink sink) {
-    try (FlowRuntime runtime = FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).tableSink(sink).build().start()) {
-      Awaits.until(DEADLINE, "all " + RECORDS + " records committed",
-          () -> kafka.committedOffsets(flow.name(), counts.name()).values().stream().mapToLong(Long::longValue).sum() >= RECORDS);
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .tableSink(sink)
+            .build()
+            .start()) {
+      Awaits.until(
+          DEADLINE,
+          "all " + RECORDS + " records committed",
+          () ->
+              kafka.committedOffsets(flow.name(), counts.name()).values().stream()
+                      .mapToLong(Long::longValue)
+                      .sum()
+                  >= RECORDS);
     }
   }
 
   /** {@code word -> expression} for every row. */
   private Map<String, Long> read(TestPostgres postgres, String expression) {
     Map<String, Long> rows = new HashMap<>();
-    try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = postgres.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT word, " + expression + " FROM " + table.name())) {
       while (rs.next()) {
         rows.put(rs.getString(1), rs.getLong(2));

@@ -23,7 +23,8 @@ class StatefulFaultIT {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulFaultIT.class);
 
   @Test
-  void shouldCountEveryRecordOnceAndPublishItWhenTheWorkerIsKilledTenTimes(TestKafka kafka, TestPostgres postgres) {
+  void shouldCountEveryRecordOnceAndPublishItWhenTheWorkerIsKilledTenTimes(
+      TestKafka kafka, TestPostgres postgres) {
     int total = 200_000;
     CountFlow count = new CountFlow("kill");
     CountChecks checks = new CountChecks(count, kafka, postgres, 1_000);
@@ -38,7 +39,10 @@ class StatefulFaultIT {
       long before = checks.appliedSum();
       long target = Math.min(total - 1, before + 2_000 + random.nextInt(12_000));
       try (ChildJvm worker = worker(count, kafka, postgres, "w1", Map.of())) {
-        Awaits.until(Duration.ofSeconds(90), "the worker to apply " + target + " records", () -> checks.appliedSum() >= target || !worker.isAlive());
+        Awaits.until(
+            Duration.ofSeconds(90),
+            "the worker to apply " + target + " records",
+            () -> checks.appliedSum() >= target || !worker.isAlive());
         assertTrue(worker.isAlive(), "the worker died on its own:\n" + worker.output());
         worker.kill();
       }
@@ -49,7 +53,8 @@ class StatefulFaultIT {
       }
     }
     try (ChildJvm worker = worker(count, kafka, postgres, "w1", Map.of())) {
-      Awaits.until(Duration.ofSeconds(120), "every record applied", () -> checks.appliedSum() >= total);
+      Awaits.until(
+          Duration.ofSeconds(120), "every record applied", () -> checks.appliedSum() >= total);
     }
 
     assertTrue(kills >= 10, "killed only " + kills + " times");
@@ -58,33 +63,55 @@ class StatefulFaultIT {
   }
 
   @Test
-  void shouldRejectTheZombieWriteWhenAFrozenWorkerLostItsPartitions(TestKafka kafka, TestPostgres postgres) {
+  void shouldRejectTheZombieWriteWhenAFrozenWorkerLostItsPartitions(
+      TestKafka kafka, TestPostgres postgres) {
     int total = 20_000;
     CountFlow count = new CountFlow("zombie");
     CountChecks checks = new CountChecks(count, kafka, postgres, 100);
     checks.prepare(2);
     checks.produce(0, total);
 
-    try (ChildJvm zombie = worker(count, kafka, postgres, "zombie", Map.of("FLOWS_IT_BLOCK_ON", "v5000"))) {
-      Awaits.until(Duration.ofSeconds(90), "the zombie to block inside a batch", () -> zombie.output().contains("IN_BATCH"));
+    try (ChildJvm zombie =
+        worker(count, kafka, postgres, "zombie", Map.of("FLOWS_IT_BLOCK_ON", "v5000"))) {
+      Awaits.until(
+          Duration.ofSeconds(90),
+          "the zombie to block inside a batch",
+          () -> zombie.output().contains("IN_BATCH"));
       zombie.freeze();
       try (ChildJvm owner = worker(count, kafka, postgres, "owner", Map.of())) {
-        Awaits.until(Duration.ofSeconds(120), "the new owner to apply every record", () -> checks.appliedSum() >= total);
+        Awaits.until(
+            Duration.ofSeconds(120),
+            "the new owner to apply every record",
+            () -> checks.appliedSum() >= total);
         zombie.thaw();
         zombie.writeLine("go");
-        Awaits.until(Duration.ofSeconds(60), "the zombie's write to be rejected", () -> zombie.output().contains("version conflict"));
+        Awaits.until(
+            Duration.ofSeconds(60),
+            "the zombie's write to be rejected",
+            () -> zombie.output().contains("version conflict"));
         checks.assertExactCounts(total);
       }
     }
     checks.assertEveryInputPublished(total);
   }
 
-  private static ChildJvm worker(CountFlow count, TestKafka kafka, TestPostgres postgres, String instance, Map<String, String> env) {
+  private static ChildJvm worker(
+      CountFlow count,
+      TestKafka kafka,
+      TestPostgres postgres,
+      String instance,
+      Map<String, String> env) {
     Map<String, String> all = new java.util.HashMap<>(env);
     if (postgres.password() != null) {
       all.put("FLOWS_IT_PG_PASSWORD", postgres.password());
     }
-    return ChildJvm.start(CountWorker.class, all, count.run(), kafka.bootstrapServers(), postgres.jdbcUrl(),
-        postgres.user() == null ? "-" : postgres.user(), instance);
+    return ChildJvm.start(
+        CountWorker.class,
+        all,
+        count.run(),
+        kafka.bootstrapServers(),
+        postgres.jdbcUrl(),
+        postgres.user() == null ? "-" : postgres.user(),
+        instance);
   }
 }

@@ -32,7 +32,8 @@ class StatefulFlowIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   @Test
-  void shouldKeepCountsExactWhenInstancesGoFromOneToThreeToOne(TestKafka kafka, TestPostgres postgres) {
+  void shouldKeepCountsExactWhenInstancesGoFromOneToThreeToOne(
+      TestKafka kafka, TestPostgres postgres) {
     CountFlow count = new CountFlow("rebalance");
     CountChecks checks = new CountChecks(count, kafka, postgres, 600);
     checks.prepare(6);
@@ -40,21 +41,29 @@ class StatefulFlowIT {
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
         FlowRuntime first = runtime(flow, kafka, store).start()) {
       checks.produce(0, 20_000);
-      Awaits.until(DEADLINE, "the first third applied by one instance", () -> checks.appliedSum() >= 20_000);
-      try (FlowRuntime second = runtime(flow, kafka, store).start(); FlowRuntime third = runtime(flow, kafka, store).start()) {
+      Awaits.until(
+          DEADLINE, "the first third applied by one instance", () -> checks.appliedSum() >= 20_000);
+      try (FlowRuntime second = runtime(flow, kafka, store).start();
+          FlowRuntime third = runtime(flow, kafka, store).start()) {
         checks.produce(20_000, 40_000);
-        Awaits.until(DEADLINE, "three instances assigned", () -> second.isReady() && third.isReady());
-        Awaits.until(DEADLINE, "the second third applied by three instances", () -> checks.appliedSum() >= 40_000);
+        Awaits.until(
+            DEADLINE, "three instances assigned", () -> second.isReady() && third.isReady());
+        Awaits.until(
+            DEADLINE,
+            "the second third applied by three instances",
+            () -> checks.appliedSum() >= 40_000);
       }
       checks.produce(40_000, 60_000);
-      Awaits.until(DEADLINE, "the last third applied by one instance", () -> checks.appliedSum() >= 60_000);
+      Awaits.until(
+          DEADLINE, "the last third applied by one instance", () -> checks.appliedSum() >= 60_000);
     }
     checks.assertExactCounts(60_000);
     checks.assertEveryInputPublished(60_000);
   }
 
   @Test
-  void shouldKeepStateAndReemitStoredResultsWhenTheGroupIsReplayedFromEarliest(TestKafka kafka, TestPostgres postgres) {
+  void shouldKeepStateAndReemitStoredResultsWhenTheGroupIsReplayedFromEarliest(
+      TestKafka kafka, TestPostgres postgres) {
     int total = 10_000;
     CountFlow count = new CountFlow("replay");
     CountChecks checks = new CountChecks(count, kafka, postgres, 50);
@@ -73,28 +82,38 @@ class StatefulFlowIT {
 
       checks.assertExactCounts(total);
       List<String> replayed = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(count.output().name(), firstRun.size() + 1, DEADLINE)) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          kafka.readAll(count.output().name(), firstRun.size() + 1, DEADLINE)) {
         if (r.offset() > lastOffsets.getOrDefault(r.partition(), -1L)) {
           replayed.add(value(r));
         }
       }
       LOG.info("the replay of {} records re-emitted {} stored results", total, replayed.size());
-      assertTrue(new HashSet<>(firstRun.stream().map(StatefulFlowIT::value).toList()).containsAll(replayed), "a replay only re-emits results published before");
+      assertTrue(
+          new HashSet<>(firstRun.stream().map(StatefulFlowIT::value).toList())
+              .containsAll(replayed),
+          "a replay only re-emits results published before");
       Set<String> lastPerKey = new HashSet<>();
       for (int k = 0; k < 50; k++) {
         lastPerKey.add(total / 50 + ":v" + (total - 50 + k));
       }
-      assertTrue(new HashSet<>(replayed).containsAll(lastPerKey), "each key's last stored result is re-emitted");
+      assertTrue(
+          new HashSet<>(replayed).containsAll(lastPerKey),
+          "each key's last stored result is re-emitted");
     }
   }
 
   @Test
-  void shouldDeadLetterThePoisonRecordAndLeaveStateUnchangedWhenTheStateFunctionThrows(TestKafka kafka, TestPostgres postgres) {
+  void shouldDeadLetterThePoisonRecordAndLeaveStateUnchangedWhenTheStateFunctionThrows(
+      TestKafka kafka, TestPostgres postgres) {
     CountFlow count = new CountFlow("poison");
     CountChecks checks = new CountChecks(count, kafka, postgres, 10);
     checks.prepare(2);
     checks.produce(0, 500);
-    kafka.produce(count.input().name(), List.<byte[][]>of(new byte[][] {CountChecks.bytes("k3"), CountChecks.bytes(CountFlow.POISON)}));
+    kafka.produce(
+        count.input().name(),
+        List.<byte[][]>of(
+            new byte[][] {CountChecks.bytes("k3"), CountChecks.bytes(CountFlow.POISON)}));
     checks.produce(500, 1_000);
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
         FlowRuntime runtime = runtime(count.flow(null), kafka, store).start()) {
@@ -108,9 +127,13 @@ class StatefulFlowIT {
     checks.assertExactCounts(1_000);
   }
 
-  private static void runUntilCommitted(Flow flow, TestKafka kafka, PostgresStateStore store, CountFlow count, long total) {
+  private static void runUntilCommitted(
+      Flow flow, TestKafka kafka, PostgresStateStore store, CountFlow count, long total) {
     try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
-      Awaits.until(DEADLINE, "offsets of all " + total + " inputs committed", () -> committedSum(kafka, flow, count) >= total);
+      Awaits.until(
+          DEADLINE,
+          "offsets of all " + total + " inputs committed",
+          () -> committedSum(kafka, flow, count) >= total);
     }
   }
 
@@ -120,7 +143,10 @@ class StatefulFlowIT {
   }
 
   private static FlowRuntime runtime(Flow flow, TestKafka kafka, PostgresStateStore store) {
-    return FlowRuntime.builder(flow).connector(KafkaConnector.create(kafka.bootstrapServers())).stateStore(store).build();
+    return FlowRuntime.builder(flow)
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .stateStore(store)
+        .build();
   }
 
   private static String value(ConsumerRecord<byte[], byte[]> record) {

@@ -35,7 +35,13 @@ public final class KafkaSink implements Sink {
   @Override
   public void send(OutgoingRecord record, Ack ack) {
     ProducerRecord<byte[], byte[]> kafkaRecord =
-        new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value(), headers(record.headers()));
+        new ProducerRecord<>(
+            record.topic(),
+            null,
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            headers(record.headers()));
     producer.send(kafkaRecord, (metadata, error) -> ack.completed(error));
   }
 
@@ -65,17 +71,23 @@ public final class KafkaSink implements Sink {
   }
 
   /**
-   * Connected when the producer holds at least one open broker connection ({@code connection-count});
-   * an idempotent producer connects at once to fetch its producer id, and stays connected by
-   * refreshing metadata more often than idle connections are closed.
+   * Connected when the producer holds at least one open broker connection ({@code
+   * connection-count}); an idempotent producer connects at once to fetch its producer id, and stays
+   * connected by refreshing metadata more often than idle connections are closed.
    */
   @Override
   public boolean isConnected() {
     org.apache.kafka.common.Metric metric = connectionCount;
     if (metric == null) {
-      metric = producer.metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
-          .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+      metric =
+          producer.metrics().entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().name().equals("connection-count")
+                          && e.getKey().group().equals("producer-metrics"))
+              .map(java.util.Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
       if (metric == null) {
         return true;
       }
@@ -100,7 +112,9 @@ public final class KafkaSink implements Sink {
     } finally {
       synchronized (this) {
         if (clientMetrics != null) {
-          clientMetrics.close(); // stops its refresh and removes its meters: a closed producer reports nothing
+          clientMetrics
+              .close(); // stops its refresh and removes its meters: a closed producer reports
+                        // nothing
         }
       }
     }

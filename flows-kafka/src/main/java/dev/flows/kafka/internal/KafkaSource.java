@@ -41,24 +41,26 @@ public final class KafkaSource implements Source {
 
   @Override
   public void subscribe(Collection<String> topics, PartitionListener listener) {
-    consumer.subscribe(topics, new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-          listener.onRevoked(toSource(partitions));
-        }
-      }
+    consumer.subscribe(
+        topics,
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              listener.onRevoked(toSource(partitions));
+            }
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        listener.onAssigned(toSource(partitions));
-      }
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            listener.onAssigned(toSource(partitions));
+          }
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        listener.onLost(toSource(partitions));
-      }
-    });
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            listener.onLost(toSource(partitions));
+          }
+        });
   }
 
   @Override
@@ -69,7 +71,9 @@ public final class KafkaSource implements Source {
     }
     List<Message<byte[], byte[]>> messages = new ArrayList<>(records.count());
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      messages.add(new Message<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r)));
+      messages.add(
+          new Message<>(
+              r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r)));
     }
     return messages;
   }
@@ -104,7 +108,9 @@ public final class KafkaSource implements Source {
   @Override
   public void commit(Map<SourcePartition, Long> nextOffsets) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    nextOffsets.forEach((p, o) -> offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
+    nextOffsets.forEach(
+        (p, o) ->
+            offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
     consumer.commitSync(offsets);
   }
 
@@ -113,13 +119,22 @@ public final class KafkaSource implements Source {
     return new HashSet<>(toSource(consumer.assignment()));
   }
 
-  /** Connected when the consumer holds at least one open broker connection ({@code connection-count}). */
+  /**
+   * Connected when the consumer holds at least one open broker connection ({@code
+   * connection-count}).
+   */
   @Override
   public boolean isConnected() {
     if (connectionCount == null) {
-      connectionCount = consumer.metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics"))
-          .map(Map.Entry::getValue).findFirst().orElse(null);
+      connectionCount =
+          consumer.metrics().entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().name().equals("connection-count")
+                          && e.getKey().group().equals("consumer-metrics"))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
       if (connectionCount == null) {
         return true;
       }
@@ -154,7 +169,8 @@ public final class KafkaSource implements Source {
       consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
     } finally {
       if (clientMetrics != null) {
-        clientMetrics.close(); // stops its refresh and removes its meters: a closed consumer reports nothing
+        clientMetrics
+            .close(); // stops its refresh and removes its meters: a closed consumer reports nothing
       }
     }
   }

@@ -14,21 +14,38 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
-/** Connection pools, JDBI set-up, errors and table creation: what the state store and the table sink share. */
+/**
+ * Connection pools, JDBI set-up, errors and table creation: what the state store and the table sink
+ * share.
+ */
 public final class Databases {
-  /** unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race raises. */
+  /**
+   * unique_violation, duplicate_table, duplicate_object: what a lost {@code CREATE TABLE} race
+   * raises.
+   */
   private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
 
   private Databases() {}
 
   /** The JDBC URL of {@code FLOWS_POSTGRES_URL}, or a definition error saying what it is for. */
   public static String url(FlowsConfig config, String purpose) {
-    return config.postgresUrl().orElseThrow(() -> FlowDefinitionException.of(
-        "FLOWS_POSTGRES_URL", null, "is missing",
-        "set it to the JDBC URL of the " + purpose + ", e.g. jdbc:postgresql://localhost:5432/flows"));
+    return config
+        .postgresUrl()
+        .orElseThrow(
+            () ->
+                FlowDefinitionException.of(
+                    "FLOWS_POSTGRES_URL",
+                    null,
+                    "is missing",
+                    "set it to the JDBC URL of the "
+                        + purpose
+                        + ", e.g. jdbc:postgresql://localhost:5432/flows"));
   }
 
-  /** Runs a database call; a failure names {@code what} and the action, with the driver's exception as cause. */
+  /**
+   * Runs a database call; a failure names {@code what} and the action, with the driver's exception
+   * as cause.
+   */
   public static <T> T call(String what, String action, Supplier<T> work) {
     try {
       return work.get();
@@ -38,9 +55,9 @@ public final class Databases {
   }
 
   /**
-   * Runs {@code ddl} (a {@code CREATE TABLE IF NOT EXISTS}). Two processes creating the same table at
-   * once can collide in the catalog even so ("type already exists", or a unique violation on the row
-   * type); the loser tries once more, and then finds the table.
+   * Runs {@code ddl} (a {@code CREATE TABLE IF NOT EXISTS}). Two processes creating the same table
+   * at once can collide in the catalog even so ("type already exists", or a unique violation on the
+   * row type); the loser tries once more, and then finds the table.
    */
   public static void createTable(Jdbi jdbi, String what, String ddl) {
     try {
@@ -64,21 +81,29 @@ public final class Databases {
 
   /**
    * JDBI on {@code dataSource}, with the array element types the set-based statements bind. Errors
-   * name the table and action, not the bound values: a batch holds thousands, and they are user data.
+   * name the table and action, not the bound values: a batch holds thousands, and they are user
+   * data.
    */
   public static Jdbi jdbi(DataSource dataSource) {
-    Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin())
-        .registerArrayType(String.class, "text")
-        .registerArrayType(Long.class, "int8")
-        .registerArrayType(Integer.class, "int4")
-        .registerArrayType(Double.class, "float8")
-        .registerArrayType(Boolean.class, "bool");
-    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+    Jdbi jdbi =
+        Jdbi.create(dataSource)
+            .installPlugin(new PostgresPlugin())
+            .registerArrayType(String.class, "text")
+            .registerArrayType(Long.class, "int8")
+            .registerArrayType(Integer.class, "int4")
+            .registerArrayType(Double.class, "float8")
+            .registerArrayType(Boolean.class, "bool");
+    jdbi.getConfig(StatementExceptions.class)
+        .setMessageRendering(StatementExceptions.MessageRendering.NONE);
     return jdbi;
   }
 
-  /** A Hikari pool of {@code size} connections named {@code name} for the {@code purpose}; connects at once. */
-  public static HikariDataSource pool(String jdbcUrl, String user, String password, int size, String name, String purpose) {
+  /**
+   * A Hikari pool of {@code size} connections named {@code name} for the {@code purpose}; connects
+   * at once.
+   */
+  public static HikariDataSource pool(
+      String jdbcUrl, String user, String password, int size, String name, String purpose) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);

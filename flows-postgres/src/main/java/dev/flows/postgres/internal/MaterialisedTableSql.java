@@ -32,9 +32,15 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
 
   private static String create(TableSpec spec, String table) {
     List<Column> all = spec.allColumns();
-    String columns = IntStream.range(0, all.size())
-        .mapToObj(i -> quote(all.get(i).name()) + " " + all.get(i).type().sql() + (i == 0 ? " PRIMARY KEY" : ""))
-        .collect(Collectors.joining(", "));
+    String columns =
+        IntStream.range(0, all.size())
+            .mapToObj(
+                i ->
+                    quote(all.get(i).name())
+                        + " "
+                        + all.get(i).type().sql()
+                        + (i == 0 ? " PRIMARY KEY" : ""))
+            .collect(Collectors.joining(", "));
     return "CREATE TABLE IF NOT EXISTS " + table + " (" + columns + ")";
   }
 
@@ -45,13 +51,32 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
   private static String upsert(TableSpec spec, String table) {
     List<Column> all = spec.allColumns();
     String names = all.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-    String arrays = IntStream.range(0, all.size()).mapToObj(i -> array(parameter(i), all.get(i).type())).collect(Collectors.joining(", "));
+    String arrays =
+        IntStream.range(0, all.size())
+            .mapToObj(i -> array(parameter(i), all.get(i).type()))
+            .collect(Collectors.joining(", "));
     List<Column> updated = all.subList(1, all.size());
-    String action = updated.isEmpty() ? "DO NOTHING" : "DO UPDATE SET "
-        + updated.stream().map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name())).collect(Collectors.joining(", "))
-        + (spec.versioned() ? " WHERE " + guard("EXCLUDED." + quote(spec.offsetColumn()), spec) : "");
-    return "INSERT INTO " + table + " AS t (" + names + ") SELECT * FROM unnest(" + arrays + ")"
-        + " ON CONFLICT (" + quote(spec.primaryKey().name()) + ") " + action;
+    String action =
+        updated.isEmpty()
+            ? "DO NOTHING"
+            : "DO UPDATE SET "
+                + updated.stream()
+                    .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name()))
+                    .collect(Collectors.joining(", "))
+                + (spec.versioned()
+                    ? " WHERE " + guard("EXCLUDED." + quote(spec.offsetColumn()), spec)
+                    : "");
+    return "INSERT INTO "
+        + table
+        + " AS t ("
+        + names
+        + ") SELECT * FROM unnest("
+        + arrays
+        + ")"
+        + " ON CONFLICT ("
+        + quote(spec.primaryKey().name())
+        + ") "
+        + action;
   }
 
   private static String delete(TableSpec spec, String table) {
@@ -60,8 +85,15 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     if (!spec.versioned()) {
       return "DELETE FROM " + table + " AS t WHERE t." + pk + " = ANY(" + keys + ")";
     }
-    return "DELETE FROM " + table + " AS t USING unnest(" + keys + ", :offsets::bigint[]) AS d (k, o)"
-        + " WHERE t." + pk + " = d.k AND " + guard("d.o", spec);
+    return "DELETE FROM "
+        + table
+        + " AS t USING unnest("
+        + keys
+        + ", :offsets::bigint[]) AS d (k, o)"
+        + " WHERE t."
+        + pk
+        + " = d.k AND "
+        + guard("d.o", spec);
   }
 
   private static String guard(String newOffset, TableSpec spec) {
@@ -69,7 +101,9 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     return "(" + stored + " IS NULL OR " + stored + " < " + newOffset + ")";
   }
 
-  /** {@code :name::type[]}; timestamps and JSON travel as text arrays and are cast on the server. */
+  /**
+   * {@code :name::type[]}; timestamps and JSON travel as text arrays and are cast on the server.
+   */
   private static String array(String parameter, ColumnType type) {
     return switch (type) {
       case TIMESTAMPTZ, JSONB -> ":" + parameter + "::text[]::" + type.sql() + "[]";

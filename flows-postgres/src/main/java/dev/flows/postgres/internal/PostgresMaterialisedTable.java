@@ -48,17 +48,20 @@ public final class PostgresMaterialisedTable {
     }
     List<Row> rows = sorted(upserts);
     List<Row> gone = sorted(deletes);
-    call("write " + rows.size() + " rows and delete " + gone.size(), () -> {
-      jdbi.useTransaction(handle -> {
-        if (!rows.isEmpty()) {
-          upsert(handle, rows);
-        }
-        if (!gone.isEmpty()) {
-          delete(handle, gone);
-        }
-      });
-      return null;
-    });
+    call(
+        "write " + rows.size() + " rows and delete " + gone.size(),
+        () -> {
+          jdbi.useTransaction(
+              handle -> {
+                if (!rows.isEmpty()) {
+                  upsert(handle, rows);
+                }
+                if (!gone.isEmpty()) {
+                  delete(handle, gone);
+                }
+              });
+          return null;
+        });
   }
 
   private void upsert(Handle handle, List<Row> rows) {
@@ -115,7 +118,6 @@ public final class PostgresMaterialisedTable {
   private String what() {
     return "materialised table " + spec.name();
   }
-
 
   @Override
   public String toString() {

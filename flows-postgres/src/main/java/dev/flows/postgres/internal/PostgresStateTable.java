@@ -34,8 +34,14 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * between two writers of overlapping rows, which PostgreSQL breaks by aborting one of them.
  */
 public final class PostgresStateTable implements StateTable {
-  private static final RowMapper<StateRow> ROW = (rs, ctx) ->
-      new StateRow(rs.getString("id"), rs.getBytes("state"), rs.getBytes("progress"), rs.getBytes("results"), rs.getLong("version"));
+  private static final RowMapper<StateRow> ROW =
+      (rs, ctx) ->
+          new StateRow(
+              rs.getString("id"),
+              rs.getBytes("state"),
+              rs.getBytes("progress"),
+              rs.getBytes("results"),
+              rs.getLong("version"));
 
   private final Jdbi jdbi;
   private final String name;
@@ -47,7 +53,10 @@ public final class PostgresStateTable implements StateTable {
     this.sql = sql;
   }
 
-  /** Validates {@code name} and creates the table if absent (a lost creation race is tried once more). */
+  /**
+   * Validates {@code name} and creates the table if absent (a lost creation race is tried once
+   * more).
+   */
   public static PostgresStateTable open(Jdbi jdbi, String name) {
     PostgresStateTable table = new PostgresStateTable(jdbi, name, StateTableSql.of(name));
     Databases.createTable(jdbi, "state table " + name, table.sql.create());
@@ -59,8 +68,17 @@ public final class PostgresStateTable implements StateTable {
     if (ids.isEmpty()) {
       return new HashMap<>();
     }
-    List<StateRow> rows = call("load " + ids.size() + " rows", () -> jdbi.withHandle(handle ->
-        handle.createQuery(sql.load()).bindArray("ids", String.class, ids).map(ROW).list()));
+    List<StateRow> rows =
+        call(
+            "load " + ids.size() + " rows",
+            () ->
+                jdbi.withHandle(
+                    handle ->
+                        handle
+                            .createQuery(sql.load())
+                            .bindArray("ids", String.class, ids)
+                            .map(ROW)
+                            .list()));
     Map<String, StateRow> byId = new HashMap<>();
     rows.forEach(row -> byId.put(row.id(), row));
     return byId;
@@ -76,24 +94,30 @@ public final class PostgresStateTable implements StateTable {
     if (rows.isEmpty()) {
       return Set.of();
     }
-    // Sorted by id so that writers of overlapping batches insert in the same order (fewer deadlocks).
+    // Sorted by id so that writers of overlapping batches insert in the same order (fewer
+    // deadlocks).
     List<StateRow> sorted = rows.stream().sorted(Comparator.comparing(StateRow::id)).toList();
     List<String> ids = column(sorted, StateRow::id);
     if (new HashSet<>(ids).size() < ids.size()) {
-      throw new IllegalArgumentException("state table " + name + ": a write names an id twice; write each id once per batch");
+      throw new IllegalArgumentException(
+          "state table " + name + ": a write names an id twice; write each id once per batch");
     }
-    return call("write " + rows.size() + " rows", () -> jdbi.inTransaction(handle -> write(handle, sorted, ids)));
+    return call(
+        "write " + rows.size() + " rows",
+        () -> jdbi.inTransaction(handle -> write(handle, sorted, ids)));
   }
 
   private Set<String> write(Handle handle, List<StateRow> rows, List<String> ids) {
-    List<String> written = handle.createQuery(sql.write())
-        .bindArray("ids", String.class, ids)
-        .bindArray("states", byte[].class, column(rows, StateRow::state))
-        .bindArray("progress", byte[].class, column(rows, StateRow::progress))
-        .bindArray("results", byte[].class, column(rows, StateRow::results))
-        .bindArray("versions", Long.class, column(rows, StateRow::version))
-        .mapTo(String.class)
-        .list();
+    List<String> written =
+        handle
+            .createQuery(sql.write())
+            .bindArray("ids", String.class, ids)
+            .bindArray("states", byte[].class, column(rows, StateRow::state))
+            .bindArray("progress", byte[].class, column(rows, StateRow::progress))
+            .bindArray("results", byte[].class, column(rows, StateRow::results))
+            .bindArray("versions", Long.class, column(rows, StateRow::version))
+            .mapTo(String.class)
+            .list();
     if (written.size() == rows.size()) {
       return Set.of();
     }
@@ -107,7 +131,9 @@ public final class PostgresStateTable implements StateTable {
     return Databases.call("state table " + name, action, work);
   }
 
-  /** One field of every row, in row order, nulls kept (a list, since {@code List.of} rejects nulls). */
+  /**
+   * One field of every row, in row order, nulls kept (a list, since {@code List.of} rejects nulls).
+   */
   private static <T> List<T> column(List<StateRow> rows, Function<StateRow, T> field) {
     List<T> values = new ArrayList<>(rows.size());
     rows.forEach(row -> values.add(field.apply(row)));

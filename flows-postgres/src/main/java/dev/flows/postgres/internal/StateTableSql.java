@@ -20,7 +20,10 @@ record StateTableSql(String table, String create, String load, String write) {
   static StateTableSql of(String name) {
     if (name == null || !IDENTIFIER.matcher(name).matches()) {
       throw FlowDefinitionException.of(
-          "state table", name, "is not a safe SQL identifier", "use 1 to 63 of [a-z0-9_], starting with a letter");
+          "state table",
+          name,
+          "is not a safe SQL identifier",
+          "use 1 to 63 of [a-z0-9_], starting with a letter");
     }
     String table = '"' + name + '"';
     return new StateTableSql(table, create(table), load(table), write(table));
@@ -36,7 +39,8 @@ record StateTableSql(String table, String create, String load, String write) {
           version bigint NOT NULL,
           created_at timestamptz NOT NULL DEFAULT now(),
           updated_at timestamptz NOT NULL DEFAULT now())
-        """.formatted(table);
+        """
+        .formatted(table);
   }
 
   private static String load(String table) {
@@ -67,6 +71,7 @@ record StateTableSql(String table, String create, String load, String write) {
           RETURNING t.id
         )
         SELECT id FROM "Inserted" UNION ALL SELECT id FROM "Updated"
-        """.formatted(table);
+        """
+        .formatted(table);
   }
 }

@@ -1,2 +1,5 @@
-/** Implementation of the PostgreSQL state store and table sink; not an API, may change in any release. */
+/**
+ * Implementation of the PostgreSQL state store and table sink; not an API, may change in any
+ * release.
+ */
 package dev.flows.postgres.internal;

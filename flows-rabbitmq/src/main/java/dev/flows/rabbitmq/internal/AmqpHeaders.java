@@ -25,10 +25,11 @@ public final class AmqpHeaders {
     if (map == null || map.isEmpty()) {
       return Headers.empty();
     }
-    return Headers.of(map.entrySet().stream()
-        .filter(e -> e.getValue() != null)
-        .map(e -> new Headers.Header(e.getKey(), bytes(e.getValue())))
-        .toList());
+    return Headers.of(
+        map.entrySet().stream()
+            .filter(e -> e.getValue() != null)
+            .map(e -> new Headers.Header(e.getKey(), bytes(e.getValue())))
+            .toList());
   }
 
   private static byte[] bytes(Object value) {

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Publishes persistent messages on one channel in confirm mode and completes each send's ack when
- * the broker confirmed it (stored durably, in a quorum queue: on a majority) or nacked it. Unroutable
- * messages (mandatory flag) fail their send. If the channel closes, every pending send fails, so a
- * caller never waits for a confirm that cannot come; the next send opens a new channel.
+ * the broker confirmed it (stored durably, in a quorum queue: on a majority) or nacked it.
+ * Unroutable messages (mandatory flag) fail their send. If the channel closes, every pending send
+ * fails, so a caller never waits for a confirm that cannot come; the next send opens a new channel.
  * Thread-safe: publishing is serialised, as a channel requires.
  */
 public final class ConfirmingPublisher implements AutoCloseable {
@@ -32,8 +32,12 @@ public final class ConfirmingPublisher implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** Publishes {@code body} to {@code queue} through the default exchange; {@code ack} is called once. */
-  public synchronized void publish(String queue, AMQP.BasicProperties properties, byte[] body, Sink.Ack ack) {
+  /**
+   * Publishes {@code body} to {@code queue} through the default exchange; {@code ack} is called
+   * once.
+   */
+  public synchronized void publish(
+      String queue, AMQP.BasicProperties properties, byte[] body, Sink.Ack ack) {
     try {
       Channel ch = channel();
       long seq = ch.getNextPublishSeqNo();
@@ -47,7 +51,9 @@ public final class ConfirmingPublisher implements AutoCloseable {
   }
 
   private static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, String id) {
-    Map<String, Object> headers = new java.util.HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
+    Map<String, Object> headers =
+        new java.util.HashMap<>(
+            properties.getHeaders() == null ? Map.of() : properties.getHeaders());
     headers.put(PUBLISH_ID, id);
     return properties.builder().headers(headers).build();
   }
@@ -59,8 +65,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
       }
       Channel ch = connection.createChannel();
       ch.confirmSelect();
-      ch.addConfirmListener((seq, multiple) -> complete(seq, multiple, null),
-          (seq, multiple) -> complete(seq, multiple, new IOException("the broker rejected the task (nack)")));
+      ch.addConfirmListener(
+          (seq, multiple) -> complete(seq, multiple, null),
+          (seq, multiple) ->
+              complete(seq, multiple, new IOException("the broker rejected the task (nack)")));
       ch.addReturnListener(r -> returned(r.getProperties(), r.getReplyText(), r.getRoutingKey()));
       ch.addShutdownListener(this::failAll);
       channel = ch;
@@ -69,7 +77,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
   }
 
   private void complete(long seq, boolean multiple, Exception error) {
-    Map<Long, Pending> done = multiple ? pending.headMap(seq, true) : pending.subMap(seq, true, seq, true);
+    Map<Long, Pending> done =
+        multiple ? pending.headMap(seq, true) : pending.subMap(seq, true, seq, true);
     for (Long key : new java.util.ArrayList<>(done.keySet())) {
       Pending p = pending.remove(key);
       if (p != null) {
@@ -79,7 +88,9 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
   }
 
-  /** A returned message is confirmed afterwards; fail it first, so the later confirm finds nothing. */
+  /**
+   * A returned message is confirmed afterwards; fail it first, so the later confirm finds nothing.
+   */
   private void returned(AMQP.BasicProperties properties, String reason, String queue) {
     Object id = properties.getHeaders() == null ? null : properties.getHeaders().get(PUBLISH_ID);
     Long seq = id == null ? null : byPublishId.remove(id.toString());
@@ -94,7 +105,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
     for (Long key : new java.util.ArrayList<>(pending.keySet())) {
       Pending p = pending.remove(key);
       if (p != null) {
-        p.ack().completed(new IOException("channel closed before the broker confirmed: " + cause.getMessage(), cause));
+        p.ack()
+            .completed(
+                new IOException(
+                    "channel closed before the broker confirmed: " + cause.getMessage(), cause));
       }
     }
   }

@@ -61,12 +61,17 @@ public final class Retries {
     headers.put(DeadLetterHeaders.FLOW, flow);
     headers.put(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempt));
     headers.put(DeadLetterHeaders.SOURCE_TOPIC, queue);
-    String target = deadLetter ? queue + Queue.DEAD_LETTER_SUFFIX : Topology.delayQueue(queue, options.backoffAfter(attempt));
+    String target =
+        deadLetter
+            ? queue + Queue.DEAD_LETTER_SUFFIX
+            : Topology.delayQueue(queue, options.backoffAfter(attempt));
     return new Next(target, headers, deadLetter);
   }
 
   private static String truncate(String message) {
-    return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH);
+    return message.length() <= MAX_MESSAGE_LENGTH
+        ? message
+        : message.substring(0, MAX_MESSAGE_LENGTH);
   }
 
   /** A header value as text, whatever AMQP type carried it. */

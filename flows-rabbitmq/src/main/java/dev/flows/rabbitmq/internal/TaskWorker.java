@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes one task queue with manual acknowledgement: prefetch = concurrency, each delivery run
- * on one of {@code concurrency} worker threads, interrupted after the timeout. Success: ack. Failure:
+ * Consumes one task queue with manual acknowledgement: prefetch = concurrency, each delivery run on
+ * one of {@code concurrency} worker threads, interrupted after the timeout. Success: ack. Failure:
  * publish a copy to the delay queue of the next attempt (or the dead-letter queue), await the
  * broker's confirm, then ack: a crash in between delivers the task again, never loses it. If that
  * publish fails the task is nacked back onto the queue. Closing drains: cancel the consumer, let
@@ -45,7 +45,13 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
   private final ScheduledExecutorService alarms;
   private volatile String consumerTag;
 
-  private TaskWorker(Channel channel, String flow, String queue, TaskOptions options, Duration drainTimeout, TaskHandler handler,
+  private TaskWorker(
+      Channel channel,
+      String flow,
+      String queue,
+      TaskOptions options,
+      Duration drainTimeout,
+      TaskHandler handler,
       ConfirmingPublisher publisher) {
     super(channel);
     this.queue = queue;
@@ -58,9 +64,19 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
     this.alarms = Executors.newSingleThreadScheduledExecutor(threads(flow + "-timeout"));
   }
 
-  /** Declares the topology and starts consuming {@code queue} on a new channel of {@code connection}. */
-  public static TaskWorker start(Connection connection, ConfirmingPublisher publisher, String flow, String queue,
-      TaskOptions options, Duration drainTimeout, TaskHandler handler) throws IOException {
+  /**
+   * Declares the topology and starts consuming {@code queue} on a new channel of {@code
+   * connection}.
+   */
+  public static TaskWorker start(
+      Connection connection,
+      ConfirmingPublisher publisher,
+      String flow,
+      String queue,
+      TaskOptions options,
+      Duration drainTimeout,
+      TaskHandler handler)
+      throws IOException {
     try (Channel declaring = connection.createChannel()) {
       Topology.declareAll(declaring, queue, options);
     } catch (TimeoutException e) {
@@ -68,13 +84,16 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
     }
     Channel channel = connection.createChannel();
     channel.basicQos(options.concurrency());
-    TaskWorker worker = new TaskWorker(channel, flow, queue, options, drainTimeout, handler, publisher);
-    worker.consumerTag = channel.basicConsume(queue, false, flow + "-" + ProcessHandle.current().pid(), worker);
+    TaskWorker worker =
+        new TaskWorker(channel, flow, queue, options, drainTimeout, handler, publisher);
+    worker.consumerTag =
+        channel.basicConsume(queue, false, flow + "-" + ProcessHandle.current().pid(), worker);
     return worker;
   }
 
   @Override
-  public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+  public void handleDelivery(
+      String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     try {
       workers.execute(() -> run(envelope.getDeliveryTag(), properties, body));
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -84,7 +103,8 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
 
   private void run(long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
     int attempt = Retries.attemptOf(properties.getHeaders());
-    IncomingTask task = new IncomingTask(queue, body, AmqpHeaders.fromAmqp(properties.getHeaders()), attempt);
+    IncomingTask task =
+        new IncomingTask(queue, body, AmqpHeaders.fromAmqp(properties.getHeaders()), attempt);
     Exception failure = attempt(task);
     if (failure == null) {
       ack(deliveryTag);
@@ -97,11 +117,15 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
   private Exception attempt(IncomingTask task) {
     Thread self = Thread.currentThread();
     CompletableFuture<Boolean> timedOut = new CompletableFuture<>();
-    ScheduledFuture<?> alarm = alarms.schedule(() -> {
-      if (timedOut.complete(true)) {
-        self.interrupt();
-      }
-    }, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> alarm =
+        alarms.schedule(
+            () -> {
+              if (timedOut.complete(true)) {
+                self.interrupt();
+              }
+            },
+            options.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
     Exception failure = null;
     try {
       handler.handle(task);
@@ -110,34 +134,59 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
     } finally {
       alarm.cancel(false);
       boolean late = !timedOut.complete(false);
-      Thread.interrupted(); // clear an interrupt of the timeout: the ack below must not be disturbed
+      Thread
+          .interrupted(); // clear an interrupt of the timeout: the ack below must not be disturbed
       if (late) {
-        failure = new TimeoutException("task ran longer than its timeout of " + options.timeout().toMillis() + " ms");
+        failure =
+            new TimeoutException(
+                "task ran longer than its timeout of " + options.timeout().toMillis() + " ms");
       }
     }
     return failure;
   }
 
-  private void retryOrDeadLetter(long deliveryTag, int attempt, Exception failure, AMQP.BasicProperties properties, byte[] body) {
+  private void retryOrDeadLetter(
+      long deliveryTag,
+      int attempt,
+      Exception failure,
+      AMQP.BasicProperties properties,
+      byte[] body) {
     Retries.Next next = retries.after(attempt, failure, properties.getHeaders());
-    AMQP.BasicProperties copy = MessageProperties.PERSISTENT_BASIC.builder()
-        .headers(next.headers()).contentType(properties.getContentType()).build();
+    AMQP.BasicProperties copy =
+        MessageProperties.PERSISTENT_BASIC
+            .builder()
+            .headers(next.headers())
+            .contentType(properties.getContentType())
+            .build();
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
-    publisher.publish(next.queue(), copy, body, error -> {
-      if (error == null) {
-        confirmed.complete(null);
-      } else {
-        confirmed.completeExceptionally(error);
-      }
-    });
+    publisher.publish(
+        next.queue(),
+        copy,
+        body,
+        error -> {
+          if (error == null) {
+            confirmed.complete(null);
+          } else {
+            confirmed.completeExceptionally(error);
+          }
+        });
     try {
       confirmed.get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (next.deadLetter()) {
-        LOG.warn("task of {} dead-lettered to {} after {} attempt(s): {}", queue, next.queue(), attempt, failure.toString());
+        LOG.warn(
+            "task of {} dead-lettered to {} after {} attempt(s): {}",
+            queue,
+            next.queue(),
+            attempt,
+            failure.toString());
       }
       ack(deliveryTag);
     } catch (Exception e) {
-      LOG.warn("task of {} could not be moved to {} ({}); returning it to the queue", queue, next.queue(), e.toString());
+      LOG.warn(
+          "task of {} could not be moved to {} ({}); returning it to the queue",
+          queue,
+          next.queue(),
+          e.toString());
       nack(deliveryTag);
     }
   }
@@ -174,7 +223,10 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
     workers.shutdown();
     try {
       if (!workers.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("tasks of {} still running after {}: interrupted, they will be delivered again", queue, drainTimeout);
+        LOG.warn(
+            "tasks of {} still running after {}: interrupted, they will be delivered again",
+            queue,
+            drainTimeout);
         workers.shutdownNow();
       }
     } catch (InterruptedException e) {

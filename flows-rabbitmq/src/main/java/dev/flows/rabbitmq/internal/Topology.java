@@ -13,12 +13,14 @@ import java.util.TreeSet;
  * arguments, whoever declares first: the publisher or the executor).
  *
  * <ul>
- *   <li>{@code <queue>}: the work queue. A delivery limit of {@value #DELIVERY_LIMIT} dead-letters a
- *       task that keeps killing its worker (it never gets to fail cleanly) to the dead-letter queue.
- *   <li>{@code <queue>.delay.<millis>}: one delay queue per distinct backoff. Nobody consumes it; its
- *       message TTL expires each task after the backoff and dead-letters it (at-least-once) back to
- *       the work queue. All messages of one delay queue have the same TTL, so expiry is in order. The
- *       delay is in the name, so flows with other backoffs never clash with its arguments.
+ *   <li>{@code <queue>}: the work queue. A delivery limit of {@value #DELIVERY_LIMIT} dead-letters
+ *       a task that keeps killing its worker (it never gets to fail cleanly) to the dead-letter
+ *       queue.
+ *   <li>{@code <queue>.delay.<millis>}: one delay queue per distinct backoff. Nobody consumes it;
+ *       its message TTL expires each task after the backoff and dead-letters it (at-least-once)
+ *       back to the work queue. All messages of one delay queue have the same TTL, so expiry is in
+ *       order. The delay is in the name, so flows with other backoffs never clash with its
+ *       arguments.
  *   <li>{@code <queue>.dlq}: tasks that failed for good, with the reason in headers.
  * </ul>
  *
@@ -49,24 +51,42 @@ public final class Topology {
   public static void declareWorkQueue(Channel channel, String queue) throws IOException {
     String dlq = queue + Queue.DEAD_LETTER_SUFFIX;
     channel.queueDeclare(dlq, true, false, false, Map.of("x-queue-type", "quorum"));
-    channel.queueDeclare(queue, true, false, false, Map.of(
-        "x-queue-type", "quorum",
-        "x-delivery-limit", DELIVERY_LIMIT,
-        "x-dead-letter-exchange", "",
-        "x-dead-letter-routing-key", dlq));
+    channel.queueDeclare(
+        queue,
+        true,
+        false,
+        false,
+        Map.of(
+            "x-queue-type",
+            "quorum",
+            "x-delivery-limit",
+            DELIVERY_LIMIT,
+            "x-dead-letter-exchange",
+            "",
+            "x-dead-letter-routing-key",
+            dlq));
   }
 
-  /** Declares everything an executor needs: the work queue, its dead-letter queue and its delay queues. */
-  public static void declareAll(Channel channel, String queue, TaskOptions options) throws IOException {
+  /**
+   * Declares everything an executor needs: the work queue, its dead-letter queue and its delay
+   * queues.
+   */
+  public static void declareAll(Channel channel, String queue, TaskOptions options)
+      throws IOException {
     declareWorkQueue(channel, queue);
     for (Duration delay : delays(options)) {
-      channel.queueDeclare(delayQueue(queue, delay), true, false, false, Map.of(
-          "x-queue-type", "quorum",
-          "x-message-ttl", delay.toMillis(),
-          "x-dead-letter-exchange", "",
-          "x-dead-letter-routing-key", queue,
-          "x-dead-letter-strategy", "at-least-once",
-          "x-overflow", "reject-publish"));
+      channel.queueDeclare(
+          delayQueue(queue, delay),
+          true,
+          false,
+          false,
+          Map.of(
+              "x-queue-type", "quorum",
+              "x-message-ttl", delay.toMillis(),
+              "x-dead-letter-exchange", "",
+              "x-dead-letter-routing-key", queue,
+              "x-dead-letter-strategy", "at-least-once",
+              "x-overflow", "reject-publish"));
     }
   }
 }

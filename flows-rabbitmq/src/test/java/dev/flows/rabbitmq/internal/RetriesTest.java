@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetriesTest {
-  private final TaskOptions options = TaskOptions.defaults().withMaxAttempts(3).withBackoff(Duration.ofMillis(250), Duration.ofSeconds(10));
+  private final TaskOptions options =
+      TaskOptions.defaults()
+          .withMaxAttempts(3)
+          .withBackoff(Duration.ofMillis(250), Duration.ofSeconds(10));
   private final Retries retries = new Retries("shop-images-resize", "resize", options);
 
   @Test
@@ -23,7 +26,9 @@ class RetriesTest {
     assertEquals("resize.delay.250", first.queue());
     assertEquals("1", first.headers().get(DeadLetterHeaders.ATTEMPTS));
     assertEquals("t1", first.headers().get("trace"));
-    assertEquals("resize.delay.500", retries.after(2, new IllegalStateException("boom"), first.headers()).queue());
+    assertEquals(
+        "resize.delay.500",
+        retries.after(2, new IllegalStateException("boom"), first.headers()).queue());
   }
 
   @Test
@@ -31,7 +36,8 @@ class RetriesTest {
     Retries.Next last = retries.after(3, new IllegalStateException("boom"), Map.of());
     assertTrue(last.deadLetter());
     assertEquals("resize.dlq", last.queue());
-    assertEquals(IllegalStateException.class.getName(), last.headers().get(DeadLetterHeaders.ERROR_CLASS));
+    assertEquals(
+        IllegalStateException.class.getName(), last.headers().get(DeadLetterHeaders.ERROR_CLASS));
     assertEquals("boom", last.headers().get(DeadLetterHeaders.ERROR_MESSAGE));
     assertEquals("shop-images-resize", last.headers().get(DeadLetterHeaders.FLOW));
     assertEquals("process", last.headers().get(DeadLetterHeaders.ERROR_STAGE));
@@ -55,8 +61,14 @@ class RetriesTest {
 
   @Test
   void shouldDeclareOneDelayQueuePerDistinctBackoffWhenTheMaximumCapsIt() {
-    TaskOptions capped = TaskOptions.defaults().withMaxAttempts(6).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
-    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)), List.copyOf(Topology.delays(capped)));
-    assertEquals(List.of(), List.copyOf(Topology.delays(TaskOptions.defaults().withMaxAttempts(1))));
+    TaskOptions capped =
+        TaskOptions.defaults()
+            .withMaxAttempts(6)
+            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
+    assertEquals(
+        List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
+        List.copyOf(Topology.delays(capped)));
+    assertEquals(
+        List.of(), List.copyOf(Topology.delays(TaskOptions.defaults().withMaxAttempts(1))));
   }
 }

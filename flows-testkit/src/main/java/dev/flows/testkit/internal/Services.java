@@ -78,17 +78,26 @@ public final class Services {
   private static TestPostgres startPostgres(Map<String, String> env) {
     String url = env.get("FLOWS_TEST_POSTGRES");
     if (url != null && !url.isBlank()) {
-      return new TestPostgres(url, env.get("FLOWS_TEST_POSTGRES_USER"), env.get("FLOWS_TEST_POSTGRES_PASSWORD"), "FLOWS_TEST_POSTGRES");
+      return new TestPostgres(
+          url,
+          env.get("FLOWS_TEST_POSTGRES_USER"),
+          env.get("FLOWS_TEST_POSTGRES_PASSWORD"),
+          "FLOWS_TEST_POSTGRES");
     }
     if (dockerAvailable()) {
       PostgreSQLContainer container = new PostgreSQLContainer(POSTGRES_IMAGE);
       container.start();
       stopAtExit(container::stop);
-      return new TestPostgres(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers " + POSTGRES_IMAGE);
+      return new TestPostgres(
+          container.getJdbcUrl(),
+          container.getUsername(),
+          container.getPassword(),
+          "Testcontainers " + POSTGRES_IMAGE);
     }
     EmbeddedPostgresDatabase database = EmbeddedPostgresDatabase.start();
     stopAtExit(database::close);
-    return new TestPostgres(database.jdbcUrl(), EmbeddedPostgresDatabase.USER, null, "embedded from Maven jars");
+    return new TestPostgres(
+        database.jdbcUrl(), EmbeddedPostgresDatabase.USER, null, "embedded from Maven jars");
   }
 
   private static TestRabbitMq findRabbitMq(Map<String, String> env) {
@@ -100,11 +109,14 @@ public final class Services {
       RabbitMQContainer container = new RabbitMQContainer(RABBITMQ_IMAGE);
       container.start();
       stopAtExit(container::stop);
-      return new TestRabbitMq(URI.create(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@")), "Testcontainers " + RABBITMQ_IMAGE);
+      return new TestRabbitMq(
+          URI.create(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@")),
+          "Testcontainers " + RABBITMQ_IMAGE);
     }
     if (!Ports.answers("127.0.0.1", 5672)) {
-      throw new AssertionError("this test needs RabbitMQ, and none answers on 127.0.0.1:5672 (no Docker engine either). "
-          + "Run 'make services' (or 'bash scripts/ensure-rabbitmq.sh'), or set FLOWS_TEST_RABBITMQ=amqp://user:pass@host:5672/vhost");
+      throw new AssertionError(
+          "this test needs RabbitMQ, and none answers on 127.0.0.1:5672 (no Docker engine either). "
+              + "Run 'make services' (or 'bash scripts/ensure-rabbitmq.sh'), or set FLOWS_TEST_RABBITMQ=amqp://user:pass@host:5672/vhost");
     }
     return new TestRabbitMq(URI.create(LOCAL_RABBITMQ), "local broker on 127.0.0.1:5672");
   }

@@ -12,7 +12,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /** Resolves {@link TestKafka}, {@link TestPostgres} and {@link TestRabbitMq} test parameters. */
 public final class ServicesExtension implements ParameterResolver {
   private static final Map<Class<?>, Supplier<?>> SERVICES =
-      Map.of(TestKafka.class, Services::kafka, TestPostgres.class, Services::postgres, TestRabbitMq.class, Services::rabbitMq);
+      Map.of(
+          TestKafka.class,
+          Services::kafka,
+          TestPostgres.class,
+          Services::postgres,
+          TestRabbitMq.class,
+          Services::rabbitMq);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

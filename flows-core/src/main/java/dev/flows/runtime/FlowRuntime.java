@@ -1,11 +1,10 @@
 package dev.flows.runtime;
 
 import dev.flows.Flow;
-import dev.flows.FlowDefinitionException;
-import dev.flows.FlowKind;
 import dev.flows.FlowsException;
 import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.runtime.RunningFlow;
+import dev.flows.internal.runtime.RuntimeSettings;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
@@ -18,11 +17,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ public final class FlowRuntime implements AutoCloseable {
    */
   public static final long LIVENESS_WINDOW_SECONDS = 60;
 
-  private final Settings settings;
+  private final RuntimeSettings settings;
   private final PrometheusMeterRegistry prometheus =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MeterRegistry registry;
@@ -56,7 +53,7 @@ public final class FlowRuntime implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private FlowRuntime(Settings settings) {
+  private FlowRuntime(RuntimeSettings settings) {
     this.settings = settings;
     CompositeMeterRegistry registry = new CompositeMeterRegistry();
     registry.add(prometheus);
@@ -87,7 +84,7 @@ public final class FlowRuntime implements AutoCloseable {
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
     return new Builder(
-        new Settings(
+        new RuntimeSettings(
             List.of(flows),
             null,
             null,
@@ -99,131 +96,11 @@ public final class FlowRuntime implements AutoCloseable {
             null));
   }
 
-  /**
-   * The settings of a runtime, validated by {@link Builder#build()}; {@code adminPort} null: no
-   * admin server.
-   */
-  private record Settings(
-      List<Flow> flows,
-      Connector connector,
-      StateStore stateStore,
-      MeterRegistry meterRegistry,
-      Clock clock,
-      Duration drainTimeout,
-      Integer adminPort,
-      TaskQueue taskQueue,
-      dev.flows.spi.TableSink tableSink) {
-
-    Settings withConnector(Connector value) {
-      return new Settings(
-          flows,
-          value,
-          stateStore,
-          meterRegistry,
-          clock,
-          drainTimeout,
-          adminPort,
-          taskQueue,
-          tableSink);
-    }
-
-    Settings withStateStore(StateStore value) {
-      return new Settings(
-          flows,
-          connector,
-          value,
-          meterRegistry,
-          clock,
-          drainTimeout,
-          adminPort,
-          taskQueue,
-          tableSink);
-    }
-
-    Settings withMeterRegistry(MeterRegistry value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          value,
-          clock,
-          drainTimeout,
-          adminPort,
-          taskQueue,
-          tableSink);
-    }
-
-    Settings withClock(Clock value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          meterRegistry,
-          value,
-          drainTimeout,
-          adminPort,
-          taskQueue,
-          tableSink);
-    }
-
-    Settings withDrainTimeout(Duration value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          meterRegistry,
-          clock,
-          value,
-          adminPort,
-          taskQueue,
-          tableSink);
-    }
-
-    Settings withTaskQueue(TaskQueue value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          meterRegistry,
-          clock,
-          drainTimeout,
-          adminPort,
-          value,
-          tableSink);
-    }
-
-    Settings withTableSink(dev.flows.spi.TableSink value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          meterRegistry,
-          clock,
-          drainTimeout,
-          adminPort,
-          taskQueue,
-          value);
-    }
-
-    Settings withAdminPort(Integer value) {
-      return new Settings(
-          flows,
-          connector,
-          stateStore,
-          meterRegistry,
-          clock,
-          drainTimeout,
-          value,
-          taskQueue,
-          tableSink);
-    }
-  }
-
   /** Immutable builder: every method returns a new builder. */
   public static final class Builder {
-    private final Settings settings;
+    private final RuntimeSettings settings;
 
-    private Builder(Settings settings) {
+    private Builder(RuntimeSettings settings) {
       this.settings = settings;
     }
 
@@ -290,79 +167,9 @@ public final class FlowRuntime implements AutoCloseable {
      * FlowRuntime#start()}.
      */
     public FlowRuntime build() {
-      validate(settings);
+      settings.validate();
       return new FlowRuntime(settings);
     }
-
-    private static void validate(Settings s) {
-      if (s.flows().isEmpty()) {
-        throw FlowDefinitionException.of(
-            "flows",
-            "none",
-            "must hold at least one flow",
-            "pass the flows to FlowRuntime.builder(...)");
-      }
-      Set<String> names = new HashSet<>();
-      for (Flow flow : s.flows()) {
-        if (!names.add(Objects.requireNonNull(flow, "flow").name())) {
-          throw FlowDefinitionException.of(
-              "flow name",
-              flow.name(),
-              "is used twice in one runtime",
-              "give each flow its own name");
-        }
-      }
-      if (s.connector() == null && s.flows().stream().anyMatch(FlowRuntime::usesKafka)) {
-        throw FlowDefinitionException.of(
-            "connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
-      }
-      for (Flow flow : s.flows()) {
-        if (s.taskQueue() == null
-            && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty())) {
-          throw FlowDefinitionException.of(
-              "taskQueue",
-              null,
-              "is missing for flow " + flow.name() + " using a task queue",
-              "call .taskQueue(RabbitTaskQueue.create(...))");
-        }
-      }
-      for (Flow flow : s.flows()) {
-        if (flow.kind() == FlowKind.STATEFUL && s.stateStore() == null) {
-          throw FlowDefinitionException.of(
-              "stateStore",
-              null,
-              "is missing for stateful flow " + flow.name(),
-              "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
-        }
-      }
-      for (Flow flow : s.flows()) {
-        if (flow.kind() == FlowKind.MATERIALISE && s.tableSink() == null) {
-          throw FlowDefinitionException.of(
-              "tableSink",
-              null,
-              "is missing for materialise flow " + flow.name(),
-              "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
-        }
-      }
-      if (s.drainTimeout() == null || s.drainTimeout().isNegative() || s.drainTimeout().isZero()) {
-        throw FlowDefinitionException.of(
-            "drainTimeout",
-            s.drainTimeout(),
-            "must be a positive duration",
-            "use e.g. Duration.ofSeconds(30)");
-      }
-      if (s.adminPort() != null && (s.adminPort() < 0 || s.adminPort() > 65_535)) {
-        throw FlowDefinitionException.of(
-            "adminPort", s.adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
-      }
-      dev.flows.internal.runtime.HttpRoutes.validate(s.flows(), s.adminPort());
-    }
-  }
-
-  /** Whether a flow reads or writes Kafka (task and cron flows without topics do not). */
-  private static boolean usesKafka(Flow flow) {
-    boolean ownLoop = flow.kind() == FlowKind.TASK || flow.kind() == FlowKind.CRON;
-    return !ownLoop || !flow.inputs().isEmpty() || !flow.outputs().isEmpty();
   }
 
   /**
@@ -377,7 +184,7 @@ public final class FlowRuntime implements AutoCloseable {
     started = true;
     if (sink
         != null) { // shared by every flow: flow="", so its meters have the tag keys of the sources'
-                   // (Prometheus needs that)
+      // (Prometheus needs that)
       sink.bindMetrics(registry, Tags.of("flow", ""));
     }
     if (settings.adminPort() != null) {

@@ -89,7 +89,7 @@ class KeyLanesTest {
           if (record.offset() <= 1) {
             await(
                 bothKeysRunning); // the first record of each key: only passes if both lanes run at
-                                  // once
+            // once
           }
           seenByKey
               .computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))

@@ -10,7 +10,6 @@ import dev.flows.spi.TaskQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,7 @@ final class CronLoop implements FlowLoop {
   private final UserCode userCode;
   private final Clock clock;
   private final FlowState state;
-  private volatile boolean stopping;
-  private volatile Thread runner;
+  private final StopSignal signal = new StopSignal();
 
   CronLoop(CronPlan plan, Sink sink, TaskQueue queue, Clock clock, FlowState state) {
     this.plan = plan;
@@ -44,17 +42,17 @@ final class CronLoop implements FlowLoop {
 
   @Override
   public void run() {
-    runner = Thread.currentThread();
+    signal.enter();
     state.running(true);
     state.assigned(true);
     state.healthy(true);
     try {
       Instant next = plan.schedule().next(clock.instant());
-      while (!stopping && next != null) {
+      while (!signal.stopping() && next != null) {
         Instant now = clock.instant();
         state.loopedAt(now.toEpochMilli());
         if (now.isBefore(next)) {
-          LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, Duration.between(now, next).toNanos()));
+          signal.park(Math.min(MAX_PARK_NANOS, Duration.between(now, next).toNanos()));
         } else {
           fire(next);
           next = plan.schedule().next(clock.instant());
@@ -63,7 +61,7 @@ final class CronLoop implements FlowLoop {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      if (!stopping) {
+      if (!signal.stopping()) {
         state.failed(e);
         LOG.error("flow {} stopped: {}", plan.name(), e.toString(), e);
         throw e;
@@ -116,10 +114,7 @@ final class CronLoop implements FlowLoop {
 
   @Override
   public void stop() {
-    stopping = true;
-    Thread thread = runner;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    signal.stop();
+    signal.interruptRunner(); // a publish retrying a failed broker gives up at once
   }
 }

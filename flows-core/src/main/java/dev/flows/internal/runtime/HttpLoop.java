@@ -4,7 +4,6 @@ import dev.flows.internal.admin.PostRoute;
 import dev.flows.spi.Sink;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,15 +15,13 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
-  private static final long TICK_NANOS = Duration.ofMillis(100).toNanos();
 
   private final HttpIngress ingress;
   private final Sink sink;
   private final Duration drainTimeout;
   private final Clock clock;
   private final FlowState state;
-  private volatile boolean stopping;
-  private volatile Thread runner;
+  private final StopSignal signal = new StopSignal();
 
   HttpLoop(HttpIngress ingress, Sink sink, Duration drainTimeout, Clock clock, FlowState state) {
     this.ingress = ingress;
@@ -41,16 +38,12 @@ final class HttpLoop implements FlowLoop {
 
   @Override
   public void run() {
-    runner = Thread.currentThread();
+    signal.enter();
     state.running(true);
     state.assigned(true);
     state.healthy(true);
     try {
-      while (!stopping) {
-        state.loopedAt(clock.millis());
-        state.connected(sink.isConnected());
-        LockSupport.parkNanos(this, TICK_NANOS);
-      }
+      signal.reportUntilStopped(state, clock, sink::isConnected);
       ingress.close();
       state.assigned(
           false); // not ready: load balancers stop sending while the requests in flight finish
@@ -68,10 +61,6 @@ final class HttpLoop implements FlowLoop {
 
   @Override
   public void stop() {
-    stopping = true;
-    Thread thread = runner;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-    }
+    signal.stop();
   }
 }

@@ -33,7 +33,6 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final long MAX_POLL_MILLIS = 100;
   private static final long BUSY_POLL_MILLIS = 5;
-  private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
 
   private final Flow plan;
   private final Source source;
@@ -248,7 +247,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
               }
             });
     batcher.drop(batch.firstOffsets().keySet());
-    long backoff = Math.min(MAX_RETRY_BACKOFF.toMillis(), 100L << Math.min(failuresInARow, 20));
+    long backoff = StopSignal.backoffMillis(failuresInARow);
     retryAtMillis = clock.millis() + backoff;
     LOG.warn(
         "flow {}: batch of {} failed ({}), retrying in {} ms",

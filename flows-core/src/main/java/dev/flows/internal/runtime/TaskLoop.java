@@ -5,7 +5,6 @@ import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
-  private static final long TICK_NANOS = Duration.ofMillis(100).toNanos();
 
   private final TaskPlan<?> plan;
   private final TaskQueue queue;
@@ -25,8 +23,7 @@ final class TaskLoop implements FlowLoop {
   private final Duration drainTimeout;
   private final Clock clock;
   private final FlowState state;
-  private volatile boolean stopping;
-  private volatile Thread runner;
+  private final StopSignal signal = new StopSignal();
 
   TaskLoop(
       TaskPlan<?> plan,
@@ -45,16 +42,12 @@ final class TaskLoop implements FlowLoop {
 
   @Override
   public void run() {
-    runner = Thread.currentThread();
+    signal.enter();
     state.running(true);
     TaskSubscription subscription = null;
     try {
       subscription = subscribe();
-      while (!stopping) {
-        state.loopedAt(clock.millis());
-        state.connected(queue.isConnected());
-        LockSupport.parkNanos(TICK_NANOS);
-      }
+      signal.reportUntilStopped(state, clock, queue::isConnected);
     } finally {
       if (subscription != null) {
         subscription.close();
@@ -65,7 +58,7 @@ final class TaskLoop implements FlowLoop {
   }
 
   private TaskSubscription subscribe() {
-    for (int failures = 1; !stopping; failures++) {
+    for (int failures = 1; !signal.stopping(); failures++) {
       try {
         TaskSubscription subscription =
             queue.consume(
@@ -76,7 +69,7 @@ final class TaskLoop implements FlowLoop {
         return subscription;
       } catch (RuntimeException e) {
         state.healthy(false);
-        long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
+        long backoff = StopSignal.backoffMillis(failures);
         LOG.warn(
             "flow {}: cannot consume queue {} ({}), retrying in {} ms",
             plan.name(),
@@ -84,7 +77,7 @@ final class TaskLoop implements FlowLoop {
             e.toString(),
             backoff);
         state.loopedAt(clock.millis());
-        LockSupport.parkNanos(Duration.ofMillis(backoff).toNanos());
+        signal.park(Duration.ofMillis(backoff).toNanos());
       }
     }
     return null;
@@ -92,10 +85,6 @@ final class TaskLoop implements FlowLoop {
 
   @Override
   public void stop() {
-    stopping = true;
-    Thread thread = runner;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-    }
+    signal.stop();
   }
 }

@@ -1,0 +1,74 @@
+package dev.flows.internal.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The stop flag of a flow's own thread (task, cron, http), with parking that a stop cuts short and
+ * the retry backoff every loop uses: one piece instead of a copy in each loop.
+ */
+final class StopSignal {
+  /** How often an idle loop reports health: {@value} ms. */
+  static final long TICK_MILLIS = 100;
+
+  /** The longest retry backoff: {@value} ms. */
+  static final long MAX_BACKOFF_MILLIS = 30_000;
+
+  private volatile boolean stopping;
+  private volatile Thread runner;
+
+  /** Called first by the loop's thread, so {@link #stop()} can wake it. */
+  void enter() {
+    runner = Thread.currentThread();
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** Asks the loop to stop and wakes it if parked. */
+  void stop() {
+    stopping = true;
+    Thread thread = runner;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** Interrupts the loop's thread, for loops blocked in calls a park cannot cut short. */
+  void interruptRunner() {
+    Thread thread = runner;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  /** Parks up to {@code nanos}, returning at once when asked to stop. */
+  void park(long nanos) {
+    if (!stopping && nanos > 0) {
+      LockSupport.parkNanos(this, nanos);
+    }
+  }
+
+  /**
+   * Until stopped, reports every {@value #TICK_MILLIS} ms that the loop lives and whether it is
+   * connected.
+   */
+  void reportUntilStopped(FlowState state, Clock clock, BooleanSupplier connected) {
+    while (!stopping) {
+      state.loopedAt(clock.millis());
+      state.connected(connected.getAsBoolean());
+      park(Duration.ofMillis(TICK_MILLIS).toNanos());
+    }
+  }
+
+  /**
+   * The wait after {@code failures} failures in a row: 100 ms doubling, at most {@value
+   * #MAX_BACKOFF_MILLIS} ms.
+   */
+  static long backoffMillis(int failures) {
+    return Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(Math.max(failures, 0), 20));
+  }
+}

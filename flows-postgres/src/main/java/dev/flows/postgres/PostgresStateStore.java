@@ -1,9 +1,9 @@
 package dev.flows.postgres;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.postgres.internal.Databases;
+import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresStateTable;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.StateStore;
@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The production {@link StateStore}: one PostgreSQL table per stateful flow, written with
@@ -53,13 +52,11 @@ public final class PostgresStateStore implements StateStore {
    */
   public static final String POOL_NAME = "flows-state";
 
-  private final Jdbi jdbi;
-  private final AutoCloseable ownedPool;
+  private final Pool pool;
   private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
 
-  private PostgresStateStore(DataSource dataSource, AutoCloseable ownedPool) {
-    this.jdbi = Databases.jdbi(dataSource);
-    this.ownedPool = ownedPool;
+  private PostgresStateStore(Pool pool) {
+    this.pool = pool;
   }
 
   /**
@@ -67,7 +64,7 @@ public final class PostgresStateStore implements StateStore {
    * it. No connection is made until a table is used.
    */
   public static PostgresStateStore create(DataSource dataSource) {
-    return new PostgresStateStore(Objects.requireNonNull(dataSource, "dataSource"), () -> {});
+    return new PostgresStateStore(Pool.borrowed(dataSource));
   }
 
   /**
@@ -80,15 +77,8 @@ public final class PostgresStateStore implements StateStore {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresStateStore create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool =
-        Databases.pool(
-            Objects.requireNonNull(jdbcUrl, "jdbcUrl"),
-            user,
-            password,
-            DEFAULT_POOL_SIZE,
-            POOL_NAME,
-            "state database");
-    return new PostgresStateStore(pool, pool);
+    return new PostgresStateStore(
+        Pool.owned(jdbcUrl, user, password, DEFAULT_POOL_SIZE, POOL_NAME, "state database"));
   }
 
   /**
@@ -118,7 +108,7 @@ public final class PostgresStateStore implements StateStore {
   public StateTable table(String name) {
     Objects.requireNonNull(name, "name");
     // computeIfAbsent runs the DDL once per name; callers of the same name wait for it.
-    return tables.computeIfAbsent(name, n -> PostgresStateTable.open(jdbi, n));
+    return tables.computeIfAbsent(name, n -> PostgresStateTable.open(pool.jdbi(), n));
   }
 
   /**
@@ -127,10 +117,6 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public void close() {
     tables.clear();
-    try {
-      ownedPool.close();
-    } catch (Exception e) {
-      throw new FlowsException("cannot close the state database pool: " + e.getMessage(), e);
-    }
+    pool.close();
   }
 }

@@ -1,11 +1,11 @@
 package dev.flows.postgres;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.TableSpec;
 import dev.flows.postgres.internal.Databases;
+import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresMaterialisedTable;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.TableSink;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The production {@link TableSink}: materialise flows keep their tables in PostgreSQL. Thread-safe;
@@ -49,13 +48,11 @@ public final class PostgresTableSink implements TableSink {
    */
   public static final String POOL_NAME = "flows-tables";
 
-  private final Jdbi jdbi;
-  private final AutoCloseable ownedPool;
+  private final Pool pool;
   private final Map<TableSpec, PostgresMaterialisedTable> tables = new ConcurrentHashMap<>();
 
-  private PostgresTableSink(DataSource dataSource, AutoCloseable ownedPool) {
-    this.jdbi = Databases.jdbi(dataSource);
-    this.ownedPool = ownedPool;
+  private PostgresTableSink(Pool pool) {
+    this.pool = pool;
   }
 
   /**
@@ -63,7 +60,7 @@ public final class PostgresTableSink implements TableSink {
    * use.
    */
   public static PostgresTableSink create(DataSource dataSource) {
-    return new PostgresTableSink(Objects.requireNonNull(dataSource, "dataSource"), () -> {});
+    return new PostgresTableSink(Pool.borrowed(dataSource));
   }
 
   /**
@@ -73,15 +70,14 @@ public final class PostgresTableSink implements TableSink {
    * @throws FlowsException if the database cannot be reached
    */
   public static PostgresTableSink create(String jdbcUrl, String user, String password) {
-    HikariDataSource pool =
-        Databases.pool(
-            Objects.requireNonNull(jdbcUrl, "jdbcUrl"),
+    return new PostgresTableSink(
+        Pool.owned(
+            jdbcUrl,
             user,
             password,
             DEFAULT_POOL_SIZE,
             POOL_NAME,
-            "database of the materialised tables");
-    return new PostgresTableSink(pool, pool);
+            "database of the materialised tables"));
   }
 
   /**
@@ -112,15 +108,11 @@ public final class PostgresTableSink implements TableSink {
   @Override
   public void close() {
     tables.clear();
-    try {
-      ownedPool.close();
-    } catch (Exception e) {
-      throw new FlowsException("cannot close the table database pool: " + e.getMessage(), e);
-    }
+    pool.close();
   }
 
   private PostgresMaterialisedTable table(TableSpec spec) {
     return tables.computeIfAbsent(
-        Objects.requireNonNull(spec, "table"), s -> PostgresMaterialisedTable.open(jdbi, s));
+        Objects.requireNonNull(spec, "table"), s -> PostgresMaterialisedTable.open(pool.jdbi(), s));
   }
 }

@@ -1,18 +1,13 @@
 package dev.flows.postgres.internal;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.runtime.FlowsConfig;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * Connection pools, JDBI set-up, errors and table creation: what the state store and the table sink
@@ -77,44 +72,5 @@ public final class Databases {
       }
     }
     return false;
-  }
-
-  /**
-   * JDBI on {@code dataSource}, with the array element types the set-based statements bind. Errors
-   * name the table and action, not the bound values: a batch holds thousands, and they are user
-   * data.
-   */
-  public static Jdbi jdbi(DataSource dataSource) {
-    Jdbi jdbi =
-        Jdbi.create(dataSource)
-            .installPlugin(new PostgresPlugin())
-            .registerArrayType(String.class, "text")
-            .registerArrayType(Long.class, "int8")
-            .registerArrayType(Integer.class, "int4")
-            .registerArrayType(Double.class, "float8")
-            .registerArrayType(Boolean.class, "bool");
-    jdbi.getConfig(StatementExceptions.class)
-        .setMessageRendering(StatementExceptions.MessageRendering.NONE);
-    return jdbi;
-  }
-
-  /**
-   * A Hikari pool of {@code size} connections named {@code name} for the {@code purpose}; connects
-   * at once.
-   */
-  public static HikariDataSource pool(
-      String jdbcUrl, String user, String password, int size, String name, String purpose) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(size);
-    config.setPoolName(name);
-    config.addDataSourceProperty("ApplicationName", name);
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new FlowsException("cannot connect to the " + purpose + ": " + e.getMessage(), e);
-    }
   }
 }

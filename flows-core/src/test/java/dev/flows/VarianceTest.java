@@ -14,6 +14,7 @@ import dev.flows.dsl.Splitter;
 import dev.flows.dsl.StateFunction;
 import dev.flows.dsl.ValueMapper;
 import dev.flows.format.Format;
+import dev.flows.format.Formats;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
@@ -72,7 +73,7 @@ class VarianceTest {
     StateFunction<Object, Object, Long, String> count = (k, v, s) -> StateUpdate.set(s + 1, "n");
     OutputRouter<Object> router = output -> true;
     Supplier<Long> initial = () -> 0L;
-    StateSpec<Long> state = StateSpec.of("count", longs(), initial);
+    StateSpec<Long> state = StateSpec.of("count", Formats.longs(), initial);
     Flow stateful =
         Flows.stateful("test-variance-count")
             .from(WORDS)
@@ -119,25 +120,6 @@ class VarianceTest {
       @Override
       public String name() {
         return "chars";
-      }
-    };
-  }
-
-  private static Format<Long> longs() {
-    return new Format<>() {
-      @Override
-      public byte[] encode(Long value) {
-        return value.toString().getBytes(StandardCharsets.UTF_8);
-      }
-
-      @Override
-      public Long decode(byte[] bytes) {
-        return Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public String name() {
-        return "long";
       }
     };
   }

@@ -22,6 +22,14 @@ public final class Formats {
     return StringFormat.INSTANCE;
   }
 
+  /**
+   * A long as UTF-8 decimal text, e.g. {@code 42}: counts that read plainly on the console and in
+   * SQL ({@code convert_from(state, 'UTF8')::bigint}).
+   */
+  public static Format<Long> longs() {
+    return LongFormat.INSTANCE;
+  }
+
   /** JSON mapped to {@code type} with a shared default {@link ObjectMapper}. */
   public static <T> Format<T> json(Class<T> type) {
     return JsonFormat.of(type);

@@ -52,6 +52,25 @@ class FormatsTest {
   }
 
   @Test
+  void shouldWriteDecimalTextWhenLongsFormat() {
+    assertArrayEquals("-42".getBytes(StandardCharsets.UTF_8), Formats.longs().encode(-42L));
+    assertEquals(
+        Long.MAX_VALUE,
+        Formats.longs().decode(Long.toString(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8)));
+    assertEquals("long", Formats.longs().name());
+  }
+
+  @Test
+  void shouldFailWithATypedErrorNamingTheTextWhenLongsFormatDecodesGarbage() {
+    FormatException e =
+        assertThrows(
+            FormatException.class,
+            () -> Formats.longs().decode("4x2".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals("cannot decode '4x2' as a decimal long", e.getMessage());
+  }
+
+  @Test
   void shouldRoundTripARecordWhenJsonFormat() {
     Format<Order> format = Formats.json(Order.class);
     Order order = new Order("o-1", 3, List.of("apple", "pizza"));

@@ -13,7 +13,7 @@ import dev.flows.Message;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
-import dev.flows.format.Format;
+import dev.flows.format.Formats;
 import dev.flows.testing.FlowTestDriver;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class StatefulFlowTest {
   static final Topic<String, String> WORDS = topic("words", string(), string());
   static final Topic<String, String> COUNTS = topic("word-counts", string(), string());
-  static final StateSpec<Long> COUNT = StateSpec.of("count", longs(), () -> 0L);
+  static final StateSpec<Long> COUNT = StateSpec.of("count", Formats.longs(), () -> 0L);
 
   static Flow countFlow() {
     return Flows.stateful("test-words-count")
@@ -83,24 +83,5 @@ class StatefulFlowTest {
   void shouldDescribeStateAndTableWhenAskedForThePlan() {
     String text = countFlow().describe().text();
     assertTrue(text.contains("state count [long] in flows_count_state"), text);
-  }
-
-  static Format<Long> longs() {
-    return new Format<>() {
-      @Override
-      public byte[] encode(Long value) {
-        return value.toString().getBytes(StandardCharsets.UTF_8);
-      }
-
-      @Override
-      public Long decode(byte[] bytes) {
-        return Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public String name() {
-        return "long";
-      }
-    };
   }
 }

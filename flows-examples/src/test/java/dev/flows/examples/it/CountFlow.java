@@ -9,7 +9,7 @@ import dev.flows.Flows;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
-import dev.flows.format.Format;
+import dev.flows.format.Formats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +44,7 @@ record CountFlow(String run) {
   }
 
   StateSpec<Long> state() {
-    return StateSpec.of("count", decimal(), () -> 0L).withTable(table());
+    return StateSpec.of("count", Formats.longs(), () -> 0L).withTable(table());
   }
 
   /**
@@ -76,24 +76,5 @@ record CountFlow(String run) {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static Format<Long> decimal() {
-    return new Format<>() {
-      @Override
-      public byte[] encode(Long value) {
-        return value.toString().getBytes(StandardCharsets.UTF_8);
-      }
-
-      @Override
-      public Long decode(byte[] bytes) {
-        return Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public String name() {
-        return "decimal";
-      }
-    };
   }
 }

@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test build services reset listen select group-delete cov format docs bench compose-up compose-down clean help
+.PHONY: run test build image services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -20,6 +20,9 @@ test: services ## Run all tests (unit + integration on real Kafka, PostgreSQL, R
 
 build: ## Build every module and the runnable examples jar, without tests
 	$(MVN) -q install -DskipTests
+
+image: build ## Build the examples' container image into flows-examples/target/jib-image.tar (no Docker needed; docker load -i it)
+	$(MVN) -q -pl flows-examples jib:buildTar
 
 services: ## Make sure the services tests need are up (RabbitMQ; Kafka and PostgreSQL start in the test JVM)
 	bash scripts/ensure-rabbitmq.sh
@@ -52,8 +55,12 @@ bench: services ## Benchmarks vs Kafka Streams and raw clients (~15 min); BENCH_
 compose-up: ## Start Kafka, PostgreSQL and RabbitMQ with docker compose (needs a Docker engine)
 	docker compose up -d
 
+compose-apps: image ## Also run every example step in its own container from the image (needs a Docker engine)
+	docker load -i flows-examples/target/jib-image.tar
+	docker compose --profile apps up -d
+
 compose-down: ## Stop the docker compose services
-	docker compose down -v
+	docker compose --profile apps down -v
 
 clean: ## Remove build output
 	$(MVN) -q clean

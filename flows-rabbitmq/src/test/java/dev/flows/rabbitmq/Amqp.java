@@ -1,13 +1,17 @@
 package dev.flows.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
 import dev.flows.testkit.TestRabbitMq;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -53,6 +57,16 @@ final class Amqp implements AutoCloseable {
       all.add(r);
     }
     return all;
+  }
+
+  /**
+   * Publishes a persistent message to {@code queue} as another producer would, headers as given.
+   */
+  synchronized void publish(String queue, String body, Map<String, Object> headers)
+      throws IOException {
+    AMQP.BasicProperties properties =
+        MessageProperties.PERSISTENT_BASIC.builder().headers(headers).build();
+    channel.basicPublish("", queue, properties, body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Deletes the queues if they exist. */

@@ -1,5 +1,6 @@
 package dev.flows.rabbitmq.internal;
 
+import com.rabbitmq.client.LongString;
 import dev.flows.DeadLetterHeaders;
 import dev.flows.FormatException;
 import dev.flows.Queue;
@@ -7,6 +8,7 @@ import dev.flows.TaskOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Decides where a failed task goes: the delay queue of its next attempt, or the dead-letter queue
@@ -14,6 +16,8 @@ import java.util.Map;
  * Pure logic.
  */
 public final class Retries {
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
+
   /** The message of an error in headers is cut to this many characters: {@value}. */
   public static final int MAX_MESSAGE_LENGTH = 1_000;
 
@@ -37,17 +41,26 @@ public final class Retries {
    */
   public record Next(String queue, Map<String, Object> headers, boolean deadLetter) {}
 
-  /** The attempt a delivery is, from its headers: failed attempts so far plus one. */
+  /**
+   * The attempt a delivery is, from its headers: failed attempts so far plus one. The header may
+   * come from another producer with any AMQP type: numbers, and whole numbers as text or bytes, are
+   * read as a count clamped to 0..{@code Integer.MAX_VALUE - 1} (a huge count dead-letters at once,
+   * a negative one cannot buy endless retries); anything else counts as no failed attempt.
+   */
   public static int attemptOf(Map<String, Object> headers) {
     Object failed = headers == null ? null : headers.get(DeadLetterHeaders.ATTEMPTS);
-    if (failed == null) {
-      return 1;
+    long count;
+    if (failed instanceof Number number) {
+      count = number.longValue();
+    } else {
+      String text = failed == null ? "" : text(failed).trim();
+      if (!WHOLE_NUMBER.matcher(text).matches()) {
+        return 1;
+      }
+      count =
+          text.length() > 18 ? (text.startsWith("-") ? 0 : Long.MAX_VALUE) : Long.parseLong(text);
     }
-    try {
-      return Integer.parseInt(failed.toString().trim()) + 1;
-    } catch (NumberFormatException e) {
-      return 1;
-    }
+    return (int) Math.min(Math.max(count, 0), Integer.MAX_VALUE - 1) + 1;
   }
 
   /** Where a task goes after attempt {@code attempt} failed with {@code error}. */
@@ -78,6 +91,9 @@ public final class Retries {
   public static String text(Object value) {
     if (value instanceof byte[] bytes) {
       return new String(bytes, StandardCharsets.UTF_8);
+    }
+    if (value instanceof LongString s) {
+      return new String(s.getBytes(), StandardCharsets.UTF_8);
     }
     return value == null ? null : value.toString();
   }

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.impl.LongStringHelper;
 import dev.flows.DeadLetterHeaders;
 import dev.flows.FormatException;
 import dev.flows.TaskOptions;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,36 @@ class RetriesTest {
     assertEquals(3, Retries.attemptOf(Map.of(DeadLetterHeaders.ATTEMPTS, "2")));
     assertEquals(3, Retries.attemptOf(Map.of(DeadLetterHeaders.ATTEMPTS, 2)));
     assertEquals(1, Retries.attemptOf(Map.of(DeadLetterHeaders.ATTEMPTS, "garbage")));
+  }
+
+  @Test
+  void shouldReadTheAttemptsHeaderWhateverAmqpTypeAnotherProducerGaveIt() {
+    assertEquals(4, attemptOf(LongStringHelper.asLongString("3")));
+    assertEquals(4, attemptOf("3".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(4, attemptOf(3L));
+    assertEquals(4, attemptOf((byte) 3));
+    assertEquals(4, attemptOf(new BigDecimal("3.7")));
+    assertEquals(1, attemptOf(true));
+    assertEquals(1, attemptOf(new Date(0)));
+    assertEquals(1, attemptOf(Map.of("nested", 3)));
+    assertEquals(1, attemptOf(List.of(3)));
+    assertEquals(1, attemptOf(new byte[] {(byte) 0xff, 0x00}));
+    assertEquals(1, attemptOf("1e9"));
+  }
+
+  @Test
+  void shouldNeverLetAHostileAttemptsHeaderBuyEndlessRetries() {
+    assertEquals(1, attemptOf("-5"));
+    assertEquals(1, attemptOf(Long.MIN_VALUE));
+    assertEquals(Integer.MAX_VALUE, attemptOf(Integer.toString(Integer.MAX_VALUE)));
+    assertEquals(Integer.MAX_VALUE, attemptOf("9".repeat(1_000)));
+    assertEquals(1, attemptOf("-" + "9".repeat(1_000)));
+    int hostile = attemptOf(Long.toString(Long.MAX_VALUE));
+    assertTrue(retries.after(hostile, new IllegalStateException("boom"), Map.of()).deadLetter());
+  }
+
+  private static int attemptOf(Object header) {
+    return Retries.attemptOf(Map.of(DeadLetterHeaders.ATTEMPTS, header));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
 import dev.flows.Flows;
+import dev.flows.Headers;
 import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.StateSpec;
@@ -76,6 +77,29 @@ class StatefulFlowTest {
           "process", dead.get(0).headers().lastString(DeadLetterHeaders.ERROR_STAGE).orElseThrow());
       assertEquals(List.of("1", "2"), driver.output(COUNTS).readValues());
       assertEquals(Optional.of(2L), driver.state(COUNT, "apple"));
+    }
+  }
+
+  @Test
+  void shouldCarryOddHeadersThroughStateOrDeadLetterTheOneThatCannotBeStored() {
+    Headers odd =
+        Headers.empty()
+            .with("none", (byte[]) null)
+            .with("binary", new byte[] {(byte) 0xff, 0x00, (byte) 0xfe})
+            .with("twice", "1")
+            .with("twice", "2")
+            .with("", "empty key");
+    Headers hostile = Headers.empty().with("k".repeat(70_000), "a key longer than 64 KiB");
+    try (FlowTestDriver driver = FlowTestDriver.of(countFlow())) {
+      driver.input(WORDS).pipe("apple", "a", odd);
+      driver.input(WORDS).pipe("apple", "a", hostile);
+      driver.input(WORDS).pipe("apple", "a");
+
+      List<Message<String, String>> out = driver.output(COUNTS).readAll();
+      assertEquals(List.of("1", "2", "3"), out.stream().map(Message::value).toList());
+      assertEquals(odd, out.get(0).headers(), "headers pass through unchanged");
+      assertEquals(List.of(), driver.deadLetters());
+      assertEquals(Optional.of(3L), driver.state(COUNT, "apple"));
     }
   }
 

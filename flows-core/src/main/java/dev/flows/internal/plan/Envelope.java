@@ -3,13 +3,12 @@ package dev.flows.internal.plan;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.internal.state.BinaryFields;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A source record carried through a join's intermediate topic with its coordinates, so the stateful
@@ -17,7 +16,8 @@ import java.util.List;
  * still applied once. Binary, versioned.
  */
 public final class Envelope {
-  private static final int VERSION = 1;
+  /** Version 2 writes header keys length-prefixed (version 1: modified UTF-8, up to 64 KiB). */
+  private static final int VERSION = 2;
 
   private Envelope() {}
 
@@ -31,13 +31,9 @@ public final class Envelope {
       out.writeInt(source.partition());
       out.writeLong(source.offset());
       out.writeLong(source.timestamp());
-      writeBytes(out, source.key());
-      writeBytes(out, source.value());
-      out.writeInt(source.headers().size());
-      for (Headers.Header h : source.headers()) {
-        out.writeUTF(h.key());
-        writeBytes(out, h.value());
-      }
+      BinaryFields.writeBytes(out, source.key());
+      BinaryFields.writeBytes(out, source.value());
+      BinaryFields.writeHeaders(out, source.headers());
     } catch (IOException e) {
       throw new FormatException("cannot encode join envelope", e);
     }
@@ -51,21 +47,17 @@ public final class Envelope {
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope))) {
       int version = in.readByte();
-      if (version != VERSION) {
+      if (version < 1 || version > VERSION) {
         throw new FormatException("unknown join envelope version " + version, null);
       }
       String topic = in.readUTF();
       int partition = in.readInt();
       long offset = in.readLong();
       long timestamp = in.readLong();
-      byte[] key = readBytes(in);
-      byte[] value = readBytes(in);
-      int count = in.readInt();
-      List<Headers.Header> headers = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        headers.add(new Headers.Header(in.readUTF(), readBytes(in)));
-      }
-      return new Message<>(topic, partition, offset, timestamp, key, value, Headers.of(headers));
+      byte[] key = BinaryFields.readBytes(in);
+      byte[] value = BinaryFields.readBytes(in);
+      Headers headers = BinaryFields.readHeaders(in, version == 1);
+      return new Message<>(topic, partition, offset, timestamp, key, value, headers);
     } catch (IOException | RuntimeException e) {
       throw new FormatException("not a join envelope: " + e.getMessage(), e);
     }
@@ -73,22 +65,5 @@ public final class Envelope {
 
   private static int length(byte[] bytes) {
     return bytes == null ? 0 : bytes.length;
-  }
-
-  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes == null ? -1 : bytes.length);
-    if (bytes != null) {
-      out.write(bytes);
-    }
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /** Binary encoding of stored results; versioned so the layout can evolve. */
 public final class Codecs {
-  private static final int RESULTS_VERSION = 1;
+  /** Version 2 writes header keys length-prefixed (version 1: modified UTF-8, up to 64 KiB). */
+  private static final int RESULTS_VERSION = 2;
 
   private Codecs() {}
 
@@ -40,12 +41,12 @@ public final class Codecs {
       return List.of();
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      checkVersion(in.readByte(), RESULTS_VERSION, "results");
+      int version = checkVersion(in.readByte(), 1, RESULTS_VERSION, "results");
       int count = in.readInt();
-      List<StoredOutput> outputs = new ArrayList<>(count);
+      List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         SourcePartition source = new SourcePartition(in.readUTF(), in.readInt());
-        outputs.add(new StoredOutput(source, in.readLong(), readRecord(in)));
+        outputs.add(new StoredOutput(source, in.readLong(), readRecord(in, version)));
       }
       return outputs;
     } catch (IOException e) {
@@ -53,55 +54,36 @@ public final class Codecs {
     }
   }
 
-  static void checkVersion(byte found, int expected, String what) {
-    if (found != expected) {
+  /**
+   * {@code found}, if this Flows reads it: a layout version from {@code oldest} to {@code newest}.
+   */
+  static int checkVersion(byte found, int oldest, int newest, String what) {
+    if (found < oldest || found > newest) {
       throw new FlowsException(
-          "stored " + what + " has layout version " + found + ", this Flows reads " + expected);
+          "stored "
+              + what
+              + " has layout version "
+              + found
+              + ", this Flows reads "
+              + (oldest == newest ? oldest : oldest + " to " + newest));
     }
+    return found;
   }
 
   private static void writeRecord(DataOutputStream out, OutgoingRecord r) throws IOException {
     out.writeUTF(r.topic());
-    writeBytes(out, r.key());
-    writeBytes(out, r.value());
+    BinaryFields.writeBytes(out, r.key());
+    BinaryFields.writeBytes(out, r.value());
     out.writeLong(r.timestamp() == null ? -1 : r.timestamp());
-    out.writeInt(r.headers().size());
-    for (Headers.Header h : r.headers()) {
-      out.writeUTF(h.key());
-      writeBytes(out, h.value());
-    }
+    BinaryFields.writeHeaders(out, r.headers());
   }
 
-  private static OutgoingRecord readRecord(DataInputStream in) throws IOException {
+  private static OutgoingRecord readRecord(DataInputStream in, int version) throws IOException {
     String topic = in.readUTF();
-    byte[] key = readBytes(in);
-    byte[] value = readBytes(in);
+    byte[] key = BinaryFields.readBytes(in);
+    byte[] value = BinaryFields.readBytes(in);
     long timestamp = in.readLong();
-    int headerCount = in.readInt();
-    List<Headers.Header> headers = new ArrayList<>(headerCount);
-    for (int i = 0; i < headerCount; i++) {
-      headers.add(new Headers.Header(in.readUTF(), readBytes(in)));
-    }
-    return new OutgoingRecord(
-        topic, key, value, Headers.of(headers), timestamp < 0 ? null : timestamp);
-  }
-
-  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-    if (bytes == null) {
-      out.writeInt(-1);
-    } else {
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    }
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
+    Headers headers = BinaryFields.readHeaders(in, version == 1);
+    return new OutgoingRecord(topic, key, value, headers, timestamp < 0 ? null : timestamp);
   }
 }

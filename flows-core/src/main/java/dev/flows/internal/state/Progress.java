@@ -62,7 +62,7 @@ public final class Progress {
       return empty();
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      Codecs.checkVersion(in.readByte(), FORMAT_VERSION, "progress");
+      Codecs.checkVersion(in.readByte(), FORMAT_VERSION, FORMAT_VERSION, "progress");
       int count = in.readInt();
       Map<SourcePartition, Long> map = new HashMap<>(count * 2);
       for (int i = 0; i < count; i++) {

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 
 /**
  * Task queues on RabbitMQ (AMQP 0-9-1), for {@code FlowRuntime.builder(...).taskQueue(...)}.
@@ -68,12 +69,26 @@ public final class RabbitTaskQueue implements TaskQueue {
 
   /**
    * Task queues on the broker at {@code uri}, e.g. {@code amqp://guest:guest@localhost:5672/%2F}.
-   * Connects on first use.
+   * With {@code amqps://}, TLS verifies the broker's certificate and host name against the JVM's
+   * trust store ({@code javax.net.ssl.trustStore}). Connects on first use.
    */
   public static RabbitTaskQueue create(URI uri) {
+    return create(uri, null);
+  }
+
+  /**
+   * Task queues on the broker at {@code uri}; with {@code amqps://}, TLS uses {@code tls}: its
+   * trust material verifies the broker's certificate (the host name is verified too), its keys, if
+   * any, authenticate this client (mutual TLS). A {@code null} context means the JVM's default.
+   */
+  public static RabbitTaskQueue create(URI uri, SSLContext tls) {
     ConnectionFactory factory = new ConnectionFactory();
     try {
       factory.setUri(uri);
+      if (factory.isSSL()) {
+        factory.useSslProtocol(tls != null ? tls : SSLContext.getDefault());
+        factory.enableHostnameVerification();
+      }
     } catch (Exception e) {
       throw FlowDefinitionException.of(
           "rabbitmq uri",
@@ -83,10 +98,9 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
-    // consumers (and QoS) are recovered; queues are not redeclared: they are durable, so they
-    // outlive a
-    // lost connection, and the short-lived channels that declared them are closed (redeclaring on
-    // them fails)
+    // Consumers (and QoS) are recovered; queues are not redeclared: they are durable, so they
+    // outlive a lost connection, and the short-lived channels that declared them are closed
+    // (redeclaring on them fails).
     factory.setTopologyRecoveryFilter(
         new TopologyRecoveryFilter() {
           @Override

@@ -11,14 +11,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Java main class run in its own JVM on this JVM's class path, so a fault test can kill it with
- * SIGKILL, freeze it with SIGSTOP and thaw it with SIGCONT, write to its standard input and read
- * what it printed. {@link #close()} stops it with SIGTERM (a graceful stop) and waits.
+ * SIGKILL, freeze it with SIGSTOP and thaw it with SIGCONT, stop it with SIGTERM and wait for its
+ * exit code, write to its standard input and read what it printed. {@link #close()} stops it with
+ * SIGTERM (a graceful stop) and waits.
  */
 public final class ChildJvm implements AutoCloseable {
+  /**
+   * The exit code of a JVM stopped by SIGTERM, {@value}: 128 + 15, the status the JVM's SIGTERM
+   * handler exits with once the shutdown hooks ran, however they ended.
+   */
+  public static final int EXIT_ON_SIGTERM = 143;
+
   private final Process process;
   private final StringBuffer output = new StringBuffer();
 
@@ -76,6 +84,29 @@ public final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * SIGTERM: asks the process to stop gracefully (its shutdown hooks run); returns at once. Unlike
+   * {@link #close()}, it leaves the pipes open, so the test can still write to the process and read
+   * what it prints while it stops. A JVM stopped so exits with {@link #EXIT_ON_SIGTERM}.
+   */
+  public void terminate() {
+    signal("TERM");
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process to exit: its exit code, or empty if it still runs.
+   */
+  public OptionalInt awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue())
+          : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
+    }
+  }
+
   /** SIGKILL, and wait until the process is gone. */
   public void kill() {
     process.destroyForcibly();
@@ -103,23 +134,17 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** SIGTERM (a graceful stop that drains), and wait for the exit. */
+  /**
+   * SIGTERM (a graceful stop that drains) and closes the pipes, so a read of stdin ends; waits for
+   * the exit, and kills the process after 60 s.
+   */
   @Override
   public void close() {
     if (process.isAlive()) {
-      process.destroy();
-      if (!awaitExit(Duration.ofSeconds(60))) {
+      process.destroy(); // SIGTERM, and closes the pipes
+      if (awaitExit(Duration.ofSeconds(60)).isEmpty()) {
         kill();
       }
-    }
-  }
-
-  private boolean awaitExit(Duration timeout) {
-    try {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 

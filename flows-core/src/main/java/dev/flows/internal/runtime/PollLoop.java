@@ -80,7 +80,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       while (!stopping) {
         loopOnce();
       }
-      finishInFlight(runner.drainTimeout());
+      drain();
     } catch (RuntimeException | Error e) {
       state.failed(e);
       LOG.error("flow {} stopped: {}", plan.name(), e.toString(), e);
@@ -161,6 +161,39 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         : null;
   }
 
+  /**
+   * On stop: finishes the running batch within the drain timeout and commits it. One that fails or
+   * does not finish in time stays uncommitted, not rewound (the source closes next): the next owner
+   * reads it again, and its state updates, if any were written, are recognised as replays.
+   */
+  private void drain() {
+    if (inFlight == null) {
+      LOG.info("flow {}: stopping, no batch in flight", plan.name());
+      return;
+    }
+    Batch batch = inFlight.batch();
+    long timeout = runner.drainTimeout().toMillis();
+    LOG.info(
+        "flow {}: stopping, draining the batch of {} records (at most {} ms)",
+        plan.name(),
+        batch.size(),
+        timeout);
+    Throwable failure = awaitResult(inFlight.result(), runner.drainTimeout());
+    inFlight = null;
+    if (failure instanceof FlowFailedException fatal) {
+      throw fatal;
+    }
+    if (failure != null) {
+      LOG.warn(
+          "flow {}: the batch of {} records did not finish {}; it is not committed",
+          plan.name(),
+          batch.size(),
+          failure instanceof TimeoutException ? "within " + timeout + " ms" : "(" + failure + ")");
+    } else if (commit(batch.nextOffsets())) {
+      LOG.info("flow {}: drained, the batch of {} records is committed", plan.name(), batch.size());
+    }
+  }
+
   /** Waits for the running batch (bounded), then commits it or rewinds it. */
   private void finishInFlight(Duration timeout) {
     if (inFlight != null) {
@@ -214,22 +247,25 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     }
   }
 
-  private void commit(Map<SourcePartition, Long> nextOffsets) {
+  /** Commits the offsets of the partitions still owned; whether any were committed. */
+  private boolean commit(Map<SourcePartition, Long> nextOffsets) {
     Set<SourcePartition> owned = source.assignment();
     Map<SourcePartition, Long> offsets =
         nextOffsets.entrySet().stream()
             .filter(e -> owned.contains(e.getKey()))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     if (offsets.isEmpty()) {
-      return;
+      return false;
     }
     long start = System.nanoTime();
     try {
       source.commit(offsets);
       runner.metrics().commit(System.nanoTime() - start);
       runner.metrics().lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
+      return true;
     } catch (RuntimeException e) {
       LOG.warn("flow {}: commit failed, records will be read again: {}", plan.name(), e.toString());
+      return false;
     }
   }
 

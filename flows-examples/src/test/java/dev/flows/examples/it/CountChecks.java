@@ -20,6 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * keys>} and value {@code v<i>}.
  */
 final class CountChecks {
+  private static final Duration READ = Duration.ofSeconds(120);
+
   private final CountFlow count;
   private final TestKafka kafka;
   private final TestPostgres postgres;
@@ -63,6 +65,46 @@ final class CountChecks {
     for (int i = 0; i < total; i++) {
       expected.merge("k" + (i % keys), 1L, Long::sum);
     }
+    assertCounts(expected);
+  }
+
+  /**
+   * After a worker stopped gracefully: the group's committed offsets cover exactly the inputs whose
+   * outputs were published, each published once, and every key's stored count is its number of
+   * committed inputs. Returns the values of the committed inputs.
+   */
+  Set<String> assertPublishedExactlyTheCommitted(int total) {
+    Map<Integer, Long> committed = kafka.committedOffsets(count.name(), count.input().name());
+    Set<String> inputs = new HashSet<>();
+    Map<String, Long> perKey = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(count.input().name(), total, READ)) {
+      if (r.offset() < committed.getOrDefault(r.partition(), 0L)) {
+        inputs.add(string(r.value()));
+        perKey.merge(string(r.key()), 1L, Long::sum);
+      }
+    }
+    List<String> published =
+        outputs(inputs.size()).stream().map(o -> o.substring(o.indexOf(':') + 1)).toList();
+    assertSame("inputs published (vs committed, " + committed + ")", inputs, published);
+    assertCounts(perKey);
+    return inputs;
+  }
+
+  /**
+   * The output holds exactly one {@code <n>:<value>} for each of the first {@code total} inputs:
+   * every key's counts 1..n, each once, each for the input it counted.
+   */
+  void assertEachCountPublishedOnce(int total) {
+    Set<String> expected = new HashSet<>();
+    Map<String, Integer> perKey = new HashMap<>();
+    for (int i = 0; i < total; i++) {
+      String key = "k" + (i % keys);
+      expected.add(key + "=" + perKey.merge(key, 1, Integer::sum) + ":v" + i);
+    }
+    assertSame("outputs", expected, outputs(total));
+  }
+
+  private void assertCounts(Map<String, Long> expected) {
     assertEquals(
         expected.size(), postgres.queryLong("select count(*) from " + count.table()), "rows");
     for (Map.Entry<String, Long> e : expected.entrySet()) {
@@ -74,6 +116,38 @@ final class CountChecks {
                   + e.getKey()
                   + "'");
       assertEquals(e.getValue(), stored, "count of " + e.getKey() + " (0 lost, 0 doubled)");
+    }
+  }
+
+  /** The output records as {@code <key>=<value>}, reading at least {@code atLeast}. */
+  private List<String> outputs(int atLeast) {
+    return kafka.readAll(count.output().name(), atLeast, READ).stream()
+        .map(r -> string(r.key()) + "=" + string(r.value()))
+        .toList();
+  }
+
+  /** {@code actual} holds each of {@code expected} exactly once and nothing else. */
+  private static void assertSame(String what, Set<String> expected, List<String> actual) {
+    Set<String> seen = new HashSet<>();
+    List<String> twice = new ArrayList<>();
+    for (String a : actual) {
+      if (!seen.add(a)) {
+        twice.add(a);
+      }
+    }
+    List<String> missing = expected.stream().filter(e -> !seen.contains(e)).limit(5).toList();
+    List<String> extra = seen.stream().filter(a -> !expected.contains(a)).limit(5).toList();
+    if (!twice.isEmpty() || !missing.isEmpty() || !extra.isEmpty()) {
+      throw new AssertionError(
+          String.format(
+              "%s: %d expected, %d read; %d twice e.g. %s, missing e.g. %s, unexpected e.g. %s",
+              what,
+              expected.size(),
+              actual.size(),
+              twice.size(),
+              twice.subList(0, Math.min(5, twice.size())),
+              missing,
+              extra));
     }
   }
 
@@ -110,5 +184,9 @@ final class CountChecks {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String string(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

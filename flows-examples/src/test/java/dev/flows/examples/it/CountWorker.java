@@ -3,18 +3,29 @@ package dev.flows.examples.it;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
 import dev.flows.runtime.FlowRuntime;
+import dev.flows.testkit.ChildJvm;
+import dev.flows.testkit.TestKafka;
+import dev.flows.testkit.TestPostgres;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Runs a {@link CountFlow} in a child JVM for the fault tests, which kill it with SIGKILL, freeze
- * it with SIGSTOP and restart it. Static membership ({@code group.instance.id}) lets a restarted
- * worker take its partitions back at once.
+ * it with SIGSTOP, stop it with SIGTERM and restart it. Static membership ({@code
+ * group.instance.id}) lets a restarted worker take its partitions back at once.
  *
  * <p>Arguments: run id, bootstrap servers, JDBC URL, user ({@code -} for none), group instance id.
- * The database password, if any, comes in {@code FLOWS_IT_PG_PASSWORD}. With {@code
- * FLOWS_IT_BLOCK_ON} set, the record with that value waits for a line on stdin.
+ * The database password, if any, comes in {@code FLOWS_IT_PG_PASSWORD}. With {@link #BLOCK_ON} set,
+ * the record with that value waits for a line on stdin.
  */
 public final class CountWorker {
+  /** The environment variable naming the value of the record that waits for a line on stdin. */
+  static final String BLOCK_ON = "FLOWS_IT_BLOCK_ON";
+
+  /** How long a stop waits for the current batch. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
   private CountWorker() {}
 
   public static void main(String[] args) {
@@ -27,12 +38,36 @@ public final class CountWorker {
     String user = args[3].equals("-") ? null : args[3];
     try (PostgresStateStore store =
         PostgresStateStore.create(args[2], user, System.getenv("FLOWS_IT_PG_PASSWORD"))) {
-      FlowRuntime.builder(count.flow(System.getenv("FLOWS_IT_BLOCK_ON")))
+      FlowRuntime.builder(count.flow(System.getenv(BLOCK_ON)))
           .connector(kafka)
           .stateStore(store)
-          .drainTimeout(Duration.ofSeconds(10))
+          .drainTimeout(DRAIN_TIMEOUT)
           .build()
           .runUntilShutdown();
     }
+  }
+
+  /**
+   * Starts a worker of {@code count} as group member {@code instance}, with {@code env} added to
+   * its environment (e.g. {@link #BLOCK_ON}).
+   */
+  static ChildJvm start(
+      CountFlow count,
+      TestKafka kafka,
+      TestPostgres postgres,
+      String instance,
+      Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    if (postgres.password() != null) {
+      all.put("FLOWS_IT_PG_PASSWORD", postgres.password());
+    }
+    return ChildJvm.start(
+        CountWorker.class,
+        all,
+        count.run(),
+        kafka.bootstrapServers(),
+        postgres.jdbcUrl(),
+        postgres.user() == null ? "-" : postgres.user(),
+        instance);
   }
 }

@@ -38,7 +38,7 @@ class StatefulFaultIT {
     while (kills < 10) {
       long before = checks.appliedSum();
       long target = Math.min(total - 1, before + 2_000 + random.nextInt(12_000));
-      try (ChildJvm worker = worker(count, kafka, postgres, "w1", Map.of())) {
+      try (ChildJvm worker = CountWorker.start(count, kafka, postgres, "w1", Map.of())) {
         Awaits.until(
             Duration.ofSeconds(90),
             "the worker to apply " + target + " records",
@@ -52,7 +52,7 @@ class StatefulFaultIT {
         break;
       }
     }
-    try (ChildJvm worker = worker(count, kafka, postgres, "w1", Map.of())) {
+    try (ChildJvm worker = CountWorker.start(count, kafka, postgres, "w1", Map.of())) {
       Awaits.until(
           Duration.ofSeconds(120), "every record applied", () -> checks.appliedSum() >= total);
     }
@@ -72,13 +72,14 @@ class StatefulFaultIT {
     checks.produce(0, total);
 
     try (ChildJvm zombie =
-        worker(count, kafka, postgres, "zombie", Map.of("FLOWS_IT_BLOCK_ON", "v5000"))) {
+        CountWorker.start(
+            count, kafka, postgres, "zombie", Map.of(CountWorker.BLOCK_ON, "v5000"))) {
       Awaits.until(
           Duration.ofSeconds(90),
           "the zombie to block inside a batch",
           () -> zombie.output().contains("IN_BATCH"));
       zombie.freeze();
-      try (ChildJvm owner = worker(count, kafka, postgres, "owner", Map.of())) {
+      try (ChildJvm owner = CountWorker.start(count, kafka, postgres, "owner", Map.of())) {
         Awaits.until(
             Duration.ofSeconds(120),
             "the new owner to apply every record",
@@ -93,25 +94,5 @@ class StatefulFaultIT {
       }
     }
     checks.assertEveryInputPublished(total);
-  }
-
-  private static ChildJvm worker(
-      CountFlow count,
-      TestKafka kafka,
-      TestPostgres postgres,
-      String instance,
-      Map<String, String> env) {
-    Map<String, String> all = new java.util.HashMap<>(env);
-    if (postgres.password() != null) {
-      all.put("FLOWS_IT_PG_PASSWORD", postgres.password());
-    }
-    return ChildJvm.start(
-        CountWorker.class,
-        all,
-        count.run(),
-        kafka.bootstrapServers(),
-        postgres.jdbcUrl(),
-        postgres.user() == null ? "-" : postgres.user(),
-        instance);
   }
 }

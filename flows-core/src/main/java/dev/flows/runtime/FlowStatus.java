@@ -7,7 +7,8 @@ import dev.flows.internal.runtime.FlowState;
  *
  * @param flow the flow name
  * @param running whether its polling thread runs
- * @param connected whether its source is connected to the broker
+ * @param connected whether it is connected to its broker: its source, or for a task, cron or http
+ *     flow the task queue or sink it uses
  * @param assigned whether it has partitions
  * @param healthy whether its last batch succeeded
  * @param lastLoopMillis when its polling thread last went round

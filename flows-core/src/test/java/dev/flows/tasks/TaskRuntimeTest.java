@@ -20,17 +20,21 @@ import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
-/** A task flow run by the runtime over a task queue that hands its deliveries to the test. */
+/**
+ * Task and cron flows run by the runtime over a task queue that hands its deliveries to the test.
+ */
 class TaskRuntimeTest {
   record Resize(String path) {}
 
@@ -72,6 +76,28 @@ class TaskRuntimeTest {
   }
 
   @Test
+  void shouldNotBeReadyWhileTheTaskQueueOfACronFlowIsDisconnectedAndRecoverAfter()
+      throws Exception {
+    Flow sweep =
+        Flows.cron("shop-images-sweep")
+            .schedule("* * * * * *")
+            .produce(() -> new Resize("sweep.png"))
+            .toQueue(RESIZE);
+    try (FlowRuntime runtime = FlowRuntime.builder(sweep).taskQueue(tasks).build().start()) {
+      until("a firing published", () -> tasks.published.get() >= 1);
+      until("ready", runtime::isReady);
+
+      tasks.connected = false;
+      until("not ready", () -> !runtime.isReady() && !runtime.status().get(0).connected());
+      until("a firing retrying its publish", () -> tasks.refused.get() >= 2);
+      int published = tasks.published.get();
+      tasks.connected = true;
+      until("ready again", runtime::isReady);
+      until("the firing published after all", () -> tasks.published.get() > published);
+    }
+  }
+
+  @Test
   void shouldNotBeReadyWhileTheTaskQueueIsDisconnected() throws Exception {
     try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
       until("ready", runtime::isReady);
@@ -108,15 +134,23 @@ class TaskRuntimeTest {
 
   /**
    * Hands the handler of the one consumer to the test, which plays the broker's deliveries; reports
-   * a connection as told.
+   * a connection as told, and refuses sends while it is lost.
    */
   static final class HandingQueue implements TaskQueue {
     final CompletableFuture<TaskHandler> handler = new CompletableFuture<>();
+    final AtomicInteger published = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
     volatile boolean connected = true;
 
     @Override
     public void send(OutgoingTask task, Sink.Ack ack) {
-      ack.completed(null);
+      if (connected) {
+        published.incrementAndGet();
+        ack.completed(null);
+      } else {
+        refused.incrementAndGet();
+        ack.completed(new IOException("connection to the broker lost"));
+      }
     }
 
     @Override

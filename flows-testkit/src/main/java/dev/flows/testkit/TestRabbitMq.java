@@ -1,5 +1,6 @@
 package dev.flows.testkit;
 
+import dev.flows.testkit.internal.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,6 +8,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +19,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestRabbitMq {
   /**
-   * Where {@link #closeAllConnections()} looks for rabbitmqctl first, then on the {@code PATH}:
-   * {@value}.
+   * Where {@link #closeAllConnections()} and {@link #restart} look for rabbitmqctl first, then on
+   * the {@code PATH}: {@value}.
    */
   public static final String RABBITMQCTL = "/usr/sbin/rabbitmqctl";
 
   private static final long RABBITMQCTL_TIMEOUT_SECONDS = 60;
+
+  /** How long {@link #restart} waits for the started broker to accept connections again. */
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   private final URI uri;
   private final String origin;
@@ -43,38 +49,92 @@ public final class TestRabbitMq {
   }
 
   /**
-   * Force-closes every client connection of the broker's virtual host, as a broker restart or a
-   * network cut would ({@code rabbitmqctl close_all_connections}): clients with automatic recovery
-   * reconnect on their own. Needs the broker on this machine and rabbitmqctl ({@value #RABBITMQCTL}
-   * or on the {@code PATH}), run with the rights to reach it; throws {@link AssertionError} saying
-   * so when it cannot.
+   * Force-closes every client connection of the broker's virtual host, as a network cut would
+   * ({@code rabbitmqctl close_all_connections}): clients with automatic recovery reconnect on their
+   * own. Needs the broker on this machine and rabbitmqctl ({@value #RABBITMQCTL} or on the {@code
+   * PATH}), run with the rights to reach it; throws {@link AssertionError} saying so when it
+   * cannot.
    */
   public void closeAllConnections() {
-    String needs =
-        "closeAllConnections() needs a local RabbitMQ broker and rabbitmqctl ("
-            + RABBITMQCTL
-            + " or on the PATH)";
+    String needs = needs("closeAllConnections()");
+    requireThisMachinesBroker(needs);
+    run(needs, "close_all_connections", "--vhost", vhost(), "flows-test");
+  }
+
+  /**
+   * Restarts the broker around {@code whileStopped}: stops its application ({@code rabbitmqctl
+   * stop_app}: every connection is closed and the AMQP port refuses new ones; durable queues and
+   * persistent messages stay on disk), runs {@code whileStopped}, then starts it again ({@code
+   * rabbitmqctl start_app}, {@code await_startup}) and returns once its AMQP port accepts
+   * connections. The broker is started again also when {@code whileStopped} throws, and at the
+   * latest when the JVM exits, as other tests share it. Needs what {@link #closeAllConnections()}
+   * needs, and throws {@link AssertionError} saying so, without stopping anything, when it cannot.
+   */
+  public void restart(Runnable whileStopped) {
+    String needs = needs("restart()");
+    requireThisMachinesBroker(needs);
+    run(needs, "stop_app");
+    Thread startAtExit = new Thread(() -> start(needs), "flows-testkit-start-rabbitmq");
+    Runtime.getRuntime().addShutdownHook(startAtExit);
+    try {
+      whileStopped.run();
+    } finally {
+      start(needs); // throws if the broker does not come back: the hook then tries again at exit
+      Runtime.getRuntime().removeShutdownHook(startAtExit);
+    }
+  }
+
+  private void start(String needs) {
+    run(needs, "start_app");
+    run(needs, "await_startup", "--timeout", Long.toString(STARTUP_TIMEOUT.toSeconds()));
+    Awaits.until(
+        STARTUP_TIMEOUT,
+        "the restarted broker to accept connections on " + uri.getHost() + ":" + uri.getPort(),
+        () -> Ports.answers(uri.getHost(), uri.getPort()));
+  }
+
+  private static String needs(String what) {
+    return what
+        + " needs a local RabbitMQ broker and rabbitmqctl ("
+        + RABBITMQCTL
+        + " or on the PATH)";
+  }
+
+  /**
+   * Fails unless the broker is on this machine and is the node rabbitmqctl reaches (it listens for
+   * AMQP on the URI's port): a broker in a container on localhost is not the one rabbitmqctl
+   * controls.
+   */
+  private void requireThisMachinesBroker(String needs) {
+    String broker = "the broker at " + uri.getHost() + ":" + uri.getPort() + " (" + origin + ")";
     if (!isLocal()) {
+      throw new AssertionError(needs + ", but " + broker + " is not on this machine");
+    }
+    String status = run(needs, "-q", "status");
+    if (!status.contains("port: " + uri.getPort() + ", protocol: amqp")) {
       throw new AssertionError(
           needs
-              + ", but the broker at "
-              + uri.getHost()
-              + ":"
+              + ", but "
+              + broker
+              + " is not the local node, which does not listen for AMQP on port "
               + uri.getPort()
-              + " ("
-              + origin
-              + ") is not on this machine");
+              + ":\n"
+              + status);
     }
+  }
+
+  private static String run(String needs, String... args) {
     String command = Files.isExecutable(Path.of(RABBITMQCTL)) ? RABBITMQCTL : "rabbitmqctl";
-    List<String> args = List.of(command, "close_all_connections", "--vhost", vhost(), "flows-test");
+    List<String> line = new ArrayList<>(List.of(command));
+    line.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+      Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
       if (!process.waitFor(RABBITMQCTL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(
             needs
                 + ": '"
-                + String.join(" ", args)
+                + String.join(" ", line)
                 + "' did not finish within "
                 + RABBITMQCTL_TIMEOUT_SECONDS
                 + " s");
@@ -84,17 +144,18 @@ public final class TestRabbitMq {
         throw new AssertionError(
             needs
                 + ": '"
-                + String.join(" ", args)
+                + String.join(" ", line)
                 + "' exited with "
                 + process.exitValue()
                 + ":\n"
                 + output);
       }
+      return output;
     } catch (IOException e) {
       throw new AssertionError(needs + ": cannot run " + command + " (" + e.getMessage() + ")", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while closing the broker's connections", e);
+      throw new AssertionError("interrupted while running '" + String.join(" ", line) + "'", e);
     }
   }
 

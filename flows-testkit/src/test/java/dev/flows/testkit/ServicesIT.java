@@ -1,13 +1,16 @@
 package dev.flows.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.testkit.internal.Ports;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,26 @@ class ServicesIT {
   void shouldAnswerOnTheAmqpPortWhenRabbitMqIsResolved(TestRabbitMq rabbitMq) {
     assertTrue(
         Ports.answers(rabbitMq.uri().getHost(), rabbitMq.uri().getPort()), rabbitMq + " answers");
+  }
+
+  @Test
+  void shouldRefuseToRestartWhenTheBrokerOnLocalhostIsNotTheLocalNode(TestRabbitMq rabbitMq) {
+    TestRabbitMq inContainer =
+        new TestRabbitMq(
+            URI.create("amqp://guest:guest@127.0.0.1:" + Ports.free() + "/%2F"),
+            "Testcontainers rabbitmq:4-management");
+    AtomicBoolean ranStopped = new AtomicBoolean();
+
+    AssertionError e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            AssertionError.class, () -> inContainer.restart(() -> ranStopped.set(true)));
+
+    assertTrue(
+        e.getMessage().startsWith("restart() needs a local RabbitMQ broker"), e.getMessage());
+    assertFalse(ranStopped.get(), "nothing ran as if the broker were stopped");
+    assertTrue(
+        Ports.answers(rabbitMq.uri().getHost(), rabbitMq.uri().getPort()),
+        rabbitMq + " still answers");
   }
 
   @Test

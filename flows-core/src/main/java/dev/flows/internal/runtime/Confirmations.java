@@ -44,20 +44,20 @@ final class Confirmations {
   }
 
   /**
-   * Like {@link #await} but retries broker failures with backoff, until acknowledged or
-   * interrupted.
+   * Like {@link #await} but retries broker failures with backoff ({@link
+   * StopSignal#backoffMillis}), waiting with {@code sleeper}, until acknowledged or interrupted.
    */
   static void awaitRetrying(
-      Consumer<Sink.Ack> send, Duration timeout, String what, org.slf4j.Logger log)
+      Consumer<Sink.Ack> send, Duration timeout, String what, org.slf4j.Logger log, Sleeper sleeper)
       throws InterruptedException {
     for (int failures = 1; ; failures++) {
       try {
         await(send, timeout);
         return;
       } catch (PublishFailedException e) {
-        long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
+        long backoff = StopSignal.backoffMillis(failures);
         log.warn("{}: {}, retrying in {} ms", what, e.getMessage(), backoff);
-        Thread.sleep(backoff);
+        sleeper.sleep(Duration.ofMillis(backoff));
       }
     }
   }

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The thread of a cron flow: waits for the next firing (UTC), produces the value under the flow's
  * error policy and publishes it, blocking until the broker confirmed it (retrying broker failures
  * until then or until stopped). A firing that comes due while the previous one still publishes is
- * skipped, never queued up: the schedule is never run behind.
+ * skipped, never queued up: the schedule is never run behind. Like the task loop it reports the
+ * connection its output goes through (the task queue's, or the sink's), also while a publish
+ * retries: not ready while that connection is lost.
  */
 final class CronLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(CronLoop.class);
@@ -30,6 +32,7 @@ final class CronLoop implements FlowLoop {
   private final Clock clock;
   private final FlowState state;
   private final StopSignal signal = new StopSignal();
+  private final Sleeper retryWait;
 
   CronLoop(CronPlan plan, Sink sink, TaskQueue queue, Clock clock, FlowState state) {
     this.plan = plan;
@@ -38,6 +41,7 @@ final class CronLoop implements FlowLoop {
     this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM);
     this.clock = clock;
     this.state = state;
+    this.retryWait = signal.reportingSleeper(state, clock, this::connected);
   }
 
   @Override
@@ -50,7 +54,7 @@ final class CronLoop implements FlowLoop {
       Instant next = plan.schedule().next(clock.instant());
       while (!signal.stopping() && next != null) {
         Instant now = clock.instant();
-        state.loopedAt(now.toEpochMilli());
+        signal.report(state, clock, this::connected);
         if (now.isBefore(next)) {
           signal.park(Math.min(MAX_PARK_NANOS, Duration.between(now, next).toNanos()));
         } else {
@@ -101,7 +105,13 @@ final class CronLoop implements FlowLoop {
         ack -> send(bytes, ack),
         BatchProcessor.ACK_TIMEOUT,
         "flow " + plan.name() + ": firing " + due,
-        LOG);
+        LOG,
+        retryWait);
+  }
+
+  /** Whether the connection the firings are published through is up. */
+  private boolean connected() {
+    return plan.toQueue() ? queue.isConnected() : sink.isConnected();
   }
 
   private void send(byte[] bytes, Sink.Ack ack) {

@@ -43,7 +43,10 @@ public final class FlowState {
     this.connected = value;
   }
 
-  /** Whether the source was connected to its broker when the loop last went round. */
+  /**
+   * Whether the source (for task, cron and http flows: the task queue or sink) was connected to its
+   * broker when the loop last went round.
+   */
   public boolean isConnected() {
     return connected;
   }

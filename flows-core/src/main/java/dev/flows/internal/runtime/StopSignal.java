@@ -58,10 +58,34 @@ final class StopSignal {
    */
   void reportUntilStopped(FlowState state, Clock clock, BooleanSupplier connected) {
     while (!stopping) {
-      state.loopedAt(clock.millis());
-      state.connected(connected.getAsBoolean());
+      report(state, clock, connected);
       park(Duration.ofMillis(TICK_MILLIS).toNanos());
     }
+  }
+
+  /** Reports once that the loop lives and whether it is connected. */
+  void report(FlowState state, Clock clock, BooleanSupplier connected) {
+    state.loopedAt(clock.millis());
+    state.connected(connected.getAsBoolean());
+  }
+
+  /**
+   * Waits between retries on the loop's thread, reporting every {@value #TICK_MILLIS} ms like
+   * {@link #reportUntilStopped}: a loop retrying a broker stays live, and its readiness follows the
+   * connection while it waits instead of only once a retry succeeds. Throws {@link
+   * InterruptedException} when stopped or interrupted.
+   */
+  Sleeper reportingSleeper(FlowState state, Clock clock, BooleanSupplier connected) {
+    return duration -> {
+      long deadline = System.nanoTime() + duration.toNanos();
+      for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+        if (stopping || Thread.interrupted()) {
+          throw new InterruptedException("stopping");
+        }
+        report(state, clock, connected);
+        park(Math.min(left, Duration.ofMillis(TICK_MILLIS).toNanos()));
+      }
+    };
   }
 
   /**

@@ -112,9 +112,8 @@ public final class KafkaSink implements Sink {
     } finally {
       synchronized (this) {
         if (clientMetrics != null) {
-          clientMetrics
-              .close(); // stops its refresh and removes its meters: a closed producer reports
-                        // nothing
+          // stops its refresh and removes its meters: a closed producer reports nothing
+          clientMetrics.close();
         }
       }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flows.Headers;
 import dev.flows.spi.OutgoingTask;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,7 +44,9 @@ class TlsTest {
   void shouldRefuseTheBrokerWhenItsTrustedCertificateNamesAnotherHost(@TempDir Path dir)
       throws Exception {
     KeyStore keys = certificate(dir, "broker.example");
-    assertInstanceOf(SSLException.class, clientGotPastHandshake(keys));
+    // the client aborts the handshake: the server sees the alert, or a closed socket if it came
+    // late
+    assertInstanceOf(IOException.class, clientGotPastHandshake(keys));
   }
 
   /** Null if the client completed the handshake and sent bytes; else the server's error. */

@@ -7,8 +7,8 @@ import dev.flows.internal.runtime.FlowState;
  *
  * @param flow the flow name
  * @param running whether its polling thread runs
- * @param connected whether it is connected to its broker: its source, or for a task, cron or http
- *     flow the task queue or sink it uses
+ * @param connected whether it reaches its brokers: its source and where it publishes (Kafka, and
+ *     the task queue of flows that consume or publish tasks)
  * @param assigned whether it has partitions
  * @param healthy whether its last batch succeeded
  * @param lastLoopMillis when its polling thread last went round

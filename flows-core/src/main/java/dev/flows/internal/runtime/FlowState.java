@@ -44,8 +44,8 @@ public final class FlowState {
   }
 
   /**
-   * Whether the source (for task, cron and http flows: the task queue or sink) was connected to its
-   * broker when the loop last went round.
+   * Whether the flow reached its brokers when the loop last went round: its source and where it
+   * publishes (for task, cron and http flows: the task queue or sink).
    */
   public boolean isConnected() {
     return connected;

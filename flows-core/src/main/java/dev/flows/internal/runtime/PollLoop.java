@@ -5,6 +5,7 @@ import dev.flows.FlowFailedException;
 import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.spi.PartitionListener;
+import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import java.time.Clock;
@@ -49,13 +50,24 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   /** A running batch and its result. */
   private record InFlight(Batch batch, Future<?> result) {}
 
-  /** Runs batches off the polling thread, reporting time and failures. */
+  /**
+   * Runs batches off the polling thread, reporting time and failures.
+   *
+   * @param worker the thread batches run on
+   * @param handler what a batch does
+   * @param metrics where batch times and failures go
+   * @param drainTimeout how long a stop or a revoke waits for the running batch
+   * @param lanes the key lanes, shut down with the loop
+   * @param outputs where the batches publish (Kafka, and the task queue of {@code toQueue} flows):
+   *     the flow is connected only while they are
+   */
   public record BatchRunner(
       ExecutorService worker,
       BatchHandler handler,
       FlowMetrics metrics,
       Duration drainTimeout,
-      KeyLanes lanes) {}
+      KeyLanes lanes,
+      Sink outputs) {}
 
   /** The loop for {@code plan}, reading from {@code source}. */
   public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
@@ -103,7 +115,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       committed(succeeded);
     }
     applyBackPressure();
-    state.connected(source.isConnected());
+    state.connected(source.isConnected() && runner.outputs().isConnected());
     state.loopedAt(clock.millis());
   }
 

@@ -64,6 +64,12 @@ public final class QueueRouting implements Sink {
     kafka.flush();
   }
 
+  /** Whether both the Kafka sink and the task queue reach their brokers. */
+  @Override
+  public boolean isConnected() {
+    return kafka.isConnected() && queue.isConnected();
+  }
+
   @Override
   public boolean isRecordError(Exception error) {
     return kafka.isRecordError(error);

@@ -90,18 +90,13 @@ public final class RunningFlow {
             ? KeyLanes.sequential()
             : KeyLanes.parallel(
                 Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
+    Sink outputs = QueueRouting.sink(flow, shared.sink(), shared.taskQueue());
     BatchHandler handler =
         Handlers.forFlow(
-            flow,
-            QueueRouting.sink(flow, shared.sink(), shared.taskQueue()),
-            shared.stateStore(),
-            shared.tableSink(),
-            lanes,
-            Sleeper.SYSTEM,
-            metrics);
+            flow, outputs, shared.stateStore(), shared.tableSink(), lanes, Sleeper.SYSTEM, metrics);
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
     PollLoop.BatchRunner runner =
-        new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes);
+        new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes, outputs);
     this.source = shared.connector().source(flow.name(), flow.name());
     this.loop = new PollLoop(flow, source, runner, shared.clock(), state);
     this.thread = threads(flow.name() + "-poll").newThread(loop);

@@ -13,14 +13,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +34,14 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private final Source source;
   private final Batcher batcher;
   private final BatchRunner runner;
+  private final SourceOffsets offsets;
   private final Clock clock;
   private final FlowState state;
   private final Set<SourcePartition> paused = new HashSet<>();
   private volatile boolean stopping;
-  private InFlight inFlight;
+  private RunningBatch inFlight;
   private long retryAtMillis;
   private int failuresInARow;
-
-  /** A running batch and its result. */
-  private record InFlight(Batch batch, Future<?> result) {}
 
   /**
    * Runs batches off the polling thread, reporting time and failures.
@@ -75,6 +68,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     this.source = source;
     this.batcher = new Batcher(plan.options(), clock);
     this.runner = runner;
+    this.offsets = new SourceOffsets(plan.name(), source, runner.metrics());
     this.clock = clock;
     this.state = state;
   }
@@ -124,21 +118,14 @@ public final class PollLoop implements FlowLoop, PartitionListener {
    * batch instead (bounded), so the next one starts the moment it is done.
    */
   private void awaitBatchWhilePaused() {
-    if (inFlight == null || !batcher.isFull()) {
-      return;
-    }
-    try {
-      inFlight.result().get(MAX_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // still running, or failed: the loop looks at the result next
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (inFlight != null && batcher.isFull()) {
+      inFlight.awaitEnd(MAX_POLL_MILLIS);
     }
   }
 
   private long pollMillis() {
     if (inFlight != null) {
-      return batcher.isFull() || inFlight.result().isDone() ? 0 : BUSY_POLL_MILLIS;
+      return batcher.isFull() || inFlight.isDone() ? 0 : BUSY_POLL_MILLIS;
     }
     long untilRetry = Math.max(0, retryAtMillis - clock.millis());
     return Math.min(MAX_POLL_MILLIS, Math.max(untilRetry, batcher.millisUntilReady()));
@@ -149,7 +136,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       return;
     }
     Batch batch = batcher.drain();
-    inFlight = new InFlight(batch, runner.worker().submit(() -> runner.handler().process(batch)));
+    inFlight = RunningBatch.start(runner.worker(), runner.handler(), batch);
   }
 
   private void applyBackPressure() {
@@ -168,9 +155,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   /** The batch that finished since the last look, if it succeeded; a failed one is rewound here. */
   private Batch takeIfDone() {
-    return inFlight != null && inFlight.result().isDone()
-        ? settle(awaitResult(inFlight.result(), Duration.ZERO))
-        : null;
+    return inFlight != null && inFlight.isDone() ? settle(inFlight.outcome(Duration.ZERO)) : null;
   }
 
   /**
@@ -190,7 +175,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         plan.name(),
         batch.size(),
         timeout);
-    Throwable failure = awaitResult(inFlight.result(), runner.drainTimeout());
+    Throwable failure = inFlight.outcome(runner.drainTimeout());
     inFlight = null;
     if (failure instanceof FlowFailedException fatal) {
       throw fatal;
@@ -201,7 +186,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
           plan.name(),
           batch.size(),
           failure instanceof TimeoutException ? "within " + timeout + " ms" : "(" + failure + ")");
-    } else if (commit(batch.nextOffsets())) {
+    } else if (offsets.commit(batch.nextOffsets())) {
       LOG.info("flow {}: drained, the batch of {} records is committed", plan.name(), batch.size());
     }
   }
@@ -209,7 +194,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   /** Waits for the running batch (bounded), then commits it or rewinds it. */
   private void finishInFlight(Duration timeout) {
     if (inFlight != null) {
-      complete(awaitResult(inFlight.result(), timeout));
+      complete(inFlight.outcome(timeout));
     }
   }
 
@@ -238,62 +223,16 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   private void committed(Batch batch) {
-    commit(batch.nextOffsets());
+    offsets.commit(batch.nextOffsets());
     failuresInARow = 0;
     state.healthy(true);
-  }
-
-  private Throwable awaitResult(Future<?> result, Duration timeout) {
-    try {
-      result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      return e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result.cancel(true);
-      return e;
-    }
-  }
-
-  /** Commits the offsets of the partitions still owned; whether any were committed. */
-  private boolean commit(Map<SourcePartition, Long> nextOffsets) {
-    Set<SourcePartition> owned = source.assignment();
-    Map<SourcePartition, Long> offsets =
-        nextOffsets.entrySet().stream()
-            .filter(e -> owned.contains(e.getKey()))
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    if (offsets.isEmpty()) {
-      return false;
-    }
-    long start = System.nanoTime();
-    try {
-      source.commit(offsets);
-      runner.metrics().commit(System.nanoTime() - start);
-      runner.metrics().lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
-      return true;
-    } catch (RuntimeException e) {
-      LOG.warn("flow {}: commit failed, records will be read again: {}", plan.name(), e.toString());
-      return false;
-    }
   }
 
   private void rewind(Batch batch, Throwable failure) {
     failuresInARow++;
     state.healthy(false);
     runner.metrics().batchRetried();
-    Set<SourcePartition> owned = source.assignment();
-    batch
-        .firstOffsets()
-        .forEach(
-            (partition, offset) -> {
-              if (owned.contains(partition)) {
-                source.seek(partition, offset);
-              }
-            });
+    offsets.rewind(batch.firstOffsets());
     batcher.drop(batch.firstOffsets().keySet());
     long backoff = StopSignal.backoffMillis(failuresInARow);
     retryAtMillis = clock.millis() + backoff;

@@ -1,5 +1,6 @@
 package dev.flows;
 
+import dev.flows.internal.Backoff;
 import java.time.Duration;
 
 /**
@@ -104,10 +105,7 @@ public record ErrorPolicy(
 
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} failures (1-based). */
   public Duration backoffAfter(int attempt) {
-    long factor = 1L << Math.min(Math.max(attempt - 1, 0), 30);
-    long max = maxBackoff.toMillis();
-    long initial = initialBackoff.toMillis();
-    return Duration.ofMillis(initial > max / factor ? max : Math.min(initial * factor, max));
+    return Backoff.after(attempt, initialBackoff, maxBackoff);
   }
 
   private static void requirePositive(String setting, Duration value) {

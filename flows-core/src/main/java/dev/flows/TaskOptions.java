@@ -1,5 +1,6 @@
 package dev.flows;
 
+import dev.flows.internal.Backoff;
 import java.time.Duration;
 
 /**
@@ -112,8 +113,7 @@ public record TaskOptions(
       throw new IllegalArgumentException(
           "failedAttempts must be at least 1, got " + failedAttempts);
     }
-    long millis = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 30);
-    return Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
+    return Backoff.after(failedAttempts, initialBackoff, maxBackoff);
   }
 
   private static void requirePositive(String setting, Duration value) {

@@ -64,17 +64,7 @@ final class MarkdownReport {
         "\n| scenario | contender | records | seconds | records/s | runs (min-max) | peak RSS MiB | note |\n"
             + "|---|---|---:|---:|---:|---|---:|---|\n");
     for (Result r : report.results()) {
-      md.append(
-          String.format(
-              "| %s | %s | %s | %s | %,.0f | %s | %s | %s |%n",
-              r.scenario(),
-              r.contender(),
-              r.records() == 0 ? "-" : String.format("%,d", r.records()),
-              Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
-              r.perSecond(),
-              r.spread(),
-              Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()),
-              r.note()));
+      md.append(String.format("| %s | %s | %s | %s | %,.0f | %s | %s | %s |%n", r.cells()));
     }
     md.append(
         "\n| scenario | ratio (records/s) | value | goal | verdict |\n|---|---|---:|---:|---|\n");

@@ -77,17 +77,7 @@ record Report(
                 "RSS MiB",
                 "note"));
     for (Result r : results) {
-      text.append(
-          String.format(
-              "%-11s %-16s %10s %8s %,12.0f %-11s %8s  %s%n",
-              r.scenario(),
-              r.contender(),
-              r.records() == 0 ? "-" : String.format("%,d", r.records()),
-              Double.isNaN(r.seconds()) ? "-" : String.format("%.2f", r.seconds()),
-              r.perSecond(),
-              r.spread(),
-              Double.isNaN(r.peakRssMb()) ? "-" : String.format("%.0f", r.peakRssMb()),
-              r.note()));
+      text.append(String.format("%-11s %-16s %10s %8s %,12.0f %-11s %8s  %s%n", r.cells()));
     }
     return text.toString();
   }

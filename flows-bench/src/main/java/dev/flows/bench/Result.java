@@ -28,6 +28,23 @@ record Result(
     runs = List.copyOf(runs);
   }
 
+  /**
+   * The cells of its table row: scenario, contender, records, seconds, records/s (a number, for the
+   * table's own format), spread, peak RSS, note; "-" where not measured.
+   */
+  Object[] cells() {
+    return new Object[] {
+      scenario,
+      contender,
+      records == 0 ? "-" : String.format("%,d", records),
+      Double.isNaN(seconds) ? "-" : String.format("%.2f", seconds),
+      perSecond,
+      spread(),
+      Double.isNaN(peakRssMb) ? "-" : String.format("%.0f", peakRssMb),
+      note
+    };
+  }
+
   /** The runs' spread as text, e.g. {@code 140k-216k}; empty for a single run. */
   String spread() {
     if (runs.size() < 2) {

@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.internal.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -15,6 +16,8 @@ final class StopSignal {
 
   /** The longest retry backoff: {@value} ms. */
   static final long MAX_BACKOFF_MILLIS = 30_000;
+
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
 
   private volatile boolean stopping;
   private volatile Thread runner;
@@ -89,10 +92,11 @@ final class StopSignal {
   }
 
   /**
-   * The wait after {@code failures} failures in a row: 100 ms doubling, at most {@value
+   * The wait after {@code failures} failures in a row: 100 ms times 2^failures, at most {@value
    * #MAX_BACKOFF_MILLIS} ms.
    */
   static long backoffMillis(int failures) {
-    return Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(Math.max(failures, 0), 20));
+    return Backoff.after(failures + 1, FIRST_BACKOFF, Duration.ofMillis(MAX_BACKOFF_MILLIS))
+        .toMillis();
   }
 }

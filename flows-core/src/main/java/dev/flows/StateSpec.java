@@ -2,6 +2,7 @@ package dev.flows;
 
 import dev.flows.format.Format;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -9,15 +10,49 @@ import java.util.regex.Pattern;
  * The keyed state of a stateful flow: its name, how it is stored and its value for a new key. The
  * state table is {@code flows_<name>_state} unless {@link #withTable(String)} names another.
  *
+ * <p><b>Format versions.</b> Each row stores the version of the format its state was written in. A
+ * spec made by {@link #of} is version 1; {@link #upgradedFrom} makes the next version of an older
+ * spec, with a function that converts its states. Rows of an older version are decoded with their
+ * own format, upgraded step by step when a record reaches them, and written back in this format;
+ * a row of a newer version than this spec (written by a newer build) fails its batch, which is
+ * retried, so a rolling deployment never loses it.
+ *
+ * <pre>{@code
+ * StateSpec<CountV1> V1 = StateSpec.of("count", json(CountV1.class), CountV1::new);
+ * StateSpec<Count> COUNT = StateSpec.of("count", json(Count.class), Count::new)
+ *     .upgradedFrom(V1, old -> new Count(old.n(), Instant.EPOCH));   // version 2
+ * }</pre>
+ *
  * @param name a lower-case identifier, e.g. {@code count}
  * @param format how the state is encoded in the store
  * @param initial the state of a key seen for the first time
  * @param table the state table name
+ * @param upgrade how states of the previous version become states of this one, {@code null} for
+ *     version 1
  * @param <S> the state type
  */
 public record StateSpec<S>(
-    String name, Format<S> format, Supplier<? extends S> initial, String table) {
+    String name,
+    Format<S> format,
+    Supplier<? extends S> initial,
+    String table,
+    StateSpec.Upgrade<S> upgrade) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+
+  /**
+   * How the states of an older spec become states of the next version.
+   *
+   * @param from the spec of the previous version (its format decodes the stored bytes)
+   * @param convert turns a decoded state of {@code from} into a state of this version
+   * @param <S> the state type of this version
+   */
+  public record Upgrade<S>(StateSpec<?> from, Function<Object, ? extends S> convert) {
+    /** Validates the parts. */
+    public Upgrade {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(convert, "convert");
+    }
+  }
 
   /** Validates the name, table and parts. */
   public StateSpec {
@@ -27,15 +62,39 @@ public record StateSpec<S>(
     Objects.requireNonNull(initial, "initial");
   }
 
-  /** A state named {@code name}, stored in table {@code flows_<name>_state}. */
+  /** A state named {@code name}, format version 1, stored in table {@code flows_<name>_state}. */
   public static <S> StateSpec<S> of(String name, Format<S> format, Supplier<? extends S> initial) {
     requireIdentifier("state name", name);
-    return new StateSpec<>(name, format, initial, "flows_" + name + "_state");
+    return new StateSpec<>(name, format, initial, "flows_" + name + "_state", null);
   }
 
   /** A copy stored in {@code table} (lower-case letters, digits and underscores). */
   public StateSpec<S> withTable(String tableName) {
-    return new StateSpec<>(name, format, initial, tableName);
+    return new StateSpec<>(name, format, initial, tableName, upgrade);
+  }
+
+  /**
+   * A copy that is the next format version of {@code previous}: rows stored by {@code previous}
+   * (or any version before it) are decoded with their own format and converted by {@code upgrade}
+   * when read. The name, table and initial state are this spec's.
+   *
+   * @param previous the spec of the version before, e.g. the spec this flow used until now
+   * @param upgrade converts one state of {@code previous} into a state of this spec, never {@code
+   *     null}
+   * @param <P> the previous state type
+   */
+  @SuppressWarnings("unchecked")
+  public <P> StateSpec<S> upgradedFrom(
+      StateSpec<P> previous, Function<? super P, ? extends S> upgrade) {
+    Objects.requireNonNull(previous, "previous");
+    Objects.requireNonNull(upgrade, "upgrade");
+    return new StateSpec<>(
+        name, format, initial, table, new Upgrade<>(previous, (Function<Object, S>) upgrade));
+  }
+
+  /** The format version: 1, or one more than the spec this one was upgraded from. */
+  public int version() {
+    return upgrade == null ? 1 : upgrade.from().version() + 1;
   }
 
   private static void requireIdentifier(String setting, String value) {

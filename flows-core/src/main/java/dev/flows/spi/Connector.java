@@ -1,5 +1,8 @@
 package dev.flows.spi;
 
+import java.util.Collection;
+import java.util.Map;
+
 /**
  * Opens sources and sinks on a broker. Implemented by flows-kafka; the in-memory test driver has
  * its own.
@@ -13,4 +16,13 @@ public interface Connector {
 
   /** A sink publishing as {@code clientId}. */
   Sink sink(String clientId);
+
+  /**
+   * The current shape of each of {@code topics} that exists, from the broker (thread-safe, may be
+   * slow: called at assignments, not per batch). Connectors that cannot tell return an empty map,
+   * and topic changes go unnoticed.
+   */
+  default Map<String, TopicShape> describe(Collection<String> topics) {
+    return Map.of();
+  }
 }

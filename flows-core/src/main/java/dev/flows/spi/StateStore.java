@@ -9,6 +9,9 @@ public interface StateStore extends AutoCloseable {
   /** The table called {@code name}, created if absent. The name is a validated SQL identifier. */
   StateTable table(String name);
 
+  /** The store's record of the topics each flow reads (see {@link TopicLedger}). */
+  TopicLedger topics();
+
   /** Releases connections. */
   @Override
   void close();

@@ -3,11 +3,10 @@ package dev.flows.spi;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * One flow's keyed state. Thread-safe. Writes are optimistic: a row is written only if the stored
- * version is exactly one less than the row's version, which fences out stale writers.
+ * One flow's keyed state. Thread-safe. Writes are optimistic and per row: a row is written only if
+ * the stored version is exactly one less than the row's version, which fences out stale writers.
  */
 public interface StateTable {
 
@@ -15,9 +14,12 @@ public interface StateTable {
   Map<String, StateRow> load(Collection<String> ids);
 
   /**
-   * Writes all rows in one transaction. If any row's stored version is not {@code version - 1}
-   * (absent counts as 0), nothing is written and the ids in conflict are returned; otherwise the
-   * empty set.
+   * Writes each row whose stored version is {@code version - 1} (absent counts as 0) and whose data
+   * the store can hold, each atomically; the others are not written and are returned as conflicts or
+   * as refused with the reason. Rows may be committed in more than one transaction. A failure of the
+   * store itself (connection, timeout) throws, and then any subset of the rows may be written.
+   *
+   * @param rows at most one row per id
    */
-  Set<String> write(List<StateRow> rows);
+  WriteResult write(List<StateRow> rows);
 }

@@ -3,6 +3,9 @@ package dev.flows.state;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.TopicLedger;
+import dev.flows.spi.TopicShape;
+import dev.flows.spi.WriteResult;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * State kept in this JVM's memory, with the same versioned-write contract as PostgreSQL. For
  * development, tests and small flows whose state may be rebuilt from the topic: it is lost when the
- * process stops. Thread-safe.
+ * process stops, with its record of topics. It holds any row, so it refuses none. Thread-safe.
  */
 public final class InMemoryStateStore implements StateStore {
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
+  private final Ledger ledger = new Ledger();
 
   /** An empty store. */
   public static InMemoryStateStore create() {
@@ -30,9 +34,14 @@ public final class InMemoryStateStore implements StateStore {
   }
 
   @Override
+  public TopicLedger topics() {
+    return ledger;
+  }
+
+  @Override
   public void close() {}
 
-  /** One table: a map guarded by its monitor for atomic multi-row writes. */
+  /** One table: a map guarded by its monitor. */
   private static final class Table implements StateTable {
     private final Map<String, StateRow> rows = new HashMap<>();
 
@@ -49,19 +58,40 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public synchronized Set<String> write(List<StateRow> changes) {
+    public synchronized WriteResult write(List<StateRow> changes) {
       Set<String> conflicts = new HashSet<>();
       for (StateRow change : changes) {
         StateRow stored = rows.get(change.id());
         long storedVersion = stored == null ? 0 : stored.version();
-        if (storedVersion != change.version() - 1) {
+        if (storedVersion == change.version() - 1) {
+          rows.put(change.id(), change);
+        } else {
           conflicts.add(change.id());
         }
       }
-      if (conflicts.isEmpty()) {
-        changes.forEach(row -> rows.put(row.id(), row));
+      return new WriteResult(conflicts, Map.of());
+    }
+  }
+
+  /** The record of topics, per flow, for as long as the process runs. */
+  private static final class Ledger implements TopicLedger {
+    private final Map<String, TopicShape> shapes = new HashMap<>();
+
+    @Override
+    public synchronized Map<String, TopicShape> remember(
+        String flow, Collection<TopicShape> seen) {
+      Map<String, TopicShape> recorded = new HashMap<>();
+      for (TopicShape shape : seen) {
+        recorded.put(
+            shape.topic(), shapes.computeIfAbsent(flow + "\u0000" + shape.topic(), k -> shape));
       }
-      return conflicts;
+      return recorded;
+    }
+
+    @Override
+    public String howToAccept(String flow, TopicShape now, boolean recreated) {
+      return "restart the process: the in-memory state store forgets its state and its record of"
+          + " topics when the process stops";
     }
   }
 }

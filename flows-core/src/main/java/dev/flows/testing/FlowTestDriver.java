@@ -9,6 +9,7 @@ import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
 import dev.flows.internal.plan.Codec;
+import dev.flows.internal.state.StateCodec;
 import dev.flows.internal.plan.CronPlan;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.internal.runtime.Batch;
@@ -68,12 +69,14 @@ public final class FlowTestDriver implements AutoCloseable {
           flow,
           Handlers.forFlow(
               flow,
-              QueueRouting.sink(flow, sink, taskQueue),
-              stateStore,
-              tableSink,
-              KeyLanes.sequential(),
-              Sleeper.NONE,
-              FlowMetrics.inMemory(flow.name())));
+              new Handlers.Parts(
+                  QueueRouting.sink(flow, sink, taskQueue),
+                  stateStore,
+                  tableSink,
+                  null,
+                  KeyLanes.sequential(),
+                  Sleeper.NONE,
+                  FlowMetrics.inMemory(flow.name()))));
     }
   }
 
@@ -209,7 +212,8 @@ public final class FlowTestDriver implements AutoCloseable {
     StateRow row = stateStore.table(spec.table()).load(List.of(id)).get(id);
     return row == null || row.state() == null
         ? Optional.empty()
-        : Optional.of((S) Codec.decode(spec.format(), row.state(), "state of " + id));
+        : Optional.of(
+            (S) StateCodec.decode(spec, row.stateVersion(), row.state(), "state of " + id));
   }
 
   void write(String topic, List<TestInput.Encoded> records) {

@@ -47,7 +47,7 @@ public abstract class StateStoreContract {
 
   @Test
   void shouldReturnWrittenBytesWhenLoaded() {
-    assertEquals(Set.of(), table.write(List.of(row("a", "s1", 1), row("b", null, 1))));
+    assertEquals(WriteResult.ALL_WRITTEN, table.write(List.of(row("a", "s1", 1), row("b", null, 1))));
 
     Map<String, StateRow> rows = table.load(List.of("a", "b", "c"));
 
@@ -63,32 +63,59 @@ public abstract class StateStoreContract {
   void shouldWriteNextVersionWhenVersionFollowsStored() {
     table.write(List.of(row("a", "s1", 1)));
 
-    assertEquals(Set.of(), table.write(List.of(row("a", "s2", 2))));
+    assertEquals(WriteResult.ALL_WRITTEN, table.write(List.of(row("a", "s2", 2))));
 
     assertArrayEquals(bytes("s2"), table.load(List.of("a")).get("a").state());
     assertEquals(2, table.load(List.of("a")).get("a").version());
   }
 
   @Test
-  void shouldRejectWholeWriteWhenOneRowIsStale() {
+  void shouldWriteTheOtherRowsWhenOneRowIsStale() {
     table.write(List.of(row("a", "s1", 1), row("b", "s1", 1)));
     table.write(List.of(row("a", "s2", 2)));
 
-    Set<String> conflicts =
+    WriteResult result =
         table.write(List.of(row("a", "stale", 2), row("b", "s2", 2), row("c", "s1", 1)));
 
-    assertEquals(Set.of("a"), conflicts);
+    assertEquals(new WriteResult(Set.of("a"), Map.of()), result);
     Map<String, StateRow> rows = table.load(List.of("a", "b", "c"));
-    assertArrayEquals(bytes("s2"), rows.get("a").state());
-    assertArrayEquals(bytes("s1"), rows.get("b").state(), "b must not be written when a conflicts");
-    assertEquals(Set.of("a", "b"), rows.keySet(), "c must not be inserted when a conflicts");
+    assertArrayEquals(bytes("s2"), rows.get("a").state(), "the stale row must not be written");
+    assertArrayEquals(bytes("s2"), rows.get("b").state());
+    assertArrayEquals(bytes("s1"), rows.get("c").state());
+  }
+
+  @Test
+  void shouldKeepTheStateVersionWhenWritten() {
+    StateRow row = new StateRow("a", bytes("s1"), 3, bytes("p"), bytes("r"), 1);
+
+    table.write(List.of(row));
+
+    assertEquals(3, table.load(List.of("a")).get("a").stateVersion());
+  }
+
+  @Test
+  void shouldKeepTheFirstShapeOfATopicWhenFlowsRememberIt() {
+    TopicLedger ledger = store.topics();
+    String flow = "contract-" + UUID.randomUUID();
+    ledger.remember(flow, List.of(TopicShape.of("t1", "id-1", 3)));
+
+    Map<String, TopicShape> recorded =
+        ledger.remember(flow, List.of(TopicShape.of("t1", "id-2", 6), TopicShape.of("t2", null, 1)));
+
+    assertEquals(
+        Map.of("t1", TopicShape.of("t1", "id-1", 3), "t2", TopicShape.of("t2", null, 1)), recorded);
+    assertEquals(
+        Map.of("t1", TopicShape.of("t1", "id-9", 9)),
+        ledger.remember("other-" + flow, List.of(TopicShape.of("t1", "id-9", 9))),
+        "each flow has its own record");
   }
 
   @Test
   void shouldRejectInsertWhenRowAlreadyExists() {
     table.write(List.of(row("a", "s1", 1)));
 
-    assertEquals(Set.of("a"), table.write(List.of(row("a", "other", 1))));
+    assertEquals(
+        new WriteResult(Set.of("a"), Map.of()), table.write(List.of(row("a", "other", 1))));
     assertArrayEquals(bytes("s1"), table.load(List.of("a")).get("a").state());
   }
 
@@ -101,7 +128,7 @@ public abstract class StateStoreContract {
       ids.add("id-" + i);
     }
 
-    assertEquals(Set.of(), table.write(rows));
+    assertEquals(WriteResult.ALL_WRITTEN, table.write(rows));
 
     Map<String, StateRow> loaded = table.load(ids);
     assertEquals(2_000, loaded.size());
@@ -112,12 +139,12 @@ public abstract class StateStoreContract {
   void shouldLetExactlyOneWriterWinWhenTwoRaceForTheSameVersion() throws Exception {
     table.write(List.of(row("a", "s1", 1)));
     CyclicBarrier start = new CyclicBarrier(2);
-    CompletableFuture<Set<String>> first =
+    CompletableFuture<WriteResult> first =
         CompletableFuture.supplyAsync(() -> raceWrite(start, "x"));
-    CompletableFuture<Set<String>> second =
+    CompletableFuture<WriteResult> second =
         CompletableFuture.supplyAsync(() -> raceWrite(start, "y"));
 
-    int winners = (first.get().isEmpty() ? 1 : 0) + (second.get().isEmpty() ? 1 : 0);
+    int winners = (first.get().allWritten() ? 1 : 0) + (second.get().allWritten() ? 1 : 0);
 
     assertEquals(1, winners);
     assertEquals(2, table.load(List.of("a")).get("a").version());
@@ -133,7 +160,7 @@ public abstract class StateStoreContract {
     assertTrue(other.load(List.of("a")).isEmpty());
   }
 
-  private Set<String> raceWrite(CyclicBarrier start, String state) {
+  private WriteResult raceWrite(CyclicBarrier start, String state) {
     try {
       start.await();
     } catch (Exception e) {
@@ -144,7 +171,7 @@ public abstract class StateStoreContract {
 
   private static StateRow row(String id, String state, long version) {
     return new StateRow(
-        id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
+        id, state == null ? null : bytes(state), 1, bytes("p-" + id), bytes("r-" + id), version);
   }
 
   private static byte[] bytes(String text) {

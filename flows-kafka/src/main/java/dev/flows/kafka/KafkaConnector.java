@@ -13,7 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import dev.flows.spi.TopicShape;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -26,14 +31,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Connects flows to Kafka. Consumers never auto-commit (the runtime commits after outputs are
- * acknowledged), start from the earliest offset of a new group and use cooperative-sticky
- * assignment; the producer is idempotent with {@code acks=all}. Extra client properties (TLS, SASL,
+ * acknowledged), read only committed records ({@code isolation.level=read_committed}: records of
+ * aborted transactions are never applied), start from the earliest offset of a new group and use
+ * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. Extra client properties (TLS, SASL,
  * tuning) pass through unchanged and win over these defaults, except the ones the guarantees need.
  * Immutable.
  */
 public final class KafkaConnector implements Connector {
   /** Records per poll: {@value}. */
   public static final int DEFAULT_MAX_POLL_RECORDS = 2_000;
+
+  /** How long a topic description may take, in milliseconds: {@value}. */
+  public static final int DESCRIBE_TIMEOUT_MS = 10_000;
 
   /** Producer linger in milliseconds: {@value}. */
   public static final int DEFAULT_LINGER_MS = 5;
@@ -84,6 +93,7 @@ public final class KafkaConnector implements Connector {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaSource(
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
   }
@@ -99,6 +109,51 @@ public final class KafkaConnector implements Connector {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaSink(
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  /**
+   * The id and partition count of each of {@code topics} that exists, from one short-lived admin
+   * client (called at assignments, not per batch).
+   *
+   * @throws FlowsException if the broker does not answer within {@value #DESCRIBE_TIMEOUT_MS} ms
+   */
+  @Override
+  public Map<String, TopicShape> describe(Collection<String> topics) {
+    Map<String, TopicShape> shapes = new HashMap<>();
+    try (Admin admin = Admin.create(properties)) {
+      admin
+          .describeTopics(topics, new DescribeTopicsOptions().timeoutMs(DESCRIBE_TIMEOUT_MS))
+          .topicNameValues()
+          .forEach(
+              (name, future) -> {
+                TopicDescription description = described(name, future);
+                if (description != null) {
+                  shapes.put(
+                      name,
+                      TopicShape.of(
+                          name,
+                          description.topicId().toString(),
+                          description.partitions().size()));
+                }
+              });
+    }
+    return shapes;
+  }
+
+  /** The description, or {@code null} for a topic that does not exist. */
+  private static TopicDescription described(String name, KafkaFuture<TopicDescription> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return null;
+      }
+      throw new FlowsException(
+          "cannot describe topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlowsException("interrupted while describing topic " + name, e);
+    }
   }
 
   /**
@@ -118,7 +173,7 @@ public final class KafkaConnector implements Connector {
     }
   }
 
-  private static void awaitCreated(String name, org.apache.kafka.common.KafkaFuture<Void> future) {
+  private static void awaitCreated(String name, KafkaFuture<Void> future) {
     try {
       future.get();
     } catch (ExecutionException e) {

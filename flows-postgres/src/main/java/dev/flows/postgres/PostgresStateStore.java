@@ -5,9 +5,11 @@ import dev.flows.FlowsException;
 import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresStateTable;
+import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.TopicLedger;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,9 +56,11 @@ public final class PostgresStateStore implements StateStore {
 
   private final Pool pool;
   private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
+  private final TopicLedger ledger;
 
   private PostgresStateStore(Pool pool) {
     this.pool = pool;
+    this.ledger = new PostgresTopicLedger(pool.jdbi());
   }
 
   /**
@@ -109,6 +113,15 @@ public final class PostgresStateStore implements StateStore {
     Objects.requireNonNull(name, "name");
     // computeIfAbsent runs the DDL once per name; callers of the same name wait for it.
     return tables.computeIfAbsent(name, n -> PostgresStateTable.open(pool.jdbi(), n));
+  }
+
+  /**
+   * The record of each flow's topics, in table {@code flows_topics} (created on first use): one row
+   * per flow and topic with the topic's id, partition count and generation as first seen.
+   */
+  @Override
+  public TopicLedger topics() {
+    return ledger;
   }
 
   /**

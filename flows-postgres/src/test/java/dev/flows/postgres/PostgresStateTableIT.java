@@ -88,8 +88,8 @@ class PostgresStateTableIT {
     String id = UUID.randomUUID().toString();
     StateTable table = store.table(name);
 
-    assertEquals(Set.of(), table.write(List.of(row(id, "s1", 1))));
-    assertEquals(Set.of(), table.write(List.of(row(id, "s2", 2))));
+    assertEquals(Set.of(), table.write(List.of(row(id, "s1", 1))).conflicts());
+    assertEquals(Set.of(), table.write(List.of(row(id, "s2", 2))).conflicts());
 
     assertArrayEquals(bytes("s2"), table.load(List.of(id)).get(id).state());
     assertEquals(
@@ -99,14 +99,34 @@ class PostgresStateTableIT {
   }
 
   @Test
+  void shouldReadRowsAsStateVersionOneWhenTheTablePredatesStateVersions() {
+    String name = uniqueTable("old_layout");
+    postgres.execute(
+        "CREATE TABLE \"" + name + "\" (id text PRIMARY KEY, state bytea, progress bytea NOT NULL,"
+            + " results bytea, version bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT"
+            + " now(), updated_at timestamptz NOT NULL DEFAULT now())");
+    postgres.execute(
+        "INSERT INTO \"" + name + "\" (id, state, progress, version) VALUES ('a', 's', '', 1)");
+
+    StateTable table = store.table(name);
+
+    assertEquals(1, table.load(List.of("a")).get("a").stateVersion());
+    assertEquals(
+        Set.of(),
+        table.write(List.of(new StateRow("a", bytes("s2"), 2, bytes("p"), null, 2))).conflicts());
+    assertEquals(2, table.load(List.of("a")).get("a").stateVersion());
+  }
+
+  @Test
   void shouldCreateDocumentedColumnsWhenTableIsNew() {
     String name = uniqueTable("columns");
 
     store.table(name);
 
     assertEquals(
-        "id text NO, state bytea YES, progress bytea NO, results bytea YES, version bigint NO, "
-            + "created_at timestamp with time zone NO, updated_at timestamp with time zone NO",
+        "id text NO, state bytea YES, state_version integer NO, progress bytea NO, results bytea"
+            + " YES, version bigint NO, created_at timestamp with time zone NO, updated_at"
+            + " timestamp with time zone NO",
         queryString(
             "select string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' order by ordinal_position) "
                 + "from information_schema.columns where table_name = '"
@@ -122,15 +142,15 @@ class PostgresStateTableIT {
   }
 
   @Test
-  void shouldReturnConflictAndWriteNothingWhenLaterVersionOfAbsentRowIsWritten() {
+  void shouldReturnConflictAndInsertNothingWhenLaterVersionOfAbsentRowIsWritten() {
     String name = uniqueTable("ghost");
     StateTable table = store.table(name);
 
-    assertEquals(Set.of("ghost"), table.write(List.of(row("ghost", "s2", 2))));
-    assertEquals(Set.of("ghost"), table.write(List.of(row("new", "s1", 1), row("ghost", "s5", 5))));
+    assertEquals(Set.of("ghost"), table.write(List.of(row("ghost", "s2", 2))).conflicts());
+    assertEquals(Set.of("ghost"), table.write(List.of(row("new", "s1", 1), row("ghost", "s5", 5))).conflicts());
 
-    assertTrue(table.load(List.of("new", "ghost")).isEmpty());
-    assertEquals(0, postgres.queryLong("select count(*) from \"" + name + "\""));
+    assertEquals(Set.of("new"), table.load(List.of("new", "ghost")).keySet());
+    assertEquals(1, postgres.queryLong("select count(*) from \"" + name + "\""));
   }
 
   @Test
@@ -138,8 +158,8 @@ class PostgresStateTableIT {
     StateTable table = store.table(uniqueTable("skip"));
     table.write(List.of(row("a", "s1", 1)));
 
-    assertEquals(Set.of("a"), table.write(List.of(row("a", "s3", 3))));
-    assertEquals(Set.of("a"), table.write(List.of(row("a", "s0", 0))));
+    assertEquals(Set.of("a"), table.write(List.of(row("a", "s3", 3))).conflicts());
+    assertEquals(Set.of("a"), table.write(List.of(row("a", "s0", 0))).conflicts());
 
     assertEquals(1, table.load(List.of("a")).get("a").version());
   }
@@ -151,10 +171,12 @@ class PostgresStateTableIT {
     table.write(List.of(row("a", "s1", 1), row("b", "s1", 1)));
 
     Set<String> conflicts =
-        table.write(
+        table
+            .write(
             List.of(
-                new StateRow("a", null, bytes("p2"), null, 2),
-                new StateRow("b", bytes("s2"), bytes("p2"), bytes("r2"), 2)));
+                new StateRow("a", null, 1, bytes("p2"), null, 2),
+                new StateRow("b", bytes("s2"), 1, bytes("p2"), bytes("r2"), 2)))
+            .conflicts();
 
     assertEquals(Set.of(), conflicts);
     Map<String, StateRow> rows = table.load(List.of("a", "b"));

@@ -11,7 +11,7 @@ final class Rows {
   /** A row whose progress and results are derived from its id; {@code state} may be null. */
   static StateRow row(String id, String state, long version) {
     return new StateRow(
-        id, state == null ? null : bytes(state), bytes("p-" + id), bytes("r-" + id), version);
+        id, state == null ? null : bytes(state), 1, bytes("p-" + id), bytes("r-" + id), version);
   }
 
   static byte[] bytes(String text) {

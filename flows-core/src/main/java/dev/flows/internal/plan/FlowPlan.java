@@ -15,8 +15,19 @@ public final class FlowPlan extends BasePlan {
   private final Node pipeline;
   private final List<dev.flows.Queue<?>> queues;
 
+  private final String topicRecordName;
+
   FlowPlan(Draft draft, Terminal terminal) {
+    this(draft, terminal, null);
+  }
+
+  /**
+   * A plan whose input topics are checked against the store's record kept as {@code
+   * topicRecordName} (a join's merge step: its sources, recorded under the join's name).
+   */
+  FlowPlan(Draft draft, Terminal terminal, String topicRecordName) {
     super(draft.name(), FlowKind.STATELESS, draft.options(), draft.inputs(), terminal.topics());
+    this.topicRecordName = topicRecordName;
     this.queues = List.copyOf(terminal.queues());
     this.batchFunction = draft.batchFunction();
     this.steps = List.copyOf(draft.steps());
@@ -29,6 +40,14 @@ public final class FlowPlan extends BasePlan {
       node = steps.get(i).wrap().apply(node);
     }
     return node;
+  }
+
+  /**
+   * The name under which the store records this flow's input topics, when they are checked at
+   * assignments (a join's merge step); {@code null} for plain stateless flows, which store nothing.
+   */
+  public String topicRecordName() {
+    return topicRecordName;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.dsl.KeyValueMapper;
 import dev.flows.dsl.StateFunction;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,11 @@ final class JoinInputs implements StatefulInputs {
   @Override
   public StateFunction<Object, Object, Object, Object> function(Message<Object, Object> record) {
     return sources.get(record.topic()).function();
+  }
+
+  @Override
+  public List<String> originTopics() {
+    return List.copyOf(sources.keySet());
   }
 
   @Override

@@ -101,7 +101,8 @@ public final class JoinSteps {
       Draft draft =
           new Draft(
               via.name() + MERGE_SUFFIX, via.options().withConcurrency(1), inputs, null, List.of());
-      FlowPlan merge = new FlowPlan(draft, new Terminal(mergeNode(), List.of(via.intermediate())));
+      FlowPlan merge =
+          new FlowPlan(draft, new Terminal(mergeNode(), List.of(via.intermediate())), via.name());
       StatefulPlan apply =
           new StatefulPlan(
               via.name(),

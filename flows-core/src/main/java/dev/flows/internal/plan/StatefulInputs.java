@@ -2,6 +2,7 @@ package dev.flows.internal.plan;
 
 import dev.flows.Message;
 import dev.flows.dsl.StateFunction;
+import java.util.List;
 
 /**
  * How a stateful step reads its input: plain topics, or a join's envelopes. The decoded record's
@@ -20,4 +21,17 @@ public interface StatefulInputs {
 
   /** The key of the record's outputs. */
   Object outputKey(Message<Object, Object> record, String stateKey);
+
+  /**
+   * The topics whose coordinates {@link #decode} gives when they differ from the consumed record's
+   * (a join's source topics, read through envelopes); empty when records are applied as consumed.
+   */
+  default List<String> originTopics() {
+    return List.of();
+  }
+
+  /** Whether decoded records carry origin coordinates of their own: a join's envelopes. */
+  default boolean carriesOrigin() {
+    return !originTopics().isEmpty();
+  }
 }

@@ -38,6 +38,16 @@ public final class StatefulPlan extends BasePlan {
     return reader;
   }
 
+  /**
+   * The topics whose offsets the state stores, checked against the store's record at every
+   * assignment: the inputs, and a join's source topics.
+   */
+  public List<String> guardedTopics() {
+    List<String> topics = new java.util.ArrayList<>(inputs().stream().map(Topic::name).toList());
+    topics.addAll(reader.originTopics());
+    return List.copyOf(topics);
+  }
+
   /** The state spec. */
   public StateSpec<Object> state() {
     return state;
@@ -58,7 +68,13 @@ public final class StatefulPlan extends BasePlan {
   @Override
   List<String> stepLabels() {
     return List.of(
-        "state " + state.name() + " [" + state.format().name() + "] in " + state.table(),
+        "state "
+            + state.name()
+            + (state.version() > 1 ? " v" + state.version() : "")
+            + " ["
+            + state.format().name()
+            + "] in "
+            + state.table(),
         readerLabel);
   }
 }

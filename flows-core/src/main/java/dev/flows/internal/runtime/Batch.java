@@ -37,6 +37,13 @@ public record Batch(
     return partitions.stream().anyMatch(firstOffsets::containsKey);
   }
 
+  /** How many records it holds per topic. */
+  public Map<String, Integer> recordsPerTopic() {
+    Map<String, Integer> counts = new HashMap<>();
+    records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
+    return counts;
+  }
+
   /** How many records it holds. */
   public int size() {
     return records.size();

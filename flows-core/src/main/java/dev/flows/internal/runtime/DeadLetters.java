@@ -29,6 +29,8 @@ final class DeadLetters {
   enum Stage {
     DECODE,
     PROCESS,
+    /** The store refused to hold what the record produced. */
+    STORE,
     PUBLISH;
 
     String label() {

@@ -4,55 +4,65 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.internal.plan.CollectorPlan;
 import dev.flows.internal.plan.FlowPlan;
+import dev.flows.internal.plan.MaterialisePlan;
 import dev.flows.internal.plan.StatefulPlan;
+import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
+import dev.flows.spi.TableSink;
 
 /** Chooses the batch handler of a plan: one place for the runtime and the test driver. */
 public final class Handlers {
   private Handlers() {}
 
   /**
-   * The handler for {@code flow}; a stateful flow needs {@code stateStore}, a materialise flow
-   * {@code tableSink}.
+   * What a flow's handler may need.
+   *
+   * @param sink where outputs go
+   * @param stateStore the state store, {@code null} if there is none
+   * @param tableSink the table sink, {@code null} if there is none
+   * @param broker describes topics for the topic checks, {@code null} to check nothing
+   * @param lanes the key lanes of stateless flows
+   * @param sleeper how retries wait
+   * @param metrics where the flow's metrics go
    */
-  public static BatchHandler forFlow(
-      Flow flow,
+  public record Parts(
       Sink sink,
       StateStore stateStore,
-      dev.flows.spi.TableSink tableSink,
+      TableSink tableSink,
+      Connector broker,
       KeyLanes lanes,
       Sleeper sleeper,
-      FlowMetrics metrics) {
-    if (flow instanceof dev.flows.internal.plan.MaterialisePlan materialise) {
-      if (tableSink == null) {
+      FlowMetrics metrics) {}
+
+  /** The handler for {@code flow}; a stateful flow needs a state store, a materialise flow a table sink. */
+  public static BatchHandler forFlow(Flow flow, Parts parts) {
+    if (flow instanceof MaterialisePlan materialise) {
+      if (parts.tableSink() == null) {
         throw FlowDefinitionException.of(
             "tableSink",
             null,
             "is missing for materialise flow " + flow.name(),
             "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
       }
-      return new MaterialiseBatchProcessor(materialise, tableSink, sink, sleeper, metrics);
+      return new MaterialiseBatchProcessor(
+          materialise, parts.tableSink(), parts.sink(), parts.sleeper(), parts.metrics());
     }
-    return forFlow(flow, sink, stateStore, lanes, sleeper, metrics);
-  }
-
-  /** The handler for {@code flow}; a stateful flow needs {@code stateStore}. */
-  public static BatchHandler forFlow(
-      Flow flow,
-      Sink sink,
-      StateStore stateStore,
-      KeyLanes lanes,
-      Sleeper sleeper,
-      FlowMetrics metrics) {
     if (flow instanceof FlowPlan stateless) {
-      return new BatchProcessor(stateless, sink, lanes, sleeper, metrics);
+      BatchHandler handler =
+          new BatchProcessor(
+              stateless, parts.sink(), parts.lanes(), parts.sleeper(), parts.metrics());
+      return stateless.topicRecordName() == null || parts.stateStore() == null
+          ? handler
+          : new GuardedHandler(
+              handler,
+              guard(stateless.topicRecordName(), topics(flow), parts));
     }
     if (flow instanceof CollectorPlan collector) {
-      return new CollectorBatchProcessor(collector, sink, sleeper, metrics);
+      return new CollectorBatchProcessor(collector, parts.sink(), parts.sleeper(), parts.metrics());
     }
     StatefulPlan stateful = (StatefulPlan) flow;
-    if (stateStore == null) {
+    if (parts.stateStore() == null) {
       throw FlowDefinitionException.of(
           "stateStore",
           null,
@@ -60,6 +70,21 @@ public final class Handlers {
           "call .stateStore(PostgresStateStore.create(...)) or InMemoryStateStore.create()");
     }
     return new StatefulBatchProcessor(
-        stateful, stateStore.table(stateful.state().table()), sink, sleeper, metrics);
+        stateful,
+        parts.stateStore().table(stateful.state().table()),
+        parts.sink(),
+        guard(stateful.name(), stateful.guardedTopics(), parts),
+        parts.sleeper(),
+        parts.metrics());
+  }
+
+  private static java.util.List<String> topics(Flow flow) {
+    return flow.inputs().stream().map(dev.flows.Topic::name).toList();
+  }
+
+  private static TopicGuard guard(String name, java.util.List<String> topics, Parts parts) {
+    return parts.broker() == null
+        ? TopicGuard.NONE
+        : new TopicGuard(name, topics, parts.stateStore().topics(), parts.broker());
   }
 }

@@ -1,6 +1,7 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.FlowsException;
+import dev.flows.FormatException;
 import dev.flows.Message;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
@@ -8,6 +9,7 @@ import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.state.Codecs;
+import dev.flows.internal.state.DedupeWindow;
 import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.StoredOutput;
 import dev.flows.spi.OutgoingRecord;
@@ -15,93 +17,194 @@ import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
- * Applies one key's records of a batch to its row: skips what the progress covers (re-emitting
- * those records' stored outputs), applies the rest, and builds the row to write with the next
- * version. The new row's results hold every output of this batch for the key, re-emitted ones
- * included, so a crash before publishing loses none of them.
+ * Applies one key's records of a batch to its row (docs/semantics.md, protocol v2). A record at or
+ * below the row's progress for the partition it was consumed from is a replay: its stored outputs
+ * are published again. A join envelope is checked against the row's dedupe window of its origin
+ * partition: a duplicate is skipped, one older than the window is dead-lettered. Every other record
+ * is applied. The row to write keeps every output not yet known published, whatever partition it
+ * came from, so a write caused by one partition never drops another's unpublished outputs.
  */
 final class RowUpdater {
-  /** One input record, raw and decoded. */
-  record Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {}
+  /** The smallest dedupe window of a join, in offsets of an origin partition: {@value}. */
+  static final int MIN_DEDUPE_SPAN = 10_000;
 
-  /** An output to publish and the input it came from. */
-  record Output(OutgoingRecord record, Message<byte[], byte[]> sourceMessage) {}
+  /** One input record, raw (as consumed) and decoded (with its origin coordinates). */
+  record Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {
+    SourcePartition consumed() {
+      return new SourcePartition(raw.topic(), raw.partition());
+    }
+
+    SourcePartition origin() {
+      return new SourcePartition(decoded.topic(), decoded.partition());
+    }
+  }
+
+  /** How a record was handled. */
+  enum Handling {
+    /** Seen before: its stored outputs are published again. */
+    REPLAY,
+    /** A join envelope applied already: nothing to do. */
+    DUPLICATE,
+    /** Applied, or dead-lettered in its stead: the row changes. */
+    APPLIED
+  }
+
+  /** A record, how it was handled and what to publish for it. */
+  record Handled(Input input, Handling handling, List<OutgoingRecord> outputs) {}
 
   /**
    * What one key's records produced.
    *
-   * @param written the row to write, {@code null} if only replays were seen
-   * @param outputs what to publish, in order
+   * @param written the row to write, {@code null} if nothing changed it
+   * @param handled every record, in order
    */
-  record Result(StateRow written, List<Output> outputs) {}
+  record Result(StateRow written, List<Handled> handled) {}
+
+  /**
+   * What is known beyond the row.
+   *
+   * @param generation the current generation of each topic
+   * @param published which outputs are known to be acknowledged
+   */
+  record Known(ToIntFunction<String> generation, PublishedOffsets published) {}
 
   private final StatefulPlan plan;
   private final UserCode userCode;
   private final Failures failures;
+  private final int dedupeSpan;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
     this.plan = plan;
     this.userCode = userCode;
     this.failures = failures;
+    this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
   }
 
-  Result update(String id, StateRow row, List<Input> inputs) {
-    Object state = row == null || row.state() == null ? null : decodeState(id, row.state());
-    Progress progress = row == null ? Progress.empty() : Progress.decode(row.progress());
-    List<StoredOutput> previous = null;
-    List<StoredOutput> results = new ArrayList<>();
-    List<Output> outputs = new ArrayList<>();
+  Result update(String id, StateRow row, List<Input> inputs, Known known) {
+    Progress progress = progress(row, known);
+    List<StoredOutput> pending = unpublished(row, known);
+    StoredState state = new StoredState(plan.state(), id, row);
+    List<Handled> handled = new ArrayList<>(inputs.size());
     boolean changed = false;
     for (Input input : inputs) {
-      SourcePartition source =
-          new SourcePartition(input.decoded().topic(), input.decoded().partition());
-      long offset = input.decoded().offset();
-      if (progress.covers(source, offset)) {
-        previous = previous != null ? previous : Codecs.decodeResults(row.results());
-        reemit(previous, source, offset, input, results, outputs);
+      SourcePartition consumed = input.consumed();
+      long offset = input.raw().offset();
+      if (progress.covers(consumed, offset)) {
+        handled.add(new Handled(input, Handling.REPLAY, reemit(pending, consumed, offset)));
         continue;
       }
-      state = apply(id, input, state, source, offset, results, outputs);
-      progress.advance(source, offset);
+      progress.advance(consumed, offset);
       changed = true;
+      Handled result = handleNew(id, input, progress, state);
+      handled.add(result);
+      result.outputs().forEach(o -> pending.add(new StoredOutput(consumed, offset, o)));
     }
     if (!changed) {
-      return new Result(null, outputs);
+      return new Result(null, handled);
     }
-    long version = row == null ? 1 : row.version() + 1;
-    byte[] encodedState = state == null ? null : Codec.encode(plan.state().format(), state);
-    return new Result(
-        new StateRow(id, encodedState, progress.encode(), Codecs.encodeResults(results), version),
-        outputs);
+    StateRow written =
+        new StateRow(
+            id,
+            state.encoded(),
+            state.encodedVersion(),
+            progress.encode(known.generation()),
+            Codecs.encodeResults(pending, known.generation()),
+            row == null ? 1 : row.version() + 1);
+    return new Result(written, handled);
   }
 
-  private static void reemit(
-      List<StoredOutput> previous,
-      SourcePartition source,
-      long offset,
-      Input input,
-      List<StoredOutput> results,
-      List<Output> outputs) {
-    for (StoredOutput stored : previous) {
-      if (stored.offset() == offset && stored.source().equals(source)) {
-        results.add(stored);
-        outputs.add(new Output(stored.record(), input.raw()));
+  /**
+   * The result for a row the store refused: each record that would have changed it is
+   * dead-lettered with {@code reason} instead of publishing its outputs; replays stay.
+   */
+  Result refused(Result result, String reason) {
+    FlowsException error =
+        new FlowsException("the state store refused the row of this record's key: " + reason);
+    List<Handled> handled = new ArrayList<>(result.handled().size());
+    for (Handled h : result.handled()) {
+      handled.add(
+          h.handling() != Handling.APPLIED
+              ? h
+              : new Handled(
+                  h.input(),
+                  h.handling(),
+                  List.of(failures.deadLetter(h.input().raw(), error, 1, Stage.STORE))));
+    }
+    return new Result(null, handled);
+  }
+
+  private Progress progress(StateRow row, Known known) {
+    return row == null
+        ? Progress.empty()
+        : Progress.decode(
+            row.progress(), known.generation(), dedupeSpan, plan.reader().carriesOrigin());
+  }
+
+  private static List<StoredOutput> unpublished(StateRow row, Known known) {
+    List<StoredOutput> pending = new ArrayList<>();
+    if (row != null) {
+      for (StoredOutput stored : Codecs.decodeResults(row.results(), known.generation())) {
+        if (!known.published().covers(stored.source(), stored.offset())) {
+          pending.add(stored);
+        }
       }
     }
+    return pending;
   }
 
-  /** Applies one new record; returns the state after it ({@code null}: deleted). */
-  private Object apply(
-      String id,
-      Input input,
-      Object state,
-      SourcePartition source,
-      long offset,
-      List<StoredOutput> results,
-      List<Output> outputs) {
-    Object current = state != null ? state : plan.state().initial().get();
+  private static List<OutgoingRecord> reemit(
+      List<StoredOutput> pending, SourcePartition source, long offset) {
+    List<OutgoingRecord> again = new ArrayList<>(1);
+    for (StoredOutput stored : pending) {
+      if (stored.offset() == offset && stored.source().equals(source)) {
+        again.add(stored.record());
+      }
+    }
+    return again;
+  }
+
+  /** A record not seen on its consumed partition: deduped by origin (joins), then applied. */
+  private Handled handleNew(String id, Input input, Progress progress, StoredState state) {
+    if (plan.reader().carriesOrigin()) {
+      DedupeWindow window = progress.origin(input.origin(), dedupeSpan);
+      long origin = input.decoded().offset();
+      switch (window.check(origin)) {
+        case DUPLICATE -> {
+          return new Handled(input, Handling.DUPLICATE, List.of());
+        }
+        case TOO_OLD -> {
+          return deadLettered(input, tooOld(input, window), 1);
+        }
+        case NEW -> window.applied(origin);
+      }
+    }
+    return apply(id, input, state);
+  }
+
+  private FlowsException tooOld(Input input, DedupeWindow window) {
+    return new FlowsException(
+        "join envelope of "
+            + input.origin()
+            + "@"
+            + input.decoded().offset()
+            + " is older than the dedupe window of its key ("
+            + window.span()
+            + " offsets below the highest applied, "
+            + window.highest()
+            + "): it repeats a record applied long ago or arrived very late; it is not applied");
+  }
+
+  /** Applies one record to the state; a failure is dead-lettered and leaves the state as it was. */
+  private Handled apply(String id, Input input, StoredState state) {
+    Object current;
+    try {
+      current = state.current();
+    } catch (FormatException e) {
+      return deadLettered(input, e, 1);
+    }
     Object[] decided = new Object[1];
     List<OutgoingRecord> encoded = new ArrayList<>(1);
     UserCode.Outcome outcome =
@@ -111,19 +214,22 @@ final class RowUpdater {
               decided[0] = decide(id, input, current, encoded);
             });
     if (!outcome.succeeded()) {
-      OutgoingRecord deadLetter =
-          failures.deadLetter(input.raw(), outcome.failure(), outcome.attempts(), Stage.PROCESS);
-      keep(new StoredOutput(source, offset, deadLetter), input, results, outputs);
-      return state;
+      return deadLettered(input, outcome.failure(), outcome.attempts());
     }
-    encoded.forEach(
-        record -> keep(new StoredOutput(source, offset, record), input, results, outputs));
     StateUpdate<?, ?> update = (StateUpdate<?, ?>) decided[0];
-    return switch (update.action()) {
-      case KEEP -> state;
-      case SET -> update.state();
-      case DELETE -> null;
-    };
+    switch (update.action()) {
+      case KEEP -> {}
+      case SET -> state.set(update.state());
+      case DELETE -> state.set(null);
+    }
+    return new Handled(input, Handling.APPLIED, encoded);
+  }
+
+  private Handled deadLettered(Input input, Exception error, int attempts) {
+    return new Handled(
+        input,
+        Handling.APPLIED,
+        List.of(failures.deadLetter(input.raw(), error, attempts, Stage.PROCESS)));
   }
 
   /** Calls the state function and encodes its outputs; any failure counts as a failed attempt. */
@@ -157,16 +263,5 @@ final class RowUpdater {
         Codec.encode(topic.valueFormat(), value),
         input.raw().headers(),
         input.raw().timestamp());
-  }
-
-  private static void keep(
-      StoredOutput stored, Input input, List<StoredOutput> results, List<Output> outputs) {
-    results.add(stored);
-    outputs.add(new Output(stored.record(), input.raw()));
-  }
-
-  private Object decodeState(String id, byte[] bytes) {
-    return Codec.decode(
-        plan.state().format(), bytes, "stored state of " + id + " in " + plan.state().table());
   }
 }

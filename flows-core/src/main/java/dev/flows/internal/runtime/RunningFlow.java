@@ -93,7 +93,15 @@ public final class RunningFlow {
     Sink outputs = QueueRouting.sink(flow, shared.sink(), shared.taskQueue());
     BatchHandler handler =
         Handlers.forFlow(
-            flow, outputs, shared.stateStore(), shared.tableSink(), lanes, Sleeper.SYSTEM, metrics);
+            flow,
+            new Handlers.Parts(
+                outputs,
+                shared.stateStore(),
+                shared.tableSink(),
+                shared.connector(),
+                lanes,
+                Sleeper.SYSTEM,
+                metrics));
     ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
     PollLoop.BatchRunner runner =
         new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes, outputs);

@@ -5,24 +5,33 @@ import dev.flows.FormatException;
 import dev.flows.Message;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.runtime.RowUpdater.Handled;
+import dev.flows.internal.runtime.RowUpdater.Input;
+import dev.flows.internal.runtime.RowUpdater.Known;
+import dev.flows.internal.runtime.RowUpdater.Result;
 import dev.flows.internal.state.StateCache;
+import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one batch of a stateful flow (DESIGN §4): group by persistence id, load the rows not
- * cached, apply new records and recognise replays by the stored progress, write every changed row
- * in one version-checked transaction, then publish new and re-emitted outputs. A version conflict
- * (another writer got there first) drops the cache and redoes the batch from fresh rows.
+ * Processes one batch of a stateful flow (docs/semantics.md, protocol v2): group by persistence
+ * id, load the rows not cached, apply new records and recognise replays, write every changed row
+ * version-checked, then publish new and re-emitted outputs. A row another writer changed first (a
+ * version conflict) is reloaded and its records redone; a row the store refuses dead-letters the
+ * records that changed it.
  */
 public final class StatefulBatchProcessor implements BatchHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulBatchProcessor.class);
@@ -37,14 +46,26 @@ public final class StatefulBatchProcessor implements BatchHandler {
   private final RowUpdater updater;
   private final Failures failures;
   private final FlowMetrics metrics;
+  private final TopicGuard guard;
+  private PublishedOffsets published = new PublishedOffsets();
+  private ToIntFunction<String> generations;
 
-  /** A processor of {@code plan}'s batches on {@code table}, publishing to {@code sink}. */
-  public StatefulBatchProcessor(
-      StatefulPlan plan, StateTable table, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+  /**
+   * A processor of {@code plan}'s batches on {@code table}, publishing to {@code sink}, checking
+   * its topics with {@code guard}.
+   */
+  StatefulBatchProcessor(
+      StatefulPlan plan,
+      StateTable table,
+      Sink sink,
+      TopicGuard guard,
+      Sleeper sleeper,
+      FlowMetrics metrics) {
     this.table = table;
     this.sink = sink;
     this.cache = new StateCache(StateCache.DEFAULT_MAX_ROWS);
     this.plan = plan;
+    this.guard = guard;
     this.failures = new Failures(plan, metrics);
     this.updater =
         new RowUpdater(plan, new UserCode(plan.options().errorPolicy(), sleeper), failures);
@@ -55,34 +76,51 @@ public final class StatefulBatchProcessor implements BatchHandler {
   @Override
   public void partitionsChanged() {
     cache.clear();
+    guard.invalidate();
   }
 
   @Override
   public void process(Batch batch) {
     long start = System.nanoTime();
+    Known known = known();
+    batch.recordsPerTopic().forEach(metrics::recordsIn);
     BatchAcks acks = new BatchAcks(sink);
-    Map<String, List<RowUpdater.Input>> byId = groupById(batch, acks);
-    List<RowUpdater.Result> results = applyAndWrite(byId);
-    for (RowUpdater.Result result : results) {
-      result
-          .outputs()
-          .forEach(
-              o -> {
-                acks.send(o.record(), o.sourceMessage());
-                metrics.recordOut(o.record().topic());
-              });
+    Map<String, List<Input>> byId = groupById(batch, acks);
+    for (Result result : applyAndWrite(byId, known)) {
+      for (Handled handled : result.handled()) {
+        for (OutgoingRecord output : handled.outputs()) {
+          acks.send(output, handled.input().raw());
+          metrics.recordOut(output.topic());
+        }
+      }
     }
     acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
+    published.published(batch.nextOffsets());
     metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
-  private Map<String, List<RowUpdater.Input>> groupById(Batch batch, BatchAcks acks) {
-    Map<String, List<RowUpdater.Input>> byId = new LinkedHashMap<>();
+  /** What is known beyond the rows; topic generations are (re)checked after an assignment. */
+  private Known known() {
+    ToIntFunction<String> now = guard.generations();
+    if (generations != null && !sameGenerations(generations, now, plan.guardedTopics())) {
+      published = new PublishedOffsets(); // offsets of a topic's earlier incarnation mean nothing
+    }
+    generations = now;
+    return new Known(now, published);
+  }
+
+  private static boolean sameGenerations(
+      ToIntFunction<String> before, ToIntFunction<String> now, List<String> topics) {
+    return topics.stream().allMatch(t -> before.applyAsInt(t) == now.applyAsInt(t));
+  }
+
+  private Map<String, List<Input>> groupById(Batch batch, BatchAcks acks) {
+    Map<String, List<Input>> byId = new LinkedHashMap<>();
     for (Message<byte[], byte[]> raw : batch.records()) {
       try {
         Message<Object, Object> decoded = plan.reader().decode(raw);
-        String id = plan.reader().stateKey(decoded);
-        byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new RowUpdater.Input(raw, decoded));
+        String id = StateIds.checked(plan.reader().stateKey(decoded));
+        byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new Input(raw, decoded));
       } catch (FormatException e) {
         acks.send(failures.deadLetter(raw, e, 1, Stage.DECODE), raw);
       } catch (Exception e) {
@@ -92,42 +130,65 @@ public final class StatefulBatchProcessor implements BatchHandler {
     return byId;
   }
 
-  private List<RowUpdater.Result> applyAndWrite(Map<String, List<RowUpdater.Input>> byId) {
+  /**
+   * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
+   * final. Returns the results in the order of {@code byId}.
+   */
+  private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known) {
+    Map<String, Result> done = new HashMap<>();
+    Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
-      Map<String, StateRow> rows = load(byId.keySet());
-      List<RowUpdater.Result> results = new ArrayList<>(byId.size());
-      List<StateRow> writes = new ArrayList<>();
-      byId.forEach(
-          (id, inputs) -> {
-            RowUpdater.Result result = updater.update(id, rows.get(id), inputs);
-            results.add(result);
-            if (result.written() != null) {
-              writes.add(result.written());
-            }
-          });
-      Set<String> conflicts = writes.isEmpty() ? Set.of() : write(writes);
-      if (conflicts.isEmpty()) {
-        cache.putAll(writes);
-        return results;
+      Map<String, StateRow> rows = load(pending.keySet());
+      Map<String, Result> results = new LinkedHashMap<>();
+      pending.forEach((id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
+      WriteResult outcome = write(results.values());
+      results.forEach((id, result) -> settle(id, result, outcome, done));
+      if (outcome.conflicts().isEmpty()) {
+        return byId.keySet().stream().map(done::get).toList();
       }
-      cache.clear();
-      metrics.stateConflict();
-      LOG.warn(
-          "flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}: reloading and redoing the batch",
-          plan.name(),
-          conflicts.size(),
-          writes.size(),
-          attempt);
-      if (attempt >= MAX_CONFLICT_ATTEMPTS) {
-        throw new FlowsException(
-            "state of "
-                + conflicts.size()
-                + " keys was written by another instance, "
-                + attempt
-                + " times in a row; the batch is rewound (ids e.g. "
-                + conflicts.iterator().next()
-                + ")");
-      }
+      conflicted(outcome.conflicts(), results.size(), attempt);
+      Map<String, List<Input>> again = new LinkedHashMap<>();
+      outcome.conflicts().forEach(id -> again.put(id, byId.get(id)));
+      pending = again;
+    }
+  }
+
+  /** Keeps a written or refused row's result (caching what was written); a conflict stays open. */
+  private void settle(String id, Result result, WriteResult outcome, Map<String, Result> done) {
+    if (outcome.conflicts().contains(id)) {
+      return;
+    }
+    String refusal = outcome.refused().get(id);
+    if (refusal != null) {
+      LOG.warn("flow {}: the state store refused the row of {}: {}", plan.name(), id, refusal);
+      done.put(id, updater.refused(result, refusal));
+      return;
+    }
+    if (result.written() != null) {
+      cache.putAll(List.of(result.written()));
+    }
+    done.put(id, result);
+  }
+
+  private void conflicted(Set<String> conflicts, int written, int attempt) {
+    cache.evict(conflicts);
+    metrics.stateConflict();
+    LOG.warn(
+        "flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}:"
+            + " reloading and redoing them",
+        plan.name(),
+        conflicts.size(),
+        written,
+        attempt);
+    if (attempt >= MAX_CONFLICT_ATTEMPTS) {
+      throw new FlowsException(
+          "state of "
+              + conflicts.size()
+              + " keys was written by another instance, "
+              + attempt
+              + " times in a row; the batch is rewound (ids e.g. "
+              + conflicts.iterator().next()
+              + ")");
     }
   }
 
@@ -144,10 +205,15 @@ public final class StatefulBatchProcessor implements BatchHandler {
     return rows;
   }
 
-  private Set<String> write(List<StateRow> writes) {
+  private WriteResult write(java.util.Collection<Result> results) {
+    List<StateRow> writes =
+        results.stream().map(Result::written).filter(Objects::nonNull).toList();
+    if (writes.isEmpty()) {
+      return WriteResult.ALL_WRITTEN;
+    }
     long start = System.nanoTime();
-    Set<String> conflicts = table.write(writes);
+    WriteResult outcome = table.write(writes);
     metrics.stateWrite(System.nanoTime() - start);
-    return conflicts;
+    return outcome;
   }
 }

@@ -71,6 +71,41 @@ public final class BinaryFields {
     return new String(key, StandardCharsets.UTF_8);
   }
 
+  /** Writes a non-negative number in 1 to 10 bytes (7 bits a byte, least significant first). */
+  public static void writeVarLong(DataOutputStream out, long value) throws IOException {
+    if (value < 0) {
+      throw new IOException("a negative number where a count or offset belongs: " + value);
+    }
+    long rest = value;
+    while (rest >= 0x80) {
+      out.writeByte((int) (rest & 0x7F) | 0x80);
+      rest >>>= 7;
+    }
+    out.writeByte((int) rest);
+  }
+
+  /** Reads what {@link #writeVarLong} wrote. */
+  public static long readVarLong(DataInputStream in) throws IOException {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IOException("a number longer than 10 bytes");
+  }
+
+  /** Reads a {@link #writeVarLong} count of at most what is left, as an int. */
+  public static int readCount(DataInputStream in) throws IOException {
+    long count = readVarLong(in);
+    if (count > in.available()) {
+      throw new IOException("a count of " + count + " where only " + in.available() + " bytes are left");
+    }
+    return (int) count;
+  }
+
   private static int checkedLength(DataInputStream in, int length) throws IOException {
     if (length < 0 || length > in.available()) {
       throw new IOException(

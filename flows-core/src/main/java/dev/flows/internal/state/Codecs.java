@@ -11,23 +11,29 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
-/** Binary encoding of stored results; versioned so the layout can evolve. */
+/**
+ * Binary encoding of stored results; versioned so the layout can evolve. Version 3 tags each output
+ * with its source topic's generation (entries of another generation are dropped when read, like
+ * {@link Progress}); version 2 wrote header keys length-prefixed; version 1 as modified UTF-8.
+ */
 public final class Codecs {
-  /** Version 2 writes header keys length-prefixed (version 1: modified UTF-8, up to 64 KiB). */
-  private static final int RESULTS_VERSION = 2;
+  private static final int RESULTS_VERSION = 3;
 
   private Codecs() {}
 
-  public static byte[] encodeResults(List<StoredOutput> outputs) {
+  /** Encodes outputs, each tagged with its source topic's generation. */
+  public static byte[] encodeResults(List<StoredOutput> outputs, ToIntFunction<String> generation) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * Math.max(1, outputs.size()));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(RESULTS_VERSION);
       out.writeInt(outputs.size());
       for (StoredOutput o : outputs) {
         out.writeUTF(o.source().topic());
-        out.writeInt(o.source().partition());
-        out.writeLong(o.offset());
+        BinaryFields.writeVarLong(out, generation.applyAsInt(o.source().topic()));
+        BinaryFields.writeVarLong(out, o.source().partition());
+        BinaryFields.writeVarLong(out, o.offset());
         writeRecord(out, o.record());
       }
     } catch (IOException e) {
@@ -36,7 +42,8 @@ public final class Codecs {
     return bytes.toByteArray();
   }
 
-  public static List<StoredOutput> decodeResults(byte[] encoded) {
+  /** Decodes outputs, dropping those of another generation of their topic than the current. */
+  public static List<StoredOutput> decodeResults(byte[] encoded, ToIntFunction<String> generation) {
     if (encoded == null || encoded.length == 0) {
       return List.of();
     }
@@ -45,12 +52,19 @@ public final class Codecs {
       int count = in.readInt();
       List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        SourcePartition source = new SourcePartition(in.readUTF(), in.readInt());
-        outputs.add(new StoredOutput(source, in.readLong(), readRecord(in, version)));
+        String topic = in.readUTF();
+        long stored = version < 3 ? 0 : BinaryFields.readVarLong(in);
+        SourcePartition source =
+            new SourcePartition(topic, version < 3 ? in.readInt() : (int) BinaryFields.readVarLong(in));
+        long offset = version < 3 ? in.readLong() : BinaryFields.readVarLong(in);
+        OutgoingRecord record = readRecord(in, version);
+        if (stored == generation.applyAsInt(topic)) {
+          outputs.add(new StoredOutput(source, offset, record));
+        }
       }
       return outputs;
-    } catch (IOException e) {
-      throw new FlowsException("cannot decode stored results", e);
+    } catch (IOException | RuntimeException e) {
+      throw new FlowsException("cannot decode stored results: " + e.getMessage(), e);
     }
   }
 

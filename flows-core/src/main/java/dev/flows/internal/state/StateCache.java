@@ -49,6 +49,11 @@ public final class StateCache {
     written.forEach(r -> rows.put(r.id(), r));
   }
 
+  /** Forgets these rows. */
+  public synchronized void evict(Collection<String> ids) {
+    ids.forEach(rows::remove);
+  }
+
   /** Forgets everything. */
   public synchronized void clear() {
     rows.clear();

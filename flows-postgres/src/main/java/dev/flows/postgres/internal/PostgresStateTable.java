@@ -3,6 +3,7 @@ package dev.flows.postgres.internal;
 import dev.flows.FlowsException;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -39,6 +40,7 @@ public final class PostgresStateTable implements StateTable {
           new StateRow(
               rs.getString("id"),
               rs.getBytes("state"),
+              rs.getInt("state_version"),
               rs.getBytes("progress"),
               rs.getBytes("results"),
               rs.getLong("version"));
@@ -60,7 +62,33 @@ public final class PostgresStateTable implements StateTable {
   public static PostgresStateTable open(Jdbi jdbi, String name) {
     PostgresStateTable table = new PostgresStateTable(jdbi, name, StateTableSql.of(name));
     Databases.createTable(jdbi, "state table " + name, table.sql.create());
+    table.addStateVersionIfMissing();
     return table;
+  }
+
+  /**
+   * Brings a table created before state format versions to this layout. Looked up first, because
+   * {@code ALTER TABLE} takes an exclusive lock even when the column exists.
+   */
+  private void addStateVersionIfMissing() {
+    boolean present =
+        call(
+            "look up its columns",
+            () ->
+                jdbi.withHandle(
+                    handle ->
+                        handle
+                            .createQuery(
+                                "SELECT count(*) FROM pg_attribute WHERE attrelid ="
+                                    + " to_regclass(:table) AND attname = 'state_version' AND NOT"
+                                    + " attisdropped")
+                            .bind("table", sql.table())
+                            .mapTo(Long.class)
+                            .one()
+                        > 0));
+    if (!present) {
+      call("add column state_version", () -> jdbi.withHandle(h -> h.execute(sql.addStateVersion())));
+    }
   }
 
   @Override
@@ -90,9 +118,9 @@ public final class PostgresStateTable implements StateTable {
    * @throws IllegalArgumentException if two rows have the same id (the runtime writes each id once)
    */
   @Override
-  public Set<String> write(List<StateRow> rows) {
+  public WriteResult write(List<StateRow> rows) {
     if (rows.isEmpty()) {
-      return Set.of();
+      return WriteResult.ALL_WRITTEN;
     }
     // Sorted by id so that writers of overlapping batches insert in the same order (fewer
     // deadlocks).
@@ -107,24 +135,25 @@ public final class PostgresStateTable implements StateTable {
         () -> jdbi.inTransaction(handle -> write(handle, sorted, ids)));
   }
 
-  private Set<String> write(Handle handle, List<StateRow> rows, List<String> ids) {
+  /** One statement; rows that do not come back were in conflict, the others are committed. */
+  private WriteResult write(Handle handle, List<StateRow> rows, List<String> ids) {
     List<String> written =
         handle
             .createQuery(sql.write())
             .bindArray("ids", String.class, ids)
             .bindArray("states", byte[].class, column(rows, StateRow::state))
+            .bindArray("stateVersions", Integer.class, column(rows, StateRow::stateVersion))
             .bindArray("progress", byte[].class, column(rows, StateRow::progress))
             .bindArray("results", byte[].class, column(rows, StateRow::results))
             .bindArray("versions", Long.class, column(rows, StateRow::version))
             .mapTo(String.class)
             .list();
     if (written.size() == rows.size()) {
-      return Set.of();
+      return WriteResult.ALL_WRITTEN;
     }
-    handle.rollback();
     Set<String> conflicts = new HashSet<>(ids);
     written.forEach(conflicts::remove);
-    return conflicts;
+    return new WriteResult(conflicts, Map.of());
   }
 
   private <T> T call(String action, Supplier<T> work) {

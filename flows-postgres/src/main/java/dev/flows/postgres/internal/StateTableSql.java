@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * @param load reads the rows whose id is in {@code :ids}
  * @param write the versioned, set-based write of a whole batch (see {@link PostgresStateTable})
  */
-record StateTableSql(String table, String create, String load, String write) {
+record StateTableSql(
+    String table, String create, String addStateVersion, String load, String write) {
   /** PostgreSQL keeps 63 bytes of an identifier; lower case so quoting never changes the name. */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
@@ -26,7 +27,8 @@ record StateTableSql(String table, String create, String load, String write) {
           "use 1 to 63 of [a-z0-9_], starting with a letter");
     }
     String table = '"' + name + '"';
-    return new StateTableSql(table, create(table), load(table), write(table));
+    return new StateTableSql(
+        table, create(table), addStateVersion(table), load(table), write(table));
   }
 
   private static String create(String table) {
@@ -34,6 +36,7 @@ record StateTableSql(String table, String create, String load, String write) {
         CREATE TABLE IF NOT EXISTS %s (
           id text PRIMARY KEY,
           state bytea,
+          state_version integer NOT NULL DEFAULT 1,
           progress bytea NOT NULL,
           results bytea,
           version bigint NOT NULL,
@@ -43,8 +46,18 @@ record StateTableSql(String table, String create, String load, String write) {
         .formatted(table);
   }
 
+  /**
+   * Adds {@code state_version} to a table created before state format versions existed (its rows
+   * are version 1); PostgreSQL adds a column with a constant default without rewriting the table.
+   */
+  private static String addStateVersion(String table) {
+    return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS state_version integer NOT NULL DEFAULT 1";
+  }
+
   private static String load(String table) {
-    return "SELECT id, state, progress, results, version FROM " + table + " WHERE id = ANY(:ids)";
+    return "SELECT id, state, state_version, progress, results, version FROM "
+        + table
+        + " WHERE id = ANY(:ids)";
   }
 
   /*
@@ -56,16 +69,16 @@ record StateTableSql(String table, String create, String load, String write) {
   private static String write(String table) {
     return """
         WITH "Batch" AS (
-          SELECT * FROM unnest(:ids::text[], :states::bytea[], :progress::bytea[], :results::bytea[], :versions::bigint[])
-            AS b (id, state, progress, results, version)
+          SELECT * FROM unnest(:ids::text[], :states::bytea[], :stateVersions::integer[], :progress::bytea[], :results::bytea[], :versions::bigint[])
+            AS b (id, state, state_version, progress, results, version)
         ), "Inserted" AS (
-          INSERT INTO %1$s AS t (id, state, progress, results, version)
-          SELECT id, state, progress, results, version FROM "Batch" WHERE version = 1
+          INSERT INTO %1$s AS t (id, state, state_version, progress, results, version)
+          SELECT id, state, state_version, progress, results, version FROM "Batch" WHERE version = 1
           ON CONFLICT (id) DO NOTHING
           RETURNING t.id
         ), "Updated" AS (
           UPDATE %1$s AS t
-          SET state = b.state, progress = b.progress, results = b.results, version = b.version, updated_at = now()
+          SET state = b.state, state_version = b.state_version, progress = b.progress, results = b.results, version = b.version, updated_at = now()
           FROM "Batch" AS b
           WHERE t.id = b.id AND b.version > 1 AND t.version = b.version - 1
           RETURNING t.id

@@ -1,0 +1,28 @@
+package dev.flows.internal.runtime;
+
+/**
+ * A handler whose input topics are checked by a {@link TopicGuard} before the first batch after
+ * every assignment change: a join's merge step, so a recreated source topic stops it before any
+ * envelope of the new topic reaches the stateful step.
+ */
+final class GuardedHandler implements BatchHandler {
+  private final BatchHandler handler;
+  private final TopicGuard guard;
+
+  GuardedHandler(BatchHandler handler, TopicGuard guard) {
+    this.handler = handler;
+    this.guard = guard;
+  }
+
+  @Override
+  public void process(Batch batch) {
+    guard.generations();
+    handler.process(batch);
+  }
+
+  @Override
+  public void partitionsChanged() {
+    guard.invalidate();
+    handler.partitionsChanged();
+  }
+}

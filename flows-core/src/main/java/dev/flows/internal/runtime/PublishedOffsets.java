@@ -1,0 +1,26 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.spi.SourcePartition;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Per input partition, the offset below which every record this processor handled had its outputs
+ * acknowledged: batches run in order and each covers a contiguous range from where the partition's
+ * committed offset was, so a record below it was either published here or committed before. A fact
+ * about the topic, so it stays true when the partition moves. Used by the batch thread only.
+ */
+final class PublishedOffsets {
+  private final Map<SourcePartition, Long> next = new HashMap<>();
+
+  /** Whether the outputs of {@code offset} of {@code partition} are known published. */
+  boolean covers(SourcePartition partition, long offset) {
+    Long below = next.get(partition);
+    return below != null && offset < below;
+  }
+
+  /** Records that a batch ending at these offsets (exclusive) was published. */
+  void published(Map<SourcePartition, Long> nextOffsets) {
+    nextOffsets.forEach((partition, offset) -> next.merge(partition, offset, Math::max));
+  }
+}

@@ -1,0 +1,177 @@
+package dev.flows.internal.state;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.BitSet;
+
+/**
+ * Which offsets of one origin partition were applied to one row, exactly, within a window of {@code
+ * span} offsets behind the highest applied one. A join's envelopes can reach the stateful step out
+ * of their source order (a merge batch re-sent after a partial failure holds 101, 100, 101), so the
+ * highest offset alone cannot tell a late record from a duplicate; inside the window this can.
+ * Below the window nothing is known: such a record is {@link Verdict#TOO_OLD}. Mutable, owned by
+ * one row's processing.
+ *
+ * <p>In memory a ring of {@code span} bits; stored as the highest offset and the applied offsets
+ * below it, as runs or as a bitmap, whichever is smaller.
+ */
+public final class DedupeWindow {
+  /** What an offset is to the window. */
+  public enum Verdict {
+    /** Not applied yet: apply it. */
+    NEW,
+    /** Applied already: a duplicate. */
+    DUPLICATE,
+    /** Older than the window: cannot tell. */
+    TOO_OLD
+  }
+
+  private static final int RUNS = 0;
+  private static final int BITMAP = 1;
+
+  private final int span;
+  private final BitSet ring;
+  private long highest = -1;
+
+  /** An empty window of {@code span} offsets. */
+  public DedupeWindow(int span) {
+    if (span < 1) {
+      throw new IllegalArgumentException("span must be positive: " + span);
+    }
+    this.span = span;
+    this.ring = new BitSet(span);
+  }
+
+  /** The window's size in offsets. */
+  public int span() {
+    return span;
+  }
+
+  /** The highest applied offset, -1 if none. */
+  public long highest() {
+    return highest;
+  }
+
+  /** What {@code offset} is. */
+  public Verdict check(long offset) {
+    if (offset > highest) {
+      return Verdict.NEW;
+    }
+    if (offset <= highest - span) {
+      return Verdict.TOO_OLD;
+    }
+    return ring.get(slot(offset)) ? Verdict.DUPLICATE : Verdict.NEW;
+  }
+
+  /** Records {@code offset} as applied; the window moves up when it is the new highest. */
+  public void applied(long offset) {
+    if (offset > highest) {
+      if (highest < 0 || offset - highest >= span) {
+        ring.clear();
+      } else {
+        for (long o = highest + 1; o < offset; o++) {
+          ring.clear(slot(o));
+        }
+      }
+      highest = offset;
+    } else if (offset <= highest - span) {
+      return;
+    }
+    ring.set(slot(offset));
+  }
+
+  /** Marks every offset of the window applied: how a row of protocol version 1 is read. */
+  void appliedUpTo(long offset) {
+    applied(offset);
+    ring.set(0, span);
+  }
+
+  private int slot(long offset) {
+    return (int) (offset % span);
+  }
+
+  void write(DataOutputStream out) throws IOException {
+    BinaryFields.writeVarLong(out, highest);
+    byte[] runs = runs();
+    byte[] bitmap = bitmap();
+    boolean useRuns = runs.length <= bitmap.length;
+    out.writeByte(useRuns ? RUNS : BITMAP);
+    BinaryFields.writeBytes(out, useRuns ? runs : bitmap);
+  }
+
+  static DedupeWindow read(DataInputStream in, int span) throws IOException {
+    DedupeWindow window = new DedupeWindow(span);
+    long highest = BinaryFields.readVarLong(in);
+    int kind = in.readUnsignedByte();
+    byte[] body = BinaryFields.readBytes(in);
+    if (body == null || (kind != RUNS && kind != BITMAP)) {
+      throw new IOException("a dedupe window of unknown kind " + kind);
+    }
+    window.applied(highest);
+    DataInputStream bodyIn = new DataInputStream(new java.io.ByteArrayInputStream(body));
+    if (kind == RUNS) {
+      window.readRuns(bodyIn);
+    } else {
+      window.readBitmap(body);
+    }
+    return window;
+  }
+
+  /** Applied offsets below the highest, descending, as (gap, length) pairs of runs. */
+  private byte[] runs() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      long next = highest - 1;
+      long floor = Math.max(0, highest - span + 1);
+      while (next >= floor) {
+        long start = next;
+        while (start >= floor && !ring.get(slot(start))) {
+          start--;
+        }
+        if (start < floor) {
+          break;
+        }
+        long end = start;
+        while (end - 1 >= floor && ring.get(slot(end - 1))) {
+          end--;
+        }
+        BinaryFields.writeVarLong(out, next - start);
+        BinaryFields.writeVarLong(out, start - end + 1);
+        next = end - 1;
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private void readRuns(DataInputStream in) throws IOException {
+    long next = highest - 1;
+    while (in.available() > 0) {
+      long start = next - BinaryFields.readVarLong(in);
+      long length = BinaryFields.readVarLong(in);
+      for (long o = start; o > start - length; o--) {
+        applied(o);
+      }
+      next = start - length;
+    }
+  }
+
+  /** Bit i set: offset {@code highest - 1 - i} applied. */
+  private byte[] bitmap() {
+    BitSet bits = new BitSet();
+    long floor = Math.max(0, highest - span + 1);
+    for (long o = highest - 1; o >= floor; o--) {
+      if (ring.get(slot(o))) {
+        bits.set((int) (highest - 1 - o));
+      }
+    }
+    return bits.toByteArray();
+  }
+
+  private void readBitmap(byte[] body) {
+    BitSet bits = BitSet.valueOf(body);
+    for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+      applied(highest - 1 - i);
+    }
+  }
+}

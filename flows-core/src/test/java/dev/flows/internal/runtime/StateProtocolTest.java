@@ -1,0 +1,332 @@
+package dev.flows.internal.runtime;
+
+import static dev.flows.Topic.topic;
+import static dev.flows.format.Formats.string;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.DeadLetterHeaders;
+import dev.flows.Flow;
+import dev.flows.FlowsException;
+import dev.flows.Flows;
+import dev.flows.Headers;
+import dev.flows.Join;
+import dev.flows.Message;
+import dev.flows.StateSpec;
+import dev.flows.StateUpdate;
+import dev.flows.Topic;
+import dev.flows.format.Formats;
+import dev.flows.internal.plan.Envelope;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.Sink;
+import dev.flows.spi.StateRow;
+import dev.flows.spi.StateStore;
+import dev.flows.spi.StateTable;
+import dev.flows.spi.WriteResult;
+import dev.flows.state.InMemoryStateStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stateful protocol (docs/semantics.md, protocol v2) at the processor, on the in-memory store:
+ * unpublished outputs of one partition survive writes caused by another, join envelopes out of
+ * order, poison ids, stored states that do not decode, format upgrades and rows the store refuses.
+ * The same guarantees on a real broker and PostgreSQL: {@code StateProtocolIT} in flows-examples.
+ */
+class StateProtocolTest {
+  private static final Topic<String, String> A = topic("a", string(), string());
+  private static final Topic<String, String> B = topic("b", string(), string());
+  private static final Topic<String, String> OUT = topic("out", string(), string());
+  private static final StateSpec<Long> COUNT = StateSpec.of("count", Formats.longs(), () -> 0L);
+
+  private final StateStore store = InMemoryStateStore.create();
+  private final RecordingSink sink = new RecordingSink();
+
+  private static Flow count(StateSpec<Long> spec) {
+    return Flows.stateful("test-merged-count")
+        .from(A)
+        .merge(B)
+        .state(spec)
+        .apply(
+            (key, value, count) -> {
+              long next = count + 1;
+              return StateUpdate.set(next, next + ":" + value);
+            })
+        .to(OUT);
+  }
+
+  @Test
+  void shouldPublishAnUnpublishedWriteOfOnePartitionWhenAnotherPartitionWroteTheRowFirst() {
+    Flow flow = count(COUNT);
+    sink.failing = true; // the first owner writes k for a@10, then cannot publish and dies
+    assertThrows(PublishFailedException.class, () -> handler(flow).process(batch(msg("a", 10, "k", "a10"))));
+    sink.failing = false;
+    BatchHandler next = handler(flow); // the new owner reads b first, a later
+
+    next.process(batch(msg("b", 20, "k", "b20")));
+    next.process(batch(msg("a", 10, "k", "a10")));
+
+    assertEquals(List.of("2:b20", "1:a10"), sink.values("out"), "every count published");
+  }
+
+  @Test
+  void shouldApplyAJoinEnvelopeOnceWhenTheIntermediateTopicHoldsItOutOfOrder() {
+    Join join = join();
+    BatchHandler apply = handler(join.apply());
+
+    apply.process(batch(envelope(0, "k", "w", 101), envelope(1, "k", "w", 100)));
+    apply.process(batch(envelope(2, "k", "w", 101)));
+
+    assertEquals(List.of("1", "2"), sink.values("joined"), "101 and 100 applied, 101 again skipped");
+    assertEquals(2L, storedCount(join, "k"));
+  }
+
+  @Test
+  void shouldDeadLetterAJoinEnvelopeWhenItIsOlderThanTheDedupeWindow() {
+    Join join = join();
+    BatchHandler apply = handler(join.apply());
+
+    apply.process(batch(envelope(0, "k", "w", 50_000), envelope(1, "k", "w", 5)));
+
+    assertEquals(List.of("1"), sink.values("joined"));
+    List<Message<byte[], byte[]>> dead = sink.records(join.apply().deadLetterTopic());
+    assertEquals(1, dead.size());
+    assertTrue(
+        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("older than the dedupe window"),
+        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE));
+  }
+
+  @Test
+  void shouldDeadLetterRecordsWhoseStateKeyNoStoreCanKeep() {
+    Flow flow =
+        Flows.stateful("test-poison-ids")
+            .from(A)
+            .stateKey((key, value) -> value.equals("lone") ? "x\uD800" : key) // half an emoji
+            .state(COUNT)
+            .apply((key, value, count) -> StateUpdate.set(count + 1, (count + 1) + ":" + value))
+            .to(OUT);
+
+    handler(flow)
+        .process(
+            batch(msg("a", 0, "x\u0000y", "nul"), msg("a", 1, "x", "lone"), msg("a", 2, "k", "ok")));
+
+    assertEquals(List.of("1:ok"), sink.values("out"));
+    List<String> reasons =
+        sink.records(flow.deadLetterTopic()).stream()
+            .map(m -> header(m, DeadLetterHeaders.ERROR_MESSAGE))
+            .toList();
+    assertEquals(2, reasons.size());
+    assertTrue(reasons.get(0).contains("U+0000"), reasons.get(0));
+    assertTrue(reasons.get(1).contains("lone UTF-16 surrogate"), reasons.get(1));
+  }
+
+  @Test
+  void shouldDeadLetterTheKeysRecordsAndKeepItsBytesWhenTheStoredStateDoesNotDecode() {
+    Flow flow = count(COUNT);
+    table().write(List.of(new StateRow("k", bytes("not a number"), 1, null, null, 1)));
+    BatchHandler handler = handler(flow);
+
+    handler.process(batch(msg("a", 0, "k", "v0"), msg("a", 1, "other", "v1")));
+    handler.process(batch(msg("a", 0, "k", "v0"))); // a replay: not dead-lettered again
+
+    assertEquals(List.of("1:v1"), sink.values("out"));
+    List<Message<byte[], byte[]>> dead = sink.records(flow.deadLetterTopic());
+    assertEquals(1, dead.size());
+    assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("cannot decode stored state of k"));
+    assertArrayEquals(bytes("not a number"), table().load(List.of("k")).get("k").state());
+  }
+
+  @Test
+  void shouldUpgradeAnOlderStateWhenARecordReachesIt() {
+    StateSpec<String> v2 =
+        StateSpec.of("count", string(), () -> "n=0").upgradedFrom(COUNT, n -> "n=" + n);
+    Flow flow =
+        Flows.stateful("test-upgraded-count")
+            .from(A)
+            .state(v2)
+            .apply(
+                (key, value, s) -> {
+                  String next = "n=" + (Long.parseLong(s.substring(2)) + 1);
+                  return StateUpdate.set(next, next);
+                })
+            .to(OUT);
+    table().write(List.of(new StateRow("k", bytes("5"), 1, null, null, 1)));
+
+    handler(flow).process(batch(msg("a", 0, "k", "v")));
+
+    assertEquals(List.of("n=6"), sink.values("out"));
+    StateRow row = table().load(List.of("k")).get("k");
+    assertEquals(2, row.stateVersion());
+    assertArrayEquals(bytes("n=6"), row.state());
+  }
+
+  @Test
+  void shouldFailTheBatchWithoutPublishingWhenANewerBuildWroteTheState() {
+    Flow flow = count(COUNT);
+    table().write(List.of(new StateRow("k", bytes("{}"), 2, null, null, 1)));
+
+    FlowsException e =
+        assertThrows(FlowsException.class, () -> handler(flow).process(batch(msg("a", 0, "k", "v"))));
+
+    assertTrue(e.getMessage().contains("state format version 2"), e.getMessage());
+    assertEquals(List.of(), sink.values("out"));
+    assertEquals(List.of(), sink.records(flow.deadLetterTopic()));
+  }
+
+  @Test
+  void shouldDeadLetterTheRecordsOfARowTheStoreRefusesAndWriteTheOthers() {
+    Flow flow = count(COUNT);
+    StateStore refusing = new RefusingStore(store, "bad");
+
+    handler(flow, refusing).process(batch(msg("a", 0, "bad", "v0"), msg("a", 1, "good", "v1")));
+
+    assertEquals(List.of("1:v1"), sink.values("out"));
+    List<Message<byte[], byte[]>> dead = sink.records(flow.deadLetterTopic());
+    assertEquals(1, dead.size());
+    assertEquals("store", header(dead.get(0), DeadLetterHeaders.ERROR_STAGE));
+    assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("value too long"));
+    assertEquals(Set.of("good"), table().load(List.of("bad", "good")).keySet());
+  }
+
+  private BatchHandler handler(Flow flow) {
+    return handler(flow, store);
+  }
+
+  private BatchHandler handler(Flow flow, StateStore stateStore) {
+    return Handlers.forFlow(
+        flow,
+        new Handlers.Parts(
+            sink,
+            stateStore,
+            null,
+            null,
+            KeyLanes.sequential(),
+            Sleeper.NONE,
+            FlowMetrics.inMemory(flow.name())));
+  }
+
+  private StateTable table() {
+    return store.table(COUNT.table());
+  }
+
+  private long storedCount(Join join, String id) {
+    StateRow row = store.table("flows_joined_state").load(List.of(id)).get(id);
+    return Long.parseLong(new String(row.state(), StandardCharsets.UTF_8));
+  }
+
+  private static Join join() {
+    Topic<String, String> words = topic("words", string(), string());
+    return Flows.join("test-join-order")
+        .through("join-order-intermediate")
+        .state(StateSpec.of("joined", Formats.longs(), () -> 0L))
+        .on(words, (k, v) -> k, (k, v, n) -> StateUpdate.set(n + 1, Long.toString(n + 1)))
+        .to(topic("joined", string(), string()));
+  }
+
+  /** An envelope at {@code intermediateOffset} carrying record {@code words-0@origin}. */
+  private static Message<byte[], byte[]> envelope(
+      long intermediateOffset, String id, String value, long origin) {
+    byte[] wrapped = Envelope.encode(new Message<>("words", 0, origin, 0L, bytes(id), bytes(value), Headers.empty()));
+    return new Message<>(
+        "join-order-intermediate", 0, intermediateOffset, 0L, bytes(id), wrapped, Headers.empty());
+  }
+
+  private static Message<byte[], byte[]> msg(String topic, long offset, String key, String value) {
+    return new Message<>(topic, 0, offset, 0L, bytes(key), bytes(value), Headers.empty());
+  }
+
+  @SafeVarargs
+  private static Batch batch(Message<byte[], byte[]>... records) {
+    return Batch.of(List.of(records));
+  }
+
+  private static String header(Message<byte[], byte[]> message, String key) {
+    return new String(message.headers().lastValue(key).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Records what is sent; while {@code failing}, fails every send as a broker would. */
+  private static final class RecordingSink implements Sink {
+    private final List<OutgoingRecord> sent = new CopyOnWriteArrayList<>();
+    volatile boolean failing;
+
+    @Override
+    public void send(OutgoingRecord record, Ack ack) {
+      if (failing) {
+        ack.completed(new java.io.IOException("broker unavailable"));
+        return;
+      }
+      sent.add(record);
+      ack.completed(null);
+    }
+
+    List<String> values(String topic) {
+      return records(topic).stream()
+          .map(m -> new String(m.value(), StandardCharsets.UTF_8))
+          .toList();
+    }
+
+    List<Message<byte[], byte[]>> records(String topic) {
+      List<Message<byte[], byte[]>> records = new ArrayList<>();
+      for (OutgoingRecord r : sent) {
+        if (r.topic().equals(topic)) {
+          records.add(new Message<>(topic, 0, records.size(), 0L, r.key(), r.value(), r.headers()));
+        }
+      }
+      return records;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public boolean isRecordError(Exception error) {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A store whose tables refuse the row of one id, as PostgreSQL refuses a value it cannot hold. */
+  private record RefusingStore(StateStore store, String refusedId) implements StateStore {
+    @Override
+    public StateTable table(String name) {
+      StateTable table = store.table(name);
+      return new StateTable() {
+        @Override
+        public Map<String, StateRow> load(Collection<String> ids) {
+          return table.load(ids);
+        }
+
+        @Override
+        public WriteResult write(List<StateRow> rows) {
+          List<StateRow> accepted = rows.stream().filter(r -> !r.id().equals(refusedId)).toList();
+          WriteResult written = table.write(accepted);
+          return rows.size() == accepted.size()
+              ? written
+              : new WriteResult(written.conflicts(), Map.of(refusedId, "value too long for the index"));
+        }
+      };
+    }
+
+    @Override
+    public dev.flows.spi.TopicLedger topics() {
+      return store.topics();
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,103 @@
+package dev.flows.internal.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flows.internal.state.DedupeWindow.Verdict;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class DedupeWindowTest {
+
+  @Test
+  void shouldApplyALateRecordOnceWhenItArrivesAfterANewerOne() {
+    DedupeWindow window = new DedupeWindow(100);
+
+    window.applied(101);
+
+    assertEquals(Verdict.NEW, window.check(100), "100 was never applied");
+    window.applied(100);
+    assertEquals(Verdict.DUPLICATE, window.check(101));
+    assertEquals(Verdict.DUPLICATE, window.check(100));
+    assertEquals(Verdict.NEW, window.check(99));
+  }
+
+  @Test
+  void shouldCallARecordTooOldWhenItIsBelowTheWindow() {
+    DedupeWindow window = new DedupeWindow(100);
+    window.applied(5);
+    window.applied(500);
+
+    assertEquals(Verdict.TOO_OLD, window.check(400), "400 = 500 - span: outside");
+    assertEquals(Verdict.NEW, window.check(401));
+    assertEquals(Verdict.TOO_OLD, window.check(5), "5 fell out of the window");
+  }
+
+  @Test
+  void shouldForgetSlotsOfOffsetsThatLeftTheWindowWhenItMovesUp() {
+    DedupeWindow window = new DedupeWindow(10);
+    window.applied(3); // slot 3
+
+    window.applied(12); // the window is now 3..12, exclusive of 2: slot 3 still holds 3
+    assertEquals(Verdict.DUPLICATE, window.check(3));
+    window.applied(13); // 3 leaves; slot 3 now belongs to 13
+
+    assertEquals(Verdict.TOO_OLD, window.check(3));
+    assertEquals(Verdict.DUPLICATE, window.check(13));
+    assertEquals(Verdict.NEW, window.check(11), "11 was skipped over, not applied");
+  }
+
+  @Test
+  void shouldKeepExactlyTheAppliedOffsetsWhenWrittenAndReadBack() throws IOException {
+    Random random = new Random(42);
+    for (int density : new int[] {1, 2, 3, 7, 50}) {
+      DedupeWindow window = new DedupeWindow(1_000);
+      TreeSet<Long> applied = new TreeSet<>();
+      for (long o = 0; o < 3_000; o++) {
+        if (random.nextInt(density) == 0) {
+          window.applied(o);
+          applied.add(o);
+        }
+      }
+
+      DedupeWindow read = roundTrip(window);
+
+      assertEquals(window.highest(), read.highest());
+      for (long o = window.highest() - 999; o <= window.highest(); o++) {
+        assertEquals(
+            applied.contains(o) ? Verdict.DUPLICATE : Verdict.NEW,
+            read.check(o),
+            "offset " + o + " at density 1/" + density);
+      }
+      assertEquals(Verdict.TOO_OLD, read.check(window.highest() - 1_000));
+    }
+  }
+
+  @Test
+  void shouldStoreAContiguousRunInAFewBytesWhenAKeyIsHot() throws IOException {
+    DedupeWindow window = new DedupeWindow(10_000);
+    for (long o = 0; o < 20_000; o++) {
+      window.applied(o);
+    }
+
+    assertEquals(true, bytes(window).length < 16, "one run, not a bitmap");
+  }
+
+  private static DedupeWindow roundTrip(DedupeWindow window) throws IOException {
+    return DedupeWindow.read(
+        new DataInputStream(new ByteArrayInputStream(bytes(window))), window.span());
+  }
+
+  private static byte[] bytes(DedupeWindow window) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      window.write(out);
+    }
+    return bytes.toByteArray();
+  }
+}

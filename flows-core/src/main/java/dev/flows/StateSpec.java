@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * <p><b>Format versions.</b> Each row stores the version of the format its state was written in. A
  * spec made by {@link #of} is version 1; {@link #upgradedFrom} makes the next version of an older
  * spec, with a function that converts its states. Rows of an older version are decoded with their
- * own format, upgraded step by step when a record reaches them, and written back in this format;
- * a row of a newer version than this spec (written by a newer build) fails its batch, which is
+ * own format, upgraded step by step when a record reaches them, and written back in this format; a
+ * row of a newer version than this spec (written by a newer build) fails its batch, which is
  * retried, so a rolling deployment never loses it.
  *
  * <pre>{@code
@@ -74,9 +74,9 @@ public record StateSpec<S>(
   }
 
   /**
-   * A copy that is the next format version of {@code previous}: rows stored by {@code previous}
-   * (or any version before it) are decoded with their own format and converted by {@code upgrade}
-   * when read. The name, table and initial state are this spec's.
+   * A copy that is the next format version of {@code previous}: rows stored by {@code previous} (or
+   * any version before it) are decoded with their own format and converted by {@code upgrade} when
+   * read. The name, table and initial state are this spec's.
    *
    * @param previous the spec of the version before, e.g. the spec this flow used until now
    * @param upgrade converts one state of {@code previous} into a state of this spec, never {@code

@@ -8,8 +8,8 @@ package dev.flows.spi;
  * @param state the encoded state, {@code null} when deleted or never set
  * @param stateVersion the format version {@code state} is encoded in (see {@link
  *     dev.flows.StateSpec#version()}), 1 for rows written before versions existed
- * @param progress what the row has applied: per partition it was fed from, the last offset, and
- *     for joins the origin offsets of a dedupe window (encoded)
+ * @param progress what the row has applied: per partition it was fed from, the last offset, and for
+ *     joins the origin offsets of a dedupe window (encoded)
  * @param results the outputs not yet known published, with the offsets they came from (encoded)
  * @param version incremented on every write; 0 means the row does not exist
  */

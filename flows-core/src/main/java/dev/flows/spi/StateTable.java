@@ -15,9 +15,9 @@ public interface StateTable {
 
   /**
    * Writes each row whose stored version is {@code version - 1} (absent counts as 0) and whose data
-   * the store can hold, each atomically; the others are not written and are returned as conflicts or
-   * as refused with the reason. Rows may be committed in more than one transaction. A failure of the
-   * store itself (connection, timeout) throws, and then any subset of the rows may be written.
+   * the store can hold, each atomically; the others are not written and are returned as conflicts
+   * or as refused with the reason. Rows may be committed in more than one transaction. A failure of
+   * the store itself (connection, timeout) throws, and then any subset of the rows may be written.
    *
    * @param rows at most one row per id
    */

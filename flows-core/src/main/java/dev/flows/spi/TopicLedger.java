@@ -17,9 +17,9 @@ public interface TopicLedger {
   Map<String, TopicShape> remember(String flow, Collection<TopicShape> seen);
 
   /**
-   * What an operator runs to accept {@code now} as the shape of {@code topic} for {@code flow}; with
-   * {@code recreated}, also starting its next generation, so offsets stored for the old topic are
-   * forgotten.
+   * What an operator runs to accept {@code now} as the shape of {@code topic} for {@code flow};
+   * with {@code recreated}, also starting its next generation, so offsets stored for the old topic
+   * are forgotten.
    */
   String howToAccept(String flow, TopicShape now, boolean recreated);
 }

@@ -78,8 +78,7 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, TopicShape> shapes = new HashMap<>();
 
     @Override
-    public synchronized Map<String, TopicShape> remember(
-        String flow, Collection<TopicShape> seen) {
+    public synchronized Map<String, TopicShape> remember(String flow, Collection<TopicShape> seen) {
       Map<String, TopicShape> recorded = new HashMap<>();
       for (TopicShape shape : seen) {
         recorded.put(

@@ -47,7 +47,8 @@ public abstract class StateStoreContract {
 
   @Test
   void shouldReturnWrittenBytesWhenLoaded() {
-    assertEquals(WriteResult.ALL_WRITTEN, table.write(List.of(row("a", "s1", 1), row("b", null, 1))));
+    assertEquals(
+        WriteResult.ALL_WRITTEN, table.write(List.of(row("a", "s1", 1), row("b", null, 1))));
 
     Map<String, StateRow> rows = table.load(List.of("a", "b", "c"));
 
@@ -100,7 +101,8 @@ public abstract class StateStoreContract {
     ledger.remember(flow, List.of(TopicShape.of("t1", "id-1", 3)));
 
     Map<String, TopicShape> recorded =
-        ledger.remember(flow, List.of(TopicShape.of("t1", "id-2", 6), TopicShape.of("t2", null, 1)));
+        ledger.remember(
+            flow, List.of(TopicShape.of("t1", "id-2", 6), TopicShape.of("t2", null, 1)));
 
     assertEquals(
         Map.of("t1", TopicShape.of("t1", "id-1", 3), "t2", TopicShape.of("t2", null, 1)), recorded);

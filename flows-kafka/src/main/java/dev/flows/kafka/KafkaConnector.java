@@ -8,24 +8,24 @@ import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
+import dev.flows.spi.TopicShape;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import dev.flows.spi.TopicShape;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -33,9 +33,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Connects flows to Kafka. Consumers never auto-commit (the runtime commits after outputs are
  * acknowledged), read only committed records ({@code isolation.level=read_committed}: records of
  * aborted transactions are never applied), start from the earliest offset of a new group and use
- * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. Extra client properties (TLS, SASL,
- * tuning) pass through unchanged and win over these defaults, except the ones the guarantees need.
- * Immutable.
+ * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. Extra client
+ * properties (TLS, SASL, tuning) pass through unchanged and win over these defaults, except the
+ * ones the guarantees need. Immutable.
  */
 public final class KafkaConnector implements Connector {
   /** Records per poll: {@value}. */
@@ -131,9 +131,7 @@ public final class KafkaConnector implements Connector {
                   shapes.put(
                       name,
                       TopicShape.of(
-                          name,
-                          description.topicId().toString(),
-                          description.partitions().size()));
+                          name, description.topicId().toString(), description.partitions().size()));
                 }
               });
     }

@@ -78,7 +78,8 @@ class PostgresStateStoreConcurrencyIT {
     List<Set<String>> outcomes =
         race(
             () -> first.table(name).write(List.of(row("a", "x", 1), row("b", "x", 1))).conflicts(),
-            () -> second.table(name).write(List.of(row("a", "y", 1), row("c", "y", 1))).conflicts());
+            () ->
+                second.table(name).write(List.of(row("a", "y", 1), row("c", "y", 1))).conflicts());
 
     assertEquals(1, outcomes.stream().filter(Set::isEmpty).count(), "outcomes " + outcomes);
     assertTrue(outcomes.contains(Set.of("a")), "outcomes " + outcomes);
@@ -147,7 +148,8 @@ class PostgresStateStoreConcurrencyIT {
 
     try (PostgresStateStore store = PostgresStateStore.create(FlowsConfig.from(env))) {
       assertEquals(
-          Set.of(), store.table(uniqueTable("config")).write(List.of(row("a", "s1", 1))).conflicts());
+          Set.of(),
+          store.table(uniqueTable("config")).write(List.of(row("a", "s1", 1))).conflicts());
     }
   }
 

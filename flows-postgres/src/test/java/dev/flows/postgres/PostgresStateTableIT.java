@@ -102,7 +102,9 @@ class PostgresStateTableIT {
   void shouldReadRowsAsStateVersionOneWhenTheTablePredatesStateVersions() {
     String name = uniqueTable("old_layout");
     postgres.execute(
-        "CREATE TABLE \"" + name + "\" (id text PRIMARY KEY, state bytea, progress bytea NOT NULL,"
+        "CREATE TABLE \""
+            + name
+            + "\" (id text PRIMARY KEY, state bytea, progress bytea NOT NULL,"
             + " results bytea, version bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT"
             + " now(), updated_at timestamptz NOT NULL DEFAULT now())");
     postgres.execute(
@@ -147,7 +149,9 @@ class PostgresStateTableIT {
     StateTable table = store.table(name);
 
     assertEquals(Set.of("ghost"), table.write(List.of(row("ghost", "s2", 2))).conflicts());
-    assertEquals(Set.of("ghost"), table.write(List.of(row("new", "s1", 1), row("ghost", "s5", 5))).conflicts());
+    assertEquals(
+        Set.of("ghost"),
+        table.write(List.of(row("new", "s1", 1), row("ghost", "s5", 5))).conflicts());
 
     assertEquals(Set.of("new"), table.load(List.of("new", "ghost")).keySet());
     assertEquals(1, postgres.queryLong("select count(*) from \"" + name + "\""));
@@ -173,9 +177,9 @@ class PostgresStateTableIT {
     Set<String> conflicts =
         table
             .write(
-            List.of(
-                new StateRow("a", null, 1, bytes("p2"), null, 2),
-                new StateRow("b", bytes("s2"), 1, bytes("p2"), bytes("r2"), 2)))
+                List.of(
+                    new StateRow("a", null, 1, bytes("p2"), null, 2),
+                    new StateRow("b", bytes("s2"), 1, bytes("p2"), bytes("r2"), 2)))
             .conflicts();
 
     assertEquals(Set.of(), conflicts);

@@ -35,7 +35,10 @@ public final class Handlers {
       Sleeper sleeper,
       FlowMetrics metrics) {}
 
-  /** The handler for {@code flow}; a stateful flow needs a state store, a materialise flow a table sink. */
+  /**
+   * The handler for {@code flow}; a stateful flow needs a state store, a materialise flow a table
+   * sink.
+   */
   public static BatchHandler forFlow(Flow flow, Parts parts) {
     if (flow instanceof MaterialisePlan materialise) {
       if (parts.tableSink() == null) {
@@ -54,9 +57,7 @@ public final class Handlers {
               stateless, parts.sink(), parts.lanes(), parts.sleeper(), parts.metrics());
       return stateless.topicRecordName() == null || parts.stateStore() == null
           ? handler
-          : new GuardedHandler(
-              handler,
-              guard(stateless.topicRecordName(), topics(flow), parts));
+          : new GuardedHandler(handler, guard(stateless.topicRecordName(), topics(flow), parts));
     }
     if (flow instanceof CollectorPlan collector) {
       return new CollectorBatchProcessor(collector, parts.sink(), parts.sleeper(), parts.metrics());

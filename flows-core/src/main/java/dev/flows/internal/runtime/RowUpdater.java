@@ -117,8 +117,8 @@ final class RowUpdater {
   }
 
   /**
-   * The result for a row the store refused: each record that would have changed it is
-   * dead-lettered with {@code reason} instead of publishing its outputs; replays stay.
+   * The result for a row the store refused: each record that would have changed it is dead-lettered
+   * with {@code reason} instead of publishing its outputs; replays stay.
    */
   Result refused(Result result, String reason) {
     FlowsException error =

@@ -19,7 +19,9 @@ final class StateIds {
         throw new IllegalArgumentException(
             "the state key contains U+0000 at index " + i + ", which no state store can keep");
       }
-      if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < id.length()
+          && Character.isLowSurrogate(id.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw new IllegalArgumentException(

@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one batch of a stateful flow (docs/semantics.md, protocol v2): group by persistence
- * id, load the rows not cached, apply new records and recognise replays, write every changed row
+ * Processes one batch of a stateful flow (docs/semantics.md, protocol v2): group by persistence id,
+ * load the rows not cached, apply new records and recognise replays, write every changed row
  * version-checked, then publish new and re-emitted outputs. A row another writer changed first (a
  * version conflict) is reloaded and its records redone; a row the store refuses dead-letters the
  * records that changed it.
@@ -140,7 +140,8 @@ public final class StatefulBatchProcessor implements BatchHandler {
     for (int attempt = 1; ; attempt++) {
       Map<String, StateRow> rows = load(pending.keySet());
       Map<String, Result> results = new LinkedHashMap<>();
-      pending.forEach((id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
+      pending.forEach(
+          (id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
       WriteResult outcome = write(results.values());
       results.forEach((id, result) -> settle(id, result, outcome, done));
       if (outcome.conflicts().isEmpty()) {
@@ -206,8 +207,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
   }
 
   private WriteResult write(java.util.Collection<Result> results) {
-    List<StateRow> writes =
-        results.stream().map(Result::written).filter(Objects::nonNull).toList();
+    List<StateRow> writes = results.stream().map(Result::written).filter(Objects::nonNull).toList();
     if (writes.isEmpty()) {
       return WriteResult.ALL_WRITTEN;
     }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * the one the store recorded when the flow first read it. A recreated topic starts its offsets
  * again, so stored progress would skip its records as replays; a repartitioned one moves keys
  * between partitions, so their order is lost. Either stops the flow with the topic, the old and new
- * shape and what to run to accept it. Also gives each topic's generation (how often a recreation was
- * accepted), under which progress is stored.
+ * shape and what to run to accept it. Also gives each topic's generation (how often a recreation
+ * was accepted), under which progress is stored.
  */
 final class TopicGuard {
   private static final Logger LOG = LoggerFactory.getLogger(TopicGuard.class);

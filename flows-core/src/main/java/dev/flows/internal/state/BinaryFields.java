@@ -101,7 +101,8 @@ public final class BinaryFields {
   public static int readCount(DataInputStream in) throws IOException {
     long count = readVarLong(in);
     if (count > in.available()) {
-      throw new IOException("a count of " + count + " where only " + in.available() + " bytes are left");
+      throw new IOException(
+          "a count of " + count + " where only " + in.available() + " bytes are left");
     }
     return (int) count;
   }

@@ -55,7 +55,8 @@ public final class Codecs {
         String topic = in.readUTF();
         long stored = version < 3 ? 0 : BinaryFields.readVarLong(in);
         SourcePartition source =
-            new SourcePartition(topic, version < 3 ? in.readInt() : (int) BinaryFields.readVarLong(in));
+            new SourcePartition(
+                topic, version < 3 ? in.readInt() : (int) BinaryFields.readVarLong(in));
         long offset = version < 3 ? in.readLong() : BinaryFields.readVarLong(in);
         OutgoingRecord record = readRecord(in, version);
         if (stored == generation.applyAsInt(topic)) {

@@ -28,7 +28,8 @@ public final class Progress {
   private final Map<SourcePartition, Long> consumed;
   private final Map<SourcePartition, DedupeWindow> origins;
 
-  private Progress(Map<SourcePartition, Long> consumed, Map<SourcePartition, DedupeWindow> origins) {
+  private Progress(
+      Map<SourcePartition, Long> consumed, Map<SourcePartition, DedupeWindow> origins) {
     this.consumed = consumed;
     this.origins = origins;
   }

@@ -10,7 +10,8 @@ public final class StateCodec {
   private StateCodec() {}
 
   /**
-   * The state stored as {@code bytes} in format version {@code version}, as a state of {@code spec}.
+   * The state stored as {@code bytes} in format version {@code version}, as a state of {@code
+   * spec}.
    *
    * @throws FormatException if the bytes do not decode, or an upgrade fails: the row's own problem
    * @throws FlowsException if {@code version} is newer than {@code spec}'s: a newer build wrote it,

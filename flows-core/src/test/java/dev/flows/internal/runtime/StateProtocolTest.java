@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
-import dev.flows.FlowsException;
 import dev.flows.Flows;
+import dev.flows.FlowsException;
 import dev.flows.Headers;
 import dev.flows.Join;
 import dev.flows.Message;
@@ -67,7 +67,8 @@ class StateProtocolTest {
   void shouldPublishAnUnpublishedWriteOfOnePartitionWhenAnotherPartitionWroteTheRowFirst() {
     Flow flow = count(COUNT);
     sink.failing = true; // the first owner writes k for a@10, then cannot publish and dies
-    assertThrows(PublishFailedException.class, () -> handler(flow).process(batch(msg("a", 10, "k", "a10"))));
+    assertThrows(
+        PublishFailedException.class, () -> handler(flow).process(batch(msg("a", 10, "k", "a10"))));
     sink.failing = false;
     BatchHandler next = handler(flow); // the new owner reads b first, a later
 
@@ -85,7 +86,8 @@ class StateProtocolTest {
     apply.process(batch(envelope(0, "k", "w", 101), envelope(1, "k", "w", 100)));
     apply.process(batch(envelope(2, "k", "w", 101)));
 
-    assertEquals(List.of("1", "2"), sink.values("joined"), "101 and 100 applied, 101 again skipped");
+    assertEquals(
+        List.of("1", "2"), sink.values("joined"), "101 and 100 applied, 101 again skipped");
     assertEquals(2L, storedCount(join, "k"));
   }
 
@@ -100,7 +102,8 @@ class StateProtocolTest {
     List<Message<byte[], byte[]>> dead = sink.records(join.apply().deadLetterTopic());
     assertEquals(1, dead.size());
     assertTrue(
-        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("older than the dedupe window"),
+        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE)
+            .contains("older than the dedupe window"),
         header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE));
   }
 
@@ -116,7 +119,8 @@ class StateProtocolTest {
 
     handler(flow)
         .process(
-            batch(msg("a", 0, "x\u0000y", "nul"), msg("a", 1, "x", "lone"), msg("a", 2, "k", "ok")));
+            batch(
+                msg("a", 0, "x\u0000y", "nul"), msg("a", 1, "x", "lone"), msg("a", 2, "k", "ok")));
 
     assertEquals(List.of("1:ok"), sink.values("out"));
     List<String> reasons =
@@ -140,7 +144,9 @@ class StateProtocolTest {
     assertEquals(List.of("1:v1"), sink.values("out"));
     List<Message<byte[], byte[]>> dead = sink.records(flow.deadLetterTopic());
     assertEquals(1, dead.size());
-    assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("cannot decode stored state of k"));
+    assertTrue(
+        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE)
+            .contains("cannot decode stored state of k"));
     assertArrayEquals(bytes("not a number"), table().load(List.of("k")).get("k").state());
   }
 
@@ -174,7 +180,8 @@ class StateProtocolTest {
     table().write(List.of(new StateRow("k", bytes("{}"), 2, null, null, 1)));
 
     FlowsException e =
-        assertThrows(FlowsException.class, () -> handler(flow).process(batch(msg("a", 0, "k", "v"))));
+        assertThrows(
+            FlowsException.class, () -> handler(flow).process(batch(msg("a", 0, "k", "v"))));
 
     assertTrue(e.getMessage().contains("state format version 2"), e.getMessage());
     assertEquals(List.of(), sink.values("out"));
@@ -234,7 +241,9 @@ class StateProtocolTest {
   /** An envelope at {@code intermediateOffset} carrying record {@code words-0@origin}. */
   private static Message<byte[], byte[]> envelope(
       long intermediateOffset, String id, String value, long origin) {
-    byte[] wrapped = Envelope.encode(new Message<>("words", 0, origin, 0L, bytes(id), bytes(value), Headers.empty()));
+    byte[] wrapped =
+        Envelope.encode(
+            new Message<>("words", 0, origin, 0L, bytes(id), bytes(value), Headers.empty()));
     return new Message<>(
         "join-order-intermediate", 0, intermediateOffset, 0L, bytes(id), wrapped, Headers.empty());
   }
@@ -299,7 +308,9 @@ class StateProtocolTest {
     public void close() {}
   }
 
-  /** A store whose tables refuse the row of one id, as PostgreSQL refuses a value it cannot hold. */
+  /**
+   * A store whose tables refuse the row of one id, as PostgreSQL refuses a value it cannot hold.
+   */
   private record RefusingStore(StateStore store, String refusedId) implements StateStore {
     @Override
     public StateTable table(String name) {
@@ -316,7 +327,8 @@ class StateProtocolTest {
           WriteResult written = table.write(accepted);
           return rows.size() == accepted.size()
               ? written
-              : new WriteResult(written.conflicts(), Map.of(refusedId, "value too long for the index"));
+              : new WriteResult(
+                  written.conflicts(), Map.of(refusedId, "value too long for the index"));
         }
       };
     }

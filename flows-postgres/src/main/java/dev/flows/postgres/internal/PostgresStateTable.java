@@ -78,16 +78,17 @@ public final class PostgresStateTable implements StateTable {
                 jdbi.withHandle(
                     handle ->
                         handle
-                            .createQuery(
-                                "SELECT count(*) FROM pg_attribute WHERE attrelid ="
-                                    + " to_regclass(:table) AND attname = 'state_version' AND NOT"
-                                    + " attisdropped")
-                            .bind("table", sql.table())
-                            .mapTo(Long.class)
-                            .one()
-                        > 0));
+                                .createQuery(
+                                    "SELECT count(*) FROM pg_attribute WHERE attrelid ="
+                                        + " to_regclass(:table) AND attname = 'state_version' AND NOT"
+                                        + " attisdropped")
+                                .bind("table", sql.table())
+                                .mapTo(Long.class)
+                                .one()
+                            > 0));
     if (!present) {
-      call("add column state_version", () -> jdbi.withHandle(h -> h.execute(sql.addStateVersion())));
+      call(
+          "add column state_version", () -> jdbi.withHandle(h -> h.execute(sql.addStateVersion())));
     }
   }
 

@@ -63,7 +63,8 @@ public final class PostgresTopicLedger implements TopicLedger {
                           .createUpdate(INSERT)
                           .bind("flow", flow)
                           .bindArray("topics", String.class, topics)
-                          .bindArray("ids", String.class, seen.stream().map(TopicShape::topicId).toList())
+                          .bindArray(
+                              "ids", String.class, seen.stream().map(TopicShape::topicId).toList())
                           .bindArray(
                               "partitions",
                               Integer.class,
@@ -101,7 +102,11 @@ public final class PostgresTopicLedger implements TopicLedger {
             + where
             + " in its state database (the flow then forgets the offsets it stored for the old"
             + " topic), and start it again"
-        : "run UPDATE " + TABLE + " SET partitions = " + now.partitions() + where
+        : "run UPDATE "
+            + TABLE
+            + " SET partitions = "
+            + now.partitions()
+            + where
             + " in its state database and restart the flow";
   }
 

@@ -51,7 +51,9 @@ record StateTableSql(
    * are version 1); PostgreSQL adds a column with a constant default without rewriting the table.
    */
   private static String addStateVersion(String table) {
-    return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS state_version integer NOT NULL DEFAULT 1";
+    return "ALTER TABLE "
+        + table
+        + " ADD COLUMN IF NOT EXISTS state_version integer NOT NULL DEFAULT 1";
   }
 
   private static String load(String table) {

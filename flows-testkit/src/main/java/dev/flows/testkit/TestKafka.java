@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -191,6 +192,92 @@ public final class TestKafka {
       return result;
     } catch (ExecutionException | InterruptedException | TimeoutException e) {
       throw new AssertionError("cannot read the offsets of group " + group + ": " + e, e);
+    }
+  }
+
+  /**
+   * Produces {@code {key, value}} pairs to {@code topic} in one transaction and commits it, or
+   * aborts it when {@code commit} is false (its records stay in the log, marked aborted).
+   */
+  public void produceInTransaction(String topic, List<byte[][]> keyValues, boolean commit) {
+    Properties props = clientProperties();
+    props.put("transactional.id", "testkit-" + topic + "-" + System.nanoTime());
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      List<Future<RecordMetadata>> sends = new ArrayList<>(keyValues.size());
+      for (byte[][] kv : keyValues) {
+        sends.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> send : sends) {
+        awaitSent(topic, send);
+      }
+      if (commit) {
+        producer.commitTransaction();
+      } else {
+        producer.abortTransaction();
+      }
+    }
+  }
+
+  /** Grows {@code topic} to {@code partitions} partitions, waiting for a leader of each. */
+  public void addPartitions(String topic, int partitions) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin
+          .createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions)))
+          .all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Awaits.until(
+          ADMIN_TIMEOUT,
+          partitions + " partitions with leaders in " + topic,
+          () -> hasLeaders(admin, topic) && partitionCount(admin, topic) == partitions);
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new AssertionError(
+          "cannot grow " + topic + " to " + partitions + " partitions: " + e, e);
+    }
+  }
+
+  /** Deletes {@code topic} and returns once the broker no longer lists it. */
+  public void deleteTopic(String topic) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin.deleteTopics(List.of(topic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Awaits.until(ADMIN_TIMEOUT, topic + " to be gone", () -> !listed(admin, topic));
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new AssertionError("cannot delete topic " + topic + ": " + e, e);
+    }
+  }
+
+  private static int partitionCount(Admin admin, String topic) {
+    try {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (ExecutionException | TimeoutException e) {
+      return -1; // metadata not there yet: ask again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while describing " + topic, e);
+    }
+  }
+
+  private static boolean listed(Admin admin, String topic) {
+    try {
+      return admin
+          .listTopics()
+          .names()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(topic);
+    } catch (ExecutionException | TimeoutException e) {
+      return true; // cannot tell yet: ask again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while listing topics", e);
     }
   }
 

@@ -1,0 +1,267 @@
+package dev.flows.testkit;
+
+import dev.flows.Message;
+import dev.flows.spi.Connector;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.PartitionListener;
+import dev.flows.spi.Sink;
+import dev.flows.spi.Source;
+import dev.flows.spi.SourcePartition;
+import dev.flows.spi.TopicShape;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Wraps a real {@link Connector} (Kafka) and injects faults at exact points, so fault tests are
+ * deterministic instead of hoping a kill lands in the right window:
+ *
+ * <ul>
+ *   <li>{@link #hold(String)}: the flow reads nothing of a topic until {@link #release(String)}, as
+ *       if its partitions were slow (records already fetched are put back);
+ *   <li>{@link #failSends}: chosen sends fail as a broker failure (not the record's), so the batch
+ *       is rewound and retried;
+ *   <li>{@link #swallowSends}: chosen sends never reach the broker and never complete, as if the
+ *       process died right after writing its state and before publishing.
+ * </ul>
+ *
+ * Faults may be set and cleared from any thread while flows run.
+ */
+public final class FaultyConnector implements Connector {
+  private final Connector connector;
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final List<SendFault> faults = new CopyOnWriteArrayList<>();
+
+  private FaultyConnector(Connector connector) {
+    this.connector = connector;
+  }
+
+  /** A faultless wrapper of {@code connector}, until faults are added. */
+  public static FaultyConnector wrap(Connector connector) {
+    return new FaultyConnector(connector);
+  }
+
+  /** Stops handing records of {@code topic} to flows until {@link #release(String)}. */
+  public FaultyConnector hold(String topic) {
+    held.add(topic);
+    return this;
+  }
+
+  /** Hands records of {@code topic} to flows again. */
+  public FaultyConnector release(String topic) {
+    held.remove(topic);
+    return this;
+  }
+
+  /**
+   * The next {@code times} sends matching {@code which} fail with a broker error; {@code
+   * afterFailure} runs after each (e.g. to hold or release a topic at that exact moment).
+   */
+  public FaultyConnector failSends(
+      Predicate<OutgoingRecord> which, int times, Runnable afterFailure) {
+    faults.add(new SendFault(which, new AtomicInteger(times), false, afterFailure));
+    return this;
+  }
+
+  /** Sends matching {@code which} are dropped and never acknowledged. */
+  public FaultyConnector swallowSends(Predicate<OutgoingRecord> which) {
+    faults.add(new SendFault(which, new AtomicInteger(Integer.MAX_VALUE), true, () -> {}));
+    return this;
+  }
+
+  @Override
+  public Source source(String group, String clientId) {
+    return new HoldingSource(connector.source(group, clientId));
+  }
+
+  @Override
+  public Sink sink(String clientId) {
+    return new FaultySink(connector.sink(clientId));
+  }
+
+  @Override
+  public Map<String, TopicShape> describe(Collection<String> topics) {
+    return connector.describe(topics);
+  }
+
+  private record SendFault(
+      Predicate<OutgoingRecord> which, AtomicInteger left, boolean swallow, Runnable after) {
+
+    /** Whether this fault takes {@code record}; counts it. */
+    boolean takes(OutgoingRecord record) {
+      return which.test(record) && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+  }
+
+  private final class FaultySink implements Sink {
+    private final Sink sink;
+
+    FaultySink(Sink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void send(OutgoingRecord record, Ack ack) {
+      for (SendFault fault : faults) {
+        if (fault.takes(record)) {
+          if (!fault.swallow()) {
+            ack.completed(
+                new IOException("injected broker failure for a send to " + record.topic()));
+            fault.after().run();
+          }
+          return;
+        }
+      }
+      sink.send(record, ack);
+    }
+
+    @Override
+    public void flush() {
+      sink.flush();
+    }
+
+    @Override
+    public boolean isRecordError(Exception error) {
+      return sink.isRecordError(error);
+    }
+
+    @Override
+    public boolean isConnected() {
+      return sink.isConnected();
+    }
+
+    @Override
+    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
+      sink.bindMetrics(registry, tags);
+    }
+
+    @Override
+    public void close() {
+      sink.close();
+    }
+  }
+
+  /** Pauses held topics' partitions and puts back records of theirs already fetched. */
+  private final class HoldingSource implements Source {
+    private final Source source;
+    private final Set<SourcePartition> pausedByLoop = new HashSet<>();
+    private final Set<SourcePartition> pausedByHold = new HashSet<>();
+
+    HoldingSource(Source source) {
+      this.source = source;
+    }
+
+    @Override
+    public List<Message<byte[], byte[]>> poll(Duration timeout) {
+      applyHolds();
+      List<Message<byte[], byte[]>> records = source.poll(timeout);
+      Map<SourcePartition, Long> putBack = new HashMap<>();
+      List<Message<byte[], byte[]>> handed = new ArrayList<>(records.size());
+      for (Message<byte[], byte[]> r : records) {
+        SourcePartition partition = new SourcePartition(r.topic(), r.partition());
+        if (held.contains(r.topic())) {
+          putBack.putIfAbsent(partition, r.offset());
+        } else {
+          handed.add(r);
+        }
+      }
+      putBack.forEach(source::seek);
+      applyHolds();
+      return handed;
+    }
+
+    private void applyHolds() {
+      Set<SourcePartition> assigned = source.assignment();
+      pausedByHold.retainAll(assigned);
+      Set<SourcePartition> toPause = new HashSet<>();
+      for (SourcePartition p : assigned) {
+        if (held.contains(p.topic()) && pausedByHold.add(p)) {
+          toPause.add(p);
+        }
+      }
+      if (!toPause.isEmpty()) {
+        source.pause(toPause);
+      }
+      Set<SourcePartition> toResume = new HashSet<>();
+      pausedByHold.removeIf(
+          p -> {
+            boolean released = !held.contains(p.topic());
+            if (released && !pausedByLoop.contains(p)) {
+              toResume.add(p);
+            }
+            return released;
+          });
+      if (!toResume.isEmpty()) {
+        source.resume(toResume);
+      }
+    }
+
+    @Override
+    public void pause(Collection<SourcePartition> partitions) {
+      pausedByLoop.addAll(partitions);
+      source.pause(partitions);
+    }
+
+    @Override
+    public void resume(Collection<SourcePartition> partitions) {
+      pausedByLoop.removeAll(partitions);
+      List<SourcePartition> free =
+          partitions.stream().filter(p -> !pausedByHold.contains(p)).toList();
+      if (!free.isEmpty()) {
+        source.resume(free);
+      }
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, PartitionListener listener) {
+      source.subscribe(topics, listener);
+    }
+
+    @Override
+    public void seek(SourcePartition partition, long offset) {
+      source.seek(partition, offset);
+    }
+
+    @Override
+    public void commit(Map<SourcePartition, Long> nextOffsets) {
+      source.commit(nextOffsets);
+    }
+
+    @Override
+    public Set<SourcePartition> assignment() {
+      return source.assignment();
+    }
+
+    @Override
+    public boolean isConnected() {
+      return source.isConnected();
+    }
+
+    @Override
+    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
+      source.bindMetrics(registry, tags);
+    }
+
+    @Override
+    public Map<SourcePartition, Long> lag() {
+      return source.lag();
+    }
+
+    @Override
+    public void close() {
+      source.close();
+    }
+  }
+}

@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §5: the stateful step of a join dedupes by the source coordinates in the envelope, not by
- * the intermediate topic's: a record the merge step wrote again (a replayed merge step) lands at a
- * new intermediate offset and is still applied once.
+ * docs/semantics.md, Join: the stateful step of a join dedupes by the source coordinates in the
+ * envelope, not by the intermediate topic's: a record the merge step wrote again (a replayed merge
+ * step) lands at a new intermediate offset and is still applied once.
  */
 class JoinDedupeTest {
 

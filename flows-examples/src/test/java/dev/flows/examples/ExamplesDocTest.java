@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps what README.md, docs/ and docker-compose.yml say about the examples equal to the examples:
- * the HTTP adapter's route and the flow each compose step runs.
+ * README's Java is quoted from them, the HTTP adapter's route, and the flow each compose step runs.
  */
 class ExamplesDocTest {
   private static final Path ROOT = Path.of("..");
   private static final Pattern POST = Pattern.compile("POST (/[\\w/-]*)");
   private static final Pattern INSTANCE = Pattern.compile("FLOWS_INSTANCE: ([\\w-]+)");
+  private static final Pattern JAVA_BLOCK = Pattern.compile("(?s)```java\n(.*?)```");
+  private static final Pattern STATEMENT_END = Pattern.compile("[;{}]");
 
   @Test
   void shouldNameTheAdaptersRouteWhenTheDocsShowAPost() throws IOException {
@@ -58,6 +60,40 @@ class ExamplesDocTest {
         new TreeSet<>(instances),
         "docker-compose.yml runs one step per example flow");
     assertEquals(Set.copyOf(instances).size(), instances.size(), "a flow runs in one step only");
+  }
+
+  @Test
+  void shouldQuoteTheExamplesWhenTheReadmeShowsJava() throws IOException {
+    String examples = withoutCommentsAndSpace(examplesSources());
+    List<String> notQuoted = new ArrayList<>();
+    Matcher block = JAVA_BLOCK.matcher(Files.readString(ROOT.resolve("README.md")));
+    while (block.find()) {
+      for (String statement : STATEMENT_END.split(withoutCommentsAndSpace(block.group(1)))) {
+        if (!statement.isEmpty() && !examples.contains(statement)) {
+          notQuoted.add(statement);
+        }
+      }
+    }
+
+    assertEquals(
+        List.of(),
+        notQuoted,
+        "README's Java is quoted from flows-examples (comments and spacing aside)");
+  }
+
+  /** Java without comments and whitespace, for comparing code as text. */
+  static String withoutCommentsAndSpace(String java) {
+    return java.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "").replaceAll("\\s+", "");
+  }
+
+  private static String examplesSources() throws IOException {
+    try (Stream<Path> files = Files.walk(Path.of("src"))) {
+      StringBuilder all = new StringBuilder();
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        all.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+      }
+      return all.toString();
+    }
   }
 
   private static List<Path> docs() throws IOException {

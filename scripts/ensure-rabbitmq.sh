@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure a RabbitMQ broker answers on 127.0.0.1:5672 for the tests (DESIGN §9: no faithful
+# Makes sure a RabbitMQ broker answers on 127.0.0.1:5672 for the tests (no faithful
 # in-JVM broker exists). Skipped when FLOWS_TEST_RABBITMQ points elsewhere. Starts an installed
 # but stopped broker; installs it with apt when missing and we are root.
 set -euo pipefail

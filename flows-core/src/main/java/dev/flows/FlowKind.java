@@ -16,7 +16,8 @@ public enum FlowKind {
   /** Runs tasks from a task queue on worker threads, acknowledged after success: at-least-once. */
   TASK,
   /**
-   * Produces values on a schedule to a task queue or a topic: at most once per firing and instance.
+   * Produces values on a schedule to a task queue or a topic: each firing (missed ones are skipped)
+   * produces once per running instance, and its value is published until the broker confirms it.
    */
   CRON,
   /**

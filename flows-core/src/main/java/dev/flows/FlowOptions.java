@@ -9,8 +9,9 @@ import java.time.Duration;
  * @param maxRecords a batch closes when it holds this many records
  * @param maxWait a batch closes this long after its first record arrived, even if not full
  * @param maxPerKey a batch closes before a key gets more than this many records; 0 for no limit
- * @param concurrency how many keys of one batch are processed at once; records of one key always
- *     run in offset order. Use more than 1 for I/O-bound steps
+ * @param concurrency how many keys of one batch a stateless flow processes at once; records of one
+ *     key always run in offset order. Use more than 1 for I/O-bound steps. Stateful, collector and
+ *     materialise flows and joins run keys one after another and refuse more than 1
  * @param errorPolicy what happens to records that fail
  */
 public record FlowOptions(

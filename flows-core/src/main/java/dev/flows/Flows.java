@@ -43,9 +43,12 @@ public final class Flows {
     return stateful(name, FlowOptions.defaults());
   }
 
-  /** A stateful flow with the given options. */
+  /**
+   * A stateful flow with the given options. Its keys run sequentially: a concurrency above 1 is
+   * refused.
+   */
   public static StatefulBuilder stateful(String name, FlowOptions options) {
-    return StatefulSteps.start(FlowName.validate(name), require(options));
+    return StatefulSteps.start(FlowName.validate(name), sequential("stateful flow", name, options));
   }
 
   /**
@@ -56,9 +59,12 @@ public final class Flows {
     return collector(name, FlowOptions.defaults());
   }
 
-  /** A collector with the given options (the batch size bounds what is folded together). */
+  /**
+   * A collector with the given options (the batch size bounds what is folded together). Its keys
+   * run sequentially: a concurrency above 1 is refused.
+   */
   public static CollectorBuilder collector(String name, FlowOptions options) {
-    return CollectorSteps.start(FlowName.validate(name), require(options));
+    return CollectorSteps.start(FlowName.validate(name), sequential("collector", name, options));
   }
 
   /**
@@ -84,10 +90,11 @@ public final class Flows {
 
   /**
    * A materialise flow with the given options (the batch size bounds the rows of one transaction).
+   * A concurrency above 1 is refused.
    */
   public static dev.flows.dsl.MaterialiseBuilder materialise(String name, FlowOptions options) {
     return dev.flows.internal.plan.MaterialiseSteps.start(
-        FlowName.validate(name), require(options));
+        FlowName.validate(name), sequential("materialise flow", name, options));
   }
 
   /**
@@ -99,11 +106,11 @@ public final class Flows {
   }
 
   /**
-   * A join whose two steps use the given options; the merge step always runs sequentially (see
-   * {@link Join#merge()}).
+   * A join whose two steps use the given options. Both run sequentially (see {@link Join#merge()}):
+   * a concurrency above 1 is refused.
    */
   public static JoinBuilder join(String name, FlowOptions options) {
-    return JoinSteps.start(FlowName.validate(name), require(options));
+    return JoinSteps.start(FlowName.validate(name), sequential("join", name, options));
   }
 
   /**
@@ -162,6 +169,24 @@ public final class Flows {
       throw FlowDefinitionException.of("options", null, "is missing", "use HttpOptions.defaults()");
     }
     return dev.flows.internal.plan.HttpSteps.start(FlowName.validate(name), options);
+  }
+
+  /**
+   * Only stateless flows run a batch's keys in parallel (key lanes); the other kinds that take
+   * {@link FlowOptions} would silently ignore a concurrency above 1, so it is refused.
+   */
+  private static FlowOptions sequential(String kind, String name, FlowOptions options) {
+    require(options);
+    if (options.concurrency() > 1) {
+      throw FlowDefinitionException.of(
+          "concurrency",
+          options.concurrency(),
+          "must be 1 for " + kind + " '" + name + "' (only stateless flows run keys in parallel)",
+          "remove withConcurrency("
+              + options.concurrency()
+              + ") (the default is 1), or move the I/O-bound work into a stateless flow");
+    }
+    return options;
   }
 
   private static FlowOptions require(FlowOptions options) {

@@ -12,8 +12,8 @@ import java.util.List;
 public interface Join {
   /**
    * The stateless merge step, named {@code <join-name>-merge}: at-least-once. It runs sequentially
-   * (concurrency 1, whatever the join's options say), so the records of each source partition reach
-   * the intermediate topic in offset order, which the stateful step's deduplication relies on.
+   * (concurrency 1; a join refuses more), so the records of each source partition reach the
+   * intermediate topic in offset order, which the stateful step's deduplication relies on.
    */
   Flow merge();
 

@@ -57,7 +57,7 @@ class ArchitectureTest {
     assertEquals(
         List.of(),
         violations,
-        "flows-core must not depend on client libraries (STYLE rule 7, DESIGN §2):\n"
+        "flows-core must not depend on client libraries (STYLE rule 7):\n"
             + String.join("\n", violations));
   }
 

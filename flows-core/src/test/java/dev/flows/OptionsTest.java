@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flows.ErrorPolicy.Exhausted;
+import dev.flows.format.Formats;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -103,6 +104,50 @@ class OptionsTest {
     assertEquals(
         FlowOptions.MAX_CONCURRENCY,
         DEFAULTS.withConcurrency(FlowOptions.MAX_CONCURRENCY).concurrency());
+  }
+
+  @Test
+  void shouldRefuseConcurrencyWhenTheFlowKindRunsKeysOneAfterAnother() {
+    FlowOptions four = DEFAULTS.withConcurrency(4);
+    String fix =
+        ", got 4: remove withConcurrency(4) (the default is 1), or move the I/O-bound work"
+            + " into a stateless flow";
+    assertMessage(
+        "concurrency must be 1 for stateful flow 'shop-orders-count'"
+            + " (only stateless flows run keys in parallel)"
+            + fix,
+        () -> Flows.stateful("shop-orders-count", four));
+    assertMessage(
+        "concurrency must be 1 for collector 'shop-orders-sum'"
+            + " (only stateless flows run keys in parallel)"
+            + fix,
+        () -> Flows.collector("shop-orders-sum", four));
+    assertMessage(
+        "concurrency must be 1 for materialise flow 'shop-orders-table'"
+            + " (only stateless flows run keys in parallel)"
+            + fix,
+        () -> Flows.materialise("shop-orders-table", four));
+    assertMessage(
+        "concurrency must be 1 for join 'shop-orders-join'"
+            + " (only stateless flows run keys in parallel)"
+            + fix,
+        () -> Flows.join("shop-orders-join", four));
+  }
+
+  @Test
+  void shouldAcceptConcurrencyWhenTheFlowIsStatelessOrTheOthersRunSequentially() {
+    assertEquals(
+        4,
+        Flows.stateless("shop-orders-enrich", DEFAULTS.withConcurrency(4))
+            .from(Topic.topic("orders", Formats.string(), Formats.string()))
+            .to(Topic.topic("orders-enriched", Formats.string(), Formats.string()))
+            .options()
+            .concurrency());
+    FlowOptions one = DEFAULTS.withConcurrency(1);
+    Flows.stateful("shop-orders-count", one);
+    Flows.collector("shop-orders-sum", one);
+    Flows.materialise("shop-orders-table", one);
+    Flows.join("shop-orders-join", one);
   }
 
   @Test

@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Benchmarks Flows side by side with Kafka Streams and the raw clients ({@code make bench}; DESIGN
- * §10). Starts (or finds) Kafka, PostgreSQL and RabbitMQ, loads each scenario's input once, runs
- * every contender in its own JVM one after another on it, then prints the absolute figures and the
- * ratios (Flows / peer) and writes {@code results.json}, {@code results.png} and, for a full run,
- * {@code docs/benchmarks.md}. See {@link BenchArgs#USAGE} for the options.
+ * Benchmarks Flows side by side with Kafka Streams and the raw clients ({@code make bench}): the
+ * same broker, input and machine for every contender, and ratios measured within one run, since
+ * absolute numbers on a shared machine are noise. Starts (or finds) Kafka, PostgreSQL and RabbitMQ,
+ * loads each scenario's input once, runs every contender in its own JVM one after another on it,
+ * then prints the absolute figures and the ratios (Flows / peer) and writes {@code results.json},
+ * {@code results.png} and, for a full run, {@code docs/benchmarks.md} with its chart {@code
+ * docs/benchmarks.png}. See {@link BenchArgs#USAGE} for the options.
  */
 public final class Bench {
   /** The whole run stops starting scenarios after this many minutes: {@value}. */
@@ -121,8 +123,10 @@ public final class Bench {
     Chart.write(report, png);
     System.out.println("wrote " + json + " and " + png);
     if (options.docs() != null) {
+      Path chart = MarkdownReport.chart(options.docs());
       MarkdownReport.write(report, options.docs());
-      System.out.println("wrote " + options.docs());
+      Chart.write(report, chart);
+      System.out.println("wrote " + options.docs() + " and " + chart);
     }
   }
 }

@@ -12,8 +12,9 @@ import java.util.Set;
  * @param only the scenarios to run; empty for all
  * @param jfr also profile the Flows stateless contender with JFR (one extra run, not in the table)
  * @param out where results.json, results.png, logs and recordings go
- * @param docs the Markdown report to update, or {@code null}: by default a full run updates
- *     docs/benchmarks.md, a quick or partial run does not
+ * @param docs the Markdown report to update, with its chart beside it, or {@code null}: by default
+ *     a full run updates docs/benchmarks.md and docs/benchmarks.png, a quick or partial run does
+ *     not
  * @param repeat runs per contender, interleaved; the table shows the median: by default 3, 1 for
  *     --quick
  * @param raw the arguments as given, for the report's command line

@@ -12,8 +12,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Draws {@code results.png} with xchart: one bar chart of records/s per scenario, two per row when
- * they pair up, Flows in its own colour.
+ * Draws the chart of a run ({@code results.png}, and {@code docs/benchmarks.png} for a full run)
+ * with xchart: one bar chart of records/s per scenario, two per row when they pair up, Flows in its
+ * own colour.
  */
 final class Chart {
   private Chart() {}

@@ -8,13 +8,22 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Writes the latest run into {@code docs/benchmarks.md} between the markers {@value #START} and
- * {@value #END}, leaving the hand-written analysis around them as it is. Creates the file (with the
- * markers) if it is missing.
+ * {@value #END}, leaving the hand-written analysis around them as it is, and links the chart that
+ * {@link Bench} writes next to it ({@value #CHART}), so the link works in the repository. Creates
+ * the file (with the markers) if it is missing.
  */
 final class MarkdownReport {
   static final String START =
       "<!-- bench:start (written by make bench; edits here are overwritten) -->";
   static final String END = "<!-- bench:end -->";
+
+  /** The chart's file name, in the Markdown file's directory: {@value}. */
+  static final String CHART = "benchmarks.png";
+
+  /** Where the chart of a run that updates {@code markdown} goes. */
+  static Path chart(Path markdown) {
+    return markdown.resolveSibling(CHART);
+  }
 
   private MarkdownReport() {}
 
@@ -83,9 +92,7 @@ final class MarkdownReport {
               (name, reason) ->
                   md.append("- Skipped `").append(name).append("`: ").append(reason).append('\n'));
     }
-    md.append(
-        "\n![records/s per scenario](../flows-bench/target/bench/results.png) (`flows-bench/target/bench/results.png`, "
-            + "with `results.json`, after a run)\n");
+    md.append("\n![records/s per scenario](" + CHART + ")\n");
     return md.toString();
   }
 }

@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §5: the stateful step of a join dedupes by the source coordinates in the envelope, not by
- * the intermediate topic's: a record the merge step wrote again (a replayed merge step) lands at a
- * new intermediate offset and is still applied once.
+ * docs/semantics.md, Join: the stateful step of a join dedupes by the source coordinates in the
+ * envelope, not by the intermediate topic's: a record the merge step wrote again (a replayed merge
+ * step) lands at a new intermediate offset and is still applied once.
  */
 class JoinDedupeTest {
 
@@ -47,10 +47,10 @@ class JoinDedupeTest {
   }
 
   @Test
-  void shouldMergeSequentiallyWhenTheJoinAsksForConcurrency() {
+  void shouldMergeSequentiallyWhenTheJoinIsBuilt() {
     Join join =
-        Flows.join("test-word-join-parallel", FlowOptions.defaults().withConcurrency(8))
-            .through("word-join-parallel-intermediate")
+        Flows.join("test-word-join-sequential", FlowOptions.defaults().withMaxRecords(50))
+            .through("word-join-sequential-intermediate")
             .state(JoinFlowTest.STATE)
             .on(
                 JoinFlowTest.WORD,
@@ -62,6 +62,7 @@ class JoinDedupeTest {
         1,
         join.merge().options().concurrency(),
         "parallel lanes could reorder one source partition's records");
-    assertEquals(8, join.apply().options().concurrency());
+    assertEquals(50, join.merge().options().maxRecords());
+    assertEquals(1, join.apply().options().concurrency());
   }
 }

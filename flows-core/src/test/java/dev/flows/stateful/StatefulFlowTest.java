@@ -104,6 +104,12 @@ class StatefulFlowTest {
   }
 
   @Test
+  void shouldNameTheStateTableAfterTheSpecWhenTheFlowIsNamedOtherwise() {
+    assertEquals("flows_count_state", COUNT.table(), "docs/getting-started.md");
+    assertEquals("shop_counts", COUNT.withTable("shop_counts").table());
+  }
+
+  @Test
   void shouldDescribeStateAndTableWhenAskedForThePlan() {
     String text = countFlow().describe().text();
     assertTrue(text.contains("state count [long] in flows_count_state"), text);

@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class WordRemapTest {
   @Test
+  void shouldUpdateTheWordWhenTheReadmesSnippetRunsIt() {
+    try (FlowTestDriver driver = FlowTestDriver.of(WordRemap.flow())) {
+      driver.input(WordRemap.WORD).pipe("apple", "apple");
+      assertEquals(List.of("apple updated"), driver.output(WordRemap.WORD_UPDATED).readValues());
+    }
+  }
+
+  @Test
   void shouldAppendUpdatedAndKeepHeadersWhenAWordArrives() {
     try (FlowTestDriver driver = FlowTestDriver.of(WordRemap.flow())) {
       driver.input(WordRemap.WORD).pipe("apple", "apple", Headers.empty().with("trace", "t-1"));

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures the table sink's upsert against binary {@code COPY} of the same rows into an empty table
- * (DESIGN §5 aims at 0.7x COPY). Logs rows/s and the ratio; asserts only that every row arrived,
- * since timings on shared machines are noise.
+ * (the goal in docs/benchmarks.md is 0.7x COPY). Logs rows/s and the ratio; asserts only that every
+ * row arrived, since timings on shared machines are noise.
  */
 @FlowsServices
 class TableSinkThroughputIT {

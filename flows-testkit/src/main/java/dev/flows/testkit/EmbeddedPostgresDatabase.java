@@ -12,7 +12,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A real PostgreSQL server started from Maven jars (no installation, no Docker), on a free port of
  * this machine, with its data in a temporary directory deleted on close. For tests, benchmarks and
- * demos.
+ * demos. flows-testkit brings the binaries of Linux (x86-64, ARM64) and macOS (Intel, Apple
+ * silicon); elsewhere {@link #start()} fails, and tests need Docker or {@code FLOWS_TEST_POSTGRES}.
  */
 public final class EmbeddedPostgresDatabase implements AutoCloseable {
   /** The superuser and database of the embedded server: {@value}. */

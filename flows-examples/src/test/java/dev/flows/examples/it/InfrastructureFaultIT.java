@@ -15,10 +15,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §7: infrastructure failures are never dead-lettered. With the broker or the database
- * stopped while a batch is in flight, a stateful count reports not ready, retries, recovers by
- * itself once the service is back, and its counts stay exact. Each test restarts a service of its
- * own, so the shared ones stay up for the other tests.
+ * docs/semantics.md: infrastructure failures are never dead-lettered. With the broker or the
+ * database stopped while a batch is in flight, a stateful count reports not ready, retries,
+ * recovers by itself once the service is back, and its counts stay exact. Each test restarts a
+ * service of its own, so the shared ones stay up for the other tests.
  */
 @FlowsServices
 class InfrastructureFaultIT {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The example join on the real broker and PostgreSQL, with its merge step replayed from the
  * earliest offset while the stateful step runs: every source record lands on the intermediate topic
- * again, and the joined state still counts each word exactly once (DESIGN §5).
+ * again, and the joined state still counts each word exactly once (docs/semantics.md, Join).
  */
 @FlowsServices
 class JoinReplayIT {

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DESIGN §4's guarantees under process faults, with the count running in child JVMs: G1 and G2
- * across repeated SIGKILLs, G3 against a zombie frozen past its session timeout.
+ * The stateful guarantees of docs/semantics.md under process faults, with the count running in
+ * child JVMs: G1 and G2 across repeated SIGKILLs, G3 against a zombie frozen past its session
+ * timeout.
  */
 @FlowsServices
 class StatefulFaultIT {

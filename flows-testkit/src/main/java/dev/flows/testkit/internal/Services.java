@@ -16,7 +16,7 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
  * The services of one test JVM, each started on first use and stopped when the JVM exits. Order:
- * environment variable, then Testcontainers if Docker answers, then embedded (DESIGN §9).
+ * environment variable, then Testcontainers if Docker answers, then embedded.
  */
 public final class Services {
   private static final Logger LOG = LoggerFactory.getLogger(Services.class);

@@ -1,0 +1,138 @@
+package dev.flows.examples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.Flow;
+import dev.flows.kafka.KafkaConnector;
+import dev.flows.postgres.PostgresStateStore;
+import dev.flows.runtime.FlowRuntime;
+import dev.flows.runtime.FlowStatus;
+import dev.flows.testkit.Awaits;
+import dev.flows.testkit.FlowsServices;
+import dev.flows.testkit.TestKafka;
+import dev.flows.testkit.TestPostgres;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stateful flow's stored offsets only mean something for the topic they were read from: when its
+ * input topic gains partitions, or is deleted and created again, the flow stops before applying any
+ * record of the changed topic, with a message naming the topic, the old and new shape and the
+ * statement that accepts the change; once accepted, every record is applied exactly once.
+ */
+@FlowsServices
+class TopicChangeIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final Pattern ACCEPT =
+      Pattern.compile("UPDATE flows_topics SET .*? WHERE flow = '[^']+' AND topic = '[^']+'");
+
+  @Test
+  void shouldStopBeforeApplyingAnythingWhenTheInputTopicGainsPartitions(
+      TestKafka kafka, TestPostgres postgres) {
+    CountFlow count = new CountFlow("grown");
+    CountChecks checks = new CountChecks(count, kafka, postgres, 20);
+    checks.prepare(2);
+    checks.produce(0, 100);
+    Flow flow = count.flow(null);
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
+      String failure;
+      try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
+        Awaits.until(DEADLINE, "100 records applied", () -> checks.appliedSum() >= 100);
+        kafka.addPartitions(count.input().name(), 4);
+        checks.produce(100, 200);
+        failure = awaitFailure(runtime);
+      }
+      assertTrue(
+          failure.contains("topic " + count.input().name() + " has 4 partitions, 2 when this flow"),
+          failure);
+      assertEquals(
+          100 + stayedInTheirPartition(100, 200),
+          checks.appliedSum(),
+          "after the change, only records of keys that stayed in their partition were applied:"
+              + " none of the keys that moved to partitions 2 and 3");
+
+      postgres.execute(acceptStatement(failure));
+      try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
+        Awaits.until(DEADLINE, "every record applied", () -> checks.appliedSum() >= 200);
+      }
+    }
+    checks.assertExactCounts(200);
+    checks.assertEveryInputPublished(200);
+  }
+
+  @Test
+  void shouldStopBeforeApplyingAnythingWhenTheInputTopicIsRecreated(
+      TestKafka kafka, TestPostgres postgres) {
+    CountFlow count = new CountFlow("recreated");
+    CountChecks checks = new CountChecks(count, kafka, postgres, 20);
+    checks.prepare(2);
+    checks.produce(0, 100);
+    Flow flow = count.flow(null);
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
+      String failure;
+      try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
+        Awaits.until(DEADLINE, "100 records applied", () -> checks.appliedSum() >= 100);
+        kafka.deleteTopic(count.input().name());
+        kafka.createTopic(count.input().name(), 2);
+        checks.produce(100, 150);
+        failure = awaitFailure(runtime);
+      }
+      assertTrue(
+          failure.contains("topic " + count.input().name() + " was deleted and created again"),
+          failure);
+      assertEquals(100, checks.appliedSum(), "nothing applied after the change");
+
+      postgres.execute(acceptStatement(failure));
+      try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
+        Awaits.until(DEADLINE, "every new record applied", () -> checks.appliedSum() >= 150);
+      }
+    }
+    checks.assertExactCounts(150);
+  }
+
+  /**
+   * How many of records {@code from..to} (key {@code k<i % 20>}) the default partitioner puts into
+   * partitions 0 and 1 of 4: the keys that hash to the same partition as with 2.
+   */
+  private static long stayedInTheirPartition(int from, int to) {
+    long stayed = 0;
+    for (int i = from; i < to; i++) {
+      byte[] key = CountChecks.bytes("k" + (i % 20));
+      if (Utils.toPositive(Utils.murmur2(key)) % 4 < 2) {
+        stayed++;
+      }
+    }
+    return stayed;
+  }
+
+  private static String awaitFailure(FlowRuntime runtime) {
+    Awaits.until(
+        DEADLINE,
+        "the flow to stop on the topic change",
+        () -> runtime.status().stream().anyMatch(s -> s.failure() != null));
+    return runtime.status().stream()
+        .map(FlowStatus::failure)
+        .filter(f -> f != null)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String acceptStatement(String failure) {
+    Matcher matcher = ACCEPT.matcher(failure);
+    assertTrue(matcher.find(), "the message names the statement that accepts it: " + failure);
+    return matcher.group();
+  }
+
+  private static FlowRuntime runtime(Flow flow, TestKafka kafka, PostgresStateStore store) {
+    return FlowRuntime.builder(flow)
+        .connector(
+            KafkaConnector.create(kafka.bootstrapServers())
+                .withProperty("metadata.max.age.ms", 500)) // notice new partitions at once
+        .stateStore(store)
+        .build();
+  }
+}

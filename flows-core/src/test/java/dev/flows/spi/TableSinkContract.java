@@ -23,6 +23,12 @@ import org.junit.jupiter.api.Test;
  * flows-postgres. Extend it, return a fresh sink, and read a table back as primary key to row.
  */
 public abstract class TableSinkContract {
+  /** PostgreSQL's first {@code timestamptz}, 4714-11-24 00:00:00 BC (UTC). */
+  private static final Instant EARLIEST = Instant.parse("-4713-11-24T00:00:00Z");
+
+  /** PostgreSQL's last {@code timestamptz} at microsecond precision. */
+  private static final Instant LATEST = Instant.parse("+294276-12-31T23:59:59.999999Z");
+
   private TableSink sink;
   private String suffix;
 
@@ -185,6 +191,32 @@ public abstract class TableSinkContract {
 
     assertEquals(Map.of("a", count("a", 1L)), read(sink, table));
     assertEquals(Map.of(), read(sink, other));
+  }
+
+  @Test
+  void shouldKeepTimestampsWhenTheyAreAtTheEdgesOfPostgresRange() {
+    TableSpec table = times();
+    List<Row> rows =
+        List.of(
+            time("earliest", EARLIEST),
+            time("one-bc", Instant.parse("0000-06-01T12:00:00.5Z")),
+            time("five-digit-year", Instant.parse("+10000-01-01T00:00:00.000001Z")),
+            time("latest", LATEST));
+    sink.prepare(table);
+
+    sink.write(table, rows, List.of());
+
+    Map<Object, Row> stored = read(sink, table);
+    rows.forEach(row -> assertEquals(row, stored.get(row.get("word")), row.toString()));
+  }
+
+  private TableSpec times() {
+    return TableSpec.of("contract_times_" + suffix, Column.text("word"))
+        .withColumn(Column.of("at", ColumnType.TIMESTAMPTZ));
+  }
+
+  private static Row time(String word, Instant at) {
+    return Row.of("word", word).with("at", at);
   }
 
   private TableSpec counts(boolean versioned) {

@@ -82,12 +82,15 @@ public final class PostgresMaterialisedTable {
     update.execute();
   }
 
-  /** Binds one column of every row as an array; timestamps and JSON as text (cast in the SQL). */
+  /**
+   * Binds one column of every row as an array; timestamps (see {@link Timestamps}) and JSON as text
+   * (cast in the SQL).
+   */
   private static void bind(Update update, String parameter, Column column, List<Row> rows) {
     List<Object> values = new ArrayList<>(rows.size());
     for (Row row : rows) {
       Object value = row.get(column.name());
-      values.add(value instanceof Instant instant ? instant.toString() : value);
+      values.add(value instanceof Instant instant ? Timestamps.text(instant) : value);
     }
     update.bindArray(parameter, elementType(column.type()), values);
   }

@@ -4,12 +4,15 @@ import static dev.flows.Topic.topic;
 import static dev.flows.format.Formats.bytes;
 import static dev.flows.format.Formats.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.DeadLetterHeaders;
+import dev.flows.ErrorPolicy;
 import dev.flows.Flow;
+import dev.flows.FlowFailedException;
 import dev.flows.FlowOptions;
 import dev.flows.Flows;
 import dev.flows.KeyValue;
@@ -22,6 +25,7 @@ import dev.flows.testing.FlowTestDriver;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Values PostgreSQL would refuse or change: the runtime canonicalises what it can (Instants to
- * microseconds, {@code -0.0} to {@code 0.0}) and fails records whose text cannot be stored
- * faithfully.
+ * microseconds, {@code -0.0} to {@code 0.0}), fails records whose text cannot be stored faithfully,
+ * and dead-letters the records the table sink refused, falling back to each key's previous change
+ * in the batch.
  */
 class MaterialisePoisonTest {
   record Entry(String note, String doc, String at, Double ratio) {}
@@ -157,10 +162,79 @@ class MaterialisePoisonTest {
     }
   }
 
+  @Test
+  void shouldFallBackToTheKeysPreviousChangeWhenTheSinkRefusesItsLastRow() {
+    String tooLate = "+300000-01-01T00:00:00Z";
+    try (FlowTestDriver driver = FlowTestDriver.of(entries(FlowOptions.defaults()))) {
+      driver
+          .input(ENTRIES)
+          .pipeBatch(
+              List.of(KeyValue.of("b", note("stored b")), KeyValue.of("c", note("stored c"))));
+
+      driver
+          .input(ENTRIES)
+          .pipeBatch(
+              Arrays.asList(
+                  KeyValue.of("a", note("a1")), // offset 2
+                  KeyValue.of("b", note("b1")),
+                  KeyValue.of("a", at(tooLate)), // refused: a falls back to a1
+                  KeyValue.of("b", null), // b's tombstone
+                  KeyValue.of("c", at(tooLate)), // refused, nothing to fall back to: c stays
+                  KeyValue.of("d", note("d1")), // offset 7
+                  KeyValue.of("e", note("e1")),
+                  KeyValue.of("e", at(tooLate)),
+                  KeyValue.of("b", at(tooLate)), // refused: b falls back to its tombstone
+                  KeyValue.of("e", at("-5000-01-01T00:00:00Z")))); // refused twice: e1
+
+      Map<Object, Row> rows = driver.table(TABLE);
+      assertEquals(Set.of("a", "c", "d", "e"), rows.keySet());
+      assertEquals(List.of("a1", 2L), noteAndOffset(rows.get("a")));
+      assertEquals(List.of("stored c", 1L), noteAndOffset(rows.get("c")));
+      assertEquals(List.of("d1", 7L), noteAndOffset(rows.get("d")));
+      assertEquals(List.of("e1", 8L), noteAndOffset(rows.get("e")));
+      List<Message<byte[], byte[]>> dead = driver.deadLetters();
+      assertEquals(
+          List.of(4L, 6L, 10L, 11L, 9L),
+          dead.stream()
+              .map(m -> Long.parseLong(header(m, DeadLetterHeaders.SOURCE_OFFSET)))
+              .toList());
+      dead.forEach(m -> assertEquals("store", header(m, DeadLetterHeaders.ERROR_STAGE)));
+      assertStartsWith(
+          "column at timestamptz of table entries holds +300000-01-01T00:00:00Z, out of range",
+          header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE));
+    }
+  }
+
+  @Test
+  void shouldStopTheFlowWhenTheSinkRefusesARowUnderFailFast() {
+    Flow flow = entries(FlowOptions.defaults().withErrorPolicy(ErrorPolicy.failFast()));
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      FlowFailedException e =
+          assertThrows(
+              FlowFailedException.class,
+              () -> driver.input(ENTRIES).pipe("a", at("+300000-01-01T00:00:00Z")));
+
+      assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+      assertEquals(List.of(), driver.deadLetters());
+    }
+  }
+
+  private static Entry note(String note) {
+    return new Entry(note, null, null, null);
+  }
+
+  private static Entry at(String at) {
+    return new Entry("at " + at, null, at, null);
+  }
+
   private static KeyValue<byte[], byte[]> raw(String jsonKey, String jsonValue) {
     return KeyValue.of(
         ("\"" + jsonKey + "\"").getBytes(StandardCharsets.UTF_8),
         jsonValue.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static List<Object> noteAndOffset(Row row) {
+    return List.of(row.get("note"), row.get("updated_offset"));
   }
 
   private static List<String> messages(List<Message<byte[], byte[]>> dead, String stage) {

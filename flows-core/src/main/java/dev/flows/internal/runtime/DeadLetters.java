@@ -29,7 +29,9 @@ final class DeadLetters {
   enum Stage {
     DECODE,
     PROCESS,
-    PUBLISH;
+    PUBLISH,
+    /** A table sink refused the record's row for its values. */
+    STORE;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -35,7 +35,9 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Without an offset column the guards are left out: the batch's rows replace the stored ones and
- * tombstones delete by {@code pk = ANY(:keys)}.
+ * tombstones delete by {@code pk = ANY(:keys)}. Timestamps and JSON travel as text and are cast on
+ * the server; a timestamp is written so that PostgreSQL reads the same instant anywhere in its
+ * range (4714-11-24 BC to 294276-12-31 AD).
  *
  * <p>Errors are sorted by SQLSTATE. If PostgreSQL refuses the data of the rows (21000, class 22
  * such as invalid JSON or a value out of range, class 23 such as a constraint of an existing table,

@@ -11,7 +11,10 @@ public final class DeadLetterHeaders {
   /** Message of the exception (at most 1,000 characters): {@value}. */
   public static final String ERROR_MESSAGE = "flows.error.message";
 
-  /** Where it failed: {@code decode}, {@code process} or {@code publish}: {@value}. */
+  /**
+   * Where it failed: {@code decode}, {@code process}, {@code publish}, or {@code store} (a table
+   * sink refused its row): {@value}.
+   */
   public static final String ERROR_STAGE = "flows.error.stage";
 
   /** The flow that dead-lettered it: {@value}. */

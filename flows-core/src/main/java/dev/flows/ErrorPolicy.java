@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * What happens to a record whose processing throws: retried with exponential backoff up to {@code
  * maxAttempts} in all, then either dead-lettered (the flow goes on) or the flow fails (fail fast).
- * Records that cannot be decoded are dead-lettered at once: retrying cannot help. Infrastructure
+ * Records that cannot be decoded, and records whose row a table sink refuses for its values, are
+ * dead-lettered at once (or fail the flow, under fail-fast): retrying cannot help. Infrastructure
  * failures (broker, database down) never follow this policy: they are retried until they heal.
  *
  * @param maxAttempts attempts in all, at least 1

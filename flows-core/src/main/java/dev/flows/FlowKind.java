@@ -9,8 +9,8 @@ public enum FlowKind {
   /** Per-key pre-aggregation over one microbatch, one output per key and batch: at-least-once. */
   COLLECTOR,
   /**
-   * Upserts records as rows into a table, one transaction per batch: at-least-once, idempotent
-   * upsert.
+   * Upserts records as rows into a table, one set-based write per batch: at-least-once, idempotent
+   * upsert; a row the database refuses dead-letters its record alone.
    */
   MATERIALISE,
   /** Runs tasks from a task queue on worker threads, acknowledged after success: at-least-once. */

@@ -68,12 +68,14 @@ public final class Flows {
   }
 
   /**
-   * A materialise flow: keeps a table up to date from a topic. Each batch becomes one transaction
-   * of the runtime's {@link dev.flows.spi.TableSink} (PostgreSQL: one set-based upsert and one
-   * delete): one row per record key, the last record of a key in the batch winning, a tombstone
-   * (null value) deleting the row. Offsets are committed only after the transaction committed:
+   * A materialise flow: keeps a table up to date from a topic. Each batch becomes one write of the
+   * runtime's {@link dev.flows.spi.TableSink} (PostgreSQL: one transaction of one set-based upsert
+   * and one delete): one row per record key, the last record of a key in the batch winning, a
+   * tombstone (null value) deleting the row. Offsets are committed only after the rows are durable:
    * at-least-once delivery, idempotent upsert; with an offset column ({@link
-   * TableSpec#withOffsetColumn(String)}) a replayed older record never overwrites a newer row.
+   * TableSpec#withOffsetColumn(String)}) a replayed older record never overwrites a newer row. A
+   * record whose row the database refuses for its values (invalid JSON, a value out of range) is
+   * dead-lettered, its key keeping its previous change in the batch, and the rest is written.
    *
    * <pre>{@code
    * Flow materialise = Flows.materialise("flows-word-materialise")
@@ -89,8 +91,8 @@ public final class Flows {
   }
 
   /**
-   * A materialise flow with the given options (the batch size bounds the rows of one transaction).
-   * A concurrency above 1 is refused.
+   * A materialise flow with the given options (the batch size bounds the rows of one write). A
+   * concurrency above 1 is refused.
    */
   public static dev.flows.dsl.MaterialiseBuilder materialise(String name, FlowOptions options) {
     return dev.flows.internal.plan.MaterialiseSteps.start(

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Where materialise flows write their tables: PostgreSQL in production ({@code PostgresTableSink}
  * in flows-postgres), or memory ({@link dev.flows.testing.InMemoryTableSink}). Thread-safe. Every
- * implementation passes the same contract test.
+ * implementation passes the same contract test. A sink reports the rows the database refuses for
+ * their values instead of failing the batch for them ({@link #write}).
  */
 public interface TableSink extends AutoCloseable {
 
@@ -15,16 +16,30 @@ public interface TableSink extends AutoCloseable {
   void prepare(TableSpec table);
 
   /**
-   * Applies one batch in one transaction: inserts or replaces {@code upserts} and deletes the rows
-   * of {@code deletes}, all or nothing. Each row holds the values of {@link TableSpec#allColumns()}
-   * by name (a missing column is {@code null}); a delete holds the primary key and, for a
-   * {@linkplain TableSpec#versioned() versioned} table, the offset column. A primary key appears at
-   * most once across both lists. In a versioned table a row or delete takes effect only where no
-   * stored row has an equal or greater offset; deleting an absent row does nothing.
+   * Writes one batch: inserts or replaces {@code upserts} and deletes the rows of {@code deletes},
+   * and returns the rows the database refused for their values, each with its reason; every other
+   * row is written. Rows are not all-or-nothing across the batch: a refused row is left out, and
+   * the rest are durable when this returns.
    *
-   * @throws dev.flows.FlowsException if the database fails; nothing is written then
+   * <p>Each row holds the values of {@link TableSpec#allColumns()} by name (a missing column is
+   * {@code null}); a delete holds the primary key and, for a {@linkplain TableSpec#versioned()
+   * versioned} table, the offset column. A primary key appears at most once across both lists. In a
+   * versioned table a row or delete takes effect only where no stored row has an equal or greater
+   * offset; deleting an absent row does nothing. Rows come canonical from the runtime: Instants at
+   * microseconds, no {@code -0.0}, no text with U+0000 or an unpaired surrogate (records holding
+   * those fail before they reach a sink), so keys distinct in Java are distinct in the database.
+   *
+   * <p>What is refused is a value the database will refuse on every retry: for PostgreSQL, invalid
+   * JSON, a timestamp or number out of range of its column, a constraint or narrower type of an
+   * existing table, a key too large to index. A sink never refuses a row for a failure of its own
+   * (connection, deadlock, timeout); it throws then.
+   *
+   * @return the refused rows, each as it was given; empty when every row was written
+   * @throws dev.flows.FlowsException if the database fails for any other reason. The runtime
+   *     rewinds and retries the batch; rows written before the failure stay written, and the retry
+   *     writes them again with the same values (in a versioned table, refused as not newer)
    */
-  void write(TableSpec table, List<Row> upserts, List<Row> deletes);
+  List<RefusedRow> write(TableSpec table, List<Row> upserts, List<Row> deletes);
 
   /** Releases connections. */
   @Override

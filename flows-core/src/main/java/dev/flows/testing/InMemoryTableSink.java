@@ -3,8 +3,11 @@ package dev.flows.testing;
 import dev.flows.Column;
 import dev.flows.Row;
 import dev.flows.TableSpec;
+import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,11 +15,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tables in this JVM's memory, with the same contract as PostgreSQL: one atomic write per batch,
- * offset-guarded rows in versioned tables. For flow tests ({@link FlowTestDriver#table(TableSpec)})
+ * Tables in this JVM's memory, with the same contract as PostgreSQL: offset-guarded rows in
+ * versioned tables, refused rows reported. For flow tests ({@link FlowTestDriver#table(TableSpec)})
  * and development; the rows are lost when the process stops. Thread-safe.
+ *
+ * <p>It refuses what PostgreSQL refuses in any table and can be checked without it: a row holding a
+ * timestamp outside PostgreSQL's range, 4714-11-24 00:00:00 BC to 294276-12-31 23:59:59.999999
+ * (UTC). It does not parse JSON, so invalid JSON for a {@code jsonb} column is stored here and
+ * refused only by PostgreSQL; nor can it know the constraints or narrower column types of a table
+ * created outside Flows. What the runtime canonicalises (Instants to microseconds, {@code -0.0},
+ * text with U+0000 or an unpaired surrogate) never reaches a sink, so it is not checked here.
  */
 public final class InMemoryTableSink implements TableSink {
+  private static final String EARLIEST_TEXT = "4714-11-24 00:00:00 BC";
+  private static final String LATEST_TEXT = "294276-12-31 23:59:59.999999";
+
+  private static final Instant EARLIEST = Instant.parse("-4713-11-24T00:00:00Z");
+  private static final Instant AFTER_LATEST = Instant.parse("+294277-01-01T00:00:00Z");
+
   private final Map<String, Map<Object, Row>> tables = new HashMap<>();
 
   /** An empty sink. */
@@ -30,20 +46,23 @@ public final class InMemoryTableSink implements TableSink {
   }
 
   @Override
-  public synchronized void write(TableSpec table, List<Row> upserts, List<Row> deletes) {
+  public synchronized List<RefusedRow> write(
+      TableSpec table, List<Row> upserts, List<Row> deletes) {
     Map<Object, Row> rows = tables.computeIfAbsent(table.name(), n -> new LinkedHashMap<>());
+    List<RefusedRow> refused = new ArrayList<>();
     for (Row row : upserts) {
       Object key = key(row.get(table.primaryKey().name()));
-      if (newer(table, rows.get(key), row)) {
+      if (accepted(table, row, refused) && newer(table, rows.get(key), row)) {
         rows.put(key, complete(table, row));
       }
     }
     for (Row delete : deletes) {
       Object key = key(delete.get(table.primaryKey().name()));
-      if (newer(table, rows.get(key), delete)) {
+      if (accepted(table, delete, refused) && newer(table, rows.get(key), delete)) {
         rows.remove(key);
       }
     }
+    return refused;
   }
 
   /**
@@ -56,6 +75,31 @@ public final class InMemoryTableSink implements TableSink {
 
   @Override
   public void close() {}
+
+  /** Whether PostgreSQL would take {@code row}'s timestamps; if not, adds it to {@code refused}. */
+  private static boolean accepted(TableSpec table, Row row, List<RefusedRow> refused) {
+    for (Column column : table.allColumns()) {
+      if (row.get(column.name()) instanceof Instant at
+          && (at.isBefore(EARLIEST) || !at.isBefore(AFTER_LATEST))) {
+        refused.add(
+            new RefusedRow(
+                row,
+                "column "
+                    + column
+                    + " of table "
+                    + table.name()
+                    + " holds "
+                    + at
+                    + ", out of range of PostgreSQL's timestamptz ("
+                    + EARLIEST_TEXT
+                    + " to "
+                    + LATEST_TEXT
+                    + " UTC)"));
+        return false;
+      }
+    }
+    return true;
+  }
 
   private static boolean newer(TableSpec table, Row stored, Row change) {
     if (!table.versioned() || stored == null) {

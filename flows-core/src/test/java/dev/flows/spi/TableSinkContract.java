@@ -1,8 +1,10 @@
 package dev.flows.spi;
 
+import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.Column;
 import dev.flows.ColumnType;
@@ -10,9 +12,11 @@ import dev.flows.Row;
 import dev.flows.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * flows-postgres. Extend it, return a fresh sink, and read a table back as primary key to row.
  */
 public abstract class TableSinkContract {
+  /** PostgreSQL's first {@code timestamptz}, 4714-11-24 00:00:00 BC (UTC). */
+  private static final Instant EARLIEST = Instant.parse("-4713-11-24T00:00:00Z");
+
+  /** PostgreSQL's last {@code timestamptz} at microsecond precision. */
+  private static final Instant LATEST = Instant.parse("+294276-12-31T23:59:59.999999Z");
+
   private TableSink sink;
   private String suffix;
 
@@ -164,7 +174,7 @@ public abstract class TableSinkContract {
     }
     sink.prepare(table);
 
-    sink.write(table, rows, deletes);
+    assertEquals(List.of(), sink.write(table, rows, deletes));
 
     Map<Object, Row> stored = read(sink, table);
     assertEquals(5_000, stored.size());
@@ -185,6 +195,68 @@ public abstract class TableSinkContract {
 
     assertEquals(Map.of("a", count("a", 1L)), read(sink, table));
     assertEquals(Map.of(), read(sink, other));
+  }
+
+  @Test
+  void shouldKeepTimestampsWhenTheyAreAtTheEdgesOfPostgresRange() {
+    TableSpec table = times();
+    List<Row> rows =
+        List.of(
+            time("earliest", EARLIEST),
+            time("one-bc", Instant.parse("0000-06-01T12:00:00.5Z")),
+            time("five-digit-year", Instant.parse("+10000-01-01T00:00:00.000001Z")),
+            time("latest", LATEST));
+    sink.prepare(table);
+
+    assertEquals(List.of(), sink.write(table, rows, List.of()));
+
+    Map<Object, Row> stored = read(sink, table);
+    rows.forEach(row -> assertEquals(row, stored.get(row.get("word")), row.toString()));
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowsWhenTimestampsAreOutsidePostgresRange() {
+    TableSpec table = times();
+    Row early = time("early", EARLIEST);
+    Row late = time("late", LATEST);
+    Row tooEarly = time("too-early", EARLIEST.minus(1, ChronoUnit.MICROS));
+    Row tooLate = time("too-late", LATEST.plus(1, ChronoUnit.MICROS));
+    sink.prepare(table);
+
+    List<RefusedRow> refused =
+        sink.write(table, List.of(early, tooEarly, tooLate, late), List.of());
+
+    assertEquals(Map.of("early", early, "late", late), read(sink, table));
+    assertEquals(Set.of(tooEarly, tooLate), refused.stream().map(RefusedRow::row).collect(toSet()));
+    refused.forEach(r -> assertTrue(r.reason().contains("out of range"), r.reason()));
+  }
+
+  @Test
+  void shouldRefuseOnlyTheDeleteWhenItsKeyIsOutsidePostgresRange() {
+    TableSpec table =
+        TableSpec.of("contract_time_keys_" + suffix, Column.of("at", ColumnType.TIMESTAMPTZ))
+            .withColumn(Column.bigint("count"));
+    Instant at = Instant.parse("2024-05-06T07:08:09.123456Z");
+    sink.prepare(table);
+    sink.write(
+        table,
+        List.of(Row.of("at", at).with("count", 1L), Row.of("at", LATEST).with("count", 2L)),
+        List.of());
+    Row tooLate = Row.of("at", LATEST.plus(1, ChronoUnit.MICROS));
+
+    List<RefusedRow> refused = sink.write(table, List.of(), List.of(Row.of("at", at), tooLate));
+
+    assertEquals(Map.of(LATEST, Row.of("at", LATEST).with("count", 2L)), read(sink, table));
+    assertEquals(List.of(tooLate), refused.stream().map(RefusedRow::row).toList());
+  }
+
+  private TableSpec times() {
+    return TableSpec.of("contract_times_" + suffix, Column.text("word"))
+        .withColumn(Column.of("at", ColumnType.TIMESTAMPTZ));
+  }
+
+  private static Row time(String word, Instant at) {
+    return Row.of("word", word).with("at", at);
   }
 
   private TableSpec counts(boolean versioned) {

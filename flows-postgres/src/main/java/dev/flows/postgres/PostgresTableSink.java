@@ -8,6 +8,7 @@ import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresMaterialisedTable;
 import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,19 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Without an offset column the guards are left out: the batch's rows replace the stored ones and
- * tombstones delete by {@code pk = ANY(:keys)}. Database failures are thrown as {@link
- * FlowsException}s with the driver's exception as cause; nothing is written then, and the runtime
- * rewinds and retries the batch.
+ * tombstones delete by {@code pk = ANY(:keys)}. Timestamps and JSON travel as text and are cast on
+ * the server; a timestamp is written so that PostgreSQL reads the same instant anywhere in its
+ * range (4714-11-24 BC to 294276-12-31 AD).
+ *
+ * <p>Errors are sorted by SQLSTATE. If PostgreSQL refuses the data of the rows (21000, class 22
+ * such as invalid JSON or a value out of range, class 23 such as a constraint of an existing table,
+ * 54000 such as a key too large to index), the transaction is rolled back, the rows are split in
+ * halves and each half is written in its own transaction, recursively, until the refused rows stand
+ * alone: they are returned with PostgreSQL's message, every other row is committed. A batch without
+ * such rows stays one transaction. Any other failure (connection, serialization failure, deadlock,
+ * shutdown, timeout, anything unknown) is thrown as a {@link FlowsException} with the driver's
+ * exception as cause; the runtime rewinds and retries the batch, and halves committed before the
+ * failure are written again with the same values (refused as not newer in a versioned table).
  */
 public final class PostgresTableSink implements TableSink {
   /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
@@ -100,8 +111,8 @@ public final class PostgresTableSink implements TableSink {
   }
 
   @Override
-  public void write(TableSpec table, List<Row> upserts, List<Row> deletes) {
-    table(table).write(upserts, deletes);
+  public List<RefusedRow> write(TableSpec table, List<Row> upserts, List<Row> deletes) {
+    return table(table).write(upserts, deletes);
   }
 
   /** Closes the pool if this sink built it. */

@@ -9,17 +9,25 @@ import dev.flows.ColumnType;
 import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.TableSpec;
+import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TableSinkContract;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestPostgres;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The table sink contract on a real PostgreSQL, plus what only a database can do: fail half-way.
+ * The table sink contract on a real PostgreSQL, plus what only a database can do: fail for the
+ * whole batch, and refuse rows for reasons of its own (invalid JSON, a NUL character, a number too
+ * large for an existing column, a key too large to index, keys equal only in PostgreSQL).
  */
 @FlowsServices
 class PostgresTableSinkIT extends TableSinkContract {
@@ -41,13 +49,16 @@ class PostgresTableSinkIT extends TableSinkContract {
   }
 
   @Test
-  void shouldWriteNothingWhenTheDeleteOfTheSameTransactionFails() {
+  void shouldThrowAndWriteNothingWhenTheDatabaseFailsForTheWholeBatch() {
+    String name = Rows.uniqueTable("sink_atomic");
     TableSpec table =
-        TableSpec.of(Rows.uniqueTable("sink_atomic"), Column.text("word"))
-            .withColumn(Column.of("doc", ColumnType.JSONB));
+        TableSpec.of(name, Column.text("word"))
+            .withColumn(Column.of("doc", ColumnType.JSONB))
+            .withOffsetColumn("updated_offset");
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
-      sink.write(table, List.of(Row.of("word", "a").with("doc", "{}")), List.of());
+      sink.write(table, List.of(json("a", "{}", 1), json("b", "{}", 2)), List.of());
+      postgres.execute("ALTER TABLE " + name + " RENAME COLUMN doc TO document");
 
       FlowsException e =
           assertThrows(
@@ -55,18 +66,168 @@ class PostgresTableSinkIT extends TableSinkContract {
               () ->
                   sink.write(
                       table,
-                      List.of(
-                          Row.of("word", "b").with("doc", "{}"),
-                          Row.of("word", "c").with("doc", "not json")),
-                      List.of()));
+                      List.of(json("c", "{}", 3)),
+                      List.of(Row.of("word", "a").with("updated_offset", 4L))));
 
       assertTrue(
-          e.getMessage().startsWith("materialised table " + table.name() + ": cannot write 2 rows"),
+          e.getMessage().startsWith("materialised table " + name + ": cannot write 1 rows"),
           e.getMessage());
       assertEquals(
-          Map.of("a", Row.of("word", "a").with("doc", "{}")),
-          TableReader.read(postgres.dataSource(), table));
+          2,
+          postgres.queryLong("SELECT count(*) FROM " + name + " WHERE word IN ('a', 'b')"),
+          "the delete of the failed transaction is rolled back too");
+      assertEquals(0, postgres.queryLong("SELECT count(*) FROM " + name + " WHERE word = 'c'"));
     }
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowWhenItsJsonIsInvalid() {
+    TableSpec table = docs("sink_json");
+
+    assertRefusedAlone(
+        table, json("bad", "not json", 0), "invalid input syntax for type json", goodDocs(7));
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowWhenItsJsonEscapesANulCharacter() {
+    TableSpec table = docs("sink_json_nul");
+
+    assertRefusedAlone(
+        table,
+        json("bad", "{\"a\": \"\\u0000\"}", 0),
+        "unsupported Unicode escape sequence",
+        goodDocs(7));
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowWhenTextHoldsANulCharacter() {
+    TableSpec table =
+        TableSpec.of(Rows.uniqueTable("sink_nul"), Column.text("word"))
+            .withColumn(Column.text("note"));
+    List<Row> good = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      good.add(Row.of("word", "w" + i).with("note", "note " + i));
+    }
+
+    assertRefusedAlone(
+        table,
+        Row.of("word", "bad").with("note", "nul \u0000 inside"),
+        "invalid byte sequence for encoding \"UTF8\": 0x00",
+        good);
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowWhenANumberOverflowsTheColumnOfAnExistingTable() {
+    String name = Rows.uniqueTable("sink_numeric");
+    postgres.execute("CREATE TABLE " + name + " (word text PRIMARY KEY, amount numeric(6, 2))");
+    TableSpec table =
+        TableSpec.of(name, Column.text("word")).withColumn(Column.of("amount", ColumnType.DOUBLE));
+    List<Row> good = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      good.add(Row.of("word", "w" + i).with("amount", i + 0.25));
+    }
+
+    assertRefusedAlone(
+        table, Row.of("word", "bad").with("amount", 1e9), "numeric field overflow", good);
+  }
+
+  @Test
+  void shouldRefuseOnlyTheRowWhenItsKeyIsTooLargeToIndex() {
+    TableSpec table =
+        TableSpec.of(Rows.uniqueTable("sink_big_key"), Column.text("word"))
+            .withColumn(Column.bigint("count"));
+    List<Row> good = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      good.add(Row.of("word", "w" + i).with("count", (long) i));
+    }
+    StringBuilder huge = new StringBuilder();
+    new Random(7).ints(12_000, 'a', 'z' + 1).forEach(c -> huge.append((char) c));
+
+    assertRefusedAlone(
+        table, Row.of("word", huge.toString()).with("count", -1L), "index row", good);
+  }
+
+  @Test
+  void shouldWriteEachRowWhenTwoInstantKeysAreEqualOnlyInPostgres() {
+    TableSpec table =
+        TableSpec.of(Rows.uniqueTable("sink_instant_keys"), Column.of("at", ColumnType.TIMESTAMPTZ))
+            .withColumn(Column.bigint("count"));
+    Instant at = Instant.parse("2024-05-06T07:08:09.123456Z");
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
+
+      List<RefusedRow> refused =
+          sink.write(
+              table,
+              List.of(
+                  Row.of("at", at.plusNanos(100)).with("count", 1L),
+                  Row.of("at", at.plusNanos(200)).with("count", 2L),
+                  Row.of("at", at.plusSeconds(1)).with("count", 3L)),
+              List.of());
+
+      assertEquals(Set.of(at, at.plusSeconds(1)), read(sink, table).keySet());
+      assertEquals(List.of(), refused, "written one by one, not refused");
+    }
+  }
+
+  @Test
+  void shouldWriteEachRowWhenTwoDoubleKeysAreEqualOnlyInPostgres() {
+    TableSpec table =
+        TableSpec.of(Rows.uniqueTable("sink_double_keys"), Column.of("x", ColumnType.DOUBLE))
+            .withColumn(Column.bigint("count"));
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
+
+      List<RefusedRow> refused =
+          sink.write(
+              table,
+              List.of(
+                  Row.of("x", -0.0).with("count", 1L),
+                  Row.of("x", 0.0).with("count", 2L),
+                  Row.of("x", 1.5).with("count", 3L)),
+              List.of());
+
+      assertEquals(2, read(sink, table).size());
+      assertEquals(List.of(), refused, "written one by one, not refused");
+    }
+  }
+
+  /**
+   * Writes {@code good} with {@code poison} in the middle: the batch goes on, and only the good
+   * rows are stored.
+   */
+  private void assertRefusedAlone(TableSpec table, Row poison, String reason, List<Row> good) {
+    List<Row> rows = new ArrayList<>(good);
+    rows.add(good.size() / 2, poison);
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
+
+      List<RefusedRow> refused = sink.write(table, rows, List.of());
+
+      Map<Object, Row> expected = new HashMap<>();
+      good.forEach(row -> expected.put(row.get(table.primaryKey().name()), row));
+      assertEquals(expected, read(sink, table));
+      assertEquals(List.of(poison), refused.stream().map(RefusedRow::row).toList());
+      assertTrue(refused.get(0).reason().contains(reason), refused.get(0).reason());
+    }
+  }
+
+  private static TableSpec docs(String prefix) {
+    return TableSpec.of(Rows.uniqueTable(prefix), Column.text("word"))
+        .withColumn(Column.of("doc", ColumnType.JSONB))
+        .withOffsetColumn("updated_offset");
+  }
+
+  private static List<Row> goodDocs(int count) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add(json("w" + i, "{\"n\": " + i + "}", i + 1));
+    }
+    return rows;
+  }
+
+  private static Row json(String word, String doc, long offset) {
+    return Row.of("word", word).with("doc", doc).with("updated_offset", offset);
   }
 
   @Test

@@ -29,9 +29,9 @@ final class DeadLetters {
   enum Stage {
     DECODE,
     PROCESS,
-    /** The store refused to hold what the record produced. */
-    STORE,
-    PUBLISH;
+    PUBLISH,
+    /** The store refused to hold what the record produced (a state row, a table row). */
+    STORE;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

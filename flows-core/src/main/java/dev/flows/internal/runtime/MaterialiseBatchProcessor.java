@@ -3,26 +3,28 @@ package dev.flows.internal.runtime;
 import dev.flows.FormatException;
 import dev.flows.Message;
 import dev.flows.Row;
+import dev.flows.RowRefusedException;
 import dev.flows.internal.plan.MaterialisePlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.runtime.KeyChanges.Change;
+import dev.flows.spi.RefusedRow;
 import dev.flows.spi.Sink;
 import dev.flows.spi.TableSink;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Processes one batch of a materialise flow (DESIGN §5): maps each record to its row (a tombstone
- * to a delete), keeps the last change per primary key, writes them in one table-sink transaction,
- * and returns only after that committed and the batch's dead letters were acknowledged, so the loop
- * commits offsets after the rows are durable: at-least-once, and idempotent because a replayed
- * record upserts the same row (or, in a versioned table, is refused as older).
+ * Processes one batch of a materialise flow (DESIGN §5): maps each record to its canonical row (a
+ * tombstone to a delete), keeps the changes per primary key, writes each key's last change with one
+ * table-sink write, and returns only after the rows are durable and the batch's dead letters were
+ * acknowledged, so the loop commits offsets after the rows: at-least-once, and idempotent because a
+ * replayed record upserts the same row (or, in a versioned table, is refused as older). A row the
+ * sink refuses for its values dead-letters its record (stage {@code store}), and its key falls back
+ * to its previous change in the batch, written in a further round.
  */
 public final class MaterialiseBatchProcessor implements BatchHandler {
-  /** One key's last change in the batch: a full row, or a delete. */
-  private record Change(Row row, boolean delete) {}
-
   private final MaterialisePlan plan;
   private final TableSink tables;
   private final Sink sink;
@@ -51,16 +53,14 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
     long start = System.nanoTime();
     metrics.recordsIn(plan.inputs().get(0).name(), batch.size());
     BatchAcks acks = new BatchAcks(sink);
-    Map<Object, Change> changes = new LinkedHashMap<>();
+    KeyChanges changes = new KeyChanges();
     for (Message<byte[], byte[]> raw : batch.records()) {
       Change change = change(raw, acks);
       if (change != null) {
-        Object key = TableRows.identity(change.row().get(plan.table().primaryKey().name()));
-        changes.remove(key); // re-insert, so the map's order is the order of each key's last record
-        changes.put(key, change);
+        changes.add(change);
       }
     }
-    write(changes);
+    write(changes, acks);
     acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
     metrics.batch(batch.size(), System.nanoTime() - start);
   }
@@ -85,9 +85,12 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
       return null;
     }
     try {
-      return record.value() == null
-          ? new Change(rows.delete(record.key(), raw.offset()), true)
-          : new Change(rows.upsert(record.key(), mapped[0], raw.offset()), false);
+      Row row =
+          record.value() == null
+              ? rows.delete(record.key(), raw.offset())
+              : rows.upsert(record.key(), mapped[0], raw.offset());
+      Object key = TableRows.identity(row.get(plan.table().primaryKey().name()));
+      return new Change(key, row, record.value() == null, raw);
     } catch (IllegalArgumentException e) {
       acks.send(failures.deadLetter(raw, e, Math.max(1, outcome.attempts()), Stage.PROCESS), raw);
       return null;
@@ -95,22 +98,48 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
   }
 
   /**
-   * One transaction for the batch; a database failure propagates, so the batch is rewound and
-   * retried.
+   * Writes each key's last change; a refused one is dead-lettered and replaced by its key's
+   * previous change, written in the next round, until no key has a refused change left. A database
+   * failure propagates, so the batch is rewound and retried.
    */
-  private void write(Map<Object, Change> changes) {
-    if (changes.isEmpty()) {
-      return;
+  private void write(KeyChanges changes, BatchAcks acks) {
+    List<Change> pending = changes.lasts();
+    while (!pending.isEmpty()) {
+      Map<Object, String> refused = writeOnce(pending);
+      List<Change> fallbacks = new ArrayList<>();
+      for (Change change : pending) {
+        String reason = refused.get(change.key());
+        if (reason != null) {
+          acks.send(
+              failures.deadLetter(change.source(), new RowRefusedException(reason), 1, Stage.STORE),
+              change.source());
+          Change previous = changes.fallback(change.key());
+          if (previous != null) {
+            fallbacks.add(previous);
+          }
+        }
+      }
+      pending = fallbacks;
     }
+  }
+
+  /** One table-sink write of {@code pending}; the reasons of the refused rows by key. */
+  private Map<Object, String> writeOnce(List<Change> pending) {
     if (!prepared) {
       tables.prepare(plan.table());
       prepared = true;
     }
-    List<Row> upserts = new ArrayList<>(changes.size());
+    List<Row> upserts = new ArrayList<>(pending.size());
     List<Row> deletes = new ArrayList<>();
-    changes.values().forEach(c -> (c.delete() ? deletes : upserts).add(c.row()));
+    pending.forEach(c -> (c.delete() ? deletes : upserts).add(c.row()));
     long start = System.nanoTime();
-    tables.write(plan.table(), upserts, deletes);
+    List<RefusedRow> refused = tables.write(plan.table(), upserts, deletes);
     metrics.stateWrite(System.nanoTime() - start);
+    Map<Object, String> reasons = new HashMap<>();
+    for (RefusedRow row : refused) {
+      reasons.put(
+          TableRows.identity(row.row().get(plan.table().primaryKey().name())), row.reason());
+    }
+    return reasons;
   }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Builds the rows a materialise batch hands to the table sink, and checks them against the table
  * first, so a mapping mistake fails its record (dead letter) with a message naming the column
- * instead of failing the whole batch in the database.
+ * instead of failing the whole batch in the database. Values are {@linkplain CanonicalValues
+ * canonical}: as PostgreSQL will hold them, text that it cannot hold faithfully failing its record.
  */
 final class TableRows {
   private final TableSpec table;
@@ -62,7 +63,17 @@ final class TableRows {
               + ", got "
               + describe(key));
     }
-    return key;
+    String unfaithful = CanonicalValues.unfaithful(pk.type(), key);
+    if (unfaithful != null) {
+      throw new IllegalArgumentException(
+          "the record key is the primary key "
+              + pk
+              + " of table "
+              + table.name()
+              + " and "
+              + unfaithful);
+    }
+    return CanonicalValues.canonical(pk.type(), key);
   }
 
   private Object checked(String name, Object value) {
@@ -88,7 +99,12 @@ final class TableRows {
               + ", got "
               + describe(value));
     }
-    return value;
+    String unfaithful = CanonicalValues.unfaithful(column.type(), value);
+    if (unfaithful != null) {
+      throw new IllegalArgumentException(
+          "column " + column + " of table " + table.name() + " " + unfaithful);
+    }
+    return CanonicalValues.canonical(column.type(), value);
   }
 
   private static String describe(Object value) {

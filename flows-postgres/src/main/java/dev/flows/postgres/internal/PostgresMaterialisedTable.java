@@ -5,6 +5,8 @@ import dev.flows.ColumnType;
 import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.TableSpec;
+import dev.flows.postgres.internal.BisectingWriter.Refused;
+import dev.flows.spi.RefusedRow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,19 +21,26 @@ import org.jdbi.v3.core.statement.Update;
  * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
  * ON CONFLICT (pk) DO UPDATE ... WHERE <offset guard>}) and the delete of its tombstones ({@code
  * DELETE ... USING unnest(...)} or {@code WHERE pk = ANY(...)}). Rows are sorted by primary key so
- * two writers of overlapping keys (a zombie after a rebalance) lock in the same order. Thread-safe:
- * every call borrows its own connection. Database failures are rethrown as {@link FlowsException}
- * with the cause attached; the runtime rewinds the batch and retries.
+ * two writers of overlapping keys (a zombie after a rebalance) lock in the same order. If
+ * PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and writes
+ * the others, each half of the batch in its own transaction. Thread-safe: every call borrows its
+ * own connection. Other database failures are rethrown as {@link FlowsException} with the cause
+ * attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {
+  /** A row to upsert, or the key and offset of a row to delete. */
+  private record Change(Row row, boolean delete) {}
+
   private final Jdbi jdbi;
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
+  private final BisectingWriter<Change> writer;
 
   private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
     this.jdbi = jdbi;
     this.spec = spec;
     this.sql = MaterialisedTableSql.of(spec);
+    this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
   }
 
   /** Creates the table if absent; a lost creation race with another process is tried once more. */
@@ -41,26 +50,36 @@ public final class PostgresMaterialisedTable {
     return table;
   }
 
-  /** Upserts and deletes in one transaction (see the class comment). */
-  public void write(List<Row> upserts, List<Row> deletes) {
+  /**
+   * Upserts and deletes in one transaction (see the class comment); returns the rows PostgreSQL
+   * refused for their data, every other row written.
+   */
+  public List<RefusedRow> write(List<Row> upserts, List<Row> deletes) {
     if (upserts.isEmpty() && deletes.isEmpty()) {
-      return;
+      return List.of();
     }
-    List<Row> rows = sorted(upserts);
-    List<Row> gone = sorted(deletes);
-    call(
-        "write " + rows.size() + " rows and delete " + gone.size(),
-        () -> {
-          jdbi.useTransaction(
-              handle -> {
-                if (!rows.isEmpty()) {
-                  upsert(handle, rows);
-                }
-                if (!gone.isEmpty()) {
-                  delete(handle, gone);
-                }
-              });
-          return null;
+    List<Change> changes = new ArrayList<>(upserts.size() + deletes.size());
+    upserts.forEach(row -> changes.add(new Change(row, false)));
+    deletes.forEach(row -> changes.add(new Change(row, true)));
+    List<Refused<Change>> refused =
+        call(
+            "write " + upserts.size() + " rows and delete " + deletes.size(),
+            () -> writer.write(sorted(changes)));
+    return refused.stream().map(r -> new RefusedRow(r.row().row(), r.reason())).toList();
+  }
+
+  private void writeInOneTransaction(List<Change> changes) {
+    List<Row> rows = new ArrayList<>(changes.size());
+    List<Row> gone = new ArrayList<>();
+    changes.forEach(change -> (change.delete() ? gone : rows).add(change.row()));
+    jdbi.useTransaction(
+        handle -> {
+          if (!rows.isEmpty()) {
+            upsert(handle, rows);
+          }
+          if (!gone.isEmpty()) {
+            delete(handle, gone);
+          }
         });
   }
 
@@ -82,12 +101,15 @@ public final class PostgresMaterialisedTable {
     update.execute();
   }
 
-  /** Binds one column of every row as an array; timestamps and JSON as text (cast in the SQL). */
+  /**
+   * Binds one column of every row as an array; timestamps (see {@link Timestamps}) and JSON as text
+   * (cast in the SQL).
+   */
   private static void bind(Update update, String parameter, Column column, List<Row> rows) {
     List<Object> values = new ArrayList<>(rows.size());
     for (Row row : rows) {
       Object value = row.get(column.name());
-      values.add(value instanceof Instant instant ? instant.toString() : value);
+      values.add(value instanceof Instant instant ? Timestamps.text(instant) : value);
     }
     update.bindArray(parameter, elementType(column.type()), values);
   }
@@ -101,14 +123,12 @@ public final class PostgresMaterialisedTable {
 
   /** Sorted by primary key when its values compare (all types but {@code bytea}). */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private List<Row> sorted(List<Row> rows) {
-    if (rows.size() < 2 || spec.primaryKey().type() == ColumnType.BYTEA) {
-      return rows;
+  private List<Change> sorted(List<Change> changes) {
+    if (changes.size() > 1 && spec.primaryKey().type() != ColumnType.BYTEA) {
+      String pk = spec.primaryKey().name();
+      changes.sort(Comparator.comparing(change -> (Comparable) change.row().get(pk)));
     }
-    String pk = spec.primaryKey().name();
-    List<Row> copy = new ArrayList<>(rows);
-    copy.sort(Comparator.comparing(row -> (Comparable) row.get(pk)));
-    return copy;
+    return changes;
   }
 
   private <T> T call(String action, Supplier<T> work) {

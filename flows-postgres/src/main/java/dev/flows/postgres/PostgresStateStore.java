@@ -17,28 +17,33 @@ import javax.sql.DataSource;
 
 /**
  * The production {@link StateStore}: one PostgreSQL table per stateful flow, written with
- * optimistic versions (DESIGN §4). Thread-safe; share one store per process.
+ * optimistic versions (docs/semantics.md, protocol v2). Thread-safe; share one store per process.
  *
- * <p>Each table has the columns {@code id text PRIMARY KEY, state bytea, progress bytea NOT NULL,
- * results bytea, version bigint NOT NULL, created_at, updated_at timestamptz}, and is created on
- * first use. A table is:
+ * <p>Each table has the columns {@code id text PRIMARY KEY, state bytea, state_version integer NOT
+ * NULL, progress bytea NOT NULL, results bytea, version bigint NOT NULL, created_at, updated_at
+ * timestamptz}, and is created on first use ({@code state_version} is added to a table created
+ * before it, its rows being version 1). A table is:
  *
  * <ul>
  *   <li><b>loaded</b> in one query, {@code SELECT ... WHERE id = ANY(:ids)};
- *   <li><b>written</b> all or nothing, in one transaction holding one set-based statement that
- *       expands the batch with {@code unnest} and returns the ids it wrote. New rows (version 1)
- *       are inserted unless the id exists; later versions update the stored row only if its version
- *       is one less. A row that did not come back is a conflict (another writer got there first, or
- *       the row is absent): the transaction is rolled back and the conflicting ids are returned.
- *       This fences out zombie instances (G3).
+ *   <li><b>written</b> row by row in effect, but in one transaction holding one set-based statement
+ *       that expands the batch with {@code unnest} and returns the ids it wrote. New rows (version
+ *       1) are inserted unless the id exists; later versions update the stored row only if its
+ *       version is one less. A row that did not come back is a conflict (another writer got there
+ *       first, or the row is absent) and is not written; the others are committed. This fences out
+ *       zombie instances (G3). A row the database refuses for its own data is isolated by writing
+ *       the batch in halves, and returned as refused with the database's reason.
  * </ul>
  *
- * <p>The write is DESIGN §4's upsert with its insert path restricted to version 1: a plain {@code
- * INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE version = EXCLUDED.version - 1} would insert a
- * row at version 2 or later whose id is absent (deleted, or never written), when that must be a
- * conflict. So one statement carries two branches over the same {@code unnest}ed batch: an {@code
- * INSERT ... ON CONFLICT DO NOTHING} for version 1 and an {@code UPDATE ... WHERE version = new
- * version - 1} for the rest. It is still one round trip for the statement, plus the commit.
+ * <p>A plain {@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE version = EXCLUDED.version - 1}
+ * would insert a row at version 2 or later whose id is absent (deleted, or never written), when
+ * that must be a conflict. So one statement carries two branches over the same {@code unnest}ed
+ * batch: an {@code INSERT ... ON CONFLICT DO NOTHING} for version 1 and an {@code UPDATE ... WHERE
+ * version = new version - 1} for the rest. It is still one round trip for the statement, plus the
+ * commit.
+ *
+ * <p>The store also keeps each flow's record of its topics in {@code flows_topics} ({@link
+ * #topics()}).
  *
  * <p>Database failures, such as a refused or broken connection, are thrown as unchecked {@link
  * FlowsException}s with the driver's exception as cause; nothing is swallowed, and the runtime

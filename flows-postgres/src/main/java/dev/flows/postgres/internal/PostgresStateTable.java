@@ -21,14 +21,20 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /**
  * One state table in PostgreSQL. Thread-safe: every call borrows its own connection.
  *
- * <p>{@link #write} is one statement in one transaction (one round trip plus the commit or
- * rollback): the batch travels as five parallel arrays expanded by {@code unnest}; rows at version
- * 1 are inserted ({@code ON CONFLICT DO NOTHING}: an existing row is a conflict), later versions
- * update the stored row only where its version is one less. Under READ COMMITTED a concurrent
- * writer of the same row makes PostgreSQL re-check that condition on the newest row version, so of
- * two racing writers exactly one comes back. A row that does not come back is a conflict, and the
- * transaction is rolled back. Unlike a single {@code INSERT ... ON CONFLICT DO UPDATE}, a row at
- * version 2 or later whose id is absent cannot be inserted.
+ * <p>{@link #write} is one statement in one transaction (one round trip plus the commit): the batch
+ * travels as six parallel arrays expanded by {@code unnest}; rows at version 1 are inserted ({@code
+ * ON CONFLICT DO NOTHING}: an existing row is a conflict), later versions update the stored row
+ * only where its version is one less. Under READ COMMITTED a concurrent writer of the same row
+ * makes PostgreSQL re-check that condition on the newest row version, so of two racing writers
+ * exactly one comes back. A row that does not come back is a conflict and is not written; the
+ * others are committed. Unlike a single {@code INSERT ... ON CONFLICT DO UPDATE}, a row at version
+ * 2 or later whose id is absent cannot be inserted.
+ *
+ * <p>A row PostgreSQL refuses for its own data (an id too long for the primary key's index,
+ * SQLSTATE 54000, or any record-data error {@link SqlErrors} names) is found by {@link
+ * BisectingWriter}: the transaction is rolled back and the rows are written in halves until the
+ * refused row stands alone; it is returned as refused with the database's reason, and every other
+ * row is written.
  *
  * <p>Database failures are rethrown as {@link FlowsException} with the cause attached: the runtime
  * rewinds the batch and retries, and the pool replaces broken connections. That includes a deadlock
@@ -131,13 +137,25 @@ public final class PostgresStateTable implements StateTable {
       throw new IllegalArgumentException(
           "state table " + name + ": a write names an id twice; write each id once per batch");
     }
-    return call(
-        "write " + rows.size() + " rows",
-        () -> jdbi.inTransaction(handle -> write(handle, sorted, ids)));
+    Set<String> conflicts = new HashSet<>();
+    BisectingWriter<StateRow> writer =
+        new BisectingWriter<>(
+            SqlErrors.standard(),
+            part -> conflicts.addAll(jdbi.inTransaction(handle -> write(handle, part))));
+    List<BisectingWriter.Refused<StateRow>> refused =
+        call("write " + rows.size() + " rows", () -> writer.write(sorted));
+    Map<String, String> reasons = new HashMap<>();
+    refused.forEach(r -> reasons.put(r.row().id(), r.reason()));
+    conflicts.removeAll(reasons.keySet());
+    return new WriteResult(conflicts, reasons);
   }
 
-  /** One statement; rows that do not come back were in conflict, the others are committed. */
-  private WriteResult write(Handle handle, List<StateRow> rows, List<String> ids) {
+  /**
+   * One statement in the caller's transaction; returns the ids in conflict (not written: they did
+   * not come back), the others are written.
+   */
+  private Set<String> write(Handle handle, List<StateRow> rows) {
+    List<String> ids = column(rows, StateRow::id);
     List<String> written =
         handle
             .createQuery(sql.write())
@@ -149,12 +167,9 @@ public final class PostgresStateTable implements StateTable {
             .bindArray("versions", Long.class, column(rows, StateRow::version))
             .mapTo(String.class)
             .list();
-    if (written.size() == rows.size()) {
-      return WriteResult.ALL_WRITTEN;
-    }
     Set<String> conflicts = new HashSet<>(ids);
     written.forEach(conflicts::remove);
-    return new WriteResult(conflicts, Map.of());
+    return conflicts;
   }
 
   private <T> T call(String action, Supplier<T> work) {

@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test build image services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
+.PHONY: run test chaos build image services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -17,6 +17,9 @@ run: build ## Run the examples (embedded Kafka and PostgreSQL unless FLOWS_KAFKA
 
 test: services ## Run all tests (unit + integration on real Kafka, PostgreSQL, RabbitMQ)
 	$(MVN) verify
+
+chaos: services ## Run the long fault tests (*ChaosIT: many SIGKILLs, large volumes; ~10 min), not part of make test
+	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*ChaosIT' -Dfailsafe.failIfNoSpecifiedTests=false
 
 build: ## Build every module and the runnable examples jar, without tests
 	$(MVN) -q install -DskipTests

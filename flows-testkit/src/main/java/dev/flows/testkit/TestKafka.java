@@ -149,17 +149,32 @@ public final class TestKafka {
    * end of every partition was reached; fails if that does not happen within {@code timeout}.
    */
   public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    forEachRecord(topic, atLeast, timeout, records::add);
+    return records;
+  }
+
+  /**
+   * Hands every record of {@code topic}, from the beginning, to {@code action}, reading at least
+   * {@code atLeast} and up to the end offsets; without keeping them, so it suits large topics.
+   * Returns how many were read.
+   */
+  public long forEachRecord(
+      String topic,
+      long atLeast,
+      Duration timeout,
+      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long read = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      while (records.size() < atLeast || !atEnd(consumer, partitions)) {
+      while (read < atLeast || !atEnd(consumer, partitions)) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
               "read "
-                  + records.size()
+                  + read
                   + " records of "
                   + topic
                   + " within "
@@ -167,10 +182,13 @@ public final class TestKafka {
                   + ", expected at least "
                   + atLeast);
         }
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          action.accept(record);
+          read++;
+        }
       }
     }
-    return records;
+    return read;
   }
 
   /**

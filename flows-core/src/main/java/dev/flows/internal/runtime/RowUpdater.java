@@ -3,6 +3,7 @@ package dev.flows.internal.runtime;
 import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Message;
+import dev.flows.RowRefusedException;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.internal.plan.Codec;
@@ -121,8 +122,7 @@ final class RowUpdater {
    * with {@code reason} instead of publishing its outputs; replays stay.
    */
   Result refused(Result result, String reason) {
-    FlowsException error =
-        new FlowsException("the state store refused the row of this record's key: " + reason);
+    RowRefusedException error = new RowRefusedException(reason);
     List<Handled> handled = new ArrayList<>(result.handled().size());
     for (Handled h : result.handled()) {
       handled.add(

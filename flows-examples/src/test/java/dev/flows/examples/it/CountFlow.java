@@ -9,12 +9,14 @@ import dev.flows.Flows;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
+import dev.flows.dsl.StatefulSource;
 import dev.flows.format.Formats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The stateful count the fault tests run, named after one test run so tests do not share topics or
@@ -22,13 +24,30 @@ import java.nio.charset.StandardCharsets;
  * State: the count as decimal text, so SQL can check it.
  *
  * @param run a short lower-case id of the test run
+ * @param merged whether the count reads a second topic too ({@link #inputB()}), so rows are fed by
+ *     partitions of two topics
  */
-record CountFlow(String run) {
+record CountFlow(String run, boolean merged) {
   /** The value that makes the state function throw. */
   static final String POISON = "poison";
 
+  /** A count over one topic. */
+  CountFlow(String run) {
+    this(run, false);
+  }
+
   Topic<String, String> input() {
     return topic("it-" + run + "-in", string(), string());
+  }
+
+  /** The second input of a merged count. */
+  Topic<String, String> inputB() {
+    return topic("it-" + run + "-in-b", string(), string());
+  }
+
+  /** The topics it reads. */
+  List<Topic<String, String>> inputs() {
+    return merged ? List.of(input(), inputB()) : List.of(input());
   }
 
   Topic<String, String> output() {
@@ -51,8 +70,9 @@ record CountFlow(String run) {
    * The count; with {@code blockOn} set, that record prints IN_BATCH and waits for a line on stdin.
    */
   Flow flow(String blockOn) {
-    return Flows.stateful(name(), FlowOptions.defaults().withMaxRecords(500))
-        .from(input())
+    StatefulSource<String, String> source =
+        Flows.stateful(name(), FlowOptions.defaults().withMaxRecords(500)).from(input());
+    return (merged ? source.merge(inputB()) : source)
         .state(state())
         .apply(
             (key, value, count) -> {

@@ -23,13 +23,16 @@ public final class CountWorker {
   /** The environment variable naming the value of the record that waits for a line on stdin. */
   static final String BLOCK_ON = "FLOWS_IT_BLOCK_ON";
 
+  /** The environment variable that, set to {@code true}, runs the merged count. */
+  static final String MERGED = "FLOWS_IT_MERGED";
+
   /** How long a stop waits for the current batch. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private CountWorker() {}
 
   public static void main(String[] args) {
-    CountFlow count = new CountFlow(args[0]);
+    CountFlow count = new CountFlow(args[0], Boolean.parseBoolean(System.getenv(MERGED)));
     KafkaConnector kafka =
         KafkaConnector.create(args[1])
             .withProperty("group.instance.id", args[4])
@@ -58,6 +61,7 @@ public final class CountWorker {
       String instance,
       Map<String, String> env) {
     Map<String, String> all = new HashMap<>(env);
+    all.put(MERGED, Boolean.toString(count.merged()));
     if (postgres.password() != null) {
       all.put("FLOWS_IT_PG_PASSWORD", postgres.password());
     }

@@ -9,7 +9,6 @@ import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,32 +30,7 @@ class StatefulFaultIT {
     CountChecks checks = new CountChecks(count, kafka, postgres, 1_000);
     checks.prepare(4);
     checks.produce(0, total);
-    long seed = System.nanoTime();
-    Random random = new Random(seed);
-    LOG.info("kill test seed {}", seed);
-
-    int kills = 0;
-    while (kills < 10) {
-      long before = checks.appliedSum();
-      long target = Math.min(total - 1, before + 2_000 + random.nextInt(12_000));
-      try (ChildJvm worker = CountWorker.start(count, kafka, postgres, "w1", Map.of())) {
-        Awaits.until(
-            Duration.ofSeconds(90),
-            "the worker to apply " + target + " records",
-            () -> checks.appliedSum() >= target || !worker.isAlive());
-        assertTrue(worker.isAlive(), "the worker died on its own:\n" + worker.output());
-        worker.kill();
-      }
-      kills++;
-      LOG.info("SIGKILL {} after {} records applied", kills, checks.appliedSum());
-      if (checks.appliedSum() >= total - 1) {
-        break;
-      }
-    }
-    try (ChildJvm worker = CountWorker.start(count, kafka, postgres, "w1", Map.of())) {
-      Awaits.until(
-          Duration.ofSeconds(120), "every record applied", () -> checks.appliedSum() >= total);
-    }
+    int kills = Kills.killRepeatedly(count, kafka, postgres, checks, 10, total, 2_000, 12_000);
 
     assertTrue(kills >= 10, "killed only " + kills + " times");
     checks.assertExactCounts(total);

@@ -9,6 +9,13 @@ import java.util.List;
 public enum FlowsMetric {
   /** Records read from input topics. */
   RECORDS_IN("flows.records.in", Type.COUNTER, "Records read from an input topic.", "topic"),
+  /** Records gone from an input topic before the flow read them. */
+  RECORDS_UNREAD(
+      "flows.records.unread",
+      Type.COUNTER,
+      "Records deleted from an input topic (retention, or a recreated topic) before the flow read"
+          + " them; the flow went on from the earliest record left.",
+      "topic"),
   /** Records written to output topics, acknowledged by the broker. */
   RECORDS_OUT("flows.records.out", Type.COUNTER, "Records published to an output topic.", "topic"),
   /** Records written to the dead-letter topic. */

@@ -33,9 +33,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Connects flows to Kafka. Consumers never auto-commit (the runtime commits after outputs are
  * acknowledged), read only committed records ({@code isolation.level=read_committed}: records of
  * aborted transactions are never applied), start from the earliest offset of a new group and use
- * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. Extra client
- * properties (TLS, SASL, tuning) pass through unchanged and win over these defaults, except the
- * ones the guarantees need. Immutable.
+ * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. A position that
+ * is gone (records deleted by retention before they were read, or a recreated topic) moves to the
+ * earliest record left, counted in {@code flows.records.unread}, and the flow checks its topics
+ * again before going on (unless {@code auto.offset.reset} is set, which then decides alone). Extra
+ * client properties (TLS, SASL, tuning) pass through unchanged and win over these defaults, except
+ * the ones the guarantees need. Immutable.
  */
 public final class KafkaConnector implements Connector {
   /** Records per poll: {@value}. */
@@ -84,7 +87,7 @@ public final class KafkaConnector implements Connector {
   @Override
   public Source source(String group, String clientId) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // KafkaSource resets: earliest
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
     config.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -95,7 +98,8 @@ public final class KafkaConnector implements Connector {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaSource(
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        !properties.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
   }
 
   @Override

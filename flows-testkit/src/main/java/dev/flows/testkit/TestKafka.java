@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -254,6 +255,21 @@ public final class TestKafka {
     } catch (ExecutionException | InterruptedException | TimeoutException e) {
       throw new AssertionError(
           "cannot grow " + topic + " to " + partitions + " partitions: " + e, e);
+    }
+  }
+
+  /**
+   * Deletes the records of partition 0 of {@code topic} below {@code offset}, as retention would.
+   */
+  public void deleteRecordsBefore(String topic, long offset) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin
+          .deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(offset)))
+          .all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | InterruptedException | TimeoutException e) {
+      throw new AssertionError(
+          "cannot delete records of " + topic + " before " + offset + ": " + e, e);
     }
   }
 

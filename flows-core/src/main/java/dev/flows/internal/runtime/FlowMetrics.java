@@ -9,6 +9,7 @@ import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
 import static dev.flows.metrics.FlowsMetric.HTTP_REQUESTS;
 import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
 import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
+import static dev.flows.metrics.FlowsMetric.RECORDS_UNREAD;
 import static dev.flows.metrics.FlowsMetric.STATE_CACHE_HIT_RATE;
 import static dev.flows.metrics.FlowsMetric.STATE_CONFLICTS;
 import static dev.flows.metrics.FlowsMetric.STATE_READ_DURATION;
@@ -33,6 +34,7 @@ public final class FlowMetrics {
   private final MeterRegistry registry;
   private final String flow;
   private final Map<String, Counter> inByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Counter> unreadByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> outByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettersByStage = new ConcurrentHashMap<>();
   private final Map<String, Counter> httpRequestsByStatus = new ConcurrentHashMap<>();
@@ -94,6 +96,10 @@ public final class FlowMetrics {
 
   void recordsIn(String topic, int count) {
     counter(inByTopic, RECORDS_IN, "topic", topic).increment(count);
+  }
+
+  void recordsUnread(String topic, long count) {
+    counter(unreadByTopic, RECORDS_UNREAD, "topic", topic).increment(count);
   }
 
   void recordOut(String topic) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -267,6 +268,17 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         plan.name(),
         partitions);
     forget(partitions);
+  }
+
+  @Override
+  public void onPositionLost(Map<SourcePartition, Long> unread) {
+    LOG.warn(
+        "flow {}: records deleted before they were read (retention, or a recreated topic): {};"
+            + " going on from the earliest record left, after checking the topics again",
+        plan.name(),
+        unread);
+    unread.forEach((partition, count) -> runner.metrics().recordsUnread(partition.topic(), count));
+    runner.handler().partitionsChanged();
   }
 
   private void forget(Collection<SourcePartition> partitions) {

@@ -144,15 +144,14 @@ final class RowUpdater {
   }
 
   private static List<StoredOutput> unpublished(StateRow row, Known known) {
-    List<StoredOutput> pending = new ArrayList<>();
-    if (row != null) {
-      for (StoredOutput stored : Codecs.decodeResults(row.results(), known.generation())) {
-        if (!known.published().covers(stored.source(), stored.offset())) {
-          pending.add(stored);
-        }
-      }
+    if (row == null) {
+      return new ArrayList<>();
     }
-    return pending;
+    return new ArrayList<>(
+        Codecs.decodeResults(
+            row.results(),
+            known.generation(),
+            (source, offset) -> !known.published().covers(source, offset)));
   }
 
   private static List<OutgoingRecord> reemit(

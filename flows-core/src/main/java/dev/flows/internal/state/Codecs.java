@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -44,6 +45,15 @@ public final class Codecs {
 
   /** Decodes outputs, dropping those of another generation of their topic than the current. */
   public static List<StoredOutput> decodeResults(byte[] encoded, ToIntFunction<String> generation) {
+    return decodeResults(encoded, generation, (source, offset) -> true);
+  }
+
+  /**
+   * Decodes the outputs {@code wanted} keeps, skipping the bytes of the others, and dropping those
+   * of another generation of their topic than the current.
+   */
+  public static List<StoredOutput> decodeResults(
+      byte[] encoded, ToIntFunction<String> generation, BiPredicate<SourcePartition, Long> wanted) {
     if (encoded == null || encoded.length == 0) {
       return List.of();
     }
@@ -58,9 +68,10 @@ public final class Codecs {
             new SourcePartition(
                 topic, version < 3 ? in.readInt() : (int) BinaryFields.readVarLong(in));
         long offset = version < 3 ? in.readLong() : BinaryFields.readVarLong(in);
-        OutgoingRecord record = readRecord(in, version);
-        if (stored == generation.applyAsInt(topic)) {
-          outputs.add(new StoredOutput(source, offset, record));
+        if (stored == generation.applyAsInt(topic) && wanted.test(source, offset)) {
+          outputs.add(new StoredOutput(source, offset, readRecord(in, version)));
+        } else {
+          skipRecord(in, version);
         }
       }
       return outputs;
@@ -91,6 +102,36 @@ public final class Codecs {
     BinaryFields.writeBytes(out, r.value());
     out.writeLong(r.timestamp() == null ? -1 : r.timestamp());
     BinaryFields.writeHeaders(out, r.headers());
+  }
+
+  /** Moves past what {@link #readRecord} would read, without copying it. */
+  private static void skipRecord(DataInputStream in, int version) throws IOException {
+    skip(in, in.readUnsignedShort()); // topic, as writeUTF wrote it
+    skipBytes(in);
+    skipBytes(in);
+    skip(in, Long.BYTES);
+    int headers = in.readInt();
+    for (int i = 0; i < headers; i++) {
+      if (version == 1) {
+        skip(in, in.readUnsignedShort());
+      } else {
+        skipBytes(in);
+      }
+      skipBytes(in);
+    }
+  }
+
+  private static void skipBytes(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length > 0) {
+      skip(in, length);
+    }
+  }
+
+  private static void skip(DataInputStream in, int length) throws IOException {
+    if (in.skipBytes(length) != length) {
+      throw new IOException("stored results end early");
+    }
   }
 
   private static OutgoingRecord readRecord(DataInputStream in, int version) throws IOException {

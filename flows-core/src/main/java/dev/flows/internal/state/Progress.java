@@ -66,8 +66,11 @@ public final class Progress {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       writeByTopic(out, consumed, generation, (o, offset) -> BinaryFields.writeVarLong(o, offset));
-      Map<SourcePartition, DedupeWindow> applied = new HashMap<>(origins);
-      applied.values().removeIf(w -> w.highest() < 0);
+      Map<SourcePartition, DedupeWindow> applied = origins;
+      if (!origins.isEmpty()) {
+        applied = new HashMap<>(origins);
+        applied.values().removeIf(w -> w.highest() < 0);
+      }
       writeByTopic(out, applied, generation, (o, window) -> window.write(o));
     } catch (IOException e) {
       throw new FlowsException("cannot encode progress", e);
@@ -133,6 +136,17 @@ public final class Progress {
       ToIntFunction<String> generation,
       Writer<T> writer)
       throws IOException {
+    if (entries.size() <= 1) { // most rows: no TreeMaps
+      BinaryFields.writeVarLong(out, entries.size());
+      for (Map.Entry<SourcePartition, T> e : entries.entrySet()) {
+        out.writeUTF(e.getKey().topic());
+        BinaryFields.writeVarLong(out, generation.applyAsInt(e.getKey().topic()));
+        BinaryFields.writeVarLong(out, 1);
+        BinaryFields.writeVarLong(out, e.getKey().partition());
+        writer.write(out, e.getValue());
+      }
+      return;
+    }
     Map<String, Map<Integer, T>> byTopic = new TreeMap<>();
     entries.forEach(
         (p, v) -> byTopic.computeIfAbsent(p.topic(), t -> new TreeMap<>()).put(p.partition(), v));

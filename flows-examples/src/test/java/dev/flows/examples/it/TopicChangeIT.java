@@ -12,6 +12,7 @@ import dev.flows.testkit.Awaits;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,6 +93,43 @@ class TopicChangeIT {
       }
     }
     checks.assertExactCounts(150);
+  }
+
+  @Test
+  void shouldCountRecordsDeletedBeforeTheyWereReadAndGoOnFromTheEarliestLeft(
+      TestKafka kafka, TestPostgres postgres) {
+    CountFlow count = new CountFlow("retained");
+    CountChecks checks = new CountChecks(count, kafka, postgres, 10);
+    checks.prepare(1);
+    checks.produce(0, 100);
+    Flow flow = count.flow(null);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
+      try (FlowRuntime runtime = runtime(flow, kafka, store).start()) {
+        Awaits.until(
+            DEADLINE,
+            "100 records committed",
+            () ->
+                kafka.committedOffsets(flow.name(), count.input().name()).getOrDefault(0, 0L)
+                    >= 100);
+      }
+      checks.produce(100, 200);
+      kafka.deleteRecordsBefore(count.input().name(), 150); // retention, while the flow is down
+      try (FlowRuntime runtime =
+          FlowRuntime.builder(flow)
+              .connector(KafkaConnector.create(kafka.bootstrapServers()))
+              .stateStore(store)
+              .meterRegistry(registry)
+              .build()
+              .start()) {
+        Awaits.until(DEADLINE, "the records left applied", () -> checks.appliedSum() >= 150);
+      }
+    }
+    assertEquals(150, checks.appliedSum(), "0..99, then 150..199: 100..149 were deleted unread");
+    assertEquals(
+        50.0,
+        registry.get("flows.records.unread").tag("topic", count.input().name()).counter().count(),
+        "the deleted records are counted, not silently skipped");
   }
 
   /**

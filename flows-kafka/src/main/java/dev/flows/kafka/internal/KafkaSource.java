@@ -21,7 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -31,16 +33,25 @@ public final class KafkaSource implements Source {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final boolean resetsItself;
+  private PartitionListener listener;
   private Metric connectionCount;
   private KafkaClientMetrics clientMetrics;
 
-  /** Wraps a consumer configured without auto-commit. */
-  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer) {
+  /**
+   * Wraps a consumer configured without auto-commit. With {@code resetsItself}, the consumer runs
+   * with {@code auto.offset.reset=none} and this source moves it: a partition without a committed
+   * offset starts at the earliest record, and one whose position is gone (records deleted, topic
+   * recreated) too, after telling the listener ({@link PartitionListener#onPositionLost}).
+   */
+  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer, boolean resetsItself) {
     this.consumer = consumer;
+    this.resetsItself = resetsItself;
   }
 
   @Override
   public void subscribe(Collection<String> topics, PartitionListener listener) {
+    this.listener = listener;
     consumer.subscribe(
         topics,
         new ConsumerRebalanceListener() {
@@ -65,7 +76,22 @@ public final class KafkaSource implements Source {
 
   @Override
   public List<Message<byte[], byte[]>> poll(Duration timeout) {
-    ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(timeout);
+    } catch (NoOffsetForPartitionException e) {
+      if (!resetsItself) {
+        throw e;
+      }
+      consumer.seekToBeginning(e.partitions()); // a new group starts at the earliest record
+      return List.of();
+    } catch (OffsetOutOfRangeException e) {
+      if (!resetsItself) {
+        throw e;
+      }
+      positionLost(e.offsetOutOfRangePartitions());
+      return List.of();
+    }
     if (records.isEmpty()) {
       return List.of();
     }
@@ -76,6 +102,19 @@ public final class KafkaSource implements Source {
               r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r)));
     }
     return messages;
+  }
+
+  /** Moves to the earliest record left and tells the listener how many records were never read. */
+  private void positionLost(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, Long> earliest = consumer.beginningOffsets(positions.keySet());
+    Map<SourcePartition, Long> unread = new HashMap<>();
+    positions.forEach(
+        (tp, position) ->
+            unread.put(
+                new SourcePartition(tp.topic(), tp.partition()),
+                Math.max(0, earliest.getOrDefault(tp, position) - position)));
+    consumer.seekToBeginning(positions.keySet());
+    listener.onPositionLost(unread);
   }
 
   private static Headers headers(ConsumerRecord<byte[], byte[]> record) {

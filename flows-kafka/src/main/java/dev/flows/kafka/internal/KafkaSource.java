@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -31,12 +33,17 @@ public final class KafkaSource implements Source {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final GroupMembershipOperation onClose;
   private Metric connectionCount;
   private KafkaClientMetrics clientMetrics;
 
-  /** Wraps a consumer configured without auto-commit. */
-  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer) {
+  /**
+   * Wraps a consumer configured without auto-commit; {@code onClose} says whether closing it leaves
+   * the group ({@code DEFAULT}: a dynamic member leaves, a static one stays).
+   */
+  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer, GroupMembershipOperation onClose) {
     this.consumer = consumer;
+    this.onClose = onClose;
   }
 
   @Override
@@ -166,7 +173,7 @@ public final class KafkaSource implements Source {
   @Override
   public void close() {
     try {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+      consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
     } finally {
       if (clientMetrics != null) {
         clientMetrics

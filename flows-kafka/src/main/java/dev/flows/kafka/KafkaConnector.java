@@ -45,7 +45,8 @@ public final class KafkaConnector implements Connector {
    * member that stopped heartbeating (killed, frozen, cut off) keeps its partitions, and so how
    * long a replacement with a new identity waits for them. Kafka's own default is 45 s; the classic
    * consumer heartbeats on its own thread, so a slow batch does not count against it, only a
-   * stopped process or a network cut does. Set {@code session.timeout.ms} to change it.
+   * stopped process or a network cut does. Set {@code session.timeout.ms} ({@code
+   * FLOWS_KAFKA_SESSION_TIMEOUT_MS}) to change it.
    */
   public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
@@ -53,7 +54,8 @@ public final class KafkaConnector implements Connector {
    * Consumer heartbeat interval in milliseconds on the classic group protocol: {@value} (Kafka's is
    * 3 s). A member learns from its next heartbeat that the group is rebalancing, so this bounds how
    * long a survivor waits before it takes over the partitions of a member that left: about 1 s
-   * instead of up to 3 s. Set {@code heartbeat.interval.ms} to change it.
+   * instead of up to 3 s. Set {@code heartbeat.interval.ms} ({@code
+   * FLOWS_KAFKA_HEARTBEAT_INTERVAL_MS}) to change it.
    */
   public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
@@ -98,7 +100,7 @@ public final class KafkaConnector implements Connector {
       connector = connector.withProperty(e.getKey(), e.getValue());
     }
     GroupMembership membership =
-        connector.membership.withLeaveGroupOnStop(config.leaveGroupOnStop());
+        GroupMembership.DYNAMIC.withLeaveGroupOnStop(config.leaveGroupOnStop());
     if (config.instanceId().isPresent()) {
       membership = membership.withInstanceId("FLOWS_INSTANCE_ID", config.instanceId().get());
     }
@@ -116,9 +118,11 @@ public final class KafkaConnector implements Connector {
    * A copy whose consumers are static group members (KIP-345, classic group protocol): each flow's
    * consumer joins as {@code group.instance.id = <flow name>-<instanceId>}, so a process restarted
    * with the same id (a container restarted in its pod, a StatefulSet pod) takes its partitions
-   * back at once, without a rebalance and without waiting for its old session to time out. Every
-   * process running the same flow needs its own id; {@code FLOWS_INSTANCE_ID} sets it from the
-   * environment. It replaces a {@code group.instance.id} property.
+   * back at once, without waiting for its old session to time out. Every process running the same
+   * flow needs its own id; {@code FLOWS_INSTANCE_ID} sets it from the environment. It replaces a
+   * {@code group.instance.id} property. On {@code group.protocol=consumer} (KIP-848) the broker
+   * refuses a restarted member until the old one's session expires, and the flow stops; see
+   * docs/operations.md.
    *
    * @param instanceId 1 to {@value #MAX_INSTANCE_ID_LENGTH} letters, digits, '.', '_' or '-', e.g.
    *     the pod name

@@ -36,7 +36,8 @@ public final class Bench {
             new StatefulScenario(),
             new MaterialiseScenario(),
             new IoBoundScenario(),
-            new TaskScenario());
+            new TaskScenario(),
+            new RecoveryScenario());
     for (String name : options.only()) {
       if (scenarios.stream().noneMatch(s -> s.name().equals(name))) {
         throw new IllegalArgumentException(
@@ -65,6 +66,7 @@ public final class Bench {
     System.out.print(report.resultsTable());
     System.out.println();
     System.out.print(report.ratiosTable());
+    System.out.print(report.recoveryTable());
     System.out.print(report.skippedText());
     System.out.println("load average: " + report.load());
     write(report, options);
@@ -75,6 +77,7 @@ public final class Bench {
       Harness h, List<Scenario> scenarios, long started, String loadAtStart) {
     List<Result> results = new ArrayList<>();
     List<Comparison> comparisons = new ArrayList<>();
+    List<Recovery> recoveries = new ArrayList<>();
     Map<String, String> descriptions = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     for (Scenario scenario : scenarios) {
@@ -96,6 +99,7 @@ public final class Bench {
         results.addAll(scenario.run(h));
         descriptions.put(scenario.name(), scenario.description(h));
         comparisons.addAll(scenario.comparisons());
+        recoveries.addAll(scenario.recoveries());
       } catch (Exception e) {
         System.out.println("\n  " + scenario.name() + " failed: " + e.getMessage());
         skipped.put(scenario.name(), "failed: " + e.getMessage());
@@ -109,6 +113,7 @@ public final class Bench {
         descriptions,
         results,
         comparisons,
+        recoveries,
         skipped,
         loadAtStart
             + " at start, "

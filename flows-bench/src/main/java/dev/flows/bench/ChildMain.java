@@ -15,6 +15,7 @@ public final class ChildMain {
     switch (args[0]) {
       case "flows-map" -> FlowsContender.stateless(p);
       case "flows-count" -> FlowsContender.count(p);
+      case "flows-recovery" -> FlowsContender.recovering(p);
       case "flows-materialise" -> FlowsContender.materialise(p);
       case "copy-rows" -> CopyContender.copy(p);
       case "flows-slow" -> FlowsContender.ioBound(p);

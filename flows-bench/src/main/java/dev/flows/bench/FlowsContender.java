@@ -19,8 +19,10 @@ import dev.flows.postgres.PostgresStateStore;
 import dev.flows.postgres.PostgresTableSink;
 import dev.flows.rabbitmq.RabbitTaskQueue;
 import dev.flows.runtime.FlowRuntime;
+import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.StateStore;
 import dev.flows.state.InMemoryStateStore;
+import dev.flows.testkit.RecoveryMarks;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,25 +45,42 @@ final class FlowsContender {
    * {@code flows-count}: the per-key count, on PostgreSQL ({@code store=postgres}) or in memory.
    */
   static void count(Params p) {
-    Flow flow =
-        Flows.stateful(p.get("name"))
-            .from(topic(p.get("in"), string(), string()))
-            .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
-            .apply(
-                (key, value, count) -> {
-                  Marks.first(value);
-                  long next = count + 1;
-                  return StateUpdate.set(next, Long.toString(next));
-                })
-            .to(topic(p.get("out"), string(), string()));
     StateStore store =
         p.get("store").equals("postgres")
             ? PostgresStateStore.create(p.get("pgUrl"), null, null)
             : InMemoryStateStore.create();
     run(
-        FlowRuntime.builder(flow)
+        FlowRuntime.builder(countFlow(p))
             .connector(KafkaConnector.create(p.get("bootstrap")))
             .stateStore(store));
+  }
+
+  /**
+   * {@code flows-recovery}: the count on PostgreSQL with the connector built from the environment
+   * as {@code FlowsMain} builds it ({@code FLOWS_INSTANCE_ID}, {@code FLOWS_LEAVE_GROUP_ON_STOP},
+   * {@code FLOWS_KAFKA_*}), printing {@link RecoveryMarks}; drains and exits on SIGTERM.
+   */
+  static void recovering(Params p) {
+    try (PostgresStateStore store = PostgresStateStore.create(p.get("pgUrl"), null, null)) {
+      FlowRuntime.builder(countFlow(p))
+          .connector(RecoveryMarks.around(KafkaConnector.create(FlowsConfig.fromEnv())))
+          .stateStore(store)
+          .build()
+          .runUntilShutdown();
+    }
+  }
+
+  private static Flow countFlow(Params p) {
+    return Flows.stateful(p.get("name"))
+        .from(topic(p.get("in"), string(), string()))
+        .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
+        .apply(
+            (key, value, count) -> {
+              Marks.first(value);
+              long next = count + 1;
+              return StateUpdate.set(next, Long.toString(next));
+            })
+        .to(topic(p.get("out"), string(), string()));
   }
 
   /**

@@ -50,6 +50,11 @@ final class JsonReport {
             + "  \"ratios\": [\n"
             + report.ratios().stream().map(JsonReport::ratio).collect(Collectors.joining(",\n"))
             + "\n  ],\n"
+            + "  \"recoveries\": [\n"
+            + report.recoveries().stream()
+                .map(JsonReport::recovery)
+                .collect(Collectors.joining(",\n"))
+            + "\n  ],\n"
             + "  \"skipped\": "
             + object(report.skipped())
             + "\n"
@@ -74,6 +79,24 @@ final class JsonReport {
         + str(r.note())
         + ", \"runs\": "
         + r.runs().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
+        + "}";
+  }
+
+  private static String recovery(Recovery r) {
+    return "    {\"case\": "
+        + str(r.name())
+        + ", \"protocol\": "
+        + str(r.protocol())
+        + ", \"from\": "
+        + str(r.event())
+        + ", \"toAssignedSeconds\": "
+        + r.toAssigned().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
+        + ", \"toFirstOutputSeconds\": "
+        + r.toFirstOutput().stream()
+            .map(JsonReport::num)
+            .collect(Collectors.joining(", ", "[", "]"))
+        + ", \"note\": "
+        + str(r.note())
         + "}";
   }
 

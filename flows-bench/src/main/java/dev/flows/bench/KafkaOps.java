@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -49,14 +50,7 @@ final class KafkaOps implements AutoCloseable {
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
       long deadline = System.currentTimeMillis() + 30_000;
-      while (!admin
-          .describeTopics(List.of(name))
-          .allTopicNames()
-          .get()
-          .get(name)
-          .partitions()
-          .stream()
-          .allMatch(p -> p.leader() != null)) {
+      while (!hasLeaders(name)) {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException(
               "topic " + name + " has partitions without a leader after 30 s");
@@ -65,6 +59,28 @@ final class KafkaOps implements AutoCloseable {
       }
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("cannot create topic " + name, e);
+    }
+  }
+
+  /**
+   * Whether every partition of a topic has a leader; false while the broker does not know the new
+   * topic yet (its metadata lags the creation).
+   */
+  private boolean hasLeaders(String name) throws InterruptedException, ExecutionException {
+    try {
+      return admin
+          .describeTopics(List.of(name))
+          .allTopicNames()
+          .get()
+          .get(name)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -84,6 +84,14 @@ final class MarkdownReport {
               "| %s | %s / %s | %.2fx | %s | %s |%n",
               c.scenario(), c.contender(), c.peer(), r.value(), r.goal(), r.verdict()));
     }
+    if (!report.recoveries().isEmpty()) {
+      md.append(
+          "\n| recovery case | protocol | from | to every partition, s | then to first output, s | note |\n"
+              + "|---|---|---|---|---|---|\n");
+      for (Recovery r : report.recoveries()) {
+        md.append(String.format("| %s | %s | %s | %s | %s | %s |%n", r.cells()));
+      }
+    }
     if (!report.skipped().isEmpty()) {
       md.append('\n');
       report

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param descriptions one line per scenario run, by name
  * @param results the rows, in the order measured
  * @param comparisons the ratios to compute
+ * @param recoveries the recovery times, if the recovery scenario ran
  * @param skipped scenarios not run, with the reason
  * @param load the machine's 1-minute load average at the start and the end of the run
  */
@@ -28,6 +29,7 @@ record Report(
     Map<String, String> descriptions,
     List<Result> results,
     List<Comparison> comparisons,
+    List<Recovery> recoveries,
     Map<String, String> skipped,
     String load) {
 
@@ -95,6 +97,27 @@ record Report(
           String.format(
               "%-11s %-32s %7.2fx %8s  %s%n",
               c.scenario(), c.contender() + " / " + c.peer(), r.value(), r.goal(), r.verdict()));
+    }
+    return text.toString();
+  }
+
+  /** The recovery times as fixed-width text; empty if none were measured. */
+  String recoveryTable() {
+    if (recoveries.isEmpty()) {
+      return "";
+    }
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "%n%-70s %-9s %-10s %-22s %-22s %s%n",
+                "recovery case",
+                "protocol",
+                "from",
+                "to every partition (s)",
+                "then to first output",
+                "note"));
+    for (Recovery r : recoveries) {
+      text.append(String.format("%-70s %-9s %-10s %-22s %-22s %s%n", r.cells()));
     }
     return text.toString();
   }

@@ -20,4 +20,9 @@ interface Scenario {
 
   /** The ratios to report, with their goals. */
   List<Comparison> comparisons();
+
+  /** The recovery times measured by {@link #run(Harness)}, for scenarios that time faults. */
+  default List<Recovery> recoveries() {
+    return List.of();
+  }
 }

@@ -21,6 +21,15 @@ import java.util.TreeMap;
  *   <li>{@code FLOWS_HTTP_PORT}: the admin HTTP port (health, metrics), default {@value
  *       #DEFAULT_HTTP_PORT}; 0 picks a free port
  *   <li>{@code FLOWS_INSTANCE}: the one flow this process runs; all flows when unset
+ *   <li>{@code FLOWS_INSTANCE_ID}: this process's stable identity in its consumer groups (static
+ *       membership, KIP-345), e.g. the pod name; unset: dynamic membership. Each flow's consumer
+ *       joins as {@code group.instance.id = <flow name>-<FLOWS_INSTANCE_ID>}, so a restarted
+ *       process takes its partitions back at once instead of waiting for its old session to time
+ *       out. It must differ between processes running the same flow.
+ *   <li>{@code FLOWS_LEAVE_GROUP_ON_STOP}: {@code true} if a stop (SIGTERM) means this process is
+ *       not coming back (a scale-down, or a pod name never reused), so a static member leaves its
+ *       groups at once; default {@code false}: a static member keeps its partitions through a stop
+ *       until its session times out. Dynamic members always leave on a stop.
  * </ul>
  *
  * {@link #toString()} masks every value that may be a secret.
@@ -33,6 +42,8 @@ import java.util.TreeMap;
  * @param rabbitmqUri the AMQP URI, if configured
  * @param httpPort the admin HTTP port
  * @param instance the flow to run, if only one
+ * @param instanceId this process's stable identity in its consumer groups, if static
+ * @param leaveGroupOnStop whether a stop makes a static member leave its groups
  */
 public record FlowsConfig(
     Optional<String> kafkaBootstrapServers,
@@ -42,7 +53,9 @@ public record FlowsConfig(
     Optional<String> postgresPassword,
     Optional<String> rabbitmqUri,
     int httpPort,
-    Optional<String> instance) {
+    Optional<String> instance,
+    Optional<String> instanceId,
+    boolean leaveGroupOnStop) {
 
   /** The admin HTTP port when {@code FLOWS_HTTP_PORT} is unset: {@value}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -78,7 +91,9 @@ public record FlowsConfig(
         nonBlank(env, "FLOWS_POSTGRES_PASSWORD"),
         nonBlank(env, "FLOWS_RABBITMQ_URI"),
         port(nonBlank(env, "FLOWS_HTTP_PORT")),
-        nonBlank(env, "FLOWS_INSTANCE"));
+        nonBlank(env, "FLOWS_INSTANCE"),
+        nonBlank(env, "FLOWS_INSTANCE_ID"),
+        flag(env, "FLOWS_LEAVE_GROUP_ON_STOP"));
   }
 
   /** A copy with the Kafka brokers set (used by launchers that start an embedded broker). */
@@ -91,7 +106,9 @@ public record FlowsConfig(
         postgresPassword,
         rabbitmqUri,
         httpPort,
-        instance);
+        instance,
+        instanceId,
+        leaveGroupOnStop);
   }
 
   /** A copy with the database set. */
@@ -104,11 +121,24 @@ public record FlowsConfig(
         Optional.ofNullable(password),
         rabbitmqUri,
         httpPort,
-        instance);
+        instance,
+        instanceId,
+        leaveGroupOnStop);
   }
 
   private static Optional<String> nonBlank(Map<String, String> env, String name) {
     return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  private static boolean flag(Map<String, String> env, String name) {
+    Optional<String> value = nonBlank(env, name);
+    if (value.isEmpty() || value.get().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.get().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw FlowDefinitionException.of(name, value.get(), "is not a boolean", "use true or false");
   }
 
   private static int port(Optional<String> value) {
@@ -147,6 +177,10 @@ public record FlowsConfig(
         + httpPort
         + ", instance="
         + instance.orElse("all")
+        + ", instanceId="
+        + instanceId.orElse("-")
+        + ", leaveGroupOnStop="
+        + leaveGroupOnStop
         + "]";
   }
 

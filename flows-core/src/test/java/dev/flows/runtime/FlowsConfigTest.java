@@ -74,4 +74,34 @@ class FlowsConfigTest {
     assertEquals(Optional.empty(), config.kafkaBootstrapServers());
     assertEquals(Optional.empty(), config.instance());
   }
+
+  @Test
+  void shouldReadTheStaticMembershipWhenInstanceIdAndLeaveGroupOnStopAreSet() {
+    FlowsConfig config =
+        FlowsConfig.from(
+            Map.of(
+                "FLOWS_INSTANCE_ID", " flows-word-count-0 ", "FLOWS_LEAVE_GROUP_ON_STOP", "TRUE"));
+    assertEquals(Optional.of("flows-word-count-0"), config.instanceId());
+    assertTrue(config.leaveGroupOnStop());
+    assertTrue(config.toString().contains("instanceId=flows-word-count-0"), config.toString());
+  }
+
+  @Test
+  void shouldStayDynamicWhenTheMembershipVariablesAreUnset() {
+    FlowsConfig config = FlowsConfig.from(Map.of("FLOWS_INSTANCE_ID", "", "FLOWS_INSTANCE", "x"));
+    assertEquals(Optional.empty(), config.instanceId());
+    assertFalse(config.leaveGroupOnStop());
+    assertFalse(FlowsConfig.from(Map.of("FLOWS_LEAVE_GROUP_ON_STOP", "false")).leaveGroupOnStop());
+  }
+
+  @Test
+  void shouldNameTheSettingWhenLeaveGroupOnStopIsNotABoolean() {
+    FlowDefinitionException error =
+        assertThrows(
+            FlowDefinitionException.class,
+            () -> FlowsConfig.from(Map.of("FLOWS_LEAVE_GROUP_ON_STOP", "yes")));
+    assertEquals(
+        "FLOWS_LEAVE_GROUP_ON_STOP is not a boolean, got 'yes': use true or false",
+        error.getMessage());
+  }
 }

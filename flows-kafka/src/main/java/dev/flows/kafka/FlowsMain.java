@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A ready-made {@code main} for stateless flow programs on Kafka: reads {@link FlowsConfig} from
  * the environment, runs the flow named by {@code FLOWS_INSTANCE} (or all), serves the admin
- * endpoints on {@code FLOWS_HTTP_PORT}, drains on SIGTERM.
+ * endpoints on {@code FLOWS_HTTP_PORT}, drains on SIGTERM. Its consumers are static group members
+ * when {@code FLOWS_INSTANCE_ID} is set (see {@link KafkaConnector#create(FlowsConfig)}).
  *
  * <pre>{@code
  * public static void main(String[] args) {

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,13 +31,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Connects flows to Kafka. Consumers never auto-commit (the runtime commits after outputs are
  * acknowledged), read only committed records ({@code isolation.level=read_committed}: records of
- * aborted transactions are never applied), start from the earliest offset of a new group and use
- * cooperative-sticky assignment; the producer is idempotent with {@code acks=all}. A position that
- * is gone (records deleted by retention before they were read, or a recreated topic) moves to the
- * earliest record left, counted in {@code flows.records.unread}, and the flow checks its topics
+ * aborted transactions are never applied), start from the earliest offset of a new group and, on
+ * the classic group protocol (the default), use cooperative-sticky assignment, a session timeout of
+ * {@value #DEFAULT_SESSION_TIMEOUT_MS} ms and heartbeats every {@value
+ * #DEFAULT_HEARTBEAT_INTERVAL_MS} ms; the producer is idempotent with {@code acks=all}. A position
+ * that is gone (records deleted by retention before they were read, or a recreated topic) moves to
+ * the earliest record left, counted in {@code flows.records.unread}, and the flow checks its topics
  * again before going on (unless {@code auto.offset.reset} is set, which then decides alone). Extra
  * client properties (TLS, SASL, tuning) pass through unchanged and win over these defaults, except
- * the ones the guarantees need. Immutable.
+ * the ones the guarantees need. Consumers are dynamic group members unless {@linkplain
+ * #withInstanceId(String) given an instance id}. Immutable.
  */
 public final class KafkaConnector implements Connector {
   /** Records per poll: {@value}. */
@@ -50,10 +52,37 @@ public final class KafkaConnector implements Connector {
   /** Producer linger in milliseconds: {@value}. */
   public static final int DEFAULT_LINGER_MS = 5;
 
-  private final Map<String, Object> properties;
+  /**
+   * Consumer session timeout in milliseconds on the classic group protocol: {@value}. How long a
+   * member that stopped heartbeating (killed, frozen, cut off) keeps its partitions, and so how
+   * long a replacement with a new identity waits for them. Kafka's own default is 45 s; the classic
+   * consumer heartbeats on its own thread, so a slow batch does not count against it, only a
+   * stopped process or a network cut does. Set {@code session.timeout.ms} ({@code
+   * FLOWS_KAFKA_SESSION_TIMEOUT_MS}) to change it.
+   */
+  public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
-  private KafkaConnector(Map<String, Object> properties) {
+  /**
+   * Consumer heartbeat interval in milliseconds on the classic group protocol: {@value} (Kafka's is
+   * 3 s). A member learns from its next heartbeat that the group is rebalancing, so this bounds how
+   * long a survivor waits before it takes over the partitions of a member that left: about 1 s
+   * instead of up to 3 s. Set {@code heartbeat.interval.ms} ({@code
+   * FLOWS_KAFKA_HEARTBEAT_INTERVAL_MS}) to change it.
+   */
+  public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+
+  /**
+   * The longest {@linkplain #withInstanceId(String) instance id}: {@value}, so that {@code <flow
+   * name>-<id>} stays within the 249 characters Kafka allows a group instance id.
+   */
+  public static final int MAX_INSTANCE_ID_LENGTH = 200;
+
+  private final Map<String, Object> properties;
+  private final GroupMembership membership;
+
+  private KafkaConnector(Map<String, Object> properties, GroupMembership membership) {
     this.properties = Map.copyOf(properties);
+    this.membership = membership;
   }
 
   /** A connector to {@code bootstrapServers}. */
@@ -65,23 +94,65 @@ public final class KafkaConnector implements Connector {
           "is missing",
           "set FLOWS_KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
     }
-    return new KafkaConnector(Map.of("bootstrap.servers", bootstrapServers));
+    return new KafkaConnector(
+        Map.of("bootstrap.servers", bootstrapServers), GroupMembership.DYNAMIC);
   }
 
-  /** A connector from {@code FLOWS_KAFKA_*} settings (see {@link FlowsConfig}). */
+  /**
+   * A connector from {@code FLOWS_KAFKA_*} settings, with static membership if {@code
+   * FLOWS_INSTANCE_ID} is set and leaving the group on stop if {@code FLOWS_LEAVE_GROUP_ON_STOP} is
+   * (see {@link FlowsConfig}).
+   *
+   * @throws FlowDefinitionException if the brokers are missing or {@code FLOWS_INSTANCE_ID} is not
+   *     a valid id
+   */
   public static KafkaConnector create(FlowsConfig config) {
     KafkaConnector connector = create(config.kafkaBootstrapServers().orElse(null));
     for (Map.Entry<String, String> e : config.kafkaProperties().entrySet()) {
       connector = connector.withProperty(e.getKey(), e.getValue());
     }
-    return connector;
+    GroupMembership membership =
+        GroupMembership.DYNAMIC.withLeaveGroupOnStop(config.leaveGroupOnStop());
+    if (config.instanceId().isPresent()) {
+      membership = membership.withInstanceId("FLOWS_INSTANCE_ID", config.instanceId().get());
+    }
+    return new KafkaConnector(connector.properties, membership);
   }
 
   /** A copy with one more client property for consumers, producers and admin clients. */
   public KafkaConnector withProperty(String name, Object value) {
     Map<String, Object> copy = new HashMap<>(properties);
     copy.put(name, value);
-    return new KafkaConnector(copy);
+    return new KafkaConnector(copy, membership);
+  }
+
+  /**
+   * A copy whose consumers are static group members (KIP-345, classic group protocol): each flow's
+   * consumer joins as {@code group.instance.id = <flow name>-<instanceId>}, so a process restarted
+   * with the same id (a container restarted in its pod, a StatefulSet pod) takes its partitions
+   * back at once, without waiting for its old session to time out. Every process running the same
+   * flow needs its own id; {@code FLOWS_INSTANCE_ID} sets it from the environment. It replaces a
+   * {@code group.instance.id} property. On {@code group.protocol=consumer} (KIP-848) the broker
+   * refuses a restarted member until the old one's session expires, and the flow stops; see
+   * docs/operations.md.
+   *
+   * @param instanceId 1 to {@value #MAX_INSTANCE_ID_LENGTH} letters, digits, '.', '_' or '-', e.g.
+   *     the pod name
+   * @throws FlowDefinitionException if {@code instanceId} is not such an id
+   */
+  public KafkaConnector withInstanceId(String instanceId) {
+    return new KafkaConnector(properties, membership.withInstanceId("instanceId", instanceId));
+  }
+
+  /**
+   * A copy whose consumers leave their groups when the runtime stops, static ones too, so their
+   * partitions move at once: for processes that do not come back after a stop (a scale-down, a pod
+   * whose name is never reused). By default a static member stays in its groups through a stop, and
+   * its partitions wait for it until its session times out; a dynamic member always leaves. {@code
+   * FLOWS_LEAVE_GROUP_ON_STOP=true} sets it from the environment.
+   */
+  public KafkaConnector withLeaveGroupOnStop(boolean leave) {
+    return new KafkaConnector(properties, membership.withLeaveGroupOnStop(leave));
   }
 
   @Override
@@ -89,17 +160,19 @@ public final class KafkaConnector implements Connector {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // KafkaSource resets: earliest
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
-    config.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
+    config.putAll(GroupMembership.protocolDefaults(properties));
     config.putAll(properties);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    membership
+        .groupInstanceId(group)
+        .ifPresent(id -> config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaSource(
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-        !properties.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
+        !properties.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+        membership.onClose());
   }
 
   @Override

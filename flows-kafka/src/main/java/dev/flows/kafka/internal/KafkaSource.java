@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -34,6 +36,7 @@ public final class KafkaSource implements Source {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final boolean resetsItself;
+  private final GroupMembershipOperation onClose;
   private PartitionListener listener;
   private Metric connectionCount;
   private KafkaClientMetrics clientMetrics;
@@ -42,11 +45,17 @@ public final class KafkaSource implements Source {
    * Wraps a consumer configured without auto-commit. With {@code resetsItself}, the consumer runs
    * with {@code auto.offset.reset=none} and this source moves it: a partition without a committed
    * offset starts at the earliest record, and one whose position is gone (records deleted, topic
-   * recreated) too, after telling the listener ({@link PartitionListener#onPositionLost}).
+   * recreated) too, after telling the listener ({@link PartitionListener#onPositionLost}). {@code
+   * onClose} says whether closing it leaves the group ({@code DEFAULT}: a dynamic member leaves, a
+   * static one stays).
    */
-  public KafkaSource(KafkaConsumer<byte[], byte[]> consumer, boolean resetsItself) {
+  public KafkaSource(
+      KafkaConsumer<byte[], byte[]> consumer,
+      boolean resetsItself,
+      GroupMembershipOperation onClose) {
     this.consumer = consumer;
     this.resetsItself = resetsItself;
+    this.onClose = onClose;
   }
 
   @Override
@@ -205,7 +214,7 @@ public final class KafkaSource implements Source {
   @Override
   public void close() {
     try {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+      consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
     } finally {
       if (clientMetrics != null) {
         clientMetrics

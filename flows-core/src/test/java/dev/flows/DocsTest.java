@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
  * flows.*} name appears in it, and no design document outside the repository is cited.
  */
 class DocsTest {
-  /** Names the docs use that are not Flows types: products, JDK and client classes, JVM flags. */
+  /**
+   * Names the docs use that are not Flows types: products, JDK and client classes, JVM flags, and
+   * the name suffix of the long fault tests ({@code *ChaosIT}).
+   */
   static final Set<String> NOT_OURS =
       Set.of(
           "PostgreSQL",
@@ -38,7 +41,11 @@ class DocsTest {
           "KafkaConsumer",
           "Error",
           "Exception",
-          "VmHWM");
+          "VmHWM",
+          "RuntimeMXBean",
+          "ConfigException",
+          "UnreleasedInstanceIdException",
+          "ChaosIT");
 
   private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```");
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`\n]+)`");

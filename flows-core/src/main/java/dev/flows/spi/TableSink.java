@@ -41,6 +41,9 @@ public interface TableSink extends AutoCloseable {
    */
   List<RefusedRow> write(TableSpec table, List<Row> upserts, List<Row> deletes);
 
+  /** The sink's record of the topics each materialise flow reads (see {@link TopicLedger}). */
+  TopicLedger topics();
+
   /** Releases connections. */
   @Override
   void close();

@@ -4,7 +4,6 @@ import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.TopicLedger;
-import dev.flows.spi.TopicShape;
 import dev.flows.spi.WriteResult;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryStateStore implements StateStore {
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
-  private final Ledger ledger = new Ledger();
+  private final TopicLedger ledger = InMemoryTopicLedger.create();
 
   /** An empty store. */
   public static InMemoryStateStore create() {
@@ -70,27 +69,6 @@ public final class InMemoryStateStore implements StateStore {
         }
       }
       return new WriteResult(conflicts, Map.of());
-    }
-  }
-
-  /** The record of topics, per flow, for as long as the process runs. */
-  private static final class Ledger implements TopicLedger {
-    private final Map<String, TopicShape> shapes = new HashMap<>();
-
-    @Override
-    public synchronized Map<String, TopicShape> remember(String flow, Collection<TopicShape> seen) {
-      Map<String, TopicShape> recorded = new HashMap<>();
-      for (TopicShape shape : seen) {
-        recorded.put(
-            shape.topic(), shapes.computeIfAbsent(flow + "\u0000" + shape.topic(), k -> shape));
-      }
-      return recorded;
-    }
-
-    @Override
-    public String howToAccept(String flow, TopicShape now, boolean recreated) {
-      return "restart the process: the in-memory state store forgets its state and its record of"
-          + " topics when the process stops";
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.flows.Row;
 import dev.flows.TableSpec;
 import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
+import dev.flows.spi.TopicLedger;
+import dev.flows.state.InMemoryTopicLedger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +36,16 @@ public final class InMemoryTableSink implements TableSink {
   private static final Instant AFTER_LATEST = Instant.parse("+294277-01-01T00:00:00Z");
 
   private final Map<String, Map<Object, Row>> tables = new HashMap<>();
+  private final TopicLedger ledger = InMemoryTopicLedger.create();
 
   /** An empty sink. */
   public static InMemoryTableSink create() {
     return new InMemoryTableSink();
+  }
+
+  @Override
+  public TopicLedger topics() {
+    return ledger;
   }
 
   @Override

@@ -7,9 +7,11 @@ import dev.flows.TableSpec;
 import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresMaterialisedTable;
+import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
+import dev.flows.spi.TopicLedger;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,9 +63,20 @@ public final class PostgresTableSink implements TableSink {
 
   private final Pool pool;
   private final Map<TableSpec, PostgresMaterialisedTable> tables = new ConcurrentHashMap<>();
+  private final TopicLedger ledger;
 
   private PostgresTableSink(Pool pool) {
     this.pool = pool;
+    this.ledger = new PostgresTopicLedger(pool.jdbi());
+  }
+
+  /**
+   * The record of each materialise flow's topics, in table {@code flows_topics} of the sink's
+   * database (created on first use), as the state store keeps it.
+   */
+  @Override
+  public TopicLedger topics() {
+    return ledger;
   }
 
   /**

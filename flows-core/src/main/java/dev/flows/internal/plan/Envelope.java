@@ -3,12 +3,8 @@ package dev.flows.internal.plan;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Message;
-import dev.flows.internal.state.BinaryFields;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import dev.flows.internal.state.ByteReader;
+import dev.flows.internal.state.ByteWriter;
 
 /**
  * A source record carried through a join's intermediate topic with its coordinates, so the stateful
@@ -23,21 +19,16 @@ public final class Envelope {
 
   /** Encodes a raw source record with its coordinates. */
   public static byte[] encode(Message<byte[], byte[]> source) {
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream(64 + length(source.key()) + length(source.value()));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeUTF(source.topic());
-      out.writeInt(source.partition());
-      out.writeLong(source.offset());
-      out.writeLong(source.timestamp());
-      BinaryFields.writeBytes(out, source.key());
-      BinaryFields.writeBytes(out, source.value());
-      BinaryFields.writeHeaders(out, source.headers());
-    } catch (IOException e) {
-      throw new FormatException("cannot encode join envelope", e);
-    }
-    return bytes.toByteArray();
+    ByteWriter out = new ByteWriter(64 + length(source.key()) + length(source.value()));
+    out.writeByte(VERSION);
+    out.writeUtf(source.topic());
+    out.writeInt(source.partition());
+    out.writeLong(source.offset());
+    out.writeLong(source.timestamp());
+    out.writeBytes(source.key());
+    out.writeBytes(source.value());
+    out.writeHeaders(source.headers());
+    return out.toByteArray();
   }
 
   /** Decodes an envelope back into the raw source record, coordinates included. */
@@ -45,20 +36,21 @@ public final class Envelope {
     if (envelope == null) {
       throw new FormatException("a join envelope must not be empty", null);
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope))) {
+    try {
+      ByteReader in = new ByteReader(envelope);
       int version = in.readByte();
       if (version < 1 || version > VERSION) {
         throw new FormatException("unknown join envelope version " + version, null);
       }
-      String topic = in.readUTF();
+      String topic = in.readUtf();
       int partition = in.readInt();
       long offset = in.readLong();
       long timestamp = in.readLong();
-      byte[] key = BinaryFields.readBytes(in);
-      byte[] value = BinaryFields.readBytes(in);
-      Headers headers = BinaryFields.readHeaders(in, version == 1);
+      byte[] key = in.readBytes();
+      byte[] value = in.readBytes();
+      Headers headers = in.readHeaders(version == 1);
       return new Message<>(topic, partition, offset, timestamp, key, value, headers);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new FormatException("not a join envelope: " + e.getMessage(), e);
     }
   }

@@ -48,8 +48,15 @@ public final class Handlers {
             "is missing for materialise flow " + flow.name(),
             "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
       }
-      return new MaterialiseBatchProcessor(
-          materialise, parts.tableSink(), parts.sink(), parts.sleeper(), parts.metrics());
+      return new GuardedHandler(
+          new MaterialiseBatchProcessor(
+              materialise, parts.tableSink(), parts.sink(), parts.sleeper(), parts.metrics()),
+          guard(
+              flow.name(),
+              topics(flow),
+              parts.tableSink().topics(),
+              parts,
+              resetOffsets(materialise.table())));
     }
     if (flow instanceof FlowPlan stateless) {
       BatchHandler handler =
@@ -57,7 +64,14 @@ public final class Handlers {
               stateless, parts.sink(), parts.lanes(), parts.sleeper(), parts.metrics());
       return stateless.topicRecordName() == null || parts.stateStore() == null
           ? handler
-          : new GuardedHandler(handler, guard(stateless.topicRecordName(), topics(flow), parts));
+          : new GuardedHandler(
+              handler,
+              guard(
+                  stateless.topicRecordName(),
+                  topics(flow),
+                  parts.stateStore().topics(),
+                  parts,
+                  ""));
     }
     if (flow instanceof CollectorPlan collector) {
       return new CollectorBatchProcessor(collector, parts.sink(), parts.sleeper(), parts.metrics());
@@ -74,7 +88,7 @@ public final class Handlers {
         stateful,
         parts.stateStore().table(stateful.state().table()),
         parts.sink(),
-        guard(stateful.name(), stateful.guardedTopics(), parts),
+        guard(stateful.name(), stateful.guardedTopics(), parts.stateStore().topics(), parts, ""),
         parts.sleeper(),
         parts.metrics());
   }
@@ -83,9 +97,26 @@ public final class Handlers {
     return flow.inputs().stream().map(dev.flows.Topic::name).toList();
   }
 
-  private static TopicGuard guard(String name, java.util.List<String> topics, Parts parts) {
+  private static TopicGuard guard(
+      String name,
+      java.util.List<String> topics,
+      dev.flows.spi.TopicLedger ledger,
+      Parts parts,
+      String alsoOnRecreate) {
     return parts.broker() == null
         ? TopicGuard.NONE
-        : new TopicGuard(name, topics, parts.stateStore().topics(), parts.broker());
+        : new TopicGuard(name, topics, ledger, parts.broker(), alsoOnRecreate);
+  }
+
+  /** A versioned table's rows hold offsets of the old topic, which would refuse the new ones. */
+  private static String resetOffsets(dev.flows.TableSpec table) {
+    return table.versioned()
+        ? "; also clear the offsets the table holds for the old topic, or the new topic's records"
+            + " would be refused as older: UPDATE "
+            + table.name()
+            + " SET "
+            + table.offsetColumn()
+            + " = NULL"
+        : "";
   }
 }

@@ -12,6 +12,7 @@ import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.state.Codecs;
 import dev.flows.internal.state.DedupeWindow;
 import dev.flows.internal.state.Progress;
+import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StoredOutput;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
@@ -59,10 +60,11 @@ final class RowUpdater {
   /**
    * What one key's records produced.
    *
-   * @param written the row to write, {@code null} if nothing changed it
+   * @param written the row to write (with what it was encoded from), {@code null} if nothing
+   *     changed it
    * @param handled every record, in order
    */
-  record Result(StateRow written, List<Handled> handled) {}
+  record Result(RowImage written, List<Handled> handled) {}
 
   /**
    * What is known beyond the row.
@@ -84,9 +86,10 @@ final class RowUpdater {
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
   }
 
-  Result update(String id, StateRow row, List<Input> inputs, Known known) {
-    Progress progress = progress(row, known);
-    List<StoredOutput> pending = unpublished(row, known);
+  Result update(String id, RowImage image, List<Input> inputs, Known known) {
+    StateRow row = image == null ? null : image.row();
+    Progress progress = progress(image, known);
+    List<StoredOutput> pending = unpublished(image, known);
     StoredState state = new StoredState(plan.state(), id, row);
     List<Handled> handled = new ArrayList<>(inputs.size());
     boolean changed = false;
@@ -114,7 +117,7 @@ final class RowUpdater {
             progress.encode(known.generation()),
             Codecs.encodeResults(pending, known.generation()),
             row == null ? 1 : row.version() + 1);
-    return new Result(written, handled);
+    return new Result(new RowImage(written, progress, pending), handled);
   }
 
   /**
@@ -136,22 +139,23 @@ final class RowUpdater {
     return new Result(null, handled);
   }
 
-  private Progress progress(StateRow row, Known known) {
-    return row == null
+  private Progress progress(RowImage image, Known known) {
+    return image == null
         ? Progress.empty()
-        : Progress.decode(
-            row.progress(), known.generation(), dedupeSpan, plan.reader().carriesOrigin());
+        : image.progress(known.generation(), dedupeSpan, plan.reader().carriesOrigin()).copy();
   }
 
-  private static List<StoredOutput> unpublished(StateRow row, Known known) {
-    if (row == null) {
-      return new ArrayList<>();
+  /** The row's stored outputs not yet known published: kept until they are. */
+  private static List<StoredOutput> unpublished(RowImage image, Known known) {
+    List<StoredOutput> pending = new ArrayList<>();
+    if (image != null) {
+      for (StoredOutput stored : image.outputs(known.generation())) {
+        if (!known.published().covers(stored.source(), stored.offset())) {
+          pending.add(stored);
+        }
+      }
     }
-    return new ArrayList<>(
-        Codecs.decodeResults(
-            row.results(),
-            known.generation(),
-            (source, offset) -> !known.published().covers(source, offset)));
+    return pending;
   }
 
   private static List<OutgoingRecord> reemit(

@@ -9,6 +9,7 @@ import dev.flows.internal.runtime.RowUpdater.Handled;
 import dev.flows.internal.runtime.RowUpdater.Input;
 import dev.flows.internal.runtime.RowUpdater.Known;
 import dev.flows.internal.runtime.RowUpdater.Result;
+import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StateCache;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
@@ -138,7 +139,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
     Map<String, Result> done = new HashMap<>();
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
-      Map<String, StateRow> rows = load(pending.keySet());
+      Map<String, RowImage> rows = load(pending.keySet());
       Map<String, Result> results = new LinkedHashMap<>();
       pending.forEach(
           (id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
@@ -166,7 +167,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
       return;
     }
     if (result.written() != null) {
-      cache.putAll(List.of(result.written()));
+      cache.put(result.written());
     }
     done.put(id, result);
   }
@@ -193,21 +194,23 @@ public final class StatefulBatchProcessor implements BatchHandler {
     }
   }
 
-  private Map<String, StateRow> load(Set<String> ids) {
-    Map<String, StateRow> rows = new HashMap<>(cache.getAll(ids));
+  private Map<String, RowImage> load(Set<String> ids) {
+    Map<String, RowImage> rows = new HashMap<>(cache.getAll(ids));
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
       long start = System.nanoTime();
       Map<String, StateRow> loaded = table.load(missing);
       metrics.stateRead(System.nanoTime() - start);
-      cache.putAll(loaded.values());
-      rows.putAll(loaded);
+      List<RowImage> images = loaded.values().stream().map(RowImage::new).toList();
+      cache.putAll(images);
+      images.forEach(image -> rows.put(image.row().id(), image));
     }
     return rows;
   }
 
   private WriteResult write(java.util.Collection<Result> results) {
-    List<StateRow> writes = results.stream().map(Result::written).filter(Objects::nonNull).toList();
+    List<StateRow> writes =
+        results.stream().map(Result::written).filter(Objects::nonNull).map(RowImage::row).toList();
     if (writes.isEmpty()) {
       return WriteResult.ALL_WRITTEN;
     }

@@ -4,11 +4,6 @@ import dev.flows.FlowsException;
 import dev.flows.Headers;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
@@ -26,21 +21,17 @@ public final class Codecs {
 
   /** Encodes outputs, each tagged with its source topic's generation. */
   public static byte[] encodeResults(List<StoredOutput> outputs, ToIntFunction<String> generation) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * Math.max(1, outputs.size()));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(RESULTS_VERSION);
-      out.writeInt(outputs.size());
-      for (StoredOutput o : outputs) {
-        out.writeUTF(o.source().topic());
-        BinaryFields.writeVarLong(out, generation.applyAsInt(o.source().topic()));
-        BinaryFields.writeVarLong(out, o.source().partition());
-        BinaryFields.writeVarLong(out, o.offset());
-        writeRecord(out, o.record());
-      }
-    } catch (IOException e) {
-      throw new FlowsException("cannot encode results", e);
+    ByteWriter out = new ByteWriter(64 * Math.max(1, outputs.size()));
+    out.writeByte(RESULTS_VERSION);
+    out.writeInt(outputs.size());
+    for (StoredOutput o : outputs) {
+      out.writeUtf(o.source().topic());
+      out.writeVarLong(generation.applyAsInt(o.source().topic()));
+      out.writeVarLong(o.source().partition());
+      out.writeVarLong(o.offset());
+      writeRecord(out, o.record());
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   /** Decodes outputs, dropping those of another generation of their topic than the current. */
@@ -57,17 +48,17 @@ public final class Codecs {
     if (encoded == null || encoded.length == 0) {
       return List.of();
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+    try {
+      ByteReader in = new ByteReader(encoded);
       int version = checkVersion(in.readByte(), 1, RESULTS_VERSION, "results");
       int count = in.readInt();
       List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        String topic = in.readUTF();
-        long stored = version < 3 ? 0 : BinaryFields.readVarLong(in);
+        String topic = in.readUtf();
+        long stored = version < 3 ? 0 : in.readVarLong();
         SourcePartition source =
-            new SourcePartition(
-                topic, version < 3 ? in.readInt() : (int) BinaryFields.readVarLong(in));
-        long offset = version < 3 ? in.readLong() : BinaryFields.readVarLong(in);
+            new SourcePartition(topic, version < 3 ? in.readInt() : (int) in.readVarLong());
+        long offset = version < 3 ? in.readLong() : in.readVarLong();
         if (stored == generation.applyAsInt(topic) && wanted.test(source, offset)) {
           outputs.add(new StoredOutput(source, offset, readRecord(in, version)));
         } else {
@@ -75,7 +66,7 @@ public final class Codecs {
         }
       }
       return outputs;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new FlowsException("cannot decode stored results: " + e.getMessage(), e);
     }
   }
@@ -96,50 +87,29 @@ public final class Codecs {
     return found;
   }
 
-  private static void writeRecord(DataOutputStream out, OutgoingRecord r) throws IOException {
-    out.writeUTF(r.topic());
-    BinaryFields.writeBytes(out, r.key());
-    BinaryFields.writeBytes(out, r.value());
+  private static void writeRecord(ByteWriter out, OutgoingRecord r) {
+    out.writeUtf(r.topic());
+    out.writeBytes(r.key());
+    out.writeBytes(r.value());
     out.writeLong(r.timestamp() == null ? -1 : r.timestamp());
-    BinaryFields.writeHeaders(out, r.headers());
+    out.writeHeaders(r.headers());
+  }
+
+  private static OutgoingRecord readRecord(ByteReader in, int version) {
+    String topic = in.readUtf();
+    byte[] key = in.readBytes();
+    byte[] value = in.readBytes();
+    long timestamp = in.readLong();
+    Headers headers = in.readHeaders(version == 1);
+    return new OutgoingRecord(topic, key, value, headers, timestamp < 0 ? null : timestamp);
   }
 
   /** Moves past what {@link #readRecord} would read, without copying it. */
-  private static void skipRecord(DataInputStream in, int version) throws IOException {
-    skip(in, in.readUnsignedShort()); // topic, as writeUTF wrote it
-    skipBytes(in);
-    skipBytes(in);
-    skip(in, Long.BYTES);
-    int headers = in.readInt();
-    for (int i = 0; i < headers; i++) {
-      if (version == 1) {
-        skip(in, in.readUnsignedShort());
-      } else {
-        skipBytes(in);
-      }
-      skipBytes(in);
-    }
-  }
-
-  private static void skipBytes(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length > 0) {
-      skip(in, length);
-    }
-  }
-
-  private static void skip(DataInputStream in, int length) throws IOException {
-    if (in.skipBytes(length) != length) {
-      throw new IOException("stored results end early");
-    }
-  }
-
-  private static OutgoingRecord readRecord(DataInputStream in, int version) throws IOException {
-    String topic = in.readUTF();
-    byte[] key = BinaryFields.readBytes(in);
-    byte[] value = BinaryFields.readBytes(in);
-    long timestamp = in.readLong();
-    Headers headers = BinaryFields.readHeaders(in, version == 1);
-    return new OutgoingRecord(topic, key, value, headers, timestamp < 0 ? null : timestamp);
+  private static void skipRecord(ByteReader in, int version) {
+    in.readUtf();
+    in.skipBytes();
+    in.skipBytes();
+    in.skip(Long.BYTES);
+    in.skipHeaders(version == 1);
   }
 }

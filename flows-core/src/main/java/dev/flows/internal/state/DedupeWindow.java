@@ -1,8 +1,5 @@
 package dev.flows.internal.state;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.BitSet;
 
 /**
@@ -41,6 +38,14 @@ public final class DedupeWindow {
     }
     this.span = span;
     this.ring = new BitSet(span);
+  }
+
+  /** A copy to change, sharing nothing with this one. */
+  DedupeWindow copy() {
+    DedupeWindow copy = new DedupeWindow(span);
+    copy.ring.or(ring);
+    copy.highest = highest;
+    return copy;
   }
 
   /** The window's size in offsets. */
@@ -91,27 +96,26 @@ public final class DedupeWindow {
     return (int) (offset % span);
   }
 
-  void write(DataOutputStream out) throws IOException {
-    BinaryFields.writeVarLong(out, highest);
+  void write(ByteWriter out) {
+    out.writeVarLong(highest);
     byte[] runs = runs();
     byte[] bitmap = bitmap();
     boolean useRuns = runs.length <= bitmap.length;
     out.writeByte(useRuns ? RUNS : BITMAP);
-    BinaryFields.writeBytes(out, useRuns ? runs : bitmap);
+    out.writeBytes(useRuns ? runs : bitmap);
   }
 
-  static DedupeWindow read(DataInputStream in, int span) throws IOException {
+  static DedupeWindow read(ByteReader in, int span) {
     DedupeWindow window = new DedupeWindow(span);
-    long highest = BinaryFields.readVarLong(in);
+    long highest = in.readVarLong();
     int kind = in.readUnsignedByte();
-    byte[] body = BinaryFields.readBytes(in);
+    byte[] body = in.readBytes();
     if (body == null || (kind != RUNS && kind != BITMAP)) {
-      throw new IOException("a dedupe window of unknown kind " + kind);
+      throw new IllegalStateException("a dedupe window of unknown kind " + kind);
     }
     window.applied(highest);
-    DataInputStream bodyIn = new DataInputStream(new java.io.ByteArrayInputStream(body));
     if (kind == RUNS) {
-      window.readRuns(bodyIn);
+      window.readRuns(new ByteReader(body));
     } else {
       window.readBitmap(body);
     }
@@ -119,36 +123,34 @@ public final class DedupeWindow {
   }
 
   /** Applied offsets below the highest, descending, as (gap, length) pairs of runs. */
-  private byte[] runs() throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      long next = highest - 1;
-      long floor = Math.max(0, highest - span + 1);
-      while (next >= floor) {
-        long start = next;
-        while (start >= floor && !ring.get(slot(start))) {
-          start--;
-        }
-        if (start < floor) {
-          break;
-        }
-        long end = start;
-        while (end - 1 >= floor && ring.get(slot(end - 1))) {
-          end--;
-        }
-        BinaryFields.writeVarLong(out, next - start);
-        BinaryFields.writeVarLong(out, start - end + 1);
-        next = end - 1;
+  private byte[] runs() {
+    ByteWriter out = new ByteWriter(16);
+    long next = highest - 1;
+    long floor = Math.max(0, highest - span + 1);
+    while (next >= floor) {
+      long start = next;
+      while (start >= floor && !ring.get(slot(start))) {
+        start--;
       }
+      if (start < floor) {
+        break;
+      }
+      long end = start;
+      while (end - 1 >= floor && ring.get(slot(end - 1))) {
+        end--;
+      }
+      out.writeVarLong(next - start);
+      out.writeVarLong(start - end + 1);
+      next = end - 1;
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
-  private void readRuns(DataInputStream in) throws IOException {
+  private void readRuns(ByteReader in) {
     long next = highest - 1;
-    while (in.available() > 0) {
-      long start = next - BinaryFields.readVarLong(in);
-      long length = BinaryFields.readVarLong(in);
+    while (in.remaining() > 0) {
+      long start = next - in.readVarLong();
+      long length = in.readVarLong();
       for (long o = start; o > start - length; o--) {
         applied(o);
       }

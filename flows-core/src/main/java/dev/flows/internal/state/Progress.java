@@ -2,11 +2,6 @@ package dev.flows.internal.state;
 
 import dev.flows.FlowsException;
 import dev.flows.spi.SourcePartition;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +34,13 @@ public final class Progress {
     return new Progress(new HashMap<>(), new HashMap<>());
   }
 
+  /** A copy to change, sharing nothing with this one. */
+  public Progress copy() {
+    Map<SourcePartition, DedupeWindow> windows = new HashMap<>();
+    origins.forEach((p, w) -> windows.put(p, w.copy()));
+    return new Progress(new HashMap<>(consumed), windows);
+  }
+
   /** Whether {@code offset} of the consumed {@code partition} was handled already: a replay. */
   public boolean covers(SourcePartition partition, long offset) {
     Long last = consumed.get(partition);
@@ -62,20 +64,16 @@ public final class Progress {
 
   /** Encodes, tagging each topic with its generation. */
   public byte[] encode(ToIntFunction<String> generation) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + consumed.size() * 12);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      writeByTopic(out, consumed, generation, (o, offset) -> BinaryFields.writeVarLong(o, offset));
-      Map<SourcePartition, DedupeWindow> applied = origins;
-      if (!origins.isEmpty()) {
-        applied = new HashMap<>(origins);
-        applied.values().removeIf(w -> w.highest() < 0);
-      }
-      writeByTopic(out, applied, generation, (o, window) -> window.write(o));
-    } catch (IOException e) {
-      throw new FlowsException("cannot encode progress", e);
+    ByteWriter out = new ByteWriter(16 + consumed.size() * 24);
+    out.writeByte(VERSION);
+    writeByTopic(out, consumed, generation, ByteWriter::writeVarLong);
+    Map<SourcePartition, DedupeWindow> applied = origins;
+    if (!origins.isEmpty()) {
+      applied = new HashMap<>(origins);
+      applied.values().removeIf(w -> w.highest() < 0);
     }
-    return bytes.toByteArray();
+    writeByTopic(out, applied, generation, (o, window) -> window.write(o));
+    return out.toByteArray();
   }
 
   /**
@@ -89,26 +87,26 @@ public final class Progress {
     if (encoded == null || encoded.length == 0) {
       return progress;
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+    try {
+      ByteReader in = new ByteReader(encoded);
       int version = Codecs.checkVersion(in.readByte(), 1, VERSION, "progress");
       if (version == 1) {
         progress.readVersion1(in, generation, span, legacyOrigins);
       } else {
-        readByTopic(in, generation, progress.consumed, BinaryFields::readVarLong);
+        readByTopic(in, generation, progress.consumed, ByteReader::readVarLong);
         readByTopic(in, generation, progress.origins, i -> DedupeWindow.read(i, span));
       }
       return progress;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new FlowsException("cannot decode stored progress: " + e.getMessage(), e);
     }
   }
 
   private void readVersion1(
-      DataInputStream in, ToIntFunction<String> generation, int span, boolean legacyOrigins)
-      throws IOException {
+      ByteReader in, ToIntFunction<String> generation, int span, boolean legacyOrigins) {
     int count = in.readInt();
     for (int i = 0; i < count; i++) {
-      SourcePartition partition = new SourcePartition(in.readUTF(), in.readInt());
+      SourcePartition partition = new SourcePartition(in.readUtf(), in.readInt());
       long offset = in.readLong();
       if (generation.applyAsInt(partition.topic()) != 0) {
         continue;
@@ -122,27 +120,26 @@ public final class Progress {
   }
 
   private interface Writer<T> {
-    void write(DataOutputStream out, T value) throws IOException;
+    void write(ByteWriter out, T value);
   }
 
   private interface Reader<T> {
-    T read(DataInputStream in) throws IOException;
+    T read(ByteReader in);
   }
 
   /** Per topic: name, generation, count, then (partition, value) pairs. */
   private static <T> void writeByTopic(
-      DataOutputStream out,
+      ByteWriter out,
       Map<SourcePartition, T> entries,
       ToIntFunction<String> generation,
-      Writer<T> writer)
-      throws IOException {
+      Writer<T> writer) {
     if (entries.size() <= 1) { // most rows: no TreeMaps
-      BinaryFields.writeVarLong(out, entries.size());
+      out.writeVarLong(entries.size());
       for (Map.Entry<SourcePartition, T> e : entries.entrySet()) {
-        out.writeUTF(e.getKey().topic());
-        BinaryFields.writeVarLong(out, generation.applyAsInt(e.getKey().topic()));
-        BinaryFields.writeVarLong(out, 1);
-        BinaryFields.writeVarLong(out, e.getKey().partition());
+        out.writeUtf(e.getKey().topic());
+        out.writeVarLong(generation.applyAsInt(e.getKey().topic()));
+        out.writeVarLong(1);
+        out.writeVarLong(e.getKey().partition());
         writer.write(out, e.getValue());
       }
       return;
@@ -150,31 +147,30 @@ public final class Progress {
     Map<String, Map<Integer, T>> byTopic = new TreeMap<>();
     entries.forEach(
         (p, v) -> byTopic.computeIfAbsent(p.topic(), t -> new TreeMap<>()).put(p.partition(), v));
-    BinaryFields.writeVarLong(out, byTopic.size());
+    out.writeVarLong(byTopic.size());
     for (Map.Entry<String, Map<Integer, T>> topic : byTopic.entrySet()) {
-      out.writeUTF(topic.getKey());
-      BinaryFields.writeVarLong(out, generation.applyAsInt(topic.getKey()));
-      BinaryFields.writeVarLong(out, topic.getValue().size());
+      out.writeUtf(topic.getKey());
+      out.writeVarLong(generation.applyAsInt(topic.getKey()));
+      out.writeVarLong(topic.getValue().size());
       for (Map.Entry<Integer, T> e : topic.getValue().entrySet()) {
-        BinaryFields.writeVarLong(out, e.getKey());
+        out.writeVarLong(e.getKey());
         writer.write(out, e.getValue());
       }
     }
   }
 
   private static <T> void readByTopic(
-      DataInputStream in,
+      ByteReader in,
       ToIntFunction<String> generation,
       Map<SourcePartition, T> into,
-      Reader<T> reader)
-      throws IOException {
-    int topics = BinaryFields.readCount(in);
+      Reader<T> reader) {
+    int topics = in.readCount();
     for (int t = 0; t < topics; t++) {
-      String topic = in.readUTF();
-      boolean current = BinaryFields.readVarLong(in) == generation.applyAsInt(topic);
-      int partitions = BinaryFields.readCount(in);
+      String topic = in.readUtf();
+      boolean current = in.readVarLong() == generation.applyAsInt(topic);
+      int partitions = in.readCount();
       for (int p = 0; p < partitions; p++) {
-        SourcePartition partition = new SourcePartition(topic, (int) BinaryFields.readVarLong(in));
+        SourcePartition partition = new SourcePartition(topic, (int) in.readVarLong());
         T value = reader.read(in);
         if (current) {
           into.put(partition, value);

@@ -1,6 +1,5 @@
 package dev.flows.internal.state;
 
-import dev.flows.spi.StateRow;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +14,7 @@ public final class StateCache {
   /** Rows kept by default: {@value}. */
   public static final int DEFAULT_MAX_ROWS = 100_000;
 
-  private final Map<String, StateRow> rows;
+  private final Map<String, RowImage> rows;
   private long hits;
   private long misses;
 
@@ -24,17 +23,17 @@ public final class StateCache {
     this.rows =
         new LinkedHashMap<>(1024, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, StateRow> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, RowImage> eldest) {
             return size() > maxRows;
           }
         };
   }
 
   /** The cached rows among {@code ids}; counts hits and misses. */
-  public synchronized Map<String, StateRow> getAll(Collection<String> ids) {
-    Map<String, StateRow> found = new HashMap<>();
+  public synchronized Map<String, RowImage> getAll(Collection<String> ids) {
+    Map<String, RowImage> found = new HashMap<>();
     for (String id : ids) {
-      StateRow row = rows.get(id);
+      RowImage row = rows.get(id);
       if (row != null) {
         found.put(id, row);
       }
@@ -45,8 +44,13 @@ public final class StateCache {
   }
 
   /** Remembers rows as written or read. */
-  public synchronized void putAll(Collection<StateRow> written) {
-    written.forEach(r -> rows.put(r.id(), r));
+  public synchronized void putAll(Collection<RowImage> written) {
+    written.forEach(r -> rows.put(r.row().id(), r));
+  }
+
+  /** Remembers one row as written. */
+  public synchronized void put(RowImage written) {
+    rows.put(written.row().id(), written);
   }
 
   /** Forgets these rows. */

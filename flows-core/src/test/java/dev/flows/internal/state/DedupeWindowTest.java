@@ -3,11 +3,6 @@ package dev.flows.internal.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flows.internal.state.DedupeWindow.Verdict;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -53,7 +48,7 @@ class DedupeWindowTest {
   }
 
   @Test
-  void shouldKeepExactlyTheAppliedOffsetsWhenWrittenAndReadBack() throws IOException {
+  void shouldKeepExactlyTheAppliedOffsetsWhenWrittenAndReadBack() {
     Random random = new Random(42);
     for (int density : new int[] {1, 2, 3, 7, 50}) {
       DedupeWindow window = new DedupeWindow(1_000);
@@ -79,7 +74,7 @@ class DedupeWindowTest {
   }
 
   @Test
-  void shouldStoreAContiguousRunInAFewBytesWhenAKeyIsHot() throws IOException {
+  void shouldStoreAContiguousRunInAFewBytesWhenAKeyIsHot() {
     DedupeWindow window = new DedupeWindow(10_000);
     for (long o = 0; o < 20_000; o++) {
       window.applied(o);
@@ -88,16 +83,13 @@ class DedupeWindowTest {
     assertEquals(true, bytes(window).length < 16, "one run, not a bitmap");
   }
 
-  private static DedupeWindow roundTrip(DedupeWindow window) throws IOException {
-    return DedupeWindow.read(
-        new DataInputStream(new ByteArrayInputStream(bytes(window))), window.span());
+  private static DedupeWindow roundTrip(DedupeWindow window) {
+    return DedupeWindow.read(new ByteReader(bytes(window)), window.span());
   }
 
-  private static byte[] bytes(DedupeWindow window) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      window.write(out);
-    }
-    return bytes.toByteArray();
+  private static byte[] bytes(DedupeWindow window) {
+    ByteWriter out = new ByteWriter(16);
+    window.write(out);
+    return out.toByteArray();
   }
 }

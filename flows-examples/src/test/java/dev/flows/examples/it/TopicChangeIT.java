@@ -3,9 +3,16 @@ package dev.flows.examples.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.Column;
 import dev.flows.Flow;
+import dev.flows.Flows;
+import dev.flows.Row;
+import dev.flows.TableSpec;
+import dev.flows.Topic;
+import dev.flows.format.Formats;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
+import dev.flows.postgres.PostgresTableSink;
 import dev.flows.runtime.FlowRuntime;
 import dev.flows.runtime.FlowStatus;
 import dev.flows.testkit.Awaits;
@@ -14,6 +21,7 @@ import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Utils;
@@ -93,6 +101,59 @@ class TopicChangeIT {
       }
     }
     checks.assertExactCounts(150);
+  }
+
+  @Test
+  void shouldStopAMaterialiseFlowWhenItsTopicIsRecreatedAndSayToClearTheTablesOffsets(
+      TestKafka kafka, TestPostgres postgres) {
+    Topic<String, String> in = Topic.topic("it-matchange-in", Formats.string(), Formats.string());
+    TableSpec table =
+        TableSpec.of("it_matchange", Column.text("word"))
+            .withColumn(Column.bigint("count"))
+            .withOffsetColumn("updated_offset");
+    Flow flow =
+        Flows.materialise("it-matchange-table")
+            .from(in)
+            .into(table, (word, count) -> Row.of("count", Long.parseLong(count)));
+    kafka.createTopic(in.name(), 1);
+    kafka.createTopic(flow.deadLetterTopic(), 1);
+    kafka.produce(in.name(), List.of(pair("a", "1"), pair("b", "2")));
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      String failure;
+      try (FlowRuntime runtime = materialise(flow, kafka, sink).start()) {
+        Awaits.until(DEADLINE, "both rows", () -> countOf(postgres, "b") == 2);
+        kafka.deleteTopic(in.name());
+        kafka.createTopic(in.name(), 1);
+        kafka.produce(in.name(), List.of(pair("a", "5")));
+        failure = awaitFailure(runtime);
+      }
+      assertTrue(failure.contains("topic it-matchange-in was deleted and created again"), failure);
+      assertEquals(1, countOf(postgres, "a"), "nothing applied after the change");
+      Matcher statements =
+          Pattern.compile("UPDATE [a-z_]+ SET .*?(?= in its| \\()").matcher(failure);
+      while (statements.find()) {
+        postgres.execute(statements.group());
+      }
+      try (FlowRuntime runtime = materialise(flow, kafka, sink).start()) {
+        Awaits.until(DEADLINE, "the new topic's record", () -> countOf(postgres, "a") == 5);
+      }
+    }
+  }
+
+  private static long countOf(TestPostgres postgres, String word) {
+    return postgres.queryLong(
+        "SELECT coalesce(max(count), 0) FROM it_matchange WHERE word = '" + word + "'");
+  }
+
+  private static byte[][] pair(String key, String value) {
+    return new byte[][] {CountChecks.bytes(key), CountChecks.bytes(value)};
+  }
+
+  private static FlowRuntime materialise(Flow flow, TestKafka kafka, PostgresTableSink sink) {
+    return FlowRuntime.builder(flow)
+        .connector(KafkaConnector.create(kafka.bootstrapServers()))
+        .tableSink(sink)
+        .build();
   }
 
   @Test

@@ -100,14 +100,14 @@ public final class PostgresTopicLedger implements TopicLedger {
             + now.partitions()
             + ", generation = generation + 1"
             + where
-            + " in its state database (the flow then forgets the offsets it stored for the old"
+            + " in its database (the flow then forgets the offsets it stored for the old"
             + " topic), and start it again"
         : "run UPDATE "
             + TABLE
             + " SET partitions = "
             + now.partitions()
             + where
-            + " in its state database and restart the flow";
+            + " in its database and restart the flow";
   }
 
   private void createOnce() {

@@ -1,0 +1,50 @@
+package dev.flows.internal.state;
+
+import dev.flows.spi.StateRow;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/**
+ * A stored row with its progress and stored outputs decoded once: what the local cache keeps, so a
+ * row this instance wrote or read is not decoded again for every batch. Read-only: callers change a
+ * {@link Progress#copy()} of it. The decoding context (topic generations, dedupe span) is fixed for
+ * the cache's lifetime, which ends at every assignment change. Used by one batch thread at a time.
+ */
+public final class RowImage {
+  private final StateRow row;
+  private Progress progress;
+  private List<StoredOutput> outputs;
+
+  /** A row as loaded, decoded when first asked. */
+  public RowImage(StateRow row) {
+    this.row = row;
+  }
+
+  /** A row as written, with what it was encoded from. */
+  public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs) {
+    this.row = row;
+    this.progress = progress;
+    this.outputs = List.copyOf(outputs);
+  }
+
+  /** The stored row. */
+  public StateRow row() {
+    return row;
+  }
+
+  /** The row's progress (do not change it: copy it). */
+  public Progress progress(ToIntFunction<String> generation, int span, boolean legacyOrigins) {
+    if (progress == null) {
+      progress = Progress.decode(row.progress(), generation, span, legacyOrigins);
+    }
+    return progress;
+  }
+
+  /** The row's stored outputs of the current generations. */
+  public List<StoredOutput> outputs(ToIntFunction<String> generation) {
+    if (outputs == null) {
+      outputs = Codecs.decodeResults(row.results(), generation);
+    }
+    return outputs;
+  }
+}

@@ -43,6 +43,18 @@ final class JfrTop {
    * Writes the recording settings into {@code dir}; returns their path for {@code
    * -XX:StartFlightRecording=settings=}.
    */
+  /**
+   * The JVM flags that record {@code recording} with the profiling settings written to {@code out}.
+   */
+  static List<String> flags(Path recording, Path out) throws IOException {
+    return List.of(
+        "-XX:StartFlightRecording=filename="
+            + recording
+            + ",settings="
+            + settings(out)
+            + ",dumponexit=true");
+  }
+
   static Path settings(Path dir) throws IOException {
     Path file = dir.resolve("flows-bench.jfc").toAbsolutePath();
     Files.writeString(file, SETTINGS);

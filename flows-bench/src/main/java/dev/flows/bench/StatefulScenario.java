@@ -1,10 +1,12 @@
 package dev.flows.bench;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -44,12 +46,14 @@ final class StatefulScenario implements Scenario {
       String r = "-r" + rep;
       samples.add(
           "kafka-streams",
-          measure(h, "kafka-streams", "streams-count", "streams" + r, in, records, streams),
+          measure(
+              h, "kafka-streams", "streams-count", "streams" + r, in, records, streams, List.of()),
           "RocksDB, at_least_once, commit 100 ms");
       String table = h.table("count_pg_r" + rep);
       Params pg =
           Params.of("store", "postgres", "table", table, "pgUrl", h.services().postgresUrl());
-      Measurement postgres = measure(h, "flows+postgres", "flows-count", "pg" + r, in, records, pg);
+      Measurement postgres =
+          measure(h, "flows+postgres", "flows-count", "pg" + r, in, records, pg, List.of());
       samples.add(
           "flows+postgres",
           postgres,
@@ -57,14 +61,44 @@ final class StatefulScenario implements Scenario {
       Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
       samples.add(
           "flows+memory",
-          measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory),
+          measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory, List.of()),
           "InMemoryStateStore");
+    }
+    if (h.args().jfr()) {
+      profile(h, in, records);
     }
     return samples.results();
   }
 
+  /**
+   * One more Flows in-memory run with a JFR recording; prints the hottest frames of the measured
+   * interval. Not a row of the table.
+   */
+  private void profile(Harness h, String in, int records) throws Exception {
+    Path recording = h.args().out().resolve("flows-stateful.jfr").toAbsolutePath();
+    Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
+    Measurement m =
+        measure(
+            h,
+            "flows+memory (JFR on)",
+            "flows-count",
+            "mem-jfr",
+            in,
+            records,
+            memory,
+            JfrTop.flags(recording, h.args().out()));
+    JfrTop.print(recording, Instant.ofEpochMilli(m.startMillis()), 25);
+  }
+
   private Measurement measure(
-      Harness h, String label, String child, String tag, String in, int records, Params extra)
+      Harness h,
+      String label,
+      String child,
+      String tag,
+      String in,
+      int records,
+      Params extra,
+      List<String> flags)
       throws Exception {
     String out = h.name("count-out-" + tag);
     String group = h.name("count-" + tag);
@@ -74,7 +108,7 @@ final class StatefulScenario implements Scenario {
       params = params.with(e.getKey(), e.getValue());
     }
     return h.measure(
-        name(), label, child, params, records, () -> h.kafka().committedSum(group), List.of());
+        name(), label, child, params, records, () -> h.kafka().committedSum(group), flags);
   }
 
   /** The sum of the stored counts (should equal the input count), then drops the table. */

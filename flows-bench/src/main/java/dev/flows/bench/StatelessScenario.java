@@ -112,13 +112,7 @@ final class StatelessScenario implements Scenario {
    */
   private void profile(Harness h, String in, int records) throws Exception {
     Path recording = h.args().out().resolve("flows-stateless.jfr").toAbsolutePath();
-    List<String> flags =
-        List.of(
-            "-XX:StartFlightRecording=filename="
-                + recording
-                + ",settings="
-                + JfrTop.settings(h.args().out())
-                + ",dumponexit=true");
+    List<String> flags = JfrTop.flags(recording, h.args().out());
     int batch = FlowOptions.DEFAULT_MAX_RECORDS;
     Measurement m =
         measure(

@@ -37,11 +37,26 @@ public record Batch(
     return partitions.stream().anyMatch(firstOffsets::containsKey);
   }
 
-  /** How many records it holds per topic. */
-  public Map<String, Integer> recordsPerTopic() {
-    Map<String, Integer> counts = new HashMap<>();
-    records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
-    return counts;
+  /**
+   * Hands {@code count} how many records it holds of each topic (a topic's records come in runs, so
+   * a topic may be handed more than once).
+   */
+  public void countPerTopic(java.util.function.ObjIntConsumer<String> count) {
+    String topic = null;
+    int run = 0;
+    for (Message<byte[], byte[]> record : records) {
+      if (!record.topic().equals(topic)) {
+        if (run > 0) {
+          count.accept(topic, run);
+        }
+        topic = record.topic();
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) {
+      count.accept(topic, run);
+    }
   }
 
   /** How many records it holds. */

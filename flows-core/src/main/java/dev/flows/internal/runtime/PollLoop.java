@@ -248,7 +248,9 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   @Override
   public void onAssigned(Collection<SourcePartition> partitions) {
     state.assigned(!source.assignment().isEmpty());
-    runner.handler().partitionsChanged();
+    if (!partitions.isEmpty()) { // a cooperative rebalance also reports rounds that moved nothing
+      runner.handler().partitionsChanged();
+    }
     LOG.info("flow {}: assigned {}", plan.name(), partitions);
   }
 

@@ -78,12 +78,14 @@ final class RowUpdater {
   private final UserCode userCode;
   private final Failures failures;
   private final int dedupeSpan;
+  private final boolean carriesOrigin;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
     this.plan = plan;
     this.userCode = userCode;
     this.failures = failures;
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
+    this.carriesOrigin = plan.reader().carriesOrigin();
   }
 
   Result update(String id, RowImage image, List<Input> inputs, Known known) {
@@ -142,7 +144,7 @@ final class RowUpdater {
   private Progress progress(RowImage image, Known known) {
     return image == null
         ? Progress.empty()
-        : image.progress(known.generation(), dedupeSpan, plan.reader().carriesOrigin()).copy();
+        : image.progress(known.generation(), dedupeSpan, carriesOrigin).copy();
   }
 
   /** The row's stored outputs not yet known published: kept until they are. */
@@ -171,7 +173,7 @@ final class RowUpdater {
 
   /** A record not seen on its consumed partition: deduped by origin (joins), then applied. */
   private Handled handleNew(String id, Input input, Progress progress, StoredState state) {
-    if (plan.reader().carriesOrigin()) {
+    if (carriesOrigin) {
       DedupeWindow window = progress.origin(input.origin(), dedupeSpan);
       long origin = input.decoded().offset();
       switch (window.check(origin)) {

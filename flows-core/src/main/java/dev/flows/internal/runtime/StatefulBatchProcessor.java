@@ -84,7 +84,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
   public void process(Batch batch) {
     long start = System.nanoTime();
     Known known = known();
-    batch.recordsPerTopic().forEach(metrics::recordsIn);
+    batch.countPerTopic(metrics::recordsIn);
     BatchAcks acks = new BatchAcks(sink);
     Map<String, List<Input>> byId = groupById(batch, acks);
     for (Result result : applyAndWrite(byId, known)) {
@@ -136,17 +136,21 @@ public final class StatefulBatchProcessor implements BatchHandler {
    * final. Returns the results in the order of {@code byId}.
    */
   private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known) {
-    Map<String, Result> done = new HashMap<>();
+    Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet());
-      Map<String, Result> results = new LinkedHashMap<>();
+      Map<String, Result> results = new LinkedHashMap<>(pending.size() * 2);
       pending.forEach(
           (id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
       WriteResult outcome = write(results.values());
-      results.forEach((id, result) -> settle(id, result, outcome, done));
+      Map<String, Result> into = done == null ? results : done;
+      List<RowImage> written = new ArrayList<>(results.size());
+      results.forEach((id, result) -> settle(id, result, outcome, into, written));
+      cache.putAll(written);
+      done = into;
       if (outcome.conflicts().isEmpty()) {
-        return byId.keySet().stream().map(done::get).toList();
+        return new ArrayList<>(done.values());
       }
       conflicted(outcome.conflicts(), results.size(), attempt);
       Map<String, List<Input>> again = new LinkedHashMap<>();
@@ -155,8 +159,13 @@ public final class StatefulBatchProcessor implements BatchHandler {
     }
   }
 
-  /** Keeps a written or refused row's result (caching what was written); a conflict stays open. */
-  private void settle(String id, Result result, WriteResult outcome, Map<String, Result> done) {
+  /** Keeps a written or refused row's result (and what was written); a conflict stays open. */
+  private void settle(
+      String id,
+      Result result,
+      WriteResult outcome,
+      Map<String, Result> done,
+      List<RowImage> written) {
     if (outcome.conflicts().contains(id)) {
       return;
     }
@@ -167,7 +176,7 @@ public final class StatefulBatchProcessor implements BatchHandler {
       return;
     }
     if (result.written() != null) {
-      cache.put(result.written());
+      written.add(result.written());
     }
     done.put(id, result);
   }

@@ -20,36 +20,34 @@ import java.util.function.ToIntFunction;
 public final class Progress {
   private static final int VERSION = 2;
 
-  private final Map<SourcePartition, Long> consumed;
+  private final PartitionOffsets consumed;
   private final Map<SourcePartition, DedupeWindow> origins;
 
-  private Progress(
-      Map<SourcePartition, Long> consumed, Map<SourcePartition, DedupeWindow> origins) {
+  private Progress(PartitionOffsets consumed, Map<SourcePartition, DedupeWindow> origins) {
     this.consumed = consumed;
     this.origins = origins;
   }
 
   /** Nothing applied. */
   public static Progress empty() {
-    return new Progress(new HashMap<>(), new HashMap<>());
+    return new Progress(new PartitionOffsets(), new HashMap<>(2));
   }
 
   /** A copy to change, sharing nothing with this one. */
   public Progress copy() {
-    Map<SourcePartition, DedupeWindow> windows = new HashMap<>();
+    Map<SourcePartition, DedupeWindow> windows = new HashMap<>(2);
     origins.forEach((p, w) -> windows.put(p, w.copy()));
-    return new Progress(new HashMap<>(consumed), windows);
+    return new Progress(consumed.copy(), windows);
   }
 
   /** Whether {@code offset} of the consumed {@code partition} was handled already: a replay. */
   public boolean covers(SourcePartition partition, long offset) {
-    Long last = consumed.get(partition);
-    return last != null && offset <= last;
+    return offset <= consumed.get(partition);
   }
 
   /** Records that {@code offset} of the consumed {@code partition} was handled. */
   public void advance(SourcePartition partition, long offset) {
-    consumed.merge(partition, offset, Math::max);
+    consumed.max(partition, offset);
   }
 
   /** The dedupe window of origin {@code partition}, created empty with {@code span}. */
@@ -59,14 +57,21 @@ public final class Progress {
 
   /** The last handled offset per consumed partition. */
   public Map<SourcePartition, Long> consumed() {
-    return Map.copyOf(consumed);
+    return Map.copyOf(consumed.asMap());
   }
 
   /** Encodes, tagging each topic with its generation. */
   public byte[] encode(ToIntFunction<String> generation) {
     ByteWriter out = new ByteWriter(16 + consumed.size() * 24);
     out.writeByte(VERSION);
-    writeByTopic(out, consumed, generation, ByteWriter::writeVarLong);
+    if (consumed.size() == 1) { // most rows: no maps
+      out.writeVarLong(1);
+      writeTopic(out, consumed.partition(0).topic(), generation, 1);
+      out.writeVarLong(consumed.partition(0).partition());
+      out.writeVarLong(consumed.offset(0));
+    } else {
+      writeByTopic(out, consumed.asMap(), generation, ByteWriter::writeVarLong);
+    }
     Map<SourcePartition, DedupeWindow> applied = origins;
     if (!origins.isEmpty()) {
       applied = new HashMap<>(origins);
@@ -93,7 +98,9 @@ public final class Progress {
       if (version == 1) {
         progress.readVersion1(in, generation, span, legacyOrigins);
       } else {
-        readByTopic(in, generation, progress.consumed, ByteReader::readVarLong);
+        Map<SourcePartition, Long> read = new HashMap<>(2);
+        readByTopic(in, generation, read, ByteReader::readVarLong);
+        read.forEach(progress.consumed::max);
         readByTopic(in, generation, progress.origins, i -> DedupeWindow.read(i, span));
       }
       return progress;
@@ -133,15 +140,8 @@ public final class Progress {
       Map<SourcePartition, T> entries,
       ToIntFunction<String> generation,
       Writer<T> writer) {
-    if (entries.size() <= 1) { // most rows: no TreeMaps
-      out.writeVarLong(entries.size());
-      for (Map.Entry<SourcePartition, T> e : entries.entrySet()) {
-        out.writeUtf(e.getKey().topic());
-        out.writeVarLong(generation.applyAsInt(e.getKey().topic()));
-        out.writeVarLong(1);
-        out.writeVarLong(e.getKey().partition());
-        writer.write(out, e.getValue());
-      }
+    if (entries.isEmpty()) {
+      out.writeVarLong(0);
       return;
     }
     Map<String, Map<Integer, T>> byTopic = new TreeMap<>();
@@ -149,14 +149,20 @@ public final class Progress {
         (p, v) -> byTopic.computeIfAbsent(p.topic(), t -> new TreeMap<>()).put(p.partition(), v));
     out.writeVarLong(byTopic.size());
     for (Map.Entry<String, Map<Integer, T>> topic : byTopic.entrySet()) {
-      out.writeUtf(topic.getKey());
-      out.writeVarLong(generation.applyAsInt(topic.getKey()));
-      out.writeVarLong(topic.getValue().size());
+      writeTopic(out, topic.getKey(), generation, topic.getValue().size());
       for (Map.Entry<Integer, T> e : topic.getValue().entrySet()) {
         out.writeVarLong(e.getKey());
         writer.write(out, e.getValue());
       }
     }
+  }
+
+  /** A topic's header: name, generation, how many of its partitions follow. */
+  private static void writeTopic(
+      ByteWriter out, String topic, ToIntFunction<String> generation, int partitions) {
+    out.writeUtf(topic);
+    out.writeVarLong(generation.applyAsInt(topic));
+    out.writeVarLong(partitions);
   }
 
   private static <T> void readByTopic(

@@ -20,11 +20,11 @@ public final class RowImage {
     this.row = row;
   }
 
-  /** A row as written, with what it was encoded from. */
+  /** A row as written, with what it was encoded from ({@code outputs} is not copied: keep it). */
   public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs) {
     this.row = row;
     this.progress = progress;
-    this.outputs = List.copyOf(outputs);
+    this.outputs = java.util.Collections.unmodifiableList(outputs);
   }
 
   /** The stored row. */

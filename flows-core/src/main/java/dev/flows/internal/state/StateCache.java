@@ -48,11 +48,6 @@ public final class StateCache {
     written.forEach(r -> rows.put(r.row().id(), r));
   }
 
-  /** Remembers one row as written. */
-  public synchronized void put(RowImage written) {
-    rows.put(written.row().id(), written);
-  }
-
   /** Forgets these rows. */
   public synchronized void evict(Collection<String> ids) {
     ids.forEach(rows::remove);

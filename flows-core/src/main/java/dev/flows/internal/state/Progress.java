@@ -21,7 +21,7 @@ public final class Progress {
   private static final int VERSION = 2;
 
   private final PartitionOffsets consumed;
-  private final Map<SourcePartition, DedupeWindow> origins;
+  private Map<SourcePartition, DedupeWindow> origins; // Map.of() until a join needs one
 
   private Progress(PartitionOffsets consumed, Map<SourcePartition, DedupeWindow> origins) {
     this.consumed = consumed;
@@ -30,12 +30,15 @@ public final class Progress {
 
   /** Nothing applied. */
   public static Progress empty() {
-    return new Progress(new PartitionOffsets(), new HashMap<>(2));
+    return new Progress(new PartitionOffsets(), Map.of());
   }
 
   /** A copy to change, sharing nothing with this one. */
   public Progress copy() {
-    Map<SourcePartition, DedupeWindow> windows = new HashMap<>(2);
+    if (origins.isEmpty()) {
+      return new Progress(consumed.copy(), Map.of());
+    }
+    Map<SourcePartition, DedupeWindow> windows = new HashMap<>(origins.size() * 2);
     origins.forEach((p, w) -> windows.put(p, w.copy()));
     return new Progress(consumed.copy(), windows);
   }
@@ -52,6 +55,9 @@ public final class Progress {
 
   /** The dedupe window of origin {@code partition}, created empty with {@code span}. */
   public DedupeWindow origin(SourcePartition partition, int span) {
+    if (origins.isEmpty()) {
+      origins = new HashMap<>(4);
+    }
     return origins.computeIfAbsent(partition, p -> new DedupeWindow(span));
   }
 
@@ -101,7 +107,11 @@ public final class Progress {
         Map<SourcePartition, Long> read = new HashMap<>(2);
         readByTopic(in, generation, read, ByteReader::readVarLong);
         read.forEach(progress.consumed::max);
-        readByTopic(in, generation, progress.origins, i -> DedupeWindow.read(i, span));
+        Map<SourcePartition, DedupeWindow> windows = new HashMap<>(4);
+        readByTopic(in, generation, windows, i -> DedupeWindow.read(i, span));
+        if (!windows.isEmpty()) {
+          progress.origins = windows;
+        }
       }
       return progress;
     } catch (RuntimeException e) {

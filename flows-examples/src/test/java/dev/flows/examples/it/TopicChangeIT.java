@@ -117,14 +117,15 @@ class TopicChangeIT {
             .into(table, (word, count) -> Row.of("count", Long.parseLong(count)));
     kafka.createTopic(in.name(), 1);
     kafka.createTopic(flow.deadLetterTopic(), 1);
-    kafka.produce(in.name(), List.of(pair("a", "1"), pair("b", "2")));
+    kafka.produce(in.name(), List.<byte[][]>of(pair("a", "1"), pair("b", "2")));
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
       String failure;
       try (FlowRuntime runtime = materialise(flow, kafka, sink).start()) {
         Awaits.until(DEADLINE, "both rows", () -> countOf(postgres, "b") == 2);
         kafka.deleteTopic(in.name());
         kafka.createTopic(in.name(), 1);
-        kafka.produce(in.name(), List.of(pair("a", "5")));
+        kafka.produce(in.name(), List.<byte[][]>of(pair("a", "5")));
         failure = awaitFailure(runtime);
       }
       assertTrue(failure.contains("topic it-matchange-in was deleted and created again"), failure);

@@ -3,6 +3,8 @@ package dev.flows.runtime;
 import dev.flows.Flow;
 import dev.flows.FlowsException;
 import dev.flows.internal.admin.AdminServer;
+import dev.flows.internal.runtime.HttpRoutes;
+import dev.flows.internal.runtime.LazySink;
 import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.internal.runtime.RuntimeSettings;
 import dev.flows.spi.Connector;
@@ -64,36 +66,18 @@ public final class FlowRuntime implements AutoCloseable {
     this.sink =
         settings.connector() == null
             ? null
-            : settings.connector().sink("flows-" + settings.flows().get(0).name());
+            : new LazySink(
+                () -> settings.connector().sink("flows-" + settings.flows().get(0).name()));
     for (Flow flow : settings.flows()) {
-      running.add(
-          new RunningFlow(
-              flow,
-              new RunningFlow.Shared(
-                  settings.connector(),
-                  sink,
-                  settings.stateStore(),
-                  registry,
-                  settings.clock(),
-                  settings.drainTimeout(),
-                  settings.taskQueue(),
-                  settings.tableSink())));
+      running.add(new RunningFlow(flow, settings, sink, registry));
     }
+    HttpRoutes.validate(running, settings.adminPort());
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
   public static Builder builder(Flow... flows) {
     return new Builder(
-        new RuntimeSettings(
-            List.of(flows),
-            null,
-            null,
-            null,
-            Clock.systemUTC(),
-            Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS),
-            null,
-            null,
-            null));
+        RuntimeSettings.of(List.of(flows), Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS)));
   }
 
   /** Immutable builder: every method returns a new builder. */
@@ -106,14 +90,14 @@ public final class FlowRuntime implements AutoCloseable {
 
     /** The broker connector, e.g. {@code KafkaConnector.create(config)}. Required. */
     public Builder connector(Connector connector) {
-      return new Builder(settings.withConnector(connector));
+      return new Builder(settings.toBuilder().connector(connector).build());
     }
 
     /**
      * Where stateful flows keep state: {@code PostgresStateStore} or {@code InMemoryStateStore}.
      */
     public Builder stateStore(StateStore store) {
-      return new Builder(settings.withStateStore(store));
+      return new Builder(settings.toBuilder().stateStore(store).build());
     }
 
     /**
@@ -121,7 +105,8 @@ public final class FlowRuntime implements AutoCloseable {
      * {@code /metrics}.
      */
     public Builder meterRegistry(MeterRegistry registry) {
-      return new Builder(settings.withMeterRegistry(Objects.requireNonNull(registry, "registry")));
+      return new Builder(
+          settings.toBuilder().meterRegistry(Objects.requireNonNull(registry, "registry")).build());
     }
 
     /**
@@ -129,12 +114,13 @@ public final class FlowRuntime implements AutoCloseable {
      * #DEFAULT_DRAIN_TIMEOUT_SECONDS} s.
      */
     public Builder drainTimeout(Duration timeout) {
-      return new Builder(settings.withDrainTimeout(timeout));
+      return new Builder(settings.toBuilder().drainTimeout(timeout).build());
     }
 
     /** The clock batch waits are measured with (a seam for tests). */
     public Builder clock(Clock clock) {
-      return new Builder(settings.withClock(Objects.requireNonNull(clock, "clock")));
+      return new Builder(
+          settings.toBuilder().clock(Objects.requireNonNull(clock, "clock")).build());
     }
 
     /**
@@ -142,7 +128,7 @@ public final class FlowRuntime implements AutoCloseable {
      * server. Http flows ({@code Flows.http}) serve their routes on it too, so they require it.
      */
     public Builder adminPort(int port) {
-      return new Builder(settings.withAdminPort(port));
+      return new Builder(settings.toBuilder().adminPort(port).build());
     }
 
     /**
@@ -150,7 +136,8 @@ public final class FlowRuntime implements AutoCloseable {
      * ending in {@code toQueue}. The runtime does not close it.
      */
     public Builder taskQueue(TaskQueue queue) {
-      return new Builder(settings.withTaskQueue(Objects.requireNonNull(queue, "queue")));
+      return new Builder(
+          settings.toBuilder().taskQueue(Objects.requireNonNull(queue, "queue")).build());
     }
 
     /**
@@ -159,7 +146,8 @@ public final class FlowRuntime implements AutoCloseable {
      * close it.
      */
     public Builder tableSink(dev.flows.spi.TableSink sink) {
-      return new Builder(settings.withTableSink(Objects.requireNonNull(sink, "sink")));
+      return new Builder(
+          settings.toBuilder().tableSink(Objects.requireNonNull(sink, "sink")).build());
     }
 
     /**

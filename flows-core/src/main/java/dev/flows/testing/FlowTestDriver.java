@@ -2,30 +2,37 @@ package dev.flows.testing;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
+import dev.flows.FlowsException;
 import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.Queue;
+import dev.flows.Row;
 import dev.flows.StateSpec;
+import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
+import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.plan.CronPlan;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.internal.runtime.Batch;
 import dev.flows.internal.runtime.BatchHandler;
 import dev.flows.internal.runtime.FlowMetrics;
-import dev.flows.internal.runtime.Handlers;
-import dev.flows.internal.runtime.KeyLanes;
+import dev.flows.internal.runtime.FlowWiring;
+import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.QueueRouting;
 import dev.flows.internal.runtime.Sleeper;
 import dev.flows.internal.runtime.TaskProcessor;
+import dev.flows.internal.runtime.TestBench;
 import dev.flows.internal.state.StateCodec;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -51,31 +58,46 @@ public final class FlowTestDriver implements AutoCloseable {
   private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
   private final Map<TaskPlan<?>, TaskProcessor> tasks = new LinkedHashMap<>();
   private final Map<String, Integer> queuePositions = new HashMap<>();
+  private final Map<String, CronPlan> crons = new HashMap<>();
+  private final Map<String, HttpIngress> ingresses = new HashMap<>();
 
   private FlowTestDriver(List<Flow> flows) {
+    Bench bench = new Bench();
     for (Flow flow : flows) {
-      if (flow instanceof TaskPlan<?> task) {
-        tasks.put(task, new TaskProcessor(task, sink, FlowMetrics.inMemory(flow.name())));
-        continue;
-      }
-      if (flow instanceof CronPlan) {
-        continue; // fired by fire(flow)
-      }
-      if (flow instanceof dev.flows.internal.plan.HttpPlan) {
-        continue; // answered by post(flow, path, body)
-      }
-      handlers.put(
-          flow,
-          Handlers.forFlow(
+      FlowWiring.engine(
               flow,
-              new Handlers.Parts(
+              new FlowWiring.Parts(
                   QueueRouting.sink(flow, sink, taskQueue),
                   stateStore,
                   tableSink,
                   null,
-                  KeyLanes.sequential(),
+                  null,
                   Sleeper.NONE,
-                  FlowMetrics.inMemory(flow.name()))));
+                  FlowMetrics.inMemory(flow.name())))
+          .attach(bench);
+    }
+  }
+
+  /** Where each flow's engine registers, by what drives it. */
+  private final class Bench implements TestBench {
+    @Override
+    public void batches(Flow flow, BatchHandler handler) {
+      handlers.put(flow, handler);
+    }
+
+    @Override
+    public void tasks(TaskPlan<?> plan, TaskProcessor processor) {
+      tasks.put(plan, processor);
+    }
+
+    @Override
+    public void firings(CronPlan plan) {
+      crons.put(plan.name(), plan);
+    }
+
+    @Override
+    public void requests(Flow flow, HttpIngress ingress) {
+      ingresses.put(flow.name(), ingress);
     }
   }
 
@@ -126,7 +148,8 @@ public final class FlowTestDriver implements AutoCloseable {
    * topic, and runs whatever consumes that.
    */
   public void fire(Flow cron) {
-    if (!(cron instanceof CronPlan plan)) {
+    CronPlan plan = cron == null ? null : crons.get(cron.name());
+    if (plan == null) {
       throw FlowDefinitionException.of(
           "flow",
           cron == null ? null : cron.name(),
@@ -137,8 +160,7 @@ public final class FlowTestDriver implements AutoCloseable {
     try {
       value = plan.produce();
     } catch (Exception e) {
-      throw new dev.flows.FlowsException(
-          "cron flow " + plan.name() + " failed: " + e.getMessage(), e);
+      throw new FlowsException("cron flow " + plan.name() + " failed: " + e.getMessage(), e);
     }
     if (value == null) {
       return;
@@ -159,28 +181,28 @@ public final class FlowTestDriver implements AutoCloseable {
    * mapping function threw; refused requests write nothing.
    */
   public TestResponse post(Flow http, String path, byte[] body) {
-    if (!(http instanceof dev.flows.internal.plan.HttpPlan plan)) {
+    HttpIngress ingress = http == null ? null : ingresses.get(http.name());
+    if (ingress == null) {
       throw FlowDefinitionException.of(
           "flow",
           http == null ? null : http.name(),
           "is not an http flow",
           "pass a flow built by Flows.http");
     }
-    int before = sink.size(plan.topic());
-    var ingress =
-        new dev.flows.internal.runtime.HttpIngress(plan, sink, FlowMetrics.inMemory(plan.name()));
-    var response =
-        ingress.route().answer("POST", path, java.util.Objects.requireNonNull(body, "body"));
-    List<Message<byte[], byte[]>> written = sink.read(plan.topic(), before);
+    String topic = http.outputs().get(0).name();
+    int before = sink.size(topic);
+    PostRoute.Response response =
+        ingress.route().answer("POST", path, Objects.requireNonNull(body, "body"));
+    List<Message<byte[], byte[]>> written = sink.read(topic, before);
     if (!written.isEmpty()) {
-      deliver(plan.topic(), written);
+      deliver(topic, written);
     }
     return new TestResponse(response.status(), response.json() == null ? "" : response.json());
   }
 
   /** POSTs {@code body} encoded as UTF-8: see {@link #post(Flow, String, byte[])}. */
   public TestResponse post(Flow http, String path, String body) {
-    return post(http, path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return post(http, path, body.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -201,7 +223,7 @@ public final class FlowTestDriver implements AutoCloseable {
    * The rows a materialise flow wrote to {@code table}, by primary key value (a {@code byte[]} key
    * as a {@link java.nio.ByteBuffer}), each with every column of the table, offset column included.
    */
-  public Map<Object, dev.flows.Row> table(dev.flows.TableSpec table) {
+  public Map<Object, Row> table(TableSpec table) {
     return tableSink.rows(table.name());
   }
 

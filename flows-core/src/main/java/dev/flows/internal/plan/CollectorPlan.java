@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** A collector plan: per batch and key, fold records, then emit one result. */
-public final class CollectorPlan extends BasePlan {
+public final class CollectorPlan extends Plan {
   private final Supplier<?> initial;
   private final Aggregator<Object, Object, Object> aggregator;
   private final KeyValueMapper<Object, Object, ?> collector;
@@ -42,6 +42,11 @@ public final class CollectorPlan extends BasePlan {
   /** The result of one key. */
   public Object collect(Object key, Object accumulator) throws Exception {
     return collector.apply(key, accumulator);
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.collector(this);
   }
 
   @Override

@@ -10,7 +10,7 @@ import dev.flows.internal.cron.Schedule;
 import java.util.List;
 
 /** A cron flow: on its schedule, produce a value and publish it to one queue or one topic. */
-public final class CronPlan extends BasePlan {
+public final class CronPlan extends Plan {
   private final Schedule schedule;
   private final ValueSupplier<?> supplier;
   private final Queue<?> queue;
@@ -60,6 +60,11 @@ public final class CronPlan extends BasePlan {
   @Override
   public List<Queue<?>> outputQueues() {
     return queue == null ? List.of() : List.of(queue);
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.cron(this);
   }
 
   @Override

@@ -13,11 +13,11 @@ import java.util.Locale;
 final class Describer {
   private Describer() {}
 
-  static FlowDescription describe(BasePlan plan) {
+  static FlowDescription describe(Plan plan) {
     return new FlowDescription(text(plan), mermaid(plan));
   }
 
-  private static String text(BasePlan plan) {
+  private static String text(Plan plan) {
     StringBuilder out = new StringBuilder();
     out.append(plan.kind().name().toLowerCase(Locale.ROOT))
         .append(" flow ")
@@ -25,29 +25,16 @@ final class Describer {
         .append('\n');
     plan.inputs().forEach(t -> out.append("  from ").append(t).append('\n'));
     plan.inputQueues().forEach(q -> out.append("  from queue ").append(q).append('\n'));
-    if (plan instanceof HttpPlan http) {
-      out.append("  from ").append(http.route()).append('\n');
-    }
+    plan.otherSources().forEach(s -> out.append("  from ").append(s).append('\n'));
     plan.stepLabels().forEach(label -> out.append("  ").append(label).append('\n'));
     plan.outputs().forEach(t -> out.append("  to ").append(t).append('\n'));
     plan.outputQueues().forEach(q -> out.append("  to queue ").append(q).append('\n'));
-    if (plan
-        instanceof
-        HttpPlan http) { // errors are answered to the client: no dead letters, no batches
-      out.append("  errors answered to the client (no dead letters)\n");
-      out.append("  options maxBodyBytes=")
-          .append(http.httpOptions().maxBodyBytes())
-          .append(" ackTimeout=")
-          .append(http.httpOptions().ackTimeout().toMillis())
-          .append("ms\n");
-      return out.toString();
-    }
-    out.append("  dead letters to ").append(plan.deadLetterTopic()).append('\n');
-    out.append("  options ").append(options(plan.options())).append('\n');
+    plan.closingLabels().forEach(label -> out.append("  ").append(label).append('\n'));
     return out.toString();
   }
 
-  private static String options(FlowOptions o) {
+  /** The options as descriptions print them. */
+  static String options(FlowOptions o) {
     return "maxRecords="
         + o.maxRecords()
         + " maxWait="
@@ -63,7 +50,7 @@ final class Describer {
         + o.errorPolicy().onExhausted();
   }
 
-  private static String mermaid(BasePlan plan) {
+  private static String mermaid(Plan plan) {
     List<String> lines = new ArrayList<>();
     lines.add("flowchart LR");
     List<String> chain = plan.stepLabels();
@@ -75,8 +62,8 @@ final class Describer {
     for (int i = 0; i < plan.inputQueues().size(); i++) {
       lines.add("  inQueue" + i + "[(\"" + plan.inputQueues().get(i).name() + "\")] --> " + first);
     }
-    if (plan instanceof HttpPlan http) {
-      lines.add("  route([\"POST " + http.path() + "\"]) --> " + first);
+    for (String source : plan.otherSources()) {
+      lines.add("  route([\"" + source.substring(0, source.indexOf(" [")) + "\"]) --> " + first);
     }
     for (int i = 0; i < chain.size(); i++) {
       String next = i + 1 < chain.size() ? "s" + (i + 1) : "f";
@@ -88,7 +75,7 @@ final class Describer {
     for (int i = 0; i < plan.outputQueues().size(); i++) {
       lines.add("  f --> queue" + i + "[(\"" + plan.outputQueues().get(i).name() + "\")]");
     }
-    if (!(plan instanceof HttpPlan)) {
+    if (plan.deadLetters()) {
       lines.add("  f -. dead letters .-> dlq[/\"" + plan.deadLetterTopic() + "\"/]");
     }
     return String.join("\n", lines) + "\n";

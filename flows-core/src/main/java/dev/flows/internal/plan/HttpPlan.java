@@ -10,7 +10,7 @@ import dev.flows.format.Format;
 import java.util.List;
 
 /** An http flow: one POST route whose decoded request body is mapped to one record on one topic. */
-public final class HttpPlan extends BasePlan {
+public final class HttpPlan extends Plan {
   private final HttpOptions httpOptions;
   private final String path;
   private final Format<?> requestFormat;
@@ -74,7 +74,34 @@ public final class HttpPlan extends BasePlan {
   }
 
   @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.http(this);
+  }
+
+  @Override
   List<String> stepLabels() {
     return List.of("map");
+  }
+
+  @Override
+  List<String> otherSources() {
+    return List.of(route());
+  }
+
+  /** Errors are answered to the client: no dead letters, no batches. */
+  @Override
+  boolean deadLetters() {
+    return false;
+  }
+
+  @Override
+  List<String> closingLabels() {
+    return List.of(
+        "errors answered to the client (no dead letters)",
+        "options maxBodyBytes="
+            + httpOptions.maxBodyBytes()
+            + " ackTimeout="
+            + httpOptions.ackTimeout().toMillis()
+            + "ms");
   }
 }

@@ -101,8 +101,9 @@ public final class JoinSteps {
       Draft draft =
           new Draft(
               via.name() + MERGE_SUFFIX, via.options().withConcurrency(1), inputs, null, List.of());
-      FlowPlan merge =
-          new FlowPlan(draft, new Terminal(mergeNode(), List.of(via.intermediate())), via.name());
+      StatelessPlan merge =
+          new StatelessPlan(
+              draft, new Terminal(mergeNode(), List.of(via.intermediate())), via.name());
       StatefulPlan apply =
           new StatefulPlan(
               via.name(),

@@ -9,7 +9,7 @@ import dev.flows.dsl.RowMapper;
 import java.util.List;
 
 /** A materialise plan: one input topic, the table it keeps and the user's row mapper. */
-public final class MaterialisePlan extends BasePlan {
+public final class MaterialisePlan extends Plan {
   private final TableSpec table;
   private final RowMapper<Object, Object> rows;
 
@@ -32,6 +32,11 @@ public final class MaterialisePlan extends BasePlan {
    */
   public Row row(Object key, Object value) throws Exception {
     return rows.apply(key, value);
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.materialise(this);
   }
 
   @Override

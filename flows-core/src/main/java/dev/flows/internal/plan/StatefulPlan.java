@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A stateful plan: how it reads, its state, and where outputs go. Also the stateful step of a join.
  */
-public final class StatefulPlan extends BasePlan {
+public final class StatefulPlan extends Plan {
   private final StatefulInputs reader;
   private final StateSpec<Object> state;
   private final OutputRouter<Object> router;
@@ -63,6 +63,11 @@ public final class StatefulPlan extends BasePlan {
       return outputs.get(0);
     }
     return outputs.get(1);
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.stateful(this);
   }
 
   @Override

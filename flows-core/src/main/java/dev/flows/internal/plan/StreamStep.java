@@ -75,7 +75,7 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   @Override
   public Flow to(Topic<K, V> topic) {
     Objects.requireNonNull(topic, "topic");
-    return new FlowPlan(draft, new Terminal(Nodes.toTopic(topic), List.of(topic)));
+    return new StatelessPlan(draft, new Terminal(Nodes.toTopic(topic), List.of(topic)));
   }
 
   @Override
@@ -86,15 +86,15 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(second, "second");
     Objects.requireNonNull(splitter, "splitter");
-    return new FlowPlan(
+    return new StatelessPlan(
         draft, new Terminal(Nodes.split(first, second, splitter), List.of(first, second)));
   }
 
   @Override
   public Flow toQueue(dev.flows.Queue<V> queue) {
     Objects.requireNonNull(queue, "queue");
-    FlowPlan plan =
-        new FlowPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));
+    StatelessPlan plan =
+        new StatelessPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));
     if (plan.deadLetterTopic().equals(queue.name())) {
       throw FlowDefinitionException.of(
           "queue name",

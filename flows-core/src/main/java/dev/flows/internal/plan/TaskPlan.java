@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * @param <R> the result type
  */
-public final class TaskPlan<R> extends BasePlan implements TaskFlow<R> {
+public final class TaskPlan<R> extends Plan implements TaskFlow<R> {
   private final Queue<?> queue;
   private final TaskOptions taskOptions;
   private final TaskFunction<Object, ?> function;
@@ -95,6 +95,11 @@ public final class TaskPlan<R> extends BasePlan implements TaskFlow<R> {
   @Override
   public List<Queue<?>> inputQueues() {
     return List.of(queue);
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.task(this);
   }
 
   @Override

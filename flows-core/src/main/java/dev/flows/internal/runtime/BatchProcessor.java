@@ -1,106 +1,57 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.KeyValue;
-import dev.flows.Message;
-import dev.flows.internal.plan.FlowPlan;
-import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.Flow;
 import dev.flows.spi.Sink;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Processes one batch of a stateless flow and returns once every output is acknowledged by the
- * broker. Shared by the runtime and the test driver, so both run the same code.
+ * The skeleton of one batch, which each kind's processor fills in: count the records in, do the
+ * kind's work with every output and dead letter sent through one {@link BatchAcks}, await the
+ * broker's acknowledgements (dead-lettering records it refused for their own sake), then time the
+ * batch. A batch that throws is rewound by the poll loop; one that returns may be committed.
  */
-public final class BatchProcessor implements BatchHandler {
+abstract class BatchProcessor implements BatchHandler {
   /** How long the broker may take to acknowledge a batch before it counts as down. */
-  public static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
 
-  private final FlowPlan plan;
   private final Sink sink;
-  private final KeyLanes lanes;
-  private final RecordProcessor records;
-  private final FlowMetrics metrics;
+  final Failures failures;
+  final UserCode userCode;
+  final FlowMetrics metrics;
 
   /**
-   * A processor of {@code plan}'s batches, publishing to {@code sink}, running keys on {@code
-   * lanes}.
+   * A skeleton for {@code flow}, publishing to {@code sink}, retrying user code with {@code
+   * sleeper}.
    */
-  public BatchProcessor(
-      FlowPlan plan, Sink sink, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
-    this.plan = plan;
+  BatchProcessor(Flow flow, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
     this.sink = sink;
-    this.lanes = lanes;
-    this.records = new RecordProcessor(plan, sleeper, metrics);
+    this.failures = new Failures(flow, metrics);
+    this.userCode = new UserCode(flow.options().errorPolicy(), sleeper);
     this.metrics = metrics;
   }
 
   /**
-   * Processes the batch. Throws {@link dev.flows.FlowFailedException} under fail-fast, or {@link
-   * PublishFailedException} when the broker did not acknowledge; then nothing may be committed.
+   * Processes the batch and returns once every output is acknowledged. Throws {@link
+   * dev.flows.FlowFailedException} under fail-fast, {@link PublishFailedException} when the broker
+   * did not acknowledge, anything else for an infrastructure failure: then nothing may be
+   * committed.
    */
   @Override
-  public void process(Batch batch) {
+  public final void process(Batch batch) {
     long start = System.nanoTime();
-    countIn(batch);
+    batch.countPerTopic(metrics::recordsIn);
     BatchAcks acks = new BatchAcks(sink);
-    if (plan.batchFunction() != null) {
-      processWhole(batch, acks);
-    } else {
-      lanes.run(batch.records(), raw -> records.process(raw, acks));
-    }
-    acks.settle(records.failures(), ACK_TIMEOUT);
+    fill(batch, acks);
+    acks.settle(failures, ACK_TIMEOUT);
+    published(batch);
     metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
-  private void countIn(Batch batch) {
-    Map<String, Integer> perTopic = new HashMap<>(4);
-    batch.records().forEach(r -> perTopic.merge(r.topic(), 1, Integer::sum));
-    perTopic.forEach(metrics::recordsIn);
-  }
-
   /**
-   * A batch function sees all decodable records at once; on failure the whole batch is
-   * dead-lettered.
+   * Does the kind's work on {@code batch}; every output and dead letter goes through {@code acks}.
    */
-  private void processWhole(Batch batch, BatchAcks acks) {
-    List<Message<Object, Object>> decoded = new ArrayList<>(batch.size());
-    List<Message<byte[], byte[]>> sources = new ArrayList<>(batch.size());
-    for (Message<byte[], byte[]> raw : batch.records()) {
-      Message<Object, Object> message = records.decodeOrDeadLetter(raw, acks);
-      if (message != null) {
-        decoded.add(message);
-        sources.add(raw);
-      }
-    }
-    if (decoded.isEmpty()) {
-      return;
-    }
-    Message<byte[], byte[]> last = withoutHeaders(sources.get(sources.size() - 1));
-    OutputBuffer buffer = new OutputBuffer(last);
-    UserCode.Outcome outcome = records.userCode().run(() -> runBatchFunction(decoded, buffer));
-    if (outcome.succeeded()) {
-      records.publish(buffer.outputs(), last, acks);
-    } else {
-      sources.forEach(
-          raw ->
-              records.exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks));
-    }
-  }
+  abstract void fill(Batch batch, BatchAcks acks);
 
-  private void runBatchFunction(List<Message<Object, Object>> decoded, OutputBuffer buffer)
-      throws Exception {
-    buffer.clear();
-    for (KeyValue<?, ?> kv : plan.batchFunction().apply(decoded)) {
-      plan.pipeline().accept(buffer, kv.key(), kv.value());
-    }
-  }
-
-  /** Outputs of a batch function belong to no single record: no headers, the last record's time. */
-  private static Message<byte[], byte[]> withoutHeaders(Message<byte[], byte[]> last) {
-    return last.withHeaders(dev.flows.Headers.empty());
-  }
+  /** Called once every output of {@code batch} is acknowledged. */
+  void published(Batch batch) {}
 }

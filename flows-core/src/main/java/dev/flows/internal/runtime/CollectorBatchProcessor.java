@@ -20,15 +20,11 @@ import java.util.Map;
  * result per key, then (through the loop) commits. A record whose fold fails is dead-lettered and
  * left out of its key's result; if a key's result cannot be built, all its records are.
  */
-public final class CollectorBatchProcessor implements BatchHandler {
+public final class CollectorBatchProcessor extends BatchProcessor {
   private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
 
   private final CollectorPlan plan;
-  private final Sink sink;
   private final InputDecoder decoder;
-  private final UserCode userCode;
-  private final Failures failures;
-  private final FlowMetrics metrics;
 
   /** One key's fold in progress. */
   private static final class Group {
@@ -45,25 +41,18 @@ public final class CollectorBatchProcessor implements BatchHandler {
   /** A processor of {@code plan}'s batches, publishing to {@code sink}. */
   public CollectorBatchProcessor(
       CollectorPlan plan, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+    super(plan, sink, sleeper, metrics);
     this.plan = plan;
-    this.sink = sink;
     this.decoder = new InputDecoder(plan.inputs());
-    this.userCode = new UserCode(plan.options().errorPolicy(), sleeper);
-    this.failures = new Failures(plan, metrics);
-    this.metrics = metrics;
   }
 
   @Override
-  public void process(Batch batch) {
-    long start = System.nanoTime();
-    BatchAcks acks = new BatchAcks(sink);
+  void fill(Batch batch, BatchAcks acks) {
     Map<ByteBuffer, Group> groups = new LinkedHashMap<>();
     for (Message<byte[], byte[]> raw : batch.records()) {
       fold(raw, groups, acks);
     }
     groups.values().forEach(group -> emit(group, acks));
-    acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
-    metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
   private void fold(Message<byte[], byte[]> raw, Map<ByteBuffer, Group> groups, BatchAcks acks) {
@@ -76,12 +65,10 @@ public final class CollectorBatchProcessor implements BatchHandler {
     }
     ByteBuffer keyBytes = raw.key() == null ? NULL_KEY : ByteBuffer.wrap(raw.key());
     Group group = groups.computeIfAbsent(keyBytes, k -> new Group(record.key(), plan.initial()));
-    Object[] next = new Object[1];
-    UserCode.Outcome outcome =
-        userCode.run(
-            () -> next[0] = plan.aggregate(record.key(), record.value(), group.accumulator));
+    UserCode.Outcome<Object> outcome =
+        userCode.run(() -> plan.aggregate(record.key(), record.value(), group.accumulator));
     if (outcome.succeeded()) {
-      group.accumulator = next[0];
+      group.accumulator = outcome.value();
       group.folded.add(raw);
     } else {
       acks.send(
@@ -95,20 +82,17 @@ public final class CollectorBatchProcessor implements BatchHandler {
     }
     Topic<?, ?> topic = plan.outputs().get(0);
     Message<byte[], byte[]> last = group.folded.get(group.folded.size() - 1);
-    OutgoingRecord[] result = new OutgoingRecord[1];
-    UserCode.Outcome outcome =
+    UserCode.Outcome<OutgoingRecord> outcome =
         userCode.run(
             () ->
-                result[0] =
-                    new OutgoingRecord(
-                        topic.name(),
-                        Codec.encode(topic.keyFormat(), group.key),
-                        Codec.encode(
-                            topic.valueFormat(), plan.collect(group.key, group.accumulator)),
-                        Headers.empty(),
-                        last.timestamp()));
+                new OutgoingRecord(
+                    topic.name(),
+                    Codec.encode(topic.keyFormat(), group.key),
+                    Codec.encode(topic.valueFormat(), plan.collect(group.key, group.accumulator)),
+                    Headers.empty(),
+                    last.timestamp()));
     if (outcome.succeeded()) {
-      acks.send(result[0], last);
+      acks.send(outcome.value(), last);
       metrics.recordOut(topic.name());
     } else {
       group.folded.forEach(

@@ -76,8 +76,7 @@ final class CronLoop implements FlowLoop {
   }
 
   private void fire(Instant due) throws InterruptedException {
-    Object[] value = new Object[1];
-    UserCode.Outcome outcome = userCode.run(() -> value[0] = plan.produce());
+    UserCode.Outcome<Object> outcome = userCode.run(plan::produce);
     if (!outcome.succeeded()) {
       LOG.error(
           "flow {}: firing of {} failed after {} attempt(s), skipped: {}",
@@ -87,12 +86,12 @@ final class CronLoop implements FlowLoop {
           outcome.failure().toString());
       return;
     }
-    if (value[0] == null) {
+    if (outcome.value() == null) {
       return;
     }
     byte[] bytes;
     try {
-      bytes = plan.encode(value[0]);
+      bytes = plan.encode(outcome.value());
     } catch (FormatException e) {
       LOG.error(
           "flow {}: value of firing {} cannot be encoded, skipped: {}",

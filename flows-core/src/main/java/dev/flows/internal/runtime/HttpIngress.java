@@ -73,8 +73,7 @@ public final class HttpIngress implements PostRoute.Handler {
     } catch (FormatException e) {
       return Response.error(400, e.getMessage());
     }
-    KeyValue<?, ?>[] record = new KeyValue<?, ?>[1];
-    UserCode.Outcome outcome = userCode.run(() -> record[0] = plan.map(request));
+    UserCode.Outcome<KeyValue<?, ?>> outcome = userCode.run(() -> plan.map(request));
     if (!outcome.succeeded()) {
       Exception failure = outcome.failure();
       return Response.error(
@@ -82,15 +81,16 @@ public final class HttpIngress implements PostRoute.Handler {
           "cannot map the request: "
               + (failure.getMessage() != null ? failure.getMessage() : failure.toString()));
     }
-    if (record[0] == null) {
+    KeyValue<?, ?> record = outcome.value();
+    if (record == null) {
       return Response.error(422, "cannot map the request: the mapping returned no record");
     }
     try {
       return publish(
           new OutgoingRecord(
               plan.topic(),
-              plan.encodeKey(record[0]),
-              plan.encodeValue(record[0]),
+              plan.encodeKey(record),
+              plan.encodeValue(record),
               Headers.empty(),
               null));
     } catch (FormatException e) {

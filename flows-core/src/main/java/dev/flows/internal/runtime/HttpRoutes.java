@@ -1,42 +1,42 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
-import dev.flows.internal.plan.HttpPlan;
+import dev.flows.internal.admin.PostRoute;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/**
- * The build-time checks of a runtime's http flows: they need the admin port, and paths of their
- * own.
- */
+/** The http flows' routes of one runtime: each needs the admin server, and a path of its own. */
 public final class HttpRoutes {
   private HttpRoutes() {}
 
   /**
-   * Throws {@link FlowDefinitionException} if an http flow has no admin port to be served on, or
-   * shares a path.
+   * Throws {@link FlowDefinitionException} if a flow serves a route but there is no admin port to
+   * serve it on, or two flows serve one path.
    */
-  public static void validate(List<Flow> flows, Integer adminPort) {
+  public static void validate(List<RunningFlow> flows, Integer adminPort) {
     Map<String, String> flowByPath = new HashMap<>();
-    for (Flow flow : flows) {
-      if (!(flow instanceof HttpPlan http)) {
+    for (RunningFlow flow : flows) {
+      Optional<PostRoute> route = flow.route();
+      if (route.isEmpty()) {
         continue;
       }
+      String name = flow.flow().name();
       if (adminPort == null) {
         throw FlowDefinitionException.of(
             "adminPort",
             null,
-            "is missing for http flow " + flow.name() + ", whose route is served on it",
-            "call .adminPort(port) on the runtime builder, e.g. with FLOWS_HTTP_PORT (FlowsConfig.httpPort())");
+            "is missing for http flow " + name + ", whose route is served on it",
+            "call .adminPort(port) on the runtime builder, e.g. with FLOWS_HTTP_PORT"
+                + " (FlowsConfig.httpPort())");
       }
-      String other = flowByPath.putIfAbsent(http.path(), flow.name());
+      String other = flowByPath.putIfAbsent(route.get().path(), name);
       if (other != null) {
         throw FlowDefinitionException.of(
             "path",
-            http.path(),
-            "is served by both http flows " + other + " and " + flow.name(),
+            route.get().path(),
+            "is served by both http flows " + other + " and " + name,
             "give each http flow of a runtime its own path");
       }
     }

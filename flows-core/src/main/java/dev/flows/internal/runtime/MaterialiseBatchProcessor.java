@@ -24,35 +24,25 @@ import java.util.Map;
  * sink refuses for its values dead-letters its record (stage {@code store}), and its key falls back
  * to its previous change in the batch, written in a further round.
  */
-public final class MaterialiseBatchProcessor implements BatchHandler {
+public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final MaterialisePlan plan;
   private final TableSink tables;
-  private final Sink sink;
   private final InputDecoder decoder;
   private final TableRows rows;
-  private final UserCode userCode;
-  private final Failures failures;
-  private final FlowMetrics metrics;
   private boolean prepared;
 
   /** A processor of {@code plan}'s batches into {@code tables}, dead letters to {@code sink}. */
   public MaterialiseBatchProcessor(
       MaterialisePlan plan, TableSink tables, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
+    super(plan, sink, sleeper, metrics);
     this.plan = plan;
     this.tables = tables;
-    this.sink = sink;
     this.decoder = new InputDecoder(plan.inputs());
     this.rows = new TableRows(plan.table());
-    this.userCode = new UserCode(plan.options().errorPolicy(), sleeper);
-    this.failures = new Failures(plan, metrics);
-    this.metrics = metrics;
   }
 
   @Override
-  public void process(Batch batch) {
-    long start = System.nanoTime();
-    metrics.recordsIn(plan.inputs().get(0).name(), batch.size());
-    BatchAcks acks = new BatchAcks(sink);
+  void fill(Batch batch, BatchAcks acks) {
     KeyChanges changes = new KeyChanges();
     for (Message<byte[], byte[]> raw : batch.records()) {
       Change change = change(raw, acks);
@@ -61,8 +51,6 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
       }
     }
     write(changes, acks);
-    acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
-    metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
   /** The record's change, or {@code null} after dead-lettering it (or stopping under fail-fast). */
@@ -74,11 +62,10 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
       acks.send(failures.deadLetter(raw, e, 1, Stage.DECODE), raw);
       return null;
     }
-    Row[] mapped = new Row[1];
-    UserCode.Outcome outcome =
+    UserCode.Outcome<Row> outcome =
         record.value() == null
-            ? new UserCode.Outcome(null, 0)
-            : userCode.run(() -> mapped[0] = plan.row(record.key(), record.value()));
+            ? new UserCode.Outcome<>(null, null, 0) // a tombstone: no row to map
+            : userCode.run(() -> plan.row(record.key(), record.value()));
     if (!outcome.succeeded()) {
       acks.send(
           failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
@@ -88,7 +75,7 @@ public final class MaterialiseBatchProcessor implements BatchHandler {
       Row row =
           record.value() == null
               ? rows.delete(record.key(), raw.offset())
-              : rows.upsert(record.key(), mapped[0], raw.offset());
+              : rows.upsert(record.key(), outcome.value(), raw.offset());
       Object key = TableRows.identity(row.get(plan.table().primaryKey().name()));
       return new Change(key, row, record.value() == null, raw);
     } catch (IllegalArgumentException e) {

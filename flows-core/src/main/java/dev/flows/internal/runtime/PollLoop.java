@@ -8,6 +8,8 @@ import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -72,6 +74,11 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     this.offsets = new SourceOffsets(plan.name(), source, runner.metrics());
     this.clock = clock;
     this.state = state;
+  }
+
+  @Override
+  public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
+    source.bindMetrics(registry, tags);
   }
 
   /** Asks the loop to finish its current batch, commit and close. Returns at once. */

@@ -2,8 +2,8 @@ package dev.flows.internal.runtime;
 
 import dev.flows.FormatException;
 import dev.flows.Message;
-import dev.flows.internal.plan.FlowPlan;
 import dev.flows.internal.plan.Node;
+import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.spi.OutgoingRecord;
 import java.util.List;
@@ -13,26 +13,18 @@ import java.util.List;
  * publish the outputs or dead-letter the record. Thread-safe: lanes share one instance.
  */
 final class RecordProcessor {
-  private final FlowPlan plan;
+  private final StatelessPlan plan;
   private final InputDecoder decoder;
   private final UserCode userCode;
   private final Failures failures;
   private final FlowMetrics metrics;
 
-  RecordProcessor(FlowPlan plan, Sleeper sleeper, FlowMetrics metrics) {
+  RecordProcessor(StatelessPlan plan, UserCode userCode, Failures failures, FlowMetrics metrics) {
     this.plan = plan;
     this.decoder = new InputDecoder(plan.inputs());
-    this.userCode = new UserCode(plan.options().errorPolicy(), sleeper);
-    this.failures = new Failures(plan, metrics);
+    this.userCode = userCode;
+    this.failures = failures;
     this.metrics = metrics;
-  }
-
-  UserCode userCode() {
-    return userCode;
-  }
-
-  Failures failures() {
-    return failures;
   }
 
   /** Processes one record; its outputs (or its dead letter) are sent through {@code acks}. */
@@ -43,11 +35,12 @@ final class RecordProcessor {
     }
     Node pipeline = plan.pipeline();
     OutputBuffer buffer = new OutputBuffer(raw);
-    UserCode.Outcome outcome =
+    UserCode.Outcome<OutputBuffer> outcome =
         userCode.run(
             () -> {
               buffer.clear();
               pipeline.accept(buffer, decoded.key(), decoded.value());
+              return buffer;
             });
     if (outcome.succeeded()) {
       publish(buffer.outputs(), raw, acks);

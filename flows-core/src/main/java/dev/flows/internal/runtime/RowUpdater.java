@@ -210,18 +210,17 @@ final class RowUpdater {
     } catch (FormatException e) {
       return deadLettered(input, e, 1);
     }
-    Object[] decided = new Object[1];
     List<OutgoingRecord> encoded = new ArrayList<>(1);
-    UserCode.Outcome outcome =
+    UserCode.Outcome<StateUpdate<?, ?>> outcome =
         userCode.run(
             () -> {
               encoded.clear();
-              decided[0] = decide(id, input, current, encoded);
+              return decide(id, input, current, encoded);
             });
     if (!outcome.succeeded()) {
       return deadLettered(input, outcome.failure(), outcome.attempts());
     }
-    StateUpdate<?, ?> update = (StateUpdate<?, ?>) decided[0];
+    StateUpdate<?, ?> update = outcome.value();
     switch (update.action()) {
       case KEEP -> {}
       case SET -> state.set(update.state());

@@ -1,113 +1,59 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
-import dev.flows.spi.Connector;
+import dev.flows.internal.admin.PostRoute;
 import dev.flows.spi.Sink;
-import dev.flows.spi.Source;
-import dev.flows.spi.StateStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
-/** The composition root of one running flow: its threads, lanes, handler and polling loop. */
+/** The composition root of one running flow: its engine, its loop and the thread that runs it. */
 public final class RunningFlow {
-  /**
-   * What the runtime shares between its flows.
-   *
-   * @param connector opens the flow's source
-   * @param sink the shared sink
-   * @param stateStore the state store, {@code null} if no flow is stateful
-   * @param registry where metrics go
-   * @param clock the clock of batch waits
-   * @param drainTimeout how long a stop waits for the current batch
-   * @param taskQueue the task queue of task flows and of flows writing to queues, {@code null} if
-   *     none does
-   * @param tableSink where materialise flows write, {@code null} if there is none
-   */
-  public record Shared(
-      Connector connector,
-      Sink sink,
-      StateStore stateStore,
-      MeterRegistry registry,
-      Clock clock,
-      Duration drainTimeout,
-      dev.flows.spi.TaskQueue taskQueue,
-      dev.flows.spi.TableSink tableSink) {
-
-    /** Without a table sink. */
-    public Shared(
-        Connector connector,
-        Sink sink,
-        StateStore stateStore,
-        MeterRegistry registry,
-        Clock clock,
-        Duration drainTimeout,
-        dev.flows.spi.TaskQueue taskQueue) {
-      this(connector, sink, stateStore, registry, clock, drainTimeout, taskQueue, null);
-    }
-
-    /** Without a task queue. */
-    public Shared(
-        Connector connector,
-        Sink sink,
-        StateStore stateStore,
-        MeterRegistry registry,
-        Clock clock,
-        Duration drainTimeout) {
-      this(connector, sink, stateStore, registry, clock, drainTimeout, null);
-    }
-  }
-
   private final Flow flow;
   private final FlowState state = new FlowState();
   private final FlowLoop loop;
   private final Thread thread;
   private final MeterRegistry registry;
-  private final Source source;
+  private final Optional<PostRoute> route;
 
-  /** Wires {@code flow} to a source of the shared connector and the shared sink. */
-  public RunningFlow(Flow flow, Shared shared) {
+  /**
+   * Wires {@code flow} with the runtime's {@code settings}, its Kafka sink ({@code null} when no
+   * flow uses Kafka) and its meter registry. Throws {@link dev.flows.FlowDefinitionException} when
+   * a part the flow's kind needs is missing.
+   */
+  public RunningFlow(Flow flow, RuntimeSettings settings, Sink kafka, MeterRegistry registry) {
     this.flow = flow;
-    this.registry = shared.registry();
-    FlowMetrics metrics = new FlowMetrics(shared.registry(), flow.name());
-    FlowLoop own = OwnLoops.create(flow, shared, metrics, state);
-    if (own != null) { // task and cron flows have no Kafka source: their own loop, no poll loop
-      this.source = null;
-      this.loop = own;
-      this.thread =
-          threads(flow.name() + "-" + flow.kind().name().toLowerCase(java.util.Locale.ROOT))
-              .newThread(own);
-      return;
-    }
-    int concurrency = flow.options().concurrency();
-    KeyLanes lanes =
-        concurrency == 1
-            ? KeyLanes.sequential()
-            : KeyLanes.parallel(
-                Executors.newFixedThreadPool(concurrency, threads(flow.name() + "-lane")));
-    Sink outputs = QueueRouting.sink(flow, shared.sink(), shared.taskQueue());
-    BatchHandler handler =
-        Handlers.forFlow(
+    this.registry = registry;
+    FlowMetrics metrics = new FlowMetrics(registry, flow.name());
+    Function<String, ThreadFactory> threads = role -> threads(flow.name() + "-" + role);
+    Sink outputs = QueueRouting.sink(flow, kafka, settings.taskQueue());
+    Engine engine =
+        FlowWiring.engine(
             flow,
-            new Handlers.Parts(
+            new FlowWiring.Parts(
                 outputs,
-                shared.stateStore(),
-                shared.tableSink(),
-                shared.connector(),
-                lanes,
+                settings.stateStore(),
+                settings.tableSink(),
+                settings.connector(),
+                threads,
                 Sleeper.SYSTEM,
                 metrics));
-    ExecutorService worker = Executors.newSingleThreadExecutor(threads(flow.name() + "-batch"));
-    PollLoop.BatchRunner runner =
-        new PollLoop.BatchRunner(worker, handler, metrics, shared.drainTimeout(), lanes, outputs);
-    this.source = shared.connector().source(flow.name(), flow.name());
-    this.loop = new PollLoop(flow, source, runner, shared.clock(), state);
-    this.thread = threads(flow.name() + "-poll").newThread(loop);
+    this.route = engine.route();
+    this.loop =
+        engine.loop(
+            new LoopParts(
+                settings.connector(),
+                outputs,
+                kafka,
+                settings.taskQueue(),
+                settings.clock(),
+                settings.drainTimeout(),
+                state,
+                threads));
+    this.thread = threads.apply(engine.threadName()).newThread(loop);
   }
 
   /** The flow. */
@@ -116,10 +62,8 @@ public final class RunningFlow {
   }
 
   /** The POST route an http flow serves on the admin server; empty for other flows. */
-  public java.util.Optional<dev.flows.internal.admin.PostRoute> route() {
-    return loop instanceof HttpLoop http
-        ? java.util.Optional.of(http.route())
-        : java.util.Optional.empty();
+  public Optional<PostRoute> route() {
+    return route;
   }
 
   /** Its health. */
@@ -127,14 +71,9 @@ public final class RunningFlow {
     return state;
   }
 
-  /**
-   * Binds the source's client metrics, tagged with the flow, then starts the polling thread (which
-   * closes the source).
-   */
+  /** Binds the loop's client metrics, tagged with the flow, then starts its thread. */
   public void start() {
-    if (source != null) {
-      source.bindMetrics(registry, Tags.of("flow", flow.name()));
-    }
+    loop.bindMetrics(registry, Tags.of("flow", flow.name()));
     thread.start();
   }
 
@@ -143,7 +82,7 @@ public final class RunningFlow {
     loop.stop();
   }
 
-  /** Blocks until the polling thread ended. */
+  /** Blocks until the loop's thread ended. */
   public void awaitStopped() {
     if (!thread.isAlive()) {
       return;

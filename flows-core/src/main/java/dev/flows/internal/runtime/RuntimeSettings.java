@@ -2,7 +2,6 @@ package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
-import dev.flows.FlowKind;
 import dev.flows.spi.Connector;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
@@ -17,7 +16,19 @@ import java.util.Set;
 
 /**
  * The settings of a {@link dev.flows.runtime.FlowRuntime}, validated by its builder; {@code
- * adminPort} null: no admin server. Kept here so the public runtime class stays small.
+ * adminPort} null: no admin server. Changed through a copy-builder ({@link #toBuilder()}). What one
+ * flow kind needs (a state store, a table sink) is checked where that kind is wired ({@link
+ * FlowWiring}); what the runtime as a whole needs, here.
+ *
+ * @param flows the flows to run
+ * @param connector opens sources and the sink, {@code null} if no flow uses Kafka
+ * @param stateStore the state store of stateful flows, {@code null} if none
+ * @param meterRegistry a registry to add to the runtime's own, {@code null} if none
+ * @param clock the clock of batch waits and schedules
+ * @param drainTimeout how long a stop waits for running work
+ * @param adminPort the admin server's port ({@code 0}: a free one), {@code null}: no server
+ * @param taskQueue the task queue, {@code null} if no flow uses one
+ * @param tableSink the table sink of materialise flows, {@code null} if none
  */
 public record RuntimeSettings(
     List<Flow> flows,
@@ -30,121 +41,110 @@ public record RuntimeSettings(
     TaskQueue taskQueue,
     TableSink tableSink) {
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withConnector(Connector value) {
+  /**
+   * The defaults for {@code flows}: system clock, a drain of {@code drainTimeout}, nothing else.
+   */
+  public static RuntimeSettings of(List<Flow> flows, Duration drainTimeout) {
     return new RuntimeSettings(
-        flows,
-        value,
-        stateStore,
-        meterRegistry,
-        clock,
-        drainTimeout,
-        adminPort,
-        taskQueue,
-        tableSink);
+        List.copyOf(flows), null, null, null, Clock.systemUTC(), drainTimeout, null, null, null);
   }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withStateStore(StateStore value) {
-    return new RuntimeSettings(
-        flows,
-        connector,
-        value,
-        meterRegistry,
-        clock,
-        drainTimeout,
-        adminPort,
-        taskQueue,
-        tableSink);
+  /** A builder starting from these settings, for a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withMeterRegistry(MeterRegistry value) {
-    return new RuntimeSettings(
-        flows, connector, stateStore, value, clock, drainTimeout, adminPort, taskQueue, tableSink);
-  }
+  /** Builds a changed copy of settings. Not thread-safe; use once. */
+  public static final class Builder {
+    private final List<Flow> flows;
+    private Connector connector;
+    private StateStore stateStore;
+    private MeterRegistry meterRegistry;
+    private Clock clock;
+    private Duration drainTimeout;
+    private Integer adminPort;
+    private TaskQueue taskQueue;
+    private TableSink tableSink;
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withClock(Clock value) {
-    return new RuntimeSettings(
-        flows,
-        connector,
-        stateStore,
-        meterRegistry,
-        value,
-        drainTimeout,
-        adminPort,
-        taskQueue,
-        tableSink);
-  }
+    private Builder(RuntimeSettings from) {
+      flows = from.flows;
+      connector = from.connector;
+      stateStore = from.stateStore;
+      meterRegistry = from.meterRegistry;
+      clock = from.clock;
+      drainTimeout = from.drainTimeout;
+      adminPort = from.adminPort;
+      taskQueue = from.taskQueue;
+      tableSink = from.tableSink;
+    }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withDrainTimeout(Duration value) {
-    return new RuntimeSettings(
-        flows, connector, stateStore, meterRegistry, clock, value, adminPort, taskQueue, tableSink);
-  }
+    public Builder connector(Connector value) {
+      connector = value;
+      return this;
+    }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withTaskQueue(TaskQueue value) {
-    return new RuntimeSettings(
-        flows,
-        connector,
-        stateStore,
-        meterRegistry,
-        clock,
-        drainTimeout,
-        adminPort,
-        value,
-        tableSink);
-  }
+    public Builder stateStore(StateStore value) {
+      stateStore = value;
+      return this;
+    }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withTableSink(TableSink value) {
-    return new RuntimeSettings(
-        flows,
-        connector,
-        stateStore,
-        meterRegistry,
-        clock,
-        drainTimeout,
-        adminPort,
-        taskQueue,
-        value);
-  }
+    public Builder meterRegistry(MeterRegistry value) {
+      meterRegistry = value;
+      return this;
+    }
 
-  /** A copy with this setting changed. */
-  public RuntimeSettings withAdminPort(Integer value) {
-    return new RuntimeSettings(
-        flows,
-        connector,
-        stateStore,
-        meterRegistry,
-        clock,
-        drainTimeout,
-        value,
-        taskQueue,
-        tableSink);
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration value) {
+      drainTimeout = value;
+      return this;
+    }
+
+    public Builder adminPort(Integer value) {
+      adminPort = value;
+      return this;
+    }
+
+    public Builder taskQueue(TaskQueue value) {
+      taskQueue = value;
+      return this;
+    }
+
+    public Builder tableSink(TableSink value) {
+      tableSink = value;
+      return this;
+    }
+
+    /** The settings. */
+    public RuntimeSettings build() {
+      return new RuntimeSettings(
+          flows,
+          connector,
+          stateStore,
+          meterRegistry,
+          clock,
+          drainTimeout,
+          adminPort,
+          taskQueue,
+          tableSink);
+    }
   }
 
   /** Fails with a {@link FlowDefinitionException} naming the first invalid setting. */
   public void validate() {
     validateFlows();
     for (Flow flow : flows()) {
-      require(
-          taskQueue() == null && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty()),
-          "taskQueue",
-          "flow " + flow.name() + " using a task queue",
-          "call .taskQueue(RabbitTaskQueue.create(...))");
-      require(
-          flow.kind() == FlowKind.STATEFUL && stateStore() == null,
-          "stateStore",
-          "stateful flow " + flow.name(),
-          "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
-      require(
-          flow.kind() == FlowKind.MATERIALISE && tableSink() == null,
-          "tableSink",
-          "materialise flow " + flow.name(),
-          "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+      if (taskQueue() == null
+          && (!flow.inputQueues().isEmpty() || !flow.outputQueues().isEmpty())) {
+        throw FlowDefinitionException.of(
+            "taskQueue",
+            null,
+            "is missing for flow " + flow.name() + " using a task queue",
+            "call .taskQueue(RabbitTaskQueue.create(...))");
+      }
     }
     if (drainTimeout() == null || drainTimeout().isNegative() || drainTimeout().isZero()) {
       throw FlowDefinitionException.of(
@@ -157,7 +157,6 @@ public record RuntimeSettings(
       throw FlowDefinitionException.of(
           "adminPort", adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
     }
-    HttpRoutes.validate(flows(), adminPort());
   }
 
   private void validateFlows() {
@@ -184,15 +183,10 @@ public record RuntimeSettings(
     }
   }
 
-  private static void require(boolean missing, String setting, String user, String fix) {
-    if (missing) {
-      throw FlowDefinitionException.of(setting, null, "is missing for " + user, fix);
-    }
-  }
-
-  /** Whether a flow reads or writes Kafka (task and cron flows without topics do not). */
+  /**
+   * Whether a flow reads or writes Kafka: any flow with topics (task and cron flows may have none).
+   */
   private static boolean usesKafka(Flow flow) {
-    boolean ownLoop = flow.kind() == FlowKind.TASK || flow.kind() == FlowKind.CRON;
-    return !ownLoop || !flow.inputs().isEmpty() || !flow.outputs().isEmpty();
+    return !flow.inputs().isEmpty() || !flow.outputs().isEmpty();
   }
 }

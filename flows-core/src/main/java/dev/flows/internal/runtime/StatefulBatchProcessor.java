@@ -34,19 +34,16 @@ import org.slf4j.LoggerFactory;
  * version conflict) is reloaded and its records redone; a row the store refuses dead-letters the
  * records that changed it.
  */
-public final class StatefulBatchProcessor implements BatchHandler {
+public final class StatefulBatchProcessor extends BatchProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulBatchProcessor.class);
 
   /** Attempts of a batch that keeps meeting version conflicts before it is rewound: {@value}. */
   static final int MAX_CONFLICT_ATTEMPTS = 5;
 
   private final StateTable table;
-  private final Sink sink;
   private final StateCache cache;
   private final StatefulPlan plan;
   private final RowUpdater updater;
-  private final Failures failures;
-  private final FlowMetrics metrics;
   private final TopicGuard guard;
   private PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
@@ -62,15 +59,12 @@ public final class StatefulBatchProcessor implements BatchHandler {
       TopicGuard guard,
       Sleeper sleeper,
       FlowMetrics metrics) {
+    super(plan, sink, sleeper, metrics);
     this.table = table;
-    this.sink = sink;
     this.cache = new StateCache(StateCache.DEFAULT_MAX_ROWS);
     this.plan = plan;
     this.guard = guard;
-    this.failures = new Failures(plan, metrics);
-    this.updater =
-        new RowUpdater(plan, new UserCode(plan.options().errorPolicy(), sleeper), failures);
-    this.metrics = metrics;
+    this.updater = new RowUpdater(plan, userCode, failures);
     metrics.stateCacheHitRate(cache::hitRate);
   }
 
@@ -81,11 +75,8 @@ public final class StatefulBatchProcessor implements BatchHandler {
   }
 
   @Override
-  public void process(Batch batch) {
-    long start = System.nanoTime();
+  void fill(Batch batch, BatchAcks acks) {
     Known known = known();
-    batch.countPerTopic(metrics::recordsIn);
-    BatchAcks acks = new BatchAcks(sink);
     Map<String, List<Input>> byId = groupById(batch, acks);
     for (Result result : applyAndWrite(byId, known)) {
       for (Handled handled : result.handled()) {
@@ -95,9 +86,11 @@ public final class StatefulBatchProcessor implements BatchHandler {
         }
       }
     }
-    acks.settle(failures, BatchProcessor.ACK_TIMEOUT);
+  }
+
+  @Override
+  void published(Batch batch) {
     published.published(batch.nextOffsets());
-    metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
   /** What is known beyond the rows; topic generations are (re)checked after an assignment. */

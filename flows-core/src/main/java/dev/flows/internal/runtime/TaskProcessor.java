@@ -59,15 +59,15 @@ public final class TaskProcessor implements TaskHandler {
   private void process(IncomingTask task) throws Exception {
     metrics.recordsIn(task.queue(), 1);
     Object decoded = plan.decode(task.body());
-    Object[] result = new Object[1];
-    UserCode.Outcome outcome = userCode.run(() -> result[0] = plan.run(decoded));
+    UserCode.Outcome<Object> outcome = userCode.run(() -> plan.run(decoded));
     if (!outcome.succeeded()) {
       throw outcome.failure();
     }
-    if (result[0] != null && plan.resultTopic() != null) {
+    Object result = outcome.value();
+    if (result != null && plan.resultTopic() != null) {
       publish(
           new OutgoingRecord(
-              plan.resultTopic().name(), null, plan.encodeResult(result[0]), task.headers(), null));
+              plan.resultTopic().name(), null, plan.encodeResult(result), task.headers(), null));
     }
   }
 
@@ -81,7 +81,7 @@ public final class TaskProcessor implements TaskHandler {
         if (e.getCause() instanceof Exception cause && sink.isRecordError(cause)) {
           throw e;
         }
-        long backoff = Math.min(30_000L, 100L << Math.min(failures, 20));
+        long backoff = StopSignal.backoffMillis(failures);
         LOG.warn(
             "flow {}: result not acknowledged ({}), retrying in {} ms",
             plan.name(),

@@ -19,20 +19,26 @@ public final class UserCode {
     this.sleeper = sleeper;
   }
 
-  /** One attempt of user code. */
+  /**
+   * One attempt of user code.
+   *
+   * @param <T> what it gives
+   */
   @FunctionalInterface
-  public interface Attempt {
+  public interface Attempt<T> {
     /** Runs the attempt; any exception counts as a failed attempt. */
-    void run() throws Exception;
+    T run() throws Exception;
   }
 
   /**
    * How the attempts ended.
    *
+   * @param value what the last attempt gave, {@code null} when it failed
    * @param failure the last failure, {@code null} on success
    * @param attempts how many attempts ran
+   * @param <T> what an attempt gives
    */
-  public record Outcome(Exception failure, int attempts) {
+  public record Outcome<T>(T value, Exception failure, int attempts) {
     /** Whether the last attempt succeeded. */
     public boolean succeeded() {
       return failure == null;
@@ -40,16 +46,15 @@ public final class UserCode {
   }
 
   /** Runs {@code attempt} until it succeeds or the policy's attempts are used up. */
-  public Outcome run(Attempt attempt) {
+  public <T> Outcome<T> run(Attempt<T> attempt) {
     for (int n = 1; ; n++) {
       try {
-        attempt.run();
-        return new Outcome(null, n);
+        return new Outcome<>(attempt.run(), null, n);
       } catch (FormatException e) {
-        return new Outcome(e, n);
+        return new Outcome<>(null, e, n);
       } catch (Exception e) {
         if (n >= policy.maxAttempts()) {
-          return new Outcome(e, n);
+          return new Outcome<>(null, e, n);
         }
         pause(n);
       }

@@ -208,16 +208,18 @@ class StateProtocolTest {
   }
 
   private BatchHandler handler(Flow flow, StateStore stateStore) {
-    return Handlers.forFlow(
-        flow,
-        new Handlers.Parts(
-            sink,
-            stateStore,
-            null,
-            null,
-            KeyLanes.sequential(),
-            Sleeper.NONE,
-            FlowMetrics.inMemory(flow.name())));
+    Engine engine =
+        FlowWiring.engine(
+            flow,
+            new FlowWiring.Parts(
+                sink,
+                stateStore,
+                null,
+                null,
+                null,
+                Sleeper.NONE,
+                FlowMetrics.inMemory(flow.name())));
+    return ((BatchEngine) engine).handler();
   }
 
   private StateTable table() {

@@ -8,15 +8,26 @@ import dev.flows.FlowOptions;
 import dev.flows.Topic;
 import java.util.List;
 
-/** What every plan has: name, kind, options, inputs and outputs, and its description. */
-abstract class BasePlan implements Flow {
+/**
+ * What every plan has: name, kind, options, inputs and outputs, and its description. The kinds are
+ * a closed set: what varies by kind is decided by a {@link PlanVisitor} (one exhaustive method per
+ * kind), or by a method of the plan itself.
+ */
+public abstract sealed class Plan implements Flow
+    permits StatelessPlan,
+        StatefulPlan,
+        CollectorPlan,
+        MaterialisePlan,
+        TaskPlan,
+        CronPlan,
+        HttpPlan {
   private final String name;
   private final FlowKind kind;
   private final FlowOptions options;
   private final List<Topic<?, ?>> inputs;
   private final List<Topic<?, ?>> outputs;
 
-  BasePlan(
+  Plan(
       String name,
       FlowKind kind,
       FlowOptions options,
@@ -30,7 +41,25 @@ abstract class BasePlan implements Flow {
   }
 
   /** The labels of the steps between inputs and outputs, in order, for descriptions. */
+  /** Hands this plan to the method of {@code visitor} for its kind. */
+  public abstract <R> R accept(PlanVisitor<R> visitor);
+
   abstract List<String> stepLabels();
+
+  /** Where records come from besides topics and queues, as the description prints it. */
+  List<String> otherSources() {
+    return List.of();
+  }
+
+  /** Whether failed records go to a dead-letter topic (not so where errors answer a client). */
+  boolean deadLetters() {
+    return true;
+  }
+
+  /** The description's last lines: dead letters and options. */
+  List<String> closingLabels() {
+    return List.of("dead letters to " + deadLetterTopic(), "options " + Describer.options(options));
+  }
 
   @Override
   public final String name() {

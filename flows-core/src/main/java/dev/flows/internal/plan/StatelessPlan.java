@@ -9,7 +9,7 @@ import java.util.List;
  * A stateless plan plus its compiled pipeline. The runtime and the test driver reach the pipeline
  * through this type; users only see {@link dev.flows.Flow}.
  */
-public final class FlowPlan extends BasePlan {
+public final class StatelessPlan extends Plan {
   private final BatchFunction<Object, Object, Object, Object> batchFunction;
   private final List<Step> steps;
   private final Node pipeline;
@@ -17,7 +17,7 @@ public final class FlowPlan extends BasePlan {
 
   private final String topicRecordName;
 
-  FlowPlan(Draft draft, Terminal terminal) {
+  StatelessPlan(Draft draft, Terminal terminal) {
     this(draft, terminal, null);
   }
 
@@ -25,7 +25,7 @@ public final class FlowPlan extends BasePlan {
    * A plan whose input topics are checked against the store's record kept as {@code
    * topicRecordName} (a join's merge step: its sources, recorded under the join's name).
    */
-  FlowPlan(Draft draft, Terminal terminal, String topicRecordName) {
+  StatelessPlan(Draft draft, Terminal terminal, String topicRecordName) {
     super(draft.name(), FlowKind.STATELESS, draft.options(), draft.inputs(), terminal.topics());
     this.topicRecordName = topicRecordName;
     this.queues = List.copyOf(terminal.queues());
@@ -66,6 +66,11 @@ public final class FlowPlan extends BasePlan {
   @Override
   public List<dev.flows.Queue<?>> outputQueues() {
     return queues;
+  }
+
+  @Override
+  public <R> R accept(PlanVisitor<R> visitor) {
+    return visitor.stateless(this);
   }
 
   @Override

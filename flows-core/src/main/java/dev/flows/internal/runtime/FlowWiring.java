@@ -1,0 +1,176 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
+import dev.flows.TableSpec;
+import dev.flows.Topic;
+import dev.flows.internal.plan.CollectorPlan;
+import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.plan.HttpPlan;
+import dev.flows.internal.plan.MaterialisePlan;
+import dev.flows.internal.plan.Plan;
+import dev.flows.internal.plan.PlanVisitor;
+import dev.flows.internal.plan.StatefulPlan;
+import dev.flows.internal.plan.StatelessPlan;
+import dev.flows.internal.plan.TaskPlan;
+import dev.flows.spi.Connector;
+import dev.flows.spi.Sink;
+import dev.flows.spi.StateStore;
+import dev.flows.spi.TableSink;
+import dev.flows.spi.TopicLedger;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
+
+/**
+ * Turns a plan into its {@link Engine}: the one place that decides by flow kind, for the runtime
+ * and the in-memory test driver alike. It also checks that the parts a kind needs are there (a
+ * state store for stateful flows, a table sink for materialise flows).
+ */
+public final class FlowWiring implements PlanVisitor<Engine> {
+  /**
+   * What a flow's engine may need.
+   *
+   * @param sink where the flow publishes (its topics, and its queues if it writes to any)
+   * @param stateStore the state store, {@code null} if there is none
+   * @param tableSink the table sink, {@code null} if there is none
+   * @param broker describes topics for the topic checks, {@code null} to check nothing
+   * @param laneThreads the threads of a stateless flow's parallel key lanes; {@code null} runs keys
+   *     one after another whatever the flow's concurrency (the test driver)
+   * @param sleeper how retries wait
+   * @param metrics where the flow's metrics go
+   */
+  public record Parts(
+      Sink sink,
+      StateStore stateStore,
+      TableSink tableSink,
+      Connector broker,
+      Function<String, ThreadFactory> laneThreads,
+      Sleeper sleeper,
+      FlowMetrics metrics) {}
+
+  private final Parts parts;
+
+  /** Wiring with {@code parts}. */
+  public FlowWiring(Parts parts) {
+    this.parts = parts;
+  }
+
+  /** The engine of {@code flow}. */
+  public static Engine engine(Flow flow, Parts parts) {
+    if (!(flow instanceof Plan plan)) {
+      throw FlowDefinitionException.of(
+          "flow",
+          flow == null ? null : flow.getClass().getName(),
+          "was not built by Flows",
+          "build flows with Flows.stateless(...), Flows.stateful(...) and the other kinds");
+    }
+    return plan.accept(new FlowWiring(parts));
+  }
+
+  @Override
+  public Engine stateless(StatelessPlan plan) {
+    KeyLanes lanes = lanes(plan.options().concurrency(), plan.name());
+    BatchHandler handler =
+        new StatelessBatchProcessor(plan, parts.sink(), lanes, parts.sleeper(), parts.metrics());
+    if (plan.topicRecordName() != null && parts.stateStore() != null) {
+      handler =
+          new GuardedHandler(
+              handler, guard(plan.topicRecordName(), plan, parts.stateStore().topics(), ""));
+    }
+    return new BatchEngine(plan, handler, lanes, parts.metrics());
+  }
+
+  @Override
+  public Engine stateful(StatefulPlan plan) {
+    require(
+        parts.stateStore(),
+        "stateStore",
+        "stateful flow " + plan.name(),
+        "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
+    TopicGuard guard =
+        parts.broker() == null
+            ? TopicGuard.NONE
+            : new TopicGuard(
+                plan.name(), plan.guardedTopics(), parts.stateStore().topics(), parts.broker(), "");
+    BatchHandler handler =
+        new StatefulBatchProcessor(
+            plan,
+            parts.stateStore().table(plan.state().table()),
+            parts.sink(),
+            guard,
+            parts.sleeper(),
+            parts.metrics());
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+  }
+
+  @Override
+  public Engine collector(CollectorPlan plan) {
+    BatchHandler handler =
+        new CollectorBatchProcessor(plan, parts.sink(), parts.sleeper(), parts.metrics());
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+  }
+
+  @Override
+  public Engine materialise(MaterialisePlan plan) {
+    require(
+        parts.tableSink(),
+        "tableSink",
+        "materialise flow " + plan.name(),
+        "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+    BatchHandler handler =
+        new GuardedHandler(
+            new MaterialiseBatchProcessor(
+                plan, parts.tableSink(), parts.sink(), parts.sleeper(), parts.metrics()),
+            guard(plan.name(), plan, parts.tableSink().topics(), resetOffsets(plan.table())));
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+  }
+
+  @Override
+  public Engine task(TaskPlan<?> plan) {
+    return new TaskEngine(plan, new TaskProcessor(plan, parts.sink(), parts.metrics()));
+  }
+
+  @Override
+  public Engine cron(CronPlan plan) {
+    return new CronEngine(plan);
+  }
+
+  @Override
+  public Engine http(HttpPlan plan) {
+    return new HttpEngine(plan, new HttpIngress(plan, parts.sink(), parts.metrics()));
+  }
+
+  private KeyLanes lanes(int concurrency, String flow) {
+    return concurrency == 1 || parts.laneThreads() == null
+        ? KeyLanes.sequential()
+        : KeyLanes.parallel(
+            Executors.newFixedThreadPool(concurrency, parts.laneThreads().apply("lane")));
+  }
+
+  private TopicGuard guard(String name, Flow flow, TopicLedger ledger, String alsoOnRecreate) {
+    List<String> topics = flow.inputs().stream().map(Topic::name).toList();
+    return parts.broker() == null
+        ? TopicGuard.NONE
+        : new TopicGuard(name, topics, ledger, parts.broker(), alsoOnRecreate);
+  }
+
+  /** A versioned table's rows hold offsets of the old topic, which would refuse the new ones. */
+  private static String resetOffsets(TableSpec table) {
+    return table.versioned()
+        ? "; also clear the offsets the table holds for the old topic, or the new topic's records"
+            + " would be refused as older: UPDATE "
+            + table.name()
+            + " SET "
+            + table.offsetColumn()
+            + " = NULL"
+        : "";
+  }
+
+  private static void require(Object part, String setting, String user, String fix) {
+    if (part == null) {
+      throw FlowDefinitionException.of(setting, null, "is missing for " + user, fix);
+    }
+  }
+}

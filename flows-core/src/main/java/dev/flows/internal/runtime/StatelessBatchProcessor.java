@@ -1,0 +1,83 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.KeyValue;
+import dev.flows.Message;
+import dev.flows.internal.plan.StatelessPlan;
+import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.spi.Sink;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Processes one batch of a stateless flow and returns once every output is acknowledged by the
+ * broker. Shared by the runtime and the test driver, so both run the same code.
+ */
+public final class StatelessBatchProcessor extends BatchProcessor {
+  private final StatelessPlan plan;
+  private final KeyLanes lanes;
+  private final RecordProcessor records;
+
+  /**
+   * A processor of {@code plan}'s batches, publishing to {@code sink}, running keys on {@code
+   * lanes}.
+   */
+  public StatelessBatchProcessor(
+      StatelessPlan plan, Sink sink, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+    super(plan, sink, sleeper, metrics);
+    this.plan = plan;
+    this.lanes = lanes;
+    this.records = new RecordProcessor(plan, userCode, failures, metrics);
+  }
+
+  @Override
+  void fill(Batch batch, BatchAcks acks) {
+    if (plan.batchFunction() != null) {
+      processWhole(batch, acks);
+    } else {
+      lanes.run(batch.records(), raw -> records.process(raw, acks));
+    }
+  }
+
+  /**
+   * A batch function sees all decodable records at once; on failure the whole batch is
+   * dead-lettered.
+   */
+  private void processWhole(Batch batch, BatchAcks acks) {
+    List<Message<Object, Object>> decoded = new ArrayList<>(batch.size());
+    List<Message<byte[], byte[]>> sources = new ArrayList<>(batch.size());
+    for (Message<byte[], byte[]> raw : batch.records()) {
+      Message<Object, Object> message = records.decodeOrDeadLetter(raw, acks);
+      if (message != null) {
+        decoded.add(message);
+        sources.add(raw);
+      }
+    }
+    if (decoded.isEmpty()) {
+      return;
+    }
+    Message<byte[], byte[]> last = withoutHeaders(sources.get(sources.size() - 1));
+    OutputBuffer buffer = new OutputBuffer(last);
+    UserCode.Outcome<OutputBuffer> outcome = userCode.run(() -> runBatchFunction(decoded, buffer));
+    if (outcome.succeeded()) {
+      records.publish(buffer.outputs(), last, acks);
+    } else {
+      sources.forEach(
+          raw ->
+              records.exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks));
+    }
+  }
+
+  private OutputBuffer runBatchFunction(List<Message<Object, Object>> decoded, OutputBuffer buffer)
+      throws Exception {
+    buffer.clear();
+    for (KeyValue<?, ?> kv : plan.batchFunction().apply(decoded)) {
+      plan.pipeline().accept(buffer, kv.key(), kv.value());
+    }
+    return buffer;
+  }
+
+  /** Outputs of a batch function belong to no single record: no headers, the last record's time. */
+  private static Message<byte[], byte[]> withoutHeaders(Message<byte[], byte[]> last) {
+    return last.withHeaders(dev.flows.Headers.empty());
+  }
+}

@@ -1,5 +1,7 @@
 package dev.flows.runtime;
 
+import static dev.flows.internal.Json.quote;
+
 import dev.flows.internal.runtime.FlowState;
 
 /**
@@ -40,19 +42,6 @@ public record FlowStatus(
         + ",\"failure\":"
         + (failure == null ? "null" : quote(failure))
         + "}";
-  }
-
-  private static String quote(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-      }
-    }
-    return out.append('"').toString();
   }
 
   static FlowStatus of(String flow, FlowState state) {

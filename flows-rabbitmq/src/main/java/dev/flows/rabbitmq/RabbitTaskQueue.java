@@ -178,7 +178,10 @@ public final class RabbitTaskQueue implements TaskQueue {
     try {
       TaskWorker worker =
           TaskWorker.start(
-              consuming(flow), publisher(), flow, queue, options, drainTimeout, handler);
+              consuming(flow),
+              publisher(),
+              new TaskWorker.Settings(flow, queue, options, drainTimeout),
+              handler);
       subscriptions.add(worker);
       return () -> {
         subscriptions.remove(worker);

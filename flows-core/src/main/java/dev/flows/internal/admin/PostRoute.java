@@ -1,5 +1,7 @@
 package dev.flows.internal.admin;
 
+import static dev.flows.internal.Json.quote;
+
 import java.util.Objects;
 
 /**
@@ -61,20 +63,5 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
   public Response answer(String method, String requestPath, byte[] body) {
     Response refused = check(method, requestPath, body.length);
     return refused != null ? refused : handler.post(body);
-  }
-
-  static String quote(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-      }
-    }
-    return out.append('"').toString();
   }
 }

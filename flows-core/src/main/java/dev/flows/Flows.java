@@ -1,13 +1,21 @@
 package dev.flows;
 
 import dev.flows.dsl.CollectorBuilder;
+import dev.flows.dsl.CronBuilder;
+import dev.flows.dsl.HttpBuilder;
 import dev.flows.dsl.JoinBuilder;
+import dev.flows.dsl.MaterialiseBuilder;
 import dev.flows.dsl.StatefulBuilder;
 import dev.flows.dsl.StatelessBuilder;
+import dev.flows.dsl.TaskBuilder;
 import dev.flows.internal.plan.CollectorSteps;
+import dev.flows.internal.plan.CronSteps;
+import dev.flows.internal.plan.HttpSteps;
 import dev.flows.internal.plan.JoinSteps;
+import dev.flows.internal.plan.MaterialiseSteps;
 import dev.flows.internal.plan.StatefulSteps;
 import dev.flows.internal.plan.StatelessStart;
+import dev.flows.internal.plan.TaskSteps;
 
 /**
  * The entry point of the DSL. Each method starts a typed, immutable builder chain for one flow step
@@ -86,7 +94,7 @@ public final class Flows {
    *         (word, count) -> Row.of("count", Long.parseLong(count)));
    * }</pre>
    */
-  public static dev.flows.dsl.MaterialiseBuilder materialise(String name) {
+  public static MaterialiseBuilder materialise(String name) {
     return materialise(name, FlowOptions.defaults());
   }
 
@@ -94,8 +102,8 @@ public final class Flows {
    * A materialise flow with the given options (the batch size bounds the rows of one write). A
    * concurrency above 1 is refused.
    */
-  public static dev.flows.dsl.MaterialiseBuilder materialise(String name, FlowOptions options) {
-    return dev.flows.internal.plan.MaterialiseSteps.start(
+  public static MaterialiseBuilder materialise(String name, FlowOptions options) {
+    return MaterialiseSteps.start(
         FlowName.validate(name), sequential("materialise flow", name, options));
   }
 
@@ -121,16 +129,16 @@ public final class Flows {
    * acknowledged only after the function returned (and its result, if any, was acknowledged);
    * failures are retried with backoff, then dead-lettered to {@code <queue>.dlq}. Default options.
    */
-  public static dev.flows.dsl.TaskBuilder task(String name) {
+  public static TaskBuilder task(String name) {
     return task(name, TaskOptions.defaults());
   }
 
   /** A task flow with the given concurrency, timeout and retries. */
-  public static dev.flows.dsl.TaskBuilder task(String name, TaskOptions options) {
+  public static TaskBuilder task(String name, TaskOptions options) {
     if (options == null) {
       throw FlowDefinitionException.of("options", null, "is missing", "use TaskOptions.defaults()");
     }
-    return dev.flows.internal.plan.TaskSteps.start(FlowName.validate(name), options);
+    return TaskSteps.start(FlowName.validate(name), options);
   }
 
   /**
@@ -138,8 +146,8 @@ public final class Flows {
    * publishes it to a task queue or a topic, awaiting the broker's confirmation. Firings missed
    * while stopped are skipped. Producing failures are retried under the default error policy.
    */
-  public static dev.flows.dsl.CronBuilder cron(String name) {
-    return dev.flows.internal.plan.CronSteps.start(FlowName.validate(name), FlowOptions.defaults());
+  public static CronBuilder cron(String name) {
+    return CronSteps.start(FlowName.validate(name), FlowOptions.defaults());
   }
 
   /**
@@ -161,16 +169,16 @@ public final class Flows {
    *     .to(topic("word", string(), string()));
    * }</pre>
    */
-  public static dev.flows.dsl.HttpBuilder http(String name) {
+  public static HttpBuilder http(String name) {
     return http(name, HttpOptions.defaults());
   }
 
   /** An http flow with the given body limit and acknowledgement timeout. */
-  public static dev.flows.dsl.HttpBuilder http(String name, HttpOptions options) {
+  public static HttpBuilder http(String name, HttpOptions options) {
     if (options == null) {
       throw FlowDefinitionException.of("options", null, "is missing", "use HttpOptions.defaults()");
     }
-    return dev.flows.internal.plan.HttpSteps.start(FlowName.validate(name), options);
+    return HttpSteps.start(FlowName.validate(name), options);
   }
 
   /**

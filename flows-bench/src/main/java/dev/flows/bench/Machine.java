@@ -1,7 +1,10 @@
 package dev.flows.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The machine a run happened on, as the JVM sees it.
@@ -36,8 +39,8 @@ record Machine(int cores, double memoryGib, String jdk, String os) {
    */
   static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
-    } catch (java.io.IOException | RuntimeException e) {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
       return "?";
     }
   }

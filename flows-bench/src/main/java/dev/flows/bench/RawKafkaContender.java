@@ -2,6 +2,7 @@ package dev.flows.bench;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +32,7 @@ final class RawKafkaContender {
         KafkaProducer<String, String> producer =
             new KafkaProducer<>(
                 producerConfig(p), new StringSerializer(), new StringSerializer())) {
-      consumer.subscribe(java.util.List.of(p.get("in")));
+      consumer.subscribe(List.of(p.get("in")));
       String out = p.get("out");
       while (true) {
         ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));

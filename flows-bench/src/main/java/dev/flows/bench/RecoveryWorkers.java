@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class RecoveryWorkers {
   ChildJvm start(String role, Map<String, String> env) {
     Map<String, String> all = new HashMap<>(env);
     all.put("FLOWS_KAFKA_BOOTSTRAP_SERVERS", h.kafka().bootstrap());
-    List<String> args = new java.util.ArrayList<>(List.of("flows-recovery"));
+    List<String> args = new ArrayList<>(List.of("flows-recovery"));
     args.addAll(params.toArgs());
     return ChildJvm.start(ChildMain.class, all, args.toArray(String[]::new));
   }

@@ -2,6 +2,7 @@ package dev.flows.dsl;
 
 import dev.flows.Flow;
 import dev.flows.KeyValue;
+import dev.flows.Queue;
 import dev.flows.Topic;
 
 /**
@@ -51,5 +52,5 @@ public interface FlowStream<K, V> {
    * batch: at-least-once, a replayed batch sends its tasks again. Needs a task queue in the runtime
    * ({@code FlowRuntime.builder(...).taskQueue(...)}).
    */
-  Flow toQueue(dev.flows.Queue<V> queue);
+  Flow toQueue(Queue<V> queue);
 }

@@ -3,6 +3,7 @@ package dev.flows.runtime;
 import dev.flows.Flow;
 import dev.flows.FlowsException;
 import dev.flows.internal.admin.AdminServer;
+import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.runtime.HttpRoutes;
 import dev.flows.internal.runtime.LazySink;
 import dev.flows.internal.runtime.RunningFlow;
@@ -10,6 +11,7 @@ import dev.flows.internal.runtime.RuntimeSettings;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
+import dev.flows.spi.TableSink;
 import dev.flows.spi.TaskQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -51,6 +53,7 @@ public final class FlowRuntime implements AutoCloseable {
   private final MeterRegistry registry;
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
+  private final RuntimeHealth health;
   private AdminServer admin;
   private boolean started;
   private boolean closed;
@@ -72,6 +75,7 @@ public final class FlowRuntime implements AutoCloseable {
       running.add(new RunningFlow(flow, settings, sink, registry));
     }
     HttpRoutes.validate(running, settings.adminPort());
+    this.health = new RuntimeHealth(running, settings.clock(), prometheus::scrape);
   }
 
   /** Starts building a runtime for {@code flows} (at least one, names unique). */
@@ -145,7 +149,7 @@ public final class FlowRuntime implements AutoCloseable {
      * or {@code InMemoryTableSink.create()}: required by materialise flows. The runtime does not
      * close it.
      */
-    public Builder tableSink(dev.flows.spi.TableSink sink) {
+    public Builder tableSink(TableSink sink) {
       return new Builder(
           settings.toBuilder().tableSink(Objects.requireNonNull(sink, "sink")).build());
     }
@@ -170,15 +174,14 @@ public final class FlowRuntime implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
-    if (sink
-        != null) { // shared by every flow: flow="", so its meters have the tag keys of the sources'
-      // (Prometheus needs that)
+    // The sink serves every flow: tagged flow="", so its meters have the sources' tag keys, as
+    // Prometheus needs.
+    if (sink != null) {
       sink.bindMetrics(registry, Tags.of("flow", ""));
     }
     if (settings.adminPort() != null) {
-      List<dev.flows.internal.admin.PostRoute> routes =
-          running.stream().flatMap(r -> r.route().stream()).toList();
-      admin = AdminServer.start(settings.adminPort(), new Probes(), routes);
+      List<PostRoute> routes = running.stream().flatMap(r -> r.route().stream()).toList();
+      admin = AdminServer.start(settings.adminPort(), health, routes);
       LOG.info(
           "admin endpoints on port {}: /health/live /health/ready /metrics{}",
           admin.port(),
@@ -213,26 +216,17 @@ public final class FlowRuntime implements AutoCloseable {
    * Whether every flow's polling thread is running and went round its loop within {@code within}.
    */
   public boolean isLive(Duration within) {
-    long now = settings.clock().millis();
-    return running.stream()
-        .allMatch(
-            r -> r.state().isRunning() && now - r.state().lastLoopMillis() <= within.toMillis());
+    return health.isLive(within);
   }
 
   /** Whether every flow is connected, has partitions assigned and its last batch succeeded. */
   public boolean isReady() {
-    return running.stream()
-        .allMatch(
-            r ->
-                r.state().isRunning()
-                    && r.state().isConnected()
-                    && r.state().isAssigned()
-                    && r.state().isHealthy());
+    return health.isReady();
   }
 
   /** The health states of the flows, by name. */
   public List<FlowStatus> status() {
-    return running.stream().map(r -> FlowStatus.of(r.flow().name(), r.state())).toList();
+    return health.status();
   }
 
   /** The port of the admin endpoints, once started with an admin port. */
@@ -259,28 +253,5 @@ public final class FlowRuntime implements AutoCloseable {
       admin.close();
     }
     LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
-  }
-
-  /** What the admin endpoints read. */
-  private final class Probes implements AdminServer.Probes {
-    @Override
-    public boolean live() {
-      return isLive(Duration.ofSeconds(LIVENESS_WINDOW_SECONDS));
-    }
-
-    @Override
-    public boolean ready() {
-      return isReady();
-    }
-
-    @Override
-    public String statusJson() {
-      return status().stream().map(FlowStatus::toJson).collect(Collectors.joining(",", "[", "]"));
-    }
-
-    @Override
-    public String scrape() {
-      return prometheus.scrape();
-    }
   }
 }

@@ -13,23 +13,17 @@ import dev.flows.Topic;
 import dev.flows.format.Formats;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.plan.CronPlan;
-import dev.flows.internal.plan.TaskPlan;
-import dev.flows.internal.runtime.Batch;
-import dev.flows.internal.runtime.BatchHandler;
 import dev.flows.internal.runtime.FlowMetrics;
 import dev.flows.internal.runtime.FlowWiring;
 import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.QueueRouting;
 import dev.flows.internal.runtime.Sleeper;
-import dev.flows.internal.runtime.TaskProcessor;
-import dev.flows.internal.runtime.TestBench;
 import dev.flows.internal.state.StateCodec;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,16 +47,12 @@ public final class FlowTestDriver implements AutoCloseable {
   private final InMemorySink sink = new InMemorySink();
   private final InMemoryStateStore stateStore = InMemoryStateStore.create();
   private final InMemoryTableSink tableSink = InMemoryTableSink.create();
-  private final Map<Flow, BatchHandler> handlers = new LinkedHashMap<>();
   private final Map<String, Integer> positions = new HashMap<>();
   private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
-  private final Map<TaskPlan<?>, TaskProcessor> tasks = new LinkedHashMap<>();
   private final Map<String, Integer> queuePositions = new HashMap<>();
-  private final Map<String, CronPlan> crons = new HashMap<>();
-  private final Map<String, HttpIngress> ingresses = new HashMap<>();
+  private final ChainedFlows chained = new ChainedFlows(sink, taskQueue);
 
   private FlowTestDriver(List<Flow> flows) {
-    Bench bench = new Bench();
     for (Flow flow : flows) {
       FlowWiring.engine(
               flow,
@@ -74,30 +64,7 @@ public final class FlowTestDriver implements AutoCloseable {
                   null,
                   Sleeper.NONE,
                   FlowMetrics.inMemory(flow.name())))
-          .attach(bench);
-    }
-  }
-
-  /** Where each flow's engine registers, by what drives it. */
-  private final class Bench implements TestBench {
-    @Override
-    public void batches(Flow flow, BatchHandler handler) {
-      handlers.put(flow, handler);
-    }
-
-    @Override
-    public void tasks(TaskPlan<?> plan, TaskProcessor processor) {
-      tasks.put(plan, processor);
-    }
-
-    @Override
-    public void firings(CronPlan plan) {
-      crons.put(plan.name(), plan);
-    }
-
-    @Override
-    public void requests(Flow flow, HttpIngress ingress) {
-      ingresses.put(flow.name(), ingress);
+          .attach(chained);
     }
   }
 
@@ -117,7 +84,7 @@ public final class FlowTestDriver implements AutoCloseable {
 
   /** Writes records to {@code topic}, which must be an input of one of the flows. */
   public <K, V> TestInput<K, V> input(Topic<K, V> topic) {
-    if (handlers.keySet().stream().noneMatch(f -> reads(f, topic.name()))) {
+    if (!chained.reads(topic.name())) {
       throw FlowDefinitionException.of(
           "input topic", topic.name(), "is read by none of the flows", "pipe into an input topic");
     }
@@ -148,7 +115,7 @@ public final class FlowTestDriver implements AutoCloseable {
    * topic, and runs whatever consumes that.
    */
   public void fire(Flow cron) {
-    CronPlan plan = cron == null ? null : crons.get(cron.name());
+    CronPlan plan = cron == null ? null : chained.cron(cron.name());
     if (plan == null) {
       throw FlowDefinitionException.of(
           "flow",
@@ -181,7 +148,7 @@ public final class FlowTestDriver implements AutoCloseable {
    * mapping function threw; refused requests write nothing.
    */
   public TestResponse post(Flow http, String path, byte[] body) {
-    HttpIngress ingress = http == null ? null : ingresses.get(http.name());
+    HttpIngress ingress = http == null ? null : chained.ingress(http.name());
     if (ingress == null) {
       throw FlowDefinitionException.of(
           "flow",
@@ -195,7 +162,7 @@ public final class FlowTestDriver implements AutoCloseable {
         ingress.route().answer("POST", path, Objects.requireNonNull(body, "body"));
     List<Message<byte[], byte[]>> written = sink.read(topic, before);
     if (!written.isEmpty()) {
-      deliver(topic, written);
+      chained.deliver(topic, written);
     }
     return new TestResponse(response.status(), response.json() == null ? "" : response.json());
   }
@@ -211,9 +178,8 @@ public final class FlowTestDriver implements AutoCloseable {
    */
   public List<Message<byte[], byte[]>> deadLetters() {
     List<Message<byte[], byte[]>> all = new ArrayList<>();
-    handlers.keySet().stream()
-        .map(Flow::deadLetterTopic)
-        .distinct()
+    chained
+        .deadLetterTopics()
         .forEach(
             t -> all.addAll(output(Topic.topic(t, Formats.bytes(), Formats.bytes())).readAll()));
     return all;
@@ -240,7 +206,7 @@ public final class FlowTestDriver implements AutoCloseable {
   void write(String topic, List<TestInput.Encoded> records) {
     List<Message<byte[], byte[]>> batch = new ArrayList<>(records.size());
     records.forEach(r -> batch.add(sink.append(topic, r.key(), r.value(), r.headers(), null)));
-    deliver(topic, batch);
+    chained.deliver(topic, batch);
   }
 
   List<Message<byte[], byte[]>> readNew(String topic) {
@@ -251,7 +217,7 @@ public final class FlowTestDriver implements AutoCloseable {
   }
 
   void writeTask(String queue, byte[] body, Headers headers) {
-    runTasks(queue, List.of(taskQueue.append(queue, body, headers)));
+    chained.runTasks(queue, List.of(taskQueue.append(queue, body, headers)));
   }
 
   List<Message<byte[], byte[]>> readNewTasks(String queue) {
@@ -259,65 +225,6 @@ public final class FlowTestDriver implements AutoCloseable {
     List<Message<byte[], byte[]>> written = taskQueue.read(queue, from);
     queuePositions.put(queue, from + written.size());
     return written;
-  }
-
-  /**
-   * Runs new tasks of {@code queue} in every task flow consuming it, then whatever their results
-   * feed.
-   */
-  private void runTasks(String queue, List<Message<byte[], byte[]>> newTasks) {
-    tasks.forEach(
-        (plan, processor) -> {
-          if (plan.queue().name().equals(queue)) {
-            for (Message<byte[], byte[]> task : newTasks) {
-              Map<String, Integer> before = outputSizes(plan);
-              taskQueue.runAttempts(plan.name(), task, plan.taskOptions(), processor);
-              before.forEach(
-                  (out, size) -> {
-                    List<Message<byte[], byte[]>> written = sink.read(out, size);
-                    if (!written.isEmpty()) {
-                      deliver(out, written);
-                    }
-                  });
-            }
-          }
-        });
-  }
-
-  /**
-   * Processes a batch in every flow reading {@code topic}, then whatever those flows wrote
-   * downstream.
-   */
-  private void deliver(String topic, List<Message<byte[], byte[]>> batch) {
-    for (Map.Entry<Flow, BatchHandler> entry : handlers.entrySet()) {
-      if (reads(entry.getKey(), topic)) {
-        Map<String, Integer> before = outputSizes(entry.getKey());
-        Map<String, Integer> queuesBefore = new LinkedHashMap<>();
-        entry
-            .getKey()
-            .outputQueues()
-            .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
-        entry.getValue().process(Batch.of(batch));
-        queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
-        before.forEach(
-            (out, size) -> {
-              List<Message<byte[], byte[]>> written = sink.read(out, size);
-              if (!written.isEmpty()) {
-                deliver(out, written);
-              }
-            });
-      }
-    }
-  }
-
-  private Map<String, Integer> outputSizes(Flow flow) {
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    flow.outputs().forEach(t -> sizes.put(t.name(), sink.size(t.name())));
-    return sizes;
-  }
-
-  private static boolean reads(Flow flow, String topic) {
-    return flow.inputs().stream().anyMatch(t -> t.name().equals(topic));
   }
 
   @Override

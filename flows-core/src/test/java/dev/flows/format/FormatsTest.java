@@ -17,6 +17,7 @@ import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.internal.plan.Codec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class FormatsTest {
         assertThrows(FormatException.class, () -> Formats.json(Order.class).decode(GARBAGE));
 
     assertTrue(e.getMessage().startsWith("cannot decode JSON as Order: "), e.getMessage());
-    assertInstanceOf(java.io.IOException.class, e.getCause());
+    assertInstanceOf(IOException.class, e.getCause());
   }
 
   @Test

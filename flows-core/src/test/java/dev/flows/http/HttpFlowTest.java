@@ -16,8 +16,11 @@ import dev.flows.KeyValue;
 import dev.flows.Topic;
 import dev.flows.dsl.HttpRoute;
 import dev.flows.dsl.ValueMapper;
+import dev.flows.format.Format;
 import dev.flows.testing.FlowTestDriver;
 import dev.flows.testing.TestResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -127,9 +130,7 @@ class HttpFlowTest {
         Flows.stateless("flows-word-upper").from(WORD).mapValues(String::toUpperCase).to(UPPER);
     try (FlowTestDriver driver = FlowTestDriver.of(adapter(), upper)) {
       driver.post(
-          adapter(),
-          "/adapter",
-          "{\"message\": \"hello\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          adapter(), "/adapter", "{\"message\": \"hello\"}".getBytes(StandardCharsets.UTF_8));
 
       assertEquals(List.of("HELLO"), driver.output(UPPER).readValues());
     }
@@ -229,7 +230,7 @@ class HttpFlowTest {
     FlowDefinitionException timeout =
         assertThrows(
             FlowDefinitionException.class,
-            () -> HttpOptions.defaults().withAckTimeout(java.time.Duration.ZERO));
+            () -> HttpOptions.defaults().withAckTimeout(Duration.ZERO));
 
     assertEquals("maxBodyBytes must be at least 1, got 0: use e.g. 1048576", body.getMessage());
     assertEquals(
@@ -250,16 +251,16 @@ class HttpFlowTest {
     assertEquals(List.of(wide), flow.outputs());
   }
 
-  private static dev.flows.format.Format<CharSequence> chars() {
-    return new dev.flows.format.Format<>() {
+  private static Format<CharSequence> chars() {
+    return new Format<>() {
       @Override
       public byte[] encode(CharSequence value) {
-        return value.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return value.toString().getBytes(StandardCharsets.UTF_8);
       }
 
       @Override
       public CharSequence decode(byte[] bytes) {
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
       }
 
       @Override

@@ -2,6 +2,7 @@ package dev.flows.examples;
 
 import dev.flows.Flow;
 import dev.flows.Topic;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -16,7 +17,7 @@ public final class Examples {
    * The word examples on Kafka (and PostgreSQL, and HTTP), in the order the launcher starts them.
    */
   public static List<Flow> words() {
-    List<Flow> all = new java.util.ArrayList<>(List.of(WordRemap.flow(), WordCount.flow()));
+    List<Flow> all = new ArrayList<>(List.of(WordRemap.flow(), WordCount.flow()));
     all.addAll(WordJoin.join().flows());
     all.add(WordCollect.flow());
     all.add(WordMaterialise.flow());
@@ -26,7 +27,7 @@ public final class Examples {
 
   /** Every example: the word examples and the task examples (these need RabbitMQ). */
   public static List<Flow> all() {
-    List<Flow> all = new java.util.ArrayList<>(words());
+    List<Flow> all = new ArrayList<>(words());
     all.addAll(TaskExamples.all());
     return List.copyOf(all);
   }

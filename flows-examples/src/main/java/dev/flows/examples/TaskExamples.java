@@ -11,6 +11,7 @@ import dev.flows.TaskOptions;
 import dev.flows.Topic;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -31,8 +32,7 @@ public final class TaskExamples {
   public static Flow cron() {
     return Flows.cron("tasks-example-cron")
         .schedule("@every 1s")
-        .produce(
-            () -> "report for " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .produce(() -> "report for " + Instant.now().truncatedTo(ChronoUnit.SECONDS))
         .toQueue(TASKS);
   }
 

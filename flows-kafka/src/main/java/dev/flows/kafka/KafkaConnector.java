@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -239,10 +240,7 @@ public final class KafkaConnector implements Connector {
     try (Admin admin = Admin.create(properties)) {
       List<NewTopic> wanted =
           topics.stream()
-              .map(
-                  t ->
-                      new NewTopic(
-                          t, java.util.Optional.of(partitions), java.util.Optional.empty()))
+              .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()))
               .toList();
       admin.createTopics(wanted).values().forEach((name, future) -> awaitCreated(name, future));
     }

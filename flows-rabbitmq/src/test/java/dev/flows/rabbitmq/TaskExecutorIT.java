@@ -18,6 +18,7 @@ import dev.flows.spi.OutgoingTask;
 import dev.flows.testkit.Awaits;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestRabbitMq;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -26,9 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +119,7 @@ class TaskExecutorIT {
     odd.put("table", Map.of("nested", Map.of("deeper", 3L)));
     odd.put("none", null);
     odd.put("bytes", new byte[] {(byte) 0xff, 0x00, (byte) 0xfe});
-    odd.put("decimal", new java.math.BigDecimal("1.5"));
+    odd.put("decimal", new BigDecimal("1.5"));
     try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri());
         Amqp amqp = new Amqp(rabbit);
         FlowRuntime runtime = FlowRuntime.builder(flow).taskQueue(tasks).build().start()) {
@@ -165,9 +168,7 @@ class TaskExecutorIT {
       send(
           tasks,
           work.name(),
-          java.util.stream.IntStream.range(0, count)
-              .mapToObj(i -> "task-" + i)
-              .toArray(String[]::new));
+          IntStream.range(0, count).mapToObj(i -> "task-" + i).toArray(String[]::new));
       Awaits.until(
           Duration.ofSeconds(30), "every task queued", () -> amqp.ready(work.name()) == count);
       long start = System.nanoTime();
@@ -193,7 +194,7 @@ class TaskExecutorIT {
   static void send(RabbitTaskQueue tasks, String queue, String... values)
       throws InterruptedException {
     CountDownLatch confirmed = new CountDownLatch(values.length);
-    List<Exception> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Exception> errors = new CopyOnWriteArrayList<>();
     for (String v : values) {
       tasks.send(
           new OutgoingTask(queue, v.getBytes(StandardCharsets.UTF_8), Headers.empty()),

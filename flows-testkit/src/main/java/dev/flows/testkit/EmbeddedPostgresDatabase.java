@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import javax.sql.DataSource;
+import org.apache.kafka.common.utils.Utils;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -90,7 +91,7 @@ public final class EmbeddedPostgresDatabase implements AutoCloseable {
   public void close() {
     shutdown();
     try {
-      org.apache.kafka.common.utils.Utils.delete(dataDirectory);
+      Utils.delete(dataDirectory);
     } catch (IOException e) {
       // a leftover temporary directory is harmless
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -164,7 +165,7 @@ public final class TestKafka {
       String topic,
       long atLeast,
       Duration timeout,
-      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+      Consumer<ConsumerRecord<byte[], byte[]>> action) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long read = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {

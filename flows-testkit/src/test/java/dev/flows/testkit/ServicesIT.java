@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 @FlowsServices
@@ -63,7 +64,7 @@ class ServicesIT {
     AtomicBoolean ranStopped = new AtomicBoolean();
 
     AssertionError e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             AssertionError.class, () -> inContainer.restart(() -> ranStopped.set(true)));
 
     assertTrue(
@@ -77,7 +78,7 @@ class ServicesIT {
   @Test
   void shouldFailNamingWhatWasAwaitedWhenTheConditionNeverHolds() {
     AssertionError error =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             AssertionError.class,
             () -> Awaits.until(Duration.ofMillis(100), "the impossible", () -> false));
     assertTrue(error.getMessage().contains("waiting for the impossible"), error.getMessage());

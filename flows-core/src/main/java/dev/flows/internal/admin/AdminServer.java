@@ -161,7 +161,7 @@ public final class AdminServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    ((ExecutorService) server.getExecutor()).shutdownNow();
     routePool.shutdownNow();
   }
 

@@ -1,6 +1,7 @@
 package dev.flows.internal.plan;
 
 import dev.flows.KeyValue;
+import dev.flows.Queue;
 import dev.flows.Topic;
 import dev.flows.dsl.KeyValueMapper;
 import dev.flows.dsl.RecordPredicate;
@@ -65,7 +66,7 @@ final class Nodes {
         scope.emit(name, Codec.encode(topic.keyFormat(), k), Codec.encode(topic.valueFormat(), v));
   }
 
-  static Node toQueue(dev.flows.Queue<?> queue) {
+  static Node toQueue(Queue<?> queue) {
     String name = queue.name();
     return (scope, k, v) -> scope.emit(name, null, Codec.encode(queue.valueFormat(), v));
   }

@@ -5,6 +5,7 @@ import dev.flows.FlowOptions;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.OutputRouter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ public final class StatefulPlan extends Plan {
    * assignment: the inputs, and a join's source topics.
    */
   public List<String> guardedTopics() {
-    List<String> topics = new java.util.ArrayList<>(inputs().stream().map(Topic::name).toList());
+    List<String> topics = new ArrayList<>(inputs().stream().map(Topic::name).toList());
     topics.addAll(reader.originTopics());
     return List.copyOf(topics);
   }

@@ -1,6 +1,7 @@
 package dev.flows.internal.plan;
 
 import dev.flows.FlowKind;
+import dev.flows.Queue;
 import dev.flows.dsl.BatchFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ public final class StatelessPlan extends Plan {
   private final BatchFunction<Object, Object, Object, Object> batchFunction;
   private final List<Step> steps;
   private final Node pipeline;
-  private final List<dev.flows.Queue<?>> queues;
+  private final List<Queue<?>> queues;
 
   private final String topicRecordName;
 
@@ -64,7 +65,7 @@ public final class StatelessPlan extends Plan {
   }
 
   @Override
-  public List<dev.flows.Queue<?>> outputQueues() {
+  public List<Queue<?>> outputQueues() {
     return queues;
   }
 

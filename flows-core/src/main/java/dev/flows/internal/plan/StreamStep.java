@@ -3,6 +3,7 @@ package dev.flows.internal.plan;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.KeyValue;
+import dev.flows.Queue;
 import dev.flows.Topic;
 import dev.flows.dsl.BatchFunction;
 import dev.flows.dsl.FlowStream;
@@ -91,7 +92,7 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   }
 
   @Override
-  public Flow toQueue(dev.flows.Queue<V> queue) {
+  public Flow toQueue(Queue<V> queue) {
     Objects.requireNonNull(queue, "queue");
     StatelessPlan plan =
         new StatelessPlan(draft, new Terminal(Nodes.toQueue(queue), List.of(), List.of(queue)));

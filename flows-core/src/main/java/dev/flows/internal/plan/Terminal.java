@@ -1,5 +1,6 @@
 package dev.flows.internal.plan;
 
+import dev.flows.Queue;
 import dev.flows.Topic;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  * @param topics the output topics, in declaration order
  * @param queues the output task queues
  */
-record Terminal(Node node, List<Topic<?, ?>> topics, List<dev.flows.Queue<?>> queues) {
+record Terminal(Node node, List<Topic<?, ?>> topics, List<Queue<?>> queues) {
   Terminal(Node node, List<Topic<?, ?>> topics) {
     this(node, topics, List.of());
   }

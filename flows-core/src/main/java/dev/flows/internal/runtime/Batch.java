@@ -2,9 +2,11 @@ package dev.flows.internal.runtime;
 
 import dev.flows.Message;
 import dev.flows.spi.SourcePartition;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A closed microbatch: the unit of processing and of commit. Records of one partition are in offset
@@ -33,7 +35,7 @@ public record Batch(
   }
 
   /** Whether the batch holds records of any of these partitions. */
-  public boolean touches(java.util.Collection<SourcePartition> partitions) {
+  public boolean touches(Collection<SourcePartition> partitions) {
     return partitions.stream().anyMatch(firstOffsets::containsKey);
   }
 
@@ -41,7 +43,7 @@ public record Batch(
    * Hands {@code count} how many records it holds of each topic (a topic's records come in runs, so
    * a topic may be handed more than once).
    */
-  public void countPerTopic(java.util.function.ObjIntConsumer<String> count) {
+  public void countPerTopic(ObjIntConsumer<String> count) {
     String topic = null;
     int run = 0;
     for (Message<byte[], byte[]> record : records) {

@@ -11,9 +11,8 @@ record BatchEngine(Flow flow, BatchHandler handler, KeyLanes lanes, FlowMetrics 
   @Override
   public FlowLoop loop(LoopParts parts) {
     ExecutorService worker = Executors.newSingleThreadExecutor(parts.threads().apply("batch"));
-    PollLoop.BatchRunner runner =
-        new PollLoop.BatchRunner(
-            worker, handler, metrics, parts.drainTimeout(), lanes, parts.sink());
+    BatchRunner runner =
+        new BatchRunner(worker, handler, metrics, parts.drainTimeout(), lanes, parts.sink());
     return new PollLoop(
         flow,
         parts.connector().source(flow.name(), flow.name()),

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
 
 /**
  * Sends one record or task and blocks until the broker acknowledged it: for flows without batches.
@@ -48,7 +49,7 @@ final class Confirmations {
    * StopSignal#backoffMillis}), waiting with {@code sleeper}, until acknowledged or interrupted.
    */
   static void awaitRetrying(
-      Consumer<Sink.Ack> send, Duration timeout, String what, org.slf4j.Logger log, Sleeper sleeper)
+      Consumer<Sink.Ack> send, Duration timeout, String what, Logger log, Sleeper sleeper)
       throws InterruptedException {
     for (int failures = 1; ; failures++) {
       try {

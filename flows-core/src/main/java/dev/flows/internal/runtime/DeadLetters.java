@@ -12,6 +12,7 @@ import static dev.flows.DeadLetterHeaders.SOURCE_TOPIC;
 import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.spi.OutgoingRecord;
+import java.util.Locale;
 
 /** Builds dead-letter records: the original bytes and headers plus the reason. */
 final class DeadLetters {
@@ -34,7 +35,7 @@ final class DeadLetters {
     STORE;
 
     String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

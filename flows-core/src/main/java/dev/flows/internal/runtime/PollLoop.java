@@ -5,7 +5,6 @@ import dev.flows.FlowFailedException;
 import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.spi.PartitionListener;
-import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,30 +38,10 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private final SourceOffsets offsets;
   private final Clock clock;
   private final FlowState state;
-  private final Set<SourcePartition> paused = new HashSet<>();
+  private final BackPressure backPressure;
+  private final RetryClock retries;
   private volatile boolean stopping;
   private RunningBatch inFlight;
-  private long retryAtMillis;
-  private int failuresInARow;
-
-  /**
-   * Runs batches off the polling thread, reporting time and failures.
-   *
-   * @param worker the thread batches run on
-   * @param handler what a batch does
-   * @param metrics where batch times and failures go
-   * @param drainTimeout how long a stop or a revoke waits for the running batch
-   * @param lanes the key lanes, shut down with the loop
-   * @param outputs where the batches publish (Kafka, and the task queue of {@code toQueue} flows):
-   *     the flow is connected only while they are
-   */
-  public record BatchRunner(
-      ExecutorService worker,
-      BatchHandler handler,
-      FlowMetrics metrics,
-      Duration drainTimeout,
-      KeyLanes lanes,
-      Sink outputs) {}
 
   /** The loop for {@code plan}, reading from {@code source}. */
   public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
@@ -74,6 +52,8 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     this.offsets = new SourceOffsets(plan.name(), source, runner.metrics());
     this.clock = clock;
     this.state = state;
+    this.backPressure = new BackPressure(source);
+    this.retries = new RetryClock(clock);
   }
 
   @Override
@@ -116,7 +96,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     if (succeeded != null) {
       committed(succeeded);
     }
-    applyBackPressure();
+    backPressure.apply(batcher.isFull());
     state.connected(source.isConnected() && runner.outputs().isConnected());
     state.loopedAt(clock.millis());
   }
@@ -135,30 +115,16 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     if (inFlight != null) {
       return batcher.isFull() || inFlight.isDone() ? 0 : BUSY_POLL_MILLIS;
     }
-    long untilRetry = Math.max(0, retryAtMillis - clock.millis());
-    return Math.min(MAX_POLL_MILLIS, Math.max(untilRetry, batcher.millisUntilReady()));
+    return Math.min(
+        MAX_POLL_MILLIS, Math.max(retries.millisUntilRetry(), batcher.millisUntilReady()));
   }
 
   private void startIfReady() {
-    if (inFlight != null || clock.millis() < retryAtMillis || !batcher.isReady()) {
+    if (inFlight != null || retries.millisUntilRetry() > 0 || !batcher.isReady()) {
       return;
     }
     Batch batch = batcher.drain();
     inFlight = RunningBatch.start(runner.worker(), runner.handler(), batch);
-  }
-
-  private void applyBackPressure() {
-    if (batcher.isFull()) {
-      Set<SourcePartition> toPause = new HashSet<>(source.assignment());
-      toPause.removeAll(paused);
-      if (!toPause.isEmpty()) {
-        source.pause(toPause);
-        paused.addAll(toPause);
-      }
-    } else if (!paused.isEmpty()) {
-      source.resume(paused);
-      paused.clear();
-    }
   }
 
   /** The batch that finished since the last look, if it succeeded; a failed one is rewound here. */
@@ -232,18 +198,16 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   private void committed(Batch batch) {
     offsets.commit(batch.nextOffsets());
-    failuresInARow = 0;
+    retries.succeeded();
     state.healthy(true);
   }
 
   private void rewind(Batch batch, Throwable failure) {
-    failuresInARow++;
     state.healthy(false);
     runner.metrics().batchRetried();
     offsets.rewind(batch.firstOffsets());
     batcher.drop(batch.firstOffsets().keySet());
-    long backoff = StopSignal.backoffMillis(failuresInARow);
-    retryAtMillis = clock.millis() + backoff;
+    long backoff = retries.failed();
     LOG.warn(
         "flow {}: batch of {} failed ({}), retrying in {} ms",
         plan.name(),
@@ -293,7 +257,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private void forget(Collection<SourcePartition> partitions) {
     runner.handler().partitionsChanged();
     batcher.drop(partitions);
-    paused.removeAll(partitions);
+    backPressure.forget(partitions);
     Set<SourcePartition> remaining = new HashSet<>(source.assignment());
     remaining.removeAll(partitions);
     state.assigned(!remaining.isEmpty());

@@ -1,5 +1,7 @@
 package dev.flows.internal.runtime;
 
+import java.util.Locale;
+
 /**
  * Persistence ids must be text every store keeps exactly: PostgreSQL's text cannot hold U+0000, and
  * the driver turns a lone UTF-16 surrogate into '?', so two ids could become one row. Such an id is
@@ -26,7 +28,7 @@ final class StateIds {
       } else if (Character.isSurrogate(c)) {
         throw new IllegalArgumentException(
             "the state key contains a lone UTF-16 surrogate (U+"
-                + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                + Integer.toHexString(c).toUpperCase(Locale.ROOT)
                 + ") at index "
                 + i
                 + ", which is not text: it cannot be stored as it is");

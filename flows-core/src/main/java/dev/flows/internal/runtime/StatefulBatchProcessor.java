@@ -17,6 +17,7 @@ import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,7 +211,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return rows;
   }
 
-  private WriteResult write(java.util.Collection<Result> results) {
+  private WriteResult write(Collection<Result> results) {
     List<StateRow> writes =
         results.stream().map(Result::written).filter(Objects::nonNull).map(RowImage::row).toList();
     if (writes.isEmpty()) {

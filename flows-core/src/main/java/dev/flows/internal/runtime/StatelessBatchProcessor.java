@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.Headers;
 import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.internal.plan.StatelessPlan;
@@ -78,6 +79,6 @@ public final class StatelessBatchProcessor extends BatchProcessor {
 
   /** Outputs of a batch function belong to no single record: no headers, the last record's time. */
   private static Message<byte[], byte[]> withoutHeaders(Message<byte[], byte[]> last) {
-    return last.withHeaders(dev.flows.Headers.empty());
+    return last.withHeaders(Headers.empty());
   }
 }

@@ -1,6 +1,7 @@
 package dev.flows.internal.state;
 
 import dev.flows.spi.StateRow;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.ToIntFunction;
 
@@ -24,7 +25,7 @@ public final class RowImage {
   public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs) {
     this.row = row;
     this.progress = progress;
-    this.outputs = java.util.Collections.unmodifiableList(outputs);
+    this.outputs = Collections.unmodifiableList(outputs);
   }
 
   /** The stored row. */

@@ -58,7 +58,7 @@ class PollLoopTest {
         new PollLoop(
             flow,
             new ScriptedSource(List.of(record(0), record(1))),
-            new PollLoop.BatchRunner(
+            new BatchRunner(
                 Executors.newSingleThreadExecutor(),
                 this::process,
                 FlowMetrics.inMemory(flow.name()),

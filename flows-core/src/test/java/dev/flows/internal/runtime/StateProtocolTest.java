@@ -24,8 +24,10 @@ import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.TopicLedger;
 import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -275,7 +277,7 @@ class StateProtocolTest {
     @Override
     public void send(OutgoingRecord record, Ack ack) {
       if (failing) {
-        ack.completed(new java.io.IOException("broker unavailable"));
+        ack.completed(new IOException("broker unavailable"));
         return;
       }
       sent.add(record);
@@ -336,7 +338,7 @@ class StateProtocolTest {
     }
 
     @Override
-    public dev.flows.spi.TopicLedger topics() {
+    public TopicLedger topics() {
       return store.topics();
     }
 

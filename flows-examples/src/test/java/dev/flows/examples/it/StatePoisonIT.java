@@ -20,6 +20,7 @@ import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,7 @@ class StatePoisonIT {
       while (rows.next()) {
         states.put(rows.getString(1), rows.getString(2));
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
     return states;

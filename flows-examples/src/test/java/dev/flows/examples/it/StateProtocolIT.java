@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -263,11 +264,11 @@ class StateProtocolIT {
         .build();
   }
 
-  private static java.util.function.Predicate<OutgoingRecord> value(String value) {
+  private static Predicate<OutgoingRecord> value(String value) {
     return r -> r.value() != null && value.equals(new String(r.value(), StandardCharsets.UTF_8));
   }
 
-  private static java.util.function.Predicate<OutgoingRecord> containing(String text) {
+  private static Predicate<OutgoingRecord> containing(String text) {
     return r ->
         r.value() != null && new String(r.value(), StandardCharsets.ISO_8859_1).contains(text);
   }

@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -24,7 +26,7 @@ public final class KafkaSink implements Sink {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaProducer<byte[], byte[]> producer;
-  private volatile org.apache.kafka.common.Metric connectionCount;
+  private volatile Metric connectionCount;
   private KafkaClientMetrics clientMetrics;
 
   /** Wraps a producer configured with acks=all and idempotence. */
@@ -77,7 +79,7 @@ public final class KafkaSink implements Sink {
    */
   @Override
   public boolean isConnected() {
-    org.apache.kafka.common.Metric metric = connectionCount;
+    Metric metric = connectionCount;
     if (metric == null) {
       metric =
           producer.metrics().entrySet().stream()
@@ -85,7 +87,7 @@ public final class KafkaSink implements Sink {
                   e ->
                       e.getKey().name().equals("connection-count")
                           && e.getKey().group().equals("producer-metrics"))
-              .map(java.util.Map.Entry::getValue)
+              .map(Map.Entry::getValue)
               .findFirst()
               .orElse(null);
       if (metric == null) {

@@ -6,8 +6,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.flows.spi.Sink;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes persistent messages on one channel in confirm mode and completes each send's ack when
@@ -21,7 +25,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   private final Connection connection;
   private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-  private final Map<String, Long> byPublishId = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> byPublishId = new ConcurrentHashMap<>();
   private Channel channel;
 
   /** A send awaiting its confirm. */
@@ -52,8 +56,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   private static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, String id) {
     Map<String, Object> headers =
-        new java.util.HashMap<>(
-            properties.getHeaders() == null ? Map.of() : properties.getHeaders());
+        new HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
     headers.put(PUBLISH_ID, id);
     return properties.builder().headers(headers).build();
   }
@@ -79,7 +82,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private void complete(long seq, boolean multiple, Exception error) {
     Map<Long, Pending> done =
         multiple ? pending.headMap(seq, true) : pending.subMap(seq, true, seq, true);
-    for (Long key : new java.util.ArrayList<>(done.keySet())) {
+    for (Long key : new ArrayList<>(done.keySet())) {
       Pending p = pending.remove(key);
       if (p != null) {
         byPublishId.remove(p.id());
@@ -102,7 +105,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   private void failAll(ShutdownSignalException cause) {
     byPublishId.clear();
-    for (Long key : new java.util.ArrayList<>(pending.keySet())) {
+    for (Long key : new ArrayList<>(pending.keySet())) {
       Pending p = pending.remove(key);
       if (p != null) {
         p.ack()
@@ -123,7 +126,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     if (channel != null && channel.isOpen()) {
       try {
         channel.close();
-      } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      } catch (IOException | TimeoutException | RuntimeException e) {
         // closing anyway: pending sends are failed by the shutdown listener
       }
     }

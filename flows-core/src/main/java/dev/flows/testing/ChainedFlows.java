@@ -1,0 +1,132 @@
+package dev.flows.testing;
+
+import dev.flows.Flow;
+import dev.flows.Message;
+import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.plan.TaskPlan;
+import dev.flows.internal.runtime.Batch;
+import dev.flows.internal.runtime.BatchHandler;
+import dev.flows.internal.runtime.HttpIngress;
+import dev.flows.internal.runtime.TaskProcessor;
+import dev.flows.internal.runtime.TestBench;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The flows of a {@link FlowTestDriver}, registered by their engines ({@link TestBench}), and how a
+ * record written anywhere reaches every flow that reads it, and what those flows write in turn.
+ */
+final class ChainedFlows implements TestBench {
+  private final InMemorySink sink;
+  private final InMemoryTaskQueue taskQueue;
+  private final Map<Flow, BatchHandler> handlers = new LinkedHashMap<>();
+  private final Map<TaskPlan<?>, TaskProcessor> tasks = new LinkedHashMap<>();
+  private final Map<String, CronPlan> crons = new HashMap<>();
+  private final Map<String, HttpIngress> ingresses = new HashMap<>();
+
+  ChainedFlows(InMemorySink sink, InMemoryTaskQueue taskQueue) {
+    this.sink = sink;
+    this.taskQueue = taskQueue;
+  }
+
+  @Override
+  public void batches(Flow flow, BatchHandler handler) {
+    handlers.put(flow, handler);
+  }
+
+  @Override
+  public void tasks(TaskPlan<?> plan, TaskProcessor processor) {
+    tasks.put(plan, processor);
+  }
+
+  @Override
+  public void firings(CronPlan plan) {
+    crons.put(plan.name(), plan);
+  }
+
+  @Override
+  public void requests(Flow flow, HttpIngress ingress) {
+    ingresses.put(flow.name(), ingress);
+  }
+
+  /** Whether a flow reads {@code topic}. */
+  boolean reads(String topic) {
+    return handlers.keySet().stream().anyMatch(f -> reads(f, topic));
+  }
+
+  /** The cron flow named {@code name}, {@code null} if there is none. */
+  CronPlan cron(String name) {
+    return crons.get(name);
+  }
+
+  /** The http flow named {@code name}'s ingress, {@code null} if there is none. */
+  HttpIngress ingress(String name) {
+    return ingresses.get(name);
+  }
+
+  /** The dead-letter topics of the flows that read topics. */
+  List<String> deadLetterTopics() {
+    return handlers.keySet().stream().map(Flow::deadLetterTopic).distinct().toList();
+  }
+
+  /**
+   * Runs new tasks of {@code queue} in every task flow consuming it, then whatever their results
+   * feed.
+   */
+  void runTasks(String queue, List<Message<byte[], byte[]>> newTasks) {
+    tasks.forEach(
+        (plan, processor) -> {
+          if (plan.queue().name().equals(queue)) {
+            for (Message<byte[], byte[]> task : newTasks) {
+              Map<String, Integer> before = outputSizes(plan);
+              taskQueue.runAttempts(plan.name(), task, plan.taskOptions(), processor);
+              before.forEach(
+                  (out, size) -> {
+                    List<Message<byte[], byte[]>> written = sink.read(out, size);
+                    if (!written.isEmpty()) {
+                      deliver(out, written);
+                    }
+                  });
+            }
+          }
+        });
+  }
+
+  /**
+   * Processes a batch in every flow reading {@code topic}, then whatever those flows wrote
+   * downstream.
+   */
+  void deliver(String topic, List<Message<byte[], byte[]>> batch) {
+    for (Map.Entry<Flow, BatchHandler> entry : handlers.entrySet()) {
+      if (reads(entry.getKey(), topic)) {
+        Map<String, Integer> before = outputSizes(entry.getKey());
+        Map<String, Integer> queuesBefore = new LinkedHashMap<>();
+        entry
+            .getKey()
+            .outputQueues()
+            .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
+        entry.getValue().process(Batch.of(batch));
+        queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
+        before.forEach(
+            (out, size) -> {
+              List<Message<byte[], byte[]>> written = sink.read(out, size);
+              if (!written.isEmpty()) {
+                deliver(out, written);
+              }
+            });
+      }
+    }
+  }
+
+  private Map<String, Integer> outputSizes(Flow flow) {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    flow.outputs().forEach(t -> sizes.put(t.name(), sink.size(t.name())));
+    return sizes;
+  }
+
+  private static boolean reads(Flow flow, String topic) {
+    return flow.inputs().stream().anyMatch(t -> t.name().equals(topic));
+  }
+}

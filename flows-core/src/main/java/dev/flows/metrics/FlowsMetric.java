@@ -1,6 +1,18 @@
 package dev.flows.metrics;
 
+import static dev.flows.FlowKind.COLLECTOR;
+import static dev.flows.FlowKind.CRON;
+import static dev.flows.FlowKind.HTTP;
+import static dev.flows.FlowKind.MATERIALISE;
+import static dev.flows.FlowKind.STATEFUL;
+import static dev.flows.FlowKind.STATELESS;
+import static dev.flows.FlowKind.TASK;
+
+import dev.flows.FlowKind;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The catalogue of every metric Flows records, tagged with {@code flow} (the flow name) and the
@@ -8,70 +20,113 @@ import java.util.List;
  */
 public enum FlowsMetric {
   /** Records read from input topics. */
-  RECORDS_IN("flows.records.in", Type.COUNTER, "Records read from an input topic.", "topic"),
+  RECORDS_IN(
+      "flows.records.in",
+      Type.COUNTER,
+      "Records read from an input topic (a task flow: tasks taken from its queue).",
+      Recorded.ALWAYS,
+      EnumSet.of(STATELESS, STATEFUL, COLLECTOR, MATERIALISE, TASK),
+      "topic"),
   /** Records gone from an input topic before the flow read them. */
   RECORDS_UNREAD(
       "flows.records.unread",
       Type.COUNTER,
       "Records deleted from an input topic (retention, or a recreated topic) before the flow read"
           + " them; the flow went on from the earliest record left.",
+      Recorded.ON_EVENT,
+      topicReaders(),
       "topic"),
-  /** Records written to output topics, acknowledged by the broker. */
-  RECORDS_OUT("flows.records.out", Type.COUNTER, "Records published to an output topic.", "topic"),
+  /** Records written to output topics or queues, acknowledged by the broker. */
+  RECORDS_OUT(
+      "flows.records.out",
+      Type.COUNTER,
+      "Records published to an output topic (a cron flow: to its queue or topic).",
+      Recorded.ALWAYS,
+      EnumSet.of(STATELESS, STATEFUL, COLLECTOR, TASK, CRON, HTTP),
+      "topic"),
   /** Records written to the dead-letter topic. */
   DEAD_LETTERS(
       "flows.records.dead.letters",
       Type.COUNTER,
       "Records written to the dead-letter topic.",
+      Recorded.ON_EVENT,
+      topicReaders(),
       "stage"),
   /** Batch sizes. */
-  BATCH_SIZE("flows.batch.size", Type.SUMMARY, "Records per microbatch."),
+  BATCH_SIZE(
+      "flows.batch.size", Type.SUMMARY, "Records per microbatch.", Recorded.ALWAYS, topicReaders()),
   /** Time to process and publish a batch. */
   BATCH_DURATION(
       "flows.batch.duration",
       Type.TIMER,
-      "Time to process a batch and have its outputs acknowledged."),
+      "Time to process a batch and have its outputs acknowledged.",
+      Recorded.ALWAYS,
+      topicReaders()),
   /** Time to commit a batch's offsets. */
-  COMMIT_DURATION("flows.commit.duration", Type.TIMER, "Time to commit the offsets of a batch."),
+  COMMIT_DURATION(
+      "flows.commit.duration",
+      Type.TIMER,
+      "Time to commit the offsets of a batch.",
+      Recorded.ALWAYS,
+      topicReaders()),
   /** Batches that failed on infrastructure and were rewound. */
   BATCH_RETRIES(
       "flows.batch.retries",
       Type.COUNTER,
-      "Batches rewound and retried after an infrastructure failure."),
+      "Batches rewound and retried after an infrastructure failure.",
+      Recorded.ON_EVENT,
+      topicReaders()),
   /** Records not yet read. */
   CONSUMER_LAG(
-      "flows.consumer.lag", Type.GAUGE, "Records not yet read, summed over assigned partitions."),
+      "flows.consumer.lag",
+      Type.GAUGE,
+      "Records not yet read, summed over assigned partitions.",
+      Recorded.ALWAYS,
+      topicReaders()),
   /** Time to load the state rows a batch needs and does not have cached. */
   STATE_READ_DURATION(
       "flows.state.read.duration",
       Type.TIMER,
-      "Time to load the state rows of a batch that were not cached."),
-  /** Time to write a batch's changed state rows in one transaction. */
+      "Time to load the state rows of a batch that were not cached.",
+      Recorded.ALWAYS,
+      EnumSet.of(STATEFUL)),
+  /** Time to write a batch's changed rows. */
   STATE_WRITE_DURATION(
       "flows.state.write.duration",
       Type.TIMER,
-      "Time to write the changed state rows of a batch in one transaction."),
+      "Time to write the changed state rows (or table rows) of a batch.",
+      Recorded.ALWAYS,
+      EnumSet.of(STATEFUL, MATERIALISE)),
   /** Share of state lookups served by the local cache. */
   STATE_CACHE_HIT_RATE(
       "flows.state.cache.hit.rate",
       Type.GAUGE,
-      "Share of state lookups served from the local cache, 0 to 1."),
-  /** Batches whose state write met a newer version written by another instance. */
+      "Share of state lookups served from the local cache, 0 to 1.",
+      Recorded.ALWAYS,
+      EnumSet.of(STATEFUL)),
+  /** Rows whose state write met a newer version written by another instance. */
   STATE_CONFLICTS(
       "flows.state.conflicts",
       Type.COUNTER,
-      "State writes refused because another instance wrote a newer version (fencing)."),
+      "State writes refused because another instance wrote a newer version (fencing).",
+      Recorded.ON_EVENT,
+      EnumSet.of(STATEFUL)),
   /** Time to run one task attempt, by what the queue does with it next. */
   TASK_DURATION(
       "flows.task.duration",
       Type.TIMER,
       "Time to run one task attempt and publish its result; outcome success, retry or dead_letter.",
+      Recorded.ALWAYS,
+      EnumSet.of(TASK),
       "outcome"),
   /** Requests an http flow answered, by status. */
   HTTP_REQUESTS(
       "flows.http.requests",
       Type.COUNTER,
-      "Requests answered by an http flow, by HTTP status (those its route refuses first: 404, 405, 413 are not counted).",
+      "Requests answered by an http flow, by HTTP status (those its route refuses first: 404,"
+          + " 405, 413 are not counted).",
+      Recorded.ALWAYS,
+      EnumSet.of(HTTP),
       "status");
 
   /** How a metric is recorded. */
@@ -86,16 +141,49 @@ public enum FlowsMetric {
     GAUGE
   }
 
+  /** When a flow of a kind it applies to records it. */
+  public enum Recorded {
+    /** With every batch (a task flow: task; an http flow: request; a cron flow: firing). */
+    ALWAYS,
+    /** Only when its event happens (a dead letter, a retry, a conflict, records deleted unread). */
+    ON_EVENT
+  }
+
   private final String metricName;
   private final Type type;
   private final String description;
+  private final Recorded recorded;
+  private final Set<FlowKind> kinds;
   private final List<String> tags;
 
-  FlowsMetric(String metricName, Type type, String description, String... extraTags) {
+  FlowsMetric(
+      String metricName,
+      Type type,
+      String description,
+      Recorded recorded,
+      Set<FlowKind> kinds,
+      String... extraTags) {
     this.metricName = metricName;
     this.type = type;
     this.description = description;
+    this.recorded = recorded;
+    this.kinds = Collections.unmodifiableSet(EnumSet.copyOf(kinds));
     this.tags = List.of(extraTags);
+  }
+
+  /** The kinds that read topics in batches. */
+  private static Set<FlowKind> topicReaders() {
+    return EnumSet.of(STATELESS, STATEFUL, COLLECTOR, MATERIALISE);
+  }
+
+  /** When a flow of one of its {@link #kinds()} records it. */
+  public Recorded recorded() {
+    return recorded;
+  }
+
+  /** The flow kinds that record it. */
+  public Set<FlowKind> kinds() {
+    return kinds;
   }
 
   /** The Micrometer name, e.g. {@code flows.records.in}. */

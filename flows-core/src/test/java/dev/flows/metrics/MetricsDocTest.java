@@ -42,6 +42,13 @@ class MetricsDocTest {
                             .map(t -> "`" + t + "`")
                             .collect(Collectors.joining(", "))
                         + " | "
+                        + m.kinds().stream()
+                            .map(k -> k.name().toLowerCase())
+                            .collect(Collectors.joining(", "))
+                        + (m.recorded() == FlowsMetric.Recorded.ON_EVENT
+                            ? " (when it happens)"
+                            : "")
+                        + " | "
                         + m.description()
                         + " |")
             .collect(Collectors.joining("\n"));
@@ -52,8 +59,12 @@ class MetricsDocTest {
         Every runtime records these in Micrometer and serves them as Prometheus text on `/metrics`
         (names with dots become underscores; counters get `_total`, timers `_seconds`).
 
-        | name | type | tags | what it measures |
-        |---|---|---|---|
+        Each metric says which flow kinds record it: with every batch (a task flow: every task, an
+        http flow: every request, a cron flow: every firing), or only when its event happens. A test
+        (`MetricsPerKindIT`) runs every kind and checks it.
+
+        | name | type | tags | recorded by | what it measures |
+        |---|---|---|---|---|
         """
         + rows
         + "\n";

@@ -33,9 +33,17 @@ final class CronLoop implements FlowLoop {
   private final FlowState state;
   private final StopSignal signal = new StopSignal();
   private final Sleeper retryWait;
+  private final FlowMetrics metrics;
 
-  CronLoop(CronPlan plan, Sink sink, TaskQueue queue, Clock clock, FlowState state) {
+  CronLoop(
+      CronPlan plan,
+      Sink sink,
+      TaskQueue queue,
+      Clock clock,
+      FlowState state,
+      FlowMetrics metrics) {
     this.plan = plan;
+    this.metrics = metrics;
     this.sink = sink;
     this.queue = queue;
     this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM);
@@ -106,6 +114,7 @@ final class CronLoop implements FlowLoop {
         "flow " + plan.name() + ": firing " + due,
         LOG,
         retryWait);
+    metrics.recordOut(plan.destination());
   }
 
   /** Whether the connection the firings are published through is up. */

@@ -134,7 +134,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
 
   @Override
   public Engine cron(CronPlan plan) {
-    return new CronEngine(plan);
+    return new CronEngine(plan, parts.metrics());
   }
 
   @Override

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param table the state table name
  * @param upgrade how states of the previous version become states of this one, {@code null} for
  *     version 1
+ * @param cacheRows how many rows each instance keeps in memory, least recently used out (0: none)
  * @param <S> the state type
  */
 public record StateSpec<S>(
@@ -36,7 +37,11 @@ public record StateSpec<S>(
     Format<S> format,
     Supplier<? extends S> initial,
     String table,
-    StateSpec.Upgrade<S> upgrade) {
+    StateSpec.Upgrade<S> upgrade,
+    int cacheRows) {
+  /** Rows each instance keeps in memory by default: {@value}. */
+  public static final int DEFAULT_CACHE_ROWS = 100_000;
+
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
   /**
@@ -60,17 +65,22 @@ public record StateSpec<S>(
     requireIdentifier("state table", table);
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(initial, "initial");
+    if (cacheRows < 0) {
+      throw FlowDefinitionException.of(
+          "cacheRows", cacheRows, "is negative", "use 0 (no cache) or more rows");
+    }
   }
 
   /** A state named {@code name}, format version 1, stored in table {@code flows_<name>_state}. */
   public static <S> StateSpec<S> of(String name, Format<S> format, Supplier<? extends S> initial) {
     requireIdentifier("state name", name);
-    return new StateSpec<>(name, format, initial, "flows_" + name + "_state", null);
+    return new StateSpec<>(
+        name, format, initial, "flows_" + name + "_state", null, DEFAULT_CACHE_ROWS);
   }
 
   /** A copy stored in {@code table} (lower-case letters, digits and underscores). */
   public StateSpec<S> withTable(String tableName) {
-    return new StateSpec<>(name, format, initial, tableName, upgrade);
+    return new StateSpec<>(name, format, initial, tableName, upgrade, cacheRows);
   }
 
   /**
@@ -89,7 +99,21 @@ public record StateSpec<S>(
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(upgrade, "upgrade");
     return new StateSpec<>(
-        name, format, initial, table, new Upgrade<>(previous, (Function<Object, S>) upgrade));
+        name,
+        format,
+        initial,
+        table,
+        new Upgrade<>(previous, (Function<Object, S>) upgrade),
+        cacheRows);
+  }
+
+  /**
+   * A copy whose instances each keep up to {@code rows} rows in memory (0: none), so a hot key
+   * costs no read; the version check on write keeps a stale row harmless. Bigger for many hot keys,
+   * smaller for a small heap.
+   */
+  public StateSpec<S> withCacheRows(int rows) {
+    return new StateSpec<>(name, format, initial, table, upgrade, rows);
   }
 
   /** The format version: 1, or one more than the spec this one was upgraded from. */

@@ -62,7 +62,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       FlowMetrics metrics) {
     super(plan, sink, sleeper, metrics);
     this.table = table;
-    this.cache = new StateCache(StateCache.DEFAULT_MAX_ROWS);
+    this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;
     this.guard = guard;
     this.updater = new RowUpdater(plan, userCode, failures);

@@ -11,9 +11,6 @@ import java.util.Map;
  * on write keeps a stale entry from ever overwriting newer state. Thread-safe.
  */
 public final class StateCache {
-  /** Rows kept by default: {@value}. */
-  public static final int DEFAULT_MAX_ROWS = 100_000;
-
   private final Map<String, RowImage> rows;
   private long hits;
   private long misses;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
 import dev.flows.FlowsException;
 import dev.flows.Headers;
@@ -205,6 +206,31 @@ class StateProtocolTest {
     assertEquals(Set.of("good"), table().load(List.of("bad", "good")).keySet());
   }
 
+  @Test
+  void shouldLoadEveryBatchsRowsWhenTheStateKeepsNoRowsInMemory() {
+    LoadCountingStore counting = new LoadCountingStore(store);
+    BatchHandler cached = handler(count(COUNT), counting);
+    cached.process(batch(msg("a", 0, "k", "v0")));
+    cached.process(batch(msg("a", 1, "k", "v1")));
+    assertEquals(1, counting.loads, "the default cache serves the second batch");
+
+    counting.loads = 0;
+    BatchHandler uncached = handler(count(COUNT.withCacheRows(0)), counting);
+    uncached.process(batch(msg("a", 2, "k", "v2")));
+    uncached.process(batch(msg("a", 3, "k", "v3")));
+
+    assertEquals(2, counting.loads);
+    assertEquals(List.of("1:v0", "2:v1", "3:v2", "4:v3"), sink.values("out"));
+  }
+
+  @Test
+  void shouldRefuseANegativeCacheSizeNamingIt() {
+    FlowDefinitionException e =
+        assertThrows(FlowDefinitionException.class, () -> COUNT.withCacheRows(-1));
+
+    assertEquals("cacheRows is negative, got -1: use 0 (no cache) or more rows", e.getMessage());
+  }
+
   private BatchHandler handler(Flow flow) {
     return handler(flow, store);
   }
@@ -306,6 +332,41 @@ class StateProtocolTest {
     @Override
     public boolean isRecordError(Exception error) {
       return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A store counting the loads of its tables. */
+  private static final class LoadCountingStore implements StateStore {
+    private final StateStore store;
+    int loads;
+
+    LoadCountingStore(StateStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public StateTable table(String name) {
+      StateTable table = store.table(name);
+      return new StateTable() {
+        @Override
+        public Map<String, StateRow> load(Collection<String> ids) {
+          loads++;
+          return table.load(ids);
+        }
+
+        @Override
+        public WriteResult write(List<StateRow> rows) {
+          return table.write(rows);
+        }
+      };
+    }
+
+    @Override
+    public TopicLedger topics() {
+      return store.topics();
     }
 
     @Override

@@ -3,13 +3,12 @@ package dev.flows.testkit;
 import dev.flows.Message;
 import dev.flows.spi.Connector;
 import dev.flows.spi.OutgoingRecord;
-import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.TopicShape;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
+import dev.flows.testkit.internal.ForwardingSink;
+import dev.flows.testkit.internal.ForwardingSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,11 +104,10 @@ public final class FaultyConnector implements Connector {
     }
   }
 
-  private final class FaultySink implements Sink {
-    private final Sink sink;
+  private final class FaultySink extends ForwardingSink {
 
     FaultySink(Sink sink) {
-      this.sink = sink;
+      super(sink);
     }
 
     @Override
@@ -126,41 +124,15 @@ public final class FaultyConnector implements Connector {
       }
       sink.send(record, ack);
     }
-
-    @Override
-    public void flush() {
-      sink.flush();
-    }
-
-    @Override
-    public boolean isRecordError(Exception error) {
-      return sink.isRecordError(error);
-    }
-
-    @Override
-    public boolean isConnected() {
-      return sink.isConnected();
-    }
-
-    @Override
-    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
-      sink.bindMetrics(registry, tags);
-    }
-
-    @Override
-    public void close() {
-      sink.close();
-    }
   }
 
   /** Pauses held topics' partitions and puts back records of theirs already fetched. */
-  private final class HoldingSource implements Source {
-    private final Source source;
+  private final class HoldingSource extends ForwardingSource {
     private final Set<SourcePartition> pausedByLoop = new HashSet<>();
     private final Set<SourcePartition> pausedByHold = new HashSet<>();
 
     HoldingSource(Source source) {
-      this.source = source;
+      super(source);
     }
 
     @Override
@@ -222,46 +194,6 @@ public final class FaultyConnector implements Connector {
       if (!free.isEmpty()) {
         source.resume(free);
       }
-    }
-
-    @Override
-    public void subscribe(Collection<String> topics, PartitionListener listener) {
-      source.subscribe(topics, listener);
-    }
-
-    @Override
-    public void seek(SourcePartition partition, long offset) {
-      source.seek(partition, offset);
-    }
-
-    @Override
-    public void commit(Map<SourcePartition, Long> nextOffsets) {
-      source.commit(nextOffsets);
-    }
-
-    @Override
-    public Set<SourcePartition> assignment() {
-      return source.assignment();
-    }
-
-    @Override
-    public boolean isConnected() {
-      return source.isConnected();
-    }
-
-    @Override
-    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
-      source.bindMetrics(registry, tags);
-    }
-
-    @Override
-    public Map<SourcePartition, Long> lag() {
-      return source.lag();
-    }
-
-    @Override
-    public void close() {
-      source.close();
     }
   }
 }

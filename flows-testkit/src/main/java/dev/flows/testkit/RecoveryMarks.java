@@ -1,21 +1,18 @@
 package dev.flows.testkit;
 
-import dev.flows.Message;
 import dev.flows.spi.Connector;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
+import dev.flows.testkit.internal.ForwardingSink;
+import dev.flows.testkit.internal.ForwardingSource;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,11 +115,10 @@ public final class RecoveryMarks {
   }
 
   /** Prints the partitions owned after every change the runtime is told of. */
-  private static final class MarkingSource implements Source {
-    private final Source source;
+  private static final class MarkingSource extends ForwardingSource {
 
     MarkingSource(Source source) {
-      this.source = source;
+      super(source);
     }
 
     @Override
@@ -156,65 +152,14 @@ public final class RecoveryMarks {
       owned.removeAll(leaving);
       print("assigned " + System.currentTimeMillis() + " " + owned.size());
     }
-
-    @Override
-    public List<Message<byte[], byte[]>> poll(Duration timeout) {
-      return source.poll(timeout);
-    }
-
-    @Override
-    public void pause(Collection<SourcePartition> partitions) {
-      source.pause(partitions);
-    }
-
-    @Override
-    public void resume(Collection<SourcePartition> partitions) {
-      source.resume(partitions);
-    }
-
-    @Override
-    public void seek(SourcePartition partition, long offset) {
-      source.seek(partition, offset);
-    }
-
-    @Override
-    public void commit(Map<SourcePartition, Long> nextOffsets) {
-      source.commit(nextOffsets);
-    }
-
-    @Override
-    public Set<SourcePartition> assignment() {
-      return source.assignment();
-    }
-
-    @Override
-    public boolean isConnected() {
-      return source.isConnected();
-    }
-
-    @Override
-    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
-      source.bindMetrics(registry, tags);
-    }
-
-    @Override
-    public Map<SourcePartition, Long> lag() {
-      return source.lag();
-    }
-
-    @Override
-    public void close() {
-      source.close();
-    }
   }
 
   /** Prints the time of the first send. */
-  private static final class MarkingSink implements Sink {
-    private final Sink sink;
+  private static final class MarkingSink extends ForwardingSink {
     private final AtomicBoolean first;
 
     MarkingSink(Sink sink, AtomicBoolean first) {
-      this.sink = sink;
+      super(sink);
       this.first = first;
     }
 
@@ -224,31 +169,6 @@ public final class RecoveryMarks {
         print("first-output " + System.currentTimeMillis());
       }
       sink.send(record, ack);
-    }
-
-    @Override
-    public void flush() {
-      sink.flush();
-    }
-
-    @Override
-    public boolean isRecordError(Exception error) {
-      return sink.isRecordError(error);
-    }
-
-    @Override
-    public boolean isConnected() {
-      return sink.isConnected();
-    }
-
-    @Override
-    public void bindMetrics(MeterRegistry registry, Iterable<Tag> tags) {
-      sink.bindMetrics(registry, tags);
-    }
-
-    @Override
-    public void close() {
-      sink.close();
     }
   }
 }

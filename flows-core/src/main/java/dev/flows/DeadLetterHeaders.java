@@ -32,5 +32,17 @@ public final class DeadLetterHeaders {
   /** How many times it was attempted: {@value}. */
   public static final String ATTEMPTS = "flows.attempts";
 
+  /**
+   * The {@link FailureClass} of the failure, {@code permanent} or {@code retryable}: {@value}. (A
+   * transient failure is never dead-lettered.)
+   */
+  public static final String FAILURE_CLASS = "flows.failure.class";
+
+  /**
+   * How many times a task was put back after a transient failure (not counted as attempts):
+   * {@value}.
+   */
+  public static final String TRANSIENT_RETRIES = "flows.transient.retries";
+
   private DeadLetterHeaders() {}
 }

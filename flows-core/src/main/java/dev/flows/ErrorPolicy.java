@@ -2,26 +2,33 @@ package dev.flows;
 
 import dev.flows.internal.Backoff;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * What happens to a record whose processing throws: retried with exponential backoff up to {@code
- * maxAttempts} in all, then either dead-lettered (the flow goes on) or the flow fails (fail fast).
- * Records that cannot be decoded, and records whose row a table sink refuses for its values, are
- * dead-lettered at once (or fail the flow, under fail-fast): retrying cannot help. Infrastructure
- * failures (broker, database down) never follow this policy: they are retried until they heal.
+ * What happens to a record whose processing throws, by the failure's {@link FailureClass}: a
+ * {@linkplain FailureClass#RETRYABLE retryable} failure (the default) is retried with exponential
+ * backoff up to {@code maxAttempts} in all, then either dead-lettered (the flow goes on) or the
+ * flow fails (fail fast); a {@linkplain FailureClass#PERMANENT permanent} one (a {@link
+ * PermanentException}, a record that cannot be decoded, a row a table sink refuses) goes there at
+ * once; a {@linkplain FailureClass#TRANSIENT transient} one (a {@link TransientException}, or any
+ * type mapped so with {@link #withFailureClass}) is never dead-lettered: the batch is retried until
+ * it succeeds. Infrastructure failures (broker, database down) never follow this policy: they are
+ * retried until they heal.
  *
  * @param maxAttempts attempts in all, at least 1
  * @param initialBackoff wait before the second attempt, doubled for each further one
  * @param maxBackoff the longest wait between attempts
  * @param onExhausted what to do after the last failed attempt
  * @param deadLetterTopic the dead-letter topic, or {@code null} for {@code <flow-name>.dlq}
+ * @param failureClasses which class each exception type falls into
  */
 public record ErrorPolicy(
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
     Exhausted onExhausted,
-    String deadLetterTopic) {
+    String deadLetterTopic,
+    FailureClasses failureClasses) {
 
   /** Attempts of the default policy: {@value}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -65,6 +72,23 @@ public record ErrorPolicy(
     if (deadLetterTopic != null) {
       Topic.topic(deadLetterTopic); // validates the name
     }
+    Objects.requireNonNull(failureClasses, "failureClasses");
+  }
+
+  /** A policy with the default failure classes (see {@link FailureClasses#defaults()}). */
+  public ErrorPolicy(
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Exhausted onExhausted,
+      String deadLetterTopic) {
+    this(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        onExhausted,
+        deadLetterTopic,
+        FailureClasses.defaults());
   }
 
   /**
@@ -86,22 +110,45 @@ public record ErrorPolicy(
 
   /** A copy with another number of attempts. */
   public ErrorPolicy withMaxAttempts(int attempts) {
-    return new ErrorPolicy(attempts, initialBackoff, maxBackoff, onExhausted, deadLetterTopic);
+    return new ErrorPolicy(
+        attempts, initialBackoff, maxBackoff, onExhausted, deadLetterTopic, failureClasses);
   }
 
   /** A copy with another backoff range. */
   public ErrorPolicy withBackoff(Duration initial, Duration max) {
-    return new ErrorPolicy(maxAttempts, initial, max, onExhausted, deadLetterTopic);
+    return new ErrorPolicy(maxAttempts, initial, max, onExhausted, deadLetterTopic, failureClasses);
   }
 
   /** A copy with another decision for exhausted records. */
   public ErrorPolicy withOnExhausted(Exhausted exhausted) {
-    return new ErrorPolicy(maxAttempts, initialBackoff, maxBackoff, exhausted, deadLetterTopic);
+    return new ErrorPolicy(
+        maxAttempts, initialBackoff, maxBackoff, exhausted, deadLetterTopic, failureClasses);
   }
 
   /** A copy writing dead letters to {@code topic} instead of {@code <flow-name>.dlq}. */
   public ErrorPolicy withDeadLetterTopic(String topic) {
-    return new ErrorPolicy(maxAttempts, initialBackoff, maxBackoff, onExhausted, topic);
+    return new ErrorPolicy(
+        maxAttempts, initialBackoff, maxBackoff, onExhausted, topic, failureClasses);
+  }
+
+  /**
+   * A copy where failures of {@code type} (and of its subclasses not mapped themselves, also when
+   * they are the cause of what was thrown) fall into {@code failureClass}: e.g. {@code
+   * withFailureClass(ConnectException.class, FailureClass.TRANSIENT)}.
+   */
+  public ErrorPolicy withFailureClass(Class<? extends Throwable> type, FailureClass failureClass) {
+    return new ErrorPolicy(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        onExhausted,
+        deadLetterTopic,
+        failureClasses.with(type, failureClass));
+  }
+
+  /** The class of {@code failure} under this policy. */
+  public FailureClass classify(Throwable failure) {
+    return failureClasses.classify(failure);
   }
 
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} failures (1-based). */

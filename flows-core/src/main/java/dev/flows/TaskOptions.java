@@ -2,6 +2,7 @@ package dev.flows;
 
 import dev.flows.internal.Backoff;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How a task flow ({@link Flows#task}) runs its tasks. Immutable; validated when built.
@@ -17,13 +18,17 @@ import java.time.Duration;
  * @param maxAttempts attempts in all, at least 1
  * @param initialBackoff delay before the second attempt
  * @param maxBackoff the longest delay between attempts
+ * @param failureClasses which class each exception type falls into: a permanent failure is
+ *     dead-lettered at once, a transient one is put back without counting the attempt (retried
+ *     until it succeeds), a retryable one counts
  */
 public record TaskOptions(
     int concurrency,
     Duration timeout,
     int maxAttempts,
     Duration initialBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    FailureClasses failureClasses) {
 
   /** Default concurrency: {@value}. */
   public static final int DEFAULT_CONCURRENCY = 1;
@@ -69,6 +74,7 @@ public record TaskOptions(
           "is shorter than initialBackoff " + initialBackoff,
           "raise maxBackoff");
     }
+    Objects.requireNonNull(failureClasses, "failureClasses");
   }
 
   /**
@@ -81,27 +87,53 @@ public record TaskOptions(
         Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS),
         DEFAULT_MAX_ATTEMPTS,
         Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MS),
-        Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS));
+        Duration.ofMillis(DEFAULT_MAX_BACKOFF_MS),
+        FailureClasses.defaults());
   }
 
   /** A copy with another concurrency (and prefetch). */
   public TaskOptions withConcurrency(int tasksAtOnce) {
-    return new TaskOptions(tasksAtOnce, timeout, maxAttempts, initialBackoff, maxBackoff);
+    return new TaskOptions(
+        tasksAtOnce, timeout, maxAttempts, initialBackoff, maxBackoff, failureClasses);
   }
 
   /** A copy with another timeout per attempt. */
   public TaskOptions withTimeout(Duration perAttempt) {
-    return new TaskOptions(concurrency, perAttempt, maxAttempts, initialBackoff, maxBackoff);
+    return new TaskOptions(
+        concurrency, perAttempt, maxAttempts, initialBackoff, maxBackoff, failureClasses);
   }
 
   /** A copy with another number of attempts. */
   public TaskOptions withMaxAttempts(int attempts) {
-    return new TaskOptions(concurrency, timeout, attempts, initialBackoff, maxBackoff);
+    return new TaskOptions(
+        concurrency, timeout, attempts, initialBackoff, maxBackoff, failureClasses);
+  }
+
+  /**
+   * A copy where task failures of {@code type} (and of its subclasses not mapped themselves, also
+   * as a cause) fall into {@code failureClass}.
+   */
+  public TaskOptions withFailureClass(Class<? extends Throwable> type, FailureClass failureClass) {
+    return new TaskOptions(
+        concurrency,
+        timeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        failureClasses.with(type, failureClass));
   }
 
   /** A copy with another backoff range. */
   public TaskOptions withBackoff(Duration initial, Duration max) {
-    return new TaskOptions(concurrency, timeout, maxAttempts, initial, max);
+    return new TaskOptions(concurrency, timeout, maxAttempts, initial, max, failureClasses);
+  }
+
+  /**
+   * The delay before a task goes back after its {@code transientFailures}th transient failure in a
+   * row (not counted as attempts): as {@link #backoffAfter}, capped at {@code maxBackoff}.
+   */
+  public Duration transientBackoff(int transientFailures) {
+    return backoffAfter(Math.min(Math.max(1, transientFailures), 64));
   }
 
   /**

@@ -41,6 +41,7 @@ class DocsTest {
           "KafkaConsumer",
           "Error",
           "Exception",
+          "ConnectException",
           "VmHWM",
           "RuntimeMXBean",
           "ConfigException",

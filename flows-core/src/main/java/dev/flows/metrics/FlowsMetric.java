@@ -52,6 +52,16 @@ public enum FlowsMetric {
       Recorded.ON_EVENT,
       topicReaders(),
       "stage"),
+  /** Failures of user code, by class. */
+  FAILURES(
+      "flows.failures",
+      Type.COUNTER,
+      "Failed attempts of user code, by class: permanent (dead-lettered at once), retryable"
+          + " (retried, then dead-lettered) or transient (the batch, or the task, is retried until"
+          + " it succeeds).",
+      Recorded.ON_EVENT,
+      EnumSet.allOf(FlowKind.class),
+      "class"),
   /** Batch sizes. */
   BATCH_SIZE(
       "flows.batch.size", Type.SUMMARY, "Records per microbatch.", Recorded.ALWAYS, topicReaders()),

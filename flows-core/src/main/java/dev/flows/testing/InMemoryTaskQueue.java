@@ -4,8 +4,10 @@ import dev.flows.DeadLetterHeaders;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.PermanentException;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
+import dev.flows.TransientException;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingTask;
 import dev.flows.spi.Sink;
@@ -47,7 +49,8 @@ final class InMemoryTaskQueue implements TaskQueue {
 
   /**
    * Runs {@code task} under {@code options}' attempts; dead-letters it to {@code <queue>.dlq} when
-   * they are used up.
+   * they are used up, or at once when it can never succeed. A transient failure leaves the task on
+   * the queue, untouched: the driver does not wait for a dependency to come back.
    */
   void runAttempts(
       String flow, Message<byte[], byte[]> task, TaskOptions options, TaskHandler handler) {
@@ -55,8 +58,12 @@ final class InMemoryTaskQueue implements TaskQueue {
       try {
         handler.handle(new IncomingTask(task.topic(), task.value(), task.headers(), attempt));
         return;
+      } catch (TransientException e) {
+        return;
       } catch (Exception e) {
-        if (e instanceof FormatException || attempt >= options.maxAttempts()) {
+        if (e instanceof FormatException
+            || e instanceof PermanentException
+            || attempt >= options.maxAttempts()) {
           append(
               task.topic() + Queue.DEAD_LETTER_SUFFIX,
               task.value(),

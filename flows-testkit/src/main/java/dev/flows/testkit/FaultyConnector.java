@@ -3,6 +3,7 @@ package dev.flows.testkit;
 import dev.flows.Message;
 import dev.flows.spi.Connector;
 import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
@@ -41,6 +42,8 @@ import java.util.function.Predicate;
 public final class FaultyConnector implements Connector {
   private final Connector connector;
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Set<HoldingSource> rebalancing = ConcurrentHashMap.newKeySet();
+  private final Set<HoldingSource> sources = ConcurrentHashMap.newKeySet();
   private final List<SendFault> faults = new CopyOnWriteArrayList<>();
 
   private FaultyConnector(Connector connector) {
@@ -55,6 +58,16 @@ public final class FaultyConnector implements Connector {
   /** Stops handing records of {@code topic} to flows until {@link #release(String)}. */
   public FaultyConnector hold(String topic) {
     held.add(topic);
+    return this;
+  }
+
+  /**
+   * Makes the next poll of every source report its partitions revoked and then assigned again, on
+   * the polling thread, as a rebalance that moved them away and back would: a flow's running batch
+   * must finish within its drain timeout, or is given up.
+   */
+  public FaultyConnector rebalanceNow() {
+    rebalancing.addAll(sources);
     return this;
   }
 
@@ -82,7 +95,9 @@ public final class FaultyConnector implements Connector {
 
   @Override
   public Source source(String group, String clientId) {
-    return new HoldingSource(connector.source(group, clientId));
+    HoldingSource source = new HoldingSource(connector.source(group, clientId));
+    sources.add(source);
+    return source;
   }
 
   @Override
@@ -135,8 +150,21 @@ public final class FaultyConnector implements Connector {
       super(source);
     }
 
+    private PartitionListener listener;
+
+    @Override
+    public void subscribe(Collection<String> topics, PartitionListener listener) {
+      this.listener = listener;
+      super.subscribe(topics, listener);
+    }
+
     @Override
     public List<Message<byte[], byte[]>> poll(Duration timeout) {
+      if (rebalancing.remove(this) && listener != null) {
+        Set<SourcePartition> assigned = source.assignment();
+        listener.onRevoked(assigned);
+        listener.onAssigned(assigned);
+      }
       applyHolds();
       List<Message<byte[], byte[]>> records = source.poll(timeout);
       Map<SourcePartition, Long> putBack = new HashMap<>();

@@ -16,11 +16,13 @@ import java.util.function.ObjIntConsumer;
  * @param records the records, in fetch order
  * @param firstOffsets per partition, the first offset in the batch (where to rewind on failure)
  * @param nextOffsets per partition, the last offset in the batch plus one (what to commit)
+ * @param cancellation whether the batch was given up on (no effect may follow)
  */
 public record Batch(
     List<Message<byte[], byte[]>> records,
     Map<SourcePartition, Long> firstOffsets,
-    Map<SourcePartition, Long> nextOffsets) {
+    Map<SourcePartition, Long> nextOffsets,
+    Cancellation cancellation) {
 
   /** A batch of {@code records} with its offsets computed. */
   public static Batch of(List<Message<byte[], byte[]>> records) {
@@ -31,7 +33,7 @@ public record Batch(
       first.putIfAbsent(partition, record.offset());
       next.put(partition, record.offset() + 1);
     }
-    return new Batch(List.copyOf(records), Map.copyOf(first), Map.copyOf(next));
+    return new Batch(List.copyOf(records), Map.copyOf(first), Map.copyOf(next), new Cancellation());
   }
 
   /** Whether the batch holds records of any of these partitions. */

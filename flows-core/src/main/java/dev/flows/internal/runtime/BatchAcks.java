@@ -21,17 +21,20 @@ final class BatchAcks {
   record RejectedSend(Message<byte[], byte[]> source, Exception error) {}
 
   private final Sink sink;
+  private final Cancellation cancellation;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicReference<Exception> brokerFailure = new AtomicReference<>();
   private final Queue<RejectedSend> rejected = new ConcurrentLinkedQueue<>();
   private final Object done = new Object();
 
-  BatchAcks(Sink sink) {
+  BatchAcks(Sink sink, Cancellation cancellation) {
     this.sink = sink;
+    this.cancellation = cancellation;
   }
 
   /** Sends {@code record}, produced from {@code source}. */
   void send(OutgoingRecord record, Message<byte[], byte[]> source) {
+    cancellation.check("publish to " + record.topic());
     pending.incrementAndGet();
     try {
       sink.send(record, error -> completed(error, source));

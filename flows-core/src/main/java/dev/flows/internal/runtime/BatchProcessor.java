@@ -26,7 +26,7 @@ abstract class BatchProcessor implements BatchHandler {
   BatchProcessor(Flow flow, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
     this.sink = sink;
     this.failures = new Failures(flow, metrics);
-    this.userCode = new UserCode(flow.options().errorPolicy(), sleeper);
+    this.userCode = new UserCode(flow.options().errorPolicy(), sleeper, metrics);
     this.metrics = metrics;
   }
 
@@ -40,7 +40,7 @@ abstract class BatchProcessor implements BatchHandler {
   public final void process(Batch batch) {
     long start = System.nanoTime();
     batch.countPerTopic(metrics::recordsIn);
-    BatchAcks acks = new BatchAcks(sink);
+    BatchAcks acks = new BatchAcks(sink, batch.cancellation());
     fill(batch, acks);
     acks.settle(failures, ACK_TIMEOUT);
     published(batch);

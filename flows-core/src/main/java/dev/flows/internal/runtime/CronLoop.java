@@ -46,7 +46,7 @@ final class CronLoop implements FlowLoop {
     this.metrics = metrics;
     this.sink = sink;
     this.queue = queue;
-    this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM);
+    this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM, metrics);
     this.clock = clock;
     this.state = state;
     this.retryWait = signal.reportingSleeper(state, clock, this::connected);
@@ -84,7 +84,7 @@ final class CronLoop implements FlowLoop {
   }
 
   private void fire(Instant due) throws InterruptedException {
-    UserCode.Outcome<Object> outcome = userCode.run(plan::produce);
+    UserCode.Outcome<Object> outcome = produce(due);
     if (!outcome.succeeded()) {
       LOG.error(
           "flow {}: firing of {} failed after {} attempt(s), skipped: {}",
@@ -115,6 +115,25 @@ final class CronLoop implements FlowLoop {
         LOG,
         retryWait);
     metrics.recordOut(plan.destination());
+  }
+
+  /**
+   * Produces the firing's value; a transient failure is retried with backoff until it heals or the
+   * loop stops, the flow not ready meanwhile.
+   */
+  private UserCode.Outcome<Object> produce(Instant due) throws InterruptedException {
+    for (int failures = 1; ; failures++) {
+      try {
+        UserCode.Outcome<Object> outcome = userCode.run(plan::produce);
+        state.healthy(true);
+        return outcome;
+      } catch (TransientFailure e) {
+        state.healthy(false);
+        long backoff = StopSignal.backoffMillis(failures);
+        LOG.warn("flow {}: firing of {}: {}; trying again in {} ms", plan.name(), due, e, backoff);
+        retryWait.sleep(Duration.ofMillis(backoff));
+      }
+    }
   }
 
   /** Whether the connection the firings are published through is up. */

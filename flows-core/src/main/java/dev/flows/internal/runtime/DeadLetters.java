@@ -4,11 +4,13 @@ import static dev.flows.DeadLetterHeaders.ATTEMPTS;
 import static dev.flows.DeadLetterHeaders.ERROR_CLASS;
 import static dev.flows.DeadLetterHeaders.ERROR_MESSAGE;
 import static dev.flows.DeadLetterHeaders.ERROR_STAGE;
+import static dev.flows.DeadLetterHeaders.FAILURE_CLASS;
 import static dev.flows.DeadLetterHeaders.FLOW;
 import static dev.flows.DeadLetterHeaders.SOURCE_OFFSET;
 import static dev.flows.DeadLetterHeaders.SOURCE_PARTITION;
 import static dev.flows.DeadLetterHeaders.SOURCE_TOPIC;
 
+import dev.flows.FailureClass;
 import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.spi.OutgoingRecord;
@@ -39,7 +41,12 @@ final class DeadLetters {
     }
   }
 
-  OutgoingRecord of(Message<byte[], byte[]> source, Exception error, int attempts, Stage stage) {
+  OutgoingRecord of(
+      Message<byte[], byte[]> source,
+      Exception error,
+      int attempts,
+      Stage stage,
+      FailureClass failureClass) {
     Headers headers =
         source
             .headers()
@@ -50,7 +57,8 @@ final class DeadLetters {
             .with(SOURCE_TOPIC, source.topic())
             .with(SOURCE_PARTITION, Integer.toString(source.partition()))
             .with(SOURCE_OFFSET, Long.toString(source.offset()))
-            .with(ATTEMPTS, Integer.toString(attempts));
+            .with(ATTEMPTS, Integer.toString(attempts))
+            .with(FAILURE_CLASS, failureClass.label());
     return new OutgoingRecord(topic, source.key(), source.value(), headers, source.timestamp());
   }
 

@@ -1,6 +1,7 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.ErrorPolicy;
+import dev.flows.FailureClass;
 import dev.flows.Flow;
 import dev.flows.FlowFailedException;
 import dev.flows.Message;
@@ -37,6 +38,10 @@ final class Failures {
           error);
     }
     metrics.deadLetter(stage);
-    return deadLetters.of(raw, error, attempts, stage);
+    FailureClass failureClass =
+        stage == Stage.PROCESS
+            ? flow.options().errorPolicy().classify(error)
+            : FailureClass.PERMANENT; // undecodable, refused by the broker or the store
+    return deadLetters.of(raw, error, attempts, stage, failureClass);
   }
 }

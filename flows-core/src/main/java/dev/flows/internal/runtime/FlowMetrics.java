@@ -6,6 +6,7 @@ import static dev.flows.metrics.FlowsMetric.BATCH_SIZE;
 import static dev.flows.metrics.FlowsMetric.COMMIT_DURATION;
 import static dev.flows.metrics.FlowsMetric.CONSUMER_LAG;
 import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
+import static dev.flows.metrics.FlowsMetric.FAILURES;
 import static dev.flows.metrics.FlowsMetric.HTTP_REQUESTS;
 import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
 import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
@@ -16,6 +17,7 @@ import static dev.flows.metrics.FlowsMetric.STATE_READ_DURATION;
 import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
 import static dev.flows.metrics.FlowsMetric.TASK_DURATION;
 
+import dev.flows.FailureClass;
 import dev.flows.metrics.FlowsMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -36,6 +38,7 @@ public final class FlowMetrics {
   private final String flow;
   private final Map<String, Counter> inByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> unreadByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failuresByClass = new ConcurrentHashMap<>();
   private final Map<String, Counter> outByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettersByStage = new ConcurrentHashMap<>();
   private final Map<String, Counter> httpRequestsByStatus = new ConcurrentHashMap<>();
@@ -101,6 +104,10 @@ public final class FlowMetrics {
 
   void recordsUnread(String topic, long count) {
     counter(unreadByTopic, RECORDS_UNREAD, "topic", topic).increment(count);
+  }
+
+  void failure(FailureClass failureClass) {
+    counter(failuresByClass, FAILURES, "class", failureClass.label()).increment();
   }
 
   void recordOut(String topic) {

@@ -1,6 +1,5 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.ErrorPolicy;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.KeyValue;
@@ -27,10 +26,7 @@ public final class HttpIngress implements PostRoute.Handler {
   private final HttpPlan plan;
   private final Sink sink;
   private final FlowMetrics metrics;
-  // one attempt: the client decides about retries, and holding a request thread for backoffs helps
-  // nobody
-  private final UserCode userCode =
-      new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  private final UserCode userCode;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object idle = new Object();
   private volatile boolean closed;
@@ -40,6 +36,10 @@ public final class HttpIngress implements PostRoute.Handler {
     this.plan = plan;
     this.sink = sink;
     this.metrics = metrics;
+    // one attempt: the client decides about retries, and holding a request thread for backoffs
+    // helps nobody
+    this.userCode =
+        new UserCode(plan.options().errorPolicy().withMaxAttempts(1), Sleeper.NONE, metrics);
   }
 
   /** The route to serve. */
@@ -73,7 +73,12 @@ public final class HttpIngress implements PostRoute.Handler {
     } catch (FormatException e) {
       return Response.error(400, e.getMessage());
     }
-    UserCode.Outcome<KeyValue<?, ?>> outcome = userCode.run(() -> plan.map(request));
+    UserCode.Outcome<KeyValue<?, ?>> outcome;
+    try {
+      outcome = userCode.run(() -> plan.map(request));
+    } catch (TransientFailure e) {
+      return Response.error(503, "the service is unavailable, try again later: " + e.getCause());
+    }
     if (!outcome.succeeded()) {
       Exception failure = outcome.failure();
       return Response.error(

@@ -4,6 +4,7 @@ import dev.flows.FlowsException;
 import dev.flows.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,13 @@ public final class KeyLanes {
       records.forEach(action);
       return;
     }
+    Collection<List<Message<byte[], byte[]>>> groups = groupByKey(records).values();
+    LaneTasks tasks = new LaneTasks(groups.size());
     List<Future<?>> running = new ArrayList<>();
-    for (List<Message<byte[], byte[]>> sameKey : groupByKey(records).values()) {
-      running.add(executor.submit(() -> sameKey.forEach(action)));
+    for (List<Message<byte[], byte[]>> sameKey : groups) {
+      running.add(executor.submit(() -> tasks.run(() -> sameKey.forEach(action))));
     }
-    awaitAll(running);
+    awaitAll(running, tasks);
   }
 
   /** Groups records by key bytes, keeping offset order inside each group. */
@@ -69,7 +72,7 @@ public final class KeyLanes {
     return groups;
   }
 
-  private static void awaitAll(List<Future<?>> running) {
+  private static void awaitAll(List<Future<?>> running, LaneTasks tasks) {
     RuntimeException first = null;
     for (Future<?> future : running) {
       try {
@@ -82,9 +85,9 @@ public final class KeyLanes {
                   : new FlowsException("lane failed", e.getCause());
         }
       } catch (InterruptedException e) {
+        tasks.cancelAndAwait(); // no lane of this batch may still run when the next batch starts
         Thread.currentThread().interrupt();
-        running.forEach(f -> f.cancel(true));
-        throw new FlowsException("interrupted while processing a batch", e);
+        throw new BatchCancelledException("interrupted while processing a batch", e);
       }
     }
     if (first != null) {

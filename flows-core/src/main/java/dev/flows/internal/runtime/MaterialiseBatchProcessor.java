@@ -50,6 +50,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
         changes.add(change);
       }
     }
+    batch.cancellation().check("write table " + plan.table().name());
     write(changes, acks);
   }
 
@@ -64,7 +65,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     }
     UserCode.Outcome<Row> outcome =
         record.value() == null
-            ? new UserCode.Outcome<>(null, null, 0) // a tombstone: no row to map
+            ? new UserCode.Outcome<>(null, null, 0, null) // a tombstone: no row to map
             : userCode.run(() -> plan.row(record.key(), record.value()));
     if (!outcome.succeeded()) {
       acks.send(

@@ -53,10 +53,12 @@ final class RunningBatch {
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (TimeoutException e) {
+      batch.cancellation().cancel();
       result.cancel(true);
       return e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      batch.cancellation().cancel();
       result.cancel(true);
       return e;
     }

@@ -77,9 +77,10 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   @Override
   void fill(Batch batch, BatchAcks acks) {
+    long since = cache.epoch();
     Known known = known();
     Map<String, List<Input>> byId = groupById(batch, acks);
-    for (Result result : applyAndWrite(byId, known)) {
+    for (Result result : applyAndWrite(byId, known, new Effects(batch.cancellation(), since))) {
       for (Handled handled : result.handled()) {
         for (OutgoingRecord output : handled.outputs()) {
           acks.send(output, handled.input().raw());
@@ -129,19 +130,23 @@ public final class StatefulBatchProcessor extends BatchProcessor {
    * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
    * final. Returns the results in the order of {@code byId}.
    */
-  private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known) {
+  /** Where a batch's effects are checked: its cancellation, and the cache epoch it started at. */
+  private record Effects(Cancellation cancellation, long since) {}
+
+  private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known, Effects effects) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
-      Map<String, RowImage> rows = load(pending.keySet());
+      Map<String, RowImage> rows = load(pending.keySet(), effects.since());
       Map<String, Result> results = new LinkedHashMap<>(pending.size() * 2);
       pending.forEach(
           (id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
+      effects.cancellation().check("write the state of " + results.size() + " keys");
       WriteResult outcome = write(results.values());
       Map<String, Result> into = done == null ? results : done;
       List<RowImage> written = new ArrayList<>(results.size());
       results.forEach((id, result) -> settle(id, result, outcome, into, written));
-      cache.putAll(written);
+      cache.putAll(written, effects.since());
       done = into;
       if (outcome.conflicts().isEmpty()) {
         return new ArrayList<>(done.values());
@@ -197,7 +202,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     }
   }
 
-  private Map<String, RowImage> load(Set<String> ids) {
+  private Map<String, RowImage> load(Set<String> ids, long since) {
     Map<String, RowImage> rows = new HashMap<>(cache.getAll(ids));
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
@@ -205,7 +210,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       Map<String, StateRow> loaded = table.load(missing);
       metrics.stateRead(System.nanoTime() - start);
       List<RowImage> images = loaded.values().stream().map(RowImage::new).toList();
-      cache.putAll(images);
+      cache.putAll(images, since);
       images.forEach(image -> rows.put(image.row().id(), image));
     }
     return rows;

@@ -1,6 +1,8 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.TransientException;
 import dev.flows.internal.plan.TaskPlan;
+import dev.flows.spi.IncomingTask;
 import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
 import java.time.Clock;
@@ -57,12 +59,23 @@ final class TaskLoop implements FlowLoop {
     }
   }
 
+  /** Runs a task; a transient failure makes the flow not ready until a task succeeds again. */
+  private void handle(IncomingTask task) throws Exception {
+    try {
+      processor.handle(task);
+      state.healthy(true);
+    } catch (TransientException e) {
+      state.healthy(false);
+      throw e;
+    }
+  }
+
   private TaskSubscription subscribe() {
     for (int failures = 1; !signal.stopping(); failures++) {
       try {
         TaskSubscription subscription =
             queue.consume(
-                plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, processor);
+                plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, this::handle);
         state.assigned(true);
         state.healthy(true);
         LOG.info("flow {}: consuming queue {}", plan.name(), plan.queue().name());

@@ -1,12 +1,16 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.ErrorPolicy;
+import dev.flows.FailureClass;
 import dev.flows.FormatException;
+import dev.flows.PermanentException;
+import dev.flows.TransientException;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import dev.flows.spi.TaskHandler;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +26,7 @@ public final class TaskProcessor implements TaskHandler {
 
   private final TaskPlan<?> plan;
   private final Sink sink;
-  private final UserCode userCode =
-      new UserCode(ErrorPolicy.defaults().withMaxAttempts(1), Sleeper.NONE);
+  private final UserCode userCode;
   private final FlowMetrics metrics;
 
   /**
@@ -34,6 +37,18 @@ public final class TaskProcessor implements TaskHandler {
     this.plan = plan;
     this.sink = sink;
     this.metrics = metrics;
+    // one attempt per delivery: the queue retries, with its delays
+    this.userCode =
+        new UserCode(
+            new ErrorPolicy(
+                1,
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
+                ErrorPolicy.Exhausted.DEAD_LETTER,
+                null,
+                plan.taskOptions().failureClasses()),
+            Sleeper.NONE,
+            metrics);
   }
 
   /** Runs the task, timing the attempt by its outcome. */
@@ -51,7 +66,12 @@ public final class TaskProcessor implements TaskHandler {
 
   /** What the queue does with a failed attempt, by the {@link TaskHandler} contract. */
   private FlowMetrics.TaskOutcome failed(IncomingTask task, Exception failure) {
-    return failure instanceof FormatException || task.attempt() >= plan.taskOptions().maxAttempts()
+    if (failure instanceof TransientException) {
+      return FlowMetrics.TaskOutcome.RETRY;
+    }
+    return failure instanceof FormatException
+            || failure instanceof PermanentException
+            || task.attempt() >= plan.taskOptions().maxAttempts()
         ? FlowMetrics.TaskOutcome.DEAD_LETTER
         : FlowMetrics.TaskOutcome.RETRY;
   }
@@ -59,7 +79,16 @@ public final class TaskProcessor implements TaskHandler {
   private void process(IncomingTask task) throws Exception {
     metrics.recordsIn(task.queue(), 1);
     Object decoded = plan.decode(task.body());
-    UserCode.Outcome<Object> outcome = userCode.run(() -> plan.run(decoded));
+    UserCode.Outcome<Object> outcome;
+    try {
+      outcome = userCode.run(() -> plan.run(decoded));
+    } catch (TransientFailure e) {
+      throw new TransientException(e.getMessage(), e.getCause());
+    }
+    if (outcome.failureClass() == FailureClass.PERMANENT
+        && !(outcome.failure() instanceof FormatException)) {
+      throw new PermanentException(String.valueOf(outcome.failure()), outcome.failure());
+    }
     if (!outcome.succeeded()) {
       throw outcome.failure();
     }

@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public final class StateCache {
   private final Map<String, RowImage> rows;
+  private long epoch;
   private long hits;
   private long misses;
 
@@ -40,9 +41,19 @@ public final class StateCache {
     return found;
   }
 
-  /** Remembers rows as written or read. */
-  public synchronized void putAll(Collection<RowImage> written) {
-    written.forEach(r -> rows.put(r.row().id(), r));
+  /**
+   * Which clearing the cache is at: a batch takes it when it starts, and rows it adds later are
+   * dropped if the cache was cleared meanwhile (an assignment change, a cancelled batch).
+   */
+  public synchronized long epoch() {
+    return epoch;
+  }
+
+  /** Remembers rows as written or read by a batch that started at {@code since}. */
+  public synchronized void putAll(Collection<RowImage> written, long since) {
+    if (since == epoch) {
+      written.forEach(r -> rows.put(r.row().id(), r));
+    }
   }
 
   /** Forgets these rows. */
@@ -50,8 +61,9 @@ public final class StateCache {
     ids.forEach(rows::remove);
   }
 
-  /** Forgets everything. */
+  /** Forgets everything, and what batches started before now would add. */
   public synchronized void clear() {
+    epoch++;
     rows.clear();
   }
 

@@ -3,8 +3,10 @@ package dev.flows.rabbitmq.internal;
 import com.rabbitmq.client.LongString;
 import dev.flows.DeadLetterHeaders;
 import dev.flows.FormatException;
+import dev.flows.PermanentException;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
+import dev.flows.TransientException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,10 +65,18 @@ public final class Retries {
     return (int) Math.min(Math.max(count, 0), Integer.MAX_VALUE - 1) + 1;
   }
 
-  /** Where a task goes after attempt {@code attempt} failed with {@code error}. */
+  /**
+   * Where a task goes after attempt {@code attempt} failed with {@code error}: a transient failure
+   * goes back after a growing delay without counting the attempt; an undecodable or permanent one
+   * is dead-lettered at once; any other is retried until the attempts are used up.
+   */
   public Next after(int attempt, Exception error, Map<String, Object> original) {
+    if (error instanceof TransientException) {
+      return afterTransient(attempt, error, original);
+    }
     boolean undecodable = error instanceof FormatException;
-    boolean deadLetter = undecodable || attempt >= options.maxAttempts();
+    boolean deadLetter =
+        undecodable || error instanceof PermanentException || attempt >= options.maxAttempts();
     Map<String, Object> headers = new HashMap<>(original == null ? Map.of() : original);
     headers.put(DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
     headers.put(DeadLetterHeaders.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())));
@@ -79,6 +89,27 @@ public final class Retries {
             ? queue + Queue.DEAD_LETTER_SUFFIX
             : Topology.delayQueue(queue, options.backoffAfter(attempt));
     return new Next(target, headers, deadLetter);
+  }
+
+  private Next afterTransient(int attempt, Exception error, Map<String, Object> original) {
+    Map<String, Object> headers = new HashMap<>(original == null ? Map.of() : original);
+    int transients = transientsOf(headers) + 1;
+    headers.put(DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
+    headers.put(DeadLetterHeaders.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())));
+    headers.put(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempt - 1)); // not counted
+    headers.put(DeadLetterHeaders.TRANSIENT_RETRIES, Integer.toString(transients));
+    String target = Topology.delayQueue(queue, options.transientBackoff(transients));
+    return new Next(target, headers, false);
+  }
+
+  /** Transient failures so far, from the header (0 if absent or not a whole number). */
+  private static int transientsOf(Map<String, Object> headers) {
+    Object value = headers.get(DeadLetterHeaders.TRANSIENT_RETRIES);
+    String text = value == null ? "" : text(value).trim();
+    if (!WHOLE_NUMBER.matcher(text).matches() || text.length() > 9) {
+      return 0;
+    }
+    return Math.max(0, Integer.parseInt(text));
   }
 
   private static String truncate(String message) {

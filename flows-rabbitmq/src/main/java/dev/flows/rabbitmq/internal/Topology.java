@@ -38,11 +38,21 @@ public final class Topology {
     return queue + ".delay." + delay.toMillis();
   }
 
-  /** The distinct delays of {@code options}' retries, shortest first. */
+  /**
+   * The distinct delays of {@code options}' retries and of transient failures (which grow up to
+   * {@code maxBackoff} however many there are), shortest first.
+   */
   public static TreeSet<Duration> delays(TaskOptions options) {
     TreeSet<Duration> delays = new TreeSet<>();
     for (int failed = 1; failed < options.maxAttempts(); failed++) {
       delays.add(options.backoffAfter(failed));
+    }
+    for (int failed = 1; failed <= 64; failed++) {
+      Duration delay = options.transientBackoff(failed);
+      delays.add(delay);
+      if (delay.equals(options.maxBackoff())) {
+        break;
+      }
     }
     return delays;
   }

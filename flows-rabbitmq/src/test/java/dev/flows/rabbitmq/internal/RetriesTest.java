@@ -102,7 +102,13 @@ class RetriesTest {
     assertEquals(
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
         List.copyOf(Topology.delays(capped)));
+    TaskOptions once =
+        TaskOptions.defaults()
+            .withMaxAttempts(1)
+            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
     assertEquals(
-        List.of(), List.copyOf(Topology.delays(TaskOptions.defaults().withMaxAttempts(1))));
+        List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
+        List.copyOf(Topology.delays(once)),
+        "transient failures wait even when a task has one attempt");
   }
 }

@@ -27,7 +27,7 @@ build: ## Build every module and the runnable examples jar, without tests
 image: build ## Build the examples' container image into flows-examples/target/jib-image.tar (no Docker needed; docker load -i it)
 	$(MVN) -q -pl flows-examples jib:buildTar
 
-archetype-check: build ## Generate a service from flows-archetype outside the repository, run its mvn verify and build its image (~40 s)
+archetype-check: build ## Generate a service from flows-archetype outside the repository, run its mvn verify and build its image (~1 min)
 	bash scripts/archetype-check.sh
 
 artifacts: ## Build the sources and Javadoc jars of the published modules; any Javadoc lint warning fails (~20 s more than a build)

@@ -9,6 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mvn=("$root/mvnw" -B -ntp)
 version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -1)"
+plugin="$(sed -n 's:.*<archetype.version>\(.*\)</archetype.version>.*:\1:p' "$root/pom.xml")"
 dir="${ARCHETYPE_CHECK_DIR:-$(mktemp -d -t flows-archetype-check.XXXXXX)}"
 service="$dir/shop-orders-count"
 base="$root/flows-examples/target/jib-image.tar"
@@ -16,7 +17,7 @@ base="$root/flows-examples/target/jib-image.tar"
 echo "archetype-check: generating a service from dev.flows:flows-archetype:$version into $dir"
 rm -rf "$service"
 mkdir -p "$dir"
-(cd "$dir" && "${mvn[@]}" -q archetype:generate \
+(cd "$dir" && "${mvn[@]}" -q "org.apache.maven.plugins:maven-archetype-plugin:$plugin:generate" \
   -DarchetypeGroupId=dev.flows -DarchetypeArtifactId=flows-archetype \
   -DarchetypeVersion="$version" \
   -DgroupId=com.example -DartifactId=shop-orders-count -Dpackage=com.example.orders)

@@ -6,7 +6,7 @@ EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
 
-.PHONY: run test chaos build image services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
+.PHONY: run test chaos build image archetype-check artifacts services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -26,6 +26,12 @@ build: ## Build every module and the runnable examples jar, without tests
 
 image: build ## Build the examples' container image into flows-examples/target/jib-image.tar (no Docker needed; docker load -i it)
 	$(MVN) -q -pl flows-examples jib:buildTar
+
+archetype-check: build ## Generate a service from flows-archetype outside the repository, run its mvn verify and build its image (~1 min)
+	bash scripts/archetype-check.sh
+
+artifacts: ## Build the sources and Javadoc jars of the published modules; any Javadoc lint warning fails (~20 s more than a build)
+	$(MVN) -q -Partifacts package -DskipTests
 
 services: ## Make sure the services tests need are up (RabbitMQ; Kafka and PostgreSQL start in the test JVM)
 	bash scripts/ensure-rabbitmq.sh

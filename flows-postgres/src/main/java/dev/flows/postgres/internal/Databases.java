@@ -20,6 +20,11 @@ public final class Databases {
    */
   private static final Set<String> CREATION_RACE_STATES = Set.of("23505", "42P07", "42710");
 
+  /** The PostgreSQL JDBC driver, which the pools, JDBI's PostgreSQL plugin and SqlErrors use. */
+  private static final String DRIVER_ARTIFACT = "org.postgresql:postgresql";
+
+  private static final String DRIVER_CLASS = "org.postgresql.Driver";
+
   private Databases() {}
 
   /** The JDBC URL of {@code FLOWS_POSTGRES_URL}, or a definition error saying what it is for. */
@@ -35,6 +40,30 @@ public final class Databases {
                     "set it to the JDBC URL of the "
                         + purpose
                         + ", e.g. jdbc:postgresql://localhost:5432/flows"));
+  }
+
+  /**
+   * Checks that {@code loader} (flows-postgres's own) has the PostgreSQL JDBC driver; otherwise
+   * throws a {@link FlowDefinitionException} naming the artifact, instead of the {@link
+   * NoClassDefFoundError} or "no driver" error the pool or JDBI would fail with. flows-postgres
+   * brings the driver; it is missing only where a build excludes it.
+   */
+  public static void requireDriver(ClassLoader loader) {
+    try {
+      Class.forName(DRIVER_CLASS, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      FlowDefinitionException missing =
+          new FlowDefinitionException(
+              "flows-postgres needs the PostgreSQL JDBC driver "
+                  + DRIVER_ARTIFACT
+                  + " on the class path, and "
+                  + DRIVER_CLASS
+                  + " is not there: add the dependency "
+                  + DRIVER_ARTIFACT
+                  + " to your build, or remove the exclusion that drops it");
+      missing.initCause(e);
+      throw missing;
+    }
   }
 
   /**

@@ -22,17 +22,25 @@ public final class Pool implements AutoCloseable {
     this.owned = owned;
   }
 
-  /** JDBI on the caller's data source, which {@link #close()} leaves open. */
+  /**
+   * JDBI on the caller's data source, which {@link #close()} leaves open.
+   *
+   * @throws dev.flows.FlowDefinitionException if the PostgreSQL JDBC driver is missing
+   */
   public static Pool borrowed(DataSource dataSource) {
+    Databases.requireDriver(Pool.class.getClassLoader());
     return new Pool(Objects.requireNonNull(dataSource, "dataSource"), null);
   }
 
   /**
    * JDBI on a pool of {@code size} connections named {@code name}, closed by {@link #close()};
    * connects at once.
+   *
+   * @throws dev.flows.FlowDefinitionException if the PostgreSQL JDBC driver is missing
    */
   public static Pool owned(
       String jdbcUrl, String user, String password, int size, String name, String purpose) {
+    Databases.requireDriver(Pool.class.getClassLoader());
     HikariDataSource pool =
         pool(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, size, name, purpose);
     return new Pool(pool, pool);

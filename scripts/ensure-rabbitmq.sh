@@ -10,13 +10,25 @@ if [ -n "${FLOWS_TEST_RABBITMQ:-}" ]; then
 fi
 
 reachable() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+# The broker answers the AMQP 0-9-1 protocol header with a method frame (type 1): a broker out of
+# file descriptors accepts the connection and never answers.
+handshakes() {
+  timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5672 && printf "AMQP\0\0\011\001" >&3 &&
+    head -c 1 <&3 | od -An -tx1' 2>/dev/null | grep -q 01
+}
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+export PATH="$PATH:/usr/sbin"
 
-if reachable; then
+if handshakes; then
   echo "RabbitMQ: up on 127.0.0.1:5672"
   exit 0
 fi
-
-sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if reachable; then
+  echo "RabbitMQ: 127.0.0.1:5672 accepts connections but answers no AMQP handshake; its status:"
+  sudo_if_needed rabbitmqctl -q status || true
+  echo "RabbitMQ: restarting its application"
+  sudo_if_needed rabbitmqctl stop_app >/dev/null && sudo_if_needed rabbitmqctl start_app >/dev/null
+fi
 
 if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
   echo "RabbitMQ: not installed, installing rabbitmq-server with apt"
@@ -24,7 +36,6 @@ if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-ser
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
 fi
 
-export PATH="$PATH:/usr/sbin"
 if ! reachable; then
   echo "RabbitMQ: starting"
   sudo_if_needed rabbitmq-server -detached
@@ -37,7 +48,7 @@ if ! reachable; then
 fi
 
 for _ in $(seq 1 30); do
-  if reachable; then
+  if handshakes; then
     echo "RabbitMQ: up on 127.0.0.1:5672"
     exit 0
   fi

@@ -16,12 +16,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>an environment variable: {@code FLOWS_TEST_KAFKA} (bootstrap servers), {@code
  *       FLOWS_TEST_POSTGRES} (JDBC URL, with {@code FLOWS_TEST_POSTGRES_USER} and {@code
  *       FLOWS_TEST_POSTGRES_PASSWORD}), {@code FLOWS_TEST_RABBITMQ} (AMQP URI);
+ *   <li>for RabbitMQ, which has no faithful in-JVM form, a broker answering on {@code
+ *       127.0.0.1:5672} ({@code make services} starts one);
  *   <li>a Testcontainers container, when a Docker engine answers;
- *   <li>embedded: a Kafka broker in this JVM, PostgreSQL from Maven jars, and for RabbitMQ the
- *       broker on {@code 127.0.0.1:5672} (no faithful in-JVM RabbitMQ exists).
+ *   <li>embedded: a Kafka broker in this JVM, PostgreSQL from Maven jars.
  * </ol>
  *
- * A service that cannot be had fails the test with a message saying how to start it; no test is
+ * Before each test that takes it, the RabbitMQ broker is checked to complete an AMQP handshake
+ * ({@link TestRabbitMq#requireAnswering()}).
+ *
+ * <p>A service that cannot be had fails the test with a message saying how to start it; no test is
  * skipped.
  *
  * <pre>{@code

@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real RabbitMQ broker (AMQP 0-9-1) for a test. One broker serves the whole test JVM, so tests
  * use queue names of their own.
  */
 public final class TestRabbitMq {
+  private static final Logger LOG = LoggerFactory.getLogger(TestRabbitMq.class);
+
   /**
    * Where {@link #closeAllConnections()} and {@link #restart} look for rabbitmqctl first, then on
    * the {@code PATH}: {@value}.
@@ -25,6 +29,9 @@ public final class TestRabbitMq {
   public static final String RABBITMQCTL = "/usr/sbin/rabbitmqctl";
 
   private static final long RABBITMQCTL_TIMEOUT_SECONDS = 60;
+
+  /** How long {@link #requireAnswering()} waits for the broker's reply to a protocol header. */
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
   /** How long {@link #restart} waits for the started broker to accept connections again. */
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
@@ -46,6 +53,45 @@ public final class TestRabbitMq {
   /** Where the broker came from: an env var, a container or localhost. */
   public String origin() {
     return origin;
+  }
+
+  /**
+   * Checks that the broker completes an AMQP handshake, as a test is about to use it. A broker on
+   * this machine that accepts connections but does not answer them (out of file descriptors, say)
+   * is logged with its status and restarted once; when it still does not answer, or cannot be
+   * restarted, throws {@link AssertionError} with what is known of its state.
+   */
+  public void requireAnswering() {
+    if (Ports.handshakes(uri.getHost(), uri.getPort(), HANDSHAKE_TIMEOUT)) {
+      return;
+    }
+    String status = statusOrWhyNot();
+    String broken =
+        this
+            + " accepts no AMQP handshake within "
+            + HANDSHAKE_TIMEOUT.toSeconds()
+            + " s; the status of this machine's broker:\n"
+            + status;
+    String needs = needs("restarting " + this);
+    try {
+      requireThisMachinesBroker(needs);
+    } catch (AssertionError notLocal) {
+      throw new AssertionError(broken + "\n" + notLocal.getMessage(), notLocal);
+    }
+    LOG.warn("{}\nrestarting it once", broken);
+    run(needs, "stop_app");
+    start(needs);
+    if (!Ports.handshakes(uri.getHost(), uri.getPort(), HANDSHAKE_TIMEOUT)) {
+      throw new AssertionError(broken + "\nand still none after a restart: " + statusOrWhyNot());
+    }
+  }
+
+  private String statusOrWhyNot() {
+    try {
+      return run(needs("a status"), "-q", "status");
+    } catch (AssertionError e) {
+      return e.getMessage();
+    }
   }
 
   /**

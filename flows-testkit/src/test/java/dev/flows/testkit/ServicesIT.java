@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.testkit.internal.Ports;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,6 +75,28 @@ class ServicesIT {
     assertTrue(
         Ports.answers(rabbitMq.uri().getHost(), rabbitMq.uri().getPort()),
         rabbitMq + " still answers");
+  }
+
+  @Test
+  void shouldCompleteAnAmqpHandshakeWhenRabbitMqIsResolved(TestRabbitMq rabbitMq) {
+    assertTrue(
+        Ports.handshakes(rabbitMq.uri().getHost(), rabbitMq.uri().getPort(), Duration.ofSeconds(5)),
+        rabbitMq + " replies to the AMQP protocol header");
+  }
+
+  @Test
+  void shouldFailSayingSoWithoutRestartingWhenABrokerAcceptsButNeverAnswers() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      TestRabbitMq wedged =
+          new TestRabbitMq(
+              URI.create("amqp://guest:guest@127.0.0.1:" + silent.getLocalPort() + "/%2F"),
+              "a socket that accepts and never answers");
+
+      AssertionError e = Assertions.assertThrows(AssertionError.class, wedged::requireAnswering);
+
+      assertTrue(e.getMessage().contains("accepts no AMQP handshake within 5 s"), e.getMessage());
+      assertTrue(e.getMessage().contains("is not the local node"), e.getMessage());
+    }
   }
 
   @Test

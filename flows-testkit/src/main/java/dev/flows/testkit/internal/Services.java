@@ -16,7 +16,8 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
  * The services of one test JVM, each started on first use and stopped when the JVM exits. Order:
- * environment variable, then Testcontainers if Docker answers, then embedded.
+ * environment variable, then Testcontainers if Docker answers, then embedded; for RabbitMQ, which
+ * has no embedded form, a broker on 127.0.0.1:5672 comes before Testcontainers.
  */
 public final class Services {
   private static final Logger LOG = LoggerFactory.getLogger(Services.class);
@@ -50,12 +51,16 @@ public final class Services {
     return postgres;
   }
 
-  /** The RabbitMQ broker of this JVM. */
+  /**
+   * The RabbitMQ broker of this JVM, checked to answer: unlike the embedded services, it lives
+   * outside the JVM and may stop answering between tests.
+   */
   public static synchronized TestRabbitMq rabbitMq() {
     if (rabbitMq == null) {
       rabbitMq = findRabbitMq(System.getenv());
       LOG.info("tests use {}", rabbitMq);
     }
+    rabbitMq.requireAnswering();
     return rabbitMq;
   }
 
@@ -105,6 +110,9 @@ public final class Services {
     if (uri != null && !uri.isBlank()) {
       return new TestRabbitMq(URI.create(uri), "FLOWS_TEST_RABBITMQ");
     }
+    if (Ports.answers("127.0.0.1", 5672)) { // make services' broker, which rabbitmqctl controls
+      return new TestRabbitMq(URI.create(LOCAL_RABBITMQ), "local broker on 127.0.0.1:5672");
+    }
     if (dockerAvailable()) {
       RabbitMQContainer container = new RabbitMQContainer(RABBITMQ_IMAGE);
       container.start();
@@ -113,12 +121,9 @@ public final class Services {
           URI.create(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@")),
           "Testcontainers " + RABBITMQ_IMAGE);
     }
-    if (!Ports.answers("127.0.0.1", 5672)) {
-      throw new AssertionError(
-          "this test needs RabbitMQ, and none answers on 127.0.0.1:5672 (no Docker engine either). "
-              + "Run 'make services' (or 'bash scripts/ensure-rabbitmq.sh'), or set FLOWS_TEST_RABBITMQ=amqp://user:pass@host:5672/vhost");
-    }
-    return new TestRabbitMq(URI.create(LOCAL_RABBITMQ), "local broker on 127.0.0.1:5672");
+    throw new AssertionError(
+        "this test needs RabbitMQ, and none answers on 127.0.0.1:5672 (no Docker engine either). "
+            + "Run 'make services' (or 'bash scripts/ensure-rabbitmq.sh'), or set FLOWS_TEST_RABBITMQ=amqp://user:pass@host:5672/vhost");
   }
 
   private static boolean dockerAvailable() {

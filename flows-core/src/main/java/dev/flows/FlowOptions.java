@@ -13,9 +13,16 @@ import java.time.Duration;
  *     key always run in offset order. Use more than 1 for I/O-bound steps. Stateful, collector and
  *     materialise flows and joins run keys one after another and refuse more than 1
  * @param errorPolicy what happens to records that fail
+ * @param guarantee at-least-once or exactly-once ({@link Guarantee#RUNTIME_DEFAULT}: the runtime's
+ *     choice)
  */
 public record FlowOptions(
-    int maxRecords, Duration maxWait, int maxPerKey, int concurrency, ErrorPolicy errorPolicy) {
+    int maxRecords,
+    Duration maxWait,
+    int maxPerKey,
+    int concurrency,
+    ErrorPolicy errorPolicy,
+    Guarantee guarantee) {
 
   /** Default batch size: {@value}. Chosen from the stateless benchmark (docs/benchmarks.md). */
   public static final int DEFAULT_MAX_RECORDS = 2_000;
@@ -54,11 +61,21 @@ public record FlowOptions(
       throw FlowDefinitionException.of(
           "errorPolicy", null, "is missing", "use ErrorPolicy.defaults()");
     }
+    if (guarantee == null) {
+      throw FlowDefinitionException.of(
+          "guarantee", null, "is missing", "use Guarantee.RUNTIME_DEFAULT");
+    }
+  }
+
+  /** Options with the runtime's default guarantee. */
+  public FlowOptions(
+      int maxRecords, Duration maxWait, int maxPerKey, int concurrency, ErrorPolicy errorPolicy) {
+    this(maxRecords, maxWait, maxPerKey, concurrency, errorPolicy, Guarantee.RUNTIME_DEFAULT);
   }
 
   /**
    * Batches of {@value #DEFAULT_MAX_RECORDS} or {@value #DEFAULT_MAX_WAIT_MS} ms, sequential,
-   * default errors.
+   * default errors, the runtime's default guarantee.
    */
   public static FlowOptions defaults() {
     return new FlowOptions(
@@ -71,26 +88,34 @@ public record FlowOptions(
 
   /** A copy with another batch size. */
   public FlowOptions withMaxRecords(int records) {
-    return new FlowOptions(records, maxWait, maxPerKey, concurrency, errorPolicy);
+    return new FlowOptions(records, maxWait, maxPerKey, concurrency, errorPolicy, guarantee);
   }
 
   /** A copy with another batch wait. */
   public FlowOptions withMaxWait(Duration wait) {
-    return new FlowOptions(maxRecords, wait, maxPerKey, concurrency, errorPolicy);
+    return new FlowOptions(maxRecords, wait, maxPerKey, concurrency, errorPolicy, guarantee);
   }
 
   /** A copy with another per-key limit (0: none). */
   public FlowOptions withMaxPerKey(int perKey) {
-    return new FlowOptions(maxRecords, maxWait, perKey, concurrency, errorPolicy);
+    return new FlowOptions(maxRecords, maxWait, perKey, concurrency, errorPolicy, guarantee);
   }
 
   /** A copy with another concurrency. */
   public FlowOptions withConcurrency(int keysAtOnce) {
-    return new FlowOptions(maxRecords, maxWait, maxPerKey, keysAtOnce, errorPolicy);
+    return new FlowOptions(maxRecords, maxWait, maxPerKey, keysAtOnce, errorPolicy, guarantee);
   }
 
   /** A copy with another error policy. */
   public FlowOptions withErrorPolicy(ErrorPolicy policy) {
-    return new FlowOptions(maxRecords, maxWait, maxPerKey, concurrency, policy);
+    return new FlowOptions(maxRecords, maxWait, maxPerKey, concurrency, policy, guarantee);
+  }
+
+  /**
+   * A copy with another processing guarantee; {@link Guarantee#EXACTLY_ONCE} runs each batch in a
+   * Kafka transaction (see {@link Guarantee}).
+   */
+  public FlowOptions withGuarantee(Guarantee processing) {
+    return new FlowOptions(maxRecords, maxWait, maxPerKey, concurrency, errorPolicy, processing);
   }
 }

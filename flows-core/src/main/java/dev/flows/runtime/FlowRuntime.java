@@ -2,6 +2,7 @@ package dev.flows.runtime;
 
 import dev.flows.Flow;
 import dev.flows.FlowsException;
+import dev.flows.Guarantee;
 import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.runtime.HttpRoutes;
@@ -152,6 +153,17 @@ public final class FlowRuntime implements AutoCloseable {
     public Builder tableSink(TableSink sink) {
       return new Builder(
           settings.toBuilder().tableSink(Objects.requireNonNull(sink, "sink")).build());
+    }
+
+    /**
+     * The guarantee of every flow that leaves it to the runtime ({@link Guarantee#RUNTIME_DEFAULT},
+     * the default): {@link Guarantee#AT_LEAST_ONCE} (the default) or {@link
+     * Guarantee#EXACTLY_ONCE}, which then applies to every flow that can honour it (those reading
+     * and writing only Kafka) while the others stay at-least-once. {@code
+     * FLOWS_PROCESSING_GUARANTEE} sets it for {@code FlowsMain}.
+     */
+    public Builder guarantee(Guarantee guarantee) {
+      return new Builder(settings.toBuilder().guarantee(guarantee).build());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.flows.runtime;
 
 import dev.flows.FlowDefinitionException;
+import dev.flows.Guarantee;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,9 @@ import java.util.TreeMap;
  *       not coming back (a scale-down, or a pod name never reused), so a static member leaves its
  *       groups at once; default {@code false}: a static member keeps its partitions through a stop
  *       until its session times out. Dynamic members always leave on a stop.
+ *   <li>{@code FLOWS_PROCESSING_GUARANTEE}: {@code at_least_once} (default) or {@code
+ *       exactly_once}: the guarantee of every flow that leaves it to the runtime (see {@link
+ *       Guarantee})
  * </ul>
  *
  * {@link #toString()} masks every value that may be a secret.
@@ -44,6 +48,7 @@ import java.util.TreeMap;
  * @param instance the flow to run, if only one
  * @param instanceId this process's stable identity in its consumer groups, if static
  * @param leaveGroupOnStop whether a stop makes a static member leave its groups
+ * @param guarantee the guarantee of flows that leave it to the runtime
  */
 public record FlowsConfig(
     Optional<String> kafkaBootstrapServers,
@@ -55,7 +60,8 @@ public record FlowsConfig(
     int httpPort,
     Optional<String> instance,
     Optional<String> instanceId,
-    boolean leaveGroupOnStop) {
+    boolean leaveGroupOnStop,
+    Guarantee guarantee) {
 
   /** The admin HTTP port when {@code FLOWS_HTTP_PORT} is unset: {@value}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -93,7 +99,8 @@ public record FlowsConfig(
         port(nonBlank(env, "FLOWS_HTTP_PORT")),
         nonBlank(env, "FLOWS_INSTANCE"),
         nonBlank(env, "FLOWS_INSTANCE_ID"),
-        flag(env, "FLOWS_LEAVE_GROUP_ON_STOP"));
+        flag(env, "FLOWS_LEAVE_GROUP_ON_STOP"),
+        guarantee(nonBlank(env, "FLOWS_PROCESSING_GUARANTEE")));
   }
 
   /** A copy with the Kafka brokers set (used by launchers that start an embedded broker). */
@@ -108,7 +115,8 @@ public record FlowsConfig(
         httpPort,
         instance,
         instanceId,
-        leaveGroupOnStop);
+        leaveGroupOnStop,
+        guarantee);
   }
 
   /** A copy with the database set. */
@@ -123,7 +131,8 @@ public record FlowsConfig(
         httpPort,
         instance,
         instanceId,
-        leaveGroupOnStop);
+        leaveGroupOnStop,
+        guarantee);
   }
 
   private static Optional<String> nonBlank(Map<String, String> env, String name) {
@@ -139,6 +148,21 @@ public record FlowsConfig(
       return true;
     }
     throw FlowDefinitionException.of(name, value.get(), "is not a boolean", "use true or false");
+  }
+
+  private static Guarantee guarantee(Optional<String> value) {
+    if (value.isEmpty()) {
+      return Guarantee.AT_LEAST_ONCE;
+    }
+    String name = value.get().toUpperCase(Locale.ROOT).replace('-', '_');
+    if (name.equals("AT_LEAST_ONCE") || name.equals("EXACTLY_ONCE")) {
+      return Guarantee.valueOf(name);
+    }
+    throw FlowDefinitionException.of(
+        "FLOWS_PROCESSING_GUARANTEE",
+        value.get(),
+        "is not a processing guarantee",
+        "use at_least_once or exactly_once");
   }
 
   private static int port(Optional<String> value) {
@@ -181,6 +205,8 @@ public record FlowsConfig(
         + instanceId.orElse("-")
         + ", leaveGroupOnStop="
         + leaveGroupOnStop
+        + ", guarantee="
+        + guarantee.label()
         + "]";
   }
 

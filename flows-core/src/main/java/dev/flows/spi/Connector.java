@@ -1,5 +1,6 @@
 package dev.flows.spi;
 
+import dev.flows.FlowDefinitionException;
 import java.util.Collection;
 import java.util.Map;
 
@@ -16,6 +17,25 @@ public interface Connector {
 
   /** A sink publishing as {@code clientId}. */
   Sink sink(String clientId);
+
+  /**
+   * A sink publishing in transactions for the exactly-once flow {@code flow}, under an id stable
+   * for this process (so a restarted process fences its predecessor at once where the connector
+   * knows the process's identity). Opened lazily: creating it touches no network.
+   *
+   * @throws FlowDefinitionException if this connector cannot publish in transactions
+   */
+  default TransactionalSink transactionalSink(String flow) {
+    throw FlowDefinitionException.of(
+        "guarantee",
+        "exactly-once",
+        "needs transactions, which "
+            + getClass().getSimpleName()
+            + " cannot do (flow "
+            + flow
+            + ")",
+        "use KafkaConnector, or Guarantee.AT_LEAST_ONCE for this flow");
+  }
 
   /**
    * The current shape of each of {@code topics} that exists, from the broker (thread-safe, may be

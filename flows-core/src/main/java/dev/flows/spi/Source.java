@@ -33,6 +33,25 @@ public interface Source extends AutoCloseable {
   /** Commits, synchronously, the next offset to read per partition. Throws if the commit failed. */
   void commit(Map<SourcePartition, Long> nextOffsets);
 
+  /**
+   * The committed offsets of {@code partitions}, from the broker (waiting for transactions still
+   * committing); partitions without one are missing. Used by exactly-once flows to rewind after a
+   * failed transaction, whose outcome may be unknown.
+   */
+  default Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot read committed offsets");
+  }
+
+  /**
+   * The group membership now, for offsets committed in a transaction ({@link
+   * TransactionalSink#commit}). Called on the polling thread, also from the partition listener.
+   */
+  default SourceGeneration generation() {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot commit offsets in transactions");
+  }
+
   /** The partitions currently assigned. */
   Set<SourcePartition> assignment();
 

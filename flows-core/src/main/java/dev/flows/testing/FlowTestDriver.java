@@ -13,12 +13,14 @@ import dev.flows.Topic;
 import dev.flows.format.Formats;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.runtime.AtLeastOnceDelivery;
 import dev.flows.internal.runtime.FlowMetrics;
 import dev.flows.internal.runtime.FlowWiring;
 import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.QueueRouting;
 import dev.flows.internal.runtime.Sleeper;
 import dev.flows.internal.state.StateCodec;
+import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +56,12 @@ public final class FlowTestDriver implements AutoCloseable {
 
   private FlowTestDriver(List<Flow> flows) {
     for (Flow flow : flows) {
+      Sink outputs = QueueRouting.sink(flow, sink, taskQueue);
       FlowWiring.engine(
               flow,
               new FlowWiring.Parts(
-                  QueueRouting.sink(flow, sink, taskQueue),
+                  outputs,
+                  new AtLeastOnceDelivery(outputs), // nothing crashes here: the guarantee is moot
                   stateStore,
                   tableSink,
                   null,

@@ -36,6 +36,7 @@ public final class FlowsMain {
     FlowRuntime.Builder builder =
         FlowRuntime.builder(selected.toArray(Flow[]::new))
             .connector(KafkaConnector.create(config))
+            .guarantee(config.guarantee())
             .adminPort(config.httpPort());
     (stateStore == null ? builder : builder.stateStore(stateStore)).build().runUntilShutdown();
   }

@@ -4,16 +4,19 @@ import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.kafka.internal.KafkaSink;
 import dev.flows.kafka.internal.KafkaSource;
+import dev.flows.kafka.internal.TransactionalKafkaSink;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.TopicShape;
+import dev.flows.spi.TransactionalSink;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -78,12 +81,23 @@ public final class KafkaConnector implements Connector {
    */
   public static final int MAX_INSTANCE_ID_LENGTH = 200;
 
+  /**
+   * Transaction timeout in milliseconds of exactly-once flows: {@value}, as Kafka Streams'. How
+   * long a crashed dynamic member's open transaction holds back {@code read_committed} readers of
+   * its outputs (and its partitions' next owner), and so also the longest a batch may take. Set
+   * {@code transaction.timeout.ms} ({@code FLOWS_KAFKA_TRANSACTION_TIMEOUT_MS}) to change it.
+   */
+  public static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+
   private final Map<String, Object> properties;
   private final GroupMembership membership;
+  private final String processId;
 
-  private KafkaConnector(Map<String, Object> properties, GroupMembership membership) {
+  private KafkaConnector(
+      Map<String, Object> properties, GroupMembership membership, String processId) {
     this.properties = Map.copyOf(properties);
     this.membership = membership;
+    this.processId = processId;
   }
 
   /** A connector to {@code bootstrapServers}. */
@@ -96,7 +110,9 @@ public final class KafkaConnector implements Connector {
           "set FLOWS_KAFKA_BOOTSTRAP_SERVERS, e.g. localhost:9092");
     }
     return new KafkaConnector(
-        Map.of("bootstrap.servers", bootstrapServers), GroupMembership.DYNAMIC);
+        Map.of("bootstrap.servers", bootstrapServers),
+        GroupMembership.DYNAMIC,
+        UUID.randomUUID().toString());
   }
 
   /**
@@ -117,14 +133,14 @@ public final class KafkaConnector implements Connector {
     if (config.instanceId().isPresent()) {
       membership = membership.withInstanceId("FLOWS_INSTANCE_ID", config.instanceId().get());
     }
-    return new KafkaConnector(connector.properties, membership);
+    return new KafkaConnector(connector.properties, membership, connector.processId);
   }
 
   /** A copy with one more client property for consumers, producers and admin clients. */
   public KafkaConnector withProperty(String name, Object value) {
     Map<String, Object> copy = new HashMap<>(properties);
     copy.put(name, value);
-    return new KafkaConnector(copy, membership);
+    return new KafkaConnector(copy, membership, processId);
   }
 
   /**
@@ -142,7 +158,8 @@ public final class KafkaConnector implements Connector {
    * @throws FlowDefinitionException if {@code instanceId} is not such an id
    */
   public KafkaConnector withInstanceId(String instanceId) {
-    return new KafkaConnector(properties, membership.withInstanceId("instanceId", instanceId));
+    return new KafkaConnector(
+        properties, membership.withInstanceId("instanceId", instanceId), processId);
   }
 
   /**
@@ -153,7 +170,7 @@ public final class KafkaConnector implements Connector {
    * FLOWS_LEAVE_GROUP_ON_STOP=true} sets it from the environment.
    */
   public KafkaConnector withLeaveGroupOnStop(boolean leave) {
-    return new KafkaConnector(properties, membership.withLeaveGroupOnStop(leave));
+    return new KafkaConnector(properties, membership.withLeaveGroupOnStop(leave), processId);
   }
 
   @Override
@@ -178,6 +195,12 @@ public final class KafkaConnector implements Connector {
 
   @Override
   public Sink sink(String clientId) {
+    return new KafkaSink(
+        new KafkaProducer<>(
+            producerConfig(clientId), new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  private Map<String, Object> producerConfig(String clientId) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
@@ -185,8 +208,42 @@ public final class KafkaConnector implements Connector {
     config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaSink(
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+    return config;
+  }
+
+  /**
+   * A transactional sink for the exactly-once flow {@code flow}: {@code transactional.id} is {@code
+   * <flow>-<instance id>} for a static member (so a restarted process fences its predecessor and
+   * aborts its open transaction at once), else {@code <flow>-<a random id of this connector>} (a
+   * crashed process's open transaction then lasts until it times out). The transaction timeout is
+   * {@value #DEFAULT_TRANSACTION_TIMEOUT_MS} ms unless {@code transaction.timeout.ms} is set.
+   */
+  @Override
+  public TransactionalSink transactionalSink(String flow) {
+    String transactionalId = membership.groupInstanceId(flow).orElse(flow + "-" + processId);
+    Map<String, Object> config = producerConfig(flow + "-tx");
+    config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return new TransactionalKafkaSink(
+        transactionalId,
+        () -> new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
+        (int)
+            Math.min(
+                bytes(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576),
+                bytes(config, ProducerConfig.BUFFER_MEMORY_CONFIG, 33_554_432L)));
+  }
+
+  /** A size setting of {@code config}, or {@code otherwise} if unset. */
+  private static long bytes(Map<String, Object> config, String name, long otherwise) {
+    Object value = config.get(name);
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw FlowDefinitionException.of(name, value, "is not a number of bytes", "use e.g. 1048576");
+    }
   }
 
   /**

@@ -6,8 +6,10 @@ import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
+import dev.flows.spi.SourceGeneration;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.TopicShape;
+import dev.flows.spi.TransactionalSink;
 import dev.flows.testkit.internal.ForwardingSink;
 import dev.flows.testkit.internal.ForwardingSource;
 import java.io.IOException;
@@ -34,7 +36,12 @@ import java.util.function.Predicate;
  *   <li>{@link #failSends}: chosen sends fail as a broker failure (not the record's), so the batch
  *       is rewound and retried;
  *   <li>{@link #swallowSends}: chosen sends never reach the broker and never complete, as if the
- *       process died right after writing its state and before publishing.
+ *       process died right after writing its state and before publishing;
+ *   <li>{@link #stallPolls()}: the flow's polling thread stops in its next poll until {@link
+ *       #resumePolls()}, so the consumer misses {@code max.poll.interval.ms} and leaves its group
+ *       while its batch runs on, as a frozen or cut-off worker would (a zombie);
+ *   <li>{@link #failCommits}: transactional commits of exactly-once flows fail, before reaching the
+ *       broker or after it committed (an outcome the flow cannot know, as on a timeout).
  * </ul>
  *
  * Faults may be set and cleared from any thread while flows run.
@@ -45,6 +52,10 @@ public final class FaultyConnector implements Connector {
   private final Set<HoldingSource> rebalancing = ConcurrentHashMap.newKeySet();
   private final Set<HoldingSource> sources = ConcurrentHashMap.newKeySet();
   private final List<SendFault> faults = new CopyOnWriteArrayList<>();
+  private final AtomicInteger commitFailures = new AtomicInteger();
+  private volatile boolean failAfterCommitting;
+  private final Object stall = new Object();
+  private boolean stalled;
 
   private FaultyConnector(Connector connector) {
     this.connector = connector;
@@ -93,6 +104,47 @@ public final class FaultyConnector implements Connector {
     return this;
   }
 
+  /** Makes every source's next poll wait until {@link #resumePolls()}. */
+  public FaultyConnector stallPolls() {
+    synchronized (stall) {
+      stalled = true;
+    }
+    return this;
+  }
+
+  /** Lets stalled polls go on. */
+  public FaultyConnector resumePolls() {
+    synchronized (stall) {
+      stalled = false;
+      stall.notifyAll();
+    }
+    return this;
+  }
+
+  private void awaitUnstalled() {
+    synchronized (stall) {
+      while (stalled) {
+        try {
+          stall.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The next {@code times} transaction commits of exactly-once flows fail; with {@code
+   * afterCommitting} the transaction is committed first, so the flow sees a failure of a commit
+   * that happened.
+   */
+  public FaultyConnector failCommits(int times, boolean afterCommitting) {
+    failAfterCommitting = afterCommitting;
+    commitFailures.set(times);
+    return this;
+  }
+
   @Override
   public Source source(String group, String clientId) {
     HoldingSource source = new HoldingSource(connector.source(group, clientId));
@@ -103,6 +155,11 @@ public final class FaultyConnector implements Connector {
   @Override
   public Sink sink(String clientId) {
     return new FaultySink(connector.sink(clientId));
+  }
+
+  @Override
+  public TransactionalSink transactionalSink(String flow) {
+    return new FaultyTransactionalSink(connector.transactionalSink(flow));
   }
 
   @Override
@@ -119,7 +176,7 @@ public final class FaultyConnector implements Connector {
     }
   }
 
-  private final class FaultySink extends ForwardingSink {
+  private class FaultySink extends ForwardingSink {
 
     FaultySink(Sink sink) {
       super(sink);
@@ -138,6 +195,42 @@ public final class FaultyConnector implements Connector {
         }
       }
       sink.send(record, ack);
+    }
+  }
+
+  private final class FaultyTransactionalSink extends FaultySink implements TransactionalSink {
+    private final TransactionalSink transactions;
+
+    FaultyTransactionalSink(TransactionalSink sink) {
+      super(sink);
+      this.transactions = sink;
+    }
+
+    @Override
+    public void begin() {
+      transactions.begin();
+    }
+
+    @Override
+    public void commit(Map<SourcePartition, Long> nextOffsets, SourceGeneration generation) {
+      boolean fail = commitFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+      if (fail && !failAfterCommitting) {
+        throw new IllegalStateException("injected failure before the commit reached the broker");
+      }
+      transactions.commit(nextOffsets, generation);
+      if (fail) {
+        throw new IllegalStateException("injected failure after the transaction committed");
+      }
+    }
+
+    @Override
+    public boolean spoiled() {
+      return transactions.spoiled();
+    }
+
+    @Override
+    public void abort() {
+      transactions.abort();
     }
   }
 
@@ -160,6 +253,7 @@ public final class FaultyConnector implements Connector {
 
     @Override
     public List<Message<byte[], byte[]>> poll(Duration timeout) {
+      awaitUnstalled();
       if (rebalancing.remove(this) && listener != null) {
         Set<SourcePartition> assigned = source.assignment();
         listener.onRevoked(assigned);

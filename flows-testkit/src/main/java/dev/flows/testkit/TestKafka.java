@@ -166,9 +166,48 @@ public final class TestKafka {
       long atLeast,
       Duration timeout,
       Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    return forEach(topic, atLeast, timeout, action, consumer());
+  }
+
+  /**
+   * Like {@link #readAll}, as a {@code read_committed} reader: records of aborted or still open
+   * transactions are left out, and the end is the last stable offset.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(
+      String topic, int atLeast, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    forEachCommittedRecord(topic, atLeast, timeout, records::add);
+    return records;
+  }
+
+  /**
+   * Like {@link #forEachRecord}, as a {@code read_committed} reader (see {@link #readCommitted}).
+   */
+  public long forEachCommittedRecord(
+      String topic,
+      long atLeast,
+      Duration timeout,
+      Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    Properties props = clientProperties();
+    props.put("enable.auto.commit", "false");
+    props.put("isolation.level", "read_committed");
+    return forEach(
+        topic,
+        atLeast,
+        timeout,
+        action,
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+  }
+
+  private long forEach(
+      String topic,
+      long atLeast,
+      Duration timeout,
+      Consumer<ConsumerRecord<byte[], byte[]>> action,
+      KafkaConsumer<byte[], byte[]> reader) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long read = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer = reader) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);

@@ -47,7 +47,9 @@ final class Describer {
         + " attempts="
         + o.errorPolicy().maxAttempts()
         + " onExhausted="
-        + o.errorPolicy().onExhausted();
+        + o.errorPolicy().onExhausted()
+        + " guarantee="
+        + o.guarantee().label();
   }
 
   private static String mermaid(Plan plan) {

@@ -5,8 +5,10 @@ import dev.flows.Flow;
 import dev.flows.FlowDescription;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Guarantee;
 import dev.flows.Topic;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What every plan has: name, kind, options, inputs and outputs, and its description. The kinds are
@@ -40,11 +42,27 @@ public abstract sealed class Plan implements Flow
     this.outputs = List.copyOf(outputs);
   }
 
-  /** The labels of the steps between inputs and outputs, in order, for descriptions. */
   /** Hands this plan to the method of {@code visitor} for its kind. */
   public abstract <R> R accept(PlanVisitor<R> visitor);
 
+  /** The labels of the steps between inputs and outputs, in order, for descriptions. */
   abstract List<String> stepLabels();
+
+  /**
+   * Why this flow cannot be {@linkplain Guarantee#EXACTLY_ONCE exactly-once}, or {@code null} if it
+   * can: the one place that decides.
+   */
+  public String exactlyOnceRefusal() {
+    if (inputs.isEmpty()) {
+      return "a "
+          + kind.name().toLowerCase(Locale.ROOT)
+          + " flow does not read Kafka, so there are no offsets to commit in a transaction";
+    }
+    if (!outputQueues().isEmpty()) {
+      return "it writes to a task queue, and RabbitMQ cannot take part in a Kafka transaction";
+    }
+    return null;
+  }
 
   /** Where records come from besides topics and queues, as the description prints it. */
   List<String> otherSources() {

@@ -2,6 +2,7 @@ package dev.flows.internal.plan;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
+import dev.flows.Guarantee;
 import dev.flows.KeyValue;
 import dev.flows.Queue;
 import dev.flows.Topic;
@@ -102,6 +103,13 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
           queue.name(),
           "is the dead-letter topic of " + draft.name(),
           "name the queue differently");
+    }
+    if (draft.options().guarantee() == Guarantee.EXACTLY_ONCE) {
+      throw FlowDefinitionException.of(
+          "guarantee",
+          Guarantee.EXACTLY_ONCE,
+          "cannot hold for flow " + draft.name() + ": " + plan.exactlyOnceRefusal(),
+          "use Guarantee.AT_LEAST_ONCE and make the task idempotent, or publish to a topic");
     }
     return plan;
   }

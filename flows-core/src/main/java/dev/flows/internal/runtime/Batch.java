@@ -1,11 +1,13 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Message;
+import dev.flows.spi.SourceGeneration;
 import dev.flows.spi.SourcePartition;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -17,12 +19,15 @@ import java.util.function.ObjIntConsumer;
  * @param firstOffsets per partition, the first offset in the batch (where to rewind on failure)
  * @param nextOffsets per partition, the last offset in the batch plus one (what to commit)
  * @param cancellation whether the batch was given up on (no effect may follow)
+ * @param generation the group generation an exactly-once batch commits under: set by the poll loop
+ *     when the batch starts, and moved on at a rebalance that leaves the batch's partitions owned
  */
 public record Batch(
     List<Message<byte[], byte[]>> records,
     Map<SourcePartition, Long> firstOffsets,
     Map<SourcePartition, Long> nextOffsets,
-    Cancellation cancellation) {
+    Cancellation cancellation,
+    AtomicReference<SourceGeneration> generation) {
 
   /** A batch of {@code records} with its offsets computed. */
   public static Batch of(List<Message<byte[], byte[]>> records) {
@@ -33,7 +38,12 @@ public record Batch(
       first.putIfAbsent(partition, record.offset());
       next.put(partition, record.offset() + 1);
     }
-    return new Batch(List.copyOf(records), Map.copyOf(first), Map.copyOf(next), new Cancellation());
+    return new Batch(
+        List.copyOf(records),
+        Map.copyOf(first),
+        Map.copyOf(next),
+        new Cancellation(),
+        new AtomicReference<>());
   }
 
   /** Whether the batch holds records of any of these partitions. */

@@ -5,7 +5,10 @@ import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,21 +23,38 @@ final class BatchAcks {
   /** A send that failed because of the record itself. */
   record RejectedSend(Message<byte[], byte[]> source, Exception error) {}
 
+  private final Delivery delivery;
   private final Sink sink;
   private final Cancellation cancellation;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicReference<Exception> brokerFailure = new AtomicReference<>();
   private final Queue<RejectedSend> rejected = new ConcurrentLinkedQueue<>();
+  private final Map<Message<byte[], byte[]>, RejectedSend> refusedBefore =
+      Collections.synchronizedMap(new IdentityHashMap<>());
   private final Object done = new Object();
 
-  BatchAcks(Sink sink, Cancellation cancellation) {
-    this.sink = sink;
+  BatchAcks(Delivery delivery, Cancellation cancellation) {
+    this.delivery = delivery;
+    this.sink = delivery.sink();
     this.cancellation = cancellation;
   }
 
-  /** Sends {@code record}, produced from {@code source}. */
+  /**
+   * Sends {@code record}, produced from {@code source}; if the broker refused an output of {@code
+   * source} in an earlier try of this batch, sends nothing and dead-letters {@code source} at
+   * {@link #settle}.
+   */
   void send(OutgoingRecord record, Message<byte[], byte[]> source) {
     cancellation.check("publish to " + record.topic());
+    Exception earlier = delivery.refusedBefore(source);
+    if (earlier != null) {
+      refusedBefore.putIfAbsent(source, new RejectedSend(source, earlier));
+      return;
+    }
+    publish(record, source);
+  }
+
+  private void publish(OutgoingRecord record, Message<byte[], byte[]> source) {
     pending.incrementAndGet();
     try {
       sink.send(record, error -> completed(error, source));
@@ -90,8 +110,26 @@ final class BatchAcks {
    * those too. Throws {@link PublishFailedException} if even the dead letters are rejected.
    */
   void settle(Failures failures, Duration timeout) {
-    for (RejectedSend rejected : await(timeout)) {
-      send(
+    List<RejectedSend> refused;
+    try {
+      refused = await(timeout);
+    } catch (PublishFailedException e) {
+      if (!rejected.isEmpty()) { // a transaction's later sends fail because of them
+        delivery.refused(List.copyOf(rejected));
+      }
+      throw e;
+    }
+    if (!refused.isEmpty() && !delivery.refused(refused)) {
+      throw new PublishFailedException(
+          refused.size()
+              + " record(s) refused by the broker spoiled the transaction; the batch is tried"
+              + " again with them dead-lettered",
+          refused.get(0).error());
+    }
+    refused.addAll(refusedBefore.values());
+    for (RejectedSend rejected : refused) {
+      cancellation.check("dead-letter a refused record");
+      publish(
           failures.deadLetter(rejected.source(), rejected.error(), 1, DeadLetters.Stage.PUBLISH),
           rejected.source());
     }

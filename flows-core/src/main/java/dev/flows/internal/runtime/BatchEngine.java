@@ -5,14 +5,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A Kafka-sourced flow (stateless, stateful, collector, materialise): batches on a poll loop. */
-record BatchEngine(Flow flow, BatchHandler handler, KeyLanes lanes, FlowMetrics metrics)
+record BatchEngine(
+    Flow flow, BatchHandler handler, KeyLanes lanes, FlowMetrics metrics, Delivery delivery)
     implements Engine {
 
   @Override
   public FlowLoop loop(LoopParts parts) {
     ExecutorService worker = Executors.newSingleThreadExecutor(parts.threads().apply("batch"));
     BatchRunner runner =
-        new BatchRunner(worker, handler, metrics, parts.drainTimeout(), lanes, parts.sink());
+        new BatchRunner(worker, handler, metrics, parts.drainTimeout(), lanes, delivery);
     return new PollLoop(
         flow,
         parts.connector().source(flow.name(), flow.name()),

@@ -1,48 +1,55 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
-import dev.flows.spi.Sink;
 import java.time.Duration;
 
 /**
  * The skeleton of one batch, which each kind's processor fills in: count the records in, do the
  * kind's work with every output and dead letter sent through one {@link BatchAcks}, await the
- * broker's acknowledgements (dead-lettering records it refused for their own sake), then time the
- * batch. A batch that throws is rewound by the poll loop; one that returns may be committed.
+ * broker's acknowledgements (dead-lettering records it refused for their own sake), commit through
+ * the flow's {@link Delivery} (exactly-once: the batch's transaction), then time the batch. A batch
+ * that throws is aborted and rewound by the poll loop; one that returns may be committed.
  */
 abstract class BatchProcessor implements BatchHandler {
   /** How long the broker may take to acknowledge a batch before it counts as down. */
   static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
 
-  private final Sink sink;
+  private final Delivery delivery;
   final Failures failures;
   final UserCode userCode;
   final FlowMetrics metrics;
 
   /**
-   * A skeleton for {@code flow}, publishing to {@code sink}, retrying user code with {@code
-   * sleeper}.
+   * A skeleton for {@code flow}, publishing through {@code delivery}, retrying user code with
+   * {@code sleeper}.
    */
-  BatchProcessor(Flow flow, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
-    this.sink = sink;
+  BatchProcessor(Flow flow, Delivery delivery, Sleeper sleeper, FlowMetrics metrics) {
+    this.delivery = delivery;
     this.failures = new Failures(flow, metrics);
     this.userCode = new UserCode(flow.options().errorPolicy(), sleeper, metrics);
     this.metrics = metrics;
   }
 
   /**
-   * Processes the batch and returns once every output is acknowledged. Throws {@link
-   * dev.flows.FlowFailedException} under fail-fast, {@link PublishFailedException} when the broker
-   * did not acknowledge, anything else for an infrastructure failure: then nothing may be
-   * committed.
+   * Processes the batch and returns once every output is acknowledged (and, exactly-once, the
+   * batch's transaction committed). Throws {@link dev.flows.FlowFailedException} under fail-fast,
+   * {@link PublishFailedException} when the broker did not acknowledge, anything else for an
+   * infrastructure failure: then nothing may be committed.
    */
   @Override
   public final void process(Batch batch) {
     long start = System.nanoTime();
     batch.countPerTopic(metrics::recordsIn);
-    BatchAcks acks = new BatchAcks(sink, batch.cancellation());
-    fill(batch, acks);
-    acks.settle(failures, ACK_TIMEOUT);
+    delivery.begin(batch);
+    try {
+      BatchAcks acks = new BatchAcks(delivery, batch.cancellation());
+      fill(batch, acks);
+      acks.settle(failures, ACK_TIMEOUT);
+      delivery.commit(batch);
+    } catch (RuntimeException | Error e) {
+      delivery.abort(batch);
+      throw e;
+    }
     published(batch);
     metrics.batch(batch.size(), System.nanoTime() - start);
   }
@@ -52,6 +59,6 @@ abstract class BatchProcessor implements BatchHandler {
    */
   abstract void fill(Batch batch, BatchAcks acks);
 
-  /** Called once every output of {@code batch} is acknowledged. */
+  /** Called once every output of {@code batch} is acknowledged and its delivery committed. */
   void published(Batch batch) {}
 }

@@ -1,6 +1,5 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.spi.Sink;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
@@ -12,8 +11,7 @@ import java.util.concurrent.ExecutorService;
  * @param metrics where batch times and failures go
  * @param drainTimeout how long a stop or a revoke waits for the running batch
  * @param lanes the key lanes, shut down with the loop
- * @param outputs where the batches publish (Kafka, and the task queue of {@code toQueue} flows):
- *     the flow is connected only while they are
+ * @param delivery how the batches publish and commit; the flow is connected only while its sink is
  */
 public record BatchRunner(
     ExecutorService worker,
@@ -21,4 +19,4 @@ public record BatchRunner(
     FlowMetrics metrics,
     Duration drainTimeout,
     KeyLanes lanes,
-    Sink outputs) {}
+    Delivery delivery) {}

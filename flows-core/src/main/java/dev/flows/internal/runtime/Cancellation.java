@@ -8,9 +8,21 @@ package dev.flows.internal.runtime;
 public final class Cancellation {
   private volatile boolean cancelled;
 
-  /** Gives the batch up. */
-  void cancel() {
+  /**
+   * Gives the batch up; waits for an effect {@linkplain #runUnlessCancelled running} under this
+   * token to end, so none starts or is still going once this returns.
+   */
+  synchronized void cancel() {
     cancelled = true;
+  }
+
+  /**
+   * Runs {@code effect} unless the batch was given up (then throws {@link
+   * BatchCancelledException}); a {@link #cancel()} meanwhile waits for it to end.
+   */
+  synchronized void runUnlessCancelled(String what, Runnable effect) {
+    check(what);
+    effect.run();
   }
 
   /** Whether it was given up. */

@@ -8,7 +8,6 @@ import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.CollectorPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.spi.OutgoingRecord;
-import dev.flows.spi.Sink;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +37,10 @@ public final class CollectorBatchProcessor extends BatchProcessor {
     }
   }
 
-  /** A processor of {@code plan}'s batches, publishing to {@code sink}. */
+  /** A processor of {@code plan}'s batches, publishing through {@code delivery}. */
   public CollectorBatchProcessor(
-      CollectorPlan plan, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
-    super(plan, sink, sleeper, metrics);
+      CollectorPlan plan, Delivery delivery, Sleeper sleeper, FlowMetrics metrics) {
+    super(plan, delivery, sleeper, metrics);
     this.plan = plan;
     this.decoder = new InputDecoder(plan.inputs());
   }

@@ -33,6 +33,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    * What a flow's engine may need.
    *
    * @param sink where the flow publishes (its topics, and its queues if it writes to any)
+   * @param delivery how a Kafka-sourced flow's batches publish and commit (at-least-once over
+   *     {@code sink}, or exactly-once)
    * @param stateStore the state store, {@code null} if there is none
    * @param tableSink the table sink, {@code null} if there is none
    * @param broker describes topics for the topic checks, {@code null} to check nothing
@@ -43,6 +45,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    */
   public record Parts(
       Sink sink,
+      Delivery delivery,
       StateStore stateStore,
       TableSink tableSink,
       Connector broker,
@@ -73,13 +76,14 @@ public final class FlowWiring implements PlanVisitor<Engine> {
   public Engine stateless(StatelessPlan plan) {
     KeyLanes lanes = lanes(plan.options().concurrency(), plan.name());
     BatchHandler handler =
-        new StatelessBatchProcessor(plan, parts.sink(), lanes, parts.sleeper(), parts.metrics());
+        new StatelessBatchProcessor(
+            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
     if (plan.topicRecordName() != null && parts.stateStore() != null) {
       handler =
           new GuardedHandler(
               handler, guard(plan.topicRecordName(), plan, parts.stateStore().topics(), ""));
     }
-    return new BatchEngine(plan, handler, lanes, parts.metrics());
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
   @Override
@@ -98,18 +102,18 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         new StatefulBatchProcessor(
             plan,
             parts.stateStore().table(plan.state().table()),
-            parts.sink(),
+            parts.delivery(),
             guard,
             parts.sleeper(),
             parts.metrics());
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
   }
 
   @Override
   public Engine collector(CollectorPlan plan) {
     BatchHandler handler =
-        new CollectorBatchProcessor(plan, parts.sink(), parts.sleeper(), parts.metrics());
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+        new CollectorBatchProcessor(plan, parts.delivery(), parts.sleeper(), parts.metrics());
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
   }
 
   @Override
@@ -122,9 +126,9 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new GuardedHandler(
             new MaterialiseBatchProcessor(
-                plan, parts.tableSink(), parts.sink(), parts.sleeper(), parts.metrics()),
+                plan, parts.tableSink(), parts.delivery(), parts.sleeper(), parts.metrics()),
             guard(plan.name(), plan, parts.tableSink().topics(), resetOffsets(plan.table())));
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics());
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.flows.internal.plan.MaterialisePlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.runtime.KeyChanges.Change;
 import dev.flows.spi.RefusedRow;
-import dev.flows.spi.Sink;
 import dev.flows.spi.TableSink;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +30,17 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final TableRows rows;
   private boolean prepared;
 
-  /** A processor of {@code plan}'s batches into {@code tables}, dead letters to {@code sink}. */
+  /**
+   * A processor of {@code plan}'s batches into {@code tables}, dead letters through {@code
+   * delivery}.
+   */
   public MaterialiseBatchProcessor(
-      MaterialisePlan plan, TableSink tables, Sink sink, Sleeper sleeper, FlowMetrics metrics) {
-    super(plan, sink, sleeper, metrics);
+      MaterialisePlan plan,
+      TableSink tables,
+      Delivery delivery,
+      Sleeper sleeper,
+      FlowMetrics metrics) {
+    super(plan, delivery, sleeper, metrics);
     this.plan = plan;
     this.tables = tables;
     this.decoder = new InputDecoder(plan.inputs());

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that owns a flow's {@link Source}. It keeps polling while a batch runs on the
  * worker (partitions paused when the buffer is full), so slow batches never get it evicted from the
- * group. A batch's offsets are committed only after its outputs were acknowledged; a failed batch
- * is rewound and retried after a backoff; revoked partitions are never committed.
+ * group. A batch's offsets are committed only after its outputs were acknowledged (exactly-once: by
+ * the batch, in its transaction); a failed batch is rewound and retried after a backoff; revoked
+ * partitions are never committed.
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
@@ -82,6 +83,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     } finally {
       state.running(false);
       source.close();
+      runner.delivery().close();
       runner.worker().shutdownNow();
       runner.lanes().shutdown();
     }
@@ -97,7 +99,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       committed(succeeded);
     }
     backPressure.apply(batcher.isFull());
-    state.connected(source.isConnected() && runner.outputs().isConnected());
+    state.connected(source.isConnected() && runner.delivery().sink().isConnected());
     state.loopedAt(clock.millis());
   }
 
@@ -124,6 +126,9 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       return;
     }
     Batch batch = batcher.drain();
+    if (!runner.delivery().pollLoopCommits()) {
+      batch.generation().set(source.generation());
+    }
     inFlight = RunningBatch.start(runner.worker(), runner.handler(), batch);
   }
 
@@ -160,7 +165,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
           plan.name(),
           batch.size(),
           failure instanceof TimeoutException ? "within " + timeout + " ms" : "(" + failure + ")");
-    } else if (offsets.commit(batch.nextOffsets())) {
+    } else if (commit(batch)) {
       LOG.info("flow {}: drained, the batch of {} records is committed", plan.name(), batch.size());
     }
   }
@@ -197,15 +202,31 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   private void committed(Batch batch) {
-    offsets.commit(batch.nextOffsets());
+    commit(batch);
     retries.succeeded();
     state.healthy(true);
+  }
+
+  /**
+   * Commits a succeeded batch's offsets (at-least-once), or notes that its transaction did; whether
+   * they are committed.
+   */
+  private boolean commit(Batch batch) {
+    if (runner.delivery().pollLoopCommits()) {
+      return offsets.commit(batch.nextOffsets());
+    }
+    offsets.committedInTransaction();
+    return true;
   }
 
   private void rewind(Batch batch, Throwable failure) {
     state.healthy(false);
     runner.metrics().batchRetried();
-    offsets.rewind(batch.firstOffsets());
+    if (runner.delivery().pollLoopCommits()) {
+      offsets.rewind(batch.firstOffsets());
+    } else {
+      offsets.rewindToCommitted(batch.firstOffsets(), () -> stopping);
+    }
     batcher.drop(batch.firstOffsets().keySet());
     long backoff = retries.failed();
     LOG.warn(
@@ -219,6 +240,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   @Override
   public void onAssigned(Collection<SourcePartition> partitions) {
     state.assigned(!source.assignment().isEmpty());
+    moveInFlightToCurrentGeneration();
     if (!partitions.isEmpty()) { // a cooperative rebalance also reports rounds that moved nothing
       runner.handler().partitionsChanged();
     }
@@ -228,6 +250,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   @Override
   public void onRevoked(Collection<SourcePartition> partitions) {
     LOG.info("flow {}: revoking {}", plan.name(), partitions);
+    moveInFlightToCurrentGeneration(); // its partitions are owned until this callback returns
     if (inFlight != null && inFlight.batch().touches(partitions)) {
       finishInFlight(runner.drainTimeout());
     }
@@ -240,6 +263,11 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         "flow {}: lost {} without a clean revoke; nothing is committed for them",
         plan.name(),
         partitions);
+    if (inFlight != null
+        && !runner.delivery().pollLoopCommits()
+        && inFlight.batch().touches(partitions)) {
+      inFlight.batch().cancellation().cancel(); // its transaction must never commit now
+    }
     forget(partitions);
   }
 
@@ -252,6 +280,18 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         unread);
     unread.forEach((partition, count) -> runner.metrics().recordsUnread(partition.topic(), count));
     runner.handler().partitionsChanged();
+  }
+
+  /**
+   * An exactly-once batch commits under the generation it started in; a rebalance that leaves its
+   * partitions owned (an assignment, a revoke that waits for it) moves it to the new one, so the
+   * broker does not refuse a commit it may make. A lost partition is never moved: a batch holding
+   * one can only be refused.
+   */
+  private void moveInFlightToCurrentGeneration() {
+    if (inFlight != null && !runner.delivery().pollLoopCommits()) {
+      inFlight.batch().generation().set(source.generation());
+    }
   }
 
   private void forget(Collection<SourcePartition> partitions) {

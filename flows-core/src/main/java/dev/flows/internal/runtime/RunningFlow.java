@@ -1,6 +1,7 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
+import dev.flows.Guarantee;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.spi.Sink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,12 +30,17 @@ public final class RunningFlow {
     this.registry = registry;
     FlowMetrics metrics = new FlowMetrics(registry, flow.name());
     Function<String, ThreadFactory> threads = role -> threads(flow.name() + "-" + role);
-    Sink outputs = QueueRouting.sink(flow, kafka, settings.taskQueue());
+    Delivery delivery =
+        settings.guaranteeOf(flow) == Guarantee.EXACTLY_ONCE
+            ? new TransactionalDelivery(settings.connector().transactionalSink(flow.name()))
+            : new AtLeastOnceDelivery(QueueRouting.sink(flow, kafka, settings.taskQueue()));
+    Sink outputs = delivery.sink();
     Engine engine =
         FlowWiring.engine(
             flow,
             new FlowWiring.Parts(
                 outputs,
+                delivery,
                 settings.stateStore(),
                 settings.tableSink(),
                 settings.connector(),

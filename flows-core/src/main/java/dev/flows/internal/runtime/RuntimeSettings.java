@@ -2,6 +2,8 @@ package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
+import dev.flows.Guarantee;
+import dev.flows.internal.plan.Plan;
 import dev.flows.spi.Connector;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
@@ -29,6 +31,8 @@ import java.util.Set;
  * @param adminPort the admin server's port ({@code 0}: a free one), {@code null}: no server
  * @param taskQueue the task queue, {@code null} if no flow uses one
  * @param tableSink the table sink of materialise flows, {@code null} if none
+ * @param guarantee the guarantee of flows that leave it to the runtime: at-least-once or
+ *     exactly-once
  */
 public record RuntimeSettings(
     List<Flow> flows,
@@ -39,14 +43,24 @@ public record RuntimeSettings(
     Duration drainTimeout,
     Integer adminPort,
     TaskQueue taskQueue,
-    TableSink tableSink) {
+    TableSink tableSink,
+    Guarantee guarantee) {
 
   /**
    * The defaults for {@code flows}: system clock, a drain of {@code drainTimeout}, nothing else.
    */
   public static RuntimeSettings of(List<Flow> flows, Duration drainTimeout) {
     return new RuntimeSettings(
-        List.copyOf(flows), null, null, null, Clock.systemUTC(), drainTimeout, null, null, null);
+        List.copyOf(flows),
+        null,
+        null,
+        null,
+        Clock.systemUTC(),
+        drainTimeout,
+        null,
+        null,
+        null,
+        Guarantee.AT_LEAST_ONCE);
   }
 
   /** A builder starting from these settings, for a changed copy. */
@@ -65,6 +79,7 @@ public record RuntimeSettings(
     private Integer adminPort;
     private TaskQueue taskQueue;
     private TableSink tableSink;
+    private Guarantee guarantee;
 
     private Builder(RuntimeSettings from) {
       flows = from.flows;
@@ -76,6 +91,7 @@ public record RuntimeSettings(
       adminPort = from.adminPort;
       taskQueue = from.taskQueue;
       tableSink = from.tableSink;
+      guarantee = from.guarantee;
     }
 
     public Builder connector(Connector value) {
@@ -118,6 +134,11 @@ public record RuntimeSettings(
       return this;
     }
 
+    public Builder guarantee(Guarantee value) {
+      guarantee = value;
+      return this;
+    }
+
     /** The settings. */
     public RuntimeSettings build() {
       return new RuntimeSettings(
@@ -129,12 +150,20 @@ public record RuntimeSettings(
           drainTimeout,
           adminPort,
           taskQueue,
-          tableSink);
+          tableSink,
+          guarantee);
     }
   }
 
   /** Fails with a {@link FlowDefinitionException} naming the first invalid setting. */
   public void validate() {
+    if (guarantee() == null || guarantee() == Guarantee.RUNTIME_DEFAULT) {
+      throw FlowDefinitionException.of(
+          "guarantee",
+          guarantee(),
+          "must say what the runtime's flows default to",
+          "use Guarantee.AT_LEAST_ONCE or Guarantee.EXACTLY_ONCE");
+    }
     validateFlows();
     for (Flow flow : flows()) {
       if (taskQueue() == null
@@ -181,6 +210,31 @@ public record RuntimeSettings(
       throw FlowDefinitionException.of(
           "connector", null, "is missing", "call .connector(KafkaConnector.create(...))");
     }
+  }
+
+  /**
+   * The guarantee {@code flow} runs with: its own choice, else the runtime's where the flow can
+   * honour it, else at-least-once. The one place that decides.
+   *
+   * @throws FlowDefinitionException if the flow asks for exactly-once and cannot have it
+   */
+  public Guarantee guaranteeOf(Flow flow) {
+    String refusal =
+        flow instanceof Plan plan ? plan.exactlyOnceRefusal() : "it was not built by Flows";
+    Guarantee own = flow.options().guarantee();
+    if (own == Guarantee.EXACTLY_ONCE && refusal != null) {
+      throw FlowDefinitionException.of(
+          "guarantee",
+          own,
+          "cannot hold for flow " + flow.name() + ": " + refusal,
+          "use Guarantee.AT_LEAST_ONCE");
+    }
+    if (own != Guarantee.RUNTIME_DEFAULT) {
+      return own;
+    }
+    return guarantee() == Guarantee.EXACTLY_ONCE && refusal == null
+        ? Guarantee.EXACTLY_ONCE
+        : Guarantee.AT_LEAST_ONCE;
   }
 
   /**

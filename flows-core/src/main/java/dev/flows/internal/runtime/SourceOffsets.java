@@ -4,6 +4,7 @@ import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,42 @@ final class SourceOffsets {
   /** Seeks back to the first offsets of a batch, so the next polls read it again. */
   void rewind(Map<SourcePartition, Long> firstOffsets) {
     owned(firstOffsets).forEach(source::seek);
+  }
+
+  /**
+   * After a failed transaction, whose commit may have happened after all (a timeout): seeks the
+   * batch's partitions to the offsets the broker has committed, or to the batch's first offsets
+   * where none is. Retries with backoff while the broker does not answer, unless {@code stopping}.
+   */
+  void rewindToCommitted(Map<SourcePartition, Long> firstOffsets, BooleanSupplier stopping) {
+    Map<SourcePartition, Long> owned = owned(firstOffsets);
+    for (int failures = 1; !owned.isEmpty() && !stopping.getAsBoolean(); failures++) {
+      try {
+        Map<SourcePartition, Long> committed = source.committed(owned.keySet());
+        owned.forEach(
+            (partition, first) -> source.seek(partition, committed.getOrDefault(partition, first)));
+        return;
+      } catch (RuntimeException e) {
+        long backoff = StopSignal.backoffMillis(failures);
+        LOG.warn(
+            "flow {}: cannot read the committed offsets ({}), trying again in {} ms",
+            flow,
+            e.toString(),
+            backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        owned = owned(firstOffsets);
+      }
+    }
+  }
+
+  /** After a batch committed its offsets in its transaction: the metrics a commit updates. */
+  void committedInTransaction() {
+    metrics.lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
   }
 
   private Map<SourcePartition, Long> owned(Map<SourcePartition, Long> offsets) {

@@ -12,7 +12,6 @@ import dev.flows.internal.runtime.RowUpdater.Result;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StateCache;
 import dev.flows.spi.OutgoingRecord;
-import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
@@ -50,17 +49,17 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private ToIntFunction<String> generations;
 
   /**
-   * A processor of {@code plan}'s batches on {@code table}, publishing to {@code sink}, checking
-   * its topics with {@code guard}.
+   * A processor of {@code plan}'s batches on {@code table}, publishing through {@code delivery},
+   * checking its topics with {@code guard}.
    */
   StatefulBatchProcessor(
       StatefulPlan plan,
       StateTable table,
-      Sink sink,
+      Delivery delivery,
       TopicGuard guard,
       Sleeper sleeper,
       FlowMetrics metrics) {
-    super(plan, sink, sleeper, metrics);
+    super(plan, delivery, sleeper, metrics);
     this.table = table;
     this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;

@@ -5,7 +5,6 @@ import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
-import dev.flows.spi.Sink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +18,12 @@ public final class StatelessBatchProcessor extends BatchProcessor {
   private final RecordProcessor records;
 
   /**
-   * A processor of {@code plan}'s batches, publishing to {@code sink}, running keys on {@code
-   * lanes}.
+   * A processor of {@code plan}'s batches, publishing through {@code delivery}, running keys on
+   * {@code lanes}.
    */
   public StatelessBatchProcessor(
-      StatelessPlan plan, Sink sink, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
-    super(plan, sink, sleeper, metrics);
+      StatelessPlan plan, Delivery delivery, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
+    super(plan, delivery, sleeper, metrics);
     this.plan = plan;
     this.lanes = lanes;
     this.records = new RecordProcessor(plan, userCode, failures, metrics);

@@ -64,7 +64,7 @@ class PollLoopTest {
                 FlowMetrics.inMemory(flow.name()),
                 Duration.ofSeconds(DEADLINE_SECONDS),
                 KeyLanes.sequential(),
-                new ConnectedSink()),
+                new AtLeastOnceDelivery(new ConnectedSink())),
             Clock.systemUTC(),
             new FlowState());
     Thread thread = new Thread(loop, "test-poll-loop");
@@ -160,7 +160,7 @@ class PollLoopTest {
 
     @Override
     public void commit(Map<SourcePartition, Long> nextOffsets) {
-      committed(nextOffsets);
+      PollLoopTest.this.committed(nextOffsets);
     }
 
     @Override

@@ -241,6 +241,7 @@ class StateProtocolTest {
             flow,
             new FlowWiring.Parts(
                 sink,
+                new AtLeastOnceDelivery(sink),
                 stateStore,
                 null,
                 null,

@@ -65,6 +65,11 @@ public final class KafkaSink implements Sink {
 
   @Override
   public boolean isRecordError(Exception error) {
+    return isRecordErrorOf(error);
+  }
+
+  /** Whether {@code error} of a send concerns that record only, not the broker. */
+  static boolean isRecordErrorOf(Exception error) {
     return error instanceof RecordTooLargeException
         || error instanceof RecordBatchTooLargeException
         || error instanceof InvalidRecordException
@@ -107,10 +112,20 @@ public final class KafkaSink implements Sink {
     }
   }
 
+  /** The producer, for the transactions of a {@link TransactionalKafkaSink}. */
+  KafkaProducer<byte[], byte[]> producer() {
+    return producer;
+  }
+
   @Override
   public void close() {
+    close(CLOSE_TIMEOUT);
+  }
+
+  /** Closes the producer, waiting at most {@code timeout} for records in flight. */
+  void close(Duration timeout) {
     try {
-      producer.close(CLOSE_TIMEOUT);
+      producer.close(timeout);
     } finally {
       synchronized (this) {
         if (clientMetrics != null) {

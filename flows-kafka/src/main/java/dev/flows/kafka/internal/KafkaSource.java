@@ -4,6 +4,7 @@ import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Source;
+import dev.flows.spi.SourceGeneration;
 import dev.flows.spi.SourcePartition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.header.Header;
 /** A {@link Source} over one {@link KafkaConsumer}, used only by the flow's polling thread. */
 public final class KafkaSource implements Source {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final boolean resetsItself;
@@ -160,6 +162,25 @@ public final class KafkaSource implements Source {
         (p, o) ->
             offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
     consumer.commitSync(offsets);
+  }
+
+  @Override
+  public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+    Map<SourcePartition, Long> offsets = new HashMap<>();
+    consumer
+        .committed(new HashSet<>(toKafka(partitions)), COMMITTED_TIMEOUT)
+        .forEach(
+            (tp, committed) -> {
+              if (committed != null) {
+                offsets.put(new SourcePartition(tp.topic(), tp.partition()), committed.offset());
+              }
+            });
+    return offsets;
+  }
+
+  @Override
+  public SourceGeneration generation() {
+    return new KafkaGeneration(consumer.groupMetadata());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.flows.testkit.internal;
 import dev.flows.Message;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.Source;
+import dev.flows.spi.SourceGeneration;
 import dev.flows.spi.SourcePartition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -50,6 +51,16 @@ public abstract class ForwardingSource implements Source {
   @Override
   public void commit(Map<SourcePartition, Long> nextOffsets) {
     source.commit(nextOffsets);
+  }
+
+  @Override
+  public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+    return source.committed(partitions);
+  }
+
+  @Override
+  public SourceGeneration generation() {
+    return source.generation();
   }
 
   @Override

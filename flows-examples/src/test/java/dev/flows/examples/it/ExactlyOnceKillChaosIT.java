@@ -1,0 +1,60 @@
+package dev.flows.examples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flows.testkit.FlowsServices;
+import dev.flows.testkit.TestKafka;
+import dev.flows.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ExactlyOnceKillIT} at length, under {@code make chaos}: ten SIGKILLs over 200,000 records
+ * through the chain of three flows, exactly-once; then the same run at-least-once, whose duplicates
+ * it reports (what exactly-once removes).
+ */
+@FlowsServices
+class ExactlyOnceKillChaosIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKillChaosIT.class);
+  private static final int TOTAL = 200_000;
+
+  @Test
+  void shouldPublishEveryInputAndEveryCountOnceWhenAChainOfThreeFlowsIsKilledTenTimes(
+      TestKafka kafka, TestPostgres postgres) {
+    ChainKills chain = new ChainKills(new ChainFlows("eoschaos"), kafka, postgres, "exactly_once");
+    chain.prepare(TOTAL);
+    long start = System.nanoTime();
+
+    int kills = chain.killRepeatedly(10, TOTAL, 10_000, 15_000);
+
+    assertEquals(10, kills);
+    ChainKills.Outcome outcome = chain.outcome();
+    LOG.info(
+        "exactly-once: {} outputs for {} inputs after {} kills in {} s",
+        outcome.outputs(),
+        TOTAL,
+        kills,
+        (System.nanoTime() - start) / 1_000_000_000);
+    chain.assertExactlyOnce(outcome, TOTAL);
+  }
+
+  @Test
+  void shouldLoseNothingAtLeastOnceAndReportTheDuplicatesExactlyOnceRemoves(
+      TestKafka kafka, TestPostgres postgres) {
+    ChainKills chain =
+        new ChainKills(new ChainFlows("aloschaos"), kafka, postgres, "at_least_once");
+    chain.prepare(TOTAL);
+
+    int kills = chain.killRepeatedly(10, TOTAL, 10_000, 15_000);
+
+    ChainKills.Outcome outcome = chain.outcome();
+    LOG.info(
+        "at-least-once: {} outputs for {} inputs after {} kills: {} duplicates",
+        outcome.outputs(),
+        TOTAL,
+        kills,
+        outcome.duplicates());
+    assertEquals(TOTAL, outcome.perInput().size(), "inputs with an output: none lost");
+  }
+}

@@ -1,0 +1,36 @@
+package dev.flows.examples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flows.testkit.FlowsServices;
+import dev.flows.testkit.TestKafka;
+import dev.flows.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once through a chain of three flows (stateless, stateful on PostgreSQL, stateless) in one
+ * process killed with SIGKILL three times at random points: a {@code read_committed} reader of the
+ * chain's end sees every input once and every count once. The long version, ten kills over 200,000
+ * records, is {@link ExactlyOnceKillChaosIT}.
+ */
+@FlowsServices
+class ExactlyOnceKillIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKillIT.class);
+
+  @Test
+  void shouldPublishEveryInputAndEveryCountOnceWhenAChainOfThreeFlowsIsKilledThreeTimes(
+      TestKafka kafka, TestPostgres postgres) {
+    int total = 30_000;
+    ChainKills chain = new ChainKills(new ChainFlows("eoskill"), kafka, postgres, "exactly_once");
+    chain.prepare(total);
+
+    int kills = chain.killRepeatedly(3, total, 4_000, 4_000);
+
+    assertEquals(3, kills);
+    ChainKills.Outcome outcome = chain.outcome();
+    LOG.info("{} outputs for {} inputs after {} kills", outcome.outputs(), total, kills);
+    chain.assertExactlyOnce(outcome, total);
+  }
+}

@@ -5,7 +5,9 @@ import static dev.flows.format.Formats.json;
 import static dev.flows.format.Formats.string;
 
 import dev.flows.Flow;
+import dev.flows.FlowOptions;
 import dev.flows.Flows;
+import dev.flows.Guarantee;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
@@ -32,9 +34,13 @@ public final class WordCount {
 
   private WordCount() {}
 
-  /** {@code flows-word-count}. */
+  /**
+   * {@code flows-word-count}, exactly-once: a {@code read_committed} reader of {@code word-count}
+   * sees each count once, whatever crashes.
+   */
   public static Flow flow() {
-    return Flows.stateful("flows-word-count")
+    return Flows.stateful(
+            "flows-word-count", FlowOptions.defaults().withGuarantee(Guarantee.EXACTLY_ONCE))
         .from(WordRemap.WORD)
         .state(COUNT)
         .apply(

@@ -10,6 +10,11 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -52,11 +57,23 @@ record ChainFlows(String run) {
     return List.of("it-" + run + "-tag", "it-" + run + "-count", "it-" + run + "-done");
   }
 
-  /** The three flows, each leaving its guarantee to the runtime. */
-  List<Flow> flows() {
+  /**
+   * The three flows, each leaving its guarantee to the runtime; with {@code blockOn} set, the tag
+   * step's record of that value prints IN_BATCH and waits for a line on stdin.
+   */
+  List<Flow> flows(String blockOn) {
     FlowOptions options = FlowOptions.defaults().withMaxRecords(500);
     Flow tag =
-        Flows.stateless(names().get(0), options).from(input()).mapValues(v -> "t" + v).to(tagged());
+        Flows.stateless(names().get(0), options)
+            .from(input())
+            .mapValues(
+                v -> {
+                  if (v.equals(blockOn)) {
+                    awaitLine();
+                  }
+                  return "t" + v;
+                })
+            .to(tagged());
     Flow count =
         Flows.stateful(names().get(1), options)
             .from(tagged())
@@ -69,5 +86,15 @@ record ChainFlows(String run) {
             .mapValues(v -> "done " + v)
             .to(output());
     return List.of(tag, count, done);
+  }
+
+  private static void awaitLine() {
+    System.out.println("IN_BATCH");
+    System.out.flush();
+    try {
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

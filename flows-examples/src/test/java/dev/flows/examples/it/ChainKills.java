@@ -19,16 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kill loop of the chain tests: a {@link ChainWorker} killed with SIGKILL again and again at
- * random points while it runs the three {@link ChainFlows}, then a last worker left to finish; and
- * what its end topic holds, read as a {@code read_committed} consumer. Record {@code i} has key
- * {@code k<i % keys>} and value {@code v<i>}.
+ * The kill loop of the chain tests: the three steps of the {@link ChainFlows}, each in a {@link
+ * ChainWorker} JVM of its own, killed with SIGKILL in turn at random points and restarted, then
+ * left to finish; and what its end topic holds, read as a {@code read_committed} consumer. Record
+ * {@code i} has key {@code k<i % keys>} and value {@code v<i>}.
  */
 final class ChainKills {
   private static final Logger LOG = LoggerFactory.getLogger(ChainKills.class);
   private static final Duration STEP = Duration.ofSeconds(120);
   private static final Duration READ = Duration.ofSeconds(180);
   private static final int KEYS = 100;
+  private static final int STEPS = 3;
 
   /**
    * What the end topic held: outputs per {@code input value}, and the counts each key reached, each
@@ -69,38 +70,63 @@ final class ChainKills {
   }
 
   /**
-   * Kills a worker {@code kills} times, each once the first step has committed {@code minStep} plus
-   * up to {@code extraStep} more inputs, then lets a last worker publish an output of every one of
-   * the {@code total} inputs and stops it. Returns the kills done.
+   * Runs each step in a worker JVM of its own and kills one with SIGKILL {@code kills} times, the
+   * steps in turn, each once the last step has committed {@code minStep} plus up to {@code
+   * extraStep} more offsets, restarting it at once; then lets the workers publish an output of
+   * every one of the {@code total} inputs and stops them. Returns the kills done.
    */
   int killRepeatedly(int kills, int total, int minStep, int extraStep) {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     LOG.info("chain kill test {} ({}) seed {}", chain.run(), guarantee, seed);
-    int done = 0;
-    while (done < kills && firstStepCommitted() < total - minStep) {
-      long target = firstStepCommitted() + minStep + random.nextInt(extraStep);
-      try (ChildJvm worker = ChainWorker.start(chain, kafka, postgres, guarantee, "w1")) {
+    List<ChildJvm> workers = new ArrayList<>();
+    try {
+      for (int step = 0; step < STEPS; step++) {
+        workers.add(start(step));
+      }
+      int done = 0;
+      while (done < kills && lastStepCommitted() < total - minStep) {
+        long target =
+            Math.min(total - 1, lastStepCommitted() + minStep + random.nextInt(extraStep));
         Awaits.until(
             STEP,
-            "the first step to commit " + target + " inputs",
-            () -> firstStepCommitted() >= target || !worker.isAlive());
-        assertTrue(worker.isAlive(), "the worker died on its own:\n" + worker.output());
-        worker.kill();
+            "the last step to commit offset " + target,
+            () -> lastStepCommitted() >= target || anyDied(workers));
+        assertAlive(workers);
+        int step = done % STEPS;
+        workers.get(step).kill();
+        workers.get(step).close();
+        workers.set(step, start(step));
+        done++;
+        LOG.info("SIGKILL {} of step {} at offset {}", done, step, lastStepCommitted());
       }
-      done++;
-      LOG.info("SIGKILL {} after the first step committed {}", done, firstStepCommitted());
-    }
-    try (ChildJvm worker = ChainWorker.start(chain, kafka, postgres, guarantee, "w1")) {
       Awaits.until(
           STEP,
           "an output of every input committed at the end of the chain",
-          () -> outcome().perInput().size() >= total || !worker.isAlive());
-      assertTrue(worker.isAlive(), "the last worker died on its own:\n" + worker.output());
-      worker.terminate();
-      assertEquals(ChildJvm.EXIT_ON_SIGTERM, worker.awaitExit(STEP).orElse(-1), worker::output);
+          () -> outcome().perInput().size() >= total || anyDied(workers));
+      assertAlive(workers);
+      for (ChildJvm worker : workers) {
+        worker.terminate();
+        assertEquals(ChildJvm.EXIT_ON_SIGTERM, worker.awaitExit(STEP).orElse(-1), worker::output);
+      }
+      return done;
+    } finally {
+      workers.forEach(ChildJvm::close);
     }
-    return done;
+  }
+
+  private ChildJvm start(int step) {
+    return ChainWorker.start(chain, step, kafka, postgres, guarantee, "w1", Map.of());
+  }
+
+  private static boolean anyDied(List<ChildJvm> workers) {
+    return workers.stream().anyMatch(w -> !w.isAlive());
+  }
+
+  private static void assertAlive(List<ChildJvm> workers) {
+    for (ChildJvm worker : workers) {
+      assertTrue(worker.isAlive(), "a worker died on its own:\n" + worker.output());
+    }
   }
 
   /** The end topic as a {@code read_committed} consumer sees it. */
@@ -153,8 +179,12 @@ final class ChainKills {
     }
   }
 
-  private long firstStepCommitted() {
-    return kafka.committedOffsets(chain.names().get(0), chain.input().name()).values().stream()
+  /** The sum of the last step's committed offsets (transaction markers included). */
+  private long lastStepCommitted() {
+    return kafka
+        .committedOffsets(chain.names().get(STEPS - 1), chain.counted().name())
+        .values()
+        .stream()
         .mapToLong(Long::longValue)
         .sum();
   }

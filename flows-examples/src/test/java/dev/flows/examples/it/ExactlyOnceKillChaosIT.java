@@ -18,17 +18,18 @@ import org.slf4j.LoggerFactory;
 class ExactlyOnceKillChaosIT {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKillChaosIT.class);
   private static final int TOTAL = 200_000;
+  private static final int KILLS = 30;
 
   @Test
-  void shouldPublishEveryInputAndEveryCountOnceWhenAChainOfThreeFlowsIsKilledTenTimes(
+  void shouldPublishEveryInputAndEveryCountOnceWhenEachStepOfAChainOfThreeIsKilledTenTimes(
       TestKafka kafka, TestPostgres postgres) {
     ChainKills chain = new ChainKills(new ChainFlows("eoschaos"), kafka, postgres, "exactly_once");
     chain.prepare(TOTAL);
     long start = System.nanoTime();
 
-    int kills = chain.killRepeatedly(10, TOTAL, 10_000, 15_000);
+    int kills = chain.killRepeatedly(KILLS, TOTAL, 3_000, 3_000);
 
-    assertEquals(10, kills);
+    assertEquals(KILLS, kills);
     ChainKills.Outcome outcome = chain.outcome();
     LOG.info(
         "exactly-once: {} outputs for {} inputs after {} kills in {} s",
@@ -46,7 +47,7 @@ class ExactlyOnceKillChaosIT {
         new ChainKills(new ChainFlows("aloschaos"), kafka, postgres, "at_least_once");
     chain.prepare(TOTAL);
 
-    int kills = chain.killRepeatedly(10, TOTAL, 10_000, 15_000);
+    int kills = chain.killRepeatedly(KILLS, TOTAL, 3_000, 3_000);
 
     ChainKills.Outcome outcome = chain.outcome();
     LOG.info(

@@ -81,9 +81,10 @@ public final class Flows {
    * and one delete): one row per record key, the last record of a key in the batch winning, a
    * tombstone (null value) deleting the row. Offsets are committed only after the rows are durable:
    * at-least-once delivery, idempotent upsert; with an offset column ({@link
-   * TableSpec#withOffsetColumn(String)}) a replayed older record never overwrites a newer row. A
-   * record whose row the database refuses for its values (invalid JSON, a value out of range) is
-   * dead-lettered, its key keeping its previous change in the batch, and the rest is written.
+   * TableSpec#withOffsetColumn(String)}) a replayed older record of the same partition never
+   * overwrites a newer row. A record whose row the database refuses for its values (invalid JSON, a
+   * value out of range) is dead-lettered, its key keeping its previous change in the batch, and the
+   * rest is written.
    *
    * <pre>{@code
    * Flow materialise = Flows.materialise("flows-word-materialise")

@@ -23,17 +23,20 @@ import javax.sql.DataSource;
  * share one sink per process.
  *
  * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
- * column first, then the other columns and the offset column); an existing table is used as it is.
- * Each batch is one transaction of at most two set-based statements, every column travelling as one
- * array expanded by {@code unnest}:
+ * column first, then the other columns, the offset column and {@code source_partition,
+ * source_generation}); an existing table is used as it is, but for a versioned table made by an
+ * earlier version, which gets the two source columns added. Each batch is one transaction of at
+ * most two set-based statements, every column travelling as one array expanded by {@code unnest}:
  *
  * <pre>{@code
- * INSERT INTO "t" AS t ("word", "count", "updated_offset")
- *   SELECT * FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[])
- *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", "updated_offset" = EXCLUDED."updated_offset"
- *   WHERE (t."updated_offset" IS NULL OR t."updated_offset" < EXCLUDED."updated_offset")
- * DELETE FROM "t" AS t USING unnest(:keys::text[], :offsets::bigint[]) AS d (k, o)
- *   WHERE t."word" = d.k AND (t."updated_offset" IS NULL OR t."updated_offset" < d.o)
+ * INSERT INTO "t" AS t ("word", "count", "updated_offset", "source_partition", "source_generation")
+ *   SELECT * FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[], :c3::integer[], :c4::integer[])
+ *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", ...
+ *   WHERE (t."updated_offset" IS NULL OR t."source_partition" <> EXCLUDED."source_partition"
+ *     OR (coalesce(t."source_generation", 0), t."updated_offset")
+ *        < (coalesce(EXCLUDED."source_generation", 0), EXCLUDED."updated_offset"))
+ * DELETE FROM "t" AS t USING unnest(:keys::text[], :offsets::bigint[], ...) AS d (k, o, p, g)
+ *   WHERE t."word" = d.k AND (the same guard over d.o, d.p, d.g)
  * }</pre>
  *
  * <p>Without an offset column the guards are left out: the batch's rows replace the stored ones and

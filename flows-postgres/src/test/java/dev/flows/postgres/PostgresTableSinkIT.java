@@ -227,7 +227,42 @@ class PostgresTableSinkIT extends TableSinkContract {
   }
 
   private static Row json(String word, String doc, long offset) {
-    return Row.of("word", word).with("doc", doc).with("updated_offset", offset);
+    return Row.of("word", word)
+        .with("doc", doc)
+        .with("updated_offset", offset)
+        .with(TableSpec.PARTITION_COLUMN, 0)
+        .with(TableSpec.GENERATION_COLUMN, 0);
+  }
+
+  @Test
+  void shouldAddTheSourceColumnsAndKeepItsRowsWhenTheTableHasOnlyAnOffsetColumn() {
+    String name = Rows.uniqueTable("sink_v1");
+    TableSpec table =
+        TableSpec.of(name, Column.text("word"))
+            .withColumn(Column.bigint("count"))
+            .withOffsetColumn("updated_offset");
+    postgres.execute(
+        "CREATE TABLE " + name + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
+    postgres.execute("INSERT INTO " + name + " VALUES ('a', 1, 100), ('b', 2, 200)");
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
+
+      sink.write(table, List.of(v1Row("a", 5L, 101), v1Row("b", 6L, 150)), List.of());
+
+      Map<Object, Row> rows = read(sink, table);
+      assertEquals(5L, rows.get("a").get("count"), "an old row's offset still guards it");
+      assertEquals(0, rows.get("a").get("source_partition"));
+      assertEquals(2L, rows.get("b").get("count"), "b's stored offset 200 refuses 150");
+    }
+  }
+
+  private static Row v1Row(String word, Long count, long offset) {
+    Row row =
+        Row.of("word", word)
+            .with("updated_offset", offset)
+            .with("source_partition", 0)
+            .with("source_generation", 0);
+    return count == null ? row : row.with("count", count);
   }
 
   @Test

@@ -105,7 +105,7 @@ class TopicChangeIT {
   }
 
   @Test
-  void shouldStopAMaterialiseFlowWhenItsTopicIsRecreatedAndSayToClearTheTablesOffsets(
+  void shouldStopAMaterialiseFlowWhenItsTopicIsRecreatedAndApplyTheNewTopicOnceAccepted(
       TestKafka kafka, TestPostgres postgres) {
     Topic<String, String> in = Topic.topic("it-matchange-in", Formats.string(), Formats.string());
     TableSpec table =
@@ -131,11 +131,7 @@ class TopicChangeIT {
       }
       assertTrue(failure.contains("topic it-matchange-in was deleted and created again"), failure);
       assertEquals(1, countOf(postgres, "a"), "nothing applied after the change");
-      Matcher statements =
-          Pattern.compile("UPDATE [a-z_]+ SET .*?(?= in its| \\()").matcher(failure);
-      while (statements.find()) {
-        postgres.execute(statements.group());
-      }
+      postgres.execute(acceptStatement(failure)); // the rows' generation tells the new topic apart
       try (FlowRuntime runtime = materialise(flow, kafka, sink).start()) {
         Awaits.until(DEADLINE, "the new topic's record", () -> countOf(postgres, "a") == 5);
       }

@@ -46,7 +46,8 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
 
   /*
    * INSERT ... SELECT FROM unnest(...) ON CONFLICT (pk) DO UPDATE: one statement for the batch. The
-   * WHERE of the update is the offset guard: a stored row with an equal or newer offset stays.
+   * WHERE of the update is the guard: a stored row of the same partition with an equal or newer
+   * (generation, offset) stays.
    */
   private static String upsert(TableSpec spec, String table) {
     List<Column> all = spec.allColumns();
@@ -64,7 +65,12 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
                     .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name()))
                     .collect(Collectors.joining(", "))
                 + (spec.versioned()
-                    ? " WHERE " + guard("EXCLUDED." + quote(spec.offsetColumn()), spec)
+                    ? " WHERE "
+                        + guard(
+                            "EXCLUDED." + quote(spec.offsetColumn()),
+                            "EXCLUDED." + quote(TableSpec.PARTITION_COLUMN),
+                            "EXCLUDED." + quote(TableSpec.GENERATION_COLUMN),
+                            spec)
                     : "");
     return "INSERT INTO "
         + table
@@ -89,16 +95,37 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
         + table
         + " AS t USING unnest("
         + keys
-        + ", :offsets::bigint[]) AS d (k, o)"
+        + ", :offsets::bigint[], :partitions::integer[], :generations::integer[]) AS d (k, o, p, g)"
         + " WHERE t."
         + pk
         + " = d.k AND "
-        + guard("d.o", spec);
+        + guard("d.o", "d.p", "d.g", spec);
   }
 
-  private static String guard(String newOffset, TableSpec spec) {
+  /**
+   * Whether a change (offset, partition, generation) may replace the stored row {@code t}: always
+   * over no offset or from another partition, else only if newer by (generation, offset). An
+   * unknown partition (NULL, from a table written before the column existed) counts as the same.
+   */
+  private static String guard(String offset, String partition, String generation, TableSpec spec) {
     String stored = "t." + quote(spec.offsetColumn());
-    return "(" + stored + " IS NULL OR " + stored + " < " + newOffset + ")";
+    String storedPartition = "t." + quote(TableSpec.PARTITION_COLUMN);
+    String storedGeneration = "t." + quote(TableSpec.GENERATION_COLUMN);
+    return "("
+        + stored
+        + " IS NULL OR "
+        + storedPartition
+        + " <> "
+        + partition
+        + " OR (coalesce("
+        + storedGeneration
+        + ", 0), "
+        + stored
+        + ") < (coalesce("
+        + generation
+        + ", 0), "
+        + offset
+        + "))";
   }
 
   /**

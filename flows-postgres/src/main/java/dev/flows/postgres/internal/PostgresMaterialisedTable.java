@@ -43,10 +43,16 @@ public final class PostgresMaterialisedTable {
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
   }
 
-  /** Creates the table if absent; a lost creation race with another process is tried once more. */
+  /**
+   * Creates the table if absent (a lost creation race with another process is tried once more), and
+   * adds the source columns to a versioned table an earlier version created without them.
+   */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
     Databases.createTable(jdbi, table.what(), table.sql.create());
+    if (spec.versioned()) {
+      MaterialisedTableUpgrade.addMissingColumns(jdbi, spec);
+    }
     return table;
   }
 
@@ -96,7 +102,11 @@ public final class PostgresMaterialisedTable {
     Update update = handle.createUpdate(sql.delete());
     bind(update, "keys", spec.primaryKey(), deletes);
     if (spec.versioned()) {
-      bind(update, "offsets", Column.bigint(spec.offsetColumn()), deletes);
+      List<Column> all = spec.allColumns();
+      int source = all.size() - 3; // offset, partition, generation
+      bind(update, "offsets", all.get(source), deletes);
+      bind(update, "partitions", all.get(source + 1), deletes);
+      bind(update, "generations", all.get(source + 2), deletes);
     }
     update.execute();
   }

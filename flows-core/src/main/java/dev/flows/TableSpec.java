@@ -21,7 +21,10 @@ import java.util.Set;
  * partition changes it (across partitions the last writer wins: a key's partition changes only when
  * the topic's partition count or the producer's key mapping changes, and the flow stops on the
  * first). A row with no partition stored (written before these columns existed) counts as from the
- * same partition.
+ * same partition. A tombstone does not remove the row: it becomes a deleted marker (its other
+ * columns NULL, {@value #DELETED_COLUMN} true) that keeps the tombstone's source, so an older
+ * record of its partition, replayed or from an instance that lost the partition, cannot bring the
+ * key back. Readers skip markers: {@code WHERE NOT deleted}.
  *
  * <pre>{@code
  * TableSpec words = TableSpec.of("flows_materialised", Column.text("word"))
@@ -44,6 +47,12 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
    * topic.
    */
   public static final String GENERATION_COLUMN = "source_generation";
+
+  /**
+   * The {@code boolean} column of a versioned table marking a deleted row, which readers skip
+   * ({@code WHERE NOT deleted}).
+   */
+  public static final String DELETED_COLUMN = "deleted";
 
   /** Validates the names and that no column is named twice. */
   public TableSpec {
@@ -125,7 +134,7 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
           "is also a column of table " + table,
           "give the offset column a name of its own, e.g. updated_offset");
     }
-    for (String kept : List.of(PARTITION_COLUMN, GENERATION_COLUMN)) {
+    for (String kept : List.of(PARTITION_COLUMN, GENERATION_COLUMN, DELETED_COLUMN)) {
       if (!names.add(kept)) {
         throw FlowDefinitionException.of(
             "column",

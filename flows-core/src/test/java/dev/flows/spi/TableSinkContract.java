@@ -126,6 +126,20 @@ public abstract class TableSinkContract {
   }
 
   @Test
+  void shouldRefuseAStaleUpsertWhenItsKeyWasDeletedLaterInTheSamePartition() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+    sink.write(table, List.of(), List.of(tombstoneFrom("a", 0, 0, 101)));
+
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of()); // a zombie's stale write
+
+    assertNull(read(sink, table).get("a"), "the delete is not undone by an older upsert");
+    sink.write(table, List.of(from("a", 7L, 0, 0, 102)), List.of());
+    assertEquals(7L, read(sink, table).get("a").get("count"), "a newer upsert brings it back");
+  }
+
+  @Test
   void shouldApplyAnUpdateWhenItComesFromALaterTopicGeneration() {
     TableSpec table = counts(true);
     sink.prepare(table);

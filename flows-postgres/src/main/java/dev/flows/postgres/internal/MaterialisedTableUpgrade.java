@@ -1,9 +1,9 @@
 package dev.flows.postgres.internal;
 
-import dev.flows.Column;
 import dev.flows.FlowsException;
 import dev.flows.TableSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -23,8 +23,8 @@ final class MaterialisedTableUpgrade {
 
   /** Adds the columns of {@code spec} that table lacks; fails naming the statement to run. */
   static void addMissingColumns(Jdbi jdbi, TableSpec spec) {
-    List<Column> kept = kept(spec);
-    List<String> names = kept.stream().map(Column::name).toList();
+    Map<String, String> kept = MaterialisedTableSql.keptColumns(spec);
+    List<String> names = List.copyOf(kept.keySet());
     String table = '"' + spec.name() + '"';
     List<String> present =
         Databases.call(
@@ -38,9 +38,9 @@ final class MaterialisedTableUpgrade {
                             .bindArray("columns", String.class, names)
                             .mapTo(String.class)
                             .list()));
-    List<Column> missing = kept.stream().filter(c -> !present.contains(c.name())).toList();
+    List<String> missing = names.stream().filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {
-      add(jdbi, spec, alter(table, missing));
+      add(jdbi, spec, alter(table, missing, kept));
     }
   }
 
@@ -61,17 +61,12 @@ final class MaterialisedTableUpgrade {
     }
   }
 
-  private static List<Column> kept(TableSpec spec) {
-    List<Column> all = spec.allColumns();
-    return all.subList(all.size() - 2, all.size()); // partition, generation
-  }
-
-  private static String alter(String table, List<Column> missing) {
+  private static String alter(String table, List<String> missing, Map<String, String> kept) {
     return "ALTER TABLE "
         + table
         + " "
         + missing.stream()
-            .map(c -> "ADD COLUMN IF NOT EXISTS \"" + c.name() + "\" " + c.type().sql())
+            .map(c -> "ADD COLUMN IF NOT EXISTS \"" + c + "\" " + kept.get(c))
             .collect(Collectors.joining(", "));
   }
 }

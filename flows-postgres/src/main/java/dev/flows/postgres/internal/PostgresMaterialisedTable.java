@@ -19,12 +19,12 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * One materialised table in PostgreSQL. {@link #write} is one transaction holding at most two
  * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
- * ON CONFLICT (pk) DO UPDATE ... WHERE <offset guard>}) and the delete of its tombstones ({@code
- * DELETE ... USING unnest(...)} or {@code WHERE pk = ANY(...)}). Rows are sorted by primary key so
- * two writers of overlapping keys (a zombie after a rebalance) lock in the same order. If
- * PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and writes
- * the others, each half of the batch in its own transaction. Thread-safe: every call borrows its
- * own connection. Other database failures are rethrown as {@link FlowsException} with the cause
+ * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}) and the delete of its tombstones (versioned: the
+ * same upsert of deleted markers; else {@code DELETE ... WHERE pk = ANY(...)}). Rows are sorted by
+ * primary key so two writers of overlapping keys (a zombie after a rebalance) lock in the same
+ * order. If PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and
+ * writes the others, each half of the batch in its own transaction. Thread-safe: every call borrows
+ * its own connection. Other database failures are rethrown as {@link FlowsException} with the cause
  * attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {

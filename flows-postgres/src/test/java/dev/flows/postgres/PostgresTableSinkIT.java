@@ -258,6 +258,42 @@ class PostgresTableSinkIT extends TableSinkContract {
     }
   }
 
+  @Test
+  void shouldFailNamingTheAlterStatementWhenTheOldTableCannotBeUpgraded() {
+    String name = Rows.uniqueTable("sink_v1_foreign");
+    TableSpec table =
+        TableSpec.of(name, Column.text("word"))
+            .withColumn(Column.bigint("count"))
+            .withOffsetColumn("updated_offset");
+    postgres.execute(
+        "DO $$ BEGIN CREATE ROLE flows_not_owner LOGIN PASSWORD 'not-owner';"
+            + " EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    postgres.execute(
+        "CREATE TABLE " + name + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
+    postgres.execute("GRANT USAGE, CREATE ON SCHEMA public TO flows_not_owner");
+    postgres.execute("GRANT ALL ON " + name + " TO flows_not_owner"); // all but ALTER
+    try (PostgresTableSink sink =
+        PostgresTableSink.create(withoutUser(postgres.jdbcUrl()), "flows_not_owner", "not-owner")) {
+
+      FlowsException e = assertThrows(FlowsException.class, () -> sink.prepare(table));
+
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "run ALTER TABLE \""
+                      + name
+                      + "\" ADD COLUMN IF NOT EXISTS \"source_partition\" integer, ADD COLUMN IF"
+                      + " NOT EXISTS \"source_generation\" integer, ADD COLUMN IF NOT EXISTS"
+                      + " \"deleted\" boolean NOT NULL DEFAULT false as the table's owner"),
+          e.getMessage());
+    }
+  }
+
+  /** The URL without a {@code user} parameter, which would override the pool's user. */
+  private static String withoutUser(String url) {
+    return url.replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");
+  }
+
   private static Row v1Row(String word, Long count, long offset) {
     Row row =
         Row.of("word", word)

@@ -49,6 +49,12 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     return kept;
   }
 
+  /** The source columns a versioned table's rows end with: offset, partition, generation. */
+  static List<Column> sourceColumns(TableSpec spec) {
+    List<Column> all = spec.allColumns();
+    return all.subList(all.size() - 3, all.size());
+  }
+
   private static String create(TableSpec spec, String table) {
     Map<String, String> columns = new LinkedHashMap<>();
     spec.allColumns().forEach(c -> columns.put(c.name(), c.type().sql()));
@@ -78,8 +84,7 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     if (!spec.versioned()) {
       return "DELETE FROM " + table + " AS t WHERE t." + pk + " = ANY(" + keys + ")";
     }
-    List<Column> all = spec.allColumns();
-    List<Column> marker = new ArrayList<>(all.subList(all.size() - 3, all.size()));
+    List<Column> marker = new ArrayList<>(sourceColumns(spec));
     marker.add(0, spec.primaryKey());
     return insert(
         spec,

@@ -10,9 +10,10 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * Brings a versioned table that an earlier version created (primary key, columns, offset column) up
- * to the columns this version keeps, so it goes on working without an operator. The added columns
- * are NULL in old rows, which the guard reads as "same partition, generation 0": exactly the old
- * offset comparison. The catalog is read first, so a table already up to date takes no lock.
+ * to the columns this version keeps, so it goes on working without an operator. The added source
+ * columns are NULL in old rows, which the guard reads as "same partition, generation 0": exactly
+ * the old offset comparison; {@code deleted} is added false, so no old row is a marker. The catalog
+ * is read first, so a table already up to date takes no lock.
  */
 final class MaterialisedTableUpgrade {
   private static final String PRESENT =

@@ -45,7 +45,8 @@ public final class PostgresMaterialisedTable {
 
   /**
    * Creates the table if absent (a lost creation race with another process is tried once more), and
-   * adds the source columns to a versioned table an earlier version created without them.
+   * adds the source and {@code deleted} columns to a versioned table an earlier version created
+   * without them.
    */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
@@ -102,11 +103,10 @@ public final class PostgresMaterialisedTable {
     Update update = handle.createUpdate(sql.delete());
     bind(update, "keys", spec.primaryKey(), deletes);
     if (spec.versioned()) {
-      List<Column> all = spec.allColumns();
-      int source = all.size() - 3; // offset, partition, generation
-      bind(update, "offsets", all.get(source), deletes);
-      bind(update, "partitions", all.get(source + 1), deletes);
-      bind(update, "generations", all.get(source + 2), deletes);
+      List<Column> source = MaterialisedTableSql.sourceColumns(spec);
+      bind(update, "offsets", source.get(0), deletes);
+      bind(update, "partitions", source.get(1), deletes);
+      bind(update, "generations", source.get(2), deletes);
     }
     update.execute();
   }

@@ -13,11 +13,18 @@ import java.util.Set;
  * creates the table if absent.
  *
  * <p>With an {@linkplain #withOffsetColumn(String) offset column} ({@code bigint}), each row keeps
- * the Kafka offset of the record that wrote it, and a record (or tombstone) changes the row only if
- * its offset is greater: a replay from an earlier offset never overwrites a newer row. Offsets of
- * one key are comparable because a key always lands in the same partition of the input topic. A
- * deleted row is gone with its offset, so while a replay runs, a deleted key may come back with an
- * old value until the replay reaches its tombstone again.
+ * the source position of the record that wrote it: its offset in the offset column, its partition
+ * in {@value #PARTITION_COLUMN} and its topic's generation (how often a recreation of the topic was
+ * accepted) in {@value #GENERATION_COLUMN}, both {@code integer}. A record (or tombstone) from the
+ * partition that wrote the row changes it only if it is newer (a later generation, or the same
+ * generation and a greater offset), so a replay never overwrites a newer row; one from another
+ * partition changes it (across partitions the last writer wins: a key's partition changes only when
+ * the topic's partition count or the producer's key mapping changes, and the flow stops on the
+ * first). A row with no partition stored (written before these columns existed) counts as from the
+ * same partition. A tombstone does not remove the row: it becomes a deleted marker (its other
+ * columns NULL, {@value #DELETED_COLUMN} true) that keeps the tombstone's source, so an older
+ * record of its partition, replayed or from an instance that lost the partition, cannot bring the
+ * key back. Readers skip markers: {@code WHERE NOT deleted}.
  *
  * <pre>{@code
  * TableSpec words = TableSpec.of("flows_materialised", Column.text("word"))
@@ -32,6 +39,20 @@ import java.util.Set;
  *     null}
  */
 public record TableSpec(String name, Column primaryKey, List<Column> columns, String offsetColumn) {
+  /** The {@code integer} column of a versioned table holding the writing record's partition. */
+  public static final String PARTITION_COLUMN = "source_partition";
+
+  /**
+   * The {@code integer} column of a versioned table holding the generation of the writing record's
+   * topic.
+   */
+  public static final String GENERATION_COLUMN = "source_generation";
+
+  /**
+   * The {@code boolean} column of a versioned table marking a deleted row, which readers skip
+   * ({@code WHERE NOT deleted}).
+   */
+  public static final String DELETED_COLUMN = "deleted";
 
   /** Validates the names and that no column is named twice. */
   public TableSpec {
@@ -62,14 +83,18 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
   }
 
   /**
-   * Every column in table order: primary key, the others, then the offset column ({@code bigint}).
+   * Every column the rows carry, in table order: primary key, the others, then, if versioned, the
+   * offset column ({@code bigint}), {@value #PARTITION_COLUMN} and {@value #GENERATION_COLUMN}
+   * ({@code integer}).
    */
   public List<Column> allColumns() {
-    List<Column> all = new ArrayList<>(columns.size() + 2);
+    List<Column> all = new ArrayList<>(columns.size() + 4);
     all.add(primaryKey);
     all.addAll(columns);
     if (offsetColumn != null) {
       all.add(Column.bigint(offsetColumn));
+      all.add(Column.of(PARTITION_COLUMN, ColumnType.INTEGER));
+      all.add(Column.of(GENERATION_COLUMN, ColumnType.INTEGER));
     }
     return List.copyOf(all);
   }
@@ -99,12 +124,24 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
             "column", column.name(), "is named twice in table " + table, "name each column once");
       }
     }
-    if (offsetColumn != null && !names.add(offsetColumn)) {
+    if (offsetColumn == null) {
+      return;
+    }
+    if (!names.add(offsetColumn)) {
       throw FlowDefinitionException.of(
           "offset column",
           offsetColumn,
           "is also a column of table " + table,
           "give the offset column a name of its own, e.g. updated_offset");
+    }
+    for (String kept : List.of(PARTITION_COLUMN, GENERATION_COLUMN, DELETED_COLUMN)) {
+      if (!names.add(kept)) {
+        throw FlowDefinitionException.of(
+            "column",
+            kept,
+            "is kept by Flows in versioned table " + table,
+            "rename the column, or the offset column if it is named " + kept);
+      }
     }
   }
 }

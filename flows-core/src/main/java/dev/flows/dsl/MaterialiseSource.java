@@ -13,10 +13,10 @@ public interface MaterialiseSource<K, V> {
   /**
    * Ends the flow: every batch is upserted into {@code table} by one set-based write, one row per
    * key (the last record of a key in the batch wins), each row's values given by {@code rows}; a
-   * tombstone (null value) deletes the key's row. Offsets are committed only after the rows are
-   * durable: at-least-once delivery, idempotent upsert. A record whose row the database refuses for
-   * its values is dead-lettered (stage {@code store}) and its key keeps its previous change in the
-   * batch.
+   * tombstone (null value) deletes the key's row (in a versioned table, leaves a deleted marker:
+   * see {@link TableSpec}). Offsets are committed only after the rows are durable: at-least-once
+   * delivery, idempotent upsert. A record whose row the database refuses for its values is
+   * dead-lettered (stage {@code store}) and its key keeps its previous change in the batch.
    */
   Flow into(TableSpec table, RowMapper<? super K, ? super V> rows);
 }

@@ -23,11 +23,16 @@ public interface TableSink extends AutoCloseable {
    *
    * <p>Each row holds the values of {@link TableSpec#allColumns()} by name (a missing column is
    * {@code null}); a delete holds the primary key and, for a {@linkplain TableSpec#versioned()
-   * versioned} table, the offset column. A primary key appears at most once across both lists. In a
-   * versioned table a row or delete takes effect only where no stored row has an equal or greater
-   * offset; deleting an absent row does nothing. Rows come canonical from the runtime: Instants at
-   * microseconds, no {@code -0.0}, no text with U+0000 or an unpaired surrogate (records holding
-   * those fail before they reach a sink), so keys distinct in Java are distinct in the database.
+   * versioned} table, the offset, partition and generation columns. A primary key appears at most
+   * once across both lists. In a versioned table a row or delete takes effect unless the stored row
+   * has the same partition (or none) and an equal or greater (generation, offset), a missing
+   * generation counting as 0: across partitions the last writer wins. In a versioned table a delete
+   * that takes effect leaves a deleted marker with its source (other columns null), which guards
+   * like a row and which readers skip ({@code WHERE NOT deleted} in PostgreSQL); elsewhere it
+   * removes the row, and deleting an absent row does nothing. Rows come canonical from the runtime:
+   * Instants at microseconds, no {@code -0.0}, no text with U+0000 or an unpaired surrogate
+   * (records holding those fail before they reach a sink), so keys distinct in Java are distinct in
+   * the database.
    *
    * <p>What is refused is a value the database will refuse on every retry: for PostgreSQL, invalid
    * JSON, a timestamp or number out of range of its column, a constraint or narrower type of an

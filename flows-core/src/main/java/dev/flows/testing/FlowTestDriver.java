@@ -191,7 +191,8 @@ public final class FlowTestDriver implements AutoCloseable {
 
   /**
    * The rows a materialise flow wrote to {@code table}, by primary key value (a {@code byte[]} key
-   * as a {@link java.nio.ByteBuffer}), each with every column of the table, offset column included.
+   * as a {@link java.nio.ByteBuffer}), each with every column of the table, offset and source
+   * columns included.
    */
   public Map<Object, Row> table(TableSpec table) {
     return tableSink.rows(table.name());

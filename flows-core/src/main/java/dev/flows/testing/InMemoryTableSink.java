@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tables in this JVM's memory, with the same contract as PostgreSQL: offset-guarded rows in
- * versioned tables, refused rows reported. For flow tests ({@link FlowTestDriver#table(TableSpec)})
- * and development; the rows are lost when the process stops. Thread-safe.
+ * Tables in this JVM's memory, with the same contract as PostgreSQL: rows guarded by source
+ * partition, generation and offset in versioned tables, where a tombstone leaves a deleted marker,
+ * refused rows reported. For flow tests ({@link FlowTestDriver#table(TableSpec)}) and development;
+ * the rows are lost when the process stops. Thread-safe.
  *
  * <p>It refuses what PostgreSQL refuses in any table and can be checked without it: a row holding a
  * timestamp outside PostgreSQL's range, 4714-11-24 00:00:00 BC to 294276-12-31 23:59:59.999999
@@ -67,7 +68,11 @@ public final class InMemoryTableSink implements TableSink {
     for (Row delete : deletes) {
       Object key = key(delete.get(table.primaryKey().name()));
       if (accepted(table, delete, refused) && newer(table, rows.get(key), delete)) {
-        rows.remove(key);
+        if (table.versioned()) {
+          rows.put(key, complete(table, delete).with(TableSpec.DELETED_COLUMN, true));
+        } else {
+          rows.remove(key);
+        }
       }
     }
     return refused;
@@ -75,10 +80,20 @@ public final class InMemoryTableSink implements TableSink {
 
   /**
    * The rows of table {@code name} by primary key value (a {@code byte[]} key as a {@link
-   * ByteBuffer}), each holding every column; empty if the table was never written.
+   * ByteBuffer}), each holding every column; empty if the table was never written. Deleted markers
+   * of a versioned table are left out, as {@code WHERE NOT deleted} leaves them out in PostgreSQL.
    */
   public synchronized Map<Object, Row> rows(String name) {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(tables.getOrDefault(name, Map.of())));
+    Map<Object, Row> live = new LinkedHashMap<>();
+    tables
+        .getOrDefault(name, Map.of())
+        .forEach(
+            (key, row) -> {
+              if (!Boolean.TRUE.equals(row.get(TableSpec.DELETED_COLUMN))) {
+                live.put(key, row);
+              }
+            });
+    return Collections.unmodifiableMap(live);
   }
 
   @Override
@@ -109,13 +124,29 @@ public final class InMemoryTableSink implements TableSink {
     return true;
   }
 
+  /**
+   * Whether {@code change} may replace {@code stored}: always from another partition, else only if
+   * newer by (generation, offset). A stored row without a partition counts as the same partition.
+   */
   private static boolean newer(TableSpec table, Row stored, Row change) {
-    if (!table.versioned() || stored == null) {
+    if (!table.versioned() || stored == null || stored.get(table.offsetColumn()) == null) {
       return true;
     }
-    Long storedOffset = (Long) stored.get(table.offsetColumn());
+    Object storedPartition = stored.get(TableSpec.PARTITION_COLUMN);
+    Object partition = change.get(TableSpec.PARTITION_COLUMN);
+    if (storedPartition != null && partition != null && !storedPartition.equals(partition)) {
+      return true;
+    }
     Long offset = (Long) change.get(table.offsetColumn());
-    return storedOffset == null || offset != null && offset > storedOffset;
+    int byGeneration = Integer.compare(generation(change), generation(stored));
+    return offset != null
+        && (byGeneration > 0
+            || byGeneration == 0 && offset > (Long) stored.get(table.offsetColumn()));
+  }
+
+  private static int generation(Row row) {
+    Integer generation = (Integer) row.get(TableSpec.GENERATION_COLUMN);
+    return generation == null ? 0 : generation;
   }
 
   private static Row complete(TableSpec table, Row row) {

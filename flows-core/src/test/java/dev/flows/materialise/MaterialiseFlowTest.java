@@ -69,12 +69,16 @@ class MaterialiseFlowTest {
                   Row.of("product", "tea")
                       .with("currency", "USD")
                       .with("cents", 320L)
-                      .with("updated_offset", 2L),
+                      .with("updated_offset", 2L)
+                      .with("source_partition", 0)
+                      .with("source_generation", 0),
               "cake",
                   Row.of("product", "cake")
                       .with("currency", "EUR")
                       .with("cents", 450L)
-                      .with("updated_offset", 1L)),
+                      .with("updated_offset", 1L)
+                      .with("source_partition", 0)
+                      .with("source_generation", 0)),
           driver.table(TABLE));
     }
   }
@@ -182,7 +186,7 @@ class MaterialiseFlowTest {
         flow.describe()
             .text()
             .contains(
-                "  upsert into table prices [product text, currency text, cents bigint, updated_offset bigint] key product, newer offsets only\n"),
+                "  upsert into table prices [product text, currency text, cents bigint, updated_offset bigint, source_partition integer, source_generation integer] key product, newer offsets per source partition only\n"),
         flow.describe().text());
   }
 

@@ -113,6 +113,45 @@ public abstract class TableSinkContract {
   }
 
   @Test
+  void shouldApplyAnUpdateWhenItComesFromAnotherPartitionAtALowerOffset() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+
+    sink.write(table, List.of(from("a", 2L, 1, 0, 5)), List.of());
+
+    assertEquals(2L, read(sink, table).get("a").get("count"), "last writer wins across partitions");
+    sink.write(table, List.of(from("a", 3L, 1, 0, 4)), List.of());
+    assertEquals(2L, read(sink, table).get("a").get("count"), "older in its own partition");
+  }
+
+  @Test
+  void shouldRefuseAStaleUpsertWhenItsKeyWasDeletedLaterInTheSamePartition() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+    sink.write(table, List.of(), List.of(tombstoneFrom("a", 0, 0, 101)));
+
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of()); // a zombie's stale write
+
+    assertNull(read(sink, table).get("a"), "the delete is not undone by an older upsert");
+    sink.write(table, List.of(from("a", 7L, 0, 0, 102)), List.of());
+    assertEquals(7L, read(sink, table).get("a").get("count"), "a newer upsert brings it back");
+  }
+
+  @Test
+  void shouldApplyAnUpdateWhenItComesFromALaterTopicGeneration() {
+    TableSpec table = counts(true);
+    sink.prepare(table);
+    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+
+    sink.write(table, List.of(from("a", 2L, 0, 1, 3)), List.of());
+    sink.write(table, List.of(from("a", 3L, 0, 0, 200)), List.of()); // the old generation
+
+    assertEquals(2L, read(sink, table).get("a").get("count"));
+  }
+
+  @Test
   void shouldKeepEveryColumnTypeAndNullsWhenRowsAreReadBack() {
     TableSpec table =
         TableSpec.of("contract_types_" + suffix, Column.of("id", ColumnType.BIGINT))
@@ -270,11 +309,25 @@ public abstract class TableSinkContract {
   }
 
   private static Row versioned(String word, Long count, long offset) {
-    return count(word, count).with("updated_offset", offset);
+    return from(word, count, 0, 0, offset);
+  }
+
+  private static Row from(String word, Long count, int partition, int generation, long offset) {
+    return count(word, count)
+        .with("updated_offset", offset)
+        .with("source_partition", partition)
+        .with("source_generation", generation);
+  }
+
+  private static Row tombstoneFrom(String word, int partition, int generation, long offset) {
+    return Row.of("word", word)
+        .with("updated_offset", offset)
+        .with("source_partition", partition)
+        .with("source_generation", generation);
   }
 
   private static Row tombstone(String word, long offset) {
-    return Row.of("word", word).with("updated_offset", offset);
+    return tombstoneFrom(word, 0, 0, offset);
   }
 
   private static byte[] bytes(String text) {

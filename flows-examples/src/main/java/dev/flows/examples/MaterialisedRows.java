@@ -13,7 +13,9 @@ import javax.sql.DataSource;
 /** Reads {@code flows_materialised} back for {@code make select} and the demo. */
 final class MaterialisedRows {
   private static final String SELECT =
-      "SELECT word, count, updated_offset FROM " + WordMaterialise.TABLE.name() + " ORDER BY word";
+      "SELECT word, count, updated_offset FROM "
+          + WordMaterialise.TABLE.name()
+          + " WHERE NOT deleted ORDER BY word"; // deleted markers are not rows
 
   private MaterialisedRows() {}
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flows.KeyValue;
 import dev.flows.Row;
+import dev.flows.TableSpec;
 import dev.flows.testing.FlowTestDriver;
 import java.util.Arrays;
 import java.util.List;
@@ -21,11 +22,18 @@ class WordMaterialiseTest {
                   KeyValue.of("apple", "1"), KeyValue.of("beer", "1"), KeyValue.of("apple", "2")));
 
       assertEquals(
-          Map.of(
-              "apple", Row.of("word", "apple").with("count", 2L).with("updated_offset", 2L),
-              "beer", Row.of("word", "beer").with("count", 1L).with("updated_offset", 1L)),
+          Map.of("apple", row("apple", 2L, 2L), "beer", row("beer", 1L, 1L)),
           driver.table(WordMaterialise.TABLE));
     }
+  }
+
+  /** A row as the flow writes it: the count, then its record's offset, partition and generation. */
+  private static Row row(String word, long count, long offset) {
+    return Row.of("word", word)
+        .with("count", count)
+        .with("updated_offset", offset)
+        .with(TableSpec.PARTITION_COLUMN, 0)
+        .with(TableSpec.GENERATION_COLUMN, 0);
   }
 
   @Test

@@ -23,23 +23,31 @@ import javax.sql.DataSource;
  * share one sink per process.
  *
  * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
- * column first, then the other columns and the offset column); an existing table is used as it is.
- * Each batch is one transaction of at most two set-based statements, every column travelling as one
- * array expanded by {@code unnest}:
+ * column first, then the other columns, the offset column and {@code source_partition,
+ * source_generation, deleted}); an existing table is used as it is, but for a versioned table made
+ * by an earlier version, which gets those three columns added. Each batch is one transaction of at
+ * most two set-based statements, every column travelling as one array expanded by {@code unnest}:
  *
  * <pre>{@code
- * INSERT INTO "t" AS t ("word", "count", "updated_offset")
- *   SELECT * FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[])
- *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", "updated_offset" = EXCLUDED."updated_offset"
- *   WHERE (t."updated_offset" IS NULL OR t."updated_offset" < EXCLUDED."updated_offset")
- * DELETE FROM "t" AS t USING unnest(:keys::text[], :offsets::bigint[]) AS d (k, o)
- *   WHERE t."word" = d.k AND (t."updated_offset" IS NULL OR t."updated_offset" < d.o)
+ * INSERT INTO "t" AS t ("word", "count", "updated_offset", "source_partition", "source_generation", "deleted")
+ *   SELECT *, false FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[], :c3::integer[], :c4::integer[])
+ *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", ..., "deleted" = EXCLUDED."deleted"
+ *   WHERE (t."updated_offset" IS NULL OR t."source_partition" <> EXCLUDED."source_partition"
+ *     OR (coalesce(t."source_generation", 0), t."updated_offset")
+ *        < (coalesce(EXCLUDED."source_generation", 0), EXCLUDED."updated_offset"))
+ * INSERT INTO "t" AS t ("word", "updated_offset", "source_partition", "source_generation", "deleted")
+ *   SELECT *, true FROM unnest(:keys::text[], :offsets::bigint[], :partitions::integer[], :generations::integer[])
+ *   ON CONFLICT ("word") DO UPDATE SET (the same columns and guard)
  * }</pre>
  *
- * <p>Without an offset column the guards are left out: the batch's rows replace the stored ones and
- * tombstones delete by {@code pk = ANY(:keys)}. Timestamps and JSON travel as text and are cast on
- * the server; a timestamp is written so that PostgreSQL reads the same instant anywhere in its
- * range (4714-11-24 BC to 294276-12-31 AD).
+ * <p>The second statement writes the tombstones as deleted markers (other columns NULL), which
+ * readers skip with {@code WHERE NOT deleted}: a marker keeps the tombstone's source, so an older
+ * upsert of its partition is refused instead of bringing the key back.
+ *
+ * <p>Without an offset column the guards and markers are left out: the batch's rows replace the
+ * stored ones and tombstones delete by {@code pk = ANY(:keys)}. Timestamps and JSON travel as text
+ * and are cast on the server; a timestamp is written so that PostgreSQL reads the same instant
+ * anywhere in its range (4714-11-24 BC to 294276-12-31 AD).
  *
  * <p>Errors are sorted by SQLSTATE. If PostgreSQL refuses the data of the rows (21000, class 22
  * such as invalid JSON or a value out of range, class 23 such as a constraint of an existing table,

@@ -227,7 +227,80 @@ class PostgresTableSinkIT extends TableSinkContract {
   }
 
   private static Row json(String word, String doc, long offset) {
-    return Row.of("word", word).with("doc", doc).with("updated_offset", offset);
+    return Row.of("word", word)
+        .with("doc", doc)
+        .with("updated_offset", offset)
+        .with(TableSpec.PARTITION_COLUMN, 0)
+        .with(TableSpec.GENERATION_COLUMN, 0);
+  }
+
+  @Test
+  void shouldAddTheSourceColumnsAndKeepItsRowsWhenTheTableHasOnlyAnOffsetColumn() {
+    String name = Rows.uniqueTable("sink_v1");
+    TableSpec table =
+        TableSpec.of(name, Column.text("word"))
+            .withColumn(Column.bigint("count"))
+            .withOffsetColumn("updated_offset");
+    postgres.execute(
+        "CREATE TABLE " + name + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
+    postgres.execute("INSERT INTO " + name + " VALUES ('a', 1, 100), ('b', 2, 200)");
+    try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
+      sink.prepare(table);
+
+      sink.write(table, List.of(v1Row("a", 5L, 101), v1Row("b", 6L, 150)), List.of());
+      sink.write(table, List.of(), List.of(v1Row("b", null, 201)));
+      sink.write(table, List.of(v1Row("b", 7L, 200)), List.of()); // stale: refused
+
+      Map<Object, Row> rows = read(sink, table);
+      assertEquals(5L, rows.get("a").get("count"), "an old row's offset still guards it");
+      assertEquals(0, rows.get("a").get("source_partition"));
+      assertEquals(Set.of("a"), rows.keySet(), "b deleted, and not brought back by a stale row");
+    }
+  }
+
+  @Test
+  void shouldFailNamingTheAlterStatementWhenTheOldTableCannotBeUpgraded() {
+    String name = Rows.uniqueTable("sink_v1_foreign");
+    TableSpec table =
+        TableSpec.of(name, Column.text("word"))
+            .withColumn(Column.bigint("count"))
+            .withOffsetColumn("updated_offset");
+    postgres.execute(
+        "DO $$ BEGIN CREATE ROLE flows_not_owner LOGIN PASSWORD 'not-owner';"
+            + " EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    postgres.execute(
+        "CREATE TABLE " + name + " (word text PRIMARY KEY, count bigint, updated_offset bigint)");
+    postgres.execute("GRANT USAGE, CREATE ON SCHEMA public TO flows_not_owner");
+    postgres.execute("GRANT ALL ON " + name + " TO flows_not_owner"); // all but ALTER
+    try (PostgresTableSink sink =
+        PostgresTableSink.create(withoutUser(postgres.jdbcUrl()), "flows_not_owner", "not-owner")) {
+
+      FlowsException e = assertThrows(FlowsException.class, () -> sink.prepare(table));
+
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "run ALTER TABLE \""
+                      + name
+                      + "\" ADD COLUMN IF NOT EXISTS \"source_partition\" integer, ADD COLUMN IF"
+                      + " NOT EXISTS \"source_generation\" integer, ADD COLUMN IF NOT EXISTS"
+                      + " \"deleted\" boolean NOT NULL DEFAULT false as the table's owner"),
+          e.getMessage());
+    }
+  }
+
+  /** The URL without a {@code user} parameter, which would override the pool's user. */
+  private static String withoutUser(String url) {
+    return url.replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");
+  }
+
+  private static Row v1Row(String word, Long count, long offset) {
+    Row row =
+        Row.of("word", word)
+            .with("updated_offset", offset)
+            .with("source_partition", 0)
+            .with("source_generation", 0);
+    return count == null ? row : row.with("count", count);
   }
 
   @Test

@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 /**
  * Reads a materialised table back with plain JDBC, each value as the Java type its column type
- * names.
+ * names; deleted markers of a versioned table are skipped, as readers skip them.
  */
 final class TableReader {
   private TableReader() {}
@@ -25,7 +25,12 @@ final class TableReader {
     Map<Object, Row> rows = new HashMap<>();
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM \"" + table.name() + "\"")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT * FROM \""
+                    + table.name()
+                    + "\""
+                    + (table.versioned() ? " WHERE NOT deleted" : ""))) {
       while (rs.next()) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Column column : table.allColumns()) {

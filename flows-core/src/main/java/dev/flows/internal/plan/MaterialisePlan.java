@@ -41,7 +41,7 @@ public final class MaterialisePlan extends Plan {
 
   @Override
   List<String> stepLabels() {
-    String guard = table.versioned() ? ", newer offsets only" : "";
+    String guard = table.versioned() ? ", newer offsets per source partition only" : "";
     return List.of(
         "rows per key, last wins, tombstones delete", "upsert into table " + table + guard);
   }

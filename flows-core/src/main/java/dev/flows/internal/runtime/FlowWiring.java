@@ -2,7 +2,6 @@ package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
-import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.internal.plan.CollectorPlan;
 import dev.flows.internal.plan.CronPlan;
@@ -81,7 +80,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     if (plan.topicRecordName() != null && parts.stateStore() != null) {
       handler =
           new GuardedHandler(
-              handler, guard(plan.topicRecordName(), plan, parts.stateStore().topics(), ""));
+              handler, guard(plan.topicRecordName(), plan, parts.stateStore().topics()));
     }
     return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
@@ -97,7 +96,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         parts.broker() == null
             ? TopicGuard.NONE
             : new TopicGuard(
-                plan.name(), plan.guardedTopics(), parts.stateStore().topics(), parts.broker(), "");
+                plan.name(), plan.guardedTopics(), parts.stateStore().topics(), parts.broker());
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
@@ -124,10 +123,13 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "materialise flow " + plan.name(),
         "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
     BatchHandler handler =
-        new GuardedHandler(
-            new MaterialiseBatchProcessor(
-                plan, parts.tableSink(), parts.delivery(), parts.sleeper(), parts.metrics()),
-            guard(plan.name(), plan, parts.tableSink().topics(), resetOffsets(plan.table())));
+        new MaterialiseBatchProcessor(
+            plan,
+            parts.tableSink(),
+            parts.delivery(),
+            guard(plan.name(), plan, parts.tableSink().topics()),
+            parts.sleeper(),
+            parts.metrics());
     return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
   }
 
@@ -153,23 +155,11 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             Executors.newFixedThreadPool(concurrency, parts.laneThreads().apply("lane")));
   }
 
-  private TopicGuard guard(String name, Flow flow, TopicLedger ledger, String alsoOnRecreate) {
+  private TopicGuard guard(String name, Flow flow, TopicLedger ledger) {
     List<String> topics = flow.inputs().stream().map(Topic::name).toList();
     return parts.broker() == null
         ? TopicGuard.NONE
-        : new TopicGuard(name, topics, ledger, parts.broker(), alsoOnRecreate);
-  }
-
-  /** A versioned table's rows hold offsets of the old topic, which would refuse the new ones. */
-  private static String resetOffsets(TableSpec table) {
-    return table.versioned()
-        ? "; also clear the offsets the table holds for the old topic, or the new topic's records"
-            + " would be refused as older: UPDATE "
-            + table.name()
-            + " SET "
-            + table.offsetColumn()
-            + " = NULL"
-        : "";
+        : new TopicGuard(name, topics, ledger, parts.broker());
   }
 
   private static void require(Object part, String setting, String user, String fix) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Processes one batch of a materialise flow (DESIGN §5): maps each record to its canonical row (a
@@ -28,30 +29,39 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final TableSink tables;
   private final InputDecoder decoder;
   private final TableRows rows;
+  private final TopicGuard guard;
   private boolean prepared;
 
   /**
    * A processor of {@code plan}'s batches into {@code tables}, dead letters through {@code
-   * delivery}.
+   * delivery}, its topics checked by {@code guard}, which also gives the generation rows record.
    */
-  public MaterialiseBatchProcessor(
+  MaterialiseBatchProcessor(
       MaterialisePlan plan,
       TableSink tables,
       Delivery delivery,
+      TopicGuard guard,
       Sleeper sleeper,
       FlowMetrics metrics) {
     super(plan, delivery, sleeper, metrics);
     this.plan = plan;
     this.tables = tables;
+    this.guard = guard;
     this.decoder = new InputDecoder(plan.inputs());
     this.rows = new TableRows(plan.table());
   }
 
   @Override
+  public void partitionsChanged() {
+    guard.invalidate();
+  }
+
+  @Override
   void fill(Batch batch, BatchAcks acks) {
+    ToIntFunction<String> generations = guard.generations();
     KeyChanges changes = new KeyChanges();
     for (Message<byte[], byte[]> raw : batch.records()) {
-      Change change = change(raw, acks);
+      Change change = change(raw, generations.applyAsInt(raw.topic()), acks);
       if (change != null) {
         changes.add(change);
       }
@@ -61,7 +71,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   }
 
   /** The record's change, or {@code null} after dead-lettering it (or stopping under fail-fast). */
-  private Change change(Message<byte[], byte[]> raw, BatchAcks acks) {
+  private Change change(Message<byte[], byte[]> raw, int generation, BatchAcks acks) {
     Message<Object, Object> record;
     try {
       record = decoder.decode(raw);
@@ -79,10 +89,11 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
       return null;
     }
     try {
+      TableRows.Source source = new TableRows.Source(raw.partition(), generation, raw.offset());
       Row row =
           record.value() == null
-              ? rows.delete(record.key(), raw.offset())
-              : rows.upsert(record.key(), outcome.value(), raw.offset());
+              ? rows.delete(record.key(), source)
+              : rows.upsert(record.key(), outcome.value(), source);
       Object key = TableRows.identity(row.get(plan.table().primaryKey().name()));
       return new Change(key, row, record.value() == null, raw);
     } catch (IllegalArgumentException e) {

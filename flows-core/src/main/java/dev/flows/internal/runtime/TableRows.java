@@ -14,6 +14,9 @@ import java.util.Map;
  * canonical}: as PostgreSQL will hold them, text that it cannot hold faithfully failing its record.
  */
 final class TableRows {
+  /** Where a record was read: what a versioned table's guard compares. */
+  record Source(int partition, int generation, long offset) {}
+
   private final TableSpec table;
   private final Map<String, Column> mapped = new LinkedHashMap<>();
 
@@ -23,9 +26,9 @@ final class TableRows {
   }
 
   /**
-   * The full row: primary key from the record key, the mapped columns, and the offset if versioned.
+   * The full row: primary key from the record key, the mapped columns, and the source if versioned.
    */
-  Row upsert(Object key, Row row, long offset) {
+  Row upsert(Object key, Row row, Source source) {
     if (row == null) {
       throw new IllegalArgumentException(
           "the row mapper returned null; map every record with a value to a Row");
@@ -33,16 +36,20 @@ final class TableRows {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(table.primaryKey().name(), checkedKey(key));
     row.values().forEach((name, value) -> values.put(name, checked(name, value)));
-    if (table.versioned()) {
-      values.put(table.offsetColumn(), offset);
-    }
-    return new Row(values);
+    return withSource(new Row(values), source);
   }
 
-  /** The delete of a tombstone: primary key, and the offset if versioned. */
-  Row delete(Object key, long offset) {
-    Row delete = Row.of(table.primaryKey().name(), checkedKey(key));
-    return table.versioned() ? delete.with(table.offsetColumn(), offset) : delete;
+  /** The delete of a tombstone: primary key, and the source if versioned. */
+  Row delete(Object key, Source source) {
+    return withSource(Row.of(table.primaryKey().name(), checkedKey(key)), source);
+  }
+
+  private Row withSource(Row row, Source source) {
+    return table.versioned()
+        ? row.with(table.offsetColumn(), source.offset())
+            .with(TableSpec.PARTITION_COLUMN, source.partition())
+            .with(TableSpec.GENERATION_COLUMN, source.generation())
+        : row;
   }
 
   /** A map key for a primary key value: byte arrays compare by content. */
@@ -86,7 +93,7 @@ final class TableRows {
               + table.name()
               + " (mapped columns: "
               + mapped.keySet()
-              + "; the primary key and offset column are set by the flow)");
+              + "; the primary key and the offset and source columns are set by the flow)");
     }
     if (!column.type().accepts(value)) {
       throw new IllegalArgumentException(

@@ -25,32 +25,24 @@ final class TopicGuard {
   private static final Logger LOG = LoggerFactory.getLogger(TopicGuard.class);
 
   /** No store or no broker to ask: every topic is generation 0, nothing is checked. */
-  static final TopicGuard NONE = new TopicGuard(null, List.of(), null, null, "");
+  static final TopicGuard NONE = new TopicGuard(null, List.of(), null, null);
 
   private final String flow;
   private final List<String> topics;
   private final TopicLedger ledger;
   private final Connector broker;
-  private final String alsoOnRecreate;
   private volatile boolean verified;
   private Map<String, Integer> generations = Map.of();
 
   /**
    * A guard of {@code topics}, recorded in {@code ledger} under {@code flow}, with shapes from
-   * {@code broker}; {@code alsoOnRecreate} is what else an operator resets when accepting a
-   * recreated topic (empty if nothing).
+   * {@code broker}.
    */
-  TopicGuard(
-      String flow,
-      List<String> topics,
-      TopicLedger ledger,
-      Connector broker,
-      String alsoOnRecreate) {
+  TopicGuard(String flow, List<String> topics, TopicLedger ledger, Connector broker) {
     this.flow = flow;
     this.topics = List.copyOf(topics);
     this.ledger = ledger;
     this.broker = broker;
-    this.alsoOnRecreate = alsoOnRecreate;
   }
 
   /** Partitions moved: check again before the next batch. Any thread. */
@@ -109,7 +101,6 @@ final class TopicGuard {
           + " skip its new records as replays. If the new topic is meant to go on from the old"
           + " one, accept it: "
           + ledger.howToAccept(flow, now, true)
-          + alsoOnRecreate
           + " (docs/operations.md, \"A topic changed\")";
     }
     if (first.partitions() != now.partitions()) {

@@ -137,12 +137,23 @@ class MaterialisePoisonIT {
     assertEquals(
         Map.of(
             "good-1",
-            List.of("one", "{\"a\": 1}", "2024-01-01 00:00:00+00", "12.50", "0", "0"),
+            List.of(
+                "one", "{\"a\": 1}", "2024-01-01 00:00:00+00", "12.50", "0", "0", "0", "0", "f"),
             "keep",
-            List.of("kept", "null", "null", "1.50", "null", "1"),
+            List.of("kept", "null", "null", "1.50", "null", "1", "0", "0", "f"),
             "good-2",
-            List.of("two", "null", "2024-01-01 00:00:00.123456+00", "null", "0.5", "11")),
-        rows(postgres, "SELECT * FROM " + entryTable.name()));
+            List.of(
+                "two",
+                "null",
+                "2024-01-01 00:00:00.123456+00",
+                "null",
+                "0.5",
+                "11",
+                "0",
+                "0",
+                "f")),
+        rows(postgres, "SELECT * FROM " + entryTable.name()),
+        "the mapped columns, the offset, source_partition, source_generation and deleted");
     assertEquals(
         Map.of(
             "2024-05-06 07:08:09.123456+00",

@@ -19,12 +19,12 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * One materialised table in PostgreSQL. {@link #write} is one transaction holding at most two
  * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
- * ON CONFLICT (pk) DO UPDATE ... WHERE <offset guard>}) and the delete of its tombstones ({@code
- * DELETE ... USING unnest(...)} or {@code WHERE pk = ANY(...)}). Rows are sorted by primary key so
- * two writers of overlapping keys (a zombie after a rebalance) lock in the same order. If
- * PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and writes
- * the others, each half of the batch in its own transaction. Thread-safe: every call borrows its
- * own connection. Other database failures are rethrown as {@link FlowsException} with the cause
+ * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}) and the delete of its tombstones (versioned: the
+ * same upsert of deleted markers; else {@code DELETE ... WHERE pk = ANY(...)}). Rows are sorted by
+ * primary key so two writers of overlapping keys (a zombie after a rebalance) lock in the same
+ * order. If PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and
+ * writes the others, each half of the batch in its own transaction. Thread-safe: every call borrows
+ * its own connection. Other database failures are rethrown as {@link FlowsException} with the cause
  * attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {
@@ -43,10 +43,17 @@ public final class PostgresMaterialisedTable {
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
   }
 
-  /** Creates the table if absent; a lost creation race with another process is tried once more. */
+  /**
+   * Creates the table if absent (a lost creation race with another process is tried once more), and
+   * adds the source and {@code deleted} columns to a versioned table an earlier version created
+   * without them.
+   */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
     Databases.createTable(jdbi, table.what(), table.sql.create());
+    if (spec.versioned()) {
+      MaterialisedTableUpgrade.addMissingColumns(jdbi, spec);
+    }
     return table;
   }
 
@@ -96,7 +103,10 @@ public final class PostgresMaterialisedTable {
     Update update = handle.createUpdate(sql.delete());
     bind(update, "keys", spec.primaryKey(), deletes);
     if (spec.versioned()) {
-      bind(update, "offsets", Column.bigint(spec.offsetColumn()), deletes);
+      List<Column> source = MaterialisedTableSql.sourceColumns(spec);
+      bind(update, "offsets", source.get(0), deletes);
+      bind(update, "partitions", source.get(1), deletes);
+      bind(update, "generations", source.get(2), deletes);
     }
     update.execute();
   }

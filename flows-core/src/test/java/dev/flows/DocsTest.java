@@ -42,6 +42,7 @@ class DocsTest {
           "Error",
           "Exception",
           "ConnectException",
+          "Idempotency", // the Idempotency-Key HTTP header
           "VmHWM",
           "RuntimeMXBean",
           "ConfigException",

@@ -152,6 +152,15 @@ public final class FlowTestDriver implements AutoCloseable {
    * mapping function threw; refused requests write nothing.
    */
   public TestResponse post(Flow http, String path, byte[] body) {
+    return post(http, path, body, null);
+  }
+
+  /**
+   * POSTs {@code body} with the header {@code Idempotency-Key: idempotencyKey} ({@code null}:
+   * none): see {@link #post(Flow, String, byte[])}; a key published before within the flow's window
+   * is answered {@code 202} with {@code "duplicate":true}, writing nothing.
+   */
+  public TestResponse post(Flow http, String path, byte[] body, String idempotencyKey) {
     HttpIngress ingress = http == null ? null : chained.ingress(http.name());
     if (ingress == null) {
       throw FlowDefinitionException.of(
@@ -163,7 +172,7 @@ public final class FlowTestDriver implements AutoCloseable {
     String topic = http.outputs().get(0).name();
     int before = sink.size(topic);
     PostRoute.Response response =
-        ingress.route().answer("POST", path, Objects.requireNonNull(body, "body"));
+        ingress.route().answer("POST", path, Objects.requireNonNull(body, "body"), idempotencyKey);
     List<Message<byte[], byte[]>> written = sink.read(topic, before);
     if (!written.isEmpty()) {
       chained.deliver(topic, written);

@@ -167,6 +167,39 @@ class HttpAdapterIT {
     return runtime;
   }
 
+  @Test
+  void shouldPublishARetriedPostOnceAndCarryItsIdempotencyKeyWhenTheClientSetsOne(TestKafka kafka) {
+    kafka.createTopic("http-it-idempotent", 1);
+    try (FlowRuntime runtime =
+        start(
+            adapter("it-http-idempotent", "http-it-idempotent", HttpOptions.defaults()),
+            KafkaConnector.create(kafka.bootstrapServers()))) {
+      int port = runtime.adminPort().orElseThrow();
+      HttpRequest withKey =
+          HttpRequest.newBuilder(post(port, "{\"message\":\"once\"}"), (name, value) -> true)
+              .header("Idempotency-Key", "order-7")
+              .build();
+
+      HttpResponse<String> first = send(withKey);
+      HttpResponse<String> retry = send(withKey);
+      send(post(port, "{\"message\":\"after\"}"));
+
+      assertEquals(202, first.statusCode(), first.body());
+      assertEquals(202, retry.statusCode(), retry.body());
+      assertTrue(retry.body().contains("\"duplicate\":true"), retry.body());
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readAll("http-it-idempotent", 2, Duration.ofSeconds(60));
+      assertEquals(
+          List.of("once", "after"),
+          records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+      assertEquals(
+          "order-7",
+          new String(
+              records.get(0).headers().lastHeader(HttpOptions.IDEMPOTENCY_KEY_HEADER).value(),
+              StandardCharsets.UTF_8));
+    }
+  }
+
   private static HttpRequest post(int port, String json) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/adapter"))
         .header("Content-Type", "application/json")

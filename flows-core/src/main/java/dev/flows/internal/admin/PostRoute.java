@@ -21,11 +21,17 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
     Objects.requireNonNull(handler, "handler");
   }
 
+  /** The request header a client sets so its retries are published once: {@value}. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   /** Answers the body of a POST to the route; called on a route thread, concurrently. */
   @FunctionalInterface
   public interface Handler {
-    /** The response to {@code body}; never throws for bad input, which it answers with a 4xx. */
-    Response post(byte[] body);
+    /**
+     * The response to {@code body}, sent with {@code idempotencyKey} ({@code null}: none); never
+     * throws for bad input, which it answers with a 4xx.
+     */
+    Response post(byte[] body, String idempotencyKey);
   }
 
   /**
@@ -59,9 +65,12 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
     return null;
   }
 
-  /** The answer to a request: the answer of {@link #check}, or of the handler. */
-  public Response answer(String method, String requestPath, byte[] body) {
+  /**
+   * The answer to a request with {@code idempotencyKey} ({@code null}: none): the answer of {@link
+   * #check}, or of the handler.
+   */
+  public Response answer(String method, String requestPath, byte[] body, String idempotencyKey) {
     Response refused = check(method, requestPath, body.length);
-    return refused != null ? refused : handler.post(body);
+    return refused != null ? refused : handler.post(body, idempotencyKey);
   }
 }

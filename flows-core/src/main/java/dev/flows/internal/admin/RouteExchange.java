@@ -44,7 +44,11 @@ final class RouteExchange {
       PostRoute.Response response;
       try {
         response =
-            route.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
+            route.answer(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                body,
+                exchange.getRequestHeaders().getFirst(PostRoute.IDEMPOTENCY_KEY));
       } catch (RuntimeException e) {
         LOG.error("route {} failed: {}", route.path(), e.toString(), e);
         response = PostRoute.Response.error(500, "internal error: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.flows.internal.runtime;
 
 import dev.flows.FormatException;
 import dev.flows.Headers;
+import dev.flows.HttpOptions;
 import dev.flows.KeyValue;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.admin.PostRoute.Response;
@@ -11,14 +12,16 @@ import dev.flows.spi.Sink;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests of an http flow: decode the body (else 400), map it with the user's function
- * once (else 422), send the record and wait for the broker's acknowledgement (202, else 503). The
- * runtime's admin server and the test driver both answer through it. Thread-safe: requests run
- * concurrently on the route pool, and share the runtime's sink.
+ * once (else 422), send the record and wait for the broker's acknowledgement (202, else 503); a
+ * request whose {@code Idempotency-Key} was published within the window is answered 202 without
+ * publishing. The runtime's admin server and the test driver both answer through it. Thread-safe:
+ * requests run concurrently on the route pool, and share the runtime's sink.
  */
 public final class HttpIngress implements PostRoute.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
@@ -27,6 +30,9 @@ public final class HttpIngress implements PostRoute.Handler {
   private final Sink sink;
   private final FlowMetrics metrics;
   private final UserCode userCode;
+  private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+  private final IdempotencyKeys keys;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object idle = new Object();
   private volatile boolean closed;
@@ -36,6 +42,8 @@ public final class HttpIngress implements PostRoute.Handler {
     this.plan = plan;
     this.sink = sink;
     this.metrics = metrics;
+    Duration window = plan.httpOptions().idempotencyWindow();
+    this.keys = window.isZero() ? null : new IdempotencyKeys(window, System::nanoTime);
     // one attempt: the client decides about retries, and holding a request thread for backoffs
     // helps nobody
     this.userCode =
@@ -48,13 +56,13 @@ public final class HttpIngress implements PostRoute.Handler {
   }
 
   @Override
-  public Response post(byte[] body) {
+  public Response post(byte[] body, String idempotencyKey) {
     inFlight.incrementAndGet();
     try {
       Response response =
           closed
               ? Response.error(503, "flow " + plan.name() + " is stopping: retry later")
-              : answer(body);
+              : answerOnce(body, idempotencyKey);
       metrics.httpRequest(response.status());
       return response;
     } finally {
@@ -66,7 +74,42 @@ public final class HttpIngress implements PostRoute.Handler {
     }
   }
 
-  private Response answer(byte[] body) {
+  /**
+   * Answers a request, once per {@code Idempotency-Key} within the window: a key acknowledged
+   * before is answered 202 again without publishing; a failed request releases its key for the
+   * retry.
+   */
+  private Response answerOnce(byte[] body, String key) {
+    if (key == null || keys == null) {
+      return answer(body, Headers.empty());
+    }
+    if (!VALID_KEY.matcher(key).matches()) {
+      return Response.error(
+          400,
+          PostRoute.IDEMPOTENCY_KEY
+              + " must be 1 to 255 visible ASCII characters, got '"
+              + key
+              + "'");
+    }
+    switch (keys.claim(key)) {
+      case DONE:
+        return new Response(202, "{\"topic\":\"" + plan.topic() + "\",\"duplicate\":true}");
+      case IN_FLIGHT:
+        return Response.error(
+            409, "a request with " + PostRoute.IDEMPOTENCY_KEY + " " + key + " is in flight");
+      default:
+        Response response =
+            answer(body, Headers.empty().with(HttpOptions.IDEMPOTENCY_KEY_HEADER, key));
+        if (response.status() == 202) {
+          keys.acknowledged(key);
+        } else {
+          keys.released(key);
+        }
+        return response;
+    }
+  }
+
+  private Response answer(byte[] body, Headers headers) {
     Object request;
     try {
       request = plan.decode(body);
@@ -93,11 +136,7 @@ public final class HttpIngress implements PostRoute.Handler {
     try {
       return publish(
           new OutgoingRecord(
-              plan.topic(),
-              plan.encodeKey(record),
-              plan.encodeValue(record),
-              Headers.empty(),
-              null));
+              plan.topic(), plan.encodeKey(record), plan.encodeValue(record), headers, null));
     } catch (FormatException e) {
       return Response.error(422, "cannot encode the record: " + e.getMessage());
     }

@@ -12,6 +12,14 @@ public interface StateStore extends AutoCloseable {
   /** The store's record of the topics each flow reads (see {@link TopicLedger}). */
   TopicLedger topics();
 
+  /**
+   * The claims that let one replica of a cron flow fire each tick (see {@link CronClaims}). By
+   * default every instance fires every tick ({@link CronClaims#EVERY_INSTANCE}).
+   */
+  default CronClaims cronClaims() {
+    return CronClaims.EVERY_INSTANCE;
+  }
+
   /** Releases connections. */
   @Override
   void close();

@@ -1,5 +1,6 @@
 package dev.flows.state;
 
+import dev.flows.spi.CronClaims;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryStateStore implements StateStore {
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final TopicLedger ledger = InMemoryTopicLedger.create();
+  private final CronClaims claims = new InMemoryCronClaims();
 
   /** An empty store. */
   public static InMemoryStateStore create() {
@@ -35,6 +37,12 @@ public final class InMemoryStateStore implements StateStore {
   @Override
   public TopicLedger topics() {
     return ledger;
+  }
+
+  /** Cron claims held in this store: replicas sharing it fire each tick once. */
+  @Override
+  public CronClaims cronClaims() {
+    return claims;
   }
 
   @Override

@@ -2,10 +2,13 @@ package dev.flows.spi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * flows-postgres. Extend it and return a fresh store.
  */
 public abstract class StateStoreContract {
+  private static final Instant TICK = Instant.parse("2026-01-01T00:00:00Z");
   private StateStore store;
   private StateTable table;
 
@@ -160,6 +167,65 @@ public abstract class StateStoreContract {
     table.write(List.of(row("a", "s1", 1)));
 
     assertTrue(other.load(List.of("a")).isEmpty());
+  }
+
+  @Test
+  void shouldLetTheFirstClaimOfATickWinWhenItIsClaimedAgain() {
+    CronClaims claims = store.cronClaims();
+    String flow = uniqueFlow();
+
+    assertTrue(claims.claim(flow, TICK));
+    assertFalse(claims.claim(flow, TICK));
+    assertTrue(claims.claim(flow, TICK.plusSeconds(1)));
+    assertTrue(claims.claim(uniqueFlow(), TICK));
+  }
+
+  @Test
+  void shouldLetExactlyOneReplicaClaimATickWhenFourRace() throws Exception {
+    CronClaims claims = store.cronClaims();
+    String flow = uniqueFlow();
+    CyclicBarrier start = new CyclicBarrier(4);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    int winners = 0;
+    try {
+      List<Future<Boolean>> racers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        racers.add(threads.submit(() -> raceClaim(start, claims, flow)));
+      }
+      for (Future<Boolean> racer : racers) {
+        winners += racer.get() ? 1 : 0;
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertEquals(1, winners);
+  }
+
+  @Test
+  void shouldForgetClaimsOlderThanADayWhenALaterTickIsClaimed() {
+    CronClaims claims = store.cronClaims();
+    String flow = uniqueFlow();
+    claims.claim(flow, TICK);
+    claims.claim(flow, TICK.plus(Duration.ofHours(1)));
+
+    claims.claim(flow, TICK.plus(CronClaims.KEPT).plusSeconds(1));
+
+    assertTrue(claims.claim(flow, TICK), "a tick older than a day is forgotten");
+    assertFalse(claims.claim(flow, TICK.plus(Duration.ofHours(1))), "a newer one is kept");
+  }
+
+  private static boolean raceClaim(CyclicBarrier start, CronClaims claims, String flow) {
+    try {
+      start.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return claims.claim(flow, TICK);
+  }
+
+  private static String uniqueFlow() {
+    return "contract-cron-" + UUID.randomUUID();
   }
 
   private WriteResult raceWrite(CyclicBarrier start, String state) {

@@ -4,9 +4,11 @@ import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.Pool;
+import dev.flows.postgres.internal.PostgresCronClaims;
 import dev.flows.postgres.internal.PostgresStateTable;
 import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.CronClaims;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.TopicLedger;
@@ -43,7 +45,8 @@ import javax.sql.DataSource;
  * commit.
  *
  * <p>The store also keeps each flow's record of its topics in {@code flows_topics} ({@link
- * #topics()}).
+ * #topics()}) and the claimed ticks of cron flows in {@code flows_cron_ticks} ({@link
+ * #cronClaims()}).
  *
  * <p>Database failures, such as a refused or broken connection, are thrown as unchecked {@link
  * FlowsException}s with the driver's exception as cause; nothing is swallowed, and the runtime
@@ -62,10 +65,12 @@ public final class PostgresStateStore implements StateStore {
   private final Pool pool;
   private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
   private final TopicLedger ledger;
+  private final CronClaims claims;
 
   private PostgresStateStore(Pool pool) {
     this.pool = pool;
     this.ledger = new PostgresTopicLedger(pool.jdbi());
+    this.claims = new PostgresCronClaims(pool.jdbi());
   }
 
   /**
@@ -127,6 +132,17 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public TopicLedger topics() {
     return ledger;
+  }
+
+  /**
+   * The claims of cron ticks, in table {@code flows_cron_ticks} (created on first use): one row per
+   * flow and tick, inserted with {@code ON CONFLICT DO NOTHING}, so replicas of a cron flow on this
+   * database fire each tick once. Each claim deletes up to {@value PostgresCronClaims#PURGE_BATCH}
+   * of the flow's rows older than a day.
+   */
+  @Override
+  public CronClaims cronClaims() {
+    return claims;
   }
 
   /**

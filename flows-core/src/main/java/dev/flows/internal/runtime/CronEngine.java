@@ -1,14 +1,18 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.internal.plan.CronPlan;
+import dev.flows.spi.CronClaims;
 
-/** A cron flow: a value produced on a schedule, published to its queue or topic. */
-record CronEngine(CronPlan plan, FlowMetrics metrics) implements Engine {
+/**
+ * A cron flow: a value produced on a schedule, published to its queue or topic by the replica that
+ * claimed the firing in {@code claims}.
+ */
+record CronEngine(CronPlan plan, CronClaims claims, FlowMetrics metrics) implements Engine {
 
   @Override
   public FlowLoop loop(LoopParts parts) {
     return new CronLoop(
-        plan, parts.kafka(), parts.taskQueue(), parts.clock(), parts.state(), metrics);
+        plan, parts.kafka(), parts.taskQueue(), claims, parts.clock(), parts.state(), metrics);
   }
 
   @Override

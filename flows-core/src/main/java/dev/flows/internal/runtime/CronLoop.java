@@ -1,8 +1,10 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.internal.plan.CronPlan;
+import dev.flows.spi.CronClaims;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.OutgoingTask;
 import dev.flows.spi.Sink;
@@ -20,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * skipped, never queued up: the schedule is never run behind. Like the task loop it reports the
  * connection its output goes through (the task queue's, or the sink's), also while a publish
  * retries: not ready while that connection is lost.
+ *
+ * <p>Each firing is first claimed ({@link CronClaims}): only the replica whose claim took effect
+ * produces and publishes it. A claim the store cannot take is retried until the next firing comes
+ * due, the flow not ready meanwhile, then the firing is skipped.
  */
 final class CronLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(CronLoop.class);
@@ -28,6 +34,7 @@ final class CronLoop implements FlowLoop {
   private final CronPlan plan;
   private final Sink sink;
   private final TaskQueue queue;
+  private final CronClaims claims;
   private final UserCode userCode;
   private final Clock clock;
   private final FlowState state;
@@ -39,6 +46,7 @@ final class CronLoop implements FlowLoop {
       CronPlan plan,
       Sink sink,
       TaskQueue queue,
+      CronClaims claims,
       Clock clock,
       FlowState state,
       FlowMetrics metrics) {
@@ -46,6 +54,7 @@ final class CronLoop implements FlowLoop {
     this.metrics = metrics;
     this.sink = sink;
     this.queue = queue;
+    this.claims = claims;
     this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM, metrics);
     this.clock = clock;
     this.state = state;
@@ -84,6 +93,9 @@ final class CronLoop implements FlowLoop {
   }
 
   private void fire(Instant due) throws InterruptedException {
+    if (!claimed(due)) {
+      return;
+    }
     UserCode.Outcome<Object> outcome = produce(due);
     if (!outcome.succeeded()) {
       LOG.error(
@@ -115,6 +127,31 @@ final class CronLoop implements FlowLoop {
         LOG,
         retryWait);
     metrics.recordOut(plan.destination());
+  }
+
+  /**
+   * Whether this replica claimed the firing; a store failure is retried with backoff until the next
+   * firing comes due (then the firing is skipped), the flow not ready meanwhile.
+   */
+  private boolean claimed(Instant due) throws InterruptedException {
+    Instant following = plan.schedule().next(due);
+    for (int failures = 1; ; failures++) {
+      try {
+        boolean claimed = claims.claim(plan.name(), due);
+        state.healthy(true);
+        return claimed;
+      } catch (FlowsException e) {
+        state.healthy(false);
+        if (following == null || !clock.instant().isBefore(following)) {
+          LOG.error("flow {}: firing of {} could not be claimed, skipped: {}", plan.name(), due, e);
+          return false;
+        }
+        long backoff = StopSignal.backoffMillis(failures);
+        LOG.warn(
+            "flow {}: claiming firing {}: {}; trying again in {} ms", plan.name(), due, e, backoff);
+        retryWait.sleep(Duration.ofMillis(backoff));
+      }
+    }
   }
 
   /**

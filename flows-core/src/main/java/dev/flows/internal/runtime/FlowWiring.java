@@ -13,6 +13,7 @@ import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.spi.Connector;
+import dev.flows.spi.CronClaims;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
@@ -140,7 +141,9 @@ public final class FlowWiring implements PlanVisitor<Engine> {
 
   @Override
   public Engine cron(CronPlan plan) {
-    return new CronEngine(plan, parts.metrics());
+    CronClaims claims =
+        parts.stateStore() == null ? CronClaims.EVERY_INSTANCE : parts.stateStore().cronClaims();
+    return new CronEngine(plan, claims, parts.metrics());
   }
 
   @Override

@@ -7,17 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flows.Flow;
 import dev.flows.Flows;
+import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
 import dev.flows.runtime.FlowRuntime;
+import dev.flows.spi.CronClaims;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingTask;
 import dev.flows.spi.Sink;
+import dev.flows.spi.StateStore;
+import dev.flows.spi.StateTable;
 import dev.flows.spi.TaskHandler;
 import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
+import dev.flows.spi.TopicLedger;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -27,6 +32,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -98,6 +104,36 @@ class TaskRuntimeTest {
   }
 
   @Test
+  void shouldNotBeReadyWhileTheStoreCannotClaimFiringsAndPublishOnceItCan() throws Exception {
+    Flow sweep =
+        Flows.cron("shop-images-sweep")
+            .schedule("* * * * * *")
+            .produce(() -> new Resize("sweep.png"))
+            .toQueue(RESIZE);
+    AtomicBoolean down = new AtomicBoolean(true);
+    AtomicInteger failedClaims = new AtomicInteger();
+    StateStore store =
+        new ClaimingStore(
+            (flow, tick) -> {
+              if (down.get()) {
+                failedClaims.incrementAndGet();
+                throw new FlowsException("state database: cannot claim tick " + tick);
+              }
+              return true;
+            });
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(sweep).taskQueue(tasks).stateStore(store).build().start()) {
+      until("a claim retried", () -> failedClaims.get() >= 2);
+      until("not ready", () -> !runtime.isReady());
+      assertEquals(0, tasks.published.get(), "nothing published without a claim");
+
+      down.set(false);
+      until("ready again", runtime::isReady);
+      until("a firing published", () -> tasks.published.get() >= 1);
+    }
+  }
+
+  @Test
   void shouldNotBeReadyWhileTheTaskQueueIsDisconnected() throws Exception {
     try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
       until("ready", runtime::isReady);
@@ -130,6 +166,27 @@ class TaskRuntimeTest {
       counts.put(timer.getId().getTag("outcome"), timer.count());
     }
     return counts;
+  }
+
+  /** A state store whose only part in use is its cron claims. */
+  private record ClaimingStore(CronClaims claims) implements StateStore {
+    @Override
+    public StateTable table(String name) {
+      throw new UnsupportedOperationException("no tables");
+    }
+
+    @Override
+    public TopicLedger topics() {
+      throw new UnsupportedOperationException("no topics");
+    }
+
+    @Override
+    public CronClaims cronClaims() {
+      return claims;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /**

@@ -17,7 +17,8 @@ public enum FlowKind {
   TASK,
   /**
    * Produces values on a schedule to a task queue or a topic: each firing (missed ones are skipped)
-   * produces once per running instance, and its value is published until the broker confirms it.
+   * produces once across replicas sharing a state store (claimed in it), else once per running
+   * instance, and its value is published until the broker confirms it.
    */
   CRON,
   /**

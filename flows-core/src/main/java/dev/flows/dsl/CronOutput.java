@@ -5,9 +5,11 @@ import dev.flows.Queue;
 import dev.flows.Topic;
 
 /**
- * What a cron flow produces, before its destination is chosen. A firing is published at most once
- * per instance: firings missed while no instance ran are skipped, and a value whose publishing
- * failed is retried until the broker confirmed it or the flow stops. Run one instance per schedule.
+ * What a cron flow produces, before its destination is chosen. When the runtime has a state store,
+ * each firing is claimed in it first and only the replica that claimed it publishes ({@link
+ * dev.flows.spi.CronClaims}); without one, every running instance fires every firing. Firings
+ * missed while no instance ran are skipped, and a value whose publishing failed is retried until
+ * the broker confirmed it or the flow stops.
  *
  * @param <V> the value type
  */

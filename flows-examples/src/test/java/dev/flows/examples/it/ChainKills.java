@@ -55,15 +55,19 @@ final class ChainKills {
     this.guarantee = guarantee;
   }
 
-  /** Creates the topics (4 partitions) and the state table, and produces {@code total} inputs. */
-  void prepare(int total) {
+  /** Creates the topics (4 partitions) and the state table. */
+  void prepare() {
     chain.topics().forEach(t -> kafka.createTopic(t.name(), 4));
     chain.names().forEach(n -> kafka.createTopic(n + ".dlq", 1));
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
       store.table(chain.table());
     }
-    List<byte[][]> records = new ArrayList<>(total);
-    for (int i = 0; i < total; i++) {
+  }
+
+  /** Produces inputs {@code from} (inclusive) to {@code to} (exclusive). */
+  void produce(int from, int to) {
+    List<byte[][]> records = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
       records.add(new byte[][] {bytes("k" + (i % KEYS)), bytes("v" + i)});
     }
     kafka.produce(chain.input().name(), records);
@@ -71,35 +75,36 @@ final class ChainKills {
 
   /**
    * Runs each step in a worker JVM of its own and kills one with SIGKILL {@code kills} times, the
-   * steps in turn, each once the last step has committed {@code minStep} plus up to {@code
-   * extraStep} more offsets, restarting it at once; then lets the workers publish an output of
-   * every one of the {@code total} inputs and stops them. Returns the kills done.
+   * steps in turn. The {@code total} inputs are produced in {@code kills + 1} chunks, one per
+   * round, so every kill lands while records flow: in round {@code r} the chunk is produced and a
+   * step is killed once the first step has committed a random point of it. Then the rest is
+   * produced, the workers publish an output of every input, and they are stopped.
    */
-  int killRepeatedly(int kills, int total, int minStep, int extraStep) {
+  void killRepeatedly(int kills, int total) {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     LOG.info("chain kill test {} ({}) seed {}", chain.run(), guarantee, seed);
+    int chunk = total / (kills + 1);
     List<ChildJvm> workers = new ArrayList<>();
     try {
       for (int step = 0; step < STEPS; step++) {
         workers.add(start(step));
       }
-      int done = 0;
-      while (done < kills && lastStepCommitted() < total - minStep) {
-        long target =
-            Math.min(total - 1, lastStepCommitted() + minStep + random.nextInt(extraStep));
+      for (int round = 0; round < kills; round++) {
+        produce(round * chunk, (round + 1) * chunk);
+        long target = (long) round * chunk + chunk / 4 + random.nextInt(chunk / 2);
         Awaits.until(
             STEP,
-            "the last step to commit offset " + target,
-            () -> lastStepCommitted() >= target || anyDied(workers));
+            "the first step to commit input " + target,
+            () -> firstStepCommitted() >= target || anyDied(workers));
         assertAlive(workers);
-        int step = done % STEPS;
+        int step = round % STEPS;
         workers.get(step).kill();
         workers.get(step).close();
         workers.set(step, start(step));
-        done++;
-        LOG.info("SIGKILL {} of step {} at offset {}", done, step, lastStepCommitted());
+        LOG.info("SIGKILL {} of step {} at input {}", round + 1, step, target);
       }
+      produce(kills * chunk, total);
       Awaits.until(
           STEP,
           "an output of every input committed at the end of the chain",
@@ -109,7 +114,6 @@ final class ChainKills {
         worker.terminate();
         assertEquals(ChildJvm.EXIT_ON_SIGTERM, worker.awaitExit(STEP).orElse(-1), worker::output);
       }
-      return done;
     } finally {
       workers.forEach(ChildJvm::close);
     }
@@ -179,12 +183,9 @@ final class ChainKills {
     }
   }
 
-  /** The sum of the last step's committed offsets (transaction markers included). */
-  private long lastStepCommitted() {
-    return kafka
-        .committedOffsets(chain.names().get(STEPS - 1), chain.counted().name())
-        .values()
-        .stream()
+  /** The sum of the first step's committed offsets: inputs it has committed. */
+  private long firstStepCommitted() {
+    return kafka.committedOffsets(chain.names().get(0), chain.input().name()).values().stream()
         .mapToLong(Long::longValue)
         .sum();
   }

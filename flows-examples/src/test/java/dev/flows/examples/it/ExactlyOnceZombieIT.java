@@ -68,7 +68,9 @@ class ExactlyOnceZombieIT {
       Map<String, String> zombieEnv,
       Pattern fenced) {
     ChainFlows chain = new ChainFlows(run);
-    new ChainKills(chain, kafka, postgres, "exactly_once").prepare(TOTAL);
+    ChainKills inputs = new ChainKills(chain, kafka, postgres, "exactly_once");
+    inputs.prepare();
+    inputs.produce(0, TOTAL);
     Map<String, String> env = new HashMap<>(zombieEnv);
     env.put(ChainWorker.BLOCK_ON, "v1000");
     try (ChildJvm zombie = ChainWorker.start(chain, 0, kafka, postgres, "exactly_once", "a", env)) {

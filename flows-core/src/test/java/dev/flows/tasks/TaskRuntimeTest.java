@@ -3,10 +3,15 @@ package dev.flows.tasks;
 import static dev.flows.Queue.queue;
 import static dev.flows.format.Formats.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.Flow;
 import dev.flows.Flows;
+import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Queue;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -109,6 +115,30 @@ class TaskRuntimeTest {
     }
   }
 
+  @Test
+  void shouldStopWithTheRefusalWhenTheFirstSubscribeIsRefused() {
+    tasks.consumeFailures.add(new BrokerRefusedException("refused virtual host '': use %2F", null));
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until("stopped", () -> !runtime.status().get(0).running());
+      assertEquals(
+          "dev.flows.BrokerRefusedException: refused virtual host '': use %2F",
+          runtime.status().get(0).failure());
+      assertFalse(runtime.isReady());
+      assertFalse(tasks.handler.isDone());
+    }
+  }
+
+  @Test
+  void shouldRetryARefusalWhenAnotherFailureCameFirst() {
+    tasks.consumeFailures.add(new FlowsException("connection refused"));
+    tasks.consumeFailures.add(new BrokerRefusedException("refused virtual host 'new'", null));
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until("ready", runtime::isReady);
+      assertTrue(tasks.consumeFailures.isEmpty());
+      assertNull(runtime.status().get(0).failure());
+    }
+  }
+
   private static void until(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
@@ -140,6 +170,7 @@ class TaskRuntimeTest {
     final CompletableFuture<TaskHandler> handler = new CompletableFuture<>();
     final AtomicInteger published = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
+    final ConcurrentLinkedQueue<RuntimeException> consumeFailures = new ConcurrentLinkedQueue<>();
     volatile boolean connected = true;
 
     @Override
@@ -163,6 +194,10 @@ class TaskRuntimeTest {
         TaskOptions options,
         Duration drainTimeout,
         TaskHandler taskHandler) {
+      RuntimeException failure = consumeFailures.poll();
+      if (failure != null) {
+        throw failure;
+      }
       handler.complete(taskHandler);
       return () -> {};
     }

@@ -17,6 +17,7 @@ import dev.flows.Headers;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
 import dev.flows.runtime.FlowRuntime;
+import dev.flows.runtime.FlowStatus;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingTask;
 import dev.flows.spi.Sink;
@@ -129,13 +130,27 @@ class TaskRuntimeTest {
   }
 
   @Test
-  void shouldRetryARefusalWhenAnotherFailureCameFirst() {
+  void shouldRetryARefusalAndReportItWhenAnotherFailureCameFirst() {
     tasks.consumeFailures.add(new FlowsException("connection refused"));
-    tasks.consumeFailures.add(new BrokerRefusedException("refused virtual host 'new'", null));
+    tasks.refusing = new BrokerRefusedException("refused virtual host 'new'", null);
     try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until(
+          "the refusal reported while retrying",
+          () -> {
+            FlowStatus status = runtime.status().get(0);
+            return status.running()
+                && status
+                    .toJson()
+                    .contains(
+                        "\"retrying\":\"dev.flows.BrokerRefusedException: "
+                            + "refused virtual host 'new'\"");
+          });
+      assertFalse(runtime.isReady());
+      tasks.refusing = null;
       until("ready", runtime::isReady);
       assertTrue(tasks.consumeFailures.isEmpty());
       assertNull(runtime.status().get(0).failure());
+      assertNull(runtime.status().get(0).retrying());
     }
   }
 
@@ -171,6 +186,7 @@ class TaskRuntimeTest {
     final AtomicInteger published = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
     final ConcurrentLinkedQueue<RuntimeException> consumeFailures = new ConcurrentLinkedQueue<>();
+    volatile RuntimeException refusing;
     volatile boolean connected = true;
 
     @Override
@@ -197,6 +213,9 @@ class TaskRuntimeTest {
       RuntimeException failure = consumeFailures.poll();
       if (failure != null) {
         throw failure;
+      }
+      if (refusing != null) {
+        throw refusing;
       }
       handler.complete(taskHandler);
       return () -> {};

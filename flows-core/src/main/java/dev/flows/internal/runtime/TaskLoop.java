@@ -81,6 +81,7 @@ final class TaskLoop implements FlowLoop {
                 plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, this::handle);
         state.assigned(true);
         state.healthy(true);
+        state.retrying(null);
         LOG.info("flow {}: consuming queue {}", plan.name(), plan.queue().name());
         return subscription;
       } catch (RuntimeException e) {
@@ -90,6 +91,7 @@ final class TaskLoop implements FlowLoop {
           LOG.error("flow {} stopped: {}", plan.name(), e.getMessage(), e);
           throw e;
         }
+        state.retrying(e);
         long backoff = StopSignal.backoffMillis(failures);
         LOG.warn(
             "flow {}: cannot consume queue {} ({}), retrying in {} ms",

@@ -14,6 +14,7 @@ import dev.flows.TaskOptions;
 import dev.flows.rabbitmq.internal.AmqpHeaders;
 import dev.flows.rabbitmq.internal.ConfirmingPublisher;
 import dev.flows.rabbitmq.internal.ConnectFailures;
+import dev.flows.rabbitmq.internal.RecoveryLog;
 import dev.flows.rabbitmq.internal.TaskWorker;
 import dev.flows.rabbitmq.internal.Topology;
 import dev.flows.runtime.FlowsConfig;
@@ -115,6 +116,7 @@ public final class RabbitTaskQueue implements TaskQueue {
           }
         });
     factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+    factory.setExceptionHandler(new RecoveryLog(factory));
     factory.setRequestedHeartbeat(15);
     return new RabbitTaskQueue(factory);
   }

@@ -15,6 +15,8 @@ import dev.flows.internal.runtime.FlowState;
  * @param healthy whether its last batch succeeded
  * @param lastLoopMillis when its polling thread last went round
  * @param failure why it stopped, or {@code null}
+ * @param retrying the failure it retries before it can start, or {@code null}: a task flow that
+ *     cannot subscribe to its queue (the broker unreachable, or refusing it after another failure)
  */
 public record FlowStatus(
     String flow,
@@ -23,7 +25,8 @@ public record FlowStatus(
     boolean assigned,
     boolean healthy,
     long lastLoopMillis,
-    String failure) {
+    String failure,
+    String retrying) {
 
   /** The status as a JSON object, as {@code /health/*} serve it. */
   public String toJson() {
@@ -40,12 +43,19 @@ public record FlowStatus(
         + ",\"lastLoopMillis\":"
         + lastLoopMillis
         + ",\"failure\":"
-        + (failure == null ? "null" : quote(failure))
+        + quoteOrNull(failure)
+        + ",\"retrying\":"
+        + quoteOrNull(retrying)
         + "}";
+  }
+
+  private static String quoteOrNull(String text) {
+    return text == null ? "null" : quote(text);
   }
 
   static FlowStatus of(String flow, FlowState state) {
     Throwable failure = state.failure();
+    Throwable retrying = state.retrying();
     return new FlowStatus(
         flow,
         state.isRunning(),
@@ -53,6 +63,7 @@ public record FlowStatus(
         state.isAssigned(),
         state.isHealthy(),
         state.lastLoopMillis(),
-        failure == null ? null : failure.toString());
+        failure == null ? null : failure.toString(),
+        retrying == null ? null : retrying.toString());
   }
 }

@@ -3,8 +3,12 @@ package dev.flows.tasks;
 import static dev.flows.Queue.queue;
 import static dev.flows.format.Formats.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.Flow;
 import dev.flows.Flows;
 import dev.flows.FlowsException;
@@ -13,6 +17,7 @@ import dev.flows.Headers;
 import dev.flows.Queue;
 import dev.flows.TaskOptions;
 import dev.flows.runtime.FlowRuntime;
+import dev.flows.runtime.FlowStatus;
 import dev.flows.spi.CronClaims;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingTask;
@@ -31,6 +36,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -145,6 +151,44 @@ class TaskRuntimeTest {
     }
   }
 
+  @Test
+  void shouldStopWithTheRefusalWhenTheFirstSubscribeIsRefused() {
+    tasks.consumeFailures.add(new BrokerRefusedException("refused virtual host '': use %2F", null));
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until("stopped", () -> !runtime.status().get(0).running());
+      assertEquals(
+          "dev.flows.BrokerRefusedException: refused virtual host '': use %2F",
+          runtime.status().get(0).failure());
+      assertFalse(runtime.isReady());
+      assertFalse(tasks.handler.isDone());
+    }
+  }
+
+  @Test
+  void shouldRetryARefusalAndReportItWhenAnotherFailureCameFirst() {
+    tasks.consumeFailures.add(new FlowsException("connection refused"));
+    tasks.refusing = new BrokerRefusedException("refused virtual host 'new'", null);
+    try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
+      until(
+          "the refusal reported while retrying",
+          () -> {
+            FlowStatus status = runtime.status().get(0);
+            return status.running()
+                && status
+                    .toJson()
+                    .contains(
+                        "\"retrying\":\"dev.flows.BrokerRefusedException: "
+                            + "refused virtual host 'new'\"");
+          });
+      assertFalse(runtime.isReady());
+      tasks.refusing = null;
+      until("ready", runtime::isReady);
+      assertTrue(tasks.consumeFailures.isEmpty());
+      assertNull(runtime.status().get(0).failure());
+      assertNull(runtime.status().get(0).retrying());
+    }
+  }
+
   private static void until(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
@@ -197,6 +241,8 @@ class TaskRuntimeTest {
     final CompletableFuture<TaskHandler> handler = new CompletableFuture<>();
     final AtomicInteger published = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
+    final ConcurrentLinkedQueue<RuntimeException> consumeFailures = new ConcurrentLinkedQueue<>();
+    volatile RuntimeException refusing;
     volatile boolean connected = true;
 
     @Override
@@ -220,6 +266,13 @@ class TaskRuntimeTest {
         TaskOptions options,
         Duration drainTimeout,
         TaskHandler taskHandler) {
+      RuntimeException failure = consumeFailures.poll();
+      if (failure != null) {
+        throw failure;
+      }
+      if (refusing != null) {
+        throw refusing;
+      }
       handler.complete(taskHandler);
       return () -> {};
     }

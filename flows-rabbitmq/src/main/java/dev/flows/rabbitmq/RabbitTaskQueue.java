@@ -7,11 +7,14 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import dev.flows.BrokerRefusedException;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.TaskOptions;
 import dev.flows.rabbitmq.internal.AmqpHeaders;
 import dev.flows.rabbitmq.internal.ConfirmingPublisher;
+import dev.flows.rabbitmq.internal.ConnectFailures;
+import dev.flows.rabbitmq.internal.RecoveryLog;
 import dev.flows.rabbitmq.internal.TaskWorker;
 import dev.flows.rabbitmq.internal.Topology;
 import dev.flows.runtime.FlowsConfig;
@@ -24,6 +27,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,9 +72,12 @@ public final class RabbitTaskQueue implements TaskQueue {
   }
 
   /**
-   * Task queues on the broker at {@code uri}, e.g. {@code amqp://guest:guest@localhost:5672/%2F}.
-   * With {@code amqps://}, TLS verifies the broker's certificate and host name against the JVM's
-   * trust store ({@code javax.net.ssl.trustStore}). Connects on first use.
+   * Task queues on the broker at {@code uri}, e.g. {@code amqp://guest:guest@localhost:5672/%2F}:
+   * the path is the virtual host ({@code %2F} or no path: the default {@code /}; a trailing slash
+   * alone: the empty name). With {@code amqps://}, TLS verifies the broker's certificate and host
+   * name against the JVM's trust store ({@code javax.net.ssl.trustStore}). Connects on first use; a
+   * refusal that retrying cannot fix (unknown host or virtual host, bad credentials) throws a
+   * {@link BrokerRefusedException} naming the cause and the fix.
    */
   public static RabbitTaskQueue create(URI uri) {
     return create(uri, null);
@@ -109,6 +116,7 @@ public final class RabbitTaskQueue implements TaskQueue {
           }
         });
     factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+    factory.setExceptionHandler(new RecoveryLog(factory));
     factory.setRequestedHeartbeat(15);
     return new RabbitTaskQueue(factory);
   }
@@ -188,7 +196,8 @@ public final class RabbitTaskQueue implements TaskQueue {
         worker.close();
       };
     } catch (IOException e) {
-      throw new FlowsException("cannot consume queue " + queue + ": " + e.getMessage(), e);
+      throw new FlowsException(
+          "cannot consume queue " + queue + ": " + ConnectFailures.describe(e), e);
     }
   }
 
@@ -207,12 +216,22 @@ public final class RabbitTaskQueue implements TaskQueue {
     return consuming;
   }
 
+  /**
+   * Opens a connection; a refusal that retrying cannot fix (unknown host or virtual host, bad
+   * credentials) throws a {@link BrokerRefusedException} naming the cause and the fix.
+   */
   private Connection connect(String name) throws IOException {
     try {
       return factory.newConnection(name);
     } catch (TimeoutException e) {
       throw new IOException(
           "timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
+    } catch (IOException e) {
+      Optional<BrokerRefusedException> refused = ConnectFailures.refusal(factory, e);
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
+      throw e;
     }
   }
 

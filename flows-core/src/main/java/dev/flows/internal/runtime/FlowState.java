@@ -10,6 +10,7 @@ public final class FlowState {
   private volatile boolean running;
   private volatile boolean connected = true;
   private volatile Throwable failure;
+  private volatile Throwable retrying;
 
   /** The polling thread went round its loop at {@code millis}. */
   public void loopedAt(long millis) {
@@ -67,5 +68,17 @@ public final class FlowState {
   /** Why the flow stopped, or {@code null}. */
   public Throwable failure() {
     return failure;
+  }
+
+  void retrying(Throwable cause) {
+    this.retrying = cause;
+  }
+
+  /**
+   * The failure the flow's loop is retrying before it can start (a task flow that cannot subscribe
+   * to its queue), or {@code null}.
+   */
+  public Throwable retrying() {
+    return retrying;
   }
 }

@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.TransientException;
 import dev.flows.internal.plan.TaskPlan;
 import dev.flows.spi.IncomingTask;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The thread of a task flow. Tasks run on the task queue's own workers; this loop subscribes
  * (retrying with backoff while the broker is unreachable), reports liveness and the queue's
  * connection (not ready while it recovers) and, on stop, drains the subscription: no new tasks,
- * running ones finish and are acknowledged.
+ * running ones finish and are acknowledged. A {@link BrokerRefusedException} on the first attempt
+ * stops the flow with it (a misconfigured deployment fails at start, visibly); one after an attempt
+ * that failed otherwise is retried like any failure, since the broker may be mid-setup.
  */
 final class TaskLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
@@ -78,10 +81,17 @@ final class TaskLoop implements FlowLoop {
                 plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, this::handle);
         state.assigned(true);
         state.healthy(true);
+        state.retrying(null);
         LOG.info("flow {}: consuming queue {}", plan.name(), plan.queue().name());
         return subscription;
       } catch (RuntimeException e) {
         state.healthy(false);
+        if (failures == 1 && e instanceof BrokerRefusedException) {
+          state.failed(e);
+          LOG.error("flow {} stopped: {}", plan.name(), e.getMessage(), e);
+          throw e;
+        }
+        state.retrying(e);
         long backoff = StopSignal.backoffMillis(failures);
         LOG.warn(
             "flow {}: cannot consume queue {} ({}), retrying in {} ms",

@@ -163,23 +163,28 @@ final class StatelessScenario implements Scenario {
   }
 
   /**
-   * One more Flows run with a JFR recording; prints the hottest frames of the measured interval.
-   * Not a row of the table.
+   * Two more Flows runs with a JFR recording, at-least-once and exactly-once; prints the hottest
+   * frames of each measured interval. Not rows of the table.
    */
   private void profile(Harness h, String in, int records) throws Exception {
-    Path recording = h.args().out().resolve("flows-stateless.jfr").toAbsolutePath();
-    List<String> flags = JfrTop.flags(recording, h.args().out());
     int batch = FlowOptions.DEFAULT_MAX_RECORDS;
+    profile(h, in, records, "flows", Params.of("maxRecords", Integer.toString(batch)));
+    profile(h, in, records, "flows-eos", flowsEos());
+  }
+
+  private void profile(Harness h, String in, int records, String label, Params extra)
+      throws Exception {
+    Path recording = h.args().out().resolve(label + "-stateless.jfr").toAbsolutePath();
     Measurement m =
         measure(
             h,
-            "flows (JFR on)",
+            label + " (JFR on)",
             "flows-map",
-            "flows" + batch + "-jfr",
+            label + "-jfr",
             in,
             records,
-            Params.of("maxRecords", Integer.toString(batch)),
-            flags);
+            extra,
+            JfrTop.flags(recording, h.args().out()));
     JfrTop.print(recording, Instant.ofEpochMilli(m.startMillis()), 25);
   }
 

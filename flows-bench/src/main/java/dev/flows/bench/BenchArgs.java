@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param quick scale every record count by 1/10 (a smoke run)
  * @param only the scenarios to run; empty for all
- * @param jfr also profile the Flows stateless and stateful in-memory contenders with JFR (one extra
- *     run each, not in the table)
+ * @param jfr also profile the Flows stateless (at-least-once and exactly-once) and stateful
+ *     in-memory contenders with JFR (one extra run each, not in the table)
  * @param out where results.json, results.png, logs and recordings go
  * @param docs the Markdown report to update, with its chart beside it, or {@code null}: by default
  *     a full run updates docs/benchmarks.md and docs/benchmarks.png, a quick or partial run does

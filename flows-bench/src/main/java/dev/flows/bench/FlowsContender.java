@@ -8,6 +8,7 @@ import dev.flows.Column;
 import dev.flows.Flow;
 import dev.flows.FlowOptions;
 import dev.flows.Flows;
+import dev.flows.Guarantee;
 import dev.flows.Row;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
@@ -30,11 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FlowsContender {
   private FlowsContender() {}
 
-  /** {@code flows-map}: the stateless map with batches of {@code maxRecords}. */
+  /**
+   * {@code flows-map}: the stateless map with batches of {@code maxRecords}, exactly-once with
+   * {@code guarantee=exactly_once}.
+   */
   static void stateless(Params p) {
     Flow flow =
-        Flows.stateless(
-                p.get("name"), FlowOptions.defaults().withMaxRecords(p.integer("maxRecords")))
+        Flows.stateless(p.get("name"), options(p).withMaxRecords(p.integer("maxRecords")))
             .from(topic(p.get("in"), string(), string()))
             .mapValues(v -> Work.map(Marks.first(v)))
             .to(topic(p.get("out"), string(), string()));
@@ -42,7 +45,8 @@ final class FlowsContender {
   }
 
   /**
-   * {@code flows-count}: the per-key count, on PostgreSQL ({@code store=postgres}) or in memory.
+   * {@code flows-count}: the per-key count, on PostgreSQL ({@code store=postgres}) or in memory,
+   * exactly-once with {@code guarantee=exactly_once}.
    */
   static void count(Params p) {
     StateStore store =
@@ -71,7 +75,7 @@ final class FlowsContender {
   }
 
   private static Flow countFlow(Params p) {
-    return Flows.stateful(p.get("name"))
+    return Flows.stateful(p.get("name"), options(p))
         .from(topic(p.get("in"), string(), string()))
         .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
         .apply(
@@ -131,6 +135,15 @@ final class FlowsContender {
     run(
         FlowRuntime.builder(flow)
             .taskQueue(RabbitTaskQueue.create(URI.create(p.get("rabbitUri")))));
+  }
+
+  /**
+   * The default options (the runtime's guarantee: at-least-once), exactly-once with {@code
+   * guarantee=exactly_once}.
+   */
+  private static FlowOptions options(Params p) {
+    FlowOptions defaults = FlowOptions.defaults();
+    return p.exactlyOnce() ? defaults.withGuarantee(Guarantee.EXACTLY_ONCE) : defaults;
   }
 
   private static void run(FlowRuntime.Builder builder) {

@@ -10,6 +10,11 @@ import java.util.Map;
  * text is both the child's command line and what it reads back.
  */
 record Params(Map<String, String> values) {
+  /** The parameter that chooses the contender's processing guarantee; at-least-once without it. */
+  static final String GUARANTEE = "guarantee";
+
+  /** The value of {@link #GUARANTEE} for exactly-once. */
+  static final String EXACTLY_ONCE = "exactly_once";
 
   Params {
     values = Map.copyOf(values);
@@ -47,6 +52,18 @@ record Params(Map<String, String> values) {
       throw new IllegalArgumentException("missing parameter " + name + " in " + values.keySet());
     }
     return value;
+  }
+
+  /** Whether {@code guarantee=exactly_once}: the contender runs exactly-once. */
+  boolean exactlyOnce() {
+    return EXACTLY_ONCE.equals(values.get(GUARANTEE));
+  }
+
+  /** A copy with every parameter of {@code more} added (replacing those of the same name). */
+  Params with(Params more) {
+    Map<String, String> copy = new LinkedHashMap<>(values);
+    copy.putAll(more.values);
+    return new Params(copy);
   }
 
   int integer(String name) {

@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * Scenario 2: a count per key over 10k keys. Flows on PostgreSQL, Flows in memory, Kafka Streams
- * {@code groupByKey().count()} on RocksDB. Complete when the group's committed offsets reach the
- * input count: every state change is stored and its outputs acknowledged.
+ * {@code groupByKey().count()} on RocksDB, at-least-once; then Flows on PostgreSQL and Kafka
+ * Streams exactly-once. Complete when the group's committed offsets reach the input count: every
+ * state change is stored and its outputs acknowledged (exactly-once: the offsets are committed in
+ * the transaction of the outputs, so the last transaction has committed).
  */
 final class StatefulScenario implements Scenario {
   static final int RECORDS = 500_000;
@@ -38,36 +40,99 @@ final class StatefulScenario implements Scenario {
     h.kafka().createTopic(in, PARTITIONS);
     h.kafka().load(in, records, KEYS);
     h.kafka().readThrough(in);
-    Params streams =
-        Params.of(
-            "stateDir", h.args().out().resolve("kafka-streams-state").toAbsolutePath().toString());
     Samples samples = new Samples(name());
     for (int rep = 1; rep <= h.args().repeat(); rep++) {
-      String r = "-r" + rep;
-      samples.add(
-          "kafka-streams",
-          measure(
-              h, "kafka-streams", "streams-count", "streams" + r, in, records, streams, List.of()),
-          "RocksDB, at_least_once, commit 100 ms");
-      String table = h.table("count_pg_r" + rep);
-      Params pg =
-          Params.of("store", "postgres", "table", table, "pgUrl", h.services().postgresUrl());
-      Measurement postgres =
-          measure(h, "flows+postgres", "flows-count", "pg" + r, in, records, pg, List.of());
-      samples.add(
-          "flows+postgres",
-          postgres,
-          "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
-      Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
-      samples.add(
-          "flows+memory",
-          measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory, List.of()),
-          "InMemoryStateStore");
+      atLeastOnce(h, samples, in, records, rep);
+      exactlyOnce(h, samples, in, records, rep);
     }
     if (h.args().jfr()) {
       profile(h, in, records);
     }
     return samples.results();
+  }
+
+  /** One run of each at-least-once contender: Kafka Streams, Flows on PostgreSQL, in memory. */
+  private void atLeastOnce(Harness h, Samples samples, String in, int records, int rep)
+      throws Exception {
+    String r = "-r" + rep;
+    samples.add(
+        "kafka-streams",
+        measure(
+            h,
+            "kafka-streams",
+            "streams-count",
+            "streams" + r,
+            in,
+            records,
+            streamsParams(h),
+            List.of()),
+        "RocksDB, at_least_once, commit 100 ms");
+    String table = h.table("count_pg_r" + rep);
+    Measurement postgres =
+        measure(
+            h,
+            "flows+postgres",
+            "flows-count",
+            "pg" + r,
+            in,
+            records,
+            pgParams(h, table),
+            List.of());
+    samples.add(
+        "flows+postgres",
+        postgres,
+        "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
+    Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
+    samples.add(
+        "flows+memory",
+        measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory, List.of()),
+        "InMemoryStateStore");
+  }
+
+  /**
+   * One run of each exactly-once contender: Kafka Streams {@code exactly_once_v2} and Flows on
+   * PostgreSQL.
+   */
+  private void exactlyOnce(Harness h, Samples samples, String in, int records, int rep)
+      throws Exception {
+    String r = "-r" + rep;
+    Params eos = Params.of(Params.GUARANTEE, Params.EXACTLY_ONCE);
+    samples.add(
+        "kafka-streams eos",
+        measure(
+            h,
+            "kafka-streams eos",
+            "streams-count",
+            "streams-eos" + r,
+            in,
+            records,
+            streamsParams(h).with(eos),
+            List.of()),
+        "RocksDB, exactly_once_v2, commit 100 ms");
+    String table = h.table("count_pg_eos_r" + rep);
+    Measurement postgres =
+        measure(
+            h,
+            "flows+postgres eos",
+            "flows-count",
+            "pg-eos" + r,
+            in,
+            records,
+            pgParams(h, table).with(eos),
+            List.of());
+    samples.add(
+        "flows+postgres eos",
+        postgres,
+        "EXACTLY_ONCE; stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
+  }
+
+  private static Params streamsParams(Harness h) {
+    return Params.of(
+        "stateDir", h.args().out().resolve("kafka-streams-state").toAbsolutePath().toString());
+  }
+
+  private static Params pgParams(Harness h, String table) {
+    return Params.of("store", "postgres", "table", table, "pgUrl", h.services().postgresUrl());
   }
 
   /**
@@ -103,10 +168,7 @@ final class StatefulScenario implements Scenario {
     String out = h.name("count-out-" + tag);
     String group = h.name("count-" + tag);
     h.kafka().createTopic(out, PARTITIONS);
-    Params params = h.base().with("in", in).with("out", out).with("name", group);
-    for (var e : extra.values().entrySet()) {
-      params = params.with(e.getKey(), e.getValue());
-    }
+    Params params = h.base().with("in", in).with("out", out).with("name", group).with(extra);
     return h.measure(
         name(), label, child, params, records, () -> h.kafka().committedSum(group), flags);
   }
@@ -130,6 +192,8 @@ final class StatefulScenario implements Scenario {
   public List<Comparison> comparisons() {
     return List.of(
         new Comparison(name(), "flows+postgres", "kafka-streams", 1.0),
-        new Comparison(name(), "flows+memory", "kafka-streams", 2.0));
+        new Comparison(name(), "flows+memory", "kafka-streams", 2.0),
+        new Comparison(name(), "flows+postgres eos", "kafka-streams eos", 1.0),
+        new Comparison(name(), "flows+postgres eos", "flows+postgres", Double.NaN));
   }
 }

@@ -12,9 +12,10 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka Streams contenders: {@code processing.guarantee=at_least_once} and default settings,
- * except a commit interval of 100 ms for the count (the default 30 s would hold its last offsets
- * back by up to 30 s; 100 ms matches Flows' default batch wait).
+ * The Kafka Streams contenders: {@code processing.guarantee=at_least_once} ({@code exactly_once_v2}
+ * with {@code guarantee=exactly_once}) and default settings, except a commit interval of 100 ms for
+ * the count (the at-least-once default of 30 s would hold its last offsets back by up to 30 s; 100
+ * ms matches Flows' default batch wait and is the exactly-once default).
  */
 final class StreamsContender {
   private StreamsContender() {}
@@ -47,9 +48,17 @@ final class StreamsContender {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, p.get("name"));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, p.get("bootstrap"));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee(p));
     props.put(StreamsConfig.STATE_DIR_CONFIG, p.get("stateDir"));
     return props;
+  }
+
+  /**
+   * {@code exactly_once_v2} (one transaction per thread and commit interval, offsets in it) or
+   * {@code at_least_once}.
+   */
+  private static String processingGuarantee(Params p) {
+    return p.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE;
   }
 
   private static void run(StreamsBuilder builder, Properties props) {

@@ -10,11 +10,6 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -69,7 +64,7 @@ record ChainFlows(String run) {
             .mapValues(
                 v -> {
                   if (v.equals(blockOn)) {
-                    awaitLine();
+                    InBatch.awaitLine();
                   }
                   return "t" + v;
                 })
@@ -86,15 +81,5 @@ record ChainFlows(String run) {
             .mapValues(v -> "done " + v)
             .to(output());
     return List.of(tag, count, done);
-  }
-
-  private static void awaitLine() {
-    System.out.println("IN_BATCH");
-    System.out.flush();
-    try {
-      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -11,11 +11,6 @@ import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.dsl.StatefulSource;
 import dev.flows.format.Formats;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -80,21 +75,11 @@ record CountFlow(String run, boolean merged) {
                 throw new IllegalArgumentException("poison record for " + key);
               }
               if (value.equals(blockOn)) {
-                awaitLine();
+                InBatch.awaitLine();
               }
               long next = count + 1;
               return StateUpdate.set(next, next + ":" + value);
             })
         .to(output());
-  }
-
-  private static void awaitLine() {
-    System.out.println("IN_BATCH");
-    System.out.flush();
-    try {
-      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -155,7 +155,10 @@ class TaskRuntimeTest {
   void shouldStopWithTheRefusalWhenTheFirstSubscribeIsRefused() {
     tasks.consumeFailures.add(new BrokerRefusedException("refused virtual host '': use %2F", null));
     try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
-      until("stopped", () -> !runtime.status().get(0).running());
+      // not "not running" alone: that also holds before the loop's thread has started
+      until(
+          "stopped with a failure",
+          () -> runtime.status().get(0).failure() != null && !runtime.status().get(0).running());
       assertEquals(
           "dev.flows.BrokerRefusedException: refused virtual host '': use %2F",
           runtime.status().get(0).failure());

@@ -5,8 +5,10 @@ MVN ?= ./mvnw -B -ntp
 EXAMPLES_JAR := flows-examples/target/flows-examples.jar
 JAVA ?= java
 TOPIC ?= word-updated
+FLOW ?=
+REDRIVE_ARGS ?=
 
-.PHONY: run test chaos build image archetype-check artifacts services reset listen select group-delete cov format docs bench compose-up compose-apps compose-down clean help
+.PHONY: run test chaos build image archetype-check artifacts services reset listen select group-delete redrive cov format docs bench compose-up compose-apps compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -47,6 +49,9 @@ select: build ## Print the table flows_materialised of FLOWS_POSTGRES_URL (the m
 
 group-delete: build ## Delete the consumer groups of the example flows (they restart from the earliest offset)
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin group-delete
+
+redrive: build ## Re-publish FLOW's dead letters to FLOW.retry (the flow needs ErrorPolicy.withRetryTopic()); REDRIVE_ARGS="--dry-run --error-class X --since 2026-01-01T00:00:00Z --max-redrives 3"
+	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin redrive $(FLOW) $(REDRIVE_ARGS)
 
 cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/jacoco
 	$(MVN) -Pcoverage verify

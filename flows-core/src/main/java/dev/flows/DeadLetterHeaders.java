@@ -44,5 +44,11 @@ public final class DeadLetterHeaders {
    */
   public static final String TRANSIENT_RETRIES = "flows.transient.retries";
 
+  /**
+   * How many times {@code dev.flows.kafka.Redrive} re-published it to its flow's retry topic
+   * (absent: never); a re-drive skips a record whose count reached its limit: {@value}.
+   */
+  public static final String REDRIVE_COUNT = "flows.redrive.count";
+
   private DeadLetterHeaders() {}
 }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param onExhausted what to do after the last failed attempt
  * @param deadLetterTopic the dead-letter topic, or {@code null} for {@code <flow-name>.dlq}
  * @param failureClasses which class each exception type falls into
+ * @param retryTopic whether the flow also reads {@code <flow-name>.retry}, the topic {@code
+ *     dev.flows.kafka.Redrive} re-publishes its dead letters to (see {@link #withRetryTopic()})
  */
 public record ErrorPolicy(
     int maxAttempts,
@@ -28,7 +30,8 @@ public record ErrorPolicy(
     Duration maxBackoff,
     Exhausted onExhausted,
     String deadLetterTopic,
-    FailureClasses failureClasses) {
+    FailureClasses failureClasses,
+    boolean retryTopic) {
 
   /** Attempts of the default policy: {@value}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -41,6 +44,12 @@ public record ErrorPolicy(
 
   /** The suffix of the default dead-letter topic: {@value}. */
   public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+  /**
+   * The suffix of the retry topic a flow reads when {@linkplain #withRetryTopic() opted in}:
+   * {@value}.
+   */
+  public static final String RETRY_SUFFIX = ".retry";
 
   /** What happens when every attempt failed. */
   public enum Exhausted {
@@ -73,6 +82,24 @@ public record ErrorPolicy(
       Topic.topic(deadLetterTopic); // validates the name
     }
     Objects.requireNonNull(failureClasses, "failureClasses");
+  }
+
+  /** A policy that reads no retry topic. */
+  public ErrorPolicy(
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Exhausted onExhausted,
+      String deadLetterTopic,
+      FailureClasses failureClasses) {
+    this(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        onExhausted,
+        deadLetterTopic,
+        failureClasses,
+        false);
   }
 
   /** A policy with the default failure classes (see {@link FailureClasses#defaults()}). */
@@ -111,24 +138,56 @@ public record ErrorPolicy(
   /** A copy with another number of attempts. */
   public ErrorPolicy withMaxAttempts(int attempts) {
     return new ErrorPolicy(
-        attempts, initialBackoff, maxBackoff, onExhausted, deadLetterTopic, failureClasses);
+        attempts,
+        initialBackoff,
+        maxBackoff,
+        onExhausted,
+        deadLetterTopic,
+        failureClasses,
+        retryTopic);
   }
 
   /** A copy with another backoff range. */
   public ErrorPolicy withBackoff(Duration initial, Duration max) {
-    return new ErrorPolicy(maxAttempts, initial, max, onExhausted, deadLetterTopic, failureClasses);
+    return new ErrorPolicy(
+        maxAttempts, initial, max, onExhausted, deadLetterTopic, failureClasses, retryTopic);
   }
 
   /** A copy with another decision for exhausted records. */
   public ErrorPolicy withOnExhausted(Exhausted exhausted) {
     return new ErrorPolicy(
-        maxAttempts, initialBackoff, maxBackoff, exhausted, deadLetterTopic, failureClasses);
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        exhausted,
+        deadLetterTopic,
+        failureClasses,
+        retryTopic);
   }
 
   /** A copy writing dead letters to {@code topic} instead of {@code <flow-name>.dlq}. */
   public ErrorPolicy withDeadLetterTopic(String topic) {
     return new ErrorPolicy(
-        maxAttempts, initialBackoff, maxBackoff, onExhausted, topic, failureClasses);
+        maxAttempts, initialBackoff, maxBackoff, onExhausted, topic, failureClasses, retryTopic);
+  }
+
+  /**
+   * A copy whose flow also reads {@code <flow-name>.retry} ({@value #RETRY_SUFFIX}), a topic only
+   * this flow reads, where {@code dev.flows.kafka.Redrive} re-publishes its dead letters once their
+   * cause is fixed; its records are processed like input records, decoded with the formats of the
+   * flow's first input. Only stateless flows (not a join's merge step) whose inputs all share one
+   * key and one value format may opt in; any other flow is refused when it is built. The retry
+   * topic must exist when the flow starts, like its inputs.
+   */
+  public ErrorPolicy withRetryTopic() {
+    return new ErrorPolicy(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        onExhausted,
+        deadLetterTopic,
+        failureClasses,
+        true);
   }
 
   /**
@@ -143,7 +202,8 @@ public record ErrorPolicy(
         maxBackoff,
         onExhausted,
         deadLetterTopic,
-        failureClasses.with(type, failureClass));
+        failureClasses.with(type, failureClass),
+        retryTopic);
   }
 
   /** The class of {@code failure} under this policy. */

@@ -66,6 +66,40 @@ class OptionsTest {
   }
 
   @Test
+  void shouldReadTheRetryTopicWithTheFirstInputsFormatsWhenOptedIn() {
+    Topic<String, String> in = Topic.topic("shop-in", Formats.string(), Formats.string());
+    FlowOptions options = DEFAULTS.withErrorPolicy(POLICY.withRetryTopic());
+
+    Flow flow = Flows.stateless("shop-orders-check", options).from(in).to(in("shop-out"));
+
+    assertEquals(
+        "[shop-in [string, string], shop-orders-check.retry [string, string]]",
+        flow.inputs().toString());
+    assertEquals(false, POLICY.retryTopic());
+  }
+
+  @Test
+  void shouldRefuseTheRetryTopicWhenTheFlowIsNotStatelessOrItsInputsDiffer() {
+    FlowOptions options = DEFAULTS.withErrorPolicy(POLICY.withRetryTopic());
+    String fix =
+        ": only stateless flows (not joins) whose inputs share one format may read a retry topic:"
+            + " remove withRetryTopic() from its ErrorPolicy";
+    assertMessage(
+        "retryTopic needs inputs of one format, but shop-a [string, string] and shop-b [string,"
+            + " json(String)] differ, in the flow shop-orders-check, got true"
+            + fix,
+        () ->
+            Flows.stateless("shop-orders-check", options)
+                .from(in("shop-a"))
+                .merge(Topic.topic("shop-b", Formats.string(), Formats.json(String.class)))
+                .to(in("shop-out")));
+  }
+
+  private static Topic<String, String> in(String name) {
+    return Topic.topic(name, Formats.string(), Formats.string());
+  }
+
+  @Test
   void shouldNameSettingValueAndFixWhenMaxRecordsIsBelowOne() {
     assertMessage(
         "maxRecords must be at least 1, got 0: use e.g. 2000", () -> DEFAULTS.withMaxRecords(0));

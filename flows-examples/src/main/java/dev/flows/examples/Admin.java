@@ -1,9 +1,12 @@
 package dev.flows.examples;
 
+import dev.flows.ErrorPolicy;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.kafka.KafkaConnector;
+import dev.flows.kafka.Redrive;
+import dev.flows.kafka.RedriveReport;
 import dev.flows.postgres.PostgresStateStore;
 import dev.flows.postgres.PostgresTableSink;
 import dev.flows.runtime.FlowsConfig;
@@ -11,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The {@code make reset | listen | select | group-delete} commands against {@code
+ * The {@code make reset | listen | select | group-delete | redrive} commands against {@code
  * FLOWS_KAFKA_BOOTSTRAP_SERVERS} (e.g. the docker compose broker on localhost:9092) and {@code
  * FLOWS_POSTGRES_URL} (with {@code FLOWS_POSTGRES_USER} and {@code FLOWS_POSTGRES_PASSWORD}).
  */
@@ -30,7 +34,9 @@ public final class Admin {
 
   /**
    * {@code reset} (topics, tables and sample data), {@code listen [topic]} (default {@code
-   * word-join}), {@code select} (prints {@code flows_materialised}) or {@code group-delete}.
+   * word-join}), {@code select} (prints {@code flows_materialised}), {@code group-delete} or {@code
+   * redrive <flow> [--error-class X] [--since <ISO instant>] [--dry-run] [--max-redrives N]
+   * [--dead-letter-topic T]} (see {@link Redrive}).
    */
   public static void main(String[] args) throws Exception {
     FlowsConfig config = FlowsConfig.fromEnv();
@@ -41,7 +47,11 @@ public final class Admin {
       case "listen" -> listen(servers, args.length > 1 ? args[1] : WordJoin.WORD_JOIN.name());
       case "select" -> MaterialisedRows.print(dataSource(config), System.out);
       case "group-delete" -> deleteGroups(servers);
-      default -> System.out.println("usage: Admin reset | listen [topic] | select | group-delete");
+      case "redrive" -> redrive(servers, List.of(args).subList(1, args.length));
+      default ->
+          System.out.println(
+              "usage: Admin reset | listen [topic] | select | group-delete | redrive <flow> [--error-class"
+                  + " X] [--since <ISO instant>] [--dry-run] [--max-redrives N] [--dead-letter-topic T]");
     }
   }
 
@@ -136,6 +146,44 @@ public final class Admin {
       throw new FlowsException(
           "cannot delete groups " + groups + ": " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /** Re-drives the dead letters of the flow named by the first argument to its retry topic. */
+  private static void redrive(String servers, List<String> args) {
+    if (args.isEmpty() || args.get(0).startsWith("--")) {
+      throw FlowDefinitionException.of(
+          "flow", null, "is missing", "name the flow: make redrive FLOW=<flow name>");
+    }
+    String flow = args.get(0);
+    String deadLetterTopic = flow + ErrorPolicy.DEAD_LETTER_SUFFIX;
+    Redrive.Options options = Redrive.Options.defaults();
+    for (int i = 1; i < args.size(); i++) {
+      String flag = args.get(i);
+      switch (flag) {
+        case "--dry-run" -> options = options.withDryRun(true);
+        case "--error-class" -> options = options.withErrorClass(value(args, ++i, flag));
+        case "--since" -> options = options.withSince(Instant.parse(value(args, ++i, flag)));
+        case "--max-redrives" ->
+            options = options.withMaxRedrives(Integer.parseInt(value(args, ++i, flag)));
+        case "--dead-letter-topic" -> deadLetterTopic = value(args, ++i, flag);
+        default ->
+            throw FlowDefinitionException.of(
+                "redrive flag",
+                flag,
+                "is unknown",
+                "use --error-class, --since, --dry-run, --max-redrives or --dead-letter-topic");
+      }
+    }
+    RedriveReport report =
+        Redrive.of(KafkaConnector.create(servers), flow, deadLetterTopic).run(options);
+    System.out.println(report.text());
+  }
+
+  private static String value(List<String> args, int i, String flag) {
+    if (i >= args.size()) {
+      throw FlowDefinitionException.of(flag, null, "needs a value", "e.g. " + flag + " <value>");
+    }
+    return args.get(i);
   }
 
   private static org.apache.kafka.clients.admin.Admin admin(String servers) {

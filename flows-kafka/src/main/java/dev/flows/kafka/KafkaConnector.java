@@ -200,7 +200,13 @@ public final class KafkaConnector implements Connector {
             producerConfig(clientId), new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
-  private Map<String, Object> producerConfig(String clientId) {
+  /** The client properties given to this connector (for {@link Redrive}'s own clients). */
+  Map<String, Object> properties() {
+    return properties;
+  }
+
+  /** The settings of this connector's idempotent producers. */
+  Map<String, Object> producerConfig(String clientId) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);

@@ -38,7 +38,7 @@ public abstract sealed class Plan implements Flow
     this.name = name;
     this.kind = kind;
     this.options = options;
-    this.inputs = List.copyOf(inputs);
+    this.inputs = List.copyOf(RetryInput.inputs(name, kind, options, inputs));
     this.outputs = List.copyOf(outputs);
   }
 

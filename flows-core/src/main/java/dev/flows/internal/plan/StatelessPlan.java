@@ -28,6 +28,9 @@ public final class StatelessPlan extends Plan {
    */
   StatelessPlan(Draft draft, Terminal terminal, String topicRecordName) {
     super(draft.name(), FlowKind.STATELESS, draft.options(), draft.inputs(), terminal.topics());
+    if (topicRecordName != null && draft.options().errorPolicy().retryTopic()) {
+      throw RetryInput.refused(name(), "is not supported by the join merge step");
+    }
     this.topicRecordName = topicRecordName;
     this.queues = List.copyOf(terminal.queues());
     this.batchFunction = draft.batchFunction();

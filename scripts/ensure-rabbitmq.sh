@@ -24,10 +24,11 @@ if handshakes; then
   exit 0
 fi
 if reachable; then
-  echo "RabbitMQ: 127.0.0.1:5672 accepts connections but answers no AMQP handshake; its status:"
-  sudo_if_needed rabbitmqctl -q status || true
-  echo "RabbitMQ: restarting its application"
-  sudo_if_needed rabbitmqctl stop_app >/dev/null && sudo_if_needed rabbitmqctl start_app >/dev/null
+  # A wedged node: rabbitmqctl cannot reach it either. Killing it keeps its queues on disk.
+  echo "RabbitMQ: 127.0.0.1:5672 accepts connections but answers no AMQP handshake; killing it"
+  tail -n 20 /var/log/rabbitmq/rabbit@*.log 2>/dev/null || true
+  sudo_if_needed pkill -KILL -u rabbitmq beam.smp || true
+  for _ in $(seq 1 10); do reachable || break; sleep 1; done
 fi
 
 if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
@@ -39,15 +40,10 @@ fi
 if ! reachable; then
   echo "RabbitMQ: starting"
   sudo_if_needed rabbitmq-server -detached
-  pid_file=/var/lib/rabbitmq/mnesia/rabbit@$(hostname -s).pid
-  for _ in $(seq 1 60); do
-    [ -f "$pid_file" ] && break
-    sleep 1
-  done
-  sudo_if_needed rabbitmqctl wait --timeout 60 "$pid_file" >/dev/null
 fi
 
-for _ in $(seq 1 30); do
+# A started node answers once it has booted (its queues recovered): up to 90 s.
+for _ in $(seq 1 90); do
   if handshakes; then
     echo "RabbitMQ: up on 127.0.0.1:5672"
     exit 0

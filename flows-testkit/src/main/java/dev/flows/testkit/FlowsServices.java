@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>embedded: a Kafka broker in this JVM, PostgreSQL from Maven jars.
  * </ol>
  *
- * Before each test that takes it, the RabbitMQ broker is checked to complete an AMQP handshake
- * ({@link TestRabbitMq#requireAnswering()}).
+ * Before each test that takes it, the RabbitMQ broker is checked to complete an AMQP handshake; a
+ * wedged local test broker is killed and started again ({@link TestRabbitMq#requireAnswering()}).
  *
  * <p>A service that cannot be had fails the test with a message saying how to start it; no test is
  * skipped.

@@ -1,5 +1,6 @@
 package dev.flows.testkit;
 
+import dev.flows.testkit.internal.LocalRabbitMqNode;
 import dev.flows.testkit.internal.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * use queue names of their own.
  */
 public final class TestRabbitMq {
+  /** The origin of this machine's test broker, the one {@code make services} starts: {@value}. */
+  public static final String LOCAL = "local broker on 127.0.0.1:5672";
+
   private static final Logger LOG = LoggerFactory.getLogger(TestRabbitMq.class);
 
   /**
@@ -56,42 +60,41 @@ public final class TestRabbitMq {
   }
 
   /**
-   * Checks that the broker completes an AMQP handshake, as a test is about to use it. A broker on
-   * this machine that accepts connections but does not answer them (out of file descriptors, say)
-   * is logged with its status and restarted once; when it still does not answer, or cannot be
-   * restarted, throws {@link AssertionError} with what is known of its state.
+   * Checks that the broker completes an AMQP handshake, as a test is about to use it. This
+   * machine's test broker ({@link #LOCAL}) that accepts connections but answers none (a wedged
+   * node, which {@code rabbitmqctl} cannot reach either) is killed and started again, its queues
+   * kept on disk, and logged; when it still does not answer, or is another broker, throws {@link
+   * AssertionError} saying so, with the tail of its log.
    */
   public void requireAnswering() {
-    if (Ports.handshakes(uri.getHost(), uri.getPort(), HANDSHAKE_TIMEOUT)) {
+    if (answers()) {
       return;
     }
-    String status = statusOrWhyNot();
     String broken =
-        this
-            + " accepts no AMQP handshake within "
-            + HANDSHAKE_TIMEOUT.toSeconds()
-            + " s; the status of this machine's broker:\n"
-            + status;
-    String needs = needs("restarting " + this);
-    try {
-      requireThisMachinesBroker(needs);
-    } catch (AssertionError notLocal) {
-      throw new AssertionError(broken + "\n" + notLocal.getMessage(), notLocal);
+        this + " accepts no AMQP handshake within " + HANDSHAKE_TIMEOUT.toSeconds() + " s";
+    if (!LOCAL.equals(origin)) {
+      throw new AssertionError(
+          broken
+              + "; it is not this machine's test broker ("
+              + LOCAL
+              + "), so it is not restarted");
     }
-    LOG.warn("{}\nrestarting it once", broken);
-    run(needs, "stop_app");
-    start(needs);
-    if (!Ports.handshakes(uri.getHost(), uri.getPort(), HANDSHAKE_TIMEOUT)) {
-      throw new AssertionError(broken + "\nand still none after a restart: " + statusOrWhyNot());
+    LOG.warn(
+        "{}; killing and starting it again. The tail of its log:\n{}",
+        broken,
+        LocalRabbitMqNode.logTail(20));
+    if (!LocalRabbitMqNode.restart(STARTUP_TIMEOUT, this::answers)) {
+      throw new AssertionError(
+          broken
+              + ", and none "
+              + STARTUP_TIMEOUT.toSeconds()
+              + " s after it was killed and started again; the tail of its log:\n"
+              + LocalRabbitMqNode.logTail(20));
     }
   }
 
-  private String statusOrWhyNot() {
-    try {
-      return run(needs("a status"), "-q", "status");
-    } catch (AssertionError e) {
-      return e.getMessage();
-    }
+  private boolean answers() {
+    return Ports.handshakes(uri.getHost(), uri.getPort(), HANDSHAKE_TIMEOUT);
   }
 
   /**

@@ -111,7 +111,7 @@ public final class Services {
       return new TestRabbitMq(URI.create(uri), "FLOWS_TEST_RABBITMQ");
     }
     if (Ports.answers("127.0.0.1", 5672)) { // make services' broker, which rabbitmqctl controls
-      return new TestRabbitMq(URI.create(LOCAL_RABBITMQ), "local broker on 127.0.0.1:5672");
+      return new TestRabbitMq(URI.create(LOCAL_RABBITMQ), TestRabbitMq.LOCAL);
     }
     if (dockerAvailable()) {
       RabbitMQContainer container = new RabbitMQContainer(RABBITMQ_IMAGE);

@@ -81,7 +81,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     if (plan.topicRecordName() != null && parts.stateStore() != null) {
       handler =
           new GuardedHandler(
-              handler, guard(plan.topicRecordName(), plan, parts.stateStore().topics()));
+              handler,
+              guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
     }
     return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
@@ -93,27 +94,22 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "stateStore",
         "stateful flow " + plan.name(),
         "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
-    TopicGuard guard =
-        parts.broker() == null
-            ? TopicGuard.NONE
-            : new TopicGuard(
-                plan.name(), plan.guardedTopics(), parts.stateStore().topics(), parts.broker());
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
             parts.stateStore().table(plan.state().table()),
             parts.delivery(),
-            guard,
+            guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
             parts.sleeper(),
             parts.metrics());
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
+    return sequential(plan, handler);
   }
 
   @Override
   public Engine collector(CollectorPlan plan) {
     BatchHandler handler =
         new CollectorBatchProcessor(plan, parts.delivery(), parts.sleeper(), parts.metrics());
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
+    return sequential(plan, handler);
   }
 
   @Override
@@ -128,10 +124,10 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             plan,
             parts.tableSink(),
             parts.delivery(),
-            guard(plan.name(), plan, parts.tableSink().topics()),
+            guard(plan.name(), inputNames(plan), parts.tableSink().topics()),
             parts.sleeper(),
             parts.metrics());
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
+    return sequential(plan, handler);
   }
 
   @Override
@@ -158,11 +154,20 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             Executors.newFixedThreadPool(concurrency, parts.laneThreads().apply("lane")));
   }
 
-  private TopicGuard guard(String name, Flow flow, TopicLedger ledger) {
-    List<String> topics = flow.inputs().stream().map(Topic::name).toList();
+  /** The check of {@code topics} against {@code ledger}; none without a broker to ask. */
+  private TopicGuard guard(String name, List<String> topics, TopicLedger ledger) {
     return parts.broker() == null
         ? TopicGuard.NONE
         : new TopicGuard(name, topics, ledger, parts.broker());
+  }
+
+  private static List<String> inputNames(Flow flow) {
+    return flow.inputs().stream().map(Topic::name).toList();
+  }
+
+  /** A batch engine whose records run one at a time, in offset order. */
+  private Engine sequential(Plan plan, BatchHandler handler) {
+    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
   }
 
   private static void require(Object part, String setting, String user, String fix) {

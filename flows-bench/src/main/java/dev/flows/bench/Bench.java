@@ -37,7 +37,8 @@ public final class Bench {
             new MaterialiseScenario(),
             new IoBoundScenario(),
             new TaskScenario(),
-            new RecoveryScenario());
+            new RecoveryScenario(),
+            new RestartScenario());
     for (String name : options.only()) {
       if (scenarios.stream().noneMatch(s -> s.name().equals(name))) {
         throw new IllegalArgumentException(

@@ -22,6 +22,7 @@ public final class ChildMain {
       case "flows-task" -> FlowsContender.task(p);
       case "streams-map" -> StreamsContender.stateless(p);
       case "streams-count" -> StreamsContender.count(p);
+      case "streams-recovery" -> StreamsRecovery.run(p);
       case "raw-map" -> RawKafkaContender.stateless(p);
       case "raw-amqp" -> RawAmqpContender.consume(p);
       default -> throw new IllegalArgumentException("unknown contender " + args[0]);

@@ -95,6 +95,8 @@ final class JsonReport {
         + r.toFirstOutput().stream()
             .map(JsonReport::num)
             .collect(Collectors.joining(", ", "[", "]"))
+        + ", \"toCaughtUpSeconds\": "
+        + r.toCaughtUp().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
         + ", \"note\": "
         + str(r.note())
         + "}";

@@ -84,8 +84,12 @@ final class KafkaOps implements AutoCloseable {
     }
   }
 
-  /** Produces {@code count} records with keys {@code k<i % keys>} and 100-byte values, acks=all. */
+  /**
+   * Appends {@code count} records with keys {@code k<i % keys>} and 100-byte values, acks=all, and
+   * checks that the topic grew by {@code count}.
+   */
   void load(String topic, int count, int keys) {
+    long before = endOffsetsSum(topic);
     Map<String, Object> config =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -114,7 +118,7 @@ final class KafkaOps implements AutoCloseable {
             "cannot load " + topic + ": " + failure.get().getMessage(), failure.get());
       }
     }
-    long loaded = endOffsetsSum(topic);
+    long loaded = endOffsetsSum(topic) - before;
     if (loaded != count) {
       throw new IllegalStateException(
           "loaded " + loaded + " records into " + topic + " instead of " + count);

@@ -87,10 +87,11 @@ final class MarkdownReport {
     }
     if (!report.recoveries().isEmpty()) {
       md.append(
-          "\n| recovery case | protocol | from | to every partition, s | then to first output, s | note |\n"
-              + "|---|---|---|---|---|---|\n");
+          "\n| recovery case | protocol | from | to every partition, s | then to first output, s"
+              + " | then to caught up, s | note |\n"
+              + "|---|---|---|---|---|---|---|\n");
       for (Recovery r : report.recoveries()) {
-        md.append(String.format("| %s | %s | %s | %s | %s | %s |%n", r.cells()));
+        md.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", r.cells()));
       }
     }
     if (!report.skipped().isEmpty()) {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param toAssigned per run, seconds from the event until one worker owned every partition
  * @param toFirstOutput per run, seconds from then to that worker's first output; empty when not
  *     measured (scale-down: the survivor was already processing)
+ * @param toCaughtUp per run, seconds from the first output until the backlog was processed; empty
+ *     when not measured
  * @param note what else happened (refusals, exits)
  */
 record Recovery(
@@ -19,16 +21,23 @@ record Recovery(
     String event,
     List<Double> toAssigned,
     List<Double> toFirstOutput,
+    List<Double> toCaughtUp,
     String note) {
 
   Recovery {
     toAssigned = List.copyOf(toAssigned);
     toFirstOutput = List.copyOf(toFirstOutput);
+    toCaughtUp = List.copyOf(toCaughtUp);
   }
 
-  /** The cells of its table row: case, protocol, from, to assigned, to first output, note. */
+  /**
+   * The cells of its table row: case, protocol, from, to assigned, to first output, to caught up,
+   * note.
+   */
   Object[] cells() {
-    return new Object[] {name, protocol, event, median(toAssigned), median(toFirstOutput), note};
+    return new Object[] {
+      name, protocol, event, median(toAssigned), median(toFirstOutput), median(toCaughtUp), note
+    };
   }
 
   /** The median and, for several runs, the range: {@code 1.85 (1.70-2.10)}; "-" if none. */

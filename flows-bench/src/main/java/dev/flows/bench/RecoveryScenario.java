@@ -144,6 +144,7 @@ final class RecoveryScenario implements Scenario {
         c.event(),
         samples.stream().map(Sample::toAssigned).filter(s -> !s.isNaN()).toList(),
         toFirst,
+        List.of(),
         String.join("; ", notes));
   }
 

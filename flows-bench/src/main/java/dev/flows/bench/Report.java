@@ -109,15 +109,16 @@ record Report(
     StringBuilder text =
         new StringBuilder(
             String.format(
-                "%n%-70s %-9s %-10s %-22s %-22s %s%n",
+                "%n%-70s %-14s %-10s %-22s %-22s %-22s %s%n",
                 "recovery case",
                 "protocol",
                 "from",
                 "to every partition (s)",
                 "then to first output",
+                "then to caught up",
                 "note"));
     for (Recovery r : recoveries) {
-      text.append(String.format("%-70s %-9s %-10s %-22s %-22s %s%n", r.cells()));
+      text.append(String.format("%-70s %-14s %-10s %-22s %-22s %-22s %s%n", r.cells()));
     }
     return text.toString();
   }

@@ -39,7 +39,7 @@ public final class RecoveryMarks {
 
   /** Prints the JVM's start mark, and returns {@code connector} printing the other marks. */
   public static Connector around(Connector connector) {
-    print("start " + ManagementFactory.getRuntimeMXBean().getStartTime());
+    printStart();
     AtomicBoolean firstOutput = new AtomicBoolean();
     return new Connector() {
       @Override
@@ -107,6 +107,21 @@ public final class RecoveryMarks {
     }
   }
 
+  /** Prints the JVM's start mark (for a worker that marks its own assignment and first output). */
+  public static void printStart() {
+    print("start " + ManagementFactory.getRuntimeMXBean().getStartTime());
+  }
+
+  /** Prints that the worker owns {@code partitions} partitions from now on. */
+  public static void printOwned(int partitions) {
+    print("assigned " + System.currentTimeMillis() + " " + partitions);
+  }
+
+  /** Prints the time of the worker's first output (or first record processed). */
+  public static void printFirstOutput() {
+    print("first-output " + System.currentTimeMillis());
+  }
+
   private static void print(String mark) {
     synchronized (System.out) {
       System.out.println(PREFIX + mark);
@@ -150,7 +165,7 @@ public final class RecoveryMarks {
     private void printOwned(Collection<SourcePartition> leaving) {
       Set<SourcePartition> owned = new HashSet<>(source.assignment());
       owned.removeAll(leaving);
-      print("assigned " + System.currentTimeMillis() + " " + owned.size());
+      RecoveryMarks.printOwned(owned.size());
     }
   }
 
@@ -166,7 +181,7 @@ public final class RecoveryMarks {
     @Override
     public void send(OutgoingRecord record, Ack ack) {
       if (first.compareAndSet(false, true)) {
-        print("first-output " + System.currentTimeMillis());
+        printFirstOutput();
       }
       sink.send(record, ack);
     }

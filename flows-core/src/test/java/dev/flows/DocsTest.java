@@ -39,6 +39,7 @@ class DocsTest {
           "HikariCP",
           "HttpServer",
           "KafkaConsumer",
+          "KafkaClientSupplier",
           "Error",
           "Exception",
           "ConnectException",

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param concurrency how many tasks run at once per instance; also the broker prefetch, so an
  *     instance never holds more unacknowledged tasks than it runs
- * @param timeout how long one attempt may run; then its thread is interrupted and the attempt fails
+ * @param timeout how long one attempt may run; then (within a twentieth of it, at most 100 ms more)
+ *     its thread is interrupted and the attempt fails
  * @param maxAttempts attempts in all, at least 1
  * @param initialBackoff delay before the second attempt
  * @param maxBackoff the longest delay between attempts

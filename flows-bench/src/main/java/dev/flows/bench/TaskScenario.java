@@ -8,7 +8,9 @@ import dev.flows.Queue;
 import dev.flows.rabbitmq.RabbitTaskQueue;
 import dev.flows.spi.OutgoingTask;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,24 +66,51 @@ final class TaskScenario implements Scenario {
         delete(uri, queues);
       }
     }
+    if (h.args().jfr()) {
+      profile(h, uri, tasks);
+    }
     return samples.results();
+  }
+
+  /** One more Flows run with a JFR recording; prints the hottest frames. Not a row of the table. */
+  private void profile(Harness h, URI uri, int tasks) throws Exception {
+    String queue = h.name("tasks-flows-jfr");
+    try {
+      preload(uri, List.of(queue), tasks);
+      Path recording = h.args().out().resolve("flows-tasks.jfr").toAbsolutePath();
+      Measurement m =
+          h.measure(
+              name(),
+              "flows (JFR on)",
+              "flows-task",
+              params(h, "flowsjfr", queue, tasks, uri),
+              tasks,
+              null,
+              JfrTop.flags(recording, h.args().out()));
+      JfrTop.print(recording, Instant.ofEpochMilli(m.startMillis()), 25);
+    } finally {
+      delete(uri, List.of(queue));
+    }
   }
 
   private Measurement run(Harness h, String label, String child, String queue, int tasks, URI uri)
       throws Exception {
-    Params params =
-        Params.of(
-            "rabbitUri",
-            uri.toString(),
-            "queue",
-            queue,
-            "count",
-            Integer.toString(tasks),
-            "concurrency",
-            Integer.toString(CONCURRENCY),
-            "name",
-            h.name("tasks-" + label.replace("-", "")));
-    return h.measure(name(), label, child, params, tasks, null, List.of());
+    return h.measure(
+        name(), label, child, params(h, label, queue, tasks, uri), tasks, null, List.of());
+  }
+
+  private static Params params(Harness h, String label, String queue, int tasks, URI uri) {
+    return Params.of(
+        "rabbitUri",
+        uri.toString(),
+        "queue",
+        queue,
+        "count",
+        Integer.toString(tasks),
+        "concurrency",
+        Integer.toString(CONCURRENCY),
+        "name",
+        h.name("tasks-" + label.replace("-", "")));
   }
 
   private static void preload(URI uri, List<String> queues, int tasks) {
@@ -120,6 +149,6 @@ final class TaskScenario implements Scenario {
 
   @Override
   public List<Comparison> comparisons() {
-    return List.of(new Comparison(name(), "flows", "raw-amqp", Double.NaN));
+    return List.of(new Comparison(name(), "flows", "raw-amqp", 0.9));
   }
 }

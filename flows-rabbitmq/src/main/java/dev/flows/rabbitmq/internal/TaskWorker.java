@@ -56,7 +56,7 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
     TaskOptions options = settings.options();
     this.settings = settings;
     this.attempts =
-        new AttemptRunner(handler, options.timeout(), threads(settings.flow() + "-timeout"));
+        new AttemptRunner(handler, options.timeout(), threads(settings.flow() + "-watchdog"));
     this.policy = new RedeliveryPolicy(new Retries(settings.flow(), settings.queue(), options));
     this.settler = new DeliverySettler(channel, publisher, settings.queue());
     this.workers =

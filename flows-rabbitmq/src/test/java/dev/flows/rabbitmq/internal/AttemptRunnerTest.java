@@ -61,6 +61,23 @@ class AttemptRunnerTest {
     assertInstanceOf(TimeoutException.class, cause);
   }
 
+  @Test
+  void shouldLookEveryTwentiethOfTheTimeoutBetweenOneAndAHundredMillis() {
+    assertEquals(Duration.ofMillis(100), AttemptRunner.tick(Duration.ofSeconds(30)));
+    assertEquals(Duration.ofMillis(50), AttemptRunner.tick(Duration.ofSeconds(1)));
+    assertEquals(Duration.ofMillis(1), AttemptRunner.tick(Duration.ofMillis(5)));
+  }
+
+  @Test
+  void shouldNotInterruptAttemptsThatFinishedWhenManyRunInTurn() throws Exception {
+    try (AttemptRunner runner = new AttemptRunner(task -> {}, Duration.ofMillis(20), Thread::new)) {
+      for (int i = 0; i < 10_000; i++) {
+        assertEquals(new AttemptOutcome.Succeeded(), runner.run(TASK));
+        assertFalse(Thread.currentThread().isInterrupted(), "attempt " + i + " left an interrupt");
+      }
+    }
+  }
+
   private static AttemptOutcome run(TaskHandler handler, Duration timeout) {
     try (AttemptRunner runner = new AttemptRunner(handler, timeout, Thread::new)) {
       return runner.run(TASK);

@@ -71,4 +71,17 @@ public final class CronPlan extends Plan {
   List<String> stepLabels() {
     return List.of("schedule " + schedule + " (UTC)", "produce");
   }
+
+  /** A firing that keeps failing is logged and skipped: there is no record to dead-letter. */
+  @Override
+  boolean deadLetters() {
+    return false;
+  }
+
+  @Override
+  List<String> closingLabels() {
+    return List.of(
+        "a failed firing is logged and skipped (no dead letters)",
+        "options attempts=" + options().errorPolicy().maxAttempts());
+  }
 }

@@ -7,8 +7,9 @@ JAVA ?= java
 TOPIC ?= word-updated
 FLOW ?=
 REDRIVE_ARGS ?=
+LINEAGE_ARGS ?=
 
-.PHONY: run test chaos build image archetype-check artifacts services reset listen select group-delete redrive cov format docs bench compose-up compose-apps compose-down clean help
+.PHONY: run test chaos build image archetype-check artifacts services reset listen select group-delete redrive lineage cov format docs bench compose-up compose-apps compose-down clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -35,8 +36,9 @@ archetype-check: build ## Generate a service from flows-archetype outside the re
 artifacts: ## Build the sources and Javadoc jars of the published modules; any Javadoc lint warning fails (~20 s more than a build)
 	$(MVN) -q -Partifacts package -DskipTests
 
-services: ## Make sure the services tests need are up (RabbitMQ; Kafka and PostgreSQL start in the test JVM)
+services: ## Make sure what tests need is there: RabbitMQ up, chromium installed (Kafka and PostgreSQL start in the test JVM)
 	bash scripts/ensure-rabbitmq.sh
+	bash scripts/ensure-chromium.sh
 
 reset: build ## Recreate the example topics (10 partitions) on FLOWS_KAFKA_BOOTSTRAP_SERVERS and seed sample words
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin reset
@@ -53,14 +55,17 @@ group-delete: build ## Delete the consumer groups of the example flows (they res
 redrive: build ## Re-publish FLOW's dead letters to FLOW.retry (the flow needs ErrorPolicy.withRetryTopic()); REDRIVE_ARGS="--dry-run --error-class X --since 2026-01-01T00:00:00Z --max-redrives 3"
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin redrive $(FLOW) $(REDRIVE_ARGS)
 
+lineage: build ## Print the examples' lineage (steps, topics, queues, tables, routes) as Mermaid; LINEAGE_ARGS=--json for JSON
+	@$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin lineage $(LINEAGE_ARGS)
+
 cov: services ## Run all tests with JaCoCo coverage; reports in */target/site/jacoco
 	$(MVN) -Pcoverage verify
 
 format: ## Format the Java sources with google-java-format
 	$(MVN) -q com.spotify.fmt:fmt-maven-plugin:format
 
-docs: ## Regenerate docs/metrics.md from the metrics catalogue (a test keeps them equal)
-	$(MVN) -q -pl flows-core test -Dtest=MetricsDocTest -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
+docs: ## Regenerate docs/metrics.md from the metrics catalogue and the examples' lineage in docs/operations.md (tests keep them equal)
+	$(MVN) -q -pl flows-examples -am test -Dtest='MetricsDocTest,LineageDocTest' -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
 bench: services ## Benchmarks vs Kafka Streams and raw clients (~25 min); BENCH_ARGS="--quick" or "--only stateless --jfr"
 	$(MVN) -q install -DskipTests -pl flows-bench -am

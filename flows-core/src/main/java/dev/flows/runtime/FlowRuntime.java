@@ -3,6 +3,7 @@ package dev.flows.runtime;
 import dev.flows.Flow;
 import dev.flows.FlowsException;
 import dev.flows.Guarantee;
+import dev.flows.Lineage;
 import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.runtime.HttpRoutes;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Runs flows against a broker. Each flow gets its own polling thread and consumer group (its name);
  * all flows of a runtime share one sink. {@link #close()} drains: stop polling, finish the current
  * batch, commit, close. With an {@linkplain Builder#adminPort(int) admin port} it serves {@code
- * /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text). Built by {@link
+ * /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus text) and {@code /topology}
+ * (the {@link Lineage} of its flows, drawn; {@code /topology.json} as data). Built by {@link
  * #builder(Flow...)}.
  */
 public final class FlowRuntime implements AutoCloseable {
@@ -193,9 +195,11 @@ public final class FlowRuntime implements AutoCloseable {
     }
     if (settings.adminPort() != null) {
       List<PostRoute> routes = running.stream().flatMap(r -> r.route().stream()).toList();
-      admin = AdminServer.start(settings.adminPort(), health, routes);
+      admin =
+          AdminServer.start(
+              settings.adminPort(), health, routes, Lineage.of(settings.flows()).toJson());
       LOG.info(
-          "admin endpoints on port {}: /health/live /health/ready /metrics{}",
+          "admin endpoints on port {}: /health/live /health/ready /metrics /topology{}",
           admin.port(),
           routes.stream().map(r -> " POST " + r.path()).collect(Collectors.joining()));
     }

@@ -4,6 +4,7 @@ import static dev.flows.Queue.queue;
 import static dev.flows.Topic.topic;
 import static dev.flows.format.Formats.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,17 @@ class TaskFlowTest {
       driver.fire(cron);
       assertEquals(List.of("report-1", "report-2"), driver.output(RESIZE).readValues());
     }
+  }
+
+  @Test
+  void shouldDescribeNoDeadLettersWhenACronFlowSkipsAFailedFiring() {
+    Flow cron =
+        Flows.cron("shop-reports-nightly").schedule("0 0 3 * * *").produce(() -> "r").to(RESIZED);
+
+    String text = cron.describe().text();
+    assertTrue(text.contains("a failed firing is logged and skipped (no dead letters)"), text);
+    assertFalse(text.contains("dead letters to"), text);
+    assertFalse(cron.describe().mermaid().contains("dlq"), cron.describe().mermaid());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.flows.ErrorPolicy;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
+import dev.flows.Lineage;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.kafka.Redrive;
 import dev.flows.kafka.RedriveReport;
@@ -27,7 +28,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The {@code make reset | listen | select | group-delete | redrive} commands against {@code
  * FLOWS_KAFKA_BOOTSTRAP_SERVERS} (e.g. the docker compose broker on localhost:9092) and {@code
- * FLOWS_POSTGRES_URL} (with {@code FLOWS_POSTGRES_USER} and {@code FLOWS_POSTGRES_PASSWORD}).
+ * FLOWS_POSTGRES_URL} (with {@code FLOWS_POSTGRES_USER} and {@code FLOWS_POSTGRES_PASSWORD}), and
+ * {@code make lineage}, which needs neither.
  */
 public final class Admin {
   private Admin() {}
@@ -36,7 +38,8 @@ public final class Admin {
    * {@code reset} (topics, tables and sample data), {@code listen [topic]} (default {@code
    * word-join}), {@code select} (prints {@code flows_materialised}), {@code group-delete} or {@code
    * redrive <flow> [--error-class X] [--since <ISO instant>] [--dry-run] [--max-redrives N]
-   * [--dead-letter-topic T]} (see {@link Redrive}).
+   * [--dead-letter-topic T]} (see {@link Redrive}) or {@code lineage [--json]} (prints the {@link
+   * Lineage} of every example as Mermaid, or as JSON).
    */
   public static void main(String[] args) throws Exception {
     FlowsConfig config = FlowsConfig.fromEnv();
@@ -48,10 +51,12 @@ public final class Admin {
       case "select" -> MaterialisedRows.print(dataSource(config), System.out);
       case "group-delete" -> deleteGroups(servers);
       case "redrive" -> redrive(servers, List.of(args).subList(1, args.length));
+      case "lineage" -> System.out.print(lineage(List.of(args).subList(1, args.length)));
       default ->
           System.out.println(
               "usage: Admin reset | listen [topic] | select | group-delete | redrive <flow> [--error-class"
-                  + " X] [--since <ISO instant>] [--dry-run] [--max-redrives N] [--dead-letter-topic T]");
+                  + " X] [--since <ISO instant>] [--dry-run] [--max-redrives N] [--dead-letter-topic T]"
+                  + " | lineage [--json]");
     }
   }
 
@@ -177,6 +182,19 @@ public final class Admin {
     RedriveReport report =
         Redrive.of(KafkaConnector.create(servers), flow, deadLetterTopic).run(options);
     System.out.println(report.text());
+  }
+
+  /** The examples' lineage as Mermaid, or as JSON with {@code --json}. */
+  static String lineage(List<String> args) {
+    Lineage lineage = Lineage.of(Examples.all());
+    if (args.isEmpty()) {
+      return lineage.toMermaid();
+    }
+    if (args.equals(List.of("--json"))) {
+      return lineage.toJson();
+    }
+    throw FlowDefinitionException.of(
+        "lineage arguments", String.join(" ", args), "are unknown", "use none, or --json");
   }
 
   private static String value(List<String> args, int i, String flag) {

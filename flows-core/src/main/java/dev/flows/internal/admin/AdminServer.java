@@ -19,10 +19,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The admin HTTP endpoints of a runtime, on the JDK's HTTP server (no web framework for three
+ * The admin HTTP endpoints of a runtime, on the JDK's HTTP server (no web framework for a few
  * read-only routes): {@code /health/live}, {@code /health/ready} (200 or 503 with a JSON body of
- * every flow's status) and {@code /metrics} (Prometheus text). Http flows add their {@link
- * PostRoute}s: one port per container.
+ * every flow's status), {@code /metrics} (Prometheus text) and the {@link TopologyPage} ({@code
+ * /topology}, {@code /topology.json}). Http flows add their {@link PostRoute}s: one port per
+ * container.
  */
 public final class AdminServer implements AutoCloseable {
   private static final String JSON = "application/json";
@@ -75,17 +76,14 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code probes} on {@code port} (0: a free one) of every interface; returns once bound.
+   * Serves {@code probes}, the topology page of {@code topologyJson} (the runtime's {@code
+   * Lineage}) and {@code routes} on {@code port} (0: a free one) of every interface; returns once
+   * bound. Route requests run on a bounded pool ({@value #ROUTE_THREADS} threads), never on the
+   * admin thread.
    */
-  public static AdminServer start(int port, Probes probes) {
-    return start(port, probes, List.of());
-  }
-
-  /**
-   * Serves {@code probes} and {@code routes} on {@code port}; returns once bound. Route requests
-   * run on a bounded pool ({@value #ROUTE_THREADS} threads), never on the admin thread.
-   */
-  public static AdminServer start(int port, Probes probes, List<PostRoute> routes) {
+  public static AdminServer start(
+      int port, Probes probes, List<PostRoute> routes, String topologyJson) {
+    TopologyPage topology = TopologyPage.of(topologyJson);
     ThreadPoolExecutor routePool =
         new ThreadPoolExecutor(
             ROUTE_THREADS,
@@ -100,6 +98,7 @@ public final class AdminServer implements AutoCloseable {
       server.createContext("/health/live", e -> health(e, probes::live, probes::statusJson));
       server.createContext("/health/ready", e -> health(e, probes::ready, probes::statusJson));
       server.createContext("/metrics", e -> respond(e, 200, PROMETHEUS_TEXT, probes.scrape()));
+      server.createContext(TopologyPage.PATH, topology::serve);
       routes.forEach(
           route ->
               server.createContext(route.path(), e -> RouteExchange.serve(e, route, routePool)));
@@ -134,12 +133,18 @@ public final class AdminServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, int code, String contentType, String body)
       throws IOException {
+    respond(exchange, code, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Answers a GET with {@code bytes}, any other method with 405; closes the exchange. */
+  static void respond(HttpExchange exchange, int code, String contentType, byte[] bytes)
+      throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET");
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", contentType);
       exchange.sendResponseHeaders(code, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {

@@ -2,11 +2,13 @@ package dev.flows.internal.plan;
 
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.Queue;
 import dev.flows.Topic;
 import dev.flows.dsl.ValueSupplier;
 import dev.flows.format.Format;
 import dev.flows.internal.cron.Schedule;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 
 /** A cron flow: on its schedule, produce a value and publish it to one queue or one topic. */
@@ -67,8 +69,27 @@ public final class CronPlan extends Plan {
     return visitor.cron(this);
   }
 
+  /** Its schedule, its input. */
+  @Override
+  void addOwnLineage(LineageGraph graph, String step) {
+    graph.edge(graph.schedule(name(), schedule.toString()), step, EdgeKind.INPUT);
+  }
+
   @Override
   List<String> stepLabels() {
     return List.of("schedule " + schedule + " (UTC)", "produce");
+  }
+
+  /** A firing that keeps failing is logged and skipped: there is no record to dead-letter. */
+  @Override
+  boolean deadLetters() {
+    return false;
+  }
+
+  @Override
+  List<String> closingLabels() {
+    return List.of(
+        "a failed firing is logged and skipped (no dead letters)",
+        "options attempts=" + options().errorPolicy().maxAttempts());
   }
 }

@@ -4,13 +4,17 @@ import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
 import dev.flows.HttpOptions;
 import dev.flows.KeyValue;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.Topic;
 import dev.flows.dsl.ValueMapper;
 import dev.flows.format.Format;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 
 /** An http flow: one POST route whose decoded request body is mapped to one record on one topic. */
 public final class HttpPlan extends Plan {
+  private static final String METHOD = "POST";
+
   private final HttpOptions httpOptions;
   private final String path;
   private final Format<?> requestFormat;
@@ -50,7 +54,13 @@ public final class HttpPlan extends Plan {
 
   /** {@code POST /adapter [json(WordRequest)]}, as descriptions print the route. */
   public String route() {
-    return "POST " + path + " [" + requestFormat.name() + "]";
+    return METHOD + " " + path + " [" + requestFormat.name() + "]";
+  }
+
+  /** The route it serves, its input. */
+  @Override
+  void addOwnLineage(LineageGraph graph, String step) {
+    graph.edge(graph.route(METHOD, path), step, EdgeKind.INPUT);
   }
 
   /** Decodes a request body; throws {@link dev.flows.FormatException} if it cannot. */

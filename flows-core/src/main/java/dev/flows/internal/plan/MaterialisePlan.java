@@ -2,10 +2,12 @@ package dev.flows.internal.plan;
 
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.Row;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.RowMapper;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 
 /** A materialise plan: one input topic, the table it keeps and the user's row mapper. */
@@ -37,6 +39,12 @@ public final class MaterialisePlan extends Plan {
   @Override
   public <R> R accept(PlanVisitor<R> visitor) {
     return visitor.materialise(this);
+  }
+
+  /** The table it keeps: its output. */
+  @Override
+  void addOwnLineage(LineageGraph graph, String step) {
+    graph.edge(step, graph.table(table.name()), EdgeKind.OUTPUT);
   }
 
   @Override

@@ -6,7 +6,10 @@ import dev.flows.FlowDescription;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
 import dev.flows.Guarantee;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.Topic;
+import dev.flows.internal.lineage.LineageGraph;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -62,6 +65,34 @@ public abstract sealed class Plan implements Flow
       return "it writes to a task queue, and RabbitMQ cannot take part in a Kafka transaction";
     }
     return null;
+  }
+
+  /**
+   * Adds this flow to {@code graph}: what it reads, its step, what it writes, where its dead
+   * letters go, and the re-drive of its dead letters to its retry topic if it reads one. The
+   * lineage's counterpart of {@link #describe()}, from the same parts.
+   */
+  public final void addTo(LineageGraph graph) {
+    List<String> sources = new ArrayList<>();
+    inputs.forEach(t -> sources.add(graph.topic(t.name())));
+    inputQueues().forEach(q -> sources.add(graph.queue(q.name())));
+    String step = graph.step(name, kind);
+    sources.forEach(source -> graph.edge(source, step, EdgeKind.INPUT));
+    addOwnLineage(graph, step);
+    outputs.forEach(t -> graph.edge(step, graph.topic(t.name()), EdgeKind.OUTPUT));
+    outputQueues().forEach(q -> graph.edge(step, graph.queue(q.name()), EdgeKind.OUTPUT));
+    if (deadLetters()) {
+      graph.edge(step, deadLetterNode(graph), EdgeKind.DEAD_LETTERS);
+    }
+    RetryInput.addRedrive(this, graph);
+  }
+
+  /** What this kind adds to the lineage besides topics and queues: a table, a route, a schedule. */
+  void addOwnLineage(LineageGraph graph, String step) {}
+
+  /** The node its dead letters go to: the dead-letter topic (a task flow: its queue's). */
+  String deadLetterNode(LineageGraph graph) {
+    return graph.topic(deadLetterTopic());
   }
 
   /** Where records come from besides topics and queues, as the description prints it. */

@@ -4,7 +4,9 @@ import dev.flows.ErrorPolicy;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.Topic;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +38,22 @@ final class RetryInput {
       }
     }
     List<Topic<?, ?>> more = new ArrayList<>(inputs);
-    more.add(retryTopic(name + ErrorPolicy.RETRY_SUFFIX, first));
+    more.add(retryTopic(topicName(name), first));
     return more;
+  }
+
+  /** The edge from the plan's dead-letter topic to its retry topic, if it reads one. */
+  static void addRedrive(Plan plan, LineageGraph graph) {
+    if (plan.options().errorPolicy().retryTopic()) {
+      graph.edge(
+          graph.topic(plan.deadLetterTopic()),
+          graph.topic(topicName(plan.name())),
+          EdgeKind.REDRIVE);
+    }
+  }
+
+  private static String topicName(String flow) {
+    return flow + ErrorPolicy.RETRY_SUFFIX;
   }
 
   /** Refuses a join's merge step, which reads two sources of different formats. */

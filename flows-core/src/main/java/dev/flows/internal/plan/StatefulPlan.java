@@ -2,9 +2,11 @@ package dev.flows.internal.plan;
 
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Lineage.EdgeKind;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.OutputRouter;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,6 +71,12 @@ public final class StatefulPlan extends Plan {
   @Override
   public <R> R accept(PlanVisitor<R> visitor) {
     return visitor.stateful(this);
+  }
+
+  /** The table holding its state. */
+  @Override
+  void addOwnLineage(LineageGraph graph, String step) {
+    graph.edge(step, graph.table(state.table()), EdgeKind.STATE);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.flows.TaskOptions;
 import dev.flows.Topic;
 import dev.flows.dsl.TaskFlow;
 import dev.flows.dsl.TaskFunction;
+import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 import java.util.Objects;
 
@@ -90,6 +91,12 @@ public final class TaskPlan<R> extends Plan implements TaskFlow<R> {
   @Override
   public String deadLetterTopic() {
     return queue.deadLetterQueue();
+  }
+
+  /** Its queue's dead-letter queue. */
+  @Override
+  String deadLetterNode(LineageGraph graph) {
+    return graph.queue(queue.deadLetterQueue());
   }
 
   @Override

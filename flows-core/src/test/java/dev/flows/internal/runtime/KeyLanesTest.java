@@ -1,9 +1,11 @@
 package dev.flows.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.Headers;
 import dev.flows.Message;
@@ -11,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +81,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRunDifferentKeysConcurrentlyAndEachKeyInOffsetOrderWhenParallel() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     CyclicBarrier bothKeysRunning = new CyclicBarrier(2);
     Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
     Map<String, Thread> threadByKey = new ConcurrentHashMap<>();
@@ -103,7 +108,7 @@ class KeyLanesTest {
 
   @Test
   void shouldKeepOffsetOrderPerKeyWhenThereAreMoreKeysThanThreads() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(3));
+    lanes = KeyLanes.parallel(3, Executors.defaultThreadFactory());
     List<String> spec = new ArrayList<>();
     for (int offset = 0; offset < 200; offset++) {
       spec.add("k" + (offset % 7) + ":" + offset);
@@ -129,7 +134,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRethrowTheFailureOnlyAfterEveryLaneFinishedWhenOneLaneFails() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     IllegalStateException boom = new IllegalStateException("a failed");
     CountDownLatch bStarted = new CountDownLatch(1);
     CountDownLatch aFailing = new CountDownLatch(1);
@@ -164,7 +169,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRethrowTheFailureOfTheEarliestKeyInTheBatchWhenSeveralLanesFail() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     CountDownLatch bFailed = new CountDownLatch(1);
 
     IllegalArgumentException thrown =
@@ -186,6 +191,100 @@ class KeyLanesTest {
         "a",
         thrown.getMessage(),
         "failures are reported in batch order, not in the order they happened");
+  }
+
+  @Test
+  void shouldGiveResultsInItemOrderWhenItemsFinishInAnotherOrder() {
+    lanes = KeyLanes.parallel(3, Executors.defaultThreadFactory());
+    CountDownLatch laterItemsDone = new CountDownLatch(2);
+
+    List<String> results =
+        lanes.map(
+            List.of("a", "b", "c"),
+            item -> {
+              if (item.equals("a")) {
+                await(laterItemsDone); // a ends last
+              } else {
+                laterItemsDone.countDown();
+              }
+              return item.toUpperCase(Locale.ROOT);
+            });
+
+    assertEquals(List.of("A", "B", "C"), results);
+  }
+
+  @Test
+  void shouldStopTakingItemsWhenOneFailed() {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    CountDownLatch bStarted = new CountDownLatch(1);
+    CountDownLatch aFailed = new CountDownLatch(1);
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    IllegalStateException boom = new IllegalStateException("a failed");
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                lanes.map(
+                    List.of("a", "b", "c", "d", "e"),
+                    item -> {
+                      started.add(item);
+                      if (item.equals("a")) {
+                        await(bStarted);
+                        aFailed.countDown();
+                        throw boom;
+                      }
+                      bStarted.countDown();
+                      await(aFailed); // b holds its lane until a failed
+                      return item;
+                    }));
+
+    assertSame(boom, thrown);
+    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c, d, e never started");
+  }
+
+  @Test
+  void shouldSkipItemsNotStartedAndWaitForRunningOnesWhenTheBatchThreadIsInterrupted()
+      throws Exception {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    AtomicInteger running = new AtomicInteger();
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicInteger runningWhenItEnded = new AtomicInteger(-1);
+    Thread batchThread =
+        new Thread(
+            () -> {
+              try {
+                lanes.map(
+                    List.of("a", "b", "c", "d"),
+                    item -> {
+                      started.add(item);
+                      running.incrementAndGet();
+                      bothRunning.countDown();
+                      try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+                        return item;
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException("interrupted", e);
+                      } finally {
+                        running.decrementAndGet();
+                      }
+                    });
+              } catch (Throwable e) {
+                runningWhenItEnded.set(running.get());
+                thrown.set(e);
+              }
+            });
+    batchThread.start();
+    assertTrue(bothRunning.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "both lanes running");
+
+    batchThread.interrupt();
+    batchThread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+
+    assertInstanceOf(BatchCancelledException.class, thrown.get());
+    assertEquals(0, runningWhenItEnded.get(), "no lane ran on once the batch thread gave up");
+    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c and d skipped");
   }
 
   private static void await(CyclicBarrier barrier) {

@@ -70,11 +70,12 @@ public final class Flows {
   }
 
   /**
-   * A collector with the given options (the batch size bounds what is folded together). Its keys
-   * run sequentially: a concurrency above 1 is refused.
+   * A collector with the given options (the batch size bounds what is folded together). With a
+   * concurrency above 1 the keys of a batch fold in parallel, each key's records in offset order on
+   * one lane; the results are published in the same order as at concurrency 1.
    */
   public static CollectorBuilder collector(String name, FlowOptions options) {
-    return CollectorSteps.start(FlowName.validate(name), sequential("collector", name, options));
+    return CollectorSteps.start(FlowName.validate(name), require(options));
   }
 
   /**
@@ -186,8 +187,9 @@ public final class Flows {
   }
 
   /**
-   * Only stateless and stateful flows run a batch's keys in parallel (key lanes); the other kinds
-   * that take {@link FlowOptions} would silently ignore a concurrency above 1, so it is refused.
+   * Only stateless, stateful and collector flows run a batch's keys in parallel (key lanes); the
+   * other kinds that take {@link FlowOptions} would silently ignore a concurrency above 1, so it is
+   * refused.
    */
   private static FlowOptions sequential(String kind, String name, FlowOptions options) {
     require(options);
@@ -199,7 +201,7 @@ public final class Flows {
               + kind
               + " '"
               + name
-              + "' (only stateless and stateful flows run keys in parallel)",
+              + "' (only stateless, stateful and collector flows run keys in parallel)",
           "remove withConcurrency("
               + options.concurrency()
               + ") (the default is 1), or move the I/O-bound work into a stateless flow");

@@ -146,10 +146,7 @@ class OptionsTest {
     String fix =
         ", got 4: remove withConcurrency(4) (the default is 1), or move the I/O-bound work"
             + " into a stateless flow";
-    String why = " (only stateless and stateful flows run keys in parallel)";
-    assertMessage(
-        "concurrency must be 1 for collector 'shop-orders-sum'" + why + fix,
-        () -> Flows.collector("shop-orders-sum", four));
+    String why = " (only stateless, stateful and collector flows run keys in parallel)";
     assertMessage(
         "concurrency must be 1 for materialise flow 'shop-orders-table'" + why + fix,
         () -> Flows.materialise("shop-orders-table", four));
@@ -179,8 +176,16 @@ class OptionsTest {
             .to(enriched)
             .options()
             .concurrency());
+    assertEquals(
+        8,
+        Flows.collector("shop-orders-sum", DEFAULTS.withConcurrency(8))
+            .from(orders)
+            .aggregate(() -> 0L, (key, value, sum) -> sum + 1)
+            .collect((key, sum) -> Long.toString(sum))
+            .to(enriched)
+            .options()
+            .concurrency());
     FlowOptions one = DEFAULTS.withConcurrency(1);
-    Flows.collector("shop-orders-sum", one);
     Flows.materialise("shop-orders-table", one);
     Flows.join("shop-orders-join", one);
   }

@@ -37,8 +37,9 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    * @param stateStore the state store, {@code null} if there is none
    * @param tableSink the table sink, {@code null} if there is none
    * @param broker describes topics for the topic checks, {@code null} to check nothing
-   * @param laneThreads the threads of a flow's parallel key lanes (stateless and stateful flows);
-   *     {@code null} runs keys one after another whatever the flow's concurrency (the test driver)
+   * @param laneThreads the threads of a flow's parallel key lanes (stateless, stateful and
+   *     collector flows); {@code null} runs keys one after another whatever the flow's concurrency
+   *     (the test driver)
    * @param sleeper how retries wait
    * @param metrics where the flow's metrics go
    */
@@ -108,9 +109,11 @@ public final class FlowWiring implements PlanVisitor<Engine> {
 
   @Override
   public Engine collector(CollectorPlan plan) {
+    KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
-        new CollectorBatchProcessor(plan, parts.delivery(), parts.sleeper(), parts.metrics());
-    return sequential(plan, handler);
+        new CollectorBatchProcessor(
+            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
   @Override

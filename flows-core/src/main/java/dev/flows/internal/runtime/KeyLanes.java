@@ -86,9 +86,13 @@ public final class KeyLanes {
       List<Message<byte[], byte[]>> records) {
     Map<ByteBuffer, List<Message<byte[], byte[]>>> groups = new LinkedHashMap<>();
     for (Message<byte[], byte[]> record : records) {
-      ByteBuffer key = record.key() == null ? NULL_KEY : ByteBuffer.wrap(record.key());
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+      groups.computeIfAbsent(keyOf(record), k -> new ArrayList<>()).add(record);
     }
     return groups;
+  }
+
+  /** What a record's lane is chosen by: its key bytes, all records without a key alike. */
+  static ByteBuffer keyOf(Message<byte[], byte[]> record) {
+    return record.key() == null ? NULL_KEY : ByteBuffer.wrap(record.key());
   }
 }

@@ -20,7 +20,6 @@ import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.dsl.StateFunction;
 import dev.flows.format.Formats;
-import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
@@ -64,11 +63,11 @@ class StatefulLanesTest {
   private static final Topic<String, String> OUT = topic("out", string(), string());
   private static final StateSpec<Long> COUNT = StateSpec.of("count", Formats.longs(), () -> 0L);
 
-  private final List<KeyLanes> started = new ArrayList<>();
+  private final RealLanes lanes = new RealLanes();
 
   @AfterEach
   void shutdownLanes() {
-    started.forEach(KeyLanes::shutdown);
+    lanes.close();
   }
 
   @Test
@@ -344,28 +343,8 @@ class StatefulLanesTest {
         .to(OUT);
   }
 
-  /** The flow's handler, its key lanes on real threads as the runtime makes them. */
   private BatchHandler handler(Flow flow, StateStore store, Sink sink) {
-    BatchEngine engine =
-        (BatchEngine)
-            FlowWiring.engine(
-                flow,
-                new FlowWiring.Parts(
-                    sink,
-                    new AtLeastOnceDelivery(sink),
-                    store,
-                    null,
-                    null,
-                    role ->
-                        work -> {
-                          Thread thread = new Thread(work, "test-" + role);
-                          thread.setDaemon(true);
-                          return thread;
-                        },
-                    Sleeper.NONE,
-                    FlowMetrics.inMemory(flow.name())));
-    started.add(engine.lanes());
-    return engine.handler();
+    return lanes.handler(flow, store, sink);
   }
 
   private static long stored(StateStore store, String id) {
@@ -406,53 +385,6 @@ class StatefulLanesTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Records what is sent, acknowledging at once. */
-  private static final class RecordingSink implements Sink {
-    private final List<OutgoingRecord> sent = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void send(OutgoingRecord record, Ack ack) {
-      sent.add(record);
-      ack.completed(null);
-    }
-
-    /** {@code key=value} of every record sent to {@code topic}, in order. */
-    List<String> keyValues(String topic) {
-      return sent.stream()
-          .filter(r -> r.topic().equals(topic))
-          .map(r -> text(r.key()) + "=" + text(r.value()))
-          .toList();
-    }
-
-    /** Every record sent, as {@code topic key=value headers}, in order. */
-    List<String> all() {
-      return sent.stream()
-          .map(r -> r.topic() + " " + text(r.key()) + "=" + text(r.value()) + " " + headers(r))
-          .toList();
-    }
-
-    private static String headers(OutgoingRecord r) {
-      List<String> headers = new ArrayList<>();
-      r.headers().forEach(h -> headers.add(h.key() + ":" + text(h.value())));
-      return headers.toString();
-    }
-
-    private static String text(byte[] bytes) {
-      return bytes == null ? "null" : new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public boolean isRecordError(Exception error) {
-      return false;
-    }
-
-    @Override
-    public void close() {}
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -217,7 +218,11 @@ class KeyLanesTest {
   void shouldStopTakingItemsWhenOneFailed() {
     lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     CountDownLatch bStarted = new CountDownLatch(1);
-    CountDownLatch aFailed = new CountDownLatch(1);
+    AtomicReference<Thread> aLane = new AtomicReference<>();
+    List<String> items = new ArrayList<>();
+    for (char item = 'a'; item <= 'z'; item++) {
+      items.add(String.valueOf(item));
+    }
     List<String> started = Collections.synchronizedList(new ArrayList<>());
     IllegalStateException boom = new IllegalStateException("a failed");
 
@@ -226,21 +231,23 @@ class KeyLanesTest {
             IllegalStateException.class,
             () ->
                 lanes.map(
-                    List.of("a", "b", "c", "d", "e"),
+                    items,
                     item -> {
                       started.add(item);
                       if (item.equals("a")) {
+                        aLane.set(Thread.currentThread());
                         await(bStarted);
-                        aFailed.countDown();
                         throw boom;
                       }
-                      bStarted.countDown();
-                      await(aFailed); // b holds its lane until a failed
+                      if (item.equals("b")) {
+                        bStarted.countDown();
+                        awaitIdle(aLane); // b holds its lane until a's lane failed and ended
+                      }
                       return item;
                     }));
 
     assertSame(boom, thrown);
-    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c, d, e never started");
+    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c to z never started");
   }
 
   @Test
@@ -285,6 +292,17 @@ class KeyLanesTest {
     assertInstanceOf(BatchCancelledException.class, thrown.get());
     assertEquals(0, runningWhenItEnded.get(), "no lane ran on once the batch thread gave up");
     assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c and d skipped");
+  }
+
+  /** Waits until the lane thread in {@code lane} is back in its pool, waiting for work. */
+  private static void awaitIdle(AtomicReference<Thread> lane) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (lane.get() == null || lane.get().getState() != Thread.State.WAITING) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the failing lane did not end in " + TIMEOUT_SECONDS + " s");
+      }
+      LockSupport.parkNanos(100_000); // poll again shortly
+    }
   }
 
   private static void await(CyclicBarrier barrier) {

@@ -3,22 +3,28 @@ package dev.flows.bench;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The I/O-bound stateful scenario: the stateful count on PostgreSQL with a 1 ms I/O call (a sleep)
  * in its state function per record, on one partition with 1,000 keys, at concurrency 1 and 8,
  * against the ideal {@code concurrency / 1 ms}: each of {@code concurrency} lanes doing nothing but
  * the call. Only the key lanes can run records at once here (one partition, one consumer), so the
- * ratio is what lanes deliver once batching, the state's load and write and publishing are paid.
- * Each run takes {@value #RECORDS_PER_LANE} records per unit of concurrency, about ten ideal
- * seconds; complete when the group's committed offsets reach the count (every state written, every
- * output acknowledged).
+ * ratio is what lanes deliver once batching, the state's load and write and publishing are paid. A
+ * {@code sleep-only} row per concurrency measures plain threads making the same call and nothing
+ * else: a loaded machine wakes a 1 ms sleep late, and no contender can beat that. Each run takes
+ * {@value #RECORDS_PER_LANE} records per unit of concurrency, about ten ideal seconds; complete
+ * when the group's committed offsets reach the count (every state written, every output
+ * acknowledged).
  */
 final class StatefulIoScenario implements Scenario {
   static final int IO_MS = 1;
   static final int KEYS = 1_000;
   static final int RECORDS_PER_LANE = 10_000;
   static final List<Integer> CONCURRENCY = List.of(1, 8);
+  static final int SLEEP_ONLY_CALLS_PER_LANE = 2_000;
 
   @Override
   public String name() {
@@ -47,6 +53,10 @@ final class StatefulIoScenario implements Scenario {
         String tag = "c" + concurrency + "-r" + rep;
         String table = h.table("io_count_" + tag);
         samples.add(label, measure(h, label, tag, in, table, concurrency), note(h, table));
+        samples.add(
+            "sleep-only c=" + concurrency,
+            sleepOnly(concurrency, h.args().scaled(SLEEP_ONLY_CALLS_PER_LANE)),
+            "the call on " + concurrency + " plain thread(s), nothing else (bench JVM)");
       }
     }
     List<Result> results = new ArrayList<>(samples.results());
@@ -87,6 +97,35 @@ final class StatefulIoScenario implements Scenario {
         List.of());
   }
 
+  /**
+   * {@code lanes} plain threads making {@code calls} I/O calls each and nothing else: what this
+   * machine's sleep allows, since a loaded machine wakes a 1 ms sleep late.
+   */
+  private static Measurement sleepOnly(int lanes, int calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(lanes);
+    long startMillis = System.currentTimeMillis();
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int lane = 0; lane < lanes; lane++) {
+        running.add(
+            pool.submit(
+                () -> {
+                  for (int call = 0; call < calls; call++) {
+                    Work.io(IO_MS);
+                  }
+                }));
+      }
+      for (Future<?> lane : running) {
+        lane.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Measurement((long) lanes * calls, seconds, Double.NaN, startMillis);
+  }
+
   private static String note(Harness h, String table) throws SQLException {
     return "FlowOptions concurrency; stored counts sum to "
         + StatefulScenario.sumAndDrop(h.services().postgresUrl(), table);
@@ -96,6 +135,7 @@ final class StatefulIoScenario implements Scenario {
   public List<Comparison> comparisons() {
     return List.of(
         new Comparison(name(), "flows+postgres c=1", "ideal c=1", Double.NaN),
-        new Comparison(name(), "flows+postgres c=8", "ideal c=8", 0.8));
+        new Comparison(name(), "flows+postgres c=8", "ideal c=8", 0.8),
+        new Comparison(name(), "flows+postgres c=8", "sleep-only c=8", Double.NaN));
   }
 }

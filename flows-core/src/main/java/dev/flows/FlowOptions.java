@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param maxRecords a batch closes when it holds this many records
  * @param maxWait a batch closes this long after its first record arrived, even if not full
  * @param maxPerKey a batch closes before a key gets more than this many records; 0 for no limit
- * @param concurrency how many keys of one batch a stateless flow processes at once; records of one
- *     key always run in offset order. Use more than 1 for I/O-bound steps. Stateful, collector and
- *     materialise flows and joins run keys one after another and refuse more than 1
+ * @param concurrency how many keys of one batch the flow processes at once, on that many lane
+ *     threads: a stateless flow's record keys, a stateful flow's persistence ids, a collector's
+ *     keys; records of one key (one id) always run in offset order on one lane. Use more than 1 for
+ *     I/O-bound steps: the functions then run on several threads at once for different keys.
+ *     Stateful flows and collectors publish in the same order as at 1. Materialise flows and joins
+ *     run keys one after another and refuse more than 1
  * @param errorPolicy what happens to records that fail
  * @param guarantee at-least-once or exactly-once ({@link Guarantee#RUNTIME_DEFAULT}: the runtime's
  *     choice)

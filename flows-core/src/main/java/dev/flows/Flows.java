@@ -52,11 +52,13 @@ public final class Flows {
   }
 
   /**
-   * A stateful flow with the given options. Its keys run sequentially: a concurrency above 1 is
-   * refused.
+   * A stateful flow with the given options. With a concurrency above 1 the persistence ids of a
+   * batch run in parallel, each id's records in offset order on one lane; the batch's rows are
+   * still written in one statement before its outputs are published, in the same order as at
+   * concurrency 1.
    */
   public static StatefulBuilder stateful(String name, FlowOptions options) {
-    return StatefulSteps.start(FlowName.validate(name), sequential("stateful flow", name, options));
+    return StatefulSteps.start(FlowName.validate(name), require(options));
   }
 
   /**
@@ -68,11 +70,12 @@ public final class Flows {
   }
 
   /**
-   * A collector with the given options (the batch size bounds what is folded together). Its keys
-   * run sequentially: a concurrency above 1 is refused.
+   * A collector with the given options (the batch size bounds what is folded together). With a
+   * concurrency above 1 the keys of a batch fold in parallel, each key's records in offset order on
+   * one lane; the results are published in the same order as at concurrency 1.
    */
   public static CollectorBuilder collector(String name, FlowOptions options) {
-    return CollectorSteps.start(FlowName.validate(name), sequential("collector", name, options));
+    return CollectorSteps.start(FlowName.validate(name), require(options));
   }
 
   /**
@@ -184,8 +187,9 @@ public final class Flows {
   }
 
   /**
-   * Only stateless flows run a batch's keys in parallel (key lanes); the other kinds that take
-   * {@link FlowOptions} would silently ignore a concurrency above 1, so it is refused.
+   * Only stateless, stateful and collector flows run a batch's keys in parallel (key lanes); the
+   * other kinds that take {@link FlowOptions} would silently ignore a concurrency above 1, so it is
+   * refused.
    */
   private static FlowOptions sequential(String kind, String name, FlowOptions options) {
     require(options);
@@ -193,7 +197,11 @@ public final class Flows {
       throw FlowDefinitionException.of(
           "concurrency",
           options.concurrency(),
-          "must be 1 for " + kind + " '" + name + "' (only stateless flows run keys in parallel)",
+          "must be 1 for "
+              + kind
+              + " '"
+              + name
+              + "' (only stateless, stateful and collector flows run keys in parallel)",
           "remove withConcurrency("
               + options.concurrency()
               + ") (the default is 1), or move the I/O-bound work into a stateless flow");

@@ -146,40 +146,46 @@ class OptionsTest {
     String fix =
         ", got 4: remove withConcurrency(4) (the default is 1), or move the I/O-bound work"
             + " into a stateless flow";
+    String why = " (only stateless, stateful and collector flows run keys in parallel)";
     assertMessage(
-        "concurrency must be 1 for stateful flow 'shop-orders-count'"
-            + " (only stateless flows run keys in parallel)"
-            + fix,
-        () -> Flows.stateful("shop-orders-count", four));
-    assertMessage(
-        "concurrency must be 1 for collector 'shop-orders-sum'"
-            + " (only stateless flows run keys in parallel)"
-            + fix,
-        () -> Flows.collector("shop-orders-sum", four));
-    assertMessage(
-        "concurrency must be 1 for materialise flow 'shop-orders-table'"
-            + " (only stateless flows run keys in parallel)"
-            + fix,
+        "concurrency must be 1 for materialise flow 'shop-orders-table'" + why + fix,
         () -> Flows.materialise("shop-orders-table", four));
     assertMessage(
-        "concurrency must be 1 for join 'shop-orders-join'"
-            + " (only stateless flows run keys in parallel)"
-            + fix,
+        "concurrency must be 1 for join 'shop-orders-join'" + why + fix,
         () -> Flows.join("shop-orders-join", four));
   }
 
   @Test
-  void shouldAcceptConcurrencyWhenTheFlowIsStatelessOrTheOthersRunSequentially() {
+  void shouldAcceptConcurrencyWhenTheFlowRunsKeysInParallelOrTheOthersRunSequentially() {
+    Topic<String, String> orders = Topic.topic("orders", Formats.string(), Formats.string());
+    Topic<String, String> enriched =
+        Topic.topic("orders-enriched", Formats.string(), Formats.string());
     assertEquals(
         4,
         Flows.stateless("shop-orders-enrich", DEFAULTS.withConcurrency(4))
-            .from(Topic.topic("orders", Formats.string(), Formats.string()))
-            .to(Topic.topic("orders-enriched", Formats.string(), Formats.string()))
+            .from(orders)
+            .to(enriched)
+            .options()
+            .concurrency());
+    assertEquals(
+        8,
+        Flows.stateful("shop-orders-count", DEFAULTS.withConcurrency(8))
+            .from(orders)
+            .state(StateSpec.of("count", Formats.longs(), () -> 0L))
+            .apply((key, value, n) -> StateUpdate.set(n + 1, Long.toString(n + 1)))
+            .to(enriched)
+            .options()
+            .concurrency());
+    assertEquals(
+        8,
+        Flows.collector("shop-orders-sum", DEFAULTS.withConcurrency(8))
+            .from(orders)
+            .aggregate(() -> 0L, (key, value, sum) -> sum + 1)
+            .collect((key, sum) -> Long.toString(sum))
+            .to(enriched)
             .options()
             .concurrency());
     FlowOptions one = DEFAULTS.withConcurrency(1);
-    Flows.stateful("shop-orders-count", one);
-    Flows.collector("shop-orders-sum", one);
     Flows.materialise("shop-orders-table", one);
     Flows.join("shop-orders-join", one);
   }

@@ -36,6 +36,7 @@ public final class Bench {
             new StatefulScenario(),
             new MaterialiseScenario(),
             new IoBoundScenario(),
+            new StatefulIoScenario(),
             new TaskScenario(),
             new RecoveryScenario(),
             new RestartScenario());

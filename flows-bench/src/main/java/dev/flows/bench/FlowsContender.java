@@ -74,13 +74,22 @@ final class FlowsContender {
     }
   }
 
+  /**
+   * The count of {@code flows-count} and {@code flows-recovery}; with {@code concurrency=n} on
+   * {@code n} key lanes, with {@code ioMs=m} sleeping {@code m} ms per record, as an I/O call
+   * would.
+   */
   private static Flow countFlow(Params p) {
-    return Flows.stateful(p.get("name"), options(p))
+    long ioMillis = p.integer("ioMs", 0);
+    return Flows.stateful(p.get("name"), options(p).withConcurrency(p.integer("concurrency", 1)))
         .from(topic(p.get("in"), string(), string()))
         .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
         .apply(
             (key, value, count) -> {
               Marks.first(value);
+              if (ioMillis > 0) {
+                Work.io(ioMillis);
+              }
               long next = count + 1;
               return StateUpdate.set(next, Long.toString(next));
             })

@@ -70,6 +70,11 @@ record Params(Map<String, String> values) {
     return Integer.parseInt(get(name));
   }
 
+  /** The parameter as a number, {@code fallback} when it is not given. */
+  int integer(String name, int fallback) {
+    return values.containsKey(name) ? integer(name) : fallback;
+  }
+
   List<String> toArgs() {
     List<String> args = new ArrayList<>();
     values.forEach((name, value) -> args.add(name + "=" + value));

@@ -174,7 +174,7 @@ final class StatefulScenario implements Scenario {
   }
 
   /** The sum of the stored counts (should equal the input count), then drops the table. */
-  private static long sumAndDrop(String url, String table) throws SQLException {
+  static long sumAndDrop(String url, String table) throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       long sum = 0;

@@ -14,13 +14,18 @@ final class Work {
 
   /** The I/O-bound step: sleeps {@code millis} like a remote call would, then maps. */
   static String slowMap(String value, long millis) {
+    io(millis);
+    return map(value);
+  }
+
+  /** An I/O call: sleeps {@code millis}, as waiting for a remote answer would. */
+  static void io(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    return map(value);
   }
 
   /** A count as 8 big-endian bytes: the stateful scenario's state format. */

@@ -10,6 +10,7 @@ import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.spi.OutgoingRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,68 +18,109 @@ import java.util.Map;
 /**
  * Processes one batch of a collector: folds each key's records in offset order, then emits one
  * result per key, then (through the loop) commits. A record whose fold fails is dead-lettered and
- * left out of its key's result; if a key's result cannot be built, all its records are.
+ * left out of its key's result; if a key's result cannot be built, all its records are. Keys fold
+ * on the key lanes (with {@code concurrency > 1}, at once); what they send is sent afterwards in
+ * one order whatever the lanes did: the dead letters of the fold in batch order, then the results
+ * (or their dead letters) in the order of each key's first decoded record, as one lane would.
  */
 public final class CollectorBatchProcessor extends BatchProcessor {
-  private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
-
   private final CollectorPlan plan;
   private final InputDecoder decoder;
+  private final KeyLanes lanes;
 
-  /** One key's fold in progress. */
+  /** A record's dead letter, with the record's position in the batch. */
+  private record DeadLetter(int position, Message<byte[], byte[]> raw, OutgoingRecord record) {}
+
+  /**
+   * One key's fold: the dead letters of its records that did not fold, the records that did, and
+   * its result, or the dead letters of the folded records if the result could not be built.
+   */
   private static final class Group {
-    final Object key;
-    Object accumulator;
+    final List<DeadLetter> failed = new ArrayList<>();
     final List<Message<byte[], byte[]>> folded = new ArrayList<>();
-
-    Group(Object key, Object accumulator) {
-      this.key = key;
-      this.accumulator = accumulator;
-    }
+    int firstDecoded = -1;
+    Object key;
+    Object accumulator;
+    OutgoingRecord result;
+    List<OutgoingRecord> uncollected = List.of();
   }
 
-  /** A processor of {@code plan}'s batches, publishing through {@code delivery}. */
+  /**
+   * A processor of {@code plan}'s batches, publishing through {@code delivery}, folding keys on
+   * {@code lanes}.
+   */
   public CollectorBatchProcessor(
-      CollectorPlan plan, Delivery delivery, Sleeper sleeper, FlowMetrics metrics) {
+      CollectorPlan plan, Delivery delivery, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
     super(plan, delivery, sleeper, metrics);
     this.plan = plan;
     this.decoder = new InputDecoder(plan.inputs());
+    this.lanes = lanes;
   }
 
   @Override
   void fill(Batch batch, BatchAcks acks) {
-    Map<ByteBuffer, Group> groups = new LinkedHashMap<>();
-    for (Message<byte[], byte[]> raw : batch.records()) {
-      fold(raw, groups, acks);
-    }
-    groups.values().forEach(group -> emit(group, acks));
+    List<Message<byte[], byte[]>> records = batch.records();
+    List<Group> groups =
+        lanes.map(positionsByKey(records), positions -> foldAndCollect(records, positions));
+    groups.stream()
+        .flatMap(group -> group.failed.stream())
+        .sorted(Comparator.comparingInt(DeadLetter::position))
+        .forEach(dead -> acks.send(dead.record(), dead.raw()));
+    groups.stream()
+        .filter(group -> group.firstDecoded >= 0)
+        .sorted(Comparator.comparingInt(group -> group.firstDecoded))
+        .forEach(group -> emit(group, acks));
   }
 
-  private void fold(Message<byte[], byte[]> raw, Map<ByteBuffer, Group> groups, BatchAcks acks) {
+  /** The positions of each key's records in the batch, keys in order of first appearance. */
+  private static List<List<Integer>> positionsByKey(List<Message<byte[], byte[]>> records) {
+    Map<ByteBuffer, List<Integer>> byKey = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      byKey.computeIfAbsent(KeyLanes.keyOf(records.get(i)), k -> new ArrayList<>()).add(i);
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  /** One key, on its lane: folds its records in order, then builds its result. */
+  private Group foldAndCollect(List<Message<byte[], byte[]>> records, List<Integer> positions) {
+    Group group = new Group();
+    for (int position : positions) {
+      fold(position, records.get(position), group);
+    }
+    if (!group.folded.isEmpty()) {
+      collect(group);
+    }
+    return group;
+  }
+
+  private void fold(int position, Message<byte[], byte[]> raw, Group group) {
     Message<Object, Object> record;
     try {
       record = decoder.decode(raw);
     } catch (FormatException e) {
-      acks.send(failures.deadLetter(raw, e, 1, Stage.DECODE), raw);
+      group.failed.add(new DeadLetter(position, raw, failures.deadLetter(raw, e, 1, Stage.DECODE)));
       return;
     }
-    ByteBuffer keyBytes = raw.key() == null ? NULL_KEY : ByteBuffer.wrap(raw.key());
-    Group group = groups.computeIfAbsent(keyBytes, k -> new Group(record.key(), plan.initial()));
+    if (group.firstDecoded < 0) {
+      group.firstDecoded = position;
+      group.key = record.key();
+      group.accumulator = plan.initial();
+    }
+    Object before = group.accumulator;
     UserCode.Outcome<Object> outcome =
-        userCode.run(() -> plan.aggregate(record.key(), record.value(), group.accumulator));
+        userCode.run(() -> plan.aggregate(record.key(), record.value(), before));
     if (outcome.succeeded()) {
       group.accumulator = outcome.value();
       group.folded.add(raw);
     } else {
-      acks.send(
-          failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
+      OutgoingRecord dead =
+          failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS);
+      group.failed.add(new DeadLetter(position, raw, dead));
     }
   }
 
-  private void emit(Group group, BatchAcks acks) {
-    if (group.folded.isEmpty()) {
-      return;
-    }
+  /** Builds the key's result, or a dead letter for each folded record if it cannot be built. */
+  private void collect(Group group) {
     Topic<?, ?> topic = plan.outputs().get(0);
     Message<byte[], byte[]> last = group.folded.get(group.folded.size() - 1);
     UserCode.Outcome<OutgoingRecord> outcome =
@@ -91,14 +133,25 @@ public final class CollectorBatchProcessor extends BatchProcessor {
                     Headers.empty(),
                     last.timestamp()));
     if (outcome.succeeded()) {
-      acks.send(outcome.value(), last);
-      metrics.recordOut(topic.name());
-    } else {
-      group.folded.forEach(
-          raw ->
-              acks.send(
-                  failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS),
-                  raw));
+      group.result = outcome.value();
+      return;
+    }
+    group.uncollected = new ArrayList<>(group.folded.size());
+    for (Message<byte[], byte[]> raw : group.folded) {
+      group.uncollected.add(
+          failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS));
+    }
+  }
+
+  /** Sends the key's result (for its last folded record), or its folded records' dead letters. */
+  private void emit(Group group, BatchAcks acks) {
+    if (group.result != null) {
+      acks.send(group.result, group.folded.get(group.folded.size() - 1));
+      metrics.recordOut(group.result.topic());
+      return;
+    }
+    for (int i = 0; i < group.uncollected.size(); i++) {
+      acks.send(group.uncollected.get(i), group.folded.get(i));
     }
   }
 }

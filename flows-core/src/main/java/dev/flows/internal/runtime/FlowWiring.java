@@ -19,7 +19,6 @@ import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
@@ -38,8 +37,9 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    * @param stateStore the state store, {@code null} if there is none
    * @param tableSink the table sink, {@code null} if there is none
    * @param broker describes topics for the topic checks, {@code null} to check nothing
-   * @param laneThreads the threads of a stateless flow's parallel key lanes; {@code null} runs keys
-   *     one after another whatever the flow's concurrency (the test driver)
+   * @param laneThreads the threads of a flow's parallel key lanes (stateless, stateful and
+   *     collector flows); {@code null} runs keys one after another whatever the flow's concurrency
+   *     (the test driver)
    * @param sleeper how retries wait
    * @param metrics where the flow's metrics go
    */
@@ -74,7 +74,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
 
   @Override
   public Engine stateless(StatelessPlan plan) {
-    KeyLanes lanes = lanes(plan.options().concurrency(), plan.name());
+    KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
         new StatelessBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
@@ -94,22 +94,26 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "stateStore",
         "stateful flow " + plan.name(),
         "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
+    KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
             parts.stateStore().table(plan.state().table()),
             parts.delivery(),
             guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
+            lanes,
             parts.sleeper(),
             parts.metrics());
-    return sequential(plan, handler);
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
   @Override
   public Engine collector(CollectorPlan plan) {
+    KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
-        new CollectorBatchProcessor(plan, parts.delivery(), parts.sleeper(), parts.metrics());
-    return sequential(plan, handler);
+        new CollectorBatchProcessor(
+            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
   @Override
@@ -147,11 +151,14 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     return new HttpEngine(plan, new HttpIngress(plan, parts.sink(), parts.metrics()));
   }
 
-  private KeyLanes lanes(int concurrency, String flow) {
+  /**
+   * The key lanes of a flow of {@code concurrency}: sequential for 1 (no thread hop) and in the
+   * test driver, else that many lane threads.
+   */
+  private KeyLanes lanes(int concurrency) {
     return concurrency == 1 || parts.laneThreads() == null
         ? KeyLanes.sequential()
-        : KeyLanes.parallel(
-            Executors.newFixedThreadPool(concurrency, parts.laneThreads().apply("lane")));
+        : KeyLanes.parallel(concurrency, parts.laneThreads().apply("lane"));
   }
 
   /** The check of {@code topics} against {@code ledger}; none without a broker to ask. */

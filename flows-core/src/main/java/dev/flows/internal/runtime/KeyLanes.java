@@ -1,39 +1,42 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.FlowsException;
 import dev.flows.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Runs the records of a batch with bounded parallelism across keys and strict offset order within a
- * key (parallel-consumer's KEY ordering). With no executor, everything runs in order on the caller.
+ * Runs the work of a batch with bounded parallelism across keys and strict order within a key
+ * (parallel-consumer's KEY ordering): a stateless flow's records grouped by record key, a stateful
+ * flow's records grouped by persistence id. Sequential lanes run everything in order on the caller,
+ * with no thread hop.
  */
 public final class KeyLanes {
   private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
 
   private final ExecutorService executor;
+  private final int threads;
 
-  private KeyLanes(ExecutorService executor) {
+  private KeyLanes(ExecutorService executor, int threads) {
     this.executor = executor;
+    this.threads = threads;
   }
 
-  /** Sequential lanes: one record after another, in fetch order. */
+  /** Sequential lanes: one record after another, in fetch order, on the caller. */
   public static KeyLanes sequential() {
-    return new KeyLanes(null);
+    return new KeyLanes(null, 1);
   }
 
-  /** Parallel lanes on {@code executor}, whose thread count bounds the concurrency. */
-  public static KeyLanes parallel(ExecutorService executor) {
-    return new KeyLanes(executor);
+  /** {@code threads} parallel lanes, on threads made by {@code factory}. */
+  public static KeyLanes parallel(int threads, ThreadFactory factory) {
+    return new KeyLanes(Executors.newFixedThreadPool(threads, factory), threads);
   }
 
   /** Stops the lane threads, if any. */
@@ -44,21 +47,38 @@ public final class KeyLanes {
   }
 
   /**
-   * Applies {@code action} to every record; returns when all are done, rethrowing the first
-   * failure.
+   * Applies {@code action} to every record, the records of one key in offset order; returns when
+   * all are done, rethrowing the failure of the earliest key in the batch that failed.
    */
   public void run(List<Message<byte[], byte[]>> records, Consumer<Message<byte[], byte[]>> action) {
     if (executor == null) {
       records.forEach(action);
       return;
     }
-    Collection<List<Message<byte[], byte[]>>> groups = groupByKey(records).values();
-    LaneTasks tasks = new LaneTasks(groups.size());
-    List<Future<?>> running = new ArrayList<>();
-    for (List<Message<byte[], byte[]>> sameKey : groups) {
-      running.add(executor.submit(() -> tasks.run(() -> sameKey.forEach(action))));
+    map(
+        new ArrayList<>(groupByKey(records).values()),
+        sameKey -> {
+          sameKey.forEach(action);
+          return null;
+        });
+  }
+
+  /**
+   * Applies {@code work} to every item, one key's work each, items running at once on different
+   * lanes; returns the results in the order of {@code items} once all are done. A failure stops the
+   * lanes from starting more items; the failure of the earliest item that failed is rethrown.
+   * Sequential lanes, and a single item, run on the caller.
+   */
+  public <T, R> List<R> map(List<T> items, Function<? super T, ? extends R> work) {
+    if (executor == null || items.size() < 2) {
+      List<R> results = new ArrayList<>(items.size());
+      for (T item : items) {
+        results.add(work.apply(item));
+      }
+      return results;
     }
-    awaitAll(running, tasks);
+    LaneTasks<T, R> tasks = new LaneTasks<>(items, work, Math.min(threads, items.size()));
+    return tasks.runOn(executor);
   }
 
   /** Groups records by key bytes, keeping offset order inside each group. */
@@ -66,32 +86,13 @@ public final class KeyLanes {
       List<Message<byte[], byte[]>> records) {
     Map<ByteBuffer, List<Message<byte[], byte[]>>> groups = new LinkedHashMap<>();
     for (Message<byte[], byte[]> record : records) {
-      ByteBuffer key = record.key() == null ? NULL_KEY : ByteBuffer.wrap(record.key());
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+      groups.computeIfAbsent(keyOf(record), k -> new ArrayList<>()).add(record);
     }
     return groups;
   }
 
-  private static void awaitAll(List<Future<?>> running, LaneTasks tasks) {
-    RuntimeException first = null;
-    for (Future<?> future : running) {
-      try {
-        future.get();
-      } catch (ExecutionException e) {
-        if (first == null) {
-          first =
-              e.getCause() instanceof RuntimeException r
-                  ? r
-                  : new FlowsException("lane failed", e.getCause());
-        }
-      } catch (InterruptedException e) {
-        tasks.cancelAndAwait(); // no lane of this batch may still run when the next batch starts
-        Thread.currentThread().interrupt();
-        throw new BatchCancelledException("interrupted while processing a batch", e);
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+  /** What a record's lane is chosen by: its key bytes, all records without a key alike. */
+  static ByteBuffer keyOf(Message<byte[], byte[]> record) {
+    return record.key() == null ? NULL_KEY : ByteBuffer.wrap(record.key());
   }
 }

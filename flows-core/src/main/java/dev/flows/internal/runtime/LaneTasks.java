@@ -1,29 +1,87 @@
 package dev.flows.internal.runtime;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * The lane tasks of one batch, so a cancelled batch can stop them and wait until none runs: a key
- * never runs in two batches at once. A task not started yet when the batch is cancelled skips its
- * work; one running is interrupted and waited for.
+ * One round of lane work for a batch: a few lanes each take the next item not taken yet until none
+ * is left, so a slow item holds up only its own lane. A failure stops the lanes from taking more; a
+ * cancelled batch stops them and waits until none runs, so a key never runs in two batches at once.
+ * An item not started when the batch is cancelled is skipped; one running is interrupted and waited
+ * for.
  */
-final class LaneTasks {
+final class LaneTasks<T, R> {
+  private final List<T> items;
+  private final Function<? super T, ? extends R> work;
+  private final Object[] results;
+  private final Throwable[] failures;
+  private final AtomicInteger next = new AtomicInteger();
+  private final int lanes;
   private final CountDownLatch ended;
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean failed;
   private volatile boolean cancelled;
 
-  LaneTasks(int tasks) {
-    this.ended = new CountDownLatch(tasks);
+  LaneTasks(List<T> items, Function<? super T, ? extends R> work, int lanes) {
+    this.items = items;
+    this.work = work;
+    this.results = new Object[items.size()];
+    this.failures = new Throwable[items.size()];
+    this.lanes = lanes;
+    this.ended = new CountDownLatch(lanes);
   }
 
-  /** Runs one task's work unless the batch was cancelled; counts it as ended either way. */
-  void run(Runnable work) {
+  /**
+   * Runs every item on {@code executor} and returns the results in item order, or rethrows the
+   * failure of the earliest item that failed.
+   *
+   * @throws BatchCancelledException when the calling batch thread is interrupted meanwhile
+   */
+  List<R> runOn(ExecutorService executor) {
+    for (int lane = 0; lane < lanes; lane++) {
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        for (int notStarted = lane; notStarted < lanes; notStarted++) {
+          ended.countDown();
+        }
+        cancelAndAwait();
+        throw e;
+      }
+    }
+    try {
+      ended.await();
+    } catch (InterruptedException e) {
+      cancelAndAwait(); // no lane of this batch may still run when the next batch starts
+      Thread.currentThread().interrupt();
+      throw new BatchCancelledException("interrupted while processing a batch", e);
+    }
+    return results();
+  }
+
+  /** One lane: takes items until none is left, one failed or the batch was cancelled. */
+  private void drain() {
     running.add(Thread.currentThread());
     try {
-      if (!cancelled) {
-        work.run();
+      while (!failed && !cancelled) {
+        int item = next.getAndIncrement();
+        if (item >= items.size()) {
+          break;
+        }
+        try {
+          results[item] = work.apply(items.get(item));
+        } catch (RuntimeException | Error e) {
+          failures[item] = e;
+          failed = true;
+        }
       }
     } finally {
       running.remove(Thread.currentThread());
@@ -34,8 +92,22 @@ final class LaneTasks {
     }
   }
 
-  /** Skips the tasks not started, interrupts the running ones and waits until every one ended. */
-  void cancelAndAwait() {
+  /** The results in item order (read after every lane ended), or the earliest failure. */
+  @SuppressWarnings("unchecked")
+  private List<R> results() {
+    for (Throwable failure : failures) {
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+    }
+    return (List<R>) new ArrayList<>(Arrays.asList(results));
+  }
+
+  /** Skips the items not started, interrupts the running ones and waits until every lane ended. */
+  private void cancelAndAwait() {
     cancelled = true;
     running.forEach(Thread::interrupt);
     boolean interrupted = false;

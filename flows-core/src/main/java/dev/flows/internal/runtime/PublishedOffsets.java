@@ -8,7 +8,8 @@ import java.util.Map;
  * Per input partition, the offset below which every record this processor handled had its outputs
  * acknowledged: batches run in order and each covers a contiguous range from where the partition's
  * committed offset was, so a record below it was either published here or committed before. A fact
- * about the topic, so it stays true when the partition moves. Used by the batch thread only.
+ * about the topic, so it stays true when the partition moves. Changed by the batch thread between
+ * batches only; a batch's key lanes read it while the batch runs.
  */
 final class PublishedOffsets {
   private final Map<SourcePartition, Long> next = new HashMap<>();

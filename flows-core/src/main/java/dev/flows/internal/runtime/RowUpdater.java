@@ -28,6 +28,8 @@ import java.util.function.ToIntFunction;
  * partition: a duplicate is skipped, one older than the window is dead-lettered. Every other record
  * is applied. The row to write keeps every output not yet known published, whatever partition it
  * came from, so a write caused by one partition never drops another's unpublished outputs.
+ * Thread-safe: with {@code concurrency > 1} the key lanes call it for different ids at once; it
+ * keeps no state between calls, and each call changes only its own row's copy.
  */
 final class RowUpdater {
   /** The smallest dedupe window of a join, in offsets of an origin partition: {@value}. */

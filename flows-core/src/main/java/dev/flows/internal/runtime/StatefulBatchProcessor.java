@@ -45,18 +45,20 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final StatefulPlan plan;
   private final RowUpdater updater;
   private final TopicGuard guard;
+  private final KeyLanes lanes;
   private PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
 
   /**
    * A processor of {@code plan}'s batches on {@code table}, publishing through {@code delivery},
-   * checking its topics with {@code guard}.
+   * checking its topics with {@code guard}, running different persistence ids on {@code lanes}.
    */
   StatefulBatchProcessor(
       StatefulPlan plan,
       StateTable table,
       Delivery delivery,
       TopicGuard guard,
+      KeyLanes lanes,
       Sleeper sleeper,
       FlowMetrics metrics) {
     super(plan, delivery, sleeper, metrics);
@@ -64,6 +66,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;
     this.guard = guard;
+    this.lanes = lanes;
     this.updater = new RowUpdater(plan, userCode, failures);
     metrics.stateCacheHitRate(cache::hitRate);
   }
@@ -125,21 +128,19 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return byId;
   }
 
-  /**
-   * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
-   * final. Returns the results in the order of {@code byId}.
-   */
   /** Where a batch's effects are checked: its cancellation, and the cache epoch it started at. */
   private record Effects(Cancellation cancellation, long since) {}
 
+  /**
+   * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
+   * final. Returns the results in the order of {@code byId}, however the lanes ran.
+   */
   private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known, Effects effects) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet(), effects.since());
-      Map<String, Result> results = new LinkedHashMap<>(pending.size() * 2);
-      pending.forEach(
-          (id, inputs) -> results.put(id, updater.update(id, rows.get(id), inputs, known)));
+      Map<String, Result> results = update(pending, rows, known);
       effects.cancellation().check("write the state of " + results.size() + " keys");
       WriteResult outcome = write(results.values());
       Map<String, Result> into = done == null ? results : done;
@@ -155,6 +156,23 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       outcome.conflicts().forEach(id -> again.put(id, byId.get(id)));
       pending = again;
     }
+  }
+
+  /**
+   * Runs each id's records through the state function, ids on the key lanes (each id's records in
+   * order on one lane); the results in the order of {@code pending}.
+   */
+  private Map<String, Result> update(
+      Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known) {
+    List<Map.Entry<String, List<Input>>> ids = new ArrayList<>(pending.entrySet());
+    List<Result> updated =
+        lanes.map(
+            ids, id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known));
+    Map<String, Result> results = new LinkedHashMap<>(ids.size() * 2);
+    for (int i = 0; i < ids.size(); i++) {
+      results.put(ids.get(i).getKey(), updated.get(i));
+    }
+    return results;
   }
 
   /** Keeps a written or refused row's result (and what was written); a conflict stays open. */

@@ -1,9 +1,11 @@
 package dev.flows.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.Headers;
 import dev.flows.Message;
@@ -11,12 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +82,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRunDifferentKeysConcurrentlyAndEachKeyInOffsetOrderWhenParallel() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     CyclicBarrier bothKeysRunning = new CyclicBarrier(2);
     Map<String, List<Long>> seenByKey = new ConcurrentHashMap<>();
     Map<String, Thread> threadByKey = new ConcurrentHashMap<>();
@@ -103,7 +109,7 @@ class KeyLanesTest {
 
   @Test
   void shouldKeepOffsetOrderPerKeyWhenThereAreMoreKeysThanThreads() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(3));
+    lanes = KeyLanes.parallel(3, Executors.defaultThreadFactory());
     List<String> spec = new ArrayList<>();
     for (int offset = 0; offset < 200; offset++) {
       spec.add("k" + (offset % 7) + ":" + offset);
@@ -129,7 +135,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRethrowTheFailureOnlyAfterEveryLaneFinishedWhenOneLaneFails() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     IllegalStateException boom = new IllegalStateException("a failed");
     CountDownLatch bStarted = new CountDownLatch(1);
     CountDownLatch aFailing = new CountDownLatch(1);
@@ -164,7 +170,7 @@ class KeyLanesTest {
 
   @Test
   void shouldRethrowTheFailureOfTheEarliestKeyInTheBatchWhenSeveralLanesFail() {
-    lanes = KeyLanes.parallel(Executors.newFixedThreadPool(2));
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
     CountDownLatch bFailed = new CountDownLatch(1);
 
     IllegalArgumentException thrown =
@@ -186,6 +192,117 @@ class KeyLanesTest {
         "a",
         thrown.getMessage(),
         "failures are reported in batch order, not in the order they happened");
+  }
+
+  @Test
+  void shouldGiveResultsInItemOrderWhenItemsFinishInAnotherOrder() {
+    lanes = KeyLanes.parallel(3, Executors.defaultThreadFactory());
+    CountDownLatch laterItemsDone = new CountDownLatch(2);
+
+    List<String> results =
+        lanes.map(
+            List.of("a", "b", "c"),
+            item -> {
+              if (item.equals("a")) {
+                await(laterItemsDone); // a ends last
+              } else {
+                laterItemsDone.countDown();
+              }
+              return item.toUpperCase(Locale.ROOT);
+            });
+
+    assertEquals(List.of("A", "B", "C"), results);
+  }
+
+  @Test
+  void shouldStopTakingItemsWhenOneFailed() {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    CountDownLatch bStarted = new CountDownLatch(1);
+    AtomicReference<Thread> aLane = new AtomicReference<>();
+    List<String> items = new ArrayList<>();
+    for (char item = 'a'; item <= 'z'; item++) {
+      items.add(String.valueOf(item));
+    }
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    IllegalStateException boom = new IllegalStateException("a failed");
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                lanes.map(
+                    items,
+                    item -> {
+                      started.add(item);
+                      if (item.equals("a")) {
+                        aLane.set(Thread.currentThread());
+                        await(bStarted);
+                        throw boom;
+                      }
+                      if (item.equals("b")) {
+                        bStarted.countDown();
+                        awaitIdle(aLane); // b holds its lane until a's lane failed and ended
+                      }
+                      return item;
+                    }));
+
+    assertSame(boom, thrown);
+    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c to z never started");
+  }
+
+  @Test
+  void shouldSkipItemsNotStartedAndWaitForRunningOnesWhenTheBatchThreadIsInterrupted()
+      throws Exception {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    AtomicInteger running = new AtomicInteger();
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicInteger runningWhenItEnded = new AtomicInteger(-1);
+    Thread batchThread =
+        new Thread(
+            () -> {
+              try {
+                lanes.map(
+                    List.of("a", "b", "c", "d"),
+                    item -> {
+                      started.add(item);
+                      running.incrementAndGet();
+                      bothRunning.countDown();
+                      try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+                        return item;
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException("interrupted", e);
+                      } finally {
+                        running.decrementAndGet();
+                      }
+                    });
+              } catch (Throwable e) {
+                runningWhenItEnded.set(running.get());
+                thrown.set(e);
+              }
+            });
+    batchThread.start();
+    assertTrue(bothRunning.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "both lanes running");
+
+    batchThread.interrupt();
+    batchThread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+
+    assertInstanceOf(BatchCancelledException.class, thrown.get());
+    assertEquals(0, runningWhenItEnded.get(), "no lane ran on once the batch thread gave up");
+    assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c and d skipped");
+  }
+
+  /** Waits until the lane thread in {@code lane} is back in its pool, waiting for work. */
+  private static void awaitIdle(AtomicReference<Thread> lane) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (lane.get() == null || lane.get().getState() != Thread.State.WAITING) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the failing lane did not end in " + TIMEOUT_SECONDS + " s");
+      }
+      LockSupport.parkNanos(100_000); // poll again shortly
+    }
   }
 
   private static void await(CyclicBarrier barrier) {

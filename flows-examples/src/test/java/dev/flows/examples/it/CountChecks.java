@@ -230,6 +230,26 @@ final class CountChecks {
     return records;
   }
 
+  /**
+   * Per key, the counts reached the output in order: each count's first output comes after the
+   * first output of the count before it (re-emissions after a crash may repeat counts later). A key
+   * lives in one partition, whose order the reader keeps.
+   */
+  void assertEachKeysCountsFirstPublishedInOrder(List<ConsumerRecord<byte[], byte[]>> outputs) {
+    Map<String, Integer> highest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : outputs) {
+      String key = string(r.key());
+      String value = string(r.value());
+      int n = Integer.parseInt(value.substring(0, value.indexOf(':')));
+      int before = highest.getOrDefault(key, 0);
+      if (n > before + 1) {
+        throw new AssertionError(
+            "count " + n + " of " + key + " published before count " + (before + 1));
+      }
+      highest.put(key, Math.max(before, n));
+    }
+  }
+
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

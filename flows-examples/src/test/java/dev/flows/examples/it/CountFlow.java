@@ -21,14 +21,20 @@ import java.util.List;
  * @param run a short lower-case id of the test run
  * @param merged whether the count reads a second topic too ({@link #inputB()}), so rows are fed by
  *     partitions of two topics
+ * @param concurrency the flow's concurrency: how many persistence ids of a batch it applies at once
  */
-record CountFlow(String run, boolean merged) {
+record CountFlow(String run, boolean merged, int concurrency) {
   /** The value that makes the state function throw. */
   static final String POISON = "poison";
 
   /** A count over one topic. */
   CountFlow(String run) {
     this(run, false);
+  }
+
+  /** A count over one topic, or over two merged ones, applying one id at a time. */
+  CountFlow(String run, boolean merged) {
+    this(run, merged, 1);
   }
 
   Topic<String, String> input() {
@@ -66,7 +72,9 @@ record CountFlow(String run, boolean merged) {
    */
   Flow flow(String blockOn) {
     StatefulSource<String, String> source =
-        Flows.stateful(name(), FlowOptions.defaults().withMaxRecords(500)).from(input());
+        Flows.stateful(
+                name(), FlowOptions.defaults().withMaxRecords(500).withConcurrency(concurrency))
+            .from(input());
     return (merged ? source.merge(inputB()) : source)
         .state(state())
         .apply(

@@ -26,13 +26,20 @@ public final class CountWorker {
   /** The environment variable that, set to {@code true}, runs the merged count. */
   static final String MERGED = "FLOWS_IT_MERGED";
 
+  /** The environment variable holding the count's concurrency. */
+  static final String CONCURRENCY = "FLOWS_IT_CONCURRENCY";
+
   /** How long a stop waits for the current batch. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private CountWorker() {}
 
   public static void main(String[] args) {
-    CountFlow count = new CountFlow(args[0], Boolean.parseBoolean(System.getenv(MERGED)));
+    CountFlow count =
+        new CountFlow(
+            args[0],
+            Boolean.parseBoolean(System.getenv(MERGED)),
+            Integer.parseInt(System.getenv(CONCURRENCY)));
     KafkaConnector kafka =
         KafkaConnector.create(args[1])
             .withProperty("group.instance.id", args[4])
@@ -62,6 +69,7 @@ public final class CountWorker {
       Map<String, String> env) {
     Map<String, String> all = new HashMap<>(env);
     all.put(MERGED, Boolean.toString(count.merged()));
+    all.put(CONCURRENCY, Integer.toString(count.concurrency()));
     if (postgres.password() != null) {
       all.put("FLOWS_IT_PG_PASSWORD", postgres.password());
     }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stateful guarantees of docs/semantics.md under process faults, with the count running in
- * child JVMs: G1 and G2 across repeated SIGKILLs, G3 against a zombie frozen past its session
- * timeout.
+ * child JVMs: G1 and G2 across repeated SIGKILLs, at concurrency 1 and 8 (persistence ids applied
+ * on eight lanes), G3 against a zombie frozen past its session timeout.
  */
 @FlowsServices
 class StatefulFaultIT {
@@ -35,6 +35,21 @@ class StatefulFaultIT {
     assertTrue(kills >= 10, "killed only " + kills + " times");
     checks.assertExactCounts(total);
     checks.assertEveryInputPublished(total);
+  }
+
+  @Test
+  void shouldCountEveryRecordOnceAndPublishItInOrderWhenAWorkerAtConcurrency8IsKilledThreeTimes(
+      TestKafka kafka, TestPostgres postgres) {
+    int total = 50_000;
+    CountFlow count = new CountFlow("kill8", false, 8);
+    CountChecks checks = new CountChecks(count, kafka, postgres, 1_000);
+    checks.prepare(4);
+    checks.produce(0, total);
+    int kills = Kills.killRepeatedly(count, kafka, postgres, checks, 3, total, 2_000, 12_000);
+
+    assertTrue(kills >= 3, "killed only " + kills + " times");
+    checks.assertExactCounts(total);
+    checks.assertEachKeysCountsFirstPublishedInOrder(checks.assertEveryInputPublished(total));
   }
 
   @Test

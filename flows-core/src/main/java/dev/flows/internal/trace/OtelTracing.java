@@ -38,7 +38,10 @@ public final class OtelTracing implements Tracing {
 
   /** Tracing through {@code GlobalOpenTelemetry} (the agent's, or whatever the service set). */
   static Tracing global() {
-    return new OtelTracing(GlobalOpenTelemetry::get, "GlobalOpenTelemetry");
+    return new OtelTracing(
+        GlobalOpenTelemetry::get,
+        "GlobalOpenTelemetry, looked up at the first span (the Java agent's, or the one the"
+            + " service set; without either a no-op, which traces nothing)");
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.flows.Lineage;
 import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.runtime.HttpRoutes;
+import dev.flows.internal.runtime.JvmMeters;
 import dev.flows.internal.runtime.LazySink;
 import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.internal.runtime.RuntimeSettings;
@@ -36,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * Runs flows against a broker. Each flow gets its own polling thread and consumer group (its name);
  * all flows of a runtime share one sink. {@link #close()} drains: stop polling, finish the current
  * batch, commit, close. With an {@linkplain Builder#adminPort(int) admin port} it serves {@code
- * /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus text) and {@code /topology}
- * (the {@link Lineage} of its flows, drawn; {@code /topology.json} as data). With the OpenTelemetry
- * API on the class path it traces each batch, task, request and firing (see {@link
- * Builder#openTelemetry}). Built by {@link #builder(Flow...)}.
+ * /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus text: the {@link
+ * dev.flows.metrics.FlowsMetric} catalogue and the {@link dev.flows.metrics.JvmMetric} meters) and
+ * {@code /topology} (the {@link Lineage} of its flows, drawn; {@code /topology.json} as data). With
+ * the OpenTelemetry API on the class path it traces each batch, task, request and firing (see
+ * {@link Builder#openTelemetry}). Built by {@link #builder(Flow...)}.
  */
 public final class FlowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowRuntime.class);
@@ -57,6 +59,7 @@ public final class FlowRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MeterRegistry registry;
+  private JvmMeters jvmMeters;
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
   private final RuntimeHealth health;
@@ -217,6 +220,7 @@ public final class FlowRuntime implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
+    jvmMeters = JvmMeters.bind(prometheus);
     // The sink serves every flow: tagged flow="", so its meters have the sources' tag keys, as
     // Prometheus needs.
     if (sink != null) {
@@ -300,6 +304,9 @@ public final class FlowRuntime implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (jvmMeters != null) {
+      jvmMeters.close();
     }
     LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
   }

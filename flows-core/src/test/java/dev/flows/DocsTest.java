@@ -60,9 +60,8 @@ class DocsTest {
           // OpenTelemetry's API and SDK (docs/operations.md#tracing)
           "OpenTelemetry",
           "GlobalOpenTelemetry",
-          "OpenTelemetrySdk",
-          "W3CTraceContextPropagator",
-          "InMemorySpanExporter");
+          "ContextPropagators",
+          "W3CTraceContextPropagator");
 
   private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```");
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`\n]+)`");

@@ -126,6 +126,44 @@ class TaskTracingIT {
     }
   }
 
+  @Test
+  void shouldCarryOneTraceFromABatchThroughItsTaskToTheTasksResultWhenChained(
+      TestKafka kafka, TestRabbitMq rabbit) throws Exception {
+    String name = Amqp.uniqueName("trace-chain");
+    Topic<String, String> in = topic(name + "-in", string(), string());
+    Queue<String> tasks = queue(name, string());
+    Topic<String, String> done = topic(name + "-done", string(), string());
+    kafka.createTopic(in.name(), 1);
+    kafka.createTopic(done.name(), 1);
+    Flow bridge = Flows.stateless("it-chain-bridge").from(in).toQueue(tasks);
+    Flow executor =
+        Flows.task("it-chain-executor", TaskOptions.defaults())
+            .from(tasks)
+            .run(task -> task + " done")
+            .to(done);
+    TraceParent input = TraceParent.random();
+    produce(kafka, in.name(), input);
+
+    try (RabbitTaskQueue queue = RabbitTaskQueue.create(rabbit.uri());
+        FlowRuntime runtime =
+            FlowRuntime.builder(bridge, executor)
+                .connector(KafkaConnector.create(kafka.bootstrapServers()))
+                .taskQueue(queue)
+                .openTelemetry(spans.openTelemetry())
+                .build()
+                .start()) {
+      ConsumerRecord<byte[], byte[]> result = kafka.readAll(done.name(), 1, TIMEOUT).get(0);
+      TraceParent carried = TraceParent.parse(result.headers().lastHeader(TRACEPARENT).value());
+
+      SpanData run = spans.await(carried.spanId(), TIMEOUT);
+      SpanData batch = spans.await(run.getParentSpanId(), TIMEOUT);
+      assertEquals("it-chain-executor process", run.getName());
+      assertEquals("it-chain-bridge batch", batch.getName(), "the task run's parent");
+      assertEquals(batch.getTraceId(), carried.traceId(), "one trace from the batch to the result");
+      assertTrue(batch.getLinks().stream().anyMatch(l -> input.is(l.getSpanContext())));
+    }
+  }
+
   private static void produce(TestKafka kafka, String topic, TraceParent parent) {
     Properties props = kafka.clientProperties();
     props.put("acks", "all");

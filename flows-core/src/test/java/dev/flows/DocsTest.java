@@ -48,7 +48,20 @@ class DocsTest {
           "RuntimeMXBean",
           "ConfigException",
           "UnreleasedInstanceIdException",
-          "ChaosIT");
+          "ChaosIT",
+          // Micrometer's JVM and process binders (docs/metrics.md)
+          "JvmMemoryMetrics",
+          "JvmGcMetrics",
+          "JvmThreadMetrics",
+          "ClassLoaderMetrics",
+          "ProcessorMetrics",
+          "UptimeMetrics",
+          "FileDescriptorMetrics",
+          // OpenTelemetry's API and SDK (docs/operations.md#tracing)
+          "OpenTelemetry",
+          "GlobalOpenTelemetry",
+          "ContextPropagators",
+          "W3CTraceContextPropagator");
 
   private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```");
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`\n]+)`");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.flows.FlowDefinitionException;
+import dev.flows.internal.OptionalLibrary;
 import java.util.Objects;
 
 /**

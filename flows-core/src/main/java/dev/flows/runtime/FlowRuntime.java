@@ -7,9 +7,11 @@ import dev.flows.Lineage;
 import dev.flows.internal.admin.AdminServer;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.runtime.HttpRoutes;
+import dev.flows.internal.runtime.JvmMeters;
 import dev.flows.internal.runtime.LazySink;
 import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.internal.runtime.RuntimeSettings;
+import dev.flows.internal.trace.OtelTracing;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * Runs flows against a broker. Each flow gets its own polling thread and consumer group (its name);
  * all flows of a runtime share one sink. {@link #close()} drains: stop polling, finish the current
  * batch, commit, close. With an {@linkplain Builder#adminPort(int) admin port} it serves {@code
- * /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus text) and {@code /topology}
- * (the {@link Lineage} of its flows, drawn; {@code /topology.json} as data). Built by {@link
- * #builder(Flow...)}.
+ * /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus text: the {@link
+ * dev.flows.metrics.FlowsMetric} catalogue and the {@link dev.flows.metrics.JvmMetric} meters) and
+ * {@code /topology} (the {@link Lineage} of its flows, drawn; {@code /topology.json} as data). With
+ * the OpenTelemetry API on the class path it traces each batch, task, request and firing (see
+ * {@link Builder#openTelemetry}). Built by {@link #builder(Flow...)}.
  */
 public final class FlowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowRuntime.class);
@@ -54,6 +59,7 @@ public final class FlowRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MeterRegistry registry;
+  private JvmMeters jvmMeters;
   private final Sink sink;
   private final List<RunningFlow> running = new ArrayList<>();
   private final RuntimeHealth health;
@@ -61,8 +67,9 @@ public final class FlowRuntime implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private FlowRuntime(RuntimeSettings settings) {
-    this.settings = settings;
+  private FlowRuntime(RuntimeSettings given) {
+    this.settings = given.toBuilder().tracing(given.tracingOrGlobal()).build();
+    RuntimeSettings settings = this.settings;
     CompositeMeterRegistry registry = new CompositeMeterRegistry();
     registry.add(prometheus);
     if (settings.meterRegistry() != null) {
@@ -169,6 +176,31 @@ public final class FlowRuntime implements AutoCloseable {
     }
 
     /**
+     * Traces through {@code openTelemetry} (an SDK the service built) instead of {@code
+     * GlobalOpenTelemetry}, which the runtime uses by default when the OpenTelemetry API is on the
+     * class path (the Java agent sets it). Each batch of a flow reading topics is a span ({@code
+     * <flow> batch}) linked to the span context each record carries in its W3C {@code traceparent}
+     * header; each task, request and cron firing is a span too; every output, dead letter and task
+     * published carries the {@code traceparent} of the span it came from, in place of the one its
+     * input carried. Without the API on the class path, and with a no-op OpenTelemetry, nothing is
+     * traced and headers pass through unchanged.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      return new Builder(settings.toBuilder().tracing(OtelTracing.of(openTelemetry)).build());
+    }
+
+    /**
+     * Whether stateless and stateful flows also trace each record they process ({@code <flow>
+     * process}, a child of the record's span context), so its outputs continue the record's own
+     * trace; default {@code false}: one span per batch. A span per record costs throughput (one
+     * span started, ended and exported per record). Needs the OpenTelemetry API on the class path.
+     * {@code FLOWS_TRACING_RECORD_SPANS} sets it for {@code FlowsMain}.
+     */
+    public Builder recordSpans(boolean recordSpans) {
+      return new Builder(settings.toBuilder().recordSpans(recordSpans).build());
+    }
+
+    /**
      * Validates the settings and builds the runtime; nothing connects until {@link
      * FlowRuntime#start()}.
      */
@@ -188,6 +220,7 @@ public final class FlowRuntime implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
+    jvmMeters = JvmMeters.bind(prometheus);
     // The sink serves every flow: tagged flow="", so its meters have the sources' tag keys, as
     // Prometheus needs.
     if (sink != null) {
@@ -204,7 +237,11 @@ public final class FlowRuntime implements AutoCloseable {
           routes.stream().map(r -> " POST " + r.path()).collect(Collectors.joining()));
     }
     running.forEach(RunningFlow::start);
-    LOG.info("started {}", settings.flows().stream().map(Flow::name).toList());
+    LOG.info(
+        "started {}; tracing: {}{}",
+        settings.flows().stream().map(Flow::name).toList(),
+        settings.tracing().describe(),
+        settings.recordSpans() ? ", a span per record" : "");
     return this;
   }
 
@@ -267,6 +304,9 @@ public final class FlowRuntime implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (jvmMeters != null) {
+      jvmMeters.close();
     }
     LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
   }

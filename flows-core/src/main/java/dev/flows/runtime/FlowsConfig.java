@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *   <li>{@code FLOWS_PROCESSING_GUARANTEE}: {@code at_least_once} (default) or {@code
  *       exactly_once}: the guarantee of every flow that leaves it to the runtime (see {@link
  *       Guarantee})
+ *   <li>{@code FLOWS_TRACING_RECORD_SPANS}: {@code true} to trace each record of stateless and
+ *       stateful flows besides each batch (it costs throughput; needs the OpenTelemetry API);
+ *       default {@code false}
  * </ul>
  *
  * {@link #toString()} masks every value that may be a secret.
@@ -49,6 +52,7 @@ import java.util.TreeMap;
  * @param instanceId this process's stable identity in its consumer groups, if static
  * @param leaveGroupOnStop whether a stop makes a static member leave its groups
  * @param guarantee the guarantee of flows that leave it to the runtime
+ * @param recordSpans whether stateless and stateful flows trace each record, besides each batch
  */
 public record FlowsConfig(
     Optional<String> kafkaBootstrapServers,
@@ -61,7 +65,8 @@ public record FlowsConfig(
     Optional<String> instance,
     Optional<String> instanceId,
     boolean leaveGroupOnStop,
-    Guarantee guarantee) {
+    Guarantee guarantee,
+    boolean recordSpans) {
 
   /** The admin HTTP port when {@code FLOWS_HTTP_PORT} is unset: {@value}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -100,7 +105,8 @@ public record FlowsConfig(
         nonBlank(env, "FLOWS_INSTANCE"),
         nonBlank(env, "FLOWS_INSTANCE_ID"),
         flag(env, "FLOWS_LEAVE_GROUP_ON_STOP"),
-        guarantee(nonBlank(env, "FLOWS_PROCESSING_GUARANTEE")));
+        guarantee(nonBlank(env, "FLOWS_PROCESSING_GUARANTEE")),
+        flag(env, "FLOWS_TRACING_RECORD_SPANS"));
   }
 
   /** A copy with the Kafka brokers set (used by launchers that start an embedded broker). */
@@ -116,7 +122,8 @@ public record FlowsConfig(
         instance,
         instanceId,
         leaveGroupOnStop,
-        guarantee);
+        guarantee,
+        recordSpans);
   }
 
   /** A copy with the database set. */
@@ -132,7 +139,8 @@ public record FlowsConfig(
         instance,
         instanceId,
         leaveGroupOnStop,
-        guarantee);
+        guarantee,
+        recordSpans);
   }
 
   private static Optional<String> nonBlank(Map<String, String> env, String name) {
@@ -207,6 +215,8 @@ public record FlowsConfig(
         + leaveGroupOnStop
         + ", guarantee="
         + guarantee.label()
+        + ", recordSpans="
+        + recordSpans
         + "]";
   }
 

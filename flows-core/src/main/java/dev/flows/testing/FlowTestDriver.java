@@ -20,6 +20,7 @@ import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.QueueRouting;
 import dev.flows.internal.runtime.Sleeper;
 import dev.flows.internal.state.StateCodec;
+import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
@@ -67,7 +68,8 @@ public final class FlowTestDriver implements AutoCloseable {
                   null,
                   null,
                   Sleeper.NONE,
-                  FlowMetrics.inMemory(flow.name())))
+                  FlowMetrics.inMemory(flow.name()),
+                  Untraced.INSTANCE))
           .attach(chained);
     }
   }
@@ -172,7 +174,14 @@ public final class FlowTestDriver implements AutoCloseable {
     String topic = http.outputs().get(0).name();
     int before = sink.size(topic);
     PostRoute.Response response =
-        ingress.route().answer("POST", path, Objects.requireNonNull(body, "body"), idempotencyKey);
+        ingress
+            .route()
+            .answer(
+                "POST",
+                path,
+                Objects.requireNonNull(body, "body"),
+                idempotencyKey,
+                Headers.empty());
     List<Message<byte[], byte[]>> written = sink.read(topic, before);
     if (!written.isEmpty()) {
       chained.deliver(topic, written);

@@ -29,6 +29,38 @@ class MetricsDocTest {
   }
 
   static String markdown() {
+    return flowsMetrics() + "\n" + jvmMetrics();
+  }
+
+  private static String jvmMetrics() {
+    String rows =
+        Stream.of(JvmMetric.values())
+            .map(
+                m ->
+                    "| `"
+                        + m.binderName()
+                        + "` | `"
+                        + m.example()
+                        + "` | "
+                        + m.description()
+                        + " |")
+            .collect(Collectors.joining("\n"));
+    return """
+        ## JVM and process
+
+        Generated from `dev.flows.metrics.JvmMetric`: Micrometer's binders, bound to the registry
+        behind `/metrics` when the runtime starts (a registry given with `meterRegistry(...)` gets
+        the `flows.*` meters only). Names as `/metrics` shows them; a test (`AdminEndpointsIT`)
+        checks that each binder's example is served.
+
+        | binder | e.g. | what it measures |
+        |---|---|---|
+        """
+        + rows
+        + "\n";
+  }
+
+  private static String flowsMetrics() {
     String rows =
         Stream.of(FlowsMetric.values())
             .map(

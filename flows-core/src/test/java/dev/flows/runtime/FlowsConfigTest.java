@@ -104,4 +104,17 @@ class FlowsConfigTest {
         "FLOWS_LEAVE_GROUP_ON_STOP is not a boolean, got 'yes': use true or false",
         error.getMessage());
   }
+
+  @Test
+  void shouldTraceEveryRecordOnlyWhenTheVariableSaysTrue() {
+    assertFalse(FlowsConfig.from(Map.of()).recordSpans());
+    assertTrue(FlowsConfig.from(Map.of("FLOWS_TRACING_RECORD_SPANS", "true")).recordSpans());
+    FlowDefinitionException error =
+        assertThrows(
+            FlowDefinitionException.class,
+            () -> FlowsConfig.from(Map.of("FLOWS_TRACING_RECORD_SPANS", "1")));
+    assertEquals(
+        "FLOWS_TRACING_RECORD_SPANS is not a boolean, got '1': use true or false",
+        error.getMessage());
+  }
 }

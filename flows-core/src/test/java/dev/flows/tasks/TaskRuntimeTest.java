@@ -28,8 +28,11 @@ import dev.flows.spi.TaskHandler;
 import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
 import dev.flows.spi.TopicLedger;
+import dev.flows.tracing.Spans;
+import dev.flows.tracing.Spans.TraceParent;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,6 +109,30 @@ class TaskRuntimeTest {
       tasks.connected = true;
       until("ready again", runtime::isReady);
       until("the firing published after all", () -> tasks.published.get() > published);
+    }
+  }
+
+  @Test
+  void shouldPublishEachFiringWithTheTraceparentOfItsOwnSpanWhenTraced() {
+    Flow sweep =
+        Flows.cron("shop-images-sweep")
+            .schedule("* * * * * *")
+            .produce(() -> new Resize("sweep.png"))
+            .toQueue(RESIZE);
+    try (Spans spans = new Spans();
+        FlowRuntime runtime =
+            FlowRuntime.builder(sweep)
+                .taskQueue(tasks)
+                .openTelemetry(spans.openTelemetry())
+                .build()
+                .start()) {
+      until("a firing published", () -> tasks.published.get() >= 1);
+      TraceParent carried =
+          TraceParent.parse(tasks.lastHeaders.lastString("traceparent").orElseThrow());
+
+      SpanData firing = spans.await(carried.spanId(), Duration.ofSeconds(10));
+      assertEquals("shop-images-sweep fire", firing.getName());
+      assertFalse(firing.getParentSpanContext().isValid(), "a firing starts a trace");
     }
   }
 
@@ -247,10 +274,12 @@ class TaskRuntimeTest {
     final ConcurrentLinkedQueue<RuntimeException> consumeFailures = new ConcurrentLinkedQueue<>();
     volatile RuntimeException refusing;
     volatile boolean connected = true;
+    volatile Headers lastHeaders;
 
     @Override
     public void send(OutgoingTask task, Sink.Ack ack) {
       if (connected) {
+        lastHeaders = task.headers();
         published.incrementAndGet();
         ack.completed(null);
       } else {

@@ -37,6 +37,7 @@ public final class FlowsMain {
         FlowRuntime.builder(selected.toArray(Flow[]::new))
             .connector(KafkaConnector.create(config))
             .guarantee(config.guarantee())
+            .recordSpans(config.recordSpans())
             .adminPort(config.httpPort());
     (stateStore == null ? builder : builder.stateStore(stateStore)).build().runUntilShutdown();
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.Flow;
 import dev.flows.Flows;
+import dev.flows.metrics.JvmMetric;
 import dev.flows.runtime.FlowRuntime;
 import dev.flows.testkit.Awaits;
 import dev.flows.testkit.FlowsServices;
@@ -69,6 +70,29 @@ class AdminEndpointsIT {
       assertEquals(405, send(port, "/metrics", "POST").statusCode());
     }
     assertTrue(runtime.status().stream().noneMatch(s -> s.running()), "stopped after close");
+  }
+
+  @Test
+  void shouldServeTheJvmAndProcessMetersOnMetricsWhenStarted(TestKafka kafka) {
+    Flow flow =
+        Flows.stateless("it-admin-jvm")
+            .from(topic("admin-it-jvm", string(), string()))
+            .to(topic("admin-it-jvm-out", string(), string()));
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(kafka.bootstrapServers()))
+            .adminPort(0)
+            .build()
+            .start()) {
+      String metrics = get(runtime.adminPort().orElseThrow(), "/metrics").body();
+
+      for (JvmMetric metric : JvmMetric.values()) {
+        assertTrue(
+            metrics.lines().anyMatch(l -> l.startsWith(metric.example())),
+            metric.binderName() + " serves " + metric.example());
+      }
+      assertTrue(metrics.contains("jvm_memory_used_bytes{area=\"heap\""), "by memory area");
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.flows.internal.admin;
 
 import static dev.flows.internal.Json.quote;
 
+import dev.flows.Headers;
 import java.util.Objects;
 
 /**
@@ -28,10 +29,11 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
   @FunctionalInterface
   public interface Handler {
     /**
-     * The response to {@code body}, sent with {@code idempotencyKey} ({@code null}: none); never
-     * throws for bad input, which it answers with a 4xx.
+     * The response to {@code body}, sent with {@code idempotencyKey} ({@code null}: none) and the
+     * request's {@code headers} (names in lower case), which may carry trace context; never throws
+     * for bad input, which it answers with a 4xx.
      */
-    Response post(byte[] body, String idempotencyKey);
+    Response post(byte[] body, String idempotencyKey, Headers headers);
   }
 
   /**
@@ -66,11 +68,12 @@ public record PostRoute(String path, int maxBodyBytes, Handler handler) {
   }
 
   /**
-   * The answer to a request with {@code idempotencyKey} ({@code null}: none): the answer of {@link
-   * #check}, or of the handler.
+   * The answer to a request with {@code idempotencyKey} ({@code null}: none) and {@code headers}:
+   * the answer of {@link #check}, or of the handler.
    */
-  public Response answer(String method, String requestPath, byte[] body, String idempotencyKey) {
+  public Response answer(
+      String method, String requestPath, byte[] body, String idempotencyKey, Headers headers) {
     Response refused = check(method, requestPath, body.length);
-    return refused != null ? refused : handler.post(body, idempotencyKey);
+    return refused != null ? refused : handler.post(body, idempotencyKey, headers);
   }
 }

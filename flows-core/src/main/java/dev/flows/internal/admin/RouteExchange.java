@@ -1,10 +1,15 @@
 package dev.flows.internal.admin;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.flows.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -48,7 +53,8 @@ final class RouteExchange {
                 exchange.getRequestMethod(),
                 exchange.getRequestURI().getPath(),
                 body,
-                exchange.getRequestHeaders().getFirst(PostRoute.IDEMPOTENCY_KEY));
+                exchange.getRequestHeaders().getFirst(PostRoute.IDEMPOTENCY_KEY),
+                headers(exchange));
       } catch (RuntimeException e) {
         LOG.error("route {} failed: {}", route.path(), e.toString(), e);
         response = PostRoute.Response.error(500, "internal error: " + e.getMessage());
@@ -57,6 +63,20 @@ final class RouteExchange {
     } catch (IOException e) {
       LOG.debug("route {}: the client went away: {}", route.path(), e.toString());
     }
+  }
+
+  /** The request's headers, names in lower case (HTTP names are case-insensitive). */
+  private static Headers headers(HttpExchange exchange) {
+    List<Headers.Header> headers = new ArrayList<>();
+    for (Map.Entry<String, List<String>> entry : exchange.getRequestHeaders().entrySet()) {
+      String name = entry.getKey().toLowerCase(Locale.ROOT);
+      entry.getValue().forEach(value -> headers.add(new Headers.Header(name, bytes(value))));
+    }
+    return Headers.of(headers);
+  }
+
+  private static byte[] bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] readAtMost(InputStream in, long limit) throws IOException {

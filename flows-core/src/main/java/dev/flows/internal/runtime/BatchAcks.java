@@ -1,6 +1,8 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.internal.trace.BatchTrace;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import java.time.Duration;
@@ -17,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Tracks the sends of one batch until the broker acknowledged each. Separates errors of a single
- * record (which the batch dead-letters) from broker failures (which fail the batch).
+ * record (which the batch dead-letters) from broker failures (which fail the batch). The one place
+ * a batch's outputs and dead letters leave: each carries the trace context of its record's span, or
+ * of the batch's, in place of the one its source record carried.
  */
 final class BatchAcks {
   /** A send that failed because of the record itself. */
@@ -26,6 +30,7 @@ final class BatchAcks {
   private final Delivery delivery;
   private final Sink sink;
   private final Cancellation cancellation;
+  private final BatchTrace trace;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicReference<Exception> brokerFailure = new AtomicReference<>();
   private final Queue<RejectedSend> rejected = new ConcurrentLinkedQueue<>();
@@ -33,10 +38,16 @@ final class BatchAcks {
       Collections.synchronizedMap(new IdentityHashMap<>());
   private final Object done = new Object();
 
-  BatchAcks(Delivery delivery, Cancellation cancellation) {
+  BatchAcks(Delivery delivery, Cancellation cancellation, BatchTrace trace) {
     this.delivery = delivery;
     this.sink = delivery.sink();
     this.cancellation = cancellation;
+    this.trace = trace;
+  }
+
+  /** The batch's trace, which starts the spans of its records. */
+  BatchTrace trace() {
+    return trace;
   }
 
   /**
@@ -57,10 +68,18 @@ final class BatchAcks {
   private void publish(OutgoingRecord record, Message<byte[], byte[]> source) {
     pending.incrementAndGet();
     try {
-      sink.send(record, error -> completed(error, source));
+      sink.send(traced(record, source), error -> completed(error, source));
     } catch (RuntimeException e) {
       completed(e, source);
     }
+  }
+
+  private OutgoingRecord traced(OutgoingRecord record, Message<byte[], byte[]> source) {
+    Headers headers = trace.stamp(record.headers(), source);
+    return headers == record.headers()
+        ? record
+        : new OutgoingRecord(
+            record.topic(), record.key(), record.value(), headers, record.timestamp());
   }
 
   private void completed(Exception error, Message<byte[], byte[]> source) {

@@ -1,6 +1,9 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
+import dev.flows.internal.trace.BatchTrace;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Trace;
 import java.time.Duration;
 
 /**
@@ -8,23 +11,28 @@ import java.time.Duration;
  * kind's work with every output and dead letter sent through one {@link BatchAcks}, await the
  * broker's acknowledgements (dead-lettering records it refused for their own sake), commit through
  * the flow's {@link Delivery} (exactly-once: the batch's transaction), then time the batch. A batch
- * that throws is aborted and rewound by the poll loop; one that returns may be committed.
+ * that throws is aborted and rewound by the poll loop; one that returns may be committed. Each
+ * batch is one span ({@link FlowTracer#batch}), current on the batch thread while it runs and
+ * failed when the batch throws; every output and dead letter carries it (or its record's span).
  */
 abstract class BatchProcessor implements BatchHandler {
   /** How long the broker may take to acknowledge a batch before it counts as down. */
   static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
 
   private final Delivery delivery;
+  private final FlowTracer tracer;
   final Failures failures;
   final UserCode userCode;
   final FlowMetrics metrics;
 
   /**
    * A skeleton for {@code flow}, publishing through {@code delivery}, retrying user code with
-   * {@code sleeper}.
+   * {@code sleeper}, tracing with {@code tracer}.
    */
-  BatchProcessor(Flow flow, Delivery delivery, Sleeper sleeper, FlowMetrics metrics) {
+  BatchProcessor(
+      Flow flow, Delivery delivery, Sleeper sleeper, FlowMetrics metrics, FlowTracer tracer) {
     this.delivery = delivery;
+    this.tracer = tracer;
     this.failures = new Failures(flow, metrics);
     this.userCode = new UserCode(flow.options().errorPolicy(), sleeper, metrics);
     this.metrics = metrics;
@@ -40,9 +48,25 @@ abstract class BatchProcessor implements BatchHandler {
   public final void process(Batch batch) {
     long start = System.nanoTime();
     batch.countPerTopic(metrics::recordsIn);
+    BatchTrace trace = tracer.batch(batch.records());
+    Trace.Scope current = trace.enter();
+    try {
+      deliver(batch, trace);
+    } catch (RuntimeException | Error e) {
+      trace.failed(e);
+      throw e;
+    } finally {
+      current.close();
+      trace.end();
+    }
+    published(batch);
+    metrics.batch(batch.size(), System.nanoTime() - start);
+  }
+
+  private void deliver(Batch batch, BatchTrace trace) {
     delivery.begin(batch);
     try {
-      BatchAcks acks = new BatchAcks(delivery, batch.cancellation());
+      BatchAcks acks = new BatchAcks(delivery, batch.cancellation(), trace);
       fill(batch, acks);
       acks.settle(failures, ACK_TIMEOUT);
       delivery.commit(batch);
@@ -50,8 +74,6 @@ abstract class BatchProcessor implements BatchHandler {
       delivery.abort(batch);
       throw e;
     }
-    published(batch);
-    metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
   /**

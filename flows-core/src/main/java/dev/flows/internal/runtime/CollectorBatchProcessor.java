@@ -7,6 +7,7 @@ import dev.flows.Topic;
 import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.CollectorPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.OutgoingRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -50,8 +51,13 @@ public final class CollectorBatchProcessor extends BatchProcessor {
    * {@code lanes}.
    */
   public CollectorBatchProcessor(
-      CollectorPlan plan, Delivery delivery, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
-    super(plan, delivery, sleeper, metrics);
+      CollectorPlan plan,
+      Delivery delivery,
+      KeyLanes lanes,
+      Sleeper sleeper,
+      FlowMetrics metrics,
+      FlowTracer tracer) {
+    super(plan, delivery, sleeper, metrics, tracer);
     this.plan = plan;
     this.decoder = new InputDecoder(plan.inputs());
     this.lanes = lanes;

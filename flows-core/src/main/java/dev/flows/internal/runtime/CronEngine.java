@@ -1,18 +1,19 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.CronClaims;
 
 /**
  * A cron flow: a value produced on a schedule, published to its queue or topic by the replica that
  * claimed the firing in {@code claims}.
  */
-record CronEngine(CronPlan plan, CronClaims claims, FlowMetrics metrics) implements Engine {
+record CronEngine(CronPlan plan, CronClaims claims, FlowMetrics metrics, FlowTracer tracer)
+    implements Engine {
 
   @Override
   public FlowLoop loop(LoopParts parts) {
-    return new CronLoop(
-        plan, parts.kafka(), parts.taskQueue(), claims, parts.clock(), parts.state(), metrics);
+    return new CronLoop(plan, parts, claims, metrics, tracer);
   }
 
   @Override

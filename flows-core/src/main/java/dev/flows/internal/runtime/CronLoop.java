@@ -4,6 +4,8 @@ import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.internal.plan.CronPlan;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Trace;
 import dev.flows.spi.CronClaims;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.OutgoingTask;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each firing is first claimed ({@link CronClaims}): only the replica whose claim took effect
  * produces and publishes it. A claim the store cannot take is retried until the next firing comes
- * due, the flow not ready meanwhile, then the firing is skipped.
+ * due, the flow not ready meanwhile, then the firing is skipped. A claimed firing is one span,
+ * which the value published carries.
  */
 final class CronLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(CronLoop.class);
@@ -41,23 +44,23 @@ final class CronLoop implements FlowLoop {
   private final StopSignal signal = new StopSignal();
   private final Sleeper retryWait;
   private final FlowMetrics metrics;
+  private final FlowTracer tracer;
 
+  /**
+   * The loop of {@code plan}, publishing to the runtime's Kafka sink or task queue of {@code
+   * parts}, firing what it claims in {@code claims}.
+   */
   CronLoop(
-      CronPlan plan,
-      Sink sink,
-      TaskQueue queue,
-      CronClaims claims,
-      Clock clock,
-      FlowState state,
-      FlowMetrics metrics) {
+      CronPlan plan, LoopParts parts, CronClaims claims, FlowMetrics metrics, FlowTracer tracer) {
     this.plan = plan;
     this.metrics = metrics;
-    this.sink = sink;
-    this.queue = queue;
+    this.tracer = tracer;
+    this.sink = parts.kafka();
+    this.queue = parts.taskQueue();
     this.claims = claims;
     this.userCode = new UserCode(plan.options().errorPolicy(), Sleeper.SYSTEM, metrics);
-    this.clock = clock;
-    this.state = state;
+    this.clock = parts.clock();
+    this.state = parts.state();
     this.retryWait = signal.reportingSleeper(state, clock, this::connected);
   }
 
@@ -96,8 +99,20 @@ final class CronLoop implements FlowLoop {
     if (!claimed(due)) {
       return;
     }
+    Trace trace = tracer.firing(due);
+    Trace.Scope current = trace.enter();
+    try {
+      fire(due, trace);
+    } finally {
+      current.close();
+      trace.end();
+    }
+  }
+
+  private void fire(Instant due, Trace trace) throws InterruptedException {
     UserCode.Outcome<Object> outcome = produce(due);
     if (!outcome.succeeded()) {
+      trace.failed(outcome.failure());
       LOG.error(
           "flow {}: firing of {} failed after {} attempt(s), skipped: {}",
           plan.name(),
@@ -113,6 +128,7 @@ final class CronLoop implements FlowLoop {
     try {
       bytes = plan.encode(outcome.value());
     } catch (FormatException e) {
+      trace.failed(e);
       LOG.error(
           "flow {}: value of firing {} cannot be encoded, skipped: {}",
           plan.name(),
@@ -121,7 +137,7 @@ final class CronLoop implements FlowLoop {
       return;
     }
     Confirmations.awaitRetrying(
-        ack -> send(bytes, ack),
+        ack -> send(bytes, trace.stamp(Headers.empty()), ack),
         BatchProcessor.ACK_TIMEOUT,
         "flow " + plan.name() + ": firing " + due,
         LOG,
@@ -178,11 +194,11 @@ final class CronLoop implements FlowLoop {
     return plan.toQueue() ? queue.isConnected() : sink.isConnected();
   }
 
-  private void send(byte[] bytes, Sink.Ack ack) {
+  private void send(byte[] bytes, Headers headers, Sink.Ack ack) {
     if (plan.toQueue()) {
-      queue.send(new OutgoingTask(plan.destination(), bytes, Headers.empty()), ack);
+      queue.send(new OutgoingTask(plan.destination(), bytes, headers), ack);
     } else {
-      sink.send(new OutgoingRecord(plan.destination(), null, bytes, Headers.empty(), null), ack);
+      sink.send(new OutgoingRecord(plan.destination(), null, bytes, headers, null), ack);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.flows.internal.plan.PlanVisitor;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.plan.TaskPlan;
+import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.Connector;
 import dev.flows.spi.CronClaims;
 import dev.flows.spi.Sink;
@@ -42,6 +43,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    *     (the test driver)
    * @param sleeper how retries wait
    * @param metrics where the flow's metrics go
+   * @param tracer starts the flow's spans
    */
   public record Parts(
       Sink sink,
@@ -51,7 +53,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
       Connector broker,
       Function<String, ThreadFactory> laneThreads,
       Sleeper sleeper,
-      FlowMetrics metrics) {}
+      FlowMetrics metrics,
+      FlowTracer tracer) {}
 
   private final Parts parts;
 
@@ -77,7 +80,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
         new StatelessBatchProcessor(
-            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
+            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
     if (plan.topicRecordName() != null && parts.stateStore() != null) {
       handler =
           new GuardedHandler(
@@ -103,7 +106,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
             lanes,
             parts.sleeper(),
-            parts.metrics());
+            parts.metrics(),
+            parts.tracer());
     return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
@@ -112,7 +116,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     KeyLanes lanes = lanes(plan.options().concurrency());
     BatchHandler handler =
         new CollectorBatchProcessor(
-            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics());
+            plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
     return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
   }
 
@@ -130,25 +134,28 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.delivery(),
             guard(plan.name(), inputNames(plan), parts.tableSink().topics()),
             parts.sleeper(),
-            parts.metrics());
+            parts.metrics(),
+            parts.tracer());
     return sequential(plan, handler);
   }
 
   @Override
   public Engine task(TaskPlan<?> plan) {
-    return new TaskEngine(plan, new TaskProcessor(plan, parts.sink(), parts.metrics()));
+    return new TaskEngine(
+        plan, new TaskProcessor(plan, parts.sink(), parts.metrics(), parts.tracer()));
   }
 
   @Override
   public Engine cron(CronPlan plan) {
     CronClaims claims =
         parts.stateStore() == null ? CronClaims.EVERY_INSTANCE : parts.stateStore().cronClaims();
-    return new CronEngine(plan, claims, parts.metrics());
+    return new CronEngine(plan, claims, parts.metrics(), parts.tracer());
   }
 
   @Override
   public Engine http(HttpPlan plan) {
-    return new HttpEngine(plan, new HttpIngress(plan, parts.sink(), parts.metrics()));
+    return new HttpEngine(
+        plan, new HttpIngress(plan, parts.sink(), parts.metrics(), parts.tracer()));
   }
 
   /**

@@ -7,6 +7,8 @@ import dev.flows.KeyValue;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.admin.PostRoute.Response;
 import dev.flows.internal.plan.HttpPlan;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Trace;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import java.time.Duration;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * once (else 422), send the record and wait for the broker's acknowledgement (202, else 503); a
  * request whose {@code Idempotency-Key} was published within the window is answered 202 without
  * publishing. The runtime's admin server and the test driver both answer through it. Thread-safe:
- * requests run concurrently on the route pool, and share the runtime's sink.
+ * requests run concurrently on the route pool, and share the runtime's sink. Each request is one
+ * span, a child of the span context its headers carry; the record published carries the span.
  */
 public final class HttpIngress implements PostRoute.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
@@ -29,8 +32,10 @@ public final class HttpIngress implements PostRoute.Handler {
   private final HttpPlan plan;
   private final Sink sink;
   private final FlowMetrics metrics;
+  private final FlowTracer tracer;
   private final UserCode userCode;
   private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final String HTTP_STATUS = "http.response.status_code";
 
   private final IdempotencyKeys keys;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -38,10 +43,11 @@ public final class HttpIngress implements PostRoute.Handler {
   private volatile boolean closed;
 
   /** Answers requests for {@code plan}, publishing to {@code sink}. */
-  public HttpIngress(HttpPlan plan, Sink sink, FlowMetrics metrics) {
+  public HttpIngress(HttpPlan plan, Sink sink, FlowMetrics metrics, FlowTracer tracer) {
     this.plan = plan;
     this.sink = sink;
     this.metrics = metrics;
+    this.tracer = tracer;
     Duration window = plan.httpOptions().idempotencyWindow();
     this.keys = window.isZero() ? null : new IdempotencyKeys(window, System::nanoTime);
     // one attempt: the client decides about retries, and holding a request thread for backoffs
@@ -56,16 +62,24 @@ public final class HttpIngress implements PostRoute.Handler {
   }
 
   @Override
-  public Response post(byte[] body, String idempotencyKey) {
+  public Response post(byte[] body, String idempotencyKey, Headers headers) {
     inFlight.incrementAndGet();
+    Trace trace = tracer.request(plan.path(), headers);
+    Trace.Scope current = trace.enter();
     try {
       Response response =
           closed
               ? Response.error(503, "flow " + plan.name() + " is stopping: retry later")
-              : answerOnce(body, idempotencyKey);
+              : answerOnce(body, idempotencyKey, trace);
       metrics.httpRequest(response.status());
+      trace.attribute(HTTP_STATUS, response.status());
+      if (response.status() >= 500) {
+        trace.failed(response.json());
+      }
       return response;
     } finally {
+      current.close();
+      trace.end();
       if (inFlight.decrementAndGet() == 0) {
         synchronized (idle) {
           idle.notifyAll();
@@ -79,9 +93,9 @@ public final class HttpIngress implements PostRoute.Handler {
    * before is answered 202 again without publishing; a failed request releases its key for the
    * retry.
    */
-  private Response answerOnce(byte[] body, String key) {
+  private Response answerOnce(byte[] body, String key, Trace trace) {
     if (key == null || keys == null) {
-      return answer(body, Headers.empty());
+      return answer(body, trace.stamp(Headers.empty()));
     }
     if (!VALID_KEY.matcher(key).matches()) {
       return Response.error(
@@ -99,7 +113,8 @@ public final class HttpIngress implements PostRoute.Handler {
             409, "a request with " + PostRoute.IDEMPOTENCY_KEY + " " + key + " is in flight");
       default:
         Response response =
-            answer(body, Headers.empty().with(HttpOptions.IDEMPOTENCY_KEY_HEADER, key));
+            answer(
+                body, trace.stamp(Headers.empty().with(HttpOptions.IDEMPOTENCY_KEY_HEADER, key)));
         if (response.status() == 202) {
           keys.acknowledged(key);
         } else {

@@ -7,6 +7,7 @@ import dev.flows.RowRefusedException;
 import dev.flows.internal.plan.MaterialisePlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.runtime.KeyChanges.Change;
+import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
 import java.util.ArrayList;
@@ -42,8 +43,9 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
       Delivery delivery,
       TopicGuard guard,
       Sleeper sleeper,
-      FlowMetrics metrics) {
-    super(plan, delivery, sleeper, metrics);
+      FlowMetrics metrics,
+      FlowTracer tracer) {
+    super(plan, delivery, sleeper, metrics, tracer);
     this.plan = plan;
     this.tables = tables;
     this.guard = guard;

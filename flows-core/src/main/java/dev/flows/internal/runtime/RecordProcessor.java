@@ -5,6 +5,7 @@ import dev.flows.Message;
 import dev.flows.internal.plan.Node;
 import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.trace.Trace;
 import dev.flows.spi.OutgoingRecord;
 import java.util.List;
 
@@ -27,9 +28,23 @@ final class RecordProcessor {
     this.metrics = metrics;
   }
 
-  /** Processes one record; its outputs (or its dead letter) are sent through {@code acks}. */
+  /**
+   * Processes one record in its own span (with per-record spans on); its outputs (or its dead
+   * letter) are sent through {@code acks}.
+   */
   void process(Message<byte[], byte[]> raw, BatchAcks acks) {
-    Message<Object, Object> decoded = decodeOrDeadLetter(raw, acks);
+    Trace trace = acks.trace().record(raw);
+    Trace.Scope current = trace.enter();
+    try {
+      process(raw, acks, trace);
+    } finally {
+      current.close();
+      trace.end();
+    }
+  }
+
+  private void process(Message<byte[], byte[]> raw, BatchAcks acks, Trace trace) {
+    Message<Object, Object> decoded = decodeOrDeadLetter(raw, acks, trace);
     if (decoded == null) {
       return;
     }
@@ -45,17 +60,21 @@ final class RecordProcessor {
     if (outcome.succeeded()) {
       publish(buffer.outputs(), raw, acks);
     } else {
+      trace.failed(outcome.failure());
       exhausted(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS, acks);
     }
   }
 
   /**
-   * Decodes a record with its input topic's formats, or dead-letters it and returns {@code null}.
+   * Decodes a record with its input topic's formats, or dead-letters it (marking {@code trace}
+   * failed) and returns {@code null}.
    */
-  Message<Object, Object> decodeOrDeadLetter(Message<byte[], byte[]> raw, BatchAcks acks) {
+  Message<Object, Object> decodeOrDeadLetter(
+      Message<byte[], byte[]> raw, BatchAcks acks, Trace trace) {
     try {
       return decoder.decode(raw);
     } catch (FormatException e) {
+      trace.failed(e);
       exhausted(raw, e, 1, Stage.DECODE, acks);
       return null;
     }

@@ -14,6 +14,8 @@ import dev.flows.internal.state.DedupeWindow;
 import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StoredOutput;
+import dev.flows.internal.trace.BatchTrace;
+import dev.flows.internal.trace.Trace;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
@@ -90,7 +92,11 @@ final class RowUpdater {
     this.carriesOrigin = plan.reader().carriesOrigin();
   }
 
-  Result update(String id, RowImage image, List<Input> inputs, Known known) {
+  /**
+   * Applies {@code inputs} to the row {@code image} of {@code id}; each record applied runs in its
+   * own span of {@code trace} (with per-record spans on).
+   */
+  Result update(String id, RowImage image, List<Input> inputs, Known known, BatchTrace trace) {
     StateRow row = image == null ? null : image.row();
     Progress progress = progress(image, known);
     List<StoredOutput> pending = unpublished(image, known);
@@ -106,7 +112,7 @@ final class RowUpdater {
       }
       progress.advance(consumed, offset);
       changed = true;
-      Handled result = handleNew(id, input, progress, state);
+      Handled result = applyTraced(id, input, progress, state, trace.record(input.raw()));
       handled.add(result);
       result.outputs().forEach(o -> pending.add(new StoredOutput(consumed, offset, o)));
     }
@@ -122,6 +128,18 @@ final class RowUpdater {
             Codecs.encodeResults(pending, known.generation()),
             row == null ? 1 : row.version() + 1);
     return new Result(new RowImage(written, progress, pending), handled);
+  }
+
+  /** Handles a new record in its span {@code span}, which fails if the record is dead-lettered. */
+  private Handled applyTraced(
+      String id, Input input, Progress progress, StoredState state, Trace span) {
+    Trace.Scope current = span.enter();
+    try {
+      return handleNew(id, input, progress, state, span);
+    } finally {
+      current.close();
+      span.end();
+    }
   }
 
   /**
@@ -174,7 +192,8 @@ final class RowUpdater {
   }
 
   /** A record not seen on its consumed partition: deduped by origin (joins), then applied. */
-  private Handled handleNew(String id, Input input, Progress progress, StoredState state) {
+  private Handled handleNew(
+      String id, Input input, Progress progress, StoredState state, Trace span) {
     if (carriesOrigin) {
       DedupeWindow window = progress.origin(input.origin(), dedupeSpan);
       long origin = input.decoded().offset();
@@ -183,12 +202,12 @@ final class RowUpdater {
           return new Handled(input, Handling.DUPLICATE, List.of());
         }
         case TOO_OLD -> {
-          return deadLettered(input, tooOld(input, window), 1);
+          return deadLettered(input, tooOld(input, window), 1, span);
         }
         case NEW -> window.applied(origin);
       }
     }
-    return apply(id, input, state);
+    return apply(id, input, state, span);
   }
 
   private FlowsException tooOld(Input input, DedupeWindow window) {
@@ -205,12 +224,12 @@ final class RowUpdater {
   }
 
   /** Applies one record to the state; a failure is dead-lettered and leaves the state as it was. */
-  private Handled apply(String id, Input input, StoredState state) {
+  private Handled apply(String id, Input input, StoredState state, Trace span) {
     Object current;
     try {
       current = state.current();
     } catch (FormatException e) {
-      return deadLettered(input, e, 1);
+      return deadLettered(input, e, 1, span);
     }
     List<OutgoingRecord> encoded = new ArrayList<>(1);
     UserCode.Outcome<StateUpdate<?, ?>> outcome =
@@ -220,7 +239,7 @@ final class RowUpdater {
               return decide(id, input, current, encoded);
             });
     if (!outcome.succeeded()) {
-      return deadLettered(input, outcome.failure(), outcome.attempts());
+      return deadLettered(input, outcome.failure(), outcome.attempts(), span);
     }
     StateUpdate<?, ?> update = outcome.value();
     switch (update.action()) {
@@ -231,7 +250,8 @@ final class RowUpdater {
     return new Handled(input, Handling.APPLIED, encoded);
   }
 
-  private Handled deadLettered(Input input, Exception error, int attempts) {
+  private Handled deadLettered(Input input, Exception error, int attempts, Trace span) {
+    span.failed(error);
     return new Handled(
         input,
         Handling.APPLIED,

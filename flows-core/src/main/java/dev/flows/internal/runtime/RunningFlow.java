@@ -46,7 +46,8 @@ public final class RunningFlow {
                 settings.connector(),
                 threads,
                 Sleeper.SYSTEM,
-                metrics));
+                metrics,
+                settings.tracingOrGlobal().flow(flow, settings.recordSpans())));
     this.route = engine.route();
     this.loop =
         engine.loop(

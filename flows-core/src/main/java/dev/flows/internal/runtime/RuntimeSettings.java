@@ -4,6 +4,8 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.Guarantee;
 import dev.flows.internal.plan.Plan;
+import dev.flows.internal.trace.Tracing;
+import dev.flows.internal.trace.Tracings;
 import dev.flows.spi.Connector;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
@@ -33,6 +35,9 @@ import java.util.Set;
  * @param tableSink the table sink of materialise flows, {@code null} if none
  * @param guarantee the guarantee of flows that leave it to the runtime: at-least-once or
  *     exactly-once
+ * @param tracing the runtime's tracing, {@code null}: {@code GlobalOpenTelemetry}'s if the API is
+ *     on the class path ({@link #tracingOrGlobal()})
+ * @param recordSpans whether stateless and stateful flows trace each record, besides each batch
  */
 public record RuntimeSettings(
     List<Flow> flows,
@@ -44,7 +49,9 @@ public record RuntimeSettings(
     Integer adminPort,
     TaskQueue taskQueue,
     TableSink tableSink,
-    Guarantee guarantee) {
+    Guarantee guarantee,
+    Tracing tracing,
+    boolean recordSpans) {
 
   /**
    * The defaults for {@code flows}: system clock, a drain of {@code drainTimeout}, nothing else.
@@ -60,7 +67,9 @@ public record RuntimeSettings(
         null,
         null,
         null,
-        Guarantee.AT_LEAST_ONCE);
+        Guarantee.AT_LEAST_ONCE,
+        null,
+        false);
   }
 
   /** A builder starting from these settings, for a changed copy. */
@@ -80,6 +89,8 @@ public record RuntimeSettings(
     private TaskQueue taskQueue;
     private TableSink tableSink;
     private Guarantee guarantee;
+    private Tracing tracing;
+    private boolean recordSpans;
 
     private Builder(RuntimeSettings from) {
       flows = from.flows;
@@ -92,6 +103,8 @@ public record RuntimeSettings(
       taskQueue = from.taskQueue;
       tableSink = from.tableSink;
       guarantee = from.guarantee;
+      tracing = from.tracing;
+      recordSpans = from.recordSpans;
     }
 
     public Builder connector(Connector value) {
@@ -139,6 +152,16 @@ public record RuntimeSettings(
       return this;
     }
 
+    public Builder tracing(Tracing value) {
+      tracing = value;
+      return this;
+    }
+
+    public Builder recordSpans(boolean value) {
+      recordSpans = value;
+      return this;
+    }
+
     /** The settings. */
     public RuntimeSettings build() {
       return new RuntimeSettings(
@@ -151,7 +174,9 @@ public record RuntimeSettings(
           adminPort,
           taskQueue,
           tableSink,
-          guarantee);
+          guarantee,
+          tracing,
+          recordSpans);
     }
   }
 
@@ -186,6 +211,17 @@ public record RuntimeSettings(
       throw FlowDefinitionException.of(
           "adminPort", adminPort(), "is not a port number", "use 0 to 65535 (0: a free port)");
     }
+    if (recordSpans() && tracing() == null) {
+      Tracings.require("per-record spans (recordSpans, FLOWS_TRACING_RECORD_SPANS)");
+    }
+  }
+
+  /**
+   * The runtime's tracing: the one it was given, else through {@code GlobalOpenTelemetry} when the
+   * OpenTelemetry API is on the class path, else off. The one place that decides.
+   */
+  public Tracing tracingOrGlobal() {
+    return tracing() != null ? tracing() : Tracings.global();
   }
 
   private void validateFlows() {

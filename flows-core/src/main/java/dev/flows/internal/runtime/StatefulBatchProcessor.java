@@ -11,6 +11,8 @@ import dev.flows.internal.runtime.RowUpdater.Known;
 import dev.flows.internal.runtime.RowUpdater.Result;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StateCache;
+import dev.flows.internal.trace.BatchTrace;
+import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
@@ -60,8 +62,9 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       TopicGuard guard,
       KeyLanes lanes,
       Sleeper sleeper,
-      FlowMetrics metrics) {
-    super(plan, delivery, sleeper, metrics);
+      FlowMetrics metrics,
+      FlowTracer tracer) {
+    super(plan, delivery, sleeper, metrics, tracer);
     this.table = table;
     this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;
@@ -82,7 +85,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     long since = cache.epoch();
     Known known = known();
     Map<String, List<Input>> byId = groupById(batch, acks);
-    for (Result result : applyAndWrite(byId, known, new Effects(batch.cancellation(), since))) {
+    Effects effects = new Effects(batch.cancellation(), since, acks.trace());
+    for (Result result : applyAndWrite(byId, known, effects)) {
       for (Handled handled : result.handled()) {
         for (OutgoingRecord output : handled.outputs()) {
           acks.send(output, handled.input().raw());
@@ -128,8 +132,11 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return byId;
   }
 
-  /** Where a batch's effects are checked: its cancellation, and the cache epoch it started at. */
-  private record Effects(Cancellation cancellation, long since) {}
+  /**
+   * Where a batch's effects are checked: its cancellation, and the cache epoch it started at; and
+   * its trace, which starts the spans of the records applied.
+   */
+  private record Effects(Cancellation cancellation, long since, BatchTrace trace) {}
 
   /**
    * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
@@ -140,7 +147,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet(), effects.since());
-      Map<String, Result> results = update(pending, rows, known);
+      Map<String, Result> results = update(pending, rows, known, effects.trace());
       effects.cancellation().check("write the state of " + results.size() + " keys");
       WriteResult outcome = write(results.values());
       Map<String, Result> into = done == null ? results : done;
@@ -163,11 +170,12 @@ public final class StatefulBatchProcessor extends BatchProcessor {
    * order on one lane); the results in the order of {@code pending}.
    */
   private Map<String, Result> update(
-      Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known) {
+      Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known, BatchTrace trace) {
     List<Map.Entry<String, List<Input>>> ids = new ArrayList<>(pending.entrySet());
     List<Result> updated =
         lanes.map(
-            ids, id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known));
+            ids,
+            id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
     Map<String, Result> results = new LinkedHashMap<>(ids.size() * 2);
     for (int i = 0; i < ids.size(); i++) {
       results.put(ids.get(i).getKey(), updated.get(i));

@@ -5,6 +5,8 @@ import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.internal.plan.StatelessPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Untraced;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +24,13 @@ public final class StatelessBatchProcessor extends BatchProcessor {
    * {@code lanes}.
    */
   public StatelessBatchProcessor(
-      StatelessPlan plan, Delivery delivery, KeyLanes lanes, Sleeper sleeper, FlowMetrics metrics) {
-    super(plan, delivery, sleeper, metrics);
+      StatelessPlan plan,
+      Delivery delivery,
+      KeyLanes lanes,
+      Sleeper sleeper,
+      FlowMetrics metrics,
+      FlowTracer tracer) {
+    super(plan, delivery, sleeper, metrics, tracer);
     this.plan = plan;
     this.lanes = lanes;
     this.records = new RecordProcessor(plan, userCode, failures, metrics);
@@ -46,7 +53,7 @@ public final class StatelessBatchProcessor extends BatchProcessor {
     List<Message<Object, Object>> decoded = new ArrayList<>(batch.size());
     List<Message<byte[], byte[]>> sources = new ArrayList<>(batch.size());
     for (Message<byte[], byte[]> raw : batch.records()) {
-      Message<Object, Object> message = records.decodeOrDeadLetter(raw, acks);
+      Message<Object, Object> message = records.decodeOrDeadLetter(raw, acks, Untraced.INSTANCE);
       if (message != null) {
         decoded.add(message);
         sources.add(raw);

@@ -6,6 +6,8 @@ import dev.flows.FormatException;
 import dev.flows.PermanentException;
 import dev.flows.TransientException;
 import dev.flows.internal.plan.TaskPlan;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Trace;
 import dev.flows.spi.IncomingTask;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * once (the queue retries through its delay queues, so a slow retry never holds a worker), publish
  * the result and wait for Kafka's acknowledgement before returning, so the task is acknowledged
  * only after its result. A broker failure while publishing the result is retried here, holding the
- * task, until it heals or the attempt times out.
+ * task, until it heals or the attempt times out. Each attempt is one span, a child of the span
+ * context the task carries; the result carries the attempt's span.
  */
 public final class TaskProcessor implements TaskHandler {
   private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
@@ -28,15 +31,17 @@ public final class TaskProcessor implements TaskHandler {
   private final Sink sink;
   private final UserCode userCode;
   private final FlowMetrics metrics;
+  private final FlowTracer tracer;
 
   /**
    * A processor of {@code plan}'s tasks, publishing results to {@code sink} (may be null without a
    * result topic).
    */
-  public TaskProcessor(TaskPlan<?> plan, Sink sink, FlowMetrics metrics) {
+  public TaskProcessor(TaskPlan<?> plan, Sink sink, FlowMetrics metrics, FlowTracer tracer) {
     this.plan = plan;
     this.sink = sink;
     this.metrics = metrics;
+    this.tracer = tracer;
     // one attempt per delivery: the queue retries, with its delays
     this.userCode =
         new UserCode(
@@ -51,15 +56,21 @@ public final class TaskProcessor implements TaskHandler {
             metrics);
   }
 
-  /** Runs the task, timing the attempt by its outcome. */
+  /** Runs the task in its span, timing the attempt by its outcome. */
   @Override
   public void handle(IncomingTask task) throws Exception {
     long start = System.nanoTime();
+    Trace trace = tracer.task(task.queue(), task.headers(), task.attempt());
+    Trace.Scope current = trace.enter();
     try {
-      process(task);
+      process(task, trace);
     } catch (Exception e) {
+      trace.failed(e);
       metrics.task(failed(task, e), System.nanoTime() - start);
       throw e;
+    } finally {
+      current.close();
+      trace.end();
     }
     metrics.task(FlowMetrics.TaskOutcome.SUCCESS, System.nanoTime() - start);
   }
@@ -76,7 +87,7 @@ public final class TaskProcessor implements TaskHandler {
         : FlowMetrics.TaskOutcome.RETRY;
   }
 
-  private void process(IncomingTask task) throws Exception {
+  private void process(IncomingTask task, Trace trace) throws Exception {
     metrics.recordsIn(task.queue(), 1);
     Object decoded = plan.decode(task.body());
     UserCode.Outcome<Object> outcome;
@@ -96,7 +107,11 @@ public final class TaskProcessor implements TaskHandler {
     if (result != null && plan.resultTopic() != null) {
       publish(
           new OutgoingRecord(
-              plan.resultTopic().name(), null, plan.encodeResult(result), task.headers(), null));
+              plan.resultTopic().name(),
+              null,
+              plan.encodeResult(result),
+              trace.stamp(task.headers()),
+              null));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.flows.internal.runtime;
 
 import dev.flows.Flow;
+import dev.flows.internal.trace.FlowTracer;
+import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
 import java.util.ArrayList;
@@ -15,6 +17,14 @@ final class RealLanes implements AutoCloseable {
 
   /** The handler of {@code flow}, publishing to {@code sink}, keeping state in {@code store}. */
   BatchHandler handler(Flow flow, StateStore store, Sink sink) {
+    return handler(flow, store, sink, Untraced.INSTANCE);
+  }
+
+  /**
+   * The handler of {@code flow} as {@link #handler(Flow, StateStore, Sink)}, traced by {@code
+   * tracer}.
+   */
+  BatchHandler handler(Flow flow, StateStore store, Sink sink, FlowTracer tracer) {
     BatchEngine engine =
         (BatchEngine)
             FlowWiring.engine(
@@ -32,7 +42,8 @@ final class RealLanes implements AutoCloseable {
                           return thread;
                         },
                     Sleeper.NONE,
-                    FlowMetrics.inMemory(flow.name())));
+                    FlowMetrics.inMemory(flow.name()),
+                    tracer));
     started.add(engine.lanes());
     return engine.handler();
   }

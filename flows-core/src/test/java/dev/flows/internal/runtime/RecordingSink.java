@@ -17,6 +17,11 @@ final class RecordingSink implements Sink {
     ack.completed(null);
   }
 
+  /** Every record sent, in order. */
+  List<OutgoingRecord> sent() {
+    return List.copyOf(sent);
+  }
+
   /** {@code key=value} of every record sent to {@code topic}, in order. */
   List<String> keyValues(String topic) {
     return sent.stream()

@@ -20,6 +20,7 @@ import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
 import dev.flows.internal.plan.Envelope;
+import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
@@ -247,7 +248,8 @@ class StateProtocolTest {
                 null,
                 null,
                 Sleeper.NONE,
-                FlowMetrics.inMemory(flow.name())));
+                FlowMetrics.inMemory(flow.name()),
+                Untraced.INSTANCE));
     return ((BatchEngine) engine).handler();
   }
 

@@ -6,16 +6,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Converts between Flows headers (multi-valued bytes) and AMQP headers (one value per key). */
 public final class AmqpHeaders {
+  /**
+   * The W3C trace-context headers, written as AMQP strings (not byte arrays) because other RabbitMQ
+   * clients and OpenTelemetry's RabbitMQ instrumentation read them as text.
+   */
+  static final Set<String> TEXT = Set.of("traceparent", "tracestate", "baggage");
+
   private AmqpHeaders() {}
 
-  /** The last value of each key, as bytes: AMQP keeps one value per header. */
+  /**
+   * The last value of each key, as bytes (AMQP keeps one value per header); trace context as text.
+   */
   public static Map<String, Object> toAmqp(Headers headers) {
     Map<String, Object> map = new HashMap<>();
     for (Headers.Header h : headers) {
-      map.put(h.key(), h.value());
+      map.put(h.key(), TEXT.contains(h.key()) && h.value() != null ? h.stringValue() : h.value());
     }
     return map;
   }

@@ -86,7 +86,9 @@ public record TableSpec(
   public static TableSpec of(String name, Column key, Column... moreKey) {
     List<Column> primaryKey = new ArrayList<>(1 + moreKey.length);
     primaryKey.add(Objects.requireNonNull(key, "key"));
-    primaryKey.addAll(List.of(moreKey));
+    for (Column column : moreKey) {
+      primaryKey.add(Objects.requireNonNull(column, "key column"));
+    }
     return new TableSpec(name, primaryKey, List.of(), null);
   }
 

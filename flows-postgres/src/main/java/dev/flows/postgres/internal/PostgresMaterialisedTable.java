@@ -7,19 +7,11 @@ import dev.flows.Row;
 import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.spi.RefusedChanges;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
@@ -28,7 +20,7 @@ import org.jdbi.v3.core.statement.Update;
  * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
  * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}), the delete of its deletes by key (versioned: the
  * same upsert of deleted markers; else a {@code DELETE}) and, if the batch has any, one statement
- * for its deletes by key columns ({@link DeleteWhereSql}). They touch disjoint rows, so their order
+ * for its deletes by key columns ({@link DeleteWheres}). They touch disjoint rows, so their order
  * does not matter. Rows are sorted by primary key so two writers of overlapping keys (a zombie
  * after a rebalance) lock in the same order. If PostgreSQL refuses the data of some rows, a {@link
  * BisectingWriter} sets their records apart and writes the others, each half of the batch in its
@@ -40,7 +32,7 @@ public final class PostgresMaterialisedTable {
   private final Jdbi jdbi;
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
-  private final Map<List<List<Integer>>, String> deleteWhereSql = new ConcurrentHashMap<>();
+  private final DeleteWheres deleteWheres;
   private final Comparator<Row> byKey;
   private final BisectingWriter<RowChanges> writer;
 
@@ -48,6 +40,7 @@ public final class PostgresMaterialisedTable {
     this.jdbi = jdbi;
     this.spec = spec;
     this.sql = MaterialisedTableSql.of(spec);
+    this.deleteWheres = new DeleteWheres(spec);
     this.byKey = byKey(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
   }
@@ -99,7 +92,7 @@ public final class PostgresMaterialisedTable {
             bind(handle.createUpdate(sql.delete()), sorted(deletes)).execute();
           }
           if (!deletesWhere.isEmpty()) {
-            deleteWhere(handle, deletesWhere, upserts, deletes);
+            deleteWheres.execute(handle, deletesWhere, upserts, deletes);
           }
         });
   }
@@ -108,7 +101,7 @@ public final class PostgresMaterialisedTable {
   private Update bound(Update update, int count, List<Row> rows) {
     List<Column> all = spec.allColumns();
     for (int i = 0; i < count; i++) {
-      bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
+      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
     }
     return update;
   }
@@ -116,106 +109,9 @@ public final class PostgresMaterialisedTable {
   private Update bind(Update update, List<Row> deletes) {
     List<Column> all = spec.allColumns();
     for (int i : MaterialisedTableSql.deleteColumns(spec)) {
-      bind(update, MaterialisedTableSql.parameter(i), all.get(i), deletes);
+      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), deletes);
     }
     return update;
-  }
-
-  /**
-   * One statement for the deletes by key columns, grouped by the key columns they name, each with
-   * its batch order; the keys the batch upserts or deletes that some of them match are excluded.
-   */
-  private void deleteWhere(Handle handle, List<Row> matches, List<Row> upserts, List<Row> deletes) {
-    Map<List<Integer>, List<Row>> bySet = new LinkedHashMap<>();
-    Map<List<Integer>, List<Integer>> orders = new LinkedHashMap<>();
-    for (int n = 0; n < matches.size(); n++) {
-      List<Integer> set = keyColumnsOf(matches.get(n));
-      bySet.computeIfAbsent(set, s -> new ArrayList<>()).add(matches.get(n));
-      orders.computeIfAbsent(set, s -> new ArrayList<>()).add(n);
-    }
-    List<List<Integer>> sets = List.copyOf(bySet.keySet());
-    Update update =
-        handle.createUpdate(deleteWhereSql.computeIfAbsent(sets, s -> DeleteWhereSql.of(spec, s)));
-    List<Column> key = spec.primaryKey();
-    for (int s = 0; s < sets.size(); s++) {
-      List<Row> rows = bySet.get(sets.get(s));
-      for (int k : sets.get(s)) {
-        bind(update, DeleteWhereSql.match(s, k), key.get(k), rows);
-      }
-      if (spec.versioned()) {
-        List<Column> sources = MaterialisedTableSql.sourceColumns(spec);
-        for (int i = 0; i < sources.size(); i++) {
-          bind(update, DeleteWhereSql.source(s, i), sources.get(i), rows);
-        }
-        update.bindArray(DeleteWhereSql.order(s), Integer.class, orders.get(sets.get(s)));
-      }
-    }
-    List<Row> excluded = excluded(bySet, upserts, deletes);
-    for (int k = 0; k < key.size(); k++) {
-      bind(update, DeleteWhereSql.excluded(k), key.get(k), excluded);
-    }
-    update.execute();
-  }
-
-  /** The upserts and deletes whose key some delete-where matches: it leaves them to them. */
-  private List<Row> excluded(
-      Map<List<Integer>, List<Row>> bySet, List<Row> upserts, List<Row> deletes) {
-    Map<List<Integer>, Set<List<Object>>> matched = new LinkedHashMap<>();
-    bySet.forEach(
-        (set, rows) -> {
-          Set<List<Object>> values = new HashSet<>();
-          rows.forEach(row -> values.add(project(row, set)));
-          matched.put(set, values);
-        });
-    List<Row> excluded = new ArrayList<>();
-    for (List<Row> rows : List.of(upserts, deletes)) {
-      for (Row row : rows) {
-        if (matched.entrySet().stream()
-            .anyMatch(m -> m.getValue().contains(project(row, m.getKey())))) {
-          excluded.add(row);
-        }
-      }
-    }
-    return excluded;
-  }
-
-  private List<Integer> keyColumnsOf(Row match) {
-    List<Integer> set = new ArrayList<>();
-    for (int k = 0; k < spec.primaryKey().size(); k++) {
-      if (match.values().containsKey(spec.primaryKey().get(k).name())) {
-        set.add(k);
-      }
-    }
-    return List.copyOf(set);
-  }
-
-  private List<Object> project(Row row, List<Integer> set) {
-    List<Object> values = new ArrayList<>(set.size());
-    for (int k : set) {
-      Object value = row.get(spec.primaryKey().get(k).name());
-      values.add(value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value);
-    }
-    return values;
-  }
-
-  /**
-   * Binds one column of every row as an array; timestamps (see {@link Timestamps}) and JSON as text
-   * (cast in the SQL).
-   */
-  private static void bind(Update update, String parameter, Column column, List<Row> rows) {
-    List<Object> values = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      Object value = row.get(column.name());
-      values.add(value instanceof Instant instant ? Timestamps.text(instant) : value);
-    }
-    update.bindArray(parameter, elementType(column.type()), values);
-  }
-
-  private static Class<?> elementType(ColumnType type) {
-    return switch (type) {
-      case TIMESTAMPTZ, JSONB -> String.class;
-      default -> type.javaType();
-    };
   }
 
   private List<Row> sorted(List<Row> rows) {

@@ -30,6 +30,11 @@ public record Column(String name, ColumnType type) {
     return new Column(name, ColumnType.BIGINT);
   }
 
+  /** An {@code integer} column ({@link Integer} values). */
+  public static Column integer(String name) {
+    return new Column(name, ColumnType.INTEGER);
+  }
+
   /** A column of any {@link ColumnType}. */
   public static Column of(String name, ColumnType type) {
     return new Column(name, type);

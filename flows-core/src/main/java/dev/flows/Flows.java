@@ -80,15 +80,18 @@ public final class Flows {
 
   /**
    * A materialise flow: keeps a table up to date from a topic. Each batch becomes one write of the
-   * runtime's {@link dev.flows.spi.TableSink} (PostgreSQL: one transaction of one set-based upsert
-   * and one delete): one row per record key, the last record of a key in the batch winning, a
-   * tombstone (null value) deleting the row (with an offset column, leaving a deleted marker that
-   * readers skip: {@code WHERE NOT deleted}). Offsets are committed only after the rows are
-   * durable: at-least-once delivery, idempotent upsert; with an offset column ({@link
-   * TableSpec#withOffsetColumn(String)}) a replayed older record of the same partition never
-   * overwrites a newer row. A record whose row the database refuses for its values (invalid JSON, a
-   * value out of range) is dead-lettered, its key keeping its previous change in the batch, and the
-   * rest is written.
+   * runtime's {@link dev.flows.spi.TableSink} (PostgreSQL: one transaction of a few set-based
+   * statements). It ends in {@code into}: one row per record key, the last record of a key in the
+   * batch winning, a tombstone (null value) deleting the row; or in {@code intoRows}: any rows per
+   * record ({@link RowChanges}: upserts, deletes by key or by some key columns) in a table whose
+   * primary key may have several columns, the batch leaving the table as its records applied one by
+   * one would. With an offset column a delete leaves a deleted marker that readers skip ({@code
+   * WHERE NOT deleted}). Offsets are committed only after the rows are durable: at-least-once
+   * delivery, idempotent writes; with an offset column ({@link TableSpec#withOffsetColumn(String)})
+   * a replayed older record of the same partition never overwrites a newer row, row by row. A
+   * record one of whose rows the database refuses for its values (invalid JSON, a value out of
+   * range) is dead-lettered, none of its rows written and its keys keeping their previous change in
+   * the batch, and the rest is written.
    *
    * <pre>{@code
    * Flow materialise = Flows.materialise("flows-word-materialise")

@@ -7,10 +7,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The PostgreSQL table a materialise flow keeps up to date: its name, its primary key column (whose
- * value is the record key), its other columns (filled by the flow's row mapper) and an optional
- * offset column. Immutable; names are validated lower-case identifiers, used quoted. The table sink
- * creates the table if absent.
+ * The PostgreSQL table a materialise flow keeps up to date: its name, its primary key columns, its
+ * other columns and an optional offset column. Immutable; names are validated lower-case
+ * identifiers, used quoted. The table sink creates the table if absent.
+ *
+ * <p>A flow ending in {@link dev.flows.dsl.MaterialiseSource#into into} writes one row per record
+ * key into a table with a one-column primary key, whose value is the record key. A flow ending in
+ * {@link dev.flows.dsl.MaterialiseSource#intoRows intoRows} writes any rows, so the key may have
+ * several columns (e.g. {@code order_id, line_no}) and need not be the record key.
  *
  * <p>With an {@linkplain #withOffsetColumn(String) offset column} ({@code bigint}), each row keeps
  * the source position of the record that wrote it: its offset in the offset column, its partition
@@ -21,24 +25,27 @@ import java.util.Set;
  * partition changes it (across partitions the last writer wins: a key's partition changes only when
  * the topic's partition count or the producer's key mapping changes, and the flow stops on the
  * first). A row with no partition stored (written before these columns existed) counts as from the
- * same partition. A tombstone does not remove the row: it becomes a deleted marker (its other
- * columns NULL, {@value #DELETED_COLUMN} true) that keeps the tombstone's source, so an older
- * record of its partition, replayed or from an instance that lost the partition, cannot bring the
- * key back. Readers skip markers: {@code WHERE NOT deleted}.
+ * same partition. A delete does not remove the row: it becomes a deleted marker (its other columns
+ * NULL, {@value #DELETED_COLUMN} true) that keeps the deleting record's source, so an older record
+ * of its partition, replayed or from an instance that lost the partition, cannot bring the row
+ * back. Readers skip markers: {@code WHERE NOT deleted}.
  *
  * <pre>{@code
  * TableSpec words = TableSpec.of("flows_materialised", Column.text("word"))
  *     .withColumn(Column.bigint("count"))
  *     .withOffsetColumn("updated_offset");
+ * TableSpec lines = TableSpec.of("order_lines", Column.text("order_id"), Column.integer("line_no"))
+ *     .withColumn(Column.text("sku"));
  * }</pre>
  *
  * @param name the table name: 1 to 63 of {@code [a-z0-9_]}, starting with a letter
- * @param primaryKey the primary key column; its value is the record key
+ * @param primaryKey the primary key columns, in key order, at least one
  * @param columns the other columns, in order
  * @param offsetColumn the {@code bigint} column holding the writing record's offset, or {@code
  *     null}
  */
-public record TableSpec(String name, Column primaryKey, List<Column> columns, String offsetColumn) {
+public record TableSpec(
+    String name, List<Column> primaryKey, List<Column> columns, String offsetColumn) {
   /** The {@code integer} column of a versioned table holding the writing record's partition. */
   public static final String PARTITION_COLUMN = "source_partition";
 
@@ -54,10 +61,17 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
    */
   public static final String DELETED_COLUMN = "deleted";
 
-  /** Validates the names and that no column is named twice. */
+  /** Validates the names, that the key has a column and that no column is named twice. */
   public TableSpec {
     Column.requireIdentifier("table name", name);
-    Objects.requireNonNull(primaryKey, "primaryKey");
+    primaryKey = List.copyOf(Objects.requireNonNull(primaryKey, "primaryKey"));
+    if (primaryKey.isEmpty()) {
+      throw FlowDefinitionException.of(
+          "primary key",
+          primaryKey,
+          "of table " + name + " has no column",
+          "give it one or more columns, e.g. TableSpec.of(name, Column.text(\"id\"))");
+    }
     columns = List.copyOf(columns);
     if (offsetColumn != null) {
       Column.requireIdentifier("offset column", offsetColumn);
@@ -65,8 +79,16 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
     requireDistinct(name, primaryKey, columns, offsetColumn);
   }
 
-  /** A table {@code name} keyed by {@code primaryKey}, without other columns yet. */
-  public static TableSpec of(String name, Column primaryKey) {
+  /**
+   * A table {@code name} whose primary key is {@code key} followed by {@code moreKey} (a composite
+   * key, for {@link dev.flows.dsl.MaterialiseSource#intoRows intoRows}), without other columns yet.
+   */
+  public static TableSpec of(String name, Column key, Column... moreKey) {
+    List<Column> primaryKey = new ArrayList<>(1 + moreKey.length);
+    primaryKey.add(Objects.requireNonNull(key, "key"));
+    for (Column column : moreKey) {
+      primaryKey.add(Objects.requireNonNull(column, "key column"));
+    }
     return new TableSpec(name, primaryKey, List.of(), null);
   }
 
@@ -83,13 +105,13 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
   }
 
   /**
-   * Every column the rows carry, in table order: primary key, the others, then, if versioned, the
-   * offset column ({@code bigint}), {@value #PARTITION_COLUMN} and {@value #GENERATION_COLUMN}
-   * ({@code integer}).
+   * Every column the rows carry, in table order: the primary key columns, the others, then, if
+   * versioned, the offset column ({@code bigint}), {@value #PARTITION_COLUMN} and {@value
+   * #GENERATION_COLUMN} ({@code integer}).
    */
   public List<Column> allColumns() {
-    List<Column> all = new ArrayList<>(columns.size() + 4);
-    all.add(primaryKey);
+    List<Column> all = new ArrayList<>(primaryKey.size() + columns.size() + 3);
+    all.addAll(primaryKey);
     all.addAll(columns);
     if (offsetColumn != null) {
       all.add(Column.bigint(offsetColumn));
@@ -104,21 +126,22 @@ public record TableSpec(String name, Column primaryKey, List<Column> columns, St
     return offsetColumn != null;
   }
 
-  /** {@code name (pk column, others..., offset)}, as plans print it. */
+  /** {@code name [every column] key pk1, pk2}, as plans print it. */
   @Override
   public String toString() {
     return name
         + " "
         + allColumns().stream().map(Column::toString).toList()
         + " key "
-        + primaryKey.name();
+        + String.join(", ", primaryKey.stream().map(Column::name).toList());
   }
 
   private static void requireDistinct(
-      String table, Column primaryKey, List<Column> columns, String offsetColumn) {
+      String table, List<Column> primaryKey, List<Column> columns, String offsetColumn) {
     Set<String> names = new HashSet<>();
-    names.add(primaryKey.name());
-    for (Column column : columns) {
+    List<Column> named = new ArrayList<>(primaryKey);
+    named.addAll(columns);
+    for (Column column : named) {
       if (!names.add(Objects.requireNonNull(column, "column").name())) {
         throw FlowDefinitionException.of(
             "column", column.name(), "is named twice in table " + table, "name each column once");

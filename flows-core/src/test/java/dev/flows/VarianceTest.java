@@ -9,6 +9,8 @@ import dev.flows.dsl.FlowStream;
 import dev.flows.dsl.KeyValueMapper;
 import dev.flows.dsl.OutputRouter;
 import dev.flows.dsl.RecordPredicate;
+import dev.flows.dsl.RowMapper;
+import dev.flows.dsl.RowsMapper;
 import dev.flows.dsl.SourceStream;
 import dev.flows.dsl.Splitter;
 import dev.flows.dsl.StateFunction;
@@ -103,6 +105,19 @@ class VarianceTest {
             collector.kind(),
             stateful.kind(),
             join.apply().kind()));
+  }
+
+  @Test
+  void shouldAcceptMappersOfSuperInputsWhenMaterialiseFlowsAreBuilt() {
+    TableSpec table = TableSpec.of("variance", Column.text("word")).withColumn(Column.text("text"));
+    RowMapper<Object, Object> row = (k, v) -> Row.of("text", String.valueOf(v));
+    RowsMapper<Object, Object> rows = (k, v) -> RowChanges.none();
+
+    Flow one = Flows.materialise("test-variance-row").from(WORDS).into(table, row);
+    Flow many = Flows.materialise("test-variance-rows").from(WORDS).intoRows(table, rows);
+
+    assertEquals(
+        List.of(FlowKind.MATERIALISE, FlowKind.MATERIALISE), List.of(one.kind(), many.kind()));
   }
 
   private static Format<CharSequence> chars() {

@@ -209,8 +209,9 @@ public final class FlowTestDriver implements AutoCloseable {
 
   /**
    * The rows a materialise flow wrote to {@code table}, by primary key value (a {@code byte[]} key
-   * as a {@link java.nio.ByteBuffer}), each with every column of the table, offset and source
-   * columns included.
+   * as a {@link java.nio.ByteBuffer}; a key of several columns as the {@link List} of their values
+   * in key order), each with every column of the table, offset and source columns included; deleted
+   * markers left out.
    */
   public Map<Object, Row> table(TableSpec table) {
     return tableSink.rows(table.name());

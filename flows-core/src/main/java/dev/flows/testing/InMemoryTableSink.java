@@ -2,8 +2,9 @@ package dev.flows.testing;
 
 import dev.flows.Column;
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
-import dev.flows.spi.RefusedRow;
+import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import dev.flows.state.InMemoryTopicLedger;
@@ -12,15 +13,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Tables in this JVM's memory, with the same contract as PostgreSQL: rows guarded by source
- * partition, generation and offset in versioned tables, where a tombstone leaves a deleted marker,
- * refused rows reported. For flow tests ({@link FlowTestDriver#table(TableSpec)}) and development;
- * the rows are lost when the process stops. Thread-safe.
+ * Tables in this JVM's memory, with the same contract as PostgreSQL: composite keys, deletes by key
+ * or by key columns, rows guarded by source partition, generation and offset in versioned tables,
+ * where a delete leaves a deleted marker, refused records' changes reported. For flow tests ({@link
+ * FlowTestDriver#table(TableSpec)}) and development; the rows are lost when the process stops.
+ * Thread-safe.
  *
  * <p>It refuses what PostgreSQL refuses in any table and can be checked without it: a row holding a
  * timestamp outside PostgreSQL's range, 4714-11-24 00:00:00 BC to 294276-12-31 23:59:59.999999
@@ -55,23 +59,30 @@ public final class InMemoryTableSink implements TableSink {
   }
 
   @Override
-  public synchronized List<RefusedRow> write(
-      TableSpec table, List<Row> upserts, List<Row> deletes) {
+  public synchronized List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
     Map<Object, Row> rows = tables.computeIfAbsent(table.name(), n -> new LinkedHashMap<>());
-    List<RefusedRow> refused = new ArrayList<>();
-    for (Row row : upserts) {
-      Object key = key(row.get(table.primaryKey().name()));
-      if (accepted(table, row, refused) && newer(table, rows.get(key), row)) {
-        rows.put(key, complete(table, row));
+    List<RefusedChanges> refused = new ArrayList<>();
+    List<RowChanges> accepted = new ArrayList<>(changes.size());
+    Set<Object> written = new HashSet<>();
+    for (RowChanges change : changes) {
+      String reason = refusal(table, change);
+      if (reason != null) {
+        refused.add(new RefusedChanges(change, reason));
+        continue;
       }
+      accepted.add(change);
+      change.upserts().forEach(row -> written.add(key(table, row)));
+      change.deletes().forEach(row -> written.add(key(table, row)));
     }
-    for (Row delete : deletes) {
-      Object key = key(delete.get(table.primaryKey().name()));
-      if (accepted(table, delete, refused) && newer(table, rows.get(key), delete)) {
-        if (table.versioned()) {
-          rows.put(key, complete(table, delete).with(TableSpec.DELETED_COLUMN, true));
-        } else {
-          rows.remove(key);
+    accepted.forEach(c -> c.deletesWhere().forEach(w -> deleteWhere(table, rows, w, written)));
+    for (RowChanges change : accepted) {
+      for (Row delete : change.deletes()) {
+        delete(table, rows, key(table, delete), delete);
+      }
+      for (Row row : change.upserts()) {
+        Object key = key(table, row);
+        if (newer(table, rows.get(key), row)) {
+          rows.put(key, complete(table, row));
         }
       }
     }
@@ -80,48 +91,111 @@ public final class InMemoryTableSink implements TableSink {
 
   /**
    * The rows of table {@code name} by primary key value (a {@code byte[]} key as a {@link
-   * ByteBuffer}), each holding every column; empty if the table was never written. Deleted markers
-   * of a versioned table are left out, as {@code WHERE NOT deleted} leaves them out in PostgreSQL.
+   * ByteBuffer}; a key of several columns as the {@link List} of their values in key order), each
+   * holding every column; empty if the table was never written. Deleted markers of a versioned
+   * table are left out, as {@code WHERE NOT deleted} leaves them out in PostgreSQL.
    */
   public synchronized Map<Object, Row> rows(String name) {
-    Map<Object, Row> live = new LinkedHashMap<>();
+    return select(name, false);
+  }
+
+  /**
+   * The deleted markers of versioned table {@code name}, keyed as {@link #rows(String)}: each holds
+   * its key, the source of the delete that wrote it (what refuses an older, stale write of the
+   * row), the other columns null and {@value TableSpec#DELETED_COLUMN} true.
+   */
+  public synchronized Map<Object, Row> markers(String name) {
+    return select(name, true);
+  }
+
+  private Map<Object, Row> select(String name, boolean markers) {
+    Map<Object, Row> selected = new LinkedHashMap<>();
     tables
         .getOrDefault(name, Map.of())
         .forEach(
             (key, row) -> {
-              if (!Boolean.TRUE.equals(row.get(TableSpec.DELETED_COLUMN))) {
-                live.put(key, row);
+              if (marker(row) == markers) {
+                selected.put(key, row);
               }
             });
-    return Collections.unmodifiableMap(live);
+    return Collections.unmodifiableMap(selected);
   }
 
   @Override
   public void close() {}
 
-  /** Whether PostgreSQL would take {@code row}'s timestamps; if not, adds it to {@code refused}. */
-  private static boolean accepted(TableSpec table, Row row, List<RefusedRow> refused) {
-    for (Column column : table.allColumns()) {
-      if (row.get(column.name()) instanceof Instant at
-          && (at.isBefore(EARLIEST) || !at.isBefore(AFTER_LATEST))) {
-        refused.add(
-            new RefusedRow(
-                row,
-                "column "
-                    + column
-                    + " of table "
-                    + table.name()
-                    + " holds "
-                    + at
-                    + ", out of range of PostgreSQL's timestamptz ("
-                    + EARLIEST_TEXT
-                    + " to "
-                    + LATEST_TEXT
-                    + " UTC)"));
+  /**
+   * Why PostgreSQL would refuse {@code changes}: the first timestamp out of its range; {@code null}
+   * if it would take them.
+   */
+  private static String refusal(TableSpec table, RowChanges changes) {
+    for (List<Row> rows : List.of(changes.upserts(), changes.deletes(), changes.deletesWhere())) {
+      for (Row row : rows) {
+        for (Column column : table.allColumns()) {
+          if (row.get(column.name()) instanceof Instant at
+              && (at.isBefore(EARLIEST) || !at.isBefore(AFTER_LATEST))) {
+            return "column "
+                + column
+                + " of table "
+                + table.name()
+                + " holds "
+                + at
+                + ", out of range of PostgreSQL's timestamptz ("
+                + EARLIEST_TEXT
+                + " to "
+                + LATEST_TEXT
+                + " UTC)";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Deletes (marks, if versioned) the live rows whose key columns equal {@code match}'s, but those
+   * the write's upserts and deletes hold, each as its guard allows.
+   */
+  private static void deleteWhere(
+      TableSpec table, Map<Object, Row> rows, Row match, Set<Object> written) {
+    List<Object> keys = new ArrayList<>();
+    rows.forEach(
+        (key, row) -> {
+          if (!written.contains(key) && !marker(row) && matches(table, row, match)) {
+            keys.add(key);
+          }
+        });
+    for (Object key : keys) {
+      Map<String, Object> values = new LinkedHashMap<>(match.values());
+      table.primaryKey().forEach(c -> values.put(c.name(), rows.get(key).get(c.name())));
+      delete(table, rows, key, new Row(values));
+    }
+  }
+
+  private static boolean matches(TableSpec table, Row row, Row match) {
+    for (Column column : table.primaryKey()) {
+      if (match.values().containsKey(column.name())
+          && !identity(match.get(column.name())).equals(identity(row.get(column.name())))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Applies {@code delete} (the key and, if versioned, its source) to the row of {@code key}. */
+  private static void delete(TableSpec table, Map<Object, Row> rows, Object key, Row delete) {
+    if (!newer(table, rows.get(key), delete)) {
+      return;
+    }
+    if (table.versioned()) {
+      rows.put(key, complete(table, delete).with(TableSpec.DELETED_COLUMN, true));
+    } else {
+      rows.remove(key);
+    }
+  }
+
+  private static boolean marker(Row row) {
+    return Boolean.TRUE.equals(row.get(TableSpec.DELETED_COLUMN));
   }
 
   /**
@@ -157,7 +231,17 @@ public final class InMemoryTableSink implements TableSink {
     return new Row(values);
   }
 
-  private static Object key(Object value) {
+  /** The map key of {@code row}'s primary key: its value, or the list of its values. */
+  private static Object key(TableSpec table, Row row) {
+    if (table.primaryKey().size() == 1) {
+      return identity(row.get(table.primaryKey().get(0).name()));
+    }
+    List<Object> key = new ArrayList<>(table.primaryKey().size());
+    table.primaryKey().forEach(c -> key.add(identity(row.get(c.name()))));
+    return List.copyOf(key);
+  }
+
+  private static Object identity(Object value) {
     return value instanceof byte[] bytes ? ByteBuffer.wrap(bytes.clone()) : value;
   }
 }

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract every {@link TableSink} passes: the in-memory one in flows-core and PostgreSQL in
@@ -57,9 +61,9 @@ public abstract class TableSinkContract {
   void shouldInsertAndReplaceRowsWhenTheTableIsNotVersioned() {
     TableSpec table = counts(false);
     sink.prepare(table);
-    sink.write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
+    write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
 
-    sink.write(table, List.of(count("a", 5L)), List.of());
+    write(table, List.of(count("a", 5L)), List.of());
 
     assertEquals(Map.of("a", count("a", 5L), "b", count("b", 2L)), read(sink, table));
   }
@@ -68,10 +72,9 @@ public abstract class TableSinkContract {
   void shouldDeleteRowsAndIgnoreAbsentKeysWhenDeletesAreWritten() {
     TableSpec table = counts(false);
     sink.prepare(table);
-    sink.write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
+    write(table, List.of(count("a", 1L), count("b", 2L)), List.of());
 
-    sink.write(
-        table, List.of(count("c", 3L)), List.of(Row.of("word", "a"), Row.of("word", "absent")));
+    write(table, List.of(count("c", 3L)), List.of(Row.of("word", "a"), Row.of("word", "absent")));
 
     assertEquals(Map.of("b", count("b", 2L), "c", count("c", 3L)), read(sink, table));
   }
@@ -80,9 +83,9 @@ public abstract class TableSinkContract {
   void shouldRefuseOlderAndEqualOffsetsWhenTheTableIsVersioned() {
     TableSpec table = counts(true);
     sink.prepare(table);
-    sink.write(table, List.of(versioned("a", 10L, 100), versioned("b", 20L, 200)), List.of());
+    write(table, List.of(versioned("a", 10L, 100), versioned("b", 20L, 200)), List.of());
 
-    sink.write(
+    write(
         table,
         List.of(versioned("a", 9L, 99), versioned("b", 21L, 200), versioned("c", 1L, 5)),
         List.of());
@@ -96,7 +99,7 @@ public abstract class TableSinkContract {
             "c",
             versioned("c", 1L, 5)),
         read(sink, table));
-    sink.write(table, List.of(versioned("a", 11L, 101)), List.of());
+    write(table, List.of(versioned("a", 11L, 101)), List.of());
     assertEquals(versioned("a", 11L, 101), read(sink, table).get("a"));
   }
 
@@ -104,9 +107,9 @@ public abstract class TableSinkContract {
   void shouldDeleteOnlyWhenTheTombstoneIsNewerWhenTheTableIsVersioned() {
     TableSpec table = counts(true);
     sink.prepare(table);
-    sink.write(table, List.of(versioned("a", 1L, 100), versioned("b", 2L, 200)), List.of());
+    write(table, List.of(versioned("a", 1L, 100), versioned("b", 2L, 200)), List.of());
 
-    sink.write(
+    write(
         table, List.of(), List.of(tombstone("a", 50), tombstone("b", 201), tombstone("absent", 1)));
 
     assertEquals(Map.of("a", versioned("a", 1L, 100)), read(sink, table));
@@ -116,12 +119,12 @@ public abstract class TableSinkContract {
   void shouldApplyAnUpdateWhenItComesFromAnotherPartitionAtALowerOffset() {
     TableSpec table = counts(true);
     sink.prepare(table);
-    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+    write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
 
-    sink.write(table, List.of(from("a", 2L, 1, 0, 5)), List.of());
+    write(table, List.of(from("a", 2L, 1, 0, 5)), List.of());
 
     assertEquals(2L, read(sink, table).get("a").get("count"), "last writer wins across partitions");
-    sink.write(table, List.of(from("a", 3L, 1, 0, 4)), List.of());
+    write(table, List.of(from("a", 3L, 1, 0, 4)), List.of());
     assertEquals(2L, read(sink, table).get("a").get("count"), "older in its own partition");
   }
 
@@ -129,13 +132,13 @@ public abstract class TableSinkContract {
   void shouldRefuseAStaleUpsertWhenItsKeyWasDeletedLaterInTheSamePartition() {
     TableSpec table = counts(true);
     sink.prepare(table);
-    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
-    sink.write(table, List.of(), List.of(tombstoneFrom("a", 0, 0, 101)));
+    write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+    write(table, List.of(), List.of(tombstoneFrom("a", 0, 0, 101)));
 
-    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of()); // a zombie's stale write
+    write(table, List.of(from("a", 1L, 0, 0, 100)), List.of()); // a zombie's stale write
 
     assertNull(read(sink, table).get("a"), "the delete is not undone by an older upsert");
-    sink.write(table, List.of(from("a", 7L, 0, 0, 102)), List.of());
+    write(table, List.of(from("a", 7L, 0, 0, 102)), List.of());
     assertEquals(7L, read(sink, table).get("a").get("count"), "a newer upsert brings it back");
   }
 
@@ -143,10 +146,10 @@ public abstract class TableSinkContract {
   void shouldApplyAnUpdateWhenItComesFromALaterTopicGeneration() {
     TableSpec table = counts(true);
     sink.prepare(table);
-    sink.write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
+    write(table, List.of(from("a", 1L, 0, 0, 100)), List.of());
 
-    sink.write(table, List.of(from("a", 2L, 0, 1, 3)), List.of());
-    sink.write(table, List.of(from("a", 3L, 0, 0, 200)), List.of()); // the old generation
+    write(table, List.of(from("a", 2L, 0, 1, 3)), List.of());
+    write(table, List.of(from("a", 3L, 0, 0, 200)), List.of()); // the old generation
 
     assertEquals(2L, read(sink, table).get("a").get("count"));
   }
@@ -184,7 +187,7 @@ public abstract class TableSinkContract {
                 "{\"a\": [1, 2]}"));
     sink.prepare(table);
 
-    sink.write(table, List.of(full, Row.of("id", 2L)), List.of());
+    write(table, List.of(full, Row.of("id", 2L)), List.of());
 
     Map<Object, Row> rows = read(sink, table);
     Row stored = rows.get(1L);
@@ -213,7 +216,7 @@ public abstract class TableSinkContract {
     }
     sink.prepare(table);
 
-    assertEquals(List.of(), sink.write(table, rows, deletes));
+    assertEquals(List.of(), write(table, rows, deletes));
 
     Map<Object, Row> stored = read(sink, table);
     assertEquals(5_000, stored.size());
@@ -228,7 +231,7 @@ public abstract class TableSinkContract {
             .withColumn(Column.bigint("count"));
     sink.prepare(table);
     sink.prepare(other);
-    sink.write(table, List.of(count("a", 1L)), List.of());
+    write(table, List.of(count("a", 1L)), List.of());
 
     sink.prepare(table);
 
@@ -247,7 +250,7 @@ public abstract class TableSinkContract {
             time("latest", LATEST));
     sink.prepare(table);
 
-    assertEquals(List.of(), sink.write(table, rows, List.of()));
+    assertEquals(List.of(), write(table, rows, List.of()));
 
     Map<Object, Row> stored = read(sink, table);
     rows.forEach(row -> assertEquals(row, stored.get(row.get("word")), row.toString()));
@@ -262,11 +265,12 @@ public abstract class TableSinkContract {
     Row tooLate = time("too-late", LATEST.plus(1, ChronoUnit.MICROS));
     sink.prepare(table);
 
-    List<RefusedRow> refused =
-        sink.write(table, List.of(early, tooEarly, tooLate, late), List.of());
+    List<RefusedChanges> refused = write(table, List.of(early, tooEarly, tooLate, late), List.of());
 
     assertEquals(Map.of("early", early, "late", late), read(sink, table));
-    assertEquals(Set.of(tooEarly, tooLate), refused.stream().map(RefusedRow::row).collect(toSet()));
+    assertEquals(
+        Set.of(tooEarly, tooLate),
+        refused.stream().map(TableSinkContract::onlyRow).collect(toSet()));
     refused.forEach(r -> assertTrue(r.reason().contains("out of range"), r.reason()));
   }
 
@@ -277,16 +281,234 @@ public abstract class TableSinkContract {
             .withColumn(Column.bigint("count"));
     Instant at = Instant.parse("2024-05-06T07:08:09.123456Z");
     sink.prepare(table);
-    sink.write(
+    write(
         table,
         List.of(Row.of("at", at).with("count", 1L), Row.of("at", LATEST).with("count", 2L)),
         List.of());
     Row tooLate = Row.of("at", LATEST.plus(1, ChronoUnit.MICROS));
 
-    List<RefusedRow> refused = sink.write(table, List.of(), List.of(Row.of("at", at), tooLate));
+    List<RefusedChanges> refused = write(table, List.of(), List.of(Row.of("at", at), tooLate));
 
     assertEquals(Map.of(LATEST, Row.of("at", LATEST).with("count", 2L)), read(sink, table));
-    assertEquals(List.of(tooLate), refused.stream().map(RefusedRow::row).toList());
+    assertEquals(List.of(tooLate), refused.stream().map(TableSinkContract::onlyRow).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldKeepEachRowByItsWholeKeyWhenTheKeyHasSeveralColumns(boolean versioned) {
+    TableSpec table = lines(versioned);
+    sink.prepare(table);
+    sink.write(
+        table,
+        List.of(
+            RowChanges.of(List.of(line("o1", 1, "tea", 1), line("o1", 2, "cake", 1))),
+            RowChanges.of(List.of(line("o2", 1, "tea", 2)))));
+
+    sink.write(
+        table,
+        List.of(RowChanges.of(List.of(line("o1", 2, "pie", 3))).withDelete(key("o2", 1, 3))));
+
+    assertEquals(
+        Map.of(
+            List.of("o1", 1), stored(table, line("o1", 1, "tea", 1)),
+            List.of("o1", 2), stored(table, line("o1", 2, "pie", 3))),
+        read(sink, table));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldDeleteTheMatchingRowsButThoseTheWriteUpsertsWhenADeleteNamesSomeKeyColumns(
+      boolean versioned) {
+    TableSpec table = lines(versioned);
+    sink.prepare(table);
+    sink.write(table, List.of(RowChanges.of(orderLines(1))));
+
+    sink.write(
+        table, List.of(RowChanges.replace(owner("o1", 10), List.of(line("o1", 2, "new", 10)))));
+
+    assertEquals(
+        Map.of(
+            List.of("o1", 2), stored(table, line("o1", 2, "new", 10)),
+            List.of("o2", 1), stored(table, line("o2", 1, "sku", 1))),
+        read(sink, table));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldDeleteTheRowsOfEveryOrderWhenADeleteNamesANonLeadingKeyColumn(boolean versioned) {
+    TableSpec table = lines(versioned);
+    sink.prepare(table);
+    sink.write(table, List.of(RowChanges.of(orderLines(1))));
+
+    sink.write(table, List.of(RowChanges.none().withDeleteWhere(source(Row.of("line_no", 1), 10))));
+
+    assertEquals(
+        Set.of(List.of("o1", 2), List.of("o1", 3)), read(sink, table).keySet(), "line 1 deleted");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldChangeNothingWhenTheSameChangesAreWrittenAgain(boolean versioned) {
+    TableSpec table = lines(versioned);
+    sink.prepare(table);
+    sink.write(table, List.of(RowChanges.of(orderLines(1))));
+    List<RowChanges> batch =
+        List.of(
+            RowChanges.replace(owner("o1", 5), List.of(line("o1", 1, "changed", 5))),
+            RowChanges.of(List.of(line("o3", 1, "added", 6))).withDelete(key("o2", 1, 6)));
+    sink.write(table, batch);
+    Map<Object, Row> written = read(sink, table);
+
+    sink.write(table, batch);
+
+    assertEquals(written, read(sink, table));
+    assertEquals(Set.of(List.of("o1", 1), List.of("o3", 1)), written.keySet());
+  }
+
+  @Test
+  void shouldDeleteEachMatchingRowOnlyWhereItsGuardAllowsWhenVersioned() {
+    TableSpec table = lines(true);
+    sink.prepare(table);
+    sink.write(
+        table,
+        List.of(RowChanges.of(List.of(line("o1", 1, "newer", 10), line("o1", 2, "older", 5)))));
+
+    sink.write(table, List.of(RowChanges.none().withDeleteWhere(owner("o1", 7))));
+
+    assertEquals(
+        Map.of(List.of("o1", 1), stored(table, line("o1", 1, "newer", 10))), read(sink, table));
+    sink.write(table, List.of(RowChanges.of(List.of(line("o1", 2, "stale", 6)))));
+    assertEquals(Set.of(List.of("o1", 1)), read(sink, table).keySet(), "the marker refuses 6 < 7");
+  }
+
+  @Test
+  void shouldRefuseAStaleUpsertWhenADeleteOfAKeyNeverStoredCameLaterWhenVersioned() {
+    TableSpec table = lines(true);
+    sink.prepare(table);
+
+    sink.write(table, List.of(RowChanges.none().withDelete(key("o1", 9, 5))));
+    sink.write(table, List.of(RowChanges.of(List.of(line("o1", 9, "stale", 4)))));
+
+    assertEquals(Map.of(), read(sink, table), "the delete left a marker");
+    sink.write(table, List.of(RowChanges.of(List.of(line("o1", 9, "newer", 6)))));
+    assertEquals(Set.of(List.of("o1", 9)), read(sink, table).keySet());
+  }
+
+  @Test
+  void shouldMarkARowWithTheFirstDeleteWhereThatMatchesItWhenVersioned() {
+    TableSpec table = lines(true);
+    sink.prepare(table);
+    sink.write(table, List.of(RowChanges.of(List.of(line("o1", 1, "sku", 1)))));
+
+    sink.write(
+        table,
+        List.of(
+            RowChanges.none().withDeleteWhere(owner("o1", 5)),
+            RowChanges.none().withDeleteWhere(source(Row.of("line_no", 1), 9))));
+
+    assertEquals(Map.of(), read(sink, table));
+    sink.write(table, List.of(RowChanges.of(List.of(line("o1", 1, "after 5", 7)))));
+    assertEquals(
+        Set.of(List.of("o1", 1)), read(sink, table).keySet(), "marked at 5, not 9: 7 is newer");
+  }
+
+  @Test
+  void shouldLeaveMarkersAndTheWritesDeletesAsTheyAreWhenADeleteWhereMatchesThemWhenVersioned() {
+    TableSpec table = lines(true);
+    sink.prepare(table);
+    sink.write(
+        table, List.of(RowChanges.of(List.of(line("o1", 1, "sku", 1), line("o1", 2, "sku", 1)))));
+    sink.write(table, List.of(RowChanges.none().withDelete(key("o1", 1, 3))));
+
+    sink.write(
+        table,
+        List.of(
+            RowChanges.none().withDelete(key("o1", 2, 4)),
+            RowChanges.none().withDeleteWhere(owner("o1", 9))));
+
+    sink.write(
+        table, List.of(RowChanges.of(List.of(line("o1", 1, "five", 5), line("o1", 2, "five", 5)))));
+    assertEquals(
+        Set.of(List.of("o1", 1), List.of("o1", 2)),
+        read(sink, table).keySet(),
+        "the markers kept 3 and 4, older than 5");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldWriteNothingOfARecordWhenOneOfItsRowsIsRefused(boolean versioned) {
+    TableSpec table = lines(versioned);
+    sink.prepare(table);
+    RowChanges poisoned =
+        RowChanges.of(
+            List.of(
+                line("o1", 1, "fine", 1),
+                line("o1", 2, "late", 1).with("at", LATEST.plus(1, ChronoUnit.MICROS))));
+    RowChanges good = RowChanges.of(List.of(line("o2", 1, "fine", 2)));
+
+    List<RefusedChanges> refused = sink.write(table, List.of(poisoned, good));
+
+    assertEquals(List.of(poisoned), refused.stream().map(RefusedChanges::changes).toList());
+    assertTrue(refused.get(0).reason().contains("out of range"), refused.get(0).reason());
+    assertEquals(Set.of(List.of("o2", 1)), read(sink, table).keySet());
+  }
+
+  private TableSpec lines(boolean versioned) {
+    TableSpec table =
+        TableSpec.of("contract_lines_" + suffix, Column.text("order_id"), Column.integer("line_no"))
+            .withColumn(Column.text("sku"))
+            .withColumn(Column.of("at", ColumnType.TIMESTAMPTZ));
+    return versioned ? table.withOffsetColumn("updated_offset") : table;
+  }
+
+  /** Lines 1 to 3 of order o1 and line 1 of o2, each written at {@code offset}. */
+  private static List<Row> orderLines(long offset) {
+    return List.of(
+        line("o1", 1, "sku", offset),
+        line("o1", 2, "sku", offset),
+        line("o1", 3, "sku", offset),
+        line("o2", 1, "sku", offset));
+  }
+
+  /** A line with its source at {@code offset} of partition 0 (ignored by an unversioned table). */
+  private static Row line(String order, int no, String sku, long offset) {
+    return source(Row.of("order_id", order).with("line_no", no).with("sku", sku), offset);
+  }
+
+  private static Row key(String order, int no, long offset) {
+    return source(Row.of("order_id", order).with("line_no", no), offset);
+  }
+
+  private static Row owner(String order, long offset) {
+    return source(Row.of("order_id", order), offset);
+  }
+
+  private static Row source(Row row, long offset) {
+    return row.with("updated_offset", offset)
+        .with("source_partition", 0)
+        .with("source_generation", 0);
+  }
+
+  /** {@code row} as {@code table} holds it: every column, source columns only if versioned. */
+  private static Row stored(TableSpec table, Row row) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    table.allColumns().forEach(c -> values.put(c.name(), row.get(c.name())));
+    return new Row(values);
+  }
+
+  /** Writes each row as the changes of one record. */
+  private List<RefusedChanges> write(TableSpec table, List<Row> upserts, List<Row> deletes) {
+    List<RowChanges> changes = new ArrayList<>();
+    upserts.forEach(row -> changes.add(RowChanges.of(List.of(row))));
+    deletes.forEach(row -> changes.add(RowChanges.none().withDelete(row)));
+    return sink.write(table, changes);
+  }
+
+  private static Row onlyRow(RefusedChanges refused) {
+    List<Row> rows = new ArrayList<>(refused.changes().upserts());
+    rows.addAll(refused.changes().deletes());
+    assertEquals(1, rows.size(), refused.toString());
+    return rows.get(0);
   }
 
   private TableSpec times() {

@@ -2,14 +2,14 @@ package dev.flows.postgres;
 
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
-import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.postgres.internal.Databases;
 import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresMaterialisedTable;
 import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
-import dev.flows.spi.RefusedRow;
+import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import java.util.List;
@@ -23,10 +23,10 @@ import javax.sql.DataSource;
  * share one sink per process.
  *
  * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
- * column first, then the other columns, the offset column and {@code source_partition,
+ * columns first, then the other columns, the offset column and {@code source_partition,
  * source_generation, deleted}); an existing table is used as it is, but for a versioned table made
  * by an earlier version, which gets those three columns added. Each batch is one transaction of at
- * most two set-based statements, every column travelling as one array expanded by {@code unnest}:
+ * most three set-based statements, every column travelling as one array expanded by {@code unnest}:
  *
  * <pre>{@code
  * INSERT INTO "t" AS t ("word", "count", "updated_offset", "source_partition", "source_generation", "deleted")
@@ -36,28 +36,37 @@ import javax.sql.DataSource;
  *     OR (coalesce(t."source_generation", 0), t."updated_offset")
  *        < (coalesce(EXCLUDED."source_generation", 0), EXCLUDED."updated_offset"))
  * INSERT INTO "t" AS t ("word", "updated_offset", "source_partition", "source_generation", "deleted")
- *   SELECT *, true FROM unnest(:keys::text[], :offsets::bigint[], :partitions::integer[], :generations::integer[])
+ *   SELECT *, true FROM unnest(:c0::text[], :c2::bigint[], :c3::integer[], :c4::integer[])
  *   ON CONFLICT ("word") DO UPDATE SET (the same columns and guard)
+ * UPDATE "t" AS t SET (other columns NULL, the delete's source, "deleted" = true)
+ *   FROM (the stored rows each delete-where matches, joined on its key columns, first one per row) AS m
+ *   WHERE (the key equal, not a marker, the guard) AND NOT EXISTS (the key among the batch's upserts and deletes)
  * }</pre>
  *
- * <p>The second statement writes the tombstones as deleted markers (other columns NULL), which
- * readers skip with {@code WHERE NOT deleted}: a marker keeps the tombstone's source, so an older
- * upsert of its partition is refused instead of bringing the key back.
+ * <p>The second statement writes the deletes by key (tombstones of a row per key) as deleted
+ * markers (other columns NULL), which readers skip with {@code WHERE NOT deleted}: a marker keeps
+ * the delete's source, so an older upsert of its partition is refused instead of bringing the key
+ * back. The third, only for batches with deletes by key columns (e.g. every line of an order), is
+ * described in the {@link TableSink#write contract}; its join uses the primary key index when the
+ * columns it names lead the key (e.g. {@code order_id} of {@code (order_id, line_no)}), and scans
+ * the table otherwise, unless an index of the user's covers them.
  *
  * <p>Without an offset column the guards and markers are left out: the batch's rows replace the
- * stored ones and tombstones delete by {@code pk = ANY(:keys)}. Timestamps and JSON travel as text
- * and are cast on the server; a timestamp is written so that PostgreSQL reads the same instant
- * anywhere in its range (4714-11-24 BC to 294276-12-31 AD).
+ * stored ones, deletes delete by {@code pk = ANY(:c0)} (by {@code USING unnest(...)} for a key of
+ * several columns) and deletes by key columns by a {@code DELETE ... USING} of the same join.
+ * Timestamps and JSON travel as text and are cast on the server; a timestamp is written so that
+ * PostgreSQL reads the same instant anywhere in its range (4714-11-24 BC to 294276-12-31 AD).
  *
  * <p>Errors are sorted by SQLSTATE. If PostgreSQL refuses the data of the rows (21000, class 22
  * such as invalid JSON or a value out of range, class 23 such as a constraint of an existing table,
- * 54000 such as a key too large to index), the transaction is rolled back, the rows are split in
- * halves and each half is written in its own transaction, recursively, until the refused rows stand
- * alone: they are returned with PostgreSQL's message, every other row is committed. A batch without
- * such rows stays one transaction. Any other failure (connection, serialization failure, deadlock,
- * shutdown, timeout, anything unknown) is thrown as a {@link FlowsException} with the driver's
- * exception as cause; the runtime rewinds and retries the batch, and halves committed before the
- * failure are written again with the same values (refused as not newer in a versioned table).
+ * 54000 such as a key too large to index), the transaction is rolled back, the records' changes are
+ * split in halves and each half is written in its own transaction, recursively, until each refused
+ * record's changes stand alone: they are returned with PostgreSQL's message, every other record's
+ * changes are committed. A batch without such rows stays one transaction. Any other failure
+ * (connection, serialization failure, deadlock, shutdown, timeout, anything unknown) is thrown as a
+ * {@link FlowsException} with the driver's exception as cause; the runtime rewinds and retries the
+ * batch, and halves committed before the failure are written again with the same values (refused as
+ * not newer in a versioned table).
  */
 public final class PostgresTableSink implements TableSink {
   /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
@@ -132,8 +141,8 @@ public final class PostgresTableSink implements TableSink {
   }
 
   @Override
-  public List<RefusedRow> write(TableSpec table, List<Row> upserts, List<Row> deletes) {
-    return table(table).write(upserts, deletes);
+  public List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
+    return table(table).write(changes);
   }
 
   /** Closes the pool if this sink built it. */

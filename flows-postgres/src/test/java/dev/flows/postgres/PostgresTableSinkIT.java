@@ -4,23 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.FlowsException;
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
-import dev.flows.spi.RefusedRow;
+import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TableSinkContract;
+import dev.flows.testing.InMemoryTableSink;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestPostgres;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,20 +63,22 @@ class PostgresTableSinkIT extends TableSinkContract {
             .withOffsetColumn("updated_offset");
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
-      sink.write(table, List.of(json("a", "{}", 1), json("b", "{}", 2)), List.of());
+      write(sink, table, List.of(json("a", "{}", 1), json("b", "{}", 2)), List.of());
       postgres.execute("ALTER TABLE " + name + " RENAME COLUMN doc TO document");
 
       FlowsException e =
           assertThrows(
               FlowsException.class,
               () ->
-                  sink.write(
+                  write(
+                      sink,
                       table,
                       List.of(json("c", "{}", 3)),
                       List.of(Row.of("word", "a").with("updated_offset", 4L))));
 
       assertTrue(
-          e.getMessage().startsWith("materialised table " + name + ": cannot write 1 rows"),
+          e.getMessage()
+              .startsWith("materialised table " + name + ": cannot write the changes of 2 records"),
           e.getMessage());
       assertEquals(
           2,
@@ -156,8 +164,9 @@ class PostgresTableSinkIT extends TableSinkContract {
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      List<RefusedRow> refused =
-          sink.write(
+      List<RefusedChanges> refused =
+          write(
+              sink,
               table,
               List.of(
                   Row.of("at", at.plusNanos(100)).with("count", 1L),
@@ -178,8 +187,9 @@ class PostgresTableSinkIT extends TableSinkContract {
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      List<RefusedRow> refused =
-          sink.write(
+      List<RefusedChanges> refused =
+          write(
+              sink,
               table,
               List.of(
                   Row.of("x", -0.0).with("count", 1L),
@@ -202,12 +212,13 @@ class PostgresTableSinkIT extends TableSinkContract {
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      List<RefusedRow> refused = sink.write(table, rows, List.of());
+      List<RefusedChanges> refused = write(sink, table, rows, List.of());
 
       Map<Object, Row> expected = new HashMap<>();
-      good.forEach(row -> expected.put(row.get(table.primaryKey().name()), row));
+      good.forEach(row -> expected.put(row.get(table.primaryKey().get(0).name()), row));
       assertEquals(expected, read(sink, table));
-      assertEquals(List.of(poison), refused.stream().map(RefusedRow::row).toList());
+      assertEquals(
+          List.of(poison), refused.stream().map(r -> r.changes().upserts().get(0)).toList());
       assertTrue(refused.get(0).reason().contains(reason), refused.get(0).reason());
     }
   }
@@ -247,9 +258,9 @@ class PostgresTableSinkIT extends TableSinkContract {
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      sink.write(table, List.of(v1Row("a", 5L, 101), v1Row("b", 6L, 150)), List.of());
-      sink.write(table, List.of(), List.of(v1Row("b", null, 201)));
-      sink.write(table, List.of(v1Row("b", 7L, 200)), List.of()); // stale: refused
+      write(sink, table, List.of(v1Row("a", 5L, 101), v1Row("b", 6L, 150)), List.of());
+      write(sink, table, List.of(), List.of(v1Row("b", null, 201)));
+      write(sink, table, List.of(v1Row("b", 7L, 200)), List.of()); // stale: refused
 
       Map<Object, Row> rows = read(sink, table);
       assertEquals(5L, rows.get("a").get("count"), "an old row's offset still guards it");
@@ -289,6 +300,93 @@ class PostgresTableSinkIT extends TableSinkContract {
     }
   }
 
+  @Test
+  void shouldLeaveWhatTheInMemorySinkLeavesWhenRandomBatchesOfManyRowsPerRecordAreWritten() {
+    TableSpec table =
+        TableSpec.of(
+                Rows.uniqueTable("sink_random"), Column.text("order_id"), Column.integer("line_no"))
+            .withColumn(Column.text("sku"))
+            .withOffsetColumn("updated_offset");
+    InMemoryTableSink reference = InMemoryTableSink.create();
+    Random random = new Random(42);
+    long[] offsets = new long[2];
+    List<List<RowChanges>> written = new ArrayList<>();
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(postgres.dataSource());
+    config.setMaximumPoolSize(2);
+    try (HikariDataSource pooled = new HikariDataSource(config);
+        PostgresTableSink sink = PostgresTableSink.create(pooled)) {
+      sink.prepare(table);
+      for (int i = 0; i < 200; i++) {
+        boolean replay = !written.isEmpty() && random.nextInt(5) == 0;
+        List<RowChanges> batch =
+            replay ? written.get(random.nextInt(written.size())) : randomBatch(random, offsets);
+        written.add(batch);
+
+        assertEquals(List.of(), sink.write(table, batch));
+        reference.write(table, batch);
+
+        String context = "batch " + i + (replay ? " (a replay): " : ": ") + batch;
+        assertEquals(reference.rows(table.name()), TableReader.read(pooled, table), context);
+        assertEquals(reference.markers(table.name()), TableReader.markers(pooled, table), context);
+      }
+    }
+  }
+
+  /**
+   * Up to six records' random changes of orders a to c, lines 1 to 3, each record from partition 0
+   * or 1 at its next offset; no key upserted or deleted twice, as the runtime resolves a batch.
+   */
+  private static List<RowChanges> randomBatch(Random random, long[] offsets) {
+    List<RowChanges> batch = new ArrayList<>();
+    Set<List<Object>> keys = new HashSet<>();
+    for (int record = random.nextInt(6); record >= 0; record--) {
+      int partition = random.nextInt(2);
+      long offset = offsets[partition]++;
+      RowChanges changes = RowChanges.none();
+      for (int op = random.nextInt(4); op > 0; op--) {
+        String order = List.of("a", "b", "c").get(random.nextInt(3));
+        int no = 1 + random.nextInt(3);
+        Row key = Row.of("order_id", order).with("line_no", no);
+        boolean fresh = keys.add(List.of(order, no));
+        changes =
+            switch (random.nextInt(4)) {
+              case 0 -> fresh ? changes.withUpsert(key.with("sku", "s" + offset)) : changes;
+              case 1 -> fresh ? changes.withDelete(key) : changes;
+              case 2 -> changes.withDeleteWhere(Row.of("order_id", order));
+              default -> changes.withDeleteWhere(Row.of("line_no", no));
+            };
+      }
+      batch.add(sourced(changes, partition, offset));
+    }
+    return batch;
+  }
+
+  private static RowChanges sourced(RowChanges changes, int partition, long offset) {
+    UnaryOperator<List<Row>> source =
+        rows ->
+            rows.stream()
+                .map(
+                    r ->
+                        r.with("updated_offset", offset)
+                            .with(TableSpec.PARTITION_COLUMN, partition)
+                            .with(TableSpec.GENERATION_COLUMN, 0))
+                .toList();
+    return new RowChanges(
+        source.apply(changes.upserts()),
+        source.apply(changes.deletes()),
+        source.apply(changes.deletesWhere()));
+  }
+
+  /** Writes each row as the changes of one record. */
+  private static List<RefusedChanges> write(
+      TableSink sink, TableSpec table, List<Row> upserts, List<Row> deletes) {
+    List<RowChanges> changes = new ArrayList<>();
+    upserts.forEach(row -> changes.add(RowChanges.of(List.of(row))));
+    deletes.forEach(row -> changes.add(RowChanges.none().withDelete(row)));
+    return sink.write(table, changes);
+  }
+
   /** The URL without a {@code user} parameter, which would override the pool's user. */
   private static String withoutUser(String url) {
     return url.replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");
@@ -317,8 +415,11 @@ class PostgresTableSinkIT extends TableSinkContract {
     try (PostgresTableSink sink = PostgresTableSink.create(postgres.dataSource())) {
       sink.prepare(table);
 
-      sink.write(
-          table, List.of(Row.of("select", "x").with("from", 1L).with("where", 7L)), List.of());
+      write(
+          sink,
+          table,
+          List.of(Row.of("select", "x").with("from", 1L).with("where", 7L)),
+          List.of());
 
       assertEquals(
           1,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flows.Column;
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestPostgres;
@@ -55,14 +56,14 @@ class TableSinkThroughputIT {
   /** Rows/s of the upsert, of one COPY, and of one COPY per batch, each into a fresh table. */
   private static double[] measure(
       TestPostgres postgres, PostgresTableSink sink, int rows, int batchSize) throws Exception {
-    List<List<Row>> batches = new ArrayList<>();
+    List<List<RowChanges>> batches = new ArrayList<>();
     for (int from = 0; from < rows; from += batchSize) {
       batches.add(batch(from, Math.min(rows, from + batchSize)));
     }
     TableSpec upserted = spec(Rows.uniqueTable("bench_upsert"));
     sink.prepare(upserted);
     long start = System.nanoTime();
-    batches.forEach(batch -> sink.write(upserted, batch, List.of()));
+    batches.forEach(batch -> sink.write(upserted, batch));
     double upsert = rows / seconds(start);
     double once = copy(postgres, rows, rows);
     double batched = copy(postgres, rows, batchSize);
@@ -77,11 +78,16 @@ class TableSinkThroughputIT {
         .withOffsetColumn("updated_offset");
   }
 
-  private static List<Row> batch(int from, int to) {
-    List<Row> rows = new ArrayList<>(to - from);
+  /** One record's row each, as a flow ending in {@code into} hands them to the sink. */
+  private static List<RowChanges> batch(int from, int to) {
+    List<RowChanges> rows = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       rows.add(
-          Row.of("word", "word-" + i).with("count", (long) i).with("updated_offset", (long) i));
+          RowChanges.of(
+              List.of(
+                  Row.of("word", "word-" + i)
+                      .with("count", (long) i)
+                      .with("updated_offset", (long) i))));
     }
     return rows;
   }

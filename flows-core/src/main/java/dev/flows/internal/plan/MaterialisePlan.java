@@ -3,24 +3,35 @@ package dev.flows.internal.plan;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
 import dev.flows.Lineage.EdgeKind;
-import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
-import dev.flows.dsl.RowMapper;
+import dev.flows.dsl.RowsMapper;
 import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 
-/** A materialise plan: one input topic, the table it keeps and the user's row mapper. */
+/**
+ * A materialise plan: one input topic, the table it keeps and the user's mapper, either one row per
+ * record key ({@code into}: the record key is the one key column, a tombstone deletes its row) or
+ * any rows per record ({@code intoRows}: the mapper gives every change, tombstones included).
+ */
 public final class MaterialisePlan extends Plan {
   private final TableSpec table;
-  private final RowMapper<Object, Object> rows;
+  private final RowsMapper<Object, Object> rows;
+  private final boolean rowPerKey;
 
   @SuppressWarnings("unchecked")
   MaterialisePlan(
-      String name, FlowOptions options, Topic<?, ?> input, TableSpec table, RowMapper<?, ?> rows) {
+      String name,
+      FlowOptions options,
+      Topic<?, ?> input,
+      TableSpec table,
+      RowsMapper<?, ?> rows,
+      boolean rowPerKey) {
     super(name, FlowKind.MATERIALISE, options, List.of(input), List.of());
     this.table = table;
-    this.rows = (RowMapper<Object, Object>) rows;
+    this.rows = (RowsMapper<Object, Object>) rows;
+    this.rowPerKey = rowPerKey;
   }
 
   /** The table written. */
@@ -29,10 +40,19 @@ public final class MaterialisePlan extends Plan {
   }
 
   /**
-   * The user's row for a record with a value; may throw or return {@code null}, which the caller
-   * checks.
+   * Whether the flow writes one row per record key ({@code into}): the record key is the table's
+   * one key column, which the mapper's row does not set, and a tombstone deletes the key's row
+   * without calling the mapper.
    */
-  public Row row(Object key, Object value) throws Exception {
+  public boolean rowPerKey() {
+    return rowPerKey;
+  }
+
+  /**
+   * The user's changes for a record (for {@link #rowPerKey()}, its row as one upsert without the
+   * key); may throw or return {@code null}, which the caller checks.
+   */
+  public RowChanges changes(Object key, Object value) throws Exception {
     return rows.apply(key, value);
   }
 
@@ -50,7 +70,11 @@ public final class MaterialisePlan extends Plan {
   @Override
   List<String> stepLabels() {
     String guard = table.versioned() ? ", newer offsets per source partition only" : "";
-    return List.of(
-        "rows per key, last wins, tombstones delete", "upsert into table " + table + guard);
+    String changes =
+        rowPerKey
+            ? "rows per key, last wins, tombstones delete"
+            : "rows per record, as applied one by one: deletes by key or key columns, last change"
+                + " per row wins";
+    return List.of(changes, "upsert into table " + table + guard);
   }
 }

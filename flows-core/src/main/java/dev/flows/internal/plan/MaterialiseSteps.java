@@ -1,12 +1,17 @@
 package dev.flows.internal.plan;
 
 import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
 import dev.flows.FlowOptions;
+import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.MaterialiseBuilder;
 import dev.flows.dsl.MaterialiseSource;
 import dev.flows.dsl.RowMapper;
+import dev.flows.dsl.RowsMapper;
+import java.util.List;
 import java.util.Objects;
 
 /** The immutable steps of a materialise chain. */
@@ -29,7 +34,31 @@ public final class MaterialiseSteps {
     public Flow into(TableSpec table, RowMapper<? super K, ? super V> rows) {
       Objects.requireNonNull(table, "table");
       Objects.requireNonNull(rows, "rows");
-      return new MaterialisePlan(name, options, topic, table, rows);
+      if (table.primaryKey().size() != 1) {
+        throw FlowDefinitionException.of(
+            "table",
+            table.name(),
+            "of materialise flow "
+                + name
+                + " has a primary key of "
+                + table.primaryKey().size()
+                + " columns, but into() writes the record key as the one key column",
+            "end the flow with intoRows(table, mapper), whose rows carry every key column");
+      }
+      // the user's row, as the one upsert of its record; the runtime adds the key (TableRows)
+      RowsMapper<K, V> one =
+          (key, value) -> {
+            Row row = rows.apply(key, value);
+            return row == null ? null : RowChanges.of(List.of(row));
+          };
+      return new MaterialisePlan(name, options, topic, table, one, true);
+    }
+
+    @Override
+    public Flow intoRows(TableSpec table, RowsMapper<? super K, ? super V> rows) {
+      Objects.requireNonNull(table, "table");
+      Objects.requireNonNull(rows, "rows");
+      return new MaterialisePlan(name, options, topic, table, rows, false);
     }
   }
 }

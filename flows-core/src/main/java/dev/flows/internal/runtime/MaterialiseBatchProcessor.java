@@ -2,28 +2,32 @@ package dev.flows.internal.runtime;
 
 import dev.flows.FormatException;
 import dev.flows.Message;
-import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.RowRefusedException;
 import dev.flows.internal.plan.MaterialisePlan;
+import dev.flows.internal.runtime.BatchChanges.RecordChanges;
 import dev.flows.internal.runtime.DeadLetters.Stage;
-import dev.flows.internal.runtime.KeyChanges.Change;
 import dev.flows.internal.trace.FlowTracer;
-import dev.flows.spi.RefusedRow;
+import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.TableSink;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * Processes one batch of a materialise flow (DESIGN §5): maps each record to its canonical row (a
- * tombstone to a delete), keeps the changes per primary key, writes each key's last change with one
- * table-sink write, and returns only after the rows are durable and the batch's dead letters were
+ * Processes one batch of a materialise flow: maps each record to its checked, canonical changes
+ * ({@link TableRows}; for {@code into}, a tombstone to the delete of its key), resolves them as
+ * applying the records one by one would ({@link BatchChanges}), writes them with one table-sink
+ * write, and returns only after the rows are durable and the batch's dead letters were
  * acknowledged, so the loop commits offsets after the rows: at-least-once, and idempotent because a
- * replayed record upserts the same row (or, in a versioned table, is refused as older). A row the
- * sink refuses for its values dead-letters its record (stage {@code store}), and its key falls back
- * to its previous change in the batch, written in a further round.
+ * replayed record writes the same rows (or, in a versioned table, is refused as older). A record
+ * whose changes the sink refuses for their values is dead-lettered (stage {@code store}) and the
+ * batch is resolved and written again without it, so each key falls back to its previous change in
+ * the batch.
  */
 public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final MaterialisePlan plan;
@@ -50,7 +54,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     this.tables = tables;
     this.guard = guard;
     this.decoder = new InputDecoder(plan.inputs());
-    this.rows = new TableRows(plan.table());
+    this.rows = new TableRows(plan.table(), plan.rowPerKey());
   }
 
   @Override
@@ -61,9 +65,9 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   @Override
   void fill(Batch batch, BatchAcks acks) {
     ToIntFunction<String> generations = guard.generations();
-    KeyChanges changes = new KeyChanges();
+    List<RecordChanges> changes = new ArrayList<>(batch.records().size());
     for (Message<byte[], byte[]> raw : batch.records()) {
-      Change change = change(raw, generations.applyAsInt(raw.topic()), acks);
+      RecordChanges change = change(raw, generations.applyAsInt(raw.topic()), acks);
       if (change != null) {
         changes.add(change);
       }
@@ -72,8 +76,11 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     write(changes, acks);
   }
 
-  /** The record's change, or {@code null} after dead-lettering it (or stopping under fail-fast). */
-  private Change change(Message<byte[], byte[]> raw, int generation, BatchAcks acks) {
+  /**
+   * The record's checked changes, or {@code null} after dead-lettering it (or stopping under
+   * fail-fast).
+   */
+  private RecordChanges change(Message<byte[], byte[]> raw, int generation, BatchAcks acks) {
     Message<Object, Object> record;
     try {
       record = decoder.decode(raw);
@@ -81,10 +88,11 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
       acks.send(failures.deadLetter(raw, e, 1, Stage.DECODE), raw);
       return null;
     }
-    UserCode.Outcome<Row> outcome =
-        record.value() == null
-            ? new UserCode.Outcome<>(null, null, 0, null) // a tombstone: no row to map
-            : userCode.run(() -> plan.row(record.key(), record.value()));
+    boolean tombstoneOfKey = record.value() == null && plan.rowPerKey();
+    UserCode.Outcome<RowChanges> outcome =
+        tombstoneOfKey
+            ? new UserCode.Outcome<>(null, null, 0, null) // deletes the key's row: nothing to map
+            : userCode.run(() -> plan.changes(record.key(), record.value()));
     if (!outcome.succeeded()) {
       acks.send(
           failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);
@@ -92,12 +100,11 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     }
     try {
       TableRows.Source source = new TableRows.Source(raw.partition(), generation, raw.offset());
-      Row row =
-          record.value() == null
-              ? rows.delete(record.key(), source)
-              : rows.upsert(record.key(), outcome.value(), source);
-      Object key = TableRows.identity(row.get(plan.table().primaryKey().name()));
-      return new Change(key, row, record.value() == null, raw);
+      RowChanges checked =
+          tombstoneOfKey
+              ? rows.tombstone(record.key(), source)
+              : rows.changes(record.key(), outcome.value(), source);
+      return new RecordChanges(checked, raw);
     } catch (IllegalArgumentException e) {
       acks.send(failures.deadLetter(raw, e, Math.max(1, outcome.attempts()), Stage.PROCESS), raw);
       return null;
@@ -105,48 +112,47 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   }
 
   /**
-   * Writes each key's last change; a refused one is dead-lettered and replaced by its key's
-   * previous change, written in the next round, until no key has a refused change left. A database
-   * failure propagates, so the batch is rewound and retried.
+   * Writes the batch's resolved changes; if the sink refuses some records' changes, dead-letters
+   * those records and writes the batch resolved without them again (the sink's writes are
+   * idempotent), until nothing is refused. A database failure propagates, so the batch is rewound
+   * and retried.
    */
-  private void write(KeyChanges changes, BatchAcks acks) {
-    List<Change> pending = changes.lasts();
-    while (!pending.isEmpty()) {
-      Map<Object, String> refused = writeOnce(pending);
-      List<Change> fallbacks = new ArrayList<>();
-      for (Change change : pending) {
-        String reason = refused.get(change.key());
-        if (reason != null) {
-          acks.send(
-              failures.deadLetter(change.source(), new RowRefusedException(reason), 1, Stage.STORE),
-              change.source());
-          Change previous = changes.fallback(change.key());
-          if (previous != null) {
-            fallbacks.add(previous);
-          }
-        }
+  private void write(List<RecordChanges> changes, BatchAcks acks) {
+    List<RecordChanges> remaining = new ArrayList<>(changes);
+    while (true) {
+      List<RecordChanges> resolved = BatchChanges.resolve(plan.table(), remaining);
+      Map<RowChanges, RecordChanges> records = new IdentityHashMap<>(resolved.size());
+      resolved.forEach(r -> records.put(r.changes(), r));
+      List<RefusedChanges> refused = writeOnce(resolved);
+      if (refused.isEmpty()) {
+        return;
       }
-      pending = fallbacks;
+      Set<Message<byte[], byte[]>> dead = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (RefusedChanges refusal : refused) {
+        Message<byte[], byte[]> source = records.get(refusal.changes()).source();
+        dead.add(source);
+        acks.send(
+            failures.deadLetter(source, new RowRefusedException(refusal.reason()), 1, Stage.STORE),
+            source);
+      }
+      remaining.removeIf(change -> dead.contains(change.source()));
     }
   }
 
-  /** One table-sink write of {@code pending}; the reasons of the refused rows by key. */
-  private Map<Object, String> writeOnce(List<Change> pending) {
+  /** One table-sink write of {@code resolved}; what it refused. */
+  private List<RefusedChanges> writeOnce(List<RecordChanges> resolved) {
     if (!prepared) {
       tables.prepare(plan.table());
       prepared = true;
     }
-    List<Row> upserts = new ArrayList<>(pending.size());
-    List<Row> deletes = new ArrayList<>();
-    pending.forEach(c -> (c.delete() ? deletes : upserts).add(c.row()));
-    long start = System.nanoTime();
-    List<RefusedRow> refused = tables.write(plan.table(), upserts, deletes);
-    metrics.stateWrite(System.nanoTime() - start);
-    Map<Object, String> reasons = new HashMap<>();
-    for (RefusedRow row : refused) {
-      reasons.put(
-          TableRows.identity(row.row().get(plan.table().primaryKey().name())), row.reason());
+    if (resolved.isEmpty()) {
+      return List.of();
     }
-    return reasons;
+    List<RowChanges> changes = new ArrayList<>(resolved.size());
+    resolved.forEach(r -> changes.add(r.changes()));
+    long start = System.nanoTime();
+    List<RefusedChanges> refused = tables.write(plan.table(), changes);
+    metrics.stateWrite(System.nanoTime() - start);
+    return refused;
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -14,14 +15,13 @@ import java.util.stream.IntStream;
  * The SQL of one materialised table. Names come validated from {@link TableSpec} (lower-case
  * identifiers) and are quoted into the text: identifiers cannot be bind parameters. Values travel
  * as one array per column, bound as {@code :c0, :c1, ...} in {@link TableSpec#allColumns()} order
- * and expanded by {@code unnest}; the delete binds {@code :keys} and, if versioned, {@code
- * :offsets, :partitions, :generations}. In a versioned table a delete is an upsert of a deleted
- * marker: the key, its source columns, the other columns NULL and {@value TableSpec#DELETED_COLUMN}
- * true.
+ * and expanded by {@code unnest}; the delete binds the key and, if versioned, the source columns
+ * under the same names. In a versioned table a delete is an upsert of a deleted marker: the key,
+ * its source columns, the other columns NULL and {@value TableSpec#DELETED_COLUMN} true.
  *
  * @param create creates the table if absent
  * @param upsert the set-based upsert of a batch's rows
- * @param delete the set-based delete (or, versioned, marking) of a batch's tombstones
+ * @param delete the set-based delete (or, versioned, marking) of a batch's deletes by key
  */
 record MaterialisedTableSql(String create, String upsert, String delete) {
 
@@ -30,7 +30,7 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     return new MaterialisedTableSql(create(spec, table), upsert(spec, table), delete(spec, table));
   }
 
-  /** The bind parameter of column {@code index}. */
+  /** The bind parameter of column {@code index} of {@link TableSpec#allColumns()}. */
   static String parameter(int index) {
     return "c" + index;
   }
@@ -55,18 +55,33 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     return all.subList(all.size() - 3, all.size());
   }
 
+  /**
+   * The indexes in {@link TableSpec#allColumns()} of the columns a delete binds: the key columns
+   * and, if versioned, the source columns.
+   */
+  static List<Integer> deleteColumns(TableSpec spec) {
+    int all = spec.allColumns().size();
+    List<Integer> indexes = new ArrayList<>();
+    IntStream.range(0, spec.primaryKey().size()).forEach(indexes::add);
+    if (spec.versioned()) {
+      IntStream.range(all - 3, all).forEach(indexes::add);
+    }
+    return indexes;
+  }
+
   private static String create(TableSpec spec, String table) {
     Map<String, String> columns = new LinkedHashMap<>();
     spec.allColumns().forEach(c -> columns.put(c.name(), c.type().sql()));
     columns.putAll(keptColumns(spec));
-    columns.put(spec.primaryKey().name(), spec.primaryKey().type().sql() + " PRIMARY KEY");
     return "CREATE TABLE IF NOT EXISTS "
         + table
         + " ("
         + columns.entrySet().stream()
             .map(c -> quote(c.getKey()) + " " + c.getValue())
             .collect(Collectors.joining(", "))
-        + ")";
+        + ", PRIMARY KEY ("
+        + keyNames(spec, Function.identity())
+        + "))";
   }
 
   private static String upsert(TableSpec spec, String table) {
@@ -79,18 +94,34 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
   }
 
   private static String delete(TableSpec spec, String table) {
-    String pk = quote(spec.primaryKey().name());
-    String keys = array("keys", spec.primaryKey().type());
+    List<Column> all = spec.allColumns();
+    List<Integer> bound = deleteColumns(spec);
     if (!spec.versioned()) {
-      return "DELETE FROM " + table + " AS t WHERE t." + pk + " = ANY(" + keys + ")";
+      if (spec.primaryKey().size() == 1) {
+        return "DELETE FROM "
+            + table
+            + " AS t WHERE t."
+            + quote(all.get(0).name())
+            + " = ANY("
+            + array(parameter(0), all.get(0).type())
+            + ")";
+      }
+      return "DELETE FROM "
+          + table
+          + " AS t USING unnest("
+          + bound.stream()
+              .map(i -> array(parameter(i), all.get(i).type()))
+              .collect(Collectors.joining(", "))
+          + ") AS d("
+          + keyNames(spec, Function.identity())
+          + ") WHERE "
+          + keysEqual(spec, "t", "d");
     }
-    List<Column> marker = new ArrayList<>(sourceColumns(spec));
-    marker.add(0, spec.primaryKey());
     return insert(
         spec,
         table,
-        marker,
-        List.of(keys, ":offsets::bigint[]", ":partitions::integer[]", ":generations::integer[]"),
+        bound.stream().map(all::get).toList(),
+        bound.stream().map(i -> array(parameter(i), all.get(i).type())).toList(),
         true);
   }
 
@@ -113,14 +144,15 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
         + " FROM unnest("
         + String.join(", ", arrays)
         + ") ON CONFLICT ("
-        + quote(spec.primaryKey().name())
+        + keyNames(spec, Function.identity())
         + ") "
         + action(spec);
   }
 
   private static String action(TableSpec spec) {
     List<String> updated = new ArrayList<>();
-    spec.allColumns().subList(1, spec.allColumns().size()).forEach(c -> updated.add(c.name()));
+    List<Column> all = spec.allColumns();
+    all.subList(spec.primaryKey().size(), all.size()).forEach(c -> updated.add(c.name()));
     if (spec.versioned()) {
       updated.add(TableSpec.DELETED_COLUMN);
     }
@@ -131,53 +163,75 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
         + updated.stream()
             .map(c -> quote(c) + " = EXCLUDED." + quote(c))
             .collect(Collectors.joining(", "))
-        + (spec.versioned()
-            ? " WHERE "
-                + guard(
-                    "EXCLUDED." + quote(spec.offsetColumn()),
-                    "EXCLUDED." + quote(TableSpec.PARTITION_COLUMN),
-                    "EXCLUDED." + quote(TableSpec.GENERATION_COLUMN),
-                    spec)
-            : "");
+        + (spec.versioned() ? " WHERE " + guard(spec, "t", "EXCLUDED") : "");
   }
 
   /**
-   * Whether a change (offset, partition, generation) may replace the stored row {@code t}: always
-   * over no offset or from another partition, else only if newer by (generation, offset). An
-   * unknown partition (NULL, from a table written before the column existed) counts as the same.
+   * Whether a change (offset, partition, generation of {@code change}) may replace the stored row
+   * {@code stored}: always over no offset or from another partition, else only if newer by
+   * (generation, offset). An unknown partition (NULL, from a table written before the column
+   * existed) counts as the same.
    */
-  private static String guard(String offset, String partition, String generation, TableSpec spec) {
-    String stored = "t." + quote(spec.offsetColumn());
-    String storedPartition = "t." + quote(TableSpec.PARTITION_COLUMN);
-    String storedGeneration = "t." + quote(TableSpec.GENERATION_COLUMN);
+  static String guard(TableSpec spec, String stored, String change) {
+    String offset = quote(spec.offsetColumn());
+    String partition = quote(TableSpec.PARTITION_COLUMN);
+    String generation = quote(TableSpec.GENERATION_COLUMN);
     return "("
         + stored
+        + "."
+        + offset
         + " IS NULL OR "
-        + storedPartition
+        + stored
+        + "."
+        + partition
         + " <> "
+        + change
+        + "."
         + partition
         + " OR (coalesce("
-        + storedGeneration
-        + ", 0), "
         + stored
-        + ") < (coalesce("
+        + "."
         + generation
         + ", 0), "
+        + stored
+        + "."
+        + offset
+        + ") < (coalesce("
+        + change
+        + "."
+        + generation
+        + ", 0), "
+        + change
+        + "."
         + offset
         + "))";
+  }
+
+  /** {@code "k1", "k2"} with each quoted name passed through {@code qualify}. */
+  static String keyNames(TableSpec spec, Function<String, String> qualify) {
+    return spec.primaryKey().stream()
+        .map(c -> qualify.apply(quote(c.name())))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** {@code a."k1" = b."k1" AND a."k2" = b."k2"}. */
+  static String keysEqual(TableSpec spec, String a, String b) {
+    return spec.primaryKey().stream()
+        .map(c -> a + "." + quote(c.name()) + " = " + b + "." + quote(c.name()))
+        .collect(Collectors.joining(" AND "));
   }
 
   /**
    * {@code :name::type[]}; timestamps and JSON travel as text arrays and are cast on the server.
    */
-  private static String array(String parameter, ColumnType type) {
+  static String array(String parameter, ColumnType type) {
     return switch (type) {
       case TIMESTAMPTZ, JSONB -> ":" + parameter + "::text[]::" + type.sql() + "[]";
       default -> ":" + parameter + "::" + type.sql() + "[]";
     };
   }
 
-  private static String quote(String identifier) {
+  static String quote(String identifier) {
     return '"' + identifier + '"';
   }
 }

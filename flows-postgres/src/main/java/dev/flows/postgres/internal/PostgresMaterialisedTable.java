@@ -4,42 +4,44 @@ import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.FlowsException;
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
-import dev.flows.postgres.internal.BisectingWriter.Refused;
-import dev.flows.spi.RefusedRow;
-import java.time.Instant;
+import dev.flows.spi.RefusedChanges;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * One materialised table in PostgreSQL. {@link #write} is one transaction holding at most two
+ * One materialised table in PostgreSQL. {@link #write} is one transaction of at most three
  * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
- * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}) and the delete of its tombstones (versioned: the
- * same upsert of deleted markers; else {@code DELETE ... WHERE pk = ANY(...)}). Rows are sorted by
- * primary key so two writers of overlapping keys (a zombie after a rebalance) lock in the same
- * order. If PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets them apart and
- * writes the others, each half of the batch in its own transaction. Thread-safe: every call borrows
- * its own connection. Other database failures are rethrown as {@link FlowsException} with the cause
- * attached; the runtime rewinds the batch and retries.
+ * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}), the delete of its deletes by key (versioned: the
+ * same upsert of deleted markers; else a {@code DELETE}) and, if the batch has any, one statement
+ * for its deletes by key columns ({@link DeleteWheres}). They touch disjoint rows, so their order
+ * does not matter. Rows are sorted by primary key so two writers of overlapping keys (a zombie
+ * after a rebalance) lock in the same order. If PostgreSQL refuses the data of some rows, a {@link
+ * BisectingWriter} sets their records apart and writes the others, each half of the batch in its
+ * own transaction. Thread-safe: every call borrows its own connection. Other database failures are
+ * rethrown as {@link FlowsException} with the cause attached; the runtime rewinds the batch and
+ * retries.
  */
 public final class PostgresMaterialisedTable {
-  /** A row to upsert, or the key and offset of a row to delete. */
-  private record Change(Row row, boolean delete) {}
-
   private final Jdbi jdbi;
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
-  private final BisectingWriter<Change> writer;
+  private final DeleteWheres deleteWheres;
+  private final Comparator<Row> byKey;
+  private final BisectingWriter<RowChanges> writer;
 
   private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
     this.jdbi = jdbi;
     this.spec = spec;
     this.sql = MaterialisedTableSql.of(spec);
+    this.deleteWheres = new DeleteWheres(spec);
+    this.byKey = byKey(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
   }
 
@@ -58,87 +60,80 @@ public final class PostgresMaterialisedTable {
   }
 
   /**
-   * Upserts and deletes in one transaction (see the class comment); returns the rows PostgreSQL
-   * refused for their data, every other row written.
+   * Writes each record's changes (see the class comment and {@link dev.flows.spi.TableSink#write});
+   * returns those PostgreSQL refused for their data, every other record's written.
    */
-  public List<RefusedRow> write(List<Row> upserts, List<Row> deletes) {
-    if (upserts.isEmpty() && deletes.isEmpty()) {
+  public List<RefusedChanges> write(List<RowChanges> changes) {
+    if (changes.isEmpty()) {
       return List.of();
     }
-    List<Change> changes = new ArrayList<>(upserts.size() + deletes.size());
-    upserts.forEach(row -> changes.add(new Change(row, false)));
-    deletes.forEach(row -> changes.add(new Change(row, true)));
-    List<Refused<Change>> refused =
-        call(
-            "write " + upserts.size() + " rows and delete " + deletes.size(),
-            () -> writer.write(sorted(changes)));
-    return refused.stream().map(r -> new RefusedRow(r.row().row(), r.reason())).toList();
+    return call("write the changes of " + changes.size() + " records", () -> writer.write(changes))
+        .stream()
+        .map(r -> new RefusedChanges(r.row(), r.reason()))
+        .toList();
   }
 
-  private void writeInOneTransaction(List<Change> changes) {
-    List<Row> rows = new ArrayList<>(changes.size());
-    List<Row> gone = new ArrayList<>();
-    changes.forEach(change -> (change.delete() ? gone : rows).add(change.row()));
+  private void writeInOneTransaction(List<RowChanges> changes) {
+    List<Row> upserts = new ArrayList<>(changes.size());
+    List<Row> deletes = new ArrayList<>();
+    List<Row> deletesWhere = new ArrayList<>();
+    for (RowChanges change : changes) {
+      upserts.addAll(change.upserts());
+      deletes.addAll(change.deletes());
+      deletesWhere.addAll(change.deletesWhere());
+    }
     jdbi.useTransaction(
         handle -> {
-          if (!rows.isEmpty()) {
-            upsert(handle, rows);
+          if (!upserts.isEmpty()) {
+            bound(handle.createUpdate(sql.upsert()), spec.allColumns().size(), sorted(upserts))
+                .execute();
           }
-          if (!gone.isEmpty()) {
-            delete(handle, gone);
+          if (!deletes.isEmpty()) {
+            bind(handle.createUpdate(sql.delete()), sorted(deletes)).execute();
+          }
+          if (!deletesWhere.isEmpty()) {
+            deleteWheres.execute(handle, deletesWhere, upserts, deletes);
           }
         });
   }
 
-  private void upsert(Handle handle, List<Row> rows) {
-    Update update = handle.createUpdate(sql.upsert());
+  /** Binds columns {@code 0} to {@code count - 1} of {@code rows}. */
+  private Update bound(Update update, int count, List<Row> rows) {
     List<Column> all = spec.allColumns();
-    for (int i = 0; i < all.size(); i++) {
-      bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
+    for (int i = 0; i < count; i++) {
+      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
     }
-    update.execute();
+    return update;
   }
 
-  private void delete(Handle handle, List<Row> deletes) {
-    Update update = handle.createUpdate(sql.delete());
-    bind(update, "keys", spec.primaryKey(), deletes);
-    if (spec.versioned()) {
-      List<Column> source = MaterialisedTableSql.sourceColumns(spec);
-      bind(update, "offsets", source.get(0), deletes);
-      bind(update, "partitions", source.get(1), deletes);
-      bind(update, "generations", source.get(2), deletes);
+  private Update bind(Update update, List<Row> deletes) {
+    List<Column> all = spec.allColumns();
+    for (int i : MaterialisedTableSql.deleteColumns(spec)) {
+      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), deletes);
     }
-    update.execute();
+    return update;
   }
 
-  /**
-   * Binds one column of every row as an array; timestamps (see {@link Timestamps}) and JSON as text
-   * (cast in the SQL).
-   */
-  private static void bind(Update update, String parameter, Column column, List<Row> rows) {
-    List<Object> values = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      Object value = row.get(column.name());
-      values.add(value instanceof Instant instant ? Timestamps.text(instant) : value);
+  private List<Row> sorted(List<Row> rows) {
+    if (rows.size() > 1) {
+      rows.sort(byKey);
     }
-    update.bindArray(parameter, elementType(column.type()), values);
+    return rows;
   }
 
-  private static Class<?> elementType(ColumnType type) {
-    return switch (type) {
-      case TIMESTAMPTZ, JSONB -> String.class;
-      default -> type.javaType();
-    };
-  }
-
-  /** Sorted by primary key when its values compare (all types but {@code bytea}). */
+  /** The primary key order, column by column; {@code bytea} unsigned byte by byte. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private List<Change> sorted(List<Change> changes) {
-    if (changes.size() > 1 && spec.primaryKey().type() != ColumnType.BYTEA) {
-      String pk = spec.primaryKey().name();
-      changes.sort(Comparator.comparing(change -> (Comparable) change.row().get(pk)));
+  private static Comparator<Row> byKey(TableSpec spec) {
+    Comparator<Row> order = null;
+    for (Column column : spec.primaryKey()) {
+      String name = column.name();
+      Comparator<Row> next =
+          column.type() == ColumnType.BYTEA
+              ? (a, b) -> Arrays.compareUnsigned((byte[]) a.get(name), (byte[]) b.get(name))
+              : Comparator.comparing(row -> (Comparable) row.get(name));
+      order = order == null ? next : order.thenComparing(next);
     }
-    return changes;
+    return order;
   }
 
   private <T> T call(String action, Supplier<T> work) {

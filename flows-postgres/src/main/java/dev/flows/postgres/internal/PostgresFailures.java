@@ -3,6 +3,7 @@ package dev.flows.postgres.internal;
 import dev.flows.BrokerRefusedException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Optional;
  * database the user may not connect to, 42501; a host name that does not resolve) becomes a {@link
  * BrokerRefusedException} naming the cause and the fix. Failures that are retried get a hint where
  * the usual cause is known: no connection left (53300), a prepared statement of another client
- * (behind a pooler in transaction mode). Never shows a password.
+ * (behind a pooler in transaction mode), and a pool's timeout says why its last connection attempt
+ * failed (the database is down, say). Never shows a password.
  */
 public final class PostgresFailures {
   private static final String BUDGET =
@@ -52,6 +54,12 @@ public final class PostgresFailures {
    * retried for a cause a setting fixes; empty otherwise.
    */
   public static String hint(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          && t.getCause() instanceof SQLException why) {
+        return " (the pool's last attempt to connect: " + SqlErrors.reason(why) + ")";
+      }
+    }
     Optional<String> state = SqlErrors.sqlState(failure);
     if (state.isEmpty()) {
       return "";

@@ -111,6 +111,20 @@ class PostgresFailuresTest {
   }
 
   @Test
+  void shouldSayWhyThePoolCouldNotConnectWhenItTimesOut() {
+    SQLTransientConnectionException timeout =
+        new SQLTransientConnectionException(
+            "flows-state - Connection is not available, request timed out after 5000ms",
+            "08001",
+            new SQLException("Connection to db.internal:5433 refused.", "08001"));
+
+    assertEquals(
+        " (the pool's last attempt to connect: Connection to db.internal:5433 refused. (SQLSTATE"
+            + " 08001))",
+        PostgresFailures.hint(timeout));
+  }
+
+  @Test
   void shouldPointAtTheSettingWhenAPoolerLostAPreparedStatement() {
     SQLException lost =
         new SQLException("ERROR: prepared statement \"S_1\" already exists", "42P05");

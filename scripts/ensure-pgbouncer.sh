@@ -13,6 +13,10 @@ if command -v pgbouncer >/dev/null 2>&1; then
   exit 0
 fi
 
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "PgBouncer: not installed and no apt-get here; install pgbouncer yourself (the tests behind PgBouncer need it)" >&2
+  exit 1
+fi
 echo "PgBouncer: not installed, installing pgbouncer with apt"
 sudo_if_needed apt-get update -qq
 sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null

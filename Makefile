@@ -36,9 +36,10 @@ archetype-check: build ## Generate a service from flows-archetype outside the re
 artifacts: ## Build the sources and Javadoc jars of the published modules; any Javadoc lint warning fails (~20 s more than a build)
 	$(MVN) -q -Partifacts package -DskipTests
 
-services: ## Make sure what tests need is there: RabbitMQ up, chromium installed (Kafka and PostgreSQL start in the test JVM)
+services: ## Make sure what tests need is there: RabbitMQ up, chromium and pgbouncer installed (Kafka and PostgreSQL start in the test JVM)
 	bash scripts/ensure-rabbitmq.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-pgbouncer.sh
 
 reset: build ## Recreate the example topics (10 partitions) on FLOWS_KAFKA_BOOTSTRAP_SERVERS and seed sample words
 	$(JAVA) -cp $(EXAMPLES_JAR) dev.flows.examples.Admin reset

@@ -11,6 +11,7 @@ import dev.flows.internal.runtime.JvmMeters;
 import dev.flows.internal.runtime.LazySink;
 import dev.flows.internal.runtime.RunningFlow;
 import dev.flows.internal.runtime.RuntimeSettings;
+import dev.flows.internal.runtime.StoreReservations;
 import dev.flows.internal.trace.OtelTracing;
 import dev.flows.spi.Connector;
 import dev.flows.spi.Sink;
@@ -64,6 +65,7 @@ public final class FlowRuntime implements AutoCloseable {
   private final List<RunningFlow> running = new ArrayList<>();
   private final RuntimeHealth health;
   private AdminServer admin;
+  private StoreReservations reservations;
   private boolean started;
   private boolean closed;
 
@@ -211,14 +213,19 @@ public final class FlowRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts one polling thread per flow, and the admin server if configured; binds the clients' own
-   * metrics to the registry: each flow's source tagged with its {@code flow}, the shared sink with
-   * {@code flow=""} (it serves every flow). Returns at once.
+   * Reserves a connection of the state store and table sink for each flow that uses one (a store
+   * with its own pool grows it to that, or refuses a pool set smaller), then starts one polling
+   * thread per flow, and the admin server if configured; binds the clients' own metrics to the
+   * registry: each flow's source tagged with its {@code flow}, the shared sink with {@code flow=""}
+   * (it serves every flow). Returns at once.
+   *
+   * @throws dev.flows.FlowDefinitionException if a store's pool is set smaller than its flows need
    */
   public synchronized FlowRuntime start() {
     if (started) {
       throw new IllegalStateException("already started");
     }
+    reservations = StoreReservations.reserve(running, settings.stateStore(), settings.tableSink());
     started = true;
     jvmMeters = JvmMeters.bind(prometheus);
     // The sink serves every flow: tagged flow="", so its meters have the sources' tag keys, as
@@ -307,6 +314,9 @@ public final class FlowRuntime implements AutoCloseable {
     }
     if (jvmMeters != null) {
       jvmMeters.close();
+    }
+    if (reservations != null) {
+      reservations.close();
     }
     LOG.info("stopped {}", settings.flows().stream().map(Flow::name).toList());
   }

@@ -15,8 +15,9 @@ import dev.flows.internal.runtime.FlowState;
  * @param healthy whether its last batch succeeded
  * @param lastLoopMillis when its polling thread last went round
  * @param failure why it stopped, or {@code null}
- * @param retrying the failure it retries before it can start, or {@code null}: a task flow that
- *     cannot subscribe to its queue (the broker unreachable, or refusing it after another failure)
+ * @param retrying the failure it is retrying, or {@code null}: a batch rewound and retried (a
+ *     broker or database down or refusing it after it first reached it), a cron flow's claim, or a
+ *     task flow that cannot subscribe to its queue; cleared by the next success
  */
 public record FlowStatus(
     String flow,

@@ -5,6 +5,7 @@ import dev.flows.Guarantee;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -18,6 +19,11 @@ import java.util.TreeMap;
  *       FLOWS_KAFKA_SASL_JAAS_CONFIG=...} (TLS and SASL pass through this way)
  *   <li>{@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER}, {@code FLOWS_POSTGRES_PASSWORD}:
  *       the state database (JDBC URL)
+ *   <li>{@code FLOWS_POSTGRES_POOL_SIZE}: the connections of each pool the state store and the
+ *       table sink open, at least 1; unset: as many as the runtime's flows use at once
+ *   <li>{@code FLOWS_POSTGRES_PGBOUNCER}: {@code true} when the database is reached through a
+ *       pooler in transaction mode (PgBouncer): no server-side prepared statements; default {@code
+ *       false}
  *   <li>{@code FLOWS_RABBITMQ_URI}: the task broker, e.g. {@code amqps://user:pass@host/vhost}
  *   <li>{@code FLOWS_HTTP_PORT}: the admin HTTP port (health, metrics), default {@value
  *       #DEFAULT_HTTP_PORT}; 0 picks a free port
@@ -46,6 +52,8 @@ import java.util.TreeMap;
  * @param postgresUrl the JDBC URL, if configured
  * @param postgresUser the database user, if configured
  * @param postgresPassword the database password, if configured
+ * @param postgresPoolSize the connections of each database pool, if set
+ * @param postgresPgBouncer whether the database is reached through a transaction-mode pooler
  * @param rabbitmqUri the AMQP URI, if configured
  * @param httpPort the admin HTTP port
  * @param instance the flow to run, if only one
@@ -60,6 +68,8 @@ public record FlowsConfig(
     Optional<String> postgresUrl,
     Optional<String> postgresUser,
     Optional<String> postgresPassword,
+    OptionalInt postgresPoolSize,
+    boolean postgresPgBouncer,
     Optional<String> rabbitmqUri,
     int httpPort,
     Optional<String> instance,
@@ -100,6 +110,8 @@ public record FlowsConfig(
         nonBlank(env, "FLOWS_POSTGRES_URL"),
         nonBlank(env, "FLOWS_POSTGRES_USER"),
         nonBlank(env, "FLOWS_POSTGRES_PASSWORD"),
+        poolSize(nonBlank(env, "FLOWS_POSTGRES_POOL_SIZE")),
+        flag(env, "FLOWS_POSTGRES_PGBOUNCER"),
         nonBlank(env, "FLOWS_RABBITMQ_URI"),
         port(nonBlank(env, "FLOWS_HTTP_PORT")),
         nonBlank(env, "FLOWS_INSTANCE"),
@@ -117,6 +129,8 @@ public record FlowsConfig(
         postgresUrl,
         postgresUser,
         postgresPassword,
+        postgresPoolSize,
+        postgresPgBouncer,
         rabbitmqUri,
         httpPort,
         instance,
@@ -134,6 +148,8 @@ public record FlowsConfig(
         Optional.of(url),
         Optional.ofNullable(user),
         Optional.ofNullable(password),
+        postgresPoolSize,
+        postgresPgBouncer,
         rabbitmqUri,
         httpPort,
         instance,
@@ -173,6 +189,25 @@ public record FlowsConfig(
         "use at_least_once or exactly_once");
   }
 
+  private static OptionalInt poolSize(Optional<String> value) {
+    if (value.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    try {
+      int size = Integer.parseInt(value.get());
+      if (size >= 1) {
+        return OptionalInt.of(size);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw FlowDefinitionException.of(
+        "FLOWS_POSTGRES_POOL_SIZE",
+        value.get(),
+        "is not a pool size",
+        "use a whole number from 1, or leave it unset to size each pool to the flows using it");
+  }
+
   private static int port(Optional<String> value) {
     if (value.isEmpty()) {
       return DEFAULT_HTTP_PORT;
@@ -203,6 +238,10 @@ public record FlowsConfig(
         + postgresUser.orElse("-")
         + ", postgresPassword="
         + postgresPassword.map(p -> "****").orElse("-")
+        + ", postgresPoolSize="
+        + (postgresPoolSize.isPresent() ? postgresPoolSize.getAsInt() : "auto")
+        + ", postgresPgBouncer="
+        + postgresPgBouncer
         + ", rabbitmqUri="
         + rabbitmqUri.map(FlowsConfig::maskUrl).orElse("-")
         + ", httpPort="

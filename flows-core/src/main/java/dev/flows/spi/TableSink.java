@@ -59,6 +59,19 @@ public interface TableSink extends AutoCloseable {
   /** The sink's record of the topics each materialise flow reads (see {@link TopicLedger}). */
   TopicLedger topics();
 
+  /**
+   * Reserves a connection for each of {@code flows}, the flows of a runtime that use this table
+   * sink (each holds at most one of its connections at a time), until the reservation is closed. A
+   * store with a pool of its own sizes it to what is reserved, or refuses a pool set smaller. The
+   * runtime reserves when it starts and gives back when it closes. By default nothing is reserved.
+   *
+   * @throws dev.flows.FlowDefinitionException if the store cannot serve that many at once, naming
+   *     the setting and the fix
+   */
+  default Reservation reserve(List<String> flows) {
+    return Reservation.NONE;
+  }
+
   /** Releases connections. */
   @Override
   void close();

@@ -34,6 +34,13 @@ public final class InMemoryStateStore implements StateStore {
     return tables.computeIfAbsent(name, n -> new Table());
   }
 
+  /** The stored rows among {@code ids}; a table not used yet has none, and is not created. */
+  @Override
+  public Map<String, StateRow> read(String name, Collection<String> ids) {
+    Table table = tables.get(name);
+    return table == null ? new HashMap<>() : table.load(ids);
+  }
+
   @Override
   public TopicLedger topics() {
     return ledger;

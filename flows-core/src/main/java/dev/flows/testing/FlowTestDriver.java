@@ -19,11 +19,10 @@ import dev.flows.internal.runtime.FlowWiring;
 import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.QueueRouting;
 import dev.flows.internal.runtime.Sleeper;
-import dev.flows.internal.state.StateCodec;
 import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.Sink;
-import dev.flows.spi.StateRow;
 import dev.flows.state.InMemoryStateStore;
+import dev.flows.state.StateReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -217,14 +216,9 @@ public final class FlowTestDriver implements AutoCloseable {
     return tableSink.rows(table.name());
   }
 
-  /** The committed state of {@code id} (the persistence id), if any. */
-  @SuppressWarnings("unchecked")
+  /** The committed state of {@code id} (the persistence id), if any: see {@link StateReader}. */
   public <S> Optional<S> state(StateSpec<S> spec, String id) {
-    StateRow row = stateStore.table(spec.table()).load(List.of(id)).get(id);
-    return row == null || row.state() == null
-        ? Optional.empty()
-        : Optional.of(
-            (S) StateCodec.decode(spec, row.stateVersion(), row.state(), "state of " + id));
+    return stateStore.reader(spec).find(id);
   }
 
   void write(String topic, List<TestInput.Encoded> records) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flows.FlowDefinitionException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class FlowsConfigTest {
@@ -65,6 +66,37 @@ class FlowsConfigTest {
       assertTrue(error.getMessage().contains("FLOWS_HTTP_PORT"), error.getMessage());
     }
     assertEquals(0, FlowsConfig.from(Map.of("FLOWS_HTTP_PORT", "0")).httpPort());
+  }
+
+  @Test
+  void shouldReadThePoolSizeAndPgBouncerModeWhenSet() {
+    FlowsConfig config =
+        FlowsConfig.from(
+            Map.of("FLOWS_POSTGRES_POOL_SIZE", " 3 ", "FLOWS_POSTGRES_PGBOUNCER", "true"));
+    assertEquals(OptionalInt.of(3), config.postgresPoolSize());
+    assertTrue(config.postgresPgBouncer());
+    assertTrue(config.toString().contains("postgresPoolSize=3, postgresPgBouncer=true"));
+
+    FlowsConfig unset = FlowsConfig.from(Map.of());
+    assertEquals(OptionalInt.empty(), unset.postgresPoolSize());
+    assertFalse(unset.postgresPgBouncer());
+    assertTrue(unset.toString().contains("postgresPoolSize=auto"), unset.toString());
+  }
+
+  @Test
+  void shouldNameTheSettingAndTheFixWhenThePoolSizeIsNotOne() {
+    for (String bad : new String[] {"0", "-2", "four"}) {
+      FlowDefinitionException error =
+          assertThrows(
+              FlowDefinitionException.class,
+              () -> FlowsConfig.from(Map.of("FLOWS_POSTGRES_POOL_SIZE", bad)));
+      assertEquals(
+          "FLOWS_POSTGRES_POOL_SIZE is not a pool size, got '"
+              + bad
+              + "': use a whole number from 1, or leave it unset to size each pool to the flows"
+              + " using it",
+          error.getMessage());
+    }
   }
 
   @Test

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.StateSpec;
+import dev.flows.format.Formats;
+import dev.flows.state.StateReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
 public abstract class StateStoreContract {
   private static final Instant TICK = Instant.parse("2026-01-01T00:00:00Z");
   private StateStore store;
+  private String tableName;
   private StateTable table;
 
   /** A store for one test; closed after it. */
@@ -38,8 +43,8 @@ public abstract class StateStoreContract {
   @BeforeEach
   void open() {
     store = newStore();
-    table =
-        store.table("contract_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    tableName = "contract_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    table = store.table(tableName);
   }
 
   @AfterEach
@@ -65,6 +70,26 @@ public abstract class StateStoreContract {
     assertArrayEquals(bytes("r-a"), rows.get("a").results());
     assertEquals(1, rows.get("a").version());
     assertNull(rows.get("b").state());
+  }
+
+  @Test
+  void shouldFindTheStoredStatesWhenAReaderLooksThemUp() {
+    StateReader<String> reader = store.reader(stringState());
+    table.write(List.of(row("a", "s1", 1), row("b", "s2", 1), row("gone", null, 1)));
+
+    assertEquals(Optional.of("s1"), reader.find("a"));
+    assertEquals(Optional.empty(), reader.find("gone"), "a deleted state");
+    assertEquals(Optional.empty(), reader.find("never"));
+    assertEquals(Map.of("a", "s1", "b", "s2"), reader.findAll(List.of("a", "b", "gone", "never")));
+    assertEquals(Map.of(), reader.findAll(List.of()));
+  }
+
+  @Test
+  void shouldUpgradeAnOlderStateWhenAReaderDecodesIt() {
+    table.write(List.of(row("a", "7", 1)));
+    StateSpec<String> second = stringState().upgradedFrom(stringState(), n -> "n=" + n);
+
+    assertEquals(Optional.of("n=7"), store.reader(second).find("a"));
   }
 
   @Test
@@ -235,6 +260,11 @@ public abstract class StateStoreContract {
       throw new IllegalStateException(e);
     }
     return table.write(List.of(row("a", state, 2)));
+  }
+
+  /** Text states in this test's table, version 1. */
+  private StateSpec<String> stringState() {
+    return StateSpec.of("contract", Formats.string(), () -> "").withTable(tableName);
   }
 
   private static StateRow row(String id, String state, long version) {

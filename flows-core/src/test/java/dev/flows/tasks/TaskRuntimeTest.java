@@ -167,6 +167,31 @@ class TaskRuntimeTest {
   }
 
   @Test
+  void shouldStopTheCronFlowWithTheRefusalWhenItsFirstClaimIsRefused() {
+    Flow sweep =
+        Flows.cron("shop-images-sweep")
+            .schedule("* * * * * *")
+            .produce(() -> new Resize("sweep.png"))
+            .toQueue(RESIZE);
+    BrokerRefusedException refused =
+        new BrokerRefusedException("PostgreSQL has no database 'x': CREATE DATABASE x", null);
+    StateStore store =
+        new ClaimingStore(
+            (flow, tick) -> {
+              throw refused;
+            });
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(sweep).taskQueue(tasks).stateStore(store).build().start()) {
+      until(
+          "stopped with the refusal",
+          () -> runtime.status().get(0).failure() != null && !runtime.status().get(0).running());
+
+      assertEquals(refused.toString(), runtime.status().get(0).failure());
+      assertEquals(0, tasks.published.get());
+    }
+  }
+
+  @Test
   void shouldNotBeReadyWhileTheTaskQueueIsDisconnected() throws Exception {
     try (FlowRuntime runtime = FlowRuntime.builder(worker()).taskQueue(tasks).build().start()) {
       until("ready", runtime::isReady);

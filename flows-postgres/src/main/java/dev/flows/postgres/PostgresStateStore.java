@@ -1,5 +1,6 @@
 package dev.flows.postgres;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.postgres.internal.Databases;
@@ -9,9 +10,13 @@ import dev.flows.postgres.internal.PostgresStateTable;
 import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.CronClaims;
+import dev.flows.spi.Reservation;
+import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.TopicLedger;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,18 +49,20 @@ import javax.sql.DataSource;
  * version = new version - 1} for the rest. It is still one round trip for the statement, plus the
  * commit.
  *
- * <p>The store also keeps each flow's record of its topics in {@code flows_topics} ({@link
- * #topics()}) and the claimed ticks of cron flows in {@code flows_cron_ticks} ({@link
- * #cronClaims()}).
+ * <p>Next to each table the store creates the view {@code <table>_json} ({@code id}, {@code state}
+ * as {@code jsonb}, {@code state_version}, {@code updated_at}; deleted states left out) for ad-hoc
+ * queries of JSON states; the states of other formats are not text, and a query reading them
+ * through the view fails. {@link #reader(dev.flows.StateSpec)} reads states typed, for any format.
+ * The store also keeps each flow's record of its topics in {@code flows_topics} ({@link #topics()})
+ * and the claimed ticks of cron flows in {@code flows_cron_ticks} ({@link #cronClaims()}).
  *
- * <p>Database failures, such as a refused or broken connection, are thrown as unchecked {@link
- * FlowsException}s with the driver's exception as cause; nothing is swallowed, and the runtime
- * rewinds and retries the batch. A pool the store owns replaces broken connections by itself.
+ * <p>Database failures, such as a broken connection or a database that is down, are thrown as
+ * unchecked {@link FlowsException}s with the driver's exception as cause; nothing is swallowed, and
+ * the runtime rewinds and retries the batch. A pool the store owns replaces broken connections by
+ * itself. A refusal that retrying cannot fix (no such database, host, user or password) is a {@link
+ * BrokerRefusedException} naming the cause and the fix.
  */
 public final class PostgresStateStore implements StateStore {
-  /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
-  public static final int DEFAULT_POOL_SIZE = 4;
-
   /**
    * Name of the pool that the store builds, also its connections' {@code application_name}:
    * {@value}.
@@ -75,29 +82,46 @@ public final class PostgresStateStore implements StateStore {
 
   /**
    * A store on the caller's connection pool. {@link #close()} leaves the pool open: the caller owns
-   * it. No connection is made until a table is used.
+   * it. No connection is made until a table is used. Give it a connection per flow using the store
+   * (a Hikari pool smaller than that is refused when a runtime starts), and behind a pooler in
+   * transaction mode set the driver's {@code prepareThreshold=0}.
    */
   public static PostgresStateStore create(DataSource dataSource) {
     return new PostgresStateStore(Pool.borrowed(dataSource));
   }
 
   /**
-   * A store with its own pool of {@value #DEFAULT_POOL_SIZE} connections named {@value #POOL_NAME},
-   * closed by {@link #close()}. Connects at once, so a wrong URL or password fails here.
+   * A store with its own pool named {@value #POOL_NAME}, sized to the flows that use it ({@link
+   * PostgresOptions#defaults()}), closed by {@link #close()}: see {@link #create(String, String,
+   * String, PostgresOptions)}.
+   */
+  public static PostgresStateStore create(String jdbcUrl, String user, String password) {
+    return create(jdbcUrl, user, password, PostgresOptions.defaults());
+  }
+
+  /**
+   * A store with its own pool named {@value #POOL_NAME}, built with {@code options}, closed by
+   * {@link #close()}. Connects once at once: a refusal that retrying cannot fix fails here, while a
+   * database that does not answer yet does not (its flows retry, not ready, until it does).
    *
    * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5432/flows}
    * @param user the database user, or {@code null} when the URL names it
    * @param password the password, or {@code null}
-   * @throws FlowsException if the database cannot be reached
+   * @param options the pool's size, and whether a pooler in transaction mode stands in between
+   * @throws BrokerRefusedException if PostgreSQL refuses the host, database, user or password
+   * @throws FlowDefinitionException if the URL is not a PostgreSQL JDBC URL
    */
-  public static PostgresStateStore create(String jdbcUrl, String user, String password) {
+  public static PostgresStateStore create(
+      String jdbcUrl, String user, String password, PostgresOptions options) {
     return new PostgresStateStore(
-        Pool.owned(jdbcUrl, user, password, DEFAULT_POOL_SIZE, POOL_NAME, "state database"));
+        Pool.owned(jdbcUrl, user, password, options, POOL_NAME, "state database"));
   }
 
   /**
    * A store on the database of {@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER} and {@code
-   * FLOWS_POSTGRES_PASSWORD}, with its own pool as in {@link #create(String, String, String)}.
+   * FLOWS_POSTGRES_PASSWORD}, with its own pool as in {@link #create(String, String, String,
+   * PostgresOptions)}, sized by {@code FLOWS_POSTGRES_POOL_SIZE} and {@code
+   * FLOWS_POSTGRES_PGBOUNCER} ({@link PostgresOptions#from(FlowsConfig)}).
    *
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
@@ -105,7 +129,8 @@ public final class PostgresStateStore implements StateStore {
     return create(
         Databases.url(config, "state database"),
         config.postgresUser().orElse(null),
-        config.postgresPassword().orElse(null));
+        config.postgresPassword().orElse(null),
+        PostgresOptions.from(config));
   }
 
   /**
@@ -123,6 +148,31 @@ public final class PostgresStateStore implements StateStore {
     Objects.requireNonNull(name, "name");
     // computeIfAbsent runs the DDL once per name; callers of the same name wait for it.
     return tables.computeIfAbsent(name, n -> PostgresStateTable.open(pool.jdbi(), n));
+  }
+
+  /**
+   * The stored rows among {@code ids} of table {@code name}, in one {@code SELECT}: nothing is
+   * created, so a role allowed only to {@code SELECT} the table may read it. A read sees the rows
+   * committed when it starts (READ COMMITTED).
+   *
+   * @throws FlowsException if the table does not exist (a stateful flow creates it at its first
+   *     batch), or the read fails
+   */
+  @Override
+  public Map<String, StateRow> read(String name, Collection<String> ids) {
+    return PostgresStateTable.read(pool.jdbi(), Objects.requireNonNull(name, "name"), ids);
+  }
+
+  /**
+   * Reserves a connection of the store's pool for each of {@code flows}: a pool sized to the flows
+   * grows to hold every reserved one; a pool of a set size refuses to hold fewer.
+   *
+   * @throws FlowDefinitionException naming the flows and the size they need, if the pool's size was
+   *     set smaller (or the caller's Hikari pool is smaller)
+   */
+  @Override
+  public Reservation reserve(List<String> flows) {
+    return pool.reserve(flows, "state store");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.flows.postgres;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.RowChanges;
@@ -10,6 +11,7 @@ import dev.flows.postgres.internal.PostgresMaterialisedTable;
 import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
 import dev.flows.spi.RefusedChanges;
+import dev.flows.spi.Reservation;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import java.util.List;
@@ -66,12 +68,10 @@ import javax.sql.DataSource;
  * (connection, serialization failure, deadlock, shutdown, timeout, anything unknown) is thrown as a
  * {@link FlowsException} with the driver's exception as cause; the runtime rewinds and retries the
  * batch, and halves committed before the failure are written again with the same values (refused as
- * not newer in a versioned table).
+ * not newer in a versioned table). A refusal that retrying cannot fix (no such database, host, user
+ * or password) is a {@link BrokerRefusedException} naming the cause and the fix.
  */
 public final class PostgresTableSink implements TableSink {
-  /** Connections in the pool that {@link #create(String, String, String)} builds: {@value}. */
-  public static final int DEFAULT_POOL_SIZE = 4;
-
   /**
    * Name of the pool that the sink builds, also its connections' {@code application_name}:
    * {@value}.
@@ -98,32 +98,42 @@ public final class PostgresTableSink implements TableSink {
 
   /**
    * A sink on the caller's connection pool, which {@link #close()} leaves open. Connects on first
-   * use.
+   * use. Give it a connection per materialise flow (a Hikari pool smaller than that is refused when
+   * a runtime starts), and behind a pooler in transaction mode set the driver's {@code
+   * prepareThreshold=0}.
    */
   public static PostgresTableSink create(DataSource dataSource) {
     return new PostgresTableSink(Pool.borrowed(dataSource));
   }
 
   /**
-   * A sink with its own pool of {@value #DEFAULT_POOL_SIZE} connections named {@value #POOL_NAME},
-   * closed by {@link #close()}. Connects at once, so a wrong URL or password fails here.
-   *
-   * @throws FlowsException if the database cannot be reached
+   * A sink with its own pool named {@value #POOL_NAME}, sized to the flows that use it ({@link
+   * PostgresOptions#defaults()}), closed by {@link #close()}: see {@link #create(String, String,
+   * String, PostgresOptions)}.
    */
   public static PostgresTableSink create(String jdbcUrl, String user, String password) {
+    return create(jdbcUrl, user, password, PostgresOptions.defaults());
+  }
+
+  /**
+   * A sink with its own pool named {@value #POOL_NAME}, built with {@code options}, closed by
+   * {@link #close()}. Connects once at once: a refusal that retrying cannot fix fails here, while a
+   * database that does not answer yet does not (its flows retry, not ready, until it does).
+   *
+   * @throws BrokerRefusedException if PostgreSQL refuses the host, database, user or password
+   * @throws FlowDefinitionException if the URL is not a PostgreSQL JDBC URL
+   */
+  public static PostgresTableSink create(
+      String jdbcUrl, String user, String password, PostgresOptions options) {
     return new PostgresTableSink(
         Pool.owned(
-            jdbcUrl,
-            user,
-            password,
-            DEFAULT_POOL_SIZE,
-            POOL_NAME,
-            "database of the materialised tables"));
+            jdbcUrl, user, password, options, POOL_NAME, "database of the materialised tables"));
   }
 
   /**
    * A sink on the database of {@code FLOWS_POSTGRES_URL}, {@code FLOWS_POSTGRES_USER} and {@code
-   * FLOWS_POSTGRES_PASSWORD}, with its own pool.
+   * FLOWS_POSTGRES_PASSWORD}, with its own pool sized by {@code FLOWS_POSTGRES_POOL_SIZE} and
+   * {@code FLOWS_POSTGRES_PGBOUNCER} ({@link PostgresOptions#from(FlowsConfig)}).
    *
    * @throws FlowDefinitionException if {@code FLOWS_POSTGRES_URL} is not set
    */
@@ -131,7 +141,20 @@ public final class PostgresTableSink implements TableSink {
     return create(
         Databases.url(config, "database of the materialised tables"),
         config.postgresUser().orElse(null),
-        config.postgresPassword().orElse(null));
+        config.postgresPassword().orElse(null),
+        PostgresOptions.from(config));
+  }
+
+  /**
+   * Reserves a connection of the sink's pool for each of {@code flows}: a pool sized to the flows
+   * grows to hold every reserved one; a pool of a set size refuses to hold fewer.
+   *
+   * @throws FlowDefinitionException naming the flows and the size they need, if the pool's size was
+   *     set smaller (or the caller's Hikari pool is smaller)
+   */
+  @Override
+  public Reservation reserve(List<String> flows) {
+    return pool.reserve(flows, "table sink");
   }
 
   /** Creates the table if absent, once per spec and sink. */

@@ -1,9 +1,11 @@
 package dev.flows.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.runtime.FlowsConfig;
@@ -31,13 +33,56 @@ class PostgresStateStoreTest {
   }
 
   @Test
-  void shouldFailAtCreationWhenOwnPoolCannotConnect() throws IOException {
+  void shouldStartAndFailItsStatementsWhenOwnPoolCannotConnectYet() throws IOException {
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/flows";
 
-    FlowsException e =
-        assertThrows(FlowsException.class, () -> PostgresStateStore.create(url, "flows", "secret"));
+    try (PostgresStateStore store = PostgresStateStore.create(url, "flows", "secret")) {
 
-    assertTrue(e.getMessage().startsWith("cannot connect to the state database: "), e.getMessage());
+      FlowsException e = assertThrows(FlowsException.class, () -> store.table("not_yet"));
+
+      assertTrue(e.getMessage().startsWith("state table not_yet: cannot create: "), e.getMessage());
+      assertFalse(e instanceof BrokerRefusedException, "a database that is down is retried");
+    }
+  }
+
+  @Test
+  void shouldNameTheSettingWhenTheUrlIsNotPostgres() {
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () -> PostgresStateStore.create("jdbc:mysql://db:3306/flows?password=x", null, null));
+
+    assertEquals(
+        "FLOWS_POSTGRES_URL is not a PostgreSQL JDBC URL, got 'jdbc:mysql://db:3306/flows': use"
+            + " jdbc:postgresql://host:5432/database",
+        e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseAPreparedStatementThresholdWhenBehindPgBouncer() {
+    PostgresOptions pooled = PostgresOptions.defaults().withPgBouncer(true);
+
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () ->
+                PostgresStateStore.create(
+                    "jdbc:postgresql://db:5432/flows?prepareThreshold=5", null, null, pooled));
+
+    assertTrue(e.getMessage().startsWith("prepareThreshold in FLOWS_POSTGRES_URL"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("remove it from the URL"), e.getMessage());
+  }
+
+  @Test
+  void shouldNameTheSettingWhenThePoolSizeIsBelowOne() {
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class, () -> PostgresOptions.defaults().withPoolSize(0));
+
+    assertEquals(
+        "poolSize is not a pool size, got 0: use 1 or more connections, or"
+            + " PostgresOptions.defaults() to size the pool to the flows",
+        e.getMessage());
   }
 
   @Test

@@ -6,7 +6,12 @@ import java.util.concurrent.Executors;
 
 /** A Kafka-sourced flow (stateless, stateful, collector, materialise): batches on a poll loop. */
 record BatchEngine(
-    Flow flow, BatchHandler handler, KeyLanes lanes, FlowMetrics metrics, Delivery delivery)
+    Flow flow,
+    BatchHandler handler,
+    KeyLanes lanes,
+    FlowMetrics metrics,
+    Delivery delivery,
+    StoreUse storeUse)
     implements Engine {
 
   @Override

@@ -11,6 +11,12 @@ import dev.flows.spi.CronClaims;
 record CronEngine(CronPlan plan, CronClaims claims, FlowMetrics metrics, FlowTracer tracer)
     implements Engine {
 
+  /** The state store, when the claims are a store's. */
+  @Override
+  public StoreUse storeUse() {
+    return claims == CronClaims.EVERY_INSTANCE ? StoreUse.NONE : StoreUse.STATE_STORE;
+  }
+
   @Override
   public FlowLoop loop(LoopParts parts) {
     return new CronLoop(plan, parts, claims, metrics, tracer);

@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
@@ -14,6 +15,7 @@ import dev.flows.spi.TaskQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each firing is first claimed ({@link CronClaims}): only the replica whose claim took effect
  * produces and publishes it. A claim the store cannot take is retried until the next firing comes
- * due, the flow not ready meanwhile, then the firing is skipped. A claimed firing is one span,
- * which the value published carries.
+ * due, the flow not ready and its failure shown as {@code retrying} meanwhile, then the firing is
+ * skipped; a refusal that retrying cannot fix at the first claim stops the flow ({@link
+ * RefusalRule}). A claimed firing is one span, which the value published carries.
  */
 final class CronLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(CronLoop.class);
@@ -42,6 +45,7 @@ final class CronLoop implements FlowLoop {
   private final Clock clock;
   private final FlowState state;
   private final StopSignal signal = new StopSignal();
+  private final RefusalRule refusals = new RefusalRule();
   private final Sleeper retryWait;
   private final FlowMetrics metrics;
   private final FlowTracer tracer;
@@ -154,10 +158,17 @@ final class CronLoop implements FlowLoop {
     for (int failures = 1; ; failures++) {
       try {
         boolean claimed = claims.claim(plan.name(), due);
+        refusals.succeeded();
         state.healthy(true);
+        state.retrying(null);
         return claimed;
       } catch (FlowsException e) {
+        Optional<BrokerRefusedException> refused = refusals.failed(e);
+        if (refused.isPresent()) {
+          throw refused.get();
+        }
         state.healthy(false);
+        state.retrying(e);
         if (following == null || !clock.instant().isBefore(following)) {
           LOG.error("flow {}: firing of {} could not be claimed, skipped: {}", plan.name(), due, e);
           return false;

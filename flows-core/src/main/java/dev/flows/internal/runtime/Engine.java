@@ -22,6 +22,11 @@ public sealed interface Engine permits BatchEngine, TaskEngine, CronEngine, Http
   /** Registers it with the in-memory test driver. */
   void attach(TestBench bench);
 
+  /** The database it uses, if any: one connection at a time. */
+  default StoreUse storeUse() {
+    return StoreUse.NONE;
+  }
+
   /** The POST route it serves on the admin server: http flows only. */
   default Optional<PostRoute> route() {
     return Optional.empty();

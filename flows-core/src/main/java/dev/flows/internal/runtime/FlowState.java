@@ -75,8 +75,8 @@ public final class FlowState {
   }
 
   /**
-   * The failure the flow's loop is retrying before it can start (a task flow that cannot subscribe
-   * to its queue), or {@code null}.
+   * The failure the flow's loop is retrying (a rewound batch, a cron claim, a task flow's
+   * subscription), or {@code null} once an attempt succeeded.
    */
   public Throwable retrying() {
     return retrying;

@@ -81,13 +81,15 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new StatelessBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
-    if (plan.topicRecordName() != null && parts.stateStore() != null) {
-      handler =
-          new GuardedHandler(
-              handler,
-              guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
+    if (plan.topicRecordName() == null || parts.stateStore() == null) {
+      return new BatchEngine(
+          plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE);
     }
-    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
+    handler =
+        new GuardedHandler(
+            handler, guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
+    return new BatchEngine(
+        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.STATE_STORE);
   }
 
   @Override
@@ -101,14 +103,15 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
-            parts.stateStore().table(plan.state().table()),
+            new LazyStateTable(parts.stateStore(), plan.state().table()),
             parts.delivery(),
             guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
             lanes,
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());
-    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
+    return new BatchEngine(
+        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.STATE_STORE);
   }
 
   @Override
@@ -117,7 +120,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new CollectorBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
-    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE);
   }
 
   @Override
@@ -136,7 +139,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());
-    return sequential(plan, handler);
+    return sequential(plan, handler, StoreUse.TABLE_SINK);
   }
 
   @Override
@@ -180,8 +183,9 @@ public final class FlowWiring implements PlanVisitor<Engine> {
   }
 
   /** A batch engine whose records run one at a time, in offset order. */
-  private Engine sequential(Plan plan, BatchHandler handler) {
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
+  private Engine sequential(Plan plan, BatchHandler handler, StoreUse storeUse) {
+    return new BatchEngine(
+        plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), storeUse);
   }
 
   private static void require(Object part, String setting, String user, String fix) {

@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.BrokerRefusedException;
 import dev.flows.Flow;
 import dev.flows.FlowFailedException;
 import dev.flows.Message;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * The one thread that owns a flow's {@link Source}. It keeps polling while a batch runs on the
  * worker (partitions paused when the buffer is full), so slow batches never get it evicted from the
  * group. A batch's offsets are committed only after its outputs were acknowledged (exactly-once: by
- * the batch, in its transaction); a failed batch is rewound and retried after a backoff; revoked
- * partitions are never committed.
+ * the batch, in its transaction); a failed batch is rewound and retried after a backoff, its
+ * failure shown as the flow's {@code retrying} until a batch succeeds; revoked partitions are never
+ * committed. A refusal that retrying cannot fix stops the flow if its first batch met it ({@link
+ * RefusalRule}).
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
@@ -41,6 +45,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private final FlowState state;
   private final BackPressure backPressure;
   private final RetryClock retries;
+  private final RefusalRule refusals = new RefusalRule();
   private volatile boolean stopping;
   private RunningBatch inFlight;
 
@@ -186,16 +191,21 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   /**
    * Clears the in-flight batch: returns it if it succeeded; rewinds it (returning null) if it
-   * failed.
+   * failed, unless the failure stops the flow (a fail-fast record, a refusal at the first batch).
    */
   private Batch settle(Throwable failure) {
     Batch batch = inFlight.batch();
     inFlight = null;
     if (failure == null) {
+      refusals.succeeded();
       return batch;
     }
     if (failure instanceof FlowFailedException fatal) {
       throw fatal;
+    }
+    Optional<BrokerRefusedException> refused = refusals.failed(failure);
+    if (refused.isPresent()) {
+      throw refused.get();
     }
     rewind(batch, failure);
     return null;
@@ -205,6 +215,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     commit(batch);
     retries.succeeded();
     state.healthy(true);
+    state.retrying(null);
   }
 
   /**
@@ -221,6 +232,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
 
   private void rewind(Batch batch, Throwable failure) {
     state.healthy(false);
+    state.retrying(failure);
     runner.metrics().batchRetried();
     if (runner.delivery().pollLoopCommits()) {
       offsets.rewind(batch.firstOffsets());

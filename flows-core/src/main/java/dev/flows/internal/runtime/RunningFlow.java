@@ -19,6 +19,7 @@ public final class RunningFlow {
   private final Thread thread;
   private final MeterRegistry registry;
   private final Optional<PostRoute> route;
+  private final StoreUse storeUse;
 
   /**
    * Wires {@code flow} with the runtime's {@code settings}, its Kafka sink ({@code null} when no
@@ -49,6 +50,7 @@ public final class RunningFlow {
                 metrics,
                 settings.tracingOrGlobal().flow(flow, settings.recordSpans())));
     this.route = engine.route();
+    this.storeUse = engine.storeUse();
     this.loop =
         engine.loop(
             new LoopParts(
@@ -71,6 +73,11 @@ public final class RunningFlow {
   /** The POST route an http flow serves on the admin server; empty for other flows. */
   public Optional<PostRoute> route() {
     return route;
+  }
+
+  /** The database it uses, if any: it holds at most one of its connections at a time. */
+  public StoreUse storeUse() {
+    return storeUse;
   }
 
   /** Its health. */

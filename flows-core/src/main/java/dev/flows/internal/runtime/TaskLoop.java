@@ -8,6 +8,7 @@ import dev.flows.spi.TaskQueue;
 import dev.flows.spi.TaskSubscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * (retrying with backoff while the broker is unreachable), reports liveness and the queue's
  * connection (not ready while it recovers) and, on stop, drains the subscription: no new tasks,
  * running ones finish and are acknowledged. A {@link BrokerRefusedException} on the first attempt
- * stops the flow with it (a misconfigured deployment fails at start, visibly); one after an attempt
- * that failed otherwise is retried like any failure, since the broker may be mid-setup.
+ * stops the flow with it, one after an attempt that failed otherwise is retried ({@link
+ * RefusalRule}).
  */
 final class TaskLoop implements FlowLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
@@ -29,6 +30,7 @@ final class TaskLoop implements FlowLoop {
   private final Clock clock;
   private final FlowState state;
   private final StopSignal signal = new StopSignal();
+  private final RefusalRule refusals = new RefusalRule();
 
   TaskLoop(
       TaskPlan<?> plan,
@@ -79,6 +81,7 @@ final class TaskLoop implements FlowLoop {
         TaskSubscription subscription =
             queue.consume(
                 plan.name(), plan.queue().name(), plan.taskOptions(), drainTimeout, this::handle);
+        refusals.succeeded();
         state.assigned(true);
         state.healthy(true);
         state.retrying(null);
@@ -86,10 +89,11 @@ final class TaskLoop implements FlowLoop {
         return subscription;
       } catch (RuntimeException e) {
         state.healthy(false);
-        if (failures == 1 && e instanceof BrokerRefusedException) {
-          state.failed(e);
-          LOG.error("flow {} stopped: {}", plan.name(), e.getMessage(), e);
-          throw e;
+        Optional<BrokerRefusedException> refused = refusals.failed(e);
+        if (refused.isPresent()) {
+          state.failed(refused.get());
+          LOG.error("flow {} stopped: {}", plan.name(), refused.get().getMessage(), e);
+          throw refused.get();
         }
         state.retrying(e);
         long backoff = StopSignal.backoffMillis(failures);

@@ -68,13 +68,15 @@ public final class Databases {
 
   /**
    * Runs a database call; a failure names {@code what} and the action, with the driver's exception
-   * as cause.
+   * as cause, and what usually causes it where that is known ({@link PostgresFailures#hint}). A
+   * refusal retrying cannot fix passes as the {@link dev.flows.BrokerRefusedException} it is.
    */
   public static <T> T call(String what, String action, Supplier<T> work) {
     try {
       return work.get();
     } catch (JdbiException e) {
-      throw new FlowsException(what + ": cannot " + action + ": " + e.getMessage(), e);
+      throw new FlowsException(
+          what + ": cannot " + action + ": " + e.getMessage() + PostgresFailures.hint(e), e);
     }
   }
 

@@ -51,6 +51,9 @@ public final class PostgresStateTable implements StateTable {
               rs.getBytes("results"),
               rs.getLong("version"));
 
+  /** undefined_table. */
+  private static final String UNDEFINED_TABLE = "42P01";
+
   private final Jdbi jdbi;
   private final String name;
   private final StateTableSql sql;
@@ -69,7 +72,70 @@ public final class PostgresStateTable implements StateTable {
     PostgresStateTable table = new PostgresStateTable(jdbi, name, StateTableSql.of(name));
     Databases.createTable(jdbi, "state table " + name, table.sql.create());
     table.addStateVersionIfMissing();
+    table.createJsonViewIfAbsent();
     return table;
+  }
+
+  /**
+   * The stored rows among {@code ids} of table {@code name}, read in one statement without creating
+   * anything.
+   *
+   * @throws dev.flows.FlowDefinitionException if {@code name} is not a safe identifier
+   * @throws FlowsException if the table does not exist, naming the fix, or the read fails
+   */
+  public static Map<String, StateRow> read(Jdbi jdbi, String name, Collection<String> ids) {
+    StateTableSql sql = StateTableSql.of(name);
+    if (ids.isEmpty()) {
+      return new HashMap<>();
+    }
+    try {
+      return byId(
+          Databases.call(
+              "state table " + name,
+              "read " + ids.size() + " rows",
+              () ->
+                  jdbi.withHandle(
+                      handle ->
+                          handle
+                              .createQuery(sql.load())
+                              .bindArray("ids", String.class, ids)
+                              .map(ROW)
+                              .list())));
+    } catch (FlowsException e) {
+      if (SqlErrors.sqlState(e).filter(UNDEFINED_TABLE::equals).isPresent()) {
+        throw new FlowsException(
+            "state table "
+                + name
+                + " does not exist in this database: the stateful flow that keeps it creates it"
+                + " at its first batch; check the StateSpec's table and the database URL",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the view {@code <table>_json} if absent (looked up first: replacing a view takes an
+   * exclusive lock on it).
+   */
+  private void createJsonViewIfAbsent() {
+    if (sql.jsonView() == null) {
+      return;
+    }
+    boolean present =
+        call(
+            "look up its view " + sql.jsonView(),
+            () ->
+                jdbi.withHandle(
+                    handle ->
+                        handle
+                            .createQuery("SELECT to_regclass(:view) IS NOT NULL")
+                            .bind("view", '"' + sql.jsonView() + '"')
+                            .mapTo(Boolean.class)
+                            .one()));
+    if (!present) {
+      Databases.createTable(jdbi, "state table " + name + " view", sql.createJsonView());
+    }
   }
 
   /**
@@ -114,6 +180,10 @@ public final class PostgresStateTable implements StateTable {
                             .bindArray("ids", String.class, ids)
                             .map(ROW)
                             .list()));
+    return byId(rows);
+  }
+
+  private static Map<String, StateRow> byId(List<StateRow> rows) {
     Map<String, StateRow> byId = new HashMap<>();
     rows.forEach(row -> byId.put(row.id(), row));
     return byId;

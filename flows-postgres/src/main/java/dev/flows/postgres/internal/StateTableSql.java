@@ -11,11 +11,23 @@ import java.util.regex.Pattern;
  * @param create creates the table if absent
  * @param load reads the rows whose id is in {@code :ids}
  * @param write the versioned, set-based write of a whole batch (see {@link PostgresStateTable})
+ * @param jsonView the view {@code <table>_json} (unquoted), or {@code null} for a table name too
+ *     long to take the suffix
+ * @param createJsonView creates or replaces that view, or {@code null}
  */
 record StateTableSql(
-    String table, String create, String addStateVersion, String load, String write) {
+    String table,
+    String create,
+    String addStateVersion,
+    String load,
+    String write,
+    String jsonView,
+    String createJsonView) {
   /** PostgreSQL keeps 63 bytes of an identifier; lower case so quoting never changes the name. */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+  /** What the JSON view's name adds to the table's: {@value}. */
+  static final String JSON_VIEW_SUFFIX = "_json";
 
   /** The statements of table {@code name}; throws if the name is not a safe identifier. */
   static StateTableSql of(String name) {
@@ -27,8 +39,29 @@ record StateTableSql(
           "use 1 to 63 of [a-z0-9_], starting with a letter");
     }
     String table = '"' + name + '"';
+    String view = name.length() + JSON_VIEW_SUFFIX.length() <= 63 ? name + JSON_VIEW_SUFFIX : null;
     return new StateTableSql(
-        table, create(table), addStateVersion(table), load(table), write(table));
+        table,
+        create(table),
+        addStateVersion(table),
+        load(table),
+        write(table),
+        view,
+        view == null ? null : createJsonView(table, '"' + view + '"'));
+  }
+
+  /**
+   * The states as {@code jsonb}, for ad-hoc queries: only what a user stored (no progress, pending
+   * outputs or row version), deleted states left out. JSON states only: other formats fail the
+   * query that reads them.
+   */
+  private static String createJsonView(String table, String view) {
+    return "CREATE OR REPLACE VIEW "
+        + view
+        + " AS SELECT id, convert_from(state, 'UTF8')::jsonb AS state, state_version, updated_at"
+        + " FROM "
+        + table
+        + " WHERE state IS NOT NULL";
   }
 
   private static String create(String table) {

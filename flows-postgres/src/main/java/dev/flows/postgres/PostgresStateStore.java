@@ -155,8 +155,8 @@ public final class PostgresStateStore implements StateStore {
    * created, so a role allowed only to {@code SELECT} the table may read it. A read sees the rows
    * committed when it starts (READ COMMITTED).
    *
-   * @throws FlowsException if the table does not exist (a stateful flow creates it at its first
-   *     batch), or the read fails
+   * @throws FlowsException if the table does not exist (a stateful flow creates it when its runtime
+   *     is built, or at its first batch if the database did not answer then), or the read fails
    */
   @Override
   public Map<String, StateRow> read(String name, Collection<String> ids) {

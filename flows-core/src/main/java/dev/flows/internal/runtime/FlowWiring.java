@@ -103,7 +103,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
-            new LazyStateTable(parts.stateStore(), plan.state().table()),
+            LazyStateTable.openedIfReachable(parts.stateStore(), plan.state().table()),
             parts.delivery(),
             guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
             lanes,

@@ -107,7 +107,8 @@ public final class PostgresStateTable implements StateTable {
             "state table "
                 + name
                 + " does not exist in this database: the stateful flow that keeps it creates it"
-                + " at its first batch; check the StateSpec's table and the database URL",
+                + " when its runtime is built (or at its first batch if the database did not answer"
+                + " then); check the StateSpec's table and the database URL",
             e);
       }
       throw e;

@@ -3,24 +3,29 @@ package dev.flows.testing;
 import dev.flows.Column;
 import dev.flows.Row;
 import dev.flows.TableSpec;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedRow;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import dev.flows.state.InMemoryTopicLedger;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Tables in this JVM's memory, with the same contract as PostgreSQL: rows guarded by source
- * partition, generation and offset in versioned tables, where a tombstone leaves a deleted marker,
- * refused rows reported. For flow tests ({@link FlowTestDriver#table(TableSpec)}) and development;
- * the rows are lost when the process stops. Thread-safe.
+ * partition, generation and offset in versioned tables, where a tombstone leaves a deleted marker
+ * (written at the sink's clock, purged as {@link MarkerPurge} says), refused rows reported. For
+ * flow tests ({@link FlowTestDriver#table(TableSpec)}) and development; the rows are lost when the
+ * process stops. Thread-safe.
  *
  * <p>It refuses what PostgreSQL refuses in any table and can be checked without it: a row holding a
  * timestamp outside PostgreSQL's range, 4714-11-24 00:00:00 BC to 294276-12-31 23:59:59.999999
@@ -38,10 +43,20 @@ public final class InMemoryTableSink implements TableSink {
 
   private final Map<String, Map<Object, Row>> tables = new HashMap<>();
   private final TopicLedger ledger = InMemoryTopicLedger.create();
+  private final Clock clock;
 
-  /** An empty sink. */
+  private InMemoryTableSink(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** An empty sink on the system clock. */
   public static InMemoryTableSink create() {
-    return new InMemoryTableSink();
+    return create(Clock.systemUTC());
+  }
+
+  /** An empty sink that times deleted markers, and their purge, by {@code clock}. */
+  public static InMemoryTableSink create(Clock clock) {
+    return new InMemoryTableSink(Objects.requireNonNull(clock, "clock"));
   }
 
   @Override
@@ -69,13 +84,37 @@ public final class InMemoryTableSink implements TableSink {
       Object key = key(delete.get(table.primaryKey().name()));
       if (accepted(table, delete, refused) && newer(table, rows.get(key), delete)) {
         if (table.versioned()) {
-          rows.put(key, complete(table, delete).with(TableSpec.DELETED_COLUMN, true));
+          rows.put(
+              key,
+              complete(table, delete)
+                  .with(TableSpec.DELETED_COLUMN, true)
+                  .with(TableSpec.DELETED_AT_COLUMN, clock.instant()));
         } else {
           rows.remove(key);
         }
       }
     }
     return refused;
+  }
+
+  @Override
+  public synchronized int purgeMarkers(TableSpec table, MarkerPurge purge) {
+    Instant before = clock.instant().minus(purge.olderThan());
+    int purged = 0;
+    Iterator<Row> rows = tables.getOrDefault(table.name(), new HashMap<>()).values().iterator();
+    while (purged < purge.limit() && rows.hasNext()) {
+      Row row = rows.next();
+      if (row.get(TableSpec.DELETED_AT_COLUMN) instanceof Instant at
+          && !at.isAfter(before)
+          && purge.behind(
+              (Integer) row.get(TableSpec.PARTITION_COLUMN),
+              (Integer) row.get(TableSpec.GENERATION_COLUMN),
+              (Long) row.get(table.offsetColumn()))) {
+        rows.remove();
+        purged++;
+      }
+    }
+    return purged;
   }
 
   /**

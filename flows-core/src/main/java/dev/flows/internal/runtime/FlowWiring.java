@@ -84,7 +84,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
               handler,
               guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
     }
-    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery());
+    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery(), SideJob.NONE);
   }
 
   @Override
@@ -119,15 +119,21 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "tableSink",
         "materialise flow " + plan.name(),
         "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+    TopicGuard guard = guard(plan.name(), inputNames(plan), parts.tableSink().topics());
     BatchHandler handler =
         new MaterialiseBatchProcessor(
-            plan,
-            parts.tableSink(),
-            parts.delivery(),
-            guard(plan.name(), inputNames(plan), parts.tableSink().topics()),
-            parts.sleeper(),
-            parts.metrics());
-    return sequential(plan, handler);
+            plan, parts.tableSink(), parts.delivery(), guard, parts.sleeper(), parts.metrics());
+    return sequential(plan, handler, markerPurge(plan, guard));
+  }
+
+  /**
+   * The background purge of a versioned table's deleted markers; none without a broker to tell the
+   * committed offsets (the test driver).
+   */
+  private SideJob markerPurge(MaterialisePlan plan, TopicGuard guard) {
+    return plan.table().versioned() && parts.broker() != null
+        ? MarkerPurger.of(plan, parts.tableSink(), parts.broker(), guard, parts.metrics())
+        : SideJob.NONE;
   }
 
   @Override
@@ -167,7 +173,13 @@ public final class FlowWiring implements PlanVisitor<Engine> {
 
   /** A batch engine whose records run one at a time, in offset order. */
   private Engine sequential(Plan plan, BatchHandler handler) {
-    return new BatchEngine(plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery());
+    return sequential(plan, handler, SideJob.NONE);
+  }
+
+  /** A batch engine whose records run one at a time, in offset order, with {@code side} beside. */
+  private Engine sequential(Plan plan, BatchHandler handler, SideJob side) {
+    return new BatchEngine(
+        plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), side);
   }
 
   private static void require(Object part, String setting, String user, String fix) {

@@ -6,6 +6,7 @@ import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.TableSpec;
 import dev.flows.postgres.internal.BisectingWriter.Refused;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedRow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,26 +36,37 @@ public final class PostgresMaterialisedTable {
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
   private final BisectingWriter<Change> writer;
+  private final MarkerPurgeSql markers;
 
   private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
     this.jdbi = jdbi;
     this.spec = spec;
     this.sql = MaterialisedTableSql.of(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
+    this.markers = spec.versioned() ? new MarkerPurgeSql(jdbi, spec) : null;
   }
 
   /**
    * Creates the table if absent (a lost creation race with another process is tried once more), and
    * adds the source and {@code deleted} columns to a versioned table an earlier version created
-   * without them.
+   * without them, and the index of its deleted markers.
    */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
     Databases.createTable(jdbi, table.what(), table.sql.create());
     if (spec.versioned()) {
       MaterialisedTableUpgrade.addMissingColumns(jdbi, spec);
+      table.markers.ensureIndex();
     }
     return table;
+  }
+
+  /**
+   * Deletes at most {@code purge.limit()} deleted markers that {@code purge} allows, in one
+   * statement ({@link MarkerPurgeSql}); how many. A table that is not versioned has none.
+   */
+  public int purgeMarkers(MarkerPurge purge) {
+    return markers == null ? 0 : markers.purge(purge);
   }
 
   /**

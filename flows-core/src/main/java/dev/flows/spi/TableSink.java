@@ -56,6 +56,17 @@ public interface TableSink extends AutoCloseable {
    */
   List<RefusedChanges> write(TableSpec table, List<RowChanges> changes);
 
+  /**
+   * Removes at most {@code purge.limit()} deleted markers of the {@linkplain TableSpec#versioned()
+   * versioned} {@code table} that {@code purge} allows (older than its retention and behind the
+   * flow, see {@link MarkerPurge}), in one short transaction of its own, and returns how many it
+   * removed. It never waits for a batch's write: a marker that a write holds is left for the next
+   * call. The runtime calls it in the background, again while it returns {@code purge.limit()}.
+   *
+   * @throws dev.flows.FlowsException if the database fails; nothing is removed then
+   */
+  int purgeMarkers(TableSpec table, MarkerPurge purge);
+
   /** The sink's record of the topics each materialise flow reads (see {@link TopicLedger}). */
   TopicLedger topics();
 

@@ -19,6 +19,7 @@ import dev.flows.StateUpdate;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.spi.Connector;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.RefusedChanges;
@@ -160,6 +161,11 @@ class StoreReservationTest {
     @Override
     public List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
       return memory.write(table, changes);
+    }
+
+    @Override
+    public int purgeMarkers(TableSpec table, MarkerPurge purge) {
+      return memory.purgeMarkers(table, purge);
     }
 
     @Override

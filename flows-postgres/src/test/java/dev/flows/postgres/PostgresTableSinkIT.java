@@ -295,7 +295,8 @@ class PostgresTableSinkIT extends TableSinkContract {
                       + name
                       + "\" ADD COLUMN IF NOT EXISTS \"source_partition\" integer, ADD COLUMN IF"
                       + " NOT EXISTS \"source_generation\" integer, ADD COLUMN IF NOT EXISTS"
-                      + " \"deleted\" boolean NOT NULL DEFAULT false as the table's owner"),
+                      + " \"deleted\" boolean NOT NULL DEFAULT false, ADD COLUMN IF NOT EXISTS"
+                      + " \"deleted_at\" timestamptz as the table's owner"),
           e.getMessage());
     }
   }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The purge of deleted markers, which every {@link TableSink} passes: a marker is removed only once
  * older than the retention and behind the flow (an earlier generation, or below its partition's
- * committed offset), at most {@code limit} per call. Whether a marker is still there is read from
- * what it does: it refuses a stale upsert of its key, which a purged marker no longer can.
+ * committed offset), at most {@code limit} per call, whatever wrote the marker (a delete by key or
+ * a delete-where) and however many columns the key has. Whether a marker is still there is read
+ * from what it does: it refuses a stale upsert of its key, which a purged marker no longer can.
  */
 public abstract class MarkerPurgeContract {
   private static final Duration RETENTION = Duration.ofDays(7);
@@ -121,6 +122,40 @@ public abstract class MarkerPurgeContract {
     assertEquals(4L, read(sink, table).get("b").get("updated_offset"));
   }
 
+  @Test
+  void shouldPurgeMarkersOfACompositeKeyWrittenByDeletesAndDeleteWheres() {
+    TableSpec lines =
+        TableSpec.of(table.name() + "_l", Column.text("order_id"), Column.integer("line_no"))
+            .withColumn(Column.text("sku"))
+            .withOffsetColumn("updated_offset");
+    sink.prepare(lines);
+    sink.write(
+        lines,
+        List.of(
+            RowChanges.of(List.of(line("o1", 1, 1), line("o1", 2, 2))),
+            RowChanges.of(List.of(line("o2", 1, 3), line("o2", 2, 4)))));
+    sink.write(
+        lines,
+        List.of(
+            RowChanges.none().withDelete(source(Row.of("order_id", "o2").with("line_no", 1), 10)),
+            RowChanges.none().withDeleteWhere(source(Row.of("order_id", "o1"), 11))));
+    age(sink, lines, PAST_RETENTION);
+    sink.write(
+        lines,
+        List.of(
+            RowChanges.none().withDelete(source(Row.of("order_id", "o2").with("line_no", 2), 12))));
+
+    assertEquals(3, sink.purgeMarkers(lines, purge(0, Map.of(0, 100L), 100)));
+
+    List<Row> stale =
+        List.of(line("o1", 1, 0), line("o1", 2, 0), line("o2", 1, 0), line("o2", 2, 0));
+    sink.write(lines, List.of(RowChanges.of(stale)));
+    assertEquals(
+        Set.of(List.of("o1", 1), List.of("o1", 2), List.of("o2", 1)),
+        read(sink, lines).keySet(),
+        "the markers of the delete and the delete-where purged, the young one kept");
+  }
+
   /** Writes each upsert and each delete as a record of its own. */
   private void write(TableSpec table, List<Row> upserts, List<Row> deletes) {
     List<RowChanges> changes = new ArrayList<>();
@@ -143,6 +178,18 @@ public abstract class MarkerPurgeContract {
     }
     write(table, stale, List.of());
     return read(sink, table).keySet();
+  }
+
+  private static Row line(String order, int line, long offset) {
+    return source(
+        Row.of("order_id", order).with("line_no", line).with("sku", "s" + offset), offset);
+  }
+
+  /** {@code row} from partition 0 at {@code offset}, generation 0. */
+  private static Row source(Row row, long offset) {
+    return row.with("updated_offset", offset)
+        .with(TableSpec.PARTITION_COLUMN, 0)
+        .with(TableSpec.GENERATION_COLUMN, 0);
   }
 
   private static MarkerPurge purge(int generation, Map<Integer, Long> committed, int limit) {

@@ -72,9 +72,11 @@ public interface TableSink extends AutoCloseable {
 
   /**
    * Reserves a connection for each of {@code flows}, the flows of a runtime that use this table
-   * sink (each holds at most one of its connections at a time), until the reservation is closed. A
-   * store with a pool of its own sizes it to what is reserved, or refuses a pool set smaller. The
-   * runtime reserves when it starts and gives back when it closes. By default nothing is reserved.
+   * sink (each holds at most one of its connections at a time), until the reservation is closed; a
+   * flow that purges its table's deleted markers beside its batches is named twice, the second time
+   * as {@code <flow> (marker purge)}, as the purge holds a connection of its own. A store with a
+   * pool of its own sizes it to what is reserved, or refuses a pool set smaller. The runtime
+   * reserves when it starts and gives back when it closes. By default nothing is reserved.
    *
    * @throws dev.flows.FlowDefinitionException if the store cannot serve that many at once, naming
    *     the setting and the fix

@@ -154,7 +154,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.metrics(),
             parts.tracer());
     SideJob purge = markerPurge(plan, guard);
-    return sequential(plan, handler, StoreUse.TABLE_SINK, purge);
+    StoreUse use = purge == SideJob.NONE ? StoreUse.TABLE_SINK : StoreUse.TABLE_SINK_AND_PURGE;
+    return sequential(plan, handler, use, purge);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.flows;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,10 @@ import java.util.Set;
  * same partition. A delete does not remove the row: it becomes a deleted marker (its other columns
  * NULL, {@value #DELETED_COLUMN} true) that keeps the deleting record's source, so an older record
  * of its partition, replayed or from an instance that lost the partition, cannot bring the row
- * back. Readers skip markers: {@code WHERE NOT deleted}.
+ * back. Readers skip markers: {@code WHERE NOT deleted}. A marker also keeps when it was written
+ * ({@value #DELETED_AT_COLUMN}), and the running flow purges it in the background once it is older
+ * than the {@linkplain #withMarkerRetention(Duration) marker retention} and its partition's
+ * committed offset passed it (see {@code docs/semantics.md}).
  *
  * <pre>{@code
  * TableSpec words = TableSpec.of("flows_materialised", Column.text("word"))
@@ -43,9 +47,25 @@ import java.util.Set;
  * @param columns the other columns, in order
  * @param offsetColumn the {@code bigint} column holding the writing record's offset, or {@code
  *     null}
+ * @param markerRetention how long a versioned table keeps a deleted marker before the flow may
+ *     purge it ({@link #DEFAULT_MARKER_RETENTION} unless set)
  */
 public record TableSpec(
-    String name, List<Column> primaryKey, List<Column> columns, String offsetColumn) {
+    String name,
+    List<Column> primaryKey,
+    List<Column> columns,
+    String offsetColumn,
+    Duration markerRetention) {
+  /**
+   * How long a deleted marker is kept by default: 7 days. A marker refuses the stale upserts of its
+   * key: an instance that lost the partition and still writes a batch it read before, or a replay.
+   * A stale writer lives as long as its process is frozen or cut off (seconds to minutes; a JVM is
+   * not paused for days), and a replay from the committed offsets never reaches a purged marker
+   * (see the purge rule), so a week covers any stale writer with a wide margin while bounding the
+   * markers a table holds to the keys deleted in the last week.
+   */
+  public static final Duration DEFAULT_MARKER_RETENTION = Duration.ofDays(7);
+
   /** The {@code integer} column of a versioned table holding the writing record's partition. */
   public static final String PARTITION_COLUMN = "source_partition";
 
@@ -61,7 +81,16 @@ public record TableSpec(
    */
   public static final String DELETED_COLUMN = "deleted";
 
-  /** Validates the names, that the key has a column and that no column is named twice. */
+  /**
+   * The {@code timestamptz} column of a versioned table holding when a deleted marker was written
+   * (NULL in a live row): what the marker retention counts from.
+   */
+  public static final String DELETED_AT_COLUMN = "deleted_at";
+
+  /**
+   * Validates the names, that the key has a column, that no column is named twice, and the marker
+   * retention.
+   */
   public TableSpec {
     Column.requireIdentifier("table name", name);
     primaryKey = List.copyOf(Objects.requireNonNull(primaryKey, "primaryKey"));
@@ -77,6 +106,19 @@ public record TableSpec(
       Column.requireIdentifier("offset column", offsetColumn);
     }
     requireDistinct(name, primaryKey, columns, offsetColumn);
+    if (markerRetention == null || markerRetention.isNegative() || markerRetention.isZero()) {
+      throw FlowDefinitionException.of(
+          "markerRetention",
+          markerRetention,
+          "must be a positive duration (table " + name + ")",
+          "use e.g. TableSpec.DEFAULT_MARKER_RETENTION (7 days), longer than any stale writer lives");
+    }
+  }
+
+  /** A table with the {@linkplain #DEFAULT_MARKER_RETENTION default marker retention}. */
+  public TableSpec(
+      String name, List<Column> primaryKey, List<Column> columns, String offsetColumn) {
+    this(name, primaryKey, columns, offsetColumn, DEFAULT_MARKER_RETENTION);
   }
 
   /**
@@ -96,12 +138,25 @@ public record TableSpec(
   public TableSpec withColumn(Column column) {
     List<Column> more = new ArrayList<>(columns);
     more.add(Objects.requireNonNull(column, "column"));
-    return new TableSpec(name, primaryKey, more, offsetColumn);
+    return new TableSpec(name, primaryKey, more, offsetColumn, markerRetention);
   }
 
   /** A copy that keeps each row's source offset in {@code column} and refuses older records. */
   public TableSpec withOffsetColumn(String column) {
-    return new TableSpec(name, primaryKey, columns, Objects.requireNonNull(column, "column"));
+    return new TableSpec(
+        name, primaryKey, columns, Objects.requireNonNull(column, "column"), markerRetention);
+  }
+
+  /**
+   * A copy whose deleted markers (versioned tables only) are kept for {@code retention} before the
+   * running flow may purge them. Choose it longer than any instance that lost its partitions could
+   * go on writing (a frozen or cut-off process), as a purged marker no longer refuses its stale
+   * upsert; see {@link #DEFAULT_MARKER_RETENTION}.
+   *
+   * @throws FlowDefinitionException if {@code retention} is not positive
+   */
+  public TableSpec withMarkerRetention(Duration retention) {
+    return new TableSpec(name, primaryKey, columns, offsetColumn, retention);
   }
 
   /**
@@ -157,7 +212,8 @@ public record TableSpec(
           "is also a column of table " + table,
           "give the offset column a name of its own, e.g. updated_offset");
     }
-    for (String kept : List.of(PARTITION_COLUMN, GENERATION_COLUMN, DELETED_COLUMN)) {
+    for (String kept :
+        List.of(PARTITION_COLUMN, GENERATION_COLUMN, DELETED_COLUMN, DELETED_AT_COLUMN)) {
       if (!names.add(kept)) {
         throw FlowDefinitionException.of(
             "column",

@@ -121,6 +121,14 @@ public enum FlowsMetric {
       "State writes refused because another instance wrote a newer version (fencing).",
       Recorded.ON_EVENT,
       EnumSet.of(STATEFUL)),
+  /** Deleted markers purged from a versioned materialised table. */
+  MARKERS_PURGED(
+      "flows.table.markers.purged",
+      Type.COUNTER,
+      "Deleted markers purged from a versioned materialised table: older than its marker"
+          + " retention and behind the flow's committed offsets.",
+      Recorded.ON_EVENT,
+      EnumSet.of(MATERIALISE)),
   /** Time to run one task attempt, by what the queue does with it next. */
   TASK_DURATION(
       "flows.task.duration",
@@ -155,7 +163,10 @@ public enum FlowsMetric {
   public enum Recorded {
     /** With every batch (a task flow: task; an http flow: request; a cron flow: firing). */
     ALWAYS,
-    /** Only when its event happens (a dead letter, a retry, a conflict, records deleted unread). */
+    /**
+     * Only when its event happens (a dead letter, a retry, a conflict, records deleted unread,
+     * markers purged).
+     */
     ON_EVENT
   }
 

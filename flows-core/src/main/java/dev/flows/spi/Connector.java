@@ -45,4 +45,14 @@ public interface Connector {
   default Map<String, TopicShape> describe(Collection<String> topics) {
     return Map.of();
   }
+
+  /**
+   * The offsets consumer group {@code group} has committed on the partitions of {@code topic} (the
+   * next offset it reads, by partition number), from the broker: thread-safe, may be slow (called
+   * in the background, not per batch). Connectors that cannot tell return an empty map, and what
+   * depends on it (the purge of a materialised table's deleted markers) is not done.
+   */
+  default Map<Integer, Long> committedOffsets(String group, String topic) {
+    return Map.of();
+  }
 }

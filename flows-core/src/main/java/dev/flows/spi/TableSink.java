@@ -56,14 +56,27 @@ public interface TableSink extends AutoCloseable {
    */
   List<RefusedChanges> write(TableSpec table, List<RowChanges> changes);
 
+  /**
+   * Removes at most {@code purge.limit()} deleted markers of the {@linkplain TableSpec#versioned()
+   * versioned} {@code table} that {@code purge} allows (older than its retention and behind the
+   * flow, see {@link MarkerPurge}), in one short transaction of its own, and returns how many it
+   * removed. It never waits for a batch's write: a marker that a write holds is left for the next
+   * call. The runtime calls it in the background, again while it returns {@code purge.limit()}.
+   *
+   * @throws dev.flows.FlowsException if the database fails; nothing is removed then
+   */
+  int purgeMarkers(TableSpec table, MarkerPurge purge);
+
   /** The sink's record of the topics each materialise flow reads (see {@link TopicLedger}). */
   TopicLedger topics();
 
   /**
    * Reserves a connection for each of {@code flows}, the flows of a runtime that use this table
-   * sink (each holds at most one of its connections at a time), until the reservation is closed. A
-   * store with a pool of its own sizes it to what is reserved, or refuses a pool set smaller. The
-   * runtime reserves when it starts and gives back when it closes. By default nothing is reserved.
+   * sink (each holds at most one of its connections at a time), until the reservation is closed; a
+   * flow that purges its table's deleted markers beside its batches is named twice, the second time
+   * as {@code <flow> (marker purge)}, as the purge holds a connection of its own. A store with a
+   * pool of its own sizes it to what is reserved, or refuses a pool set smaller. The runtime
+   * reserves when it starts and gives back when it closes. By default nothing is reserved.
    *
    * @throws dev.flows.FlowDefinitionException if the store cannot serve that many at once, naming
    *     the setting and the fix

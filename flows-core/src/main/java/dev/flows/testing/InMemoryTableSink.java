@@ -4,25 +4,30 @@ import dev.flows.Column;
 import dev.flows.Row;
 import dev.flows.RowChanges;
 import dev.flows.TableSpec;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
 import dev.flows.state.InMemoryTopicLedger;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Tables in this JVM's memory, with the same contract as PostgreSQL: composite keys, deletes by key
  * or by key columns, rows guarded by source partition, generation and offset in versioned tables,
- * where a delete leaves a deleted marker, refused records' changes reported. For flow tests ({@link
+ * where a delete leaves a deleted marker (written at the sink's clock, purged as {@link
+ * MarkerPurge} says), refused records' changes reported. For flow tests ({@link
  * FlowTestDriver#table(TableSpec)}) and development; the rows are lost when the process stops.
  * Thread-safe.
  *
@@ -42,10 +47,20 @@ public final class InMemoryTableSink implements TableSink {
 
   private final Map<String, Map<Object, Row>> tables = new HashMap<>();
   private final TopicLedger ledger = InMemoryTopicLedger.create();
+  private final Clock clock;
 
-  /** An empty sink. */
+  private InMemoryTableSink(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** An empty sink on the system clock. */
   public static InMemoryTableSink create() {
-    return new InMemoryTableSink();
+    return create(Clock.systemUTC());
+  }
+
+  /** An empty sink that times deleted markers, and their purge, by {@code clock}. */
+  public static InMemoryTableSink create(Clock clock) {
+    return new InMemoryTableSink(Objects.requireNonNull(clock, "clock"));
   }
 
   @Override
@@ -89,6 +104,26 @@ public final class InMemoryTableSink implements TableSink {
     return refused;
   }
 
+  @Override
+  public synchronized int purgeMarkers(TableSpec table, MarkerPurge purge) {
+    Instant before = clock.instant().minus(purge.olderThan());
+    int purged = 0;
+    Iterator<Row> rows = tables.getOrDefault(table.name(), new HashMap<>()).values().iterator();
+    while (purged < purge.limit() && rows.hasNext()) {
+      Row row = rows.next();
+      if (row.get(TableSpec.DELETED_AT_COLUMN) instanceof Instant at
+          && !at.isAfter(before)
+          && purge.behind(
+              (Integer) row.get(TableSpec.PARTITION_COLUMN),
+              (Integer) row.get(TableSpec.GENERATION_COLUMN),
+              (Long) row.get(table.offsetColumn()))) {
+        rows.remove();
+        purged++;
+      }
+    }
+    return purged;
+  }
+
   /**
    * The rows of table {@code name} by primary key value (a {@code byte[]} key as a {@link
    * ByteBuffer}; a key of several columns as the {@link List} of their values in key order), each
@@ -102,7 +137,8 @@ public final class InMemoryTableSink implements TableSink {
   /**
    * The deleted markers of versioned table {@code name}, keyed as {@link #rows(String)}: each holds
    * its key, the source of the delete that wrote it (what refuses an older, stale write of the
-   * row), the other columns null and {@value TableSpec#DELETED_COLUMN} true.
+   * row), the other columns null, {@value TableSpec#DELETED_COLUMN} true and {@value
+   * TableSpec#DELETED_AT_COLUMN} the {@link Instant} it was written at.
    */
   public synchronized Map<Object, Row> markers(String name) {
     return select(name, true);
@@ -156,8 +192,7 @@ public final class InMemoryTableSink implements TableSink {
    * Deletes (marks, if versioned) the live rows whose key columns equal {@code match}'s, but those
    * the write's upserts and deletes hold, each as its guard allows.
    */
-  private static void deleteWhere(
-      TableSpec table, Map<Object, Row> rows, Row match, Set<Object> written) {
+  private void deleteWhere(TableSpec table, Map<Object, Row> rows, Row match, Set<Object> written) {
     List<Object> keys = new ArrayList<>();
     rows.forEach(
         (key, row) -> {
@@ -183,12 +218,16 @@ public final class InMemoryTableSink implements TableSink {
   }
 
   /** Applies {@code delete} (the key and, if versioned, its source) to the row of {@code key}. */
-  private static void delete(TableSpec table, Map<Object, Row> rows, Object key, Row delete) {
+  private void delete(TableSpec table, Map<Object, Row> rows, Object key, Row delete) {
     if (!newer(table, rows.get(key), delete)) {
       return;
     }
     if (table.versioned()) {
-      rows.put(key, complete(table, delete).with(TableSpec.DELETED_COLUMN, true));
+      rows.put(
+          key,
+          complete(table, delete)
+              .with(TableSpec.DELETED_COLUMN, true)
+              .with(TableSpec.DELETED_AT_COLUMN, clock.instant()));
     } else {
       rows.remove(key);
     }

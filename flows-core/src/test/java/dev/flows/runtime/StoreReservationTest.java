@@ -19,6 +19,7 @@ import dev.flows.StateUpdate;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.spi.Connector;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.PartitionListener;
 import dev.flows.spi.RefusedChanges;
@@ -45,8 +46,9 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/operations.md, "Connection budget": a runtime reserves one connection of its state store for
  * each flow that uses it (stateful flows, a join's merge step, cron flows with a store) and one of
- * its table sink for each materialise flow, when it starts, and gives them back when it closes; a
- * store that cannot serve them refuses the start.
+ * its table sink for each materialise flow, two for one whose versioned table's deleted markers are
+ * purged beside its batches, when it starts, and gives them back when it closes; a store that
+ * cannot serve them refuses the start.
  */
 class StoreReservationTest {
   private static final Topic<String, String> WORDS = topic("words", string(), string());
@@ -92,6 +94,36 @@ class StoreReservationTest {
             "state release",
             "tables release"),
         events);
+  }
+
+  @Test
+  void shouldReserveASecondTableSinkConnectionForAMaterialiseFlowPurgingItsMarkers() {
+    Flow purging =
+        Flows.materialise("test-budget-versions")
+            .from(WORDS)
+            .into(
+                TableSpec.of("word_versions", Column.text("word"))
+                    .withOffsetColumn("updated_offset"),
+                (k, v) -> Row.of("word", k));
+    Flow plain =
+        Flows.materialise("test-budget-table")
+            .from(WORDS)
+            .into(TableSpec.of("last_words", Column.text("word")), (k, v) -> Row.of("word", k));
+
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(purging, plain)
+            .connector(new IdleConnector())
+            .tableSink(new RecordingSink())
+            .build()
+            .start()) {
+
+      assertEquals(
+          List.of(
+              "tables reserve [test-budget-versions, test-budget-versions (marker purge),"
+                  + " test-budget-table]"),
+          events,
+          "the purge runs its statements beside the batches: a connection of its own");
+    }
   }
 
   @Test
@@ -160,6 +192,11 @@ class StoreReservationTest {
     @Override
     public List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
       return memory.write(table, changes);
+    }
+
+    @Override
+    public int purgeMarkers(TableSpec table, MarkerPurge purge) {
+      return memory.purgeMarkers(table, purge);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -277,6 +278,42 @@ public final class KafkaConnector implements Connector {
               });
     }
     return shapes;
+  }
+
+  /**
+   * The group's committed offsets on {@code topic}'s partitions, from one short-lived admin client
+   * (called by the background purge of deleted markers, not per batch); only offsets of committed
+   * transactions count.
+   *
+   * @throws FlowsException if the broker does not answer within {@value #DESCRIBE_TIMEOUT_MS} ms
+   */
+  @Override
+  public Map<Integer, Long> committedOffsets(String group, String topic) {
+    Map<Integer, Long> offsets = new HashMap<>();
+    try (Admin admin = Admin.create(properties)) {
+      admin
+          .listConsumerGroupOffsets(
+              group,
+              new ListConsumerGroupOffsetsOptions()
+                  .requireStable(true)
+                  .timeoutMs(DESCRIBE_TIMEOUT_MS))
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .forEach(
+              (partition, committed) -> {
+                if (committed != null && partition.topic().equals(topic)) {
+                  offsets.put(partition.partition(), committed.offset());
+                }
+              });
+    } catch (ExecutionException e) {
+      throw new FlowsException(
+          "cannot read the committed offsets of group " + group + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlowsException("interrupted while reading the offsets of group " + group, e);
+    }
+    return offsets;
   }
 
   /** The description, or {@code null} for a topic that does not exist. */

@@ -8,9 +8,9 @@ import dev.flows.runtime.FlowsConfig;
  * Immutable; every {@code withX} returns a copy.
  *
  * @param poolSize the connections of the pool; {@value #SIZED_TO_FLOWS}: as many as the flows of
- *     the runtimes using it need at once (one per flow using it, at least one), grown and shrunk as
- *     runtimes start and close. A size smaller than the flows need is refused when a runtime
- *     starts.
+ *     the runtimes using it need at once (one per flow using it, two for a materialise flow whose
+ *     marker purge runs beside its batches, at least one), grown and shrunk as runtimes start and
+ *     close. A size smaller than the flows need is refused when a runtime starts.
  * @param pgBouncer whether the database is reached through a pooler in transaction mode
  *     (PgBouncer): the driver then prepares no statement on the server ({@code
  *     prepareThreshold=0}), since the next transaction may run on another server connection

@@ -10,6 +10,7 @@ import dev.flows.postgres.internal.Pool;
 import dev.flows.postgres.internal.PostgresMaterialisedTable;
 import dev.flows.postgres.internal.PostgresTopicLedger;
 import dev.flows.runtime.FlowsConfig;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.Reservation;
 import dev.flows.spi.TableSink;
@@ -26,21 +27,22 @@ import javax.sql.DataSource;
  *
  * <p>A table is created on first use if absent ({@code CREATE TABLE IF NOT EXISTS}, the primary key
  * columns first, then the other columns, the offset column and {@code source_partition,
- * source_generation, deleted}); an existing table is used as it is, but for a versioned table made
- * by an earlier version, which gets those three columns added. Each batch is one transaction of at
- * most three set-based statements, every column travelling as one array expanded by {@code unnest}:
+ * source_generation, deleted, deleted_at}, with an index of the deleted markers); an existing table
+ * is used as it is, but for a versioned table made by an earlier version, which gets those columns
+ * (and the index) added. Each batch is one transaction of at most three set-based statements, every
+ * column travelling as one array expanded by {@code unnest}:
  *
  * <pre>{@code
- * INSERT INTO "t" AS t ("word", "count", "updated_offset", "source_partition", "source_generation", "deleted")
- *   SELECT *, false FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[], :c3::integer[], :c4::integer[])
- *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", ..., "deleted" = EXCLUDED."deleted"
+ * INSERT INTO "t" AS t ("word", "count", "updated_offset", "source_partition", "source_generation", "deleted", "deleted_at")
+ *   SELECT *, false, NULL::timestamptz FROM unnest(:c0::text[], :c1::bigint[], :c2::bigint[], :c3::integer[], :c4::integer[])
+ *   ON CONFLICT ("word") DO UPDATE SET "count" = EXCLUDED."count", ..., "deleted_at" = EXCLUDED."deleted_at"
  *   WHERE (t."updated_offset" IS NULL OR t."source_partition" <> EXCLUDED."source_partition"
  *     OR (coalesce(t."source_generation", 0), t."updated_offset")
  *        < (coalesce(EXCLUDED."source_generation", 0), EXCLUDED."updated_offset"))
- * INSERT INTO "t" AS t ("word", "updated_offset", "source_partition", "source_generation", "deleted")
- *   SELECT *, true FROM unnest(:c0::text[], :c2::bigint[], :c3::integer[], :c4::integer[])
+ * INSERT INTO "t" AS t ("word", "updated_offset", "source_partition", "source_generation", "deleted", "deleted_at")
+ *   SELECT *, true, now() FROM unnest(:c0::text[], :c2::bigint[], :c3::integer[], :c4::integer[])
  *   ON CONFLICT ("word") DO UPDATE SET (the same columns and guard)
- * UPDATE "t" AS t SET (other columns NULL, the delete's source, "deleted" = true)
+ * UPDATE "t" AS t SET (other columns NULL, the delete's source, "deleted" = true, "deleted_at" = now())
  *   FROM (the stored rows each delete-where matches, joined on its key columns, first one per row) AS m
  *   WHERE (the key equal, not a marker, the guard) AND NOT EXISTS (the key among the batch's upserts and deletes)
  * }</pre>
@@ -166,6 +168,18 @@ public final class PostgresTableSink implements TableSink {
   @Override
   public List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
     return table(table).write(changes);
+  }
+
+  /**
+   * Deletes, in one statement, at most {@code purge.limit()} deleted markers that {@code purge}
+   * allows: written (at the database's {@code now()}) at least the retention ago, of an earlier
+   * generation or below their partition's committed offset. Markers a batch's write holds are
+   * skipped ({@code FOR UPDATE SKIP LOCKED}), so the purge never waits for one. A partial index
+   * {@code <table>_markers ON (deleted_at) WHERE deleted}, created with the table, finds them.
+   */
+  @Override
+  public int purgeMarkers(TableSpec table, MarkerPurge purge) {
+    return table(table).purgeMarkers(purge);
   }
 
   /** Closes the pool if this sink built it. */

@@ -1,6 +1,7 @@
 package dev.flows.postgres;
 
 import dev.flows.Column;
+import dev.flows.ColumnType;
 import dev.flows.Row;
 import dev.flows.TableSpec;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ final class TableReader {
 
   /**
    * The deleted markers of a versioned table, as {@code InMemoryTableSink.markers} gives them: with
-   * {@code deleted} true.
+   * {@code deleted} true and {@code deleted_at} as stored.
    */
   static Map<Object, Row> markers(DataSource dataSource, TableSpec table) {
     return read(dataSource, table, true);
@@ -49,6 +50,9 @@ final class TableReader {
         }
         if (markers) {
           values.put(TableSpec.DELETED_COLUMN, true);
+          values.put(
+              TableSpec.DELETED_AT_COLUMN,
+              value(rs, Column.of(TableSpec.DELETED_AT_COLUMN, ColumnType.TIMESTAMPTZ)));
         }
         List<Object> key = new ArrayList<>();
         table.primaryKey().forEach(k -> key.add(identity(values.get(k.name()))));

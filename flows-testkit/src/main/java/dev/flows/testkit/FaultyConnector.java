@@ -167,6 +167,11 @@ public final class FaultyConnector implements Connector {
     return connector.describe(topics);
   }
 
+  @Override
+  public Map<Integer, Long> committedOffsets(String group, String topic) {
+    return connector.committedOffsets(group, topic);
+  }
+
   private record SendFault(
       Predicate<OutgoingRecord> which, AtomicInteger left, boolean swallow, Runnable after) {
 

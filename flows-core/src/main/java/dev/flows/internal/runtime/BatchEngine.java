@@ -4,14 +4,19 @@ import dev.flows.Flow;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A Kafka-sourced flow (stateless, stateful, collector, materialise): batches on a poll loop. */
+/**
+ * A Kafka-sourced flow (stateless, stateful, collector, materialise): batches on a poll loop, with
+ * {@code side} running beside it (a materialised table's marker purge; {@link SideJob#NONE} for the
+ * others).
+ */
 record BatchEngine(
     Flow flow,
     BatchHandler handler,
     KeyLanes lanes,
     FlowMetrics metrics,
     Delivery delivery,
-    StoreUse storeUse)
+    StoreUse storeUse,
+    SideJob side)
     implements Engine {
 
   @Override
@@ -19,12 +24,14 @@ record BatchEngine(
     ExecutorService worker = Executors.newSingleThreadExecutor(parts.threads().apply("batch"));
     BatchRunner runner =
         new BatchRunner(worker, handler, metrics, parts.drainTimeout(), lanes, delivery);
-    return new PollLoop(
-        flow,
-        parts.connector().source(flow.name(), flow.name()),
-        runner,
-        parts.clock(),
-        parts.state());
+    PollLoop loop =
+        new PollLoop(
+            flow,
+            parts.connector().source(flow.name(), flow.name()),
+            runner,
+            parts.clock(),
+            parts.state());
+    return side.beside(loop, parts.threads().apply(side.role()));
   }
 
   @Override

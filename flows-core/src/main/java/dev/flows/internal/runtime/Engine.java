@@ -22,7 +22,7 @@ public sealed interface Engine permits BatchEngine, TaskEngine, CronEngine, Http
   /** Registers it with the in-memory test driver. */
   void attach(TestBench bench);
 
-  /** The database it uses, if any: one connection at a time. */
+  /** The database it uses, if any, and how many of its connections it holds at once. */
   default StoreUse storeUse() {
     return StoreUse.NONE;
   }

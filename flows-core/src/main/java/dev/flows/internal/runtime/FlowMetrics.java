@@ -8,6 +8,7 @@ import static dev.flows.metrics.FlowsMetric.CONSUMER_LAG;
 import static dev.flows.metrics.FlowsMetric.DEAD_LETTERS;
 import static dev.flows.metrics.FlowsMetric.FAILURES;
 import static dev.flows.metrics.FlowsMetric.HTTP_REQUESTS;
+import static dev.flows.metrics.FlowsMetric.MARKERS_PURGED;
 import static dev.flows.metrics.FlowsMetric.RECORDS_IN;
 import static dev.flows.metrics.FlowsMetric.RECORDS_OUT;
 import static dev.flows.metrics.FlowsMetric.RECORDS_UNREAD;
@@ -150,6 +151,15 @@ public final class FlowMetrics {
         .tag("flow", flow)
         .register(registry)
         .increment();
+  }
+
+  /** Counts {@code count} deleted markers purged. */
+  void markersPurged(int count) {
+    Counter.builder(MARKERS_PURGED.metricName())
+        .description(MARKERS_PURGED.description())
+        .tag("flow", flow)
+        .register(registry)
+        .increment(count);
   }
 
   /** Samples the state cache's hit rate when read. */

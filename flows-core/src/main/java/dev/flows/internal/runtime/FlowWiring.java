@@ -83,13 +83,19 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
     if (plan.topicRecordName() == null || parts.stateStore() == null) {
       return new BatchEngine(
-          plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE);
+          plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE, SideJob.NONE);
     }
     handler =
         new GuardedHandler(
             handler, guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
     return new BatchEngine(
-        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.STATE_STORE);
+        plan,
+        handler,
+        lanes,
+        parts.metrics(),
+        parts.delivery(),
+        StoreUse.STATE_STORE,
+        SideJob.NONE);
   }
 
   @Override
@@ -111,7 +117,13 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.metrics(),
             parts.tracer());
     return new BatchEngine(
-        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.STATE_STORE);
+        plan,
+        handler,
+        lanes,
+        parts.metrics(),
+        parts.delivery(),
+        StoreUse.STATE_STORE,
+        SideJob.NONE);
   }
 
   @Override
@@ -120,7 +132,8 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new CollectorBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
-    return new BatchEngine(plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE);
+    return new BatchEngine(
+        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE, SideJob.NONE);
   }
 
   @Override
@@ -130,16 +143,29 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "tableSink",
         "materialise flow " + plan.name(),
         "call .tableSink(PostgresTableSink.create(...)) or .tableSink(InMemoryTableSink.create())");
+    TopicGuard guard = guard(plan.name(), inputNames(plan), parts.tableSink().topics());
     BatchHandler handler =
         new MaterialiseBatchProcessor(
             plan,
             parts.tableSink(),
             parts.delivery(),
-            guard(plan.name(), inputNames(plan), parts.tableSink().topics()),
+            guard,
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());
-    return sequential(plan, handler, StoreUse.TABLE_SINK);
+    SideJob purge = markerPurge(plan, guard);
+    StoreUse use = purge == SideJob.NONE ? StoreUse.TABLE_SINK : StoreUse.TABLE_SINK_AND_PURGE;
+    return sequential(plan, handler, use, purge);
+  }
+
+  /**
+   * The background purge of a versioned table's deleted markers; none without a broker to tell the
+   * committed offsets (the test driver).
+   */
+  private SideJob markerPurge(MaterialisePlan plan, TopicGuard guard) {
+    return plan.table().versioned() && parts.broker() != null
+        ? MarkerPurger.of(plan, parts.tableSink(), parts.broker(), guard, parts.metrics())
+        : SideJob.NONE;
   }
 
   @Override
@@ -182,10 +208,10 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     return flow.inputs().stream().map(Topic::name).toList();
   }
 
-  /** A batch engine whose records run one at a time, in offset order. */
-  private Engine sequential(Plan plan, BatchHandler handler, StoreUse storeUse) {
+  /** A batch engine whose records run one at a time, in offset order, with {@code side} beside. */
+  private Engine sequential(Plan plan, BatchHandler handler, StoreUse storeUse, SideJob side) {
     return new BatchEngine(
-        plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), storeUse);
+        plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), storeUse, side);
   }
 
   private static void require(Object part, String setting, String user, String fix) {

@@ -75,7 +75,7 @@ public final class RunningFlow {
     return route;
   }
 
-  /** The database it uses, if any: it holds at most one of its connections at a time. */
+  /** The database it uses, if any, and how many of its connections it holds at once. */
   public StoreUse storeUse() {
     return storeUse;
   }

@@ -4,11 +4,13 @@ import dev.flows.spi.Reservation;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The connections a runtime's flows reserve in its state store and table sink: one per flow that
- * uses it ({@link StoreUse}), so a store sizes its pool to the flows or refuses a pool set too
- * small before anything runs. Given back when the runtime closes.
+ * uses it, two for a materialise flow that purges its table's deleted markers beside its batches
+ * ({@link StoreUse}), so a store sizes its pool to the flows or refuses a pool set too small before
+ * anything runs. Given back when the runtime closes.
  */
 public final class StoreReservations implements AutoCloseable {
   private final Reservation state;
@@ -26,8 +28,8 @@ public final class StoreReservations implements AutoCloseable {
    */
   public static StoreReservations reserve(
       List<RunningFlow> flows, StateStore store, TableSink sink) {
-    List<String> stateUsers = users(flows, StoreUse.STATE_STORE);
-    List<String> tableUsers = users(flows, StoreUse.TABLE_SINK);
+    List<String> stateUsers = holders(flows, use -> use == StoreUse.STATE_STORE);
+    List<String> tableUsers = holders(flows, StoreUse::tableSink);
     Reservation state =
         store == null || stateUsers.isEmpty() ? Reservation.NONE : store.reserve(stateUsers);
     try {
@@ -40,8 +42,11 @@ public final class StoreReservations implements AutoCloseable {
     }
   }
 
-  private static List<String> users(List<RunningFlow> flows, StoreUse use) {
-    return flows.stream().filter(f -> f.storeUse() == use).map(f -> f.flow().name()).toList();
+  private static List<String> holders(List<RunningFlow> flows, Predicate<StoreUse> uses) {
+    return flows.stream()
+        .filter(f -> uses.test(f.storeUse()))
+        .flatMap(f -> f.storeUse().holders(f.flow().name()).stream())
+        .toList();
   }
 
   /** Gives every reserved connection back. */

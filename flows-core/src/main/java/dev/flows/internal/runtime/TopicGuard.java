@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ final class TopicGuard {
   private final Connector broker;
   private volatile boolean verified;
   private Map<String, Integer> generations = Map.of();
+  private volatile Map<String, Integer> checked;
 
   /**
    * A guard of {@code topics}, recorded in {@code ledger} under {@code flow}, with shapes from
@@ -58,10 +60,21 @@ final class TopicGuard {
   ToIntFunction<String> generations() {
     if (!verified && ledger != null) {
       generations = check();
+      checked = generations;
       verified = true;
     }
     Map<String, Integer> current = generations;
     return topic -> current.getOrDefault(topic, 0);
+  }
+
+  /**
+   * The generation of {@code topic} at the last successful check, empty before the first one. It
+   * stays valid after an assignment change: a generation changes only when an operator accepts a
+   * recreated topic, and the flow stops at the next check until then. Any thread.
+   */
+  OptionalInt checkedGeneration(String topic) {
+    Map<String, Integer> last = checked;
+    return last == null ? OptionalInt.empty() : OptionalInt.of(last.getOrDefault(topic, 0));
   }
 
   private Map<String, Integer> check() {

@@ -10,6 +10,9 @@ import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.internal.runtime.BatchChanges.RecordChanges;
 import dev.flows.testing.InMemoryTableSink;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,11 @@ class BatchChangesTest {
   private static final TableSpec LINES =
       TableSpec.of("lines", Column.text("order_id"), Column.integer("line_no"))
           .withColumn(Column.text("sku"));
+
+  /** One time for both sinks, so their markers' {@code deleted_at} compare equal. */
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
   private static final List<String> ORDERS = List.of("a", "b");
 
   @ParameterizedTest
@@ -38,8 +46,8 @@ class BatchChangesTest {
       long[] offsets = new long[2];
       List<RecordChanges> before = records(rows, random, offsets, 4);
       List<RecordChanges> batch = records(rows, random, offsets, 1 + random.nextInt(10));
-      InMemoryTableSink together = InMemoryTableSink.create();
-      InMemoryTableSink oneByOne = InMemoryTableSink.create();
+      InMemoryTableSink together = InMemoryTableSink.create(CLOCK);
+      InMemoryTableSink oneByOne = InMemoryTableSink.create(CLOCK);
       for (InMemoryTableSink sink : List.of(together, oneByOne)) {
         before.forEach(record -> write(sink, table, List.of(record)));
       }

@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
  * concurrent writer made newer stays. Elsewhere the matched rows are deleted.
  *
  * <pre>{@code
- * UPDATE "t" AS t SET "qty" = NULL, "updated_offset" = m."updated_offset", ..., "deleted" = true
+ * UPDATE "t" AS t SET "qty" = NULL, "updated_offset" = m."updated_offset", ..., "deleted" = true,
+ *     "deleted_at" = now()
  *   FROM (SELECT DISTINCT ON (u."order_id", u."line_no") * FROM (
  *       SELECT x."order_id", x."line_no", w."updated_offset", w."source_partition", w."source_generation", w._n
  *       FROM unnest(:w0_0::text[], :w0_s0::bigint[], :w0_s1::integer[], :w0_s2::integer[], :w0_n::integer[])
@@ -152,14 +153,17 @@ final class DeleteWhereSql {
             : "");
   }
 
-  /** Every column but the key NULL, the source from the delete, {@code deleted} true. */
+  /**
+   * Every column but the key NULL, the source from the delete, the {@link MarkerColumns} of a
+   * marker written now.
+   */
   private static String assignments(TableSpec spec) {
     List<String> set = new ArrayList<>();
     spec.columns().forEach(c -> set.add(quote(c.name()) + " = NULL"));
     for (Column source : MaterialisedTableSql.sourceColumns(spec)) {
       set.add(quote(source.name()) + " = m." + quote(source.name()));
     }
-    set.add(quote(TableSpec.DELETED_COLUMN) + " = true");
+    set.add(MarkerColumns.assignments(true));
     return String.join(", ", set);
   }
 }

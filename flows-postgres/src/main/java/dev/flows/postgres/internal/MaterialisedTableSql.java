@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * as one array per column, bound as {@code :c0, :c1, ...} in {@link TableSpec#allColumns()} order
  * and expanded by {@code unnest}; the delete binds the key and, if versioned, the source columns
  * under the same names. In a versioned table a delete is an upsert of a deleted marker: the key,
- * its source columns, the other columns NULL and {@value TableSpec#DELETED_COLUMN} true.
+ * its source columns, the other columns NULL and the {@link MarkerColumns} saying it is one, since
+ * now.
  *
  * @param create creates the table if absent
  * @param upsert the set-based upsert of a batch's rows
@@ -45,6 +46,7 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
       kept.put(TableSpec.PARTITION_COLUMN, ColumnType.INTEGER.sql());
       kept.put(TableSpec.GENERATION_COLUMN, ColumnType.INTEGER.sql());
       kept.put(TableSpec.DELETED_COLUMN, "boolean NOT NULL DEFAULT false");
+      kept.put(TableSpec.DELETED_AT_COLUMN, ColumnType.TIMESTAMPTZ.sql());
     }
     return kept;
   }
@@ -133,12 +135,12 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
   private static String insert(
       TableSpec spec, String table, List<Column> columns, List<String> arrays, boolean deleted) {
     String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-    String flag = spec.versioned() ? ", " + deleted : "";
+    String flag = spec.versioned() ? ", " + MarkerColumns.values(deleted) : "";
     return "INSERT INTO "
         + table
         + " AS t ("
         + names
-        + (spec.versioned() ? ", " + quote(TableSpec.DELETED_COLUMN) : "")
+        + (spec.versioned() ? ", " + MarkerColumns.names() : "")
         + ") SELECT *"
         + flag
         + " FROM unnest("
@@ -154,7 +156,7 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
     List<Column> all = spec.allColumns();
     all.subList(spec.primaryKey().size(), all.size()).forEach(c -> updated.add(c.name()));
     if (spec.versioned()) {
-      updated.add(TableSpec.DELETED_COLUMN);
+      updated.addAll(MarkerColumns.NAMES);
     }
     if (updated.isEmpty()) {
       return "DO NOTHING";

@@ -2,6 +2,7 @@ package dev.flows.postgres.internal;
 
 import dev.flows.FlowsException;
 import dev.flows.TableSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,8 +13,9 @@ import org.jdbi.v3.core.JdbiException;
  * Brings a versioned table that an earlier version created (primary key, columns, offset column) up
  * to the columns this version keeps, so it goes on working without an operator. The added source
  * columns are NULL in old rows, which the guard reads as "same partition, generation 0": exactly
- * the old offset comparison; {@code deleted} is added false, so no old row is a marker. The catalog
- * is read first, so a table already up to date takes no lock.
+ * the old offset comparison; {@code deleted} is added false, so no old row is a marker. Markers
+ * written before {@code deleted_at} existed get the upgrade's time, so the retention counts from
+ * then. The catalog is read first, so a table already up to date takes no lock.
  */
 final class MaterialisedTableUpgrade {
   private static final String PRESENT =
@@ -41,13 +43,25 @@ final class MaterialisedTableUpgrade {
                             .list()));
     List<String> missing = names.stream().filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {
-      add(jdbi, spec, alter(table, missing, kept));
+      List<String> statements = new ArrayList<>(List.of(alter(table, missing, kept)));
+      if (missing.contains(TableSpec.DELETED_AT_COLUMN)
+          && !missing.contains(TableSpec.DELETED_COLUMN)) {
+        statements.add(
+            "UPDATE "
+                + table
+                + " SET \""
+                + TableSpec.DELETED_AT_COLUMN
+                + "\" = now() WHERE \""
+                + TableSpec.DELETED_COLUMN
+                + "\"");
+      }
+      add(jdbi, spec, statements);
     }
   }
 
-  private static void add(Jdbi jdbi, TableSpec spec, String alter) {
+  private static void add(Jdbi jdbi, TableSpec spec, List<String> statements) {
     try {
-      jdbi.useHandle(h -> h.execute(alter));
+      jdbi.useTransaction(h -> statements.forEach(h::execute));
     } catch (JdbiException e) {
       throw new FlowsException(
           "materialised table "
@@ -56,7 +70,7 @@ final class MaterialisedTableUpgrade {
               + " table keeps, and they cannot be added ("
               + e.getMessage()
               + "): run "
-              + alter
+              + String.join("; ", statements)
               + " as the table's owner",
           e);
     }

@@ -6,6 +6,7 @@ import dev.flows.FlowsException;
 import dev.flows.Row;
 import dev.flows.RowChanges;
 import dev.flows.TableSpec;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class PostgresMaterialisedTable {
   private final DeleteWheres deleteWheres;
   private final Comparator<Row> byKey;
   private final BisectingWriter<RowChanges> writer;
+  private final MarkerPurgeSql markers;
 
   private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
     this.jdbi = jdbi;
@@ -43,20 +45,30 @@ public final class PostgresMaterialisedTable {
     this.deleteWheres = new DeleteWheres(spec);
     this.byKey = byKey(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
+    this.markers = spec.versioned() ? new MarkerPurgeSql(jdbi, spec) : null;
   }
 
   /**
    * Creates the table if absent (a lost creation race with another process is tried once more), and
-   * adds the source and {@code deleted} columns to a versioned table an earlier version created
-   * without them.
+   * adds the source and marker columns to a versioned table an earlier version created without
+   * them, and the index of its deleted markers.
    */
   public static PostgresMaterialisedTable open(Jdbi jdbi, TableSpec spec) {
     PostgresMaterialisedTable table = new PostgresMaterialisedTable(jdbi, spec);
     Databases.createTable(jdbi, table.what(), table.sql.create());
     if (spec.versioned()) {
       MaterialisedTableUpgrade.addMissingColumns(jdbi, spec);
+      table.markers.ensureIndex();
     }
     return table;
+  }
+
+  /**
+   * Deletes at most {@code purge.limit()} deleted markers that {@code purge} allows, in one
+   * statement ({@link MarkerPurgeSql}); how many. A table that is not versioned has none.
+   */
+  public int purgeMarkers(MarkerPurge purge) {
+    return markers == null ? 0 : markers.purge(purge);
   }
 
   /**

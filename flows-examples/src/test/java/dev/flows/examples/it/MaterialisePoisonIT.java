@@ -138,9 +138,18 @@ class MaterialisePoisonIT {
         Map.of(
             "good-1",
             List.of(
-                "one", "{\"a\": 1}", "2024-01-01 00:00:00+00", "12.50", "0", "0", "0", "0", "f"),
+                "one",
+                "{\"a\": 1}",
+                "2024-01-01 00:00:00+00",
+                "12.50",
+                "0",
+                "0",
+                "0",
+                "0",
+                "f",
+                "null"),
             "keep",
-            List.of("kept", "null", "null", "1.50", "null", "1", "0", "0", "f"),
+            List.of("kept", "null", "null", "1.50", "null", "1", "0", "0", "f", "null"),
             "good-2",
             List.of(
                 "two",
@@ -151,9 +160,11 @@ class MaterialisePoisonIT {
                 "11",
                 "0",
                 "0",
-                "f")),
+                "f",
+                "null")),
         rows(postgres, "SELECT * FROM " + entryTable.name()),
-        "the mapped columns, the offset, source_partition, source_generation and deleted");
+        "the mapped columns, the offset, source_partition, source_generation, deleted and"
+            + " deleted_at");
     assertEquals(
         Map.of(
             "2024-05-06 07:08:09.123456+00",

@@ -35,6 +35,7 @@ public final class Bench {
             new StatelessScenario(),
             new StatefulScenario(),
             new MaterialiseScenario(),
+            new MaterialiseSqlScenario(),
             new IoBoundScenario(),
             new StatefulIoScenario(),
             new TaskScenario(),
@@ -83,7 +84,8 @@ public final class Bench {
     Map<String, String> descriptions = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     for (Scenario scenario : scenarios) {
-      if (!h.args().selected(scenario.name())) {
+      if (!h.args().selected(scenario.name())
+          || h.args().only().isEmpty() && !scenario.inFullRun()) {
         continue;
       }
       Optional<String> skip = scenario.skipReason(h);

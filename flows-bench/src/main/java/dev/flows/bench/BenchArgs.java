@@ -9,7 +9,7 @@ import java.util.Set;
  * The command line of {@link Bench}.
  *
  * @param quick scale every record count by 1/10 (a smoke run)
- * @param only the scenarios to run; empty for all
+ * @param only the scenarios to run; empty for all but those a full run leaves out (materialise-sql)
  * @param jfr also profile the Flows stateless (at-least-once and exactly-once) and stateful
  *     in-memory contenders with JFR (one extra run each, not in the table)
  * @param out where results.json, results.png, logs and recordings go

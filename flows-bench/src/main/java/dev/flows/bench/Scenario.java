@@ -11,6 +11,11 @@ interface Scenario {
   /** One line for the docs: what runs and how it is measured. */
   String description(Harness h);
 
+  /** Whether a run without {@code --only} runs it; otherwise only {@code --only} names it. */
+  default boolean inFullRun() {
+    return true;
+  }
+
   /** Why this scenario cannot run here, if it cannot. */
   default Optional<String> skipReason(Harness h) {
     return Optional.empty();

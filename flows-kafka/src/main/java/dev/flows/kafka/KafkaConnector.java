@@ -282,8 +282,9 @@ public final class KafkaConnector implements Connector {
 
   /**
    * The group's committed offsets on {@code topic}'s partitions, from one short-lived admin client
-   * (called by the background purge of deleted markers, not per batch); only offsets of committed
-   * transactions count.
+   * (called by the background purge of deleted markers, not per batch). Offsets of a transaction
+   * still open are not counted (nor waited for): what is returned is at or below what the group
+   * will read next.
    *
    * @throws FlowsException if the broker does not answer within {@value #DESCRIBE_TIMEOUT_MS} ms
    */
@@ -293,10 +294,7 @@ public final class KafkaConnector implements Connector {
     try (Admin admin = Admin.create(properties)) {
       admin
           .listConsumerGroupOffsets(
-              group,
-              new ListConsumerGroupOffsetsOptions()
-                  .requireStable(true)
-                  .timeoutMs(DESCRIBE_TIMEOUT_MS))
+              group, new ListConsumerGroupOffsetsOptions().timeoutMs(DESCRIBE_TIMEOUT_MS))
           .partitionsToOffsetAndMetadata()
           .get()
           .forEach(

@@ -1,6 +1,7 @@
 package dev.flows.bench;
 
 import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.postgres.PostgresTableSink;
 import java.sql.Array;
@@ -160,7 +161,10 @@ final class SqlOptions {
 
         @Override
         public void write(SqlBatch batch) {
-          if (!sink.write(table, built == null ? build(batch) : built, List.of()).isEmpty()) {
+          List<Row> upserts = built == null ? build(batch) : built;
+          List<RowChanges> changes = new ArrayList<>(upserts.size());
+          upserts.forEach(row -> changes.add(RowChanges.of(List.of(row))));
+          if (!sink.write(table, changes).isEmpty()) {
             throw new IllegalStateException("rows refused");
           }
         }

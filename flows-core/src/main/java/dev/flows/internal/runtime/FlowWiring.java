@@ -82,20 +82,12 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         new StatelessBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
     if (plan.topicRecordName() == null || parts.stateStore() == null) {
-      return new BatchEngine(
-          plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE, SideJob.NONE);
+      return engine(plan, handler, lanes, StoreUse.NONE);
     }
     handler =
         new GuardedHandler(
             handler, guard(plan.topicRecordName(), inputNames(plan), parts.stateStore().topics()));
-    return new BatchEngine(
-        plan,
-        handler,
-        lanes,
-        parts.metrics(),
-        parts.delivery(),
-        StoreUse.STATE_STORE,
-        SideJob.NONE);
+    return engine(plan, handler, lanes, StoreUse.STATE_STORE);
   }
 
   @Override
@@ -116,14 +108,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());
-    return new BatchEngine(
-        plan,
-        handler,
-        lanes,
-        parts.metrics(),
-        parts.delivery(),
-        StoreUse.STATE_STORE,
-        SideJob.NONE);
+    return engine(plan, handler, lanes, StoreUse.STATE_STORE);
   }
 
   @Override
@@ -132,8 +117,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     BatchHandler handler =
         new CollectorBatchProcessor(
             plan, parts.delivery(), lanes, parts.sleeper(), parts.metrics(), parts.tracer());
-    return new BatchEngine(
-        plan, handler, lanes, parts.metrics(), parts.delivery(), StoreUse.NONE, SideJob.NONE);
+    return engine(plan, handler, lanes, StoreUse.NONE);
   }
 
   @Override
@@ -209,6 +193,12 @@ public final class FlowWiring implements PlanVisitor<Engine> {
   }
 
   /** A batch engine whose records run one at a time, in offset order, with {@code side} beside. */
+  /** A batch engine with no side job, its keys on {@code lanes}. */
+  private Engine engine(Plan plan, BatchHandler handler, KeyLanes lanes, StoreUse storeUse) {
+    return new BatchEngine(
+        plan, handler, lanes, parts.metrics(), parts.delivery(), storeUse, SideJob.NONE);
+  }
+
   private Engine sequential(Plan plan, BatchHandler handler, StoreUse storeUse, SideJob side) {
     return new BatchEngine(
         plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), storeUse, side);

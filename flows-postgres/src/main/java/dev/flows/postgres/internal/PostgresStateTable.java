@@ -89,18 +89,7 @@ public final class PostgresStateTable implements StateTable {
       return new HashMap<>();
     }
     try {
-      return byId(
-          Databases.call(
-              "state table " + name,
-              "read " + ids.size() + " rows",
-              () ->
-                  jdbi.withHandle(
-                      handle ->
-                          handle
-                              .createQuery(sql.load())
-                              .bindArray("ids", String.class, ids)
-                              .map(ROW)
-                              .list())));
+      return loadById(jdbi, sql, name, "read", ids);
     } catch (FlowsException e) {
       if (SqlErrors.sqlState(e).filter(UNDEFINED_TABLE::equals).isPresent()) {
         throw new FlowsException(
@@ -170,9 +159,16 @@ public final class PostgresStateTable implements StateTable {
     if (ids.isEmpty()) {
       return new HashMap<>();
     }
+    return loadById(jdbi, sql, name, "load", ids);
+  }
+
+  /** The stored rows of table {@code name} among {@code ids}, by id, in one statement. */
+  private static Map<String, StateRow> loadById(
+      Jdbi jdbi, StateTableSql sql, String name, String verb, Collection<String> ids) {
     List<StateRow> rows =
-        call(
-            "load " + ids.size() + " rows",
+        Databases.call(
+            "state table " + name,
+            verb + " " + ids.size() + " rows",
             () ->
                 jdbi.withHandle(
                     handle ->

@@ -29,12 +29,18 @@ final class Amqp implements AutoCloseable {
     this.channel = connection.createChannel();
   }
 
-  /** A queue name no other test (or earlier run) uses. */
+  /**
+   * A queue name no other test (or earlier run) uses; the queues named after it are deleted after
+   * the test class ({@link TestQueueCleanup}).
+   */
   static String uniqueName(String prefix) {
-    return prefix
-        + "-"
-        + Long.toString(System.currentTimeMillis(), 36)
-        + Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000), 36);
+    String name =
+        prefix
+            + "-"
+            + Long.toString(System.currentTimeMillis(), 36)
+            + Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000), 36);
+    TestQueueCleanup.register(name);
+    return name;
   }
 
   /** Messages ready in {@code queue} (0 if it does not exist yet). */

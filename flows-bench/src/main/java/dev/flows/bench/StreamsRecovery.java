@@ -27,6 +27,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code streams-recovery}: Kafka Streams' count (RocksDB, changelog) as a worker of the restart
@@ -60,7 +61,8 @@ final class StreamsRecovery {
     KafkaStreams streams = new KafkaStreams(builder.build(), properties(p), new MarkingClients());
     streams.setUncaughtExceptionHandler(
         e -> {
-          e.printStackTrace();
+          LoggerFactory.getLogger(StreamsRecovery.class)
+              .error("Kafka Streams failed; the worker exits", e);
           System.exit(3);
           return null;
         });

@@ -270,7 +270,7 @@ class KeyLanesTest {
                       running.incrementAndGet();
                       bothRunning.countDown();
                       try {
-                        Thread.sleep(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+                        new CountDownLatch(1).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         return item;
                       } catch (InterruptedException e) {
                         throw new IllegalStateException("interrupted", e);

@@ -59,7 +59,11 @@ public final class Bench {
       String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
       Harness h =
           new Harness(
-              options, services, kafka, new ChildRunner(options.out().resolve("logs")), runId);
+              options,
+              services,
+              kafka,
+              new ChildRunner(options.out().resolve("logs"), options.memory()),
+              runId);
       System.out.printf(
           "flows-bench %s on %s%n%s%n%n",
           options.command(), Machine.current().describe(), services.describe());

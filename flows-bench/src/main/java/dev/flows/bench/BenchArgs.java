@@ -12,6 +12,8 @@ import java.util.Set;
  * @param only the scenarios to run; empty for all but those a full run leaves out (materialise-sql)
  * @param jfr also profile the Flows stateless (at-least-once and exactly-once) and stateful
  *     in-memory contenders with JFR (one extra run each, not in the table)
+ * @param memory start every child with native memory tracking and save, before it is stopped, its
+ *     native memory summary and heap histogram beside its log ({@code <run>.memory.txt})
  * @param out where results.json, results.png, logs and recordings go
  * @param docs the Markdown report to update, with its chart beside it, or {@code null}: by default
  *     a full run updates docs/benchmarks.md and docs/benchmarks.png, a quick or partial run does
@@ -24,12 +26,13 @@ record BenchArgs(
     boolean quick,
     Set<String> only,
     boolean jfr,
+    boolean memory,
     Path out,
     Path docs,
     int repeat,
     List<String> raw) {
   static final String USAGE =
-      "usage: Bench [--quick] [--only scenario[,scenario]] [--repeat n] [--jfr] [--out dir] [--docs file.md|none]";
+      "usage: Bench [--quick] [--only scenario[,scenario]] [--repeat n] [--jfr] [--memory] [--out dir] [--docs file.md|none]";
 
   /** Runs per contender of a full run: {@value}. */
   static final int DEFAULT_REPEAT = 3;
@@ -37,6 +40,7 @@ record BenchArgs(
   static BenchArgs parse(String... args) {
     boolean quick = false;
     boolean jfr = false;
+    boolean memory = false;
     Set<String> only = new LinkedHashSet<>();
     Path out = Path.of("flows-bench", "target", "bench");
     String docs = null;
@@ -45,6 +49,7 @@ record BenchArgs(
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--jfr" -> jfr = true;
+        case "--memory" -> memory = true;
         case "--only" -> only.addAll(List.of(value(args, ++i).split(",")));
         case "--out" -> out = Path.of(value(args, ++i));
         case "--docs" -> docs = value(args, ++i);
@@ -65,6 +70,7 @@ record BenchArgs(
         quick,
         Set.copyOf(only),
         jfr,
+        memory,
         out,
         docs.equals("none") ? null : Path.of(docs),
         repeat,

@@ -26,9 +26,15 @@ final class ChildRunner {
   static final long POLL_MS = 25;
 
   private final Path logs;
+  private final boolean memory;
 
-  ChildRunner(Path logs) {
+  /**
+   * @param logs where each run's log (and memory breakdown) goes
+   * @param memory track native memory and save its breakdown before stopping each child
+   */
+  ChildRunner(Path logs, boolean memory) {
     this.logs = logs;
+    this.memory = memory;
   }
 
   /**
@@ -62,8 +68,11 @@ final class ChildRunner {
       while (first.get() == 0) {
         Thread.sleep(POLL_MS);
       }
-      return new Measurement(
-          run.records(), (end - first.get()) / 1000.0, peakRssMb(process.pid()), first.get());
+      double peakRss = peakRssMb(process.pid());
+      if (memory) {
+        MemoryBreakdown.save(process.pid(), logs.resolve(run.id() + ".memory.txt"), peakRss);
+      }
+      return new Measurement(run.records(), (end - first.get()) / 1000.0, peakRss, first.get());
     } finally {
       stop(process);
     }
@@ -88,10 +97,13 @@ final class ChildRunner {
     }
   }
 
-  private static List<String> command(Run run) {
+  private List<String> command(Run run) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(HEAP_FLAGS);
+    if (memory) {
+      command.add(MemoryBreakdown.TRACKING_FLAG);
+    }
     command.addAll(run.extraFlags());
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");

@@ -110,6 +110,8 @@ final class JsonReport {
         + str(c.contender())
         + ", \"peer\": "
         + str(c.peer())
+        + ", \"measure\": "
+        + str(c.measure().label)
         + ", \"ratio\": "
         + num(r.value())
         + ", \"goal\": "

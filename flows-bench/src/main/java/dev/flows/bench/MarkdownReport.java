@@ -77,13 +77,14 @@ final class MarkdownReport {
       md.append(String.format("| %s | %s | %s | %s | %,.0f | %s | %s | %s |%n", r.cells()));
     }
     md.append(
-        "\n| scenario | ratio (records/s) | value | goal | verdict |\n|---|---|---:|---:|---|\n");
+        "\n| scenario | ratio (records/s unless said) | value | goal | verdict |\n"
+            + "|---|---|---:|---:|---|\n");
     for (Report.Ratio r : report.ratios()) {
       Comparison c = r.comparison();
       md.append(
           String.format(
-              "| %s | %s / %s | %.2fx | %s | %s |%n",
-              c.scenario(), c.contender(), c.peer(), r.value(), r.goal(), r.verdict()));
+              "| %s | %s | %.2fx | %s | %s |%n",
+              c.scenario(), c.label(), r.value(), r.goal(), r.verdict()));
     }
     if (!report.recoveries().isEmpty()) {
       md.append(

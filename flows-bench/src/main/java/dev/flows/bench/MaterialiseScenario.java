@@ -85,7 +85,7 @@ final class MaterialiseScenario implements Scenario {
         rs.next();
         count = rs.getLong(1);
       }
-      s.execute("DROP TABLE \"" + table + "\"");
+      s.execute("DROP TABLE \"" + table + "\" CASCADE");
       return count;
     }
   }

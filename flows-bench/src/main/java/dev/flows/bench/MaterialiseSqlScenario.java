@@ -233,7 +233,7 @@ final class MaterialiseSqlScenario implements Scenario {
   }
 
   private static void drop(String url, String table) throws SQLException {
-    execute(url, "DROP TABLE \"" + table + "\"");
+    execute(url, "DROP TABLE \"" + table + "\" CASCADE");
   }
 
   /** The server's version and commit settings, and how pgjdbc sends the arrays. */

@@ -38,11 +38,11 @@ record Report(
     String verdict() {
       return Double.isNaN(comparison.goal())
           ? "-"
-          : value >= comparison.goal() ? "meets" : "MISSES";
+          : comparison.measure().meets(value, comparison.goal()) ? "meets" : "MISSES";
     }
 
     String goal() {
-      return Double.isNaN(comparison.goal()) ? "-" : String.format("≥ %.1fx", comparison.goal());
+      return Double.isNaN(comparison.goal()) ? "-" : comparison.measure().goal(comparison.goal());
     }
   }
 
@@ -52,7 +52,7 @@ record Report(
       Optional<Result> mine = find(c.scenario(), c.contender());
       Optional<Result> peer = find(c.scenario(), c.peer());
       if (mine.isPresent() && peer.isPresent()) {
-        ratios.add(new Ratio(c, mine.get().perSecond() / peer.get().perSecond()));
+        ratios.add(new Ratio(c, c.measure().of(mine.get()) / c.measure().of(peer.get())));
       }
     }
     return ratios;
@@ -89,14 +89,14 @@ record Report(
     StringBuilder text =
         new StringBuilder(
             String.format(
-                "%-11s %-32s %8s %8s  %s%n",
-                "scenario", "ratio (records/s)", "value", "goal", "verdict"));
+                "%-11s %-44s %8s %8s  %s%n",
+                "scenario", "ratio (records/s unless said)", "value", "goal", "verdict"));
     for (Ratio r : ratios()) {
       Comparison c = r.comparison();
       text.append(
           String.format(
-              "%-11s %-32s %7.2fx %8s  %s%n",
-              c.scenario(), c.contender() + " / " + c.peer(), r.value(), r.goal(), r.verdict()));
+              "%-11s %-44s %7.2fx %8s  %s%n",
+              c.scenario(), c.label(), r.value(), r.goal(), r.verdict()));
     }
     return text.toString();
   }

@@ -183,7 +183,7 @@ final class StatefulScenario implements Scenario {
           sum += Work.decodeCount(rows.getBytes(1));
         }
       }
-      s.execute("DROP TABLE \"" + table + "\"");
+      s.execute("DROP TABLE \"" + table + "\" CASCADE");
       return sum;
     }
   }
@@ -194,6 +194,8 @@ final class StatefulScenario implements Scenario {
         new Comparison(name(), "flows+postgres", "kafka-streams", 1.0),
         new Comparison(name(), "flows+memory", "kafka-streams", 2.0),
         new Comparison(name(), "flows+postgres eos", "kafka-streams eos", 1.0),
-        new Comparison(name(), "flows+postgres eos", "flows+postgres", Double.NaN));
+        new Comparison(name(), "flows+postgres eos", "flows+postgres", Double.NaN),
+        Comparison.peakRss(name(), "flows+postgres", "kafka-streams", 1.0),
+        Comparison.peakRss(name(), "flows+memory", "kafka-streams", 1.0));
   }
 }

@@ -196,6 +196,7 @@ final class StatelessScenario implements Scenario {
         new Comparison(name(), "flows max=500", "flows", Double.NaN),
         new Comparison(name(), "flows max=5000", "flows", Double.NaN),
         new Comparison(name(), "flows eos", "kafka-streams eos", 1.5),
-        new Comparison(name(), "flows eos", "flows", Double.NaN));
+        new Comparison(name(), "flows eos", "flows", Double.NaN),
+        Comparison.peakRss(name(), "flows", "kafka-streams", 1.0));
   }
 }

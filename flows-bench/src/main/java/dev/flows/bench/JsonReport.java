@@ -79,6 +79,8 @@ final class JsonReport {
         + str(r.note())
         + ", \"runs\": "
         + r.runs().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
+        + ", \"peakRssRunsMib\": "
+        + r.rssRuns().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
         + "}";
   }
 

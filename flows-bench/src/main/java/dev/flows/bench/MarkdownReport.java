@@ -65,7 +65,7 @@ final class MarkdownReport {
             "), one after another on the same input, each run repeated and interleaved (A B C, A B C, ...); the table shows the median run; records/s from the first record seen by the user function to the last "
                 + "output acknowledged (stateless at-least-once, I/O-bound), the last offset committed after its state (stateful) or "
                 + "in the transaction of its outputs (exactly-once, `eos` rows) or the last task "
-                + "handled (tasks); RSS is the child's peak (VmHWM).\n");
+                + "handled (tasks); RSS is the child's peak (VmHWM), the median of the runs (min-max).\n");
     report
         .descriptions()
         .forEach(

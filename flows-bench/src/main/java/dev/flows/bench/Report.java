@@ -69,7 +69,7 @@ record Report(
     StringBuilder text =
         new StringBuilder(
             String.format(
-                "%-11s %-16s %10s %8s %12s %-11s %8s  %s%n",
+                "%-11s %-16s %10s %8s %12s %-11s %-16s  %s%n",
                 "scenario",
                 "contender",
                 "records",
@@ -79,7 +79,7 @@ record Report(
                 "RSS MiB",
                 "note"));
     for (Result r : results) {
-      text.append(String.format("%-11s %-16s %10s %8s %,12.0f %-11s %8s  %s%n", r.cells()));
+      text.append(String.format("%-11s %-16s %10s %8s %,12.0f %-11s %-16s  %s%n", r.cells()));
     }
     return text.toString();
   }

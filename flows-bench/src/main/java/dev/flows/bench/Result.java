@@ -10,9 +10,11 @@ import java.util.List;
  * @param records records in the measured interval
  * @param seconds length of the measured interval
  * @param perSecond records per second
- * @param peakRssMb the contender JVM's peak RSS in MiB; NaN for computed rows
+ * @param peakRssMb the median of the runs' peak RSS (each the contender JVM's) in MiB; NaN for
+ *     computed rows
  * @param note how the row was obtained ({@code computed} for ideals)
  * @param runs records/s of every run, in order; the row shows the median run
+ * @param rssRuns peak RSS in MiB of every run, in order
  */
 record Result(
     String scenario,
@@ -22,10 +24,12 @@ record Result(
     double perSecond,
     double peakRssMb,
     String note,
-    List<Double> runs) {
+    List<Double> runs,
+    List<Double> rssRuns) {
 
   Result {
     runs = List.copyOf(runs);
+    rssRuns = List.copyOf(rssRuns);
   }
 
   /**
@@ -40,7 +44,7 @@ record Result(
       Double.isNaN(seconds) ? "-" : String.format("%.2f", seconds),
       perSecond,
       spread(),
-      Double.isNaN(peakRssMb) ? "-" : String.format("%.0f", peakRssMb),
+      Double.isNaN(peakRssMb) ? "-" : String.format("%.0f", peakRssMb) + rssSpread(),
       note
     };
   }
@@ -55,12 +59,22 @@ record Result(
     return String.format("%s-%s", compact(min), compact(max));
   }
 
+  private String rssSpread() {
+    if (rssRuns.size() < 2) {
+      return "";
+    }
+    double min = rssRuns.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double max = rssRuns.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return String.format(" (%.0f-%.0f)", min, max);
+  }
+
   private static String compact(double value) {
     return value >= 10_000 ? String.format("%.0fk", value / 1000) : String.format("%.0f", value);
   }
 
   /** A row computed rather than measured, such as an ideal throughput. */
   static Result computed(String scenario, String contender, double perSecond, String note) {
-    return new Result(scenario, contender, 0, Double.NaN, perSecond, Double.NaN, note, List.of());
+    return new Result(
+        scenario, contender, 0, Double.NaN, perSecond, Double.NaN, note, List.of(), List.of());
   }
 }

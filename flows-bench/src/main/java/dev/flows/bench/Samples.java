@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The repeated runs of one scenario's contenders (interleaved: A B C, A B C, ...), reduced to one
- * row per contender: the median run, with every run's records/s kept for the spread.
+ * row per contender: the median run by records/s, with the median peak RSS, and every run's
+ * records/s and peak RSS kept for the spread.
  */
 final class Samples {
   private final String scenario;
@@ -32,6 +33,7 @@ final class Samples {
               list.stream().sorted(Comparator.comparingDouble(Measurement::perSecond)).toList();
           Measurement median = sorted.get(sorted.size() / 2);
           List<Double> all = list.stream().map(Measurement::perSecond).toList();
+          List<Double> rss = list.stream().map(Measurement::peakRssMb).toList();
           results.add(
               new Result(
                   scenario,
@@ -39,9 +41,10 @@ final class Samples {
                   median.records(),
                   median.seconds(),
                   median.perSecond(),
-                  median.peakRssMb(),
+                  rss.stream().sorted().toList().get(rss.size() / 2),
                   notes.get(contender),
-                  all));
+                  all,
+                  rss));
         });
     return results;
   }

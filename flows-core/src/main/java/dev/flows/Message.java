@@ -39,6 +39,19 @@ public record Message<K, V>(
     return new Message<>(topic, partition, offset, timestamp, key, newValue, headers);
   }
 
+  /**
+   * A copy with another timestamp.
+   *
+   * @throws IllegalArgumentException if {@code newTimestamp} is negative (Kafka refuses it)
+   */
+  public Message<K, V> withTimestamp(long newTimestamp) {
+    if (newTimestamp < 0) {
+      throw new IllegalArgumentException(
+          "a timestamp must be 0 or more milliseconds since the epoch, got " + newTimestamp);
+    }
+    return new Message<>(topic, partition, offset, newTimestamp, key, value, headers);
+  }
+
   /** A copy with other headers. */
   public Message<K, V> withHeaders(Headers newHeaders) {
     return new Message<>(topic, partition, offset, timestamp, key, value, newHeaders);

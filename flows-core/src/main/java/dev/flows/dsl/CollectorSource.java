@@ -22,5 +22,5 @@ public interface CollectorSource<K, V> {
    * partition, offset, timestamp and headers are read-only context.
    */
   <A> CollectorAggregate<K, A> aggregateMessage(
-      Supplier<? extends A> initial, MessageAggregator<K, V, A> aggregator);
+      Supplier<? extends A> initial, MessageAggregator<? super K, ? super V, A> aggregator);
 }

@@ -50,14 +50,19 @@ public interface FlowStream<K, V> {
    * are the output's, e.g. {@code m -> m.withValue(m.value() +
    * "!").withHeaders(m.headers().with("x", "1"))}.
    */
-  <KR, VR> FlowStream<KR, VR> mapMessage(MessageMapper<K, V, Message<KR, VR>> mapper);
+  <KR, VR> FlowStream<KR, VR> mapMessage(
+      MessageMapper<? super K, ? super V, ? extends Message<? extends KR, ? extends VR>> mapper);
 
   /** Keeps the records for which the predicate, seeing each record's context, holds. */
-  FlowStream<K, V> filterMessage(MessagePredicate<K, V> predicate);
+  FlowStream<K, V> filterMessage(MessagePredicate<? super K, ? super V> predicate);
 
   /** Explodes each record, seeing its context, into zero or more messages (1:N). */
   <KR, VR> FlowStream<KR, VR> flatMapMessage(
-      MessageMapper<K, V, ? extends Iterable<Message<KR, VR>>> mapper);
+      MessageMapper<
+              ? super K,
+              ? super V,
+              ? extends Iterable<? extends Message<? extends KR, ? extends VR>>>
+          mapper);
 
   /** Ends the flow: every record is written to {@code topic}. */
   Flow to(Topic<K, V> topic);
@@ -70,7 +75,7 @@ public interface FlowStream<K, V> {
    *
    * @throws dev.flows.FlowDefinitionException if {@code topics} is empty or names a topic twice
    */
-  Flow toAnyOf(List<Topic<K, V>> topics, TopicRouter<K, V> router);
+  Flow toAnyOf(List<Topic<K, V>> topics, TopicRouter<? super K, ? super V> router);
 
   /** Ends the flow: each record writes zero or more records to each of two typed topics (1:2). */
   <K1, V1, K2, V2> Flow split(

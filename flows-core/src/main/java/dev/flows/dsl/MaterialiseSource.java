@@ -44,11 +44,12 @@ public interface MaterialiseSource<K, V> {
    *
    * @throws dev.flows.FlowDefinitionException if the table's primary key has several columns
    */
-  Flow intoByMessage(TableSpec table, MessageMapper<K, V, Row> row);
+  Flow intoByMessage(TableSpec table, MessageMapper<? super K, ? super V, ? extends Row> row);
 
   /**
    * As {@link #intoRows}, the changes of each record given by {@code rows} from the record seen as
    * a {@link dev.flows.Message}, tombstones included (a {@code null} value).
    */
-  Flow intoRowsByMessage(TableSpec table, MessageMapper<K, V, RowChanges> rows);
+  Flow intoRowsByMessage(
+      TableSpec table, MessageMapper<? super K, ? super V, ? extends RowChanges> rows);
 }

@@ -33,7 +33,7 @@ public interface StatefulOutput<K, O> {
    *
    * @throws dev.flows.FlowDefinitionException if {@code topics} is empty or names a topic twice
    */
-  Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<K, O> router);
+  Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<? super K, ? super O> router);
 
   /** Ends the flow without outputs: the state is the product. */
   Flow withoutOutput();

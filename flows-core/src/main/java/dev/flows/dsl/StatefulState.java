@@ -17,5 +17,5 @@ public interface StatefulState<K, V, S> {
    * messages: each carries its own key, headers and timestamp (by default the input's), stored with
    * the state change and re-emitted as they are after a crash.
    */
-  <O> StatefulOutput<K, O> applyMessage(MessageStateFunction<K, V, S, O> function);
+  <O> StatefulOutput<K, O> applyMessage(MessageStateFunction<K, ? super V, S, O> function);
 }

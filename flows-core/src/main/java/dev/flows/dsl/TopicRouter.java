@@ -14,5 +14,5 @@ import dev.flows.Topic;
 @FunctionalInterface
 public interface TopicRouter<K, V> {
   /** The topic of {@code output}: one of the topics given to {@code toAnyOf}. */
-  Topic<K, V> route(Message<K, V> output) throws Exception;
+  Topic<?, ?> route(Message<K, V> output) throws Exception;
 }

@@ -57,7 +57,7 @@ public final class CollectorSteps {
 
     @Override
     public <A> CollectorAggregate<K, A> aggregateMessage(
-        Supplier<? extends A> initial, MessageAggregator<K, V, A> aggregator) {
+        Supplier<? extends A> initial, MessageAggregator<? super K, ? super V, A> aggregator) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(aggregator, "aggregator");
       return new Aggregate<>(this, initial, aggregator);

@@ -27,7 +27,7 @@ public final class MaterialisePlan extends Plan {
       FlowOptions options,
       Topic<?, ?> input,
       TableSpec table,
-      MessageMapper<?, ?, RowChanges> rows,
+      MessageMapper<?, ?, ? extends RowChanges> rows,
       boolean rowPerKey) {
     super(name, FlowKind.MATERIALISE, options, List.of(input), List.of());
     this.table = table;

@@ -44,7 +44,8 @@ public final class MaterialiseSteps {
     }
 
     @Override
-    public Flow intoByMessage(TableSpec table, MessageMapper<K, V, Row> row) {
+    public Flow intoByMessage(
+        TableSpec table, MessageMapper<? super K, ? super V, ? extends Row> row) {
       Objects.requireNonNull(table, "table");
       Objects.requireNonNull(row, "row");
       if (table.primaryKey().size() != 1) {
@@ -59,16 +60,19 @@ public final class MaterialiseSteps {
             "end the flow with intoRows(table, mapper), whose rows carry every key column");
       }
       // the user's row, as the one upsert of its record; the runtime adds the key (TableRows)
-      MessageMapper<K, V, RowChanges> one =
+      @SuppressWarnings("unchecked")
+      MessageMapper<Object, Object, Row> fn = (MessageMapper<Object, Object, Row>) row;
+      MessageMapper<Object, Object, RowChanges> one =
           message -> {
-            Row mapped = row.apply(message);
+            Row mapped = fn.apply(message);
             return mapped == null ? null : RowChanges.of(List.of(mapped));
           };
       return new MaterialisePlan(name, options, topic, table, one, true);
     }
 
     @Override
-    public Flow intoRowsByMessage(TableSpec table, MessageMapper<K, V, RowChanges> rows) {
+    public Flow intoRowsByMessage(
+        TableSpec table, MessageMapper<? super K, ? super V, ? extends RowChanges> rows) {
       Objects.requireNonNull(table, "table");
       Objects.requireNonNull(rows, "rows");
       return new MaterialisePlan(name, options, topic, table, rows, false);

@@ -103,7 +103,8 @@ public final class StatefulSteps {
     }
 
     @Override
-    public <O> StatefulOutput<K, O> applyMessage(MessageStateFunction<K, V, S, O> function) {
+    public <O> StatefulOutput<K, O> applyMessage(
+        MessageStateFunction<K, ? super V, S, O> function) {
       return new Output<>(
           parts.with(
               StateCall.ofMessages(Objects.requireNonNull(function, "function")), "applyMessage"));
@@ -125,12 +126,12 @@ public final class StatefulSteps {
       Topic<?, ?> toSecond = Objects.requireNonNull(second, "second");
       OutputRouter<Object> byValue = (OutputRouter<Object>) router;
       TopicRouter<Object, Object> byTopic =
-          output -> (Topic<Object, Object>) (byValue.toFirst(output.value()) ? toFirst : toSecond);
+          output -> byValue.toFirst(output.value()) ? toFirst : toSecond;
       return parts.plan(List.of(toFirst, toSecond), byTopic);
     }
 
     @Override
-    public Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<K, O> router) {
+    public Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<? super K, ? super O> router) {
       Objects.requireNonNull(router, "router");
       return parts.plan(AnyOfTopics.check(parts.name(), topics), router);
     }

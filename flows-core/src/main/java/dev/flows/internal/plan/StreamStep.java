@@ -79,23 +79,28 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   }
 
   @Override
-  public <KR, VR> FlowStream<KR, VR> mapMessage(MessageMapper<K, V, Message<KR, VR>> mapper) {
+  public <KR, VR> FlowStream<KR, VR> mapMessage(
+      MessageMapper<? super K, ? super V, ? extends Message<? extends KR, ? extends VR>> mapper) {
     return next(Nodes.mapMessage(Objects.requireNonNull(mapper, "mapper")));
   }
 
   @Override
-  public FlowStream<K, V> filterMessage(MessagePredicate<K, V> predicate) {
+  public FlowStream<K, V> filterMessage(MessagePredicate<? super K, ? super V> predicate) {
     return next(Nodes.filterMessage(Objects.requireNonNull(predicate, "predicate")));
   }
 
   @Override
   public <KR, VR> FlowStream<KR, VR> flatMapMessage(
-      MessageMapper<K, V, ? extends Iterable<Message<KR, VR>>> mapper) {
+      MessageMapper<
+              ? super K,
+              ? super V,
+              ? extends Iterable<? extends Message<? extends KR, ? extends VR>>>
+          mapper) {
     return next(Nodes.flatMapMessage(Objects.requireNonNull(mapper, "mapper")));
   }
 
   @Override
-  public Flow toAnyOf(List<Topic<K, V>> topics, TopicRouter<K, V> router) {
+  public Flow toAnyOf(List<Topic<K, V>> topics, TopicRouter<? super K, ? super V> router) {
     Objects.requireNonNull(router, "router");
     List<Topic<?, ?>> declared = AnyOfTopics.check(draft.name(), topics);
     return new StatelessPlan(draft, new Terminal(Nodes.toAnyOf(declared, router), declared));

@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A record read from (or written to) a topic, with its coordinates. Immutable; the withers return a
- * copy and may change the key or value type.
+ * copy and may change the key or value type. The DSL's {@code ...Message} functions receive the
+ * record being processed as one (its coordinates are the input's) and return the outputs as ones
+ * (their key, value, headers and timestamp are the output's).
  *
  * @param topic the topic it was read from
  * @param partition the partition, or {@link #NO_PARTITION} for a record not yet written

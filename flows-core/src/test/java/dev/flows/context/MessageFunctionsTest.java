@@ -13,6 +13,7 @@ import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
 import dev.flows.Headers;
 import dev.flows.KeyValue;
+import dev.flows.Lineage;
 import dev.flows.Message;
 import dev.flows.Row;
 import dev.flows.RowChanges;
@@ -155,6 +156,13 @@ class MessageFunctionsTest {
       assertEquals(List.of("2"), driver.output(US).readValues());
       assertTrue(flow.describe().text().contains("ctx-eu"), flow.describe().text());
       assertTrue(flow.describe().text().contains("ctx-us"), flow.describe().text());
+      assertEquals(
+          List.of("topic:ctx-eu", "topic:ctx-us"),
+          Lineage.of(List.of(flow)).edges().stream()
+              .filter(e -> e.kind() == Lineage.EdgeKind.OUTPUT)
+              .map(Lineage.Edge::to)
+              .toList(),
+          "the lineage names every declared topic");
     }
   }
 

@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A record read from (or written to) a topic, with its coordinates. Immutable; the withers return a
- * copy and may change the key or value type.
+ * copy and may change the key or value type. The DSL's {@code ...Message} functions receive the
+ * record being processed as one (its coordinates are the input's) and return the outputs as ones
+ * (their key, value, headers and timestamp are the output's).
  *
  * @param topic the topic it was read from
  * @param partition the partition, or {@link #NO_PARTITION} for a record not yet written
@@ -37,6 +39,19 @@ public record Message<K, V>(
   /** A copy with another value. */
   public <V2> Message<K, V2> withValue(V2 newValue) {
     return new Message<>(topic, partition, offset, timestamp, key, newValue, headers);
+  }
+
+  /**
+   * A copy with another timestamp.
+   *
+   * @throws IllegalArgumentException if {@code newTimestamp} is negative (Kafka refuses it)
+   */
+  public Message<K, V> withTimestamp(long newTimestamp) {
+    if (newTimestamp < 0) {
+      throw new IllegalArgumentException(
+          "a timestamp must be 0 or more milliseconds since the epoch, got " + newTimestamp);
+    }
+    return new Message<>(topic, partition, offset, newTimestamp, key, value, headers);
   }
 
   /** A copy with other headers. */

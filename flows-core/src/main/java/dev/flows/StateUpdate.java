@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * What a state function decided for one record: the new state (or keep, or delete) and the outputs
- * to publish, keyed by the input record's key. Immutable.
+ * to publish: values keyed by the input record's key, or, from a {@link
+ * dev.flows.dsl.MessageStateFunction}, {@link Message}s carrying their own key, headers and
+ * timestamp. Immutable.
  *
  * @param action what happens to the state
  * @param state the new state for {@link Action#SET}, otherwise {@code null}

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.flows.dsl.Aggregator;
 import dev.flows.dsl.FlowStream;
 import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.MessageAggregator;
+import dev.flows.dsl.MessageMapper;
+import dev.flows.dsl.MessagePredicate;
+import dev.flows.dsl.MessageStateFunction;
 import dev.flows.dsl.OutputRouter;
 import dev.flows.dsl.RecordPredicate;
 import dev.flows.dsl.RowMapper;
@@ -14,6 +18,7 @@ import dev.flows.dsl.RowsMapper;
 import dev.flows.dsl.SourceStream;
 import dev.flows.dsl.Splitter;
 import dev.flows.dsl.StateFunction;
+import dev.flows.dsl.TopicRouter;
 import dev.flows.dsl.ValueMapper;
 import dev.flows.format.Format;
 import dev.flows.format.Formats;
@@ -118,6 +123,56 @@ class VarianceTest {
 
     assertEquals(
         List.of(FlowKind.MATERIALISE, FlowKind.MATERIALISE), List.of(one.kind(), many.kind()));
+  }
+
+  @Test
+  void shouldAcceptMessageFunctionsOfSuperInputsAndSubOutputsWhenFlowsAreBuilt() {
+    MessageMapper<Object, Object, Message<String, String>> stamp =
+        m -> new Message<>(m.topic(), 0, 0, 1L, "k", String.valueOf(m.value()), m.headers());
+    MessagePredicate<Object, Object> recent = m -> m.timestamp() > 0;
+    MessageMapper<Object, Object, List<Message<String, String>>> both =
+        m -> List.of(stamp.apply(m), stamp.apply(m));
+    TopicRouter<Object, Object> first = m -> TEXT;
+    Flow stateless =
+        Flows.stateless("test-variance-messages")
+            .from(WORDS)
+            .filterMessage(recent)
+            .<CharSequence, CharSequence>mapMessage(stamp)
+            .<CharSequence, CharSequence>flatMapMessage(both)
+            .toAnyOf(List.of(TEXT), first);
+
+    MessageAggregator<Object, Object, Long> countAny = (m, total) -> total + 1;
+    Flow collector =
+        Flows.collector("test-variance-collect-messages")
+            .from(WORDS)
+            .aggregateMessage(() -> 0L, countAny)
+            .collect((k, n) -> Long.toString(n))
+            .to(COUNTS);
+
+    TableSpec table = TableSpec.of("variance", Column.text("word")).withColumn(Column.text("text"));
+    MessageMapper<Object, Object, Row> row = m -> Row.of("text", m.topic());
+    MessageMapper<Object, Object, RowChanges> rows = m -> RowChanges.none();
+    Flow one = Flows.materialise("test-variance-row-message").from(WORDS).intoByMessage(table, row);
+    Flow many =
+        Flows.materialise("test-variance-rows-message").from(WORDS).intoRowsByMessage(table, rows);
+
+    MessageStateFunction<String, Object, Long, String> count =
+        (m, n) -> StateUpdate.set(n + 1, m.withValue("n"));
+    Flow stateful =
+        Flows.stateful("test-variance-count-message")
+            .from(WORDS)
+            .state(StateSpec.of("count", Formats.longs(), () -> 0L))
+            .applyMessage(count)
+            .toAnyOf(List.of(COUNTS), first);
+
+    assertEquals(
+        List.of(
+            FlowKind.STATELESS,
+            FlowKind.COLLECTOR,
+            FlowKind.MATERIALISE,
+            FlowKind.MATERIALISE,
+            FlowKind.STATEFUL),
+        List.of(stateless.kind(), collector.kind(), one.kind(), many.kind(), stateful.kind()));
   }
 
   private static Format<CharSequence> chars() {

@@ -16,4 +16,11 @@ public interface CollectorSource<K, V> {
   /** Per key and batch, starts from {@code initial} and folds each record in offset order. */
   <A> CollectorAggregate<K, A> aggregate(
       Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator);
+
+  /**
+   * As {@link #aggregate}, folding each record seen as a {@link dev.flows.Message}: its topic,
+   * partition, offset, timestamp and headers are read-only context.
+   */
+  <A> CollectorAggregate<K, A> aggregateMessage(
+      Supplier<? extends A> initial, MessageAggregator<? super K, ? super V, A> aggregator);
 }

@@ -1,6 +1,8 @@
 package dev.flows.dsl;
 
 import dev.flows.Flow;
+import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 
 /**
@@ -34,4 +36,20 @@ public interface MaterialiseSource<K, V> {
    * is dead-lettered (stage {@code store}) and none of its changes is written.
    */
   Flow intoRows(TableSpec table, RowsMapper<? super K, ? super V> rows);
+
+  /**
+   * As {@link #into}, the row of each record given by {@code row} from the record seen as a {@link
+   * dev.flows.Message}: its topic, partition, offset, timestamp and headers are read-only context
+   * (e.g. a column holding the record's timestamp). Not called for tombstones.
+   *
+   * @throws dev.flows.FlowDefinitionException if the table's primary key has several columns
+   */
+  Flow intoByMessage(TableSpec table, MessageMapper<? super K, ? super V, ? extends Row> row);
+
+  /**
+   * As {@link #intoRows}, the changes of each record given by {@code rows} from the record seen as
+   * a {@link dev.flows.Message}, tombstones included (a {@code null} value).
+   */
+  Flow intoRowsByMessage(
+      TableSpec table, MessageMapper<? super K, ? super V, ? extends RowChanges> rows);
 }

@@ -2,6 +2,7 @@ package dev.flows.dsl;
 
 import dev.flows.Flow;
 import dev.flows.Topic;
+import java.util.List;
 
 /**
  * Where a stateful flow's outputs go: published at least once after their state change committed.
@@ -11,7 +12,10 @@ import dev.flows.Topic;
  */
 public interface StatefulOutput<K, O> {
 
-  /** Ends the flow: outputs go to {@code topic}, keyed by the input record's key. */
+  /**
+   * Ends the flow: outputs go to {@code topic}, keyed by the input record's key (or, from {@link
+   * StatefulState#applyMessage}, by the key each output message carries).
+   */
   Flow to(Topic<K, O> topic);
 
   /**
@@ -20,6 +24,16 @@ public interface StatefulOutput<K, O> {
    */
   Flow split(
       Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router);
+
+  /**
+   * Ends the flow: each output goes to the one of {@code topics} that {@code router} chooses for it
+   * at run time, seeing the output as a message. Every topic is declared here, so {@code
+   * describe()} and the lineage show all of them; a router returning another topic (or {@code
+   * null}) dead-letters the input record at once, its state unchanged.
+   *
+   * @throws dev.flows.FlowDefinitionException if {@code topics} is empty or names a topic twice
+   */
+  Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<? super K, ? super O> router);
 
   /** Ends the flow without outputs: the state is the product. */
   Flow withoutOutput();

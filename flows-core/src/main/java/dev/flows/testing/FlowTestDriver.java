@@ -142,7 +142,7 @@ public final class FlowTestDriver implements AutoCloseable {
     } else {
       write(
           plan.destination(),
-          List.of(new TestInput.Encoded(null, plan.encode(value), Headers.empty())));
+          List.of(new TestInput.Encoded(null, plan.encode(value), Headers.empty(), null)));
     }
   }
 
@@ -223,7 +223,8 @@ public final class FlowTestDriver implements AutoCloseable {
 
   void write(String topic, List<TestInput.Encoded> records) {
     List<Message<byte[], byte[]>> batch = new ArrayList<>(records.size());
-    records.forEach(r -> batch.add(sink.append(topic, r.key(), r.value(), r.headers(), null)));
+    records.forEach(
+        r -> batch.add(sink.append(topic, r.key(), r.value(), r.headers(), r.timestamp())));
     chained.deliver(topic, batch);
   }
 

@@ -29,7 +29,16 @@ public final class TestInput<K, V> {
 
   /** Pipes one record with headers as a batch of one. */
   public void pipe(K key, V value, Headers headers) {
-    driver.write(topic.name(), List.of(new Encoded(encodeKey(key), encodeValue(value), headers)));
+    driver.write(
+        topic.name(), List.of(new Encoded(encodeKey(key), encodeValue(value), headers, null)));
+  }
+
+  /**
+   * Pipes one record with headers and a timestamp (milliseconds since the epoch) as a batch of one.
+   */
+  public void pipe(K key, V value, Headers headers, long timestamp) {
+    driver.write(
+        topic.name(), List.of(new Encoded(encodeKey(key), encodeValue(value), headers, timestamp)));
   }
 
   /** Pipes the records as one batch, in order. */
@@ -37,13 +46,16 @@ public final class TestInput<K, V> {
     driver.write(
         topic.name(),
         records.stream()
-            .map(kv -> new Encoded(encodeKey(kv.key()), encodeValue(kv.value()), Headers.empty()))
+            .map(
+                kv ->
+                    new Encoded(
+                        encodeKey(kv.key()), encodeValue(kv.value()), Headers.empty(), null))
             .toList());
   }
 
   /** Pipes raw bytes as a batch of one: for undecodable input. */
   public void pipeRaw(byte[] key, byte[] value) {
-    driver.write(topic.name(), List.of(new Encoded(key, value, Headers.empty())));
+    driver.write(topic.name(), List.of(new Encoded(key, value, Headers.empty(), null)));
   }
 
   private byte[] encodeKey(K key) {
@@ -54,6 +66,6 @@ public final class TestInput<K, V> {
     return Codec.encode(topic.valueFormat(), value);
   }
 
-  /** An encoded record to append. */
-  record Encoded(byte[] key, byte[] value, Headers headers) {}
+  /** An encoded record to append; a {@code null} timestamp is the driver's clock. */
+  record Encoded(byte[] key, byte[] value, Headers headers, Long timestamp) {}
 }

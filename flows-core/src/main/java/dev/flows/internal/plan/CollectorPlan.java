@@ -2,16 +2,17 @@ package dev.flows.internal.plan;
 
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
+import dev.flows.Message;
 import dev.flows.Topic;
-import dev.flows.dsl.Aggregator;
 import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.MessageAggregator;
 import java.util.List;
 import java.util.function.Supplier;
 
 /** A collector plan: per batch and key, fold records, then emit one result. */
 public final class CollectorPlan extends Plan {
   private final Supplier<?> initial;
-  private final Aggregator<Object, Object, Object> aggregator;
+  private final MessageAggregator<Object, Object, Object> aggregator;
   private final KeyValueMapper<Object, Object, ?> collector;
 
   @SuppressWarnings("unchecked")
@@ -20,12 +21,12 @@ public final class CollectorPlan extends Plan {
       FlowOptions options,
       List<Topic<?, ?>> inputs,
       Supplier<?> initial,
-      Aggregator<?, ?, ?> aggregator,
+      MessageAggregator<?, ?, ?> aggregator,
       KeyValueMapper<?, ?, ?> collector,
       Topic<?, ?> output) {
     super(name, FlowKind.COLLECTOR, options, inputs, List.of(output));
     this.initial = initial;
-    this.aggregator = (Aggregator<Object, Object, Object>) aggregator;
+    this.aggregator = (MessageAggregator<Object, Object, Object>) aggregator;
     this.collector = (KeyValueMapper<Object, Object, ?>) collector;
   }
 
@@ -34,9 +35,9 @@ public final class CollectorPlan extends Plan {
     return initial.get();
   }
 
-  /** Folds one record. */
-  public Object aggregate(Object key, Object value, Object accumulator) throws Exception {
-    return aggregator.apply(key, value, accumulator);
+  /** Folds one decoded record. */
+  public Object aggregate(Message<Object, Object> record, Object accumulator) throws Exception {
+    return aggregator.apply(record, accumulator);
   }
 
   /** The result of one key. */

@@ -10,6 +10,7 @@ import dev.flows.dsl.CollectorBuilder;
 import dev.flows.dsl.CollectorOutput;
 import dev.flows.dsl.CollectorSource;
 import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.MessageAggregator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,12 +49,23 @@ public final class CollectorSteps {
         Supplier<? extends A> initial, Aggregator<? super K, ? super V, A> aggregator) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(aggregator, "aggregator");
+      @SuppressWarnings("unchecked")
+      Aggregator<Object, Object, Object> fn = (Aggregator<Object, Object, Object>) aggregator;
+      return new Aggregate<>(
+          this, initial, (message, acc) -> fn.apply(message.key(), message.value(), acc));
+    }
+
+    @Override
+    public <A> CollectorAggregate<K, A> aggregateMessage(
+        Supplier<? extends A> initial, MessageAggregator<? super K, ? super V, A> aggregator) {
+      Objects.requireNonNull(initial, "initial");
+      Objects.requireNonNull(aggregator, "aggregator");
       return new Aggregate<>(this, initial, aggregator);
     }
   }
 
   private record Aggregate<K, A>(
-      Source<?, ?> source, Supplier<?> initial, Aggregator<?, ?, ?> aggregator)
+      Source<?, ?> source, Supplier<?> initial, MessageAggregator<?, ?, ?> aggregator)
       implements CollectorAggregate<K, A> {
     @Override
     public <R> CollectorOutput<K, R> collect(

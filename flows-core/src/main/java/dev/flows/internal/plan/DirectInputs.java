@@ -3,7 +3,6 @@ package dev.flows.internal.plan;
 import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.dsl.KeyValueMapper;
-import dev.flows.dsl.StateFunction;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,12 +12,12 @@ import java.util.Map;
 final class DirectInputs implements StatefulInputs {
   private final Map<String, Topic<?, ?>> topics = new HashMap<>();
   private final KeyValueMapper<Object, Object, String> stateKey;
-  private final StateFunction<Object, Object, Object, Object> function;
+  private final StateCall function;
 
   DirectInputs(
       List<Topic<?, ?>> inputs,
       KeyValueMapper<Object, Object, String> stateKey,
-      StateFunction<Object, Object, Object, Object> function) {
+      StateCall function) {
     inputs.forEach(t -> topics.put(t.name(), t));
     this.stateKey = stateKey;
     this.function = function;
@@ -46,7 +45,7 @@ final class DirectInputs implements StatefulInputs {
   }
 
   @Override
-  public StateFunction<Object, Object, Object, Object> function(Message<Object, Object> record) {
+  public StateCall function(Message<Object, Object> record) {
     return function;
   }
 

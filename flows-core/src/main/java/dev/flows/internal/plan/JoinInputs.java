@@ -4,7 +4,6 @@ import dev.flows.FormatException;
 import dev.flows.Message;
 import dev.flows.Topic;
 import dev.flows.dsl.KeyValueMapper;
-import dev.flows.dsl.StateFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +15,7 @@ import java.util.Map;
 final class JoinInputs implements StatefulInputs {
   /** One joined source: its topic, persistence id and state function. */
   record Source(
-      Topic<?, ?> topic,
-      KeyValueMapper<Object, Object, String> stateKey,
-      StateFunction<Object, Object, Object, Object> function) {}
+      Topic<?, ?> topic, KeyValueMapper<Object, Object, String> stateKey, StateCall function) {}
 
   private final Map<String, Source> sources;
 
@@ -43,7 +40,7 @@ final class JoinInputs implements StatefulInputs {
   }
 
   @Override
-  public StateFunction<Object, Object, Object, Object> function(Message<Object, Object> record) {
+  public StateCall function(Message<Object, Object> record) {
     return sources.get(record.topic()).function();
   }
 

@@ -83,7 +83,7 @@ public final class JoinSteps {
           new JoinInputs.Source(
               topic,
               (KeyValueMapper) Objects.requireNonNull(stateKey, "stateKey"),
-              (StateFunction) Objects.requireNonNull(function, "function")));
+              StateCall.of(Objects.requireNonNull(function, "function"))));
       return new Sources<>(via, state, more);
     }
 
@@ -120,13 +120,18 @@ public final class JoinSteps {
     /** Wraps the raw source record in an envelope keyed by its persistence id. */
     private Node mergeNode() {
       String intermediate = via.intermediate().name();
-      return (scope, key, value) -> {
-        String id = sources.get(scope.source().topic()).stateKey().apply(key, value);
+      return (scope, record) -> {
+        String id =
+            sources.get(scope.source().topic()).stateKey().apply(record.key(), record.value());
         if (id == null) {
           throw new IllegalArgumentException("the state key of a join record must not be null");
         }
         scope.emit(
-            intermediate, Codec.encode(Formats.string(), id), Envelope.encode(scope.source()));
+            intermediate,
+            Codec.encode(Formats.string(), id),
+            Envelope.encode(scope.source()),
+            record.headers(),
+            record.timestamp());
       };
     }
   }

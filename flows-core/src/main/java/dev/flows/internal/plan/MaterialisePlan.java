@@ -3,10 +3,11 @@ package dev.flows.internal.plan;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
 import dev.flows.Lineage.EdgeKind;
+import dev.flows.Message;
 import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
-import dev.flows.dsl.RowsMapper;
+import dev.flows.dsl.MessageMapper;
 import dev.flows.internal.lineage.LineageGraph;
 import java.util.List;
 
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class MaterialisePlan extends Plan {
   private final TableSpec table;
-  private final RowsMapper<Object, Object> rows;
+  private final MessageMapper<Object, Object, RowChanges> rows;
   private final boolean rowPerKey;
 
   @SuppressWarnings("unchecked")
@@ -26,11 +27,11 @@ public final class MaterialisePlan extends Plan {
       FlowOptions options,
       Topic<?, ?> input,
       TableSpec table,
-      RowsMapper<?, ?> rows,
+      MessageMapper<?, ?, ? extends RowChanges> rows,
       boolean rowPerKey) {
     super(name, FlowKind.MATERIALISE, options, List.of(input), List.of());
     this.table = table;
-    this.rows = (RowsMapper<Object, Object>) rows;
+    this.rows = (MessageMapper<Object, Object, RowChanges>) rows;
     this.rowPerKey = rowPerKey;
   }
 
@@ -52,8 +53,8 @@ public final class MaterialisePlan extends Plan {
    * The user's changes for a record (for {@link #rowPerKey()}, its row as one upsert without the
    * key); may throw or return {@code null}, which the caller checks.
    */
-  public RowChanges changes(Object key, Object value) throws Exception {
-    return rows.apply(key, value);
+  public RowChanges changes(Message<Object, Object> record) throws Exception {
+    return rows.apply(record);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.flows.TableSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.MaterialiseBuilder;
 import dev.flows.dsl.MaterialiseSource;
+import dev.flows.dsl.MessageMapper;
 import dev.flows.dsl.RowMapper;
 import dev.flows.dsl.RowsMapper;
 import java.util.List;
@@ -32,8 +33,21 @@ public final class MaterialiseSteps {
       implements MaterialiseSource<K, V> {
     @Override
     public Flow into(TableSpec table, RowMapper<? super K, ? super V> rows) {
-      Objects.requireNonNull(table, "table");
       Objects.requireNonNull(rows, "rows");
+      return intoByMessage(table, message -> rows.apply(message.key(), message.value()));
+    }
+
+    @Override
+    public Flow intoRows(TableSpec table, RowsMapper<? super K, ? super V> rows) {
+      Objects.requireNonNull(rows, "rows");
+      return intoRowsByMessage(table, message -> rows.apply(message.key(), message.value()));
+    }
+
+    @Override
+    public Flow intoByMessage(
+        TableSpec table, MessageMapper<? super K, ? super V, ? extends Row> row) {
+      Objects.requireNonNull(table, "table");
+      Objects.requireNonNull(row, "row");
       if (table.primaryKey().size() != 1) {
         throw FlowDefinitionException.of(
             "table",
@@ -46,16 +60,19 @@ public final class MaterialiseSteps {
             "end the flow with intoRows(table, mapper), whose rows carry every key column");
       }
       // the user's row, as the one upsert of its record; the runtime adds the key (TableRows)
-      RowsMapper<K, V> one =
-          (key, value) -> {
-            Row row = rows.apply(key, value);
-            return row == null ? null : RowChanges.of(List.of(row));
+      @SuppressWarnings("unchecked")
+      MessageMapper<Object, Object, Row> fn = (MessageMapper<Object, Object, Row>) row;
+      MessageMapper<Object, Object, RowChanges> one =
+          message -> {
+            Row mapped = fn.apply(message);
+            return mapped == null ? null : RowChanges.of(List.of(mapped));
           };
       return new MaterialisePlan(name, options, topic, table, one, true);
     }
 
     @Override
-    public Flow intoRows(TableSpec table, RowsMapper<? super K, ? super V> rows) {
+    public Flow intoRowsByMessage(
+        TableSpec table, MessageMapper<? super K, ? super V, ? extends RowChanges> rows) {
       Objects.requireNonNull(table, "table");
       Objects.requireNonNull(rows, "rows");
       return new MaterialisePlan(name, options, topic, table, rows, false);

@@ -1,5 +1,6 @@
 package dev.flows.internal.plan;
 
+import dev.flows.Headers;
 import dev.flows.Message;
 
 /** Collects the encoded outputs of one input record, so a failed attempt can discard them. */
@@ -8,5 +9,5 @@ public interface RecordScope {
   Message<byte[], byte[]> source();
 
   /** Adds an output record for {@code topic}. */
-  void emit(String topic, byte[] key, byte[] value);
+  void emit(String topic, byte[] key, byte[] value, Headers headers, long timestamp);
 }

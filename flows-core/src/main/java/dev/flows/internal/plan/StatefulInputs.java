@@ -1,7 +1,6 @@
 package dev.flows.internal.plan;
 
 import dev.flows.Message;
-import dev.flows.dsl.StateFunction;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ public interface StatefulInputs {
   String stateKey(Message<Object, Object> record) throws Exception;
 
   /** The state function for a decoded record. */
-  StateFunction<Object, Object, Object, Object> function(Message<Object, Object> record);
+  StateCall function(Message<Object, Object> record);
 
   /** The key of the record's outputs. */
   Object outputKey(Message<Object, Object> record, String stateKey);

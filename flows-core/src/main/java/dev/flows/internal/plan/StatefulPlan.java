@@ -3,9 +3,10 @@ package dev.flows.internal.plan;
 import dev.flows.FlowKind;
 import dev.flows.FlowOptions;
 import dev.flows.Lineage.EdgeKind;
+import dev.flows.Message;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
-import dev.flows.dsl.OutputRouter;
+import dev.flows.dsl.TopicRouter;
 import dev.flows.internal.lineage.LineageGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
 public final class StatefulPlan extends Plan {
   private final StatefulInputs reader;
   private final StateSpec<Object> state;
-  private final OutputRouter<Object> router;
+  private final TopicRouter<Object, Object> router;
   private final String readerLabel;
 
   @SuppressWarnings("unchecked")
@@ -28,12 +29,12 @@ public final class StatefulPlan extends Plan {
       String readerLabel,
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
-      OutputRouter<?> router) {
+      TopicRouter<?, ?> router) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
     this.reader = reader;
     this.readerLabel = readerLabel;
     this.state = (StateSpec<Object>) state;
-    this.router = (OutputRouter<Object>) router;
+    this.router = (TopicRouter<Object, Object>) router;
   }
 
   /** How records are decoded, keyed and dispatched. */
@@ -56,16 +57,27 @@ public final class StatefulPlan extends Plan {
     return state;
   }
 
-  /** The output topic of {@code output}, or {@code null} when the flow has no output. */
-  public Topic<?, ?> outputTopic(Object output) {
+  /**
+   * The output topic of {@code output}, or {@code null} when the flow has no output.
+   *
+   * @throws dev.flows.PermanentException if the flow's router chose a topic it did not declare
+   * @throws Exception what the router throws
+   */
+  public Topic<?, ?> outputTopic(Message<Object, Object> output) throws Exception {
     List<Topic<?, ?>> outputs = outputs();
     if (outputs.isEmpty()) {
       return null;
     }
-    if (outputs.size() == 1 || router.toFirst(output)) {
+    if (router == null) {
       return outputs.get(0);
     }
-    return outputs.get(1);
+    Topic<?, ?> chosen = router.route(output);
+    for (Topic<?, ?> declared : outputs) {
+      if (chosen != null && declared.name().equals(chosen.name())) {
+        return declared;
+      }
+    }
+    throw Nodes.undeclared(chosen, outputs.stream().map(Topic::name).toList());
   }
 
   @Override

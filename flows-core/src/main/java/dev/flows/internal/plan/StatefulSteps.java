@@ -6,12 +6,14 @@ import dev.flows.FlowOptions;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.MessageStateFunction;
 import dev.flows.dsl.OutputRouter;
 import dev.flows.dsl.StateFunction;
 import dev.flows.dsl.StatefulBuilder;
 import dev.flows.dsl.StatefulOutput;
 import dev.flows.dsl.StatefulSource;
 import dev.flows.dsl.StatefulState;
+import dev.flows.dsl.TopicRouter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +29,13 @@ public final class StatefulSteps {
       public <K, V> StatefulSource<K, V> from(Topic<K, V> topic) {
         return new Source<>(
             new Parts(
-                name, options, List.of(Objects.requireNonNull(topic, "topic")), null, null, null));
+                name,
+                options,
+                List.of(Objects.requireNonNull(topic, "topic")),
+                null,
+                null,
+                null,
+                null));
       }
     };
   }
@@ -39,16 +47,18 @@ public final class StatefulSteps {
       List<Topic<?, ?>> inputs,
       KeyValueMapper<?, ?, String> stateKey,
       StateSpec<?> state,
-      StateFunction<?, ?, ?, ?> function) {
+      StateCall function,
+      String label) {
 
     @SuppressWarnings("unchecked")
-    StatefulPlan plan(List<Topic<?, ?>> outputs, OutputRouter<?> router) {
+    StatefulPlan plan(List<Topic<?, ?>> outputs, TopicRouter<?, ?> router) {
       StatefulInputs reader =
-          new DirectInputs(
-              inputs,
-              (KeyValueMapper<Object, Object, String>) stateKey,
-              (StateFunction<Object, Object, Object, Object>) function);
-      return new StatefulPlan(name, options, inputs, reader, "apply", state, outputs, router);
+          new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey, function);
+      return new StatefulPlan(name, options, inputs, reader, label, state, outputs, router);
+    }
+
+    Parts with(StateCall call, String callLabel) {
+      return new Parts(name, options, inputs, stateKey, state, call, callLabel);
     }
   }
 
@@ -66,35 +76,38 @@ public final class StatefulSteps {
       List<Topic<?, ?>> inputs = new ArrayList<>(parts.inputs());
       inputs.add(other);
       return new Source<>(
-          new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null));
+          new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null, null));
     }
 
     @Override
     public StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id) {
       Objects.requireNonNull(id, "stateKey");
-      return new Source<>(new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null));
+      return new Source<>(
+          new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null, null));
     }
 
     @Override
     public <S> StatefulState<K, V, S> state(StateSpec<S> spec) {
       Objects.requireNonNull(spec, "state");
       return new State<>(
-          new Parts(parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null));
+          new Parts(
+              parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null, null));
     }
   }
 
   private record State<K, V, S>(Parts parts) implements StatefulState<K, V, S> {
     @Override
     public <O> StatefulOutput<K, O> apply(StateFunction<? super K, ? super V, S, O> function) {
-      Objects.requireNonNull(function, "function");
       return new Output<>(
-          new Parts(
-              parts.name(),
-              parts.options(),
-              parts.inputs(),
-              parts.stateKey(),
-              parts.state(),
-              function));
+          parts.with(StateCall.of(Objects.requireNonNull(function, "function")), "apply"));
+    }
+
+    @Override
+    public <O> StatefulOutput<K, O> applyMessage(
+        MessageStateFunction<K, ? super V, S, O> function) {
+      return new Output<>(
+          parts.with(
+              StateCall.ofMessages(Objects.requireNonNull(function, "function")), "applyMessage"));
     }
   }
 
@@ -105,12 +118,22 @@ public final class StatefulSteps {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Flow split(
         Topic<K, ? extends O> first, Topic<K, ? extends O> second, OutputRouter<? super O> router) {
       Objects.requireNonNull(router, "router");
-      return parts.plan(
-          List.of(Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second")),
-          router);
+      Topic<?, ?> toFirst = Objects.requireNonNull(first, "first");
+      Topic<?, ?> toSecond = Objects.requireNonNull(second, "second");
+      OutputRouter<Object> byValue = (OutputRouter<Object>) router;
+      TopicRouter<Object, Object> byTopic =
+          output -> byValue.toFirst(output.value()) ? toFirst : toSecond;
+      return parts.plan(List.of(toFirst, toSecond), byTopic);
+    }
+
+    @Override
+    public Flow toAnyOf(List<Topic<K, O>> topics, TopicRouter<? super K, ? super O> router) {
+      Objects.requireNonNull(router, "router");
+      return parts.plan(AnyOfTopics.check(parts.name(), topics), router);
     }
 
     @Override

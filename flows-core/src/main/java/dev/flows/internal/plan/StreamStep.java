@@ -4,14 +4,18 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.Guarantee;
 import dev.flows.KeyValue;
+import dev.flows.Message;
 import dev.flows.Queue;
 import dev.flows.Topic;
 import dev.flows.dsl.BatchFunction;
 import dev.flows.dsl.FlowStream;
 import dev.flows.dsl.KeyValueMapper;
+import dev.flows.dsl.MessageMapper;
+import dev.flows.dsl.MessagePredicate;
 import dev.flows.dsl.RecordPredicate;
 import dev.flows.dsl.SourceStream;
 import dev.flows.dsl.Splitter;
+import dev.flows.dsl.TopicRouter;
 import dev.flows.dsl.ValueMapper;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +76,34 @@ final class StreamStep<K, V> implements SourceStream<K, V> {
   public <VR> FlowStream<K, VR> flatMapValues(
       ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper) {
     return next(Nodes.flatMapValues(Objects.requireNonNull(mapper, "mapper")));
+  }
+
+  @Override
+  public <KR, VR> FlowStream<KR, VR> mapMessage(
+      MessageMapper<? super K, ? super V, ? extends Message<? extends KR, ? extends VR>> mapper) {
+    return next(Nodes.mapMessage(Objects.requireNonNull(mapper, "mapper")));
+  }
+
+  @Override
+  public FlowStream<K, V> filterMessage(MessagePredicate<? super K, ? super V> predicate) {
+    return next(Nodes.filterMessage(Objects.requireNonNull(predicate, "predicate")));
+  }
+
+  @Override
+  public <KR, VR> FlowStream<KR, VR> flatMapMessage(
+      MessageMapper<
+              ? super K,
+              ? super V,
+              ? extends Iterable<? extends Message<? extends KR, ? extends VR>>>
+          mapper) {
+    return next(Nodes.flatMapMessage(Objects.requireNonNull(mapper, "mapper")));
+  }
+
+  @Override
+  public Flow toAnyOf(List<Topic<K, V>> topics, TopicRouter<? super K, ? super V> router) {
+    Objects.requireNonNull(router, "router");
+    List<Topic<?, ?>> declared = AnyOfTopics.check(draft.name(), topics);
+    return new StatelessPlan(draft, new Terminal(Nodes.toAnyOf(declared, router), declared));
   }
 
   @Override

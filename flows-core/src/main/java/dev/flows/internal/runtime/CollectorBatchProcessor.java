@@ -113,8 +113,7 @@ public final class CollectorBatchProcessor extends BatchProcessor {
       group.accumulator = plan.initial();
     }
     Object before = group.accumulator;
-    UserCode.Outcome<Object> outcome =
-        userCode.run(() -> plan.aggregate(record.key(), record.value(), before));
+    UserCode.Outcome<Object> outcome = userCode.run(() -> plan.aggregate(record, before));
     if (outcome.succeeded()) {
       group.accumulator = outcome.value();
       group.folded.add(raw);

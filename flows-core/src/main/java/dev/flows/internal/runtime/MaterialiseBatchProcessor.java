@@ -92,7 +92,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     UserCode.Outcome<RowChanges> outcome =
         tombstoneOfKey
             ? new UserCode.Outcome<>(null, null, 0, null) // deletes the key's row: nothing to map
-            : userCode.run(() -> plan.changes(record.key(), record.value()));
+            : userCode.run(() -> plan.changes(record));
     if (!outcome.succeeded()) {
       acks.send(
           failures.deadLetter(raw, outcome.failure(), outcome.attempts(), Stage.PROCESS), raw);

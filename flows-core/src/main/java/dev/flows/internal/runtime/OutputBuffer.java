@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.internal.plan.RecordScope;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
  */
 final class OutputBuffer implements RecordScope {
   /** One encoded output. */
-  record Output(String topic, byte[] key, byte[] value) {}
+  record Output(String topic, byte[] key, byte[] value, Headers headers, long timestamp) {}
 
   private final List<Output> outputs = new ArrayList<>(2);
   private final Message<byte[], byte[]> source;
@@ -25,8 +26,8 @@ final class OutputBuffer implements RecordScope {
   }
 
   @Override
-  public void emit(String topic, byte[] key, byte[] value) {
-    outputs.add(new Output(topic, key, value));
+  public void emit(String topic, byte[] key, byte[] value, Headers headers, long timestamp) {
+    outputs.add(new Output(topic, key, value, headers, timestamp));
   }
 
   void clear() {

@@ -54,7 +54,7 @@ final class RecordProcessor {
         userCode.run(
             () -> {
               buffer.clear();
-              pipeline.accept(buffer, decoded.key(), decoded.value());
+              pipeline.accept(buffer, decoded);
               return buffer;
             });
     if (outcome.succeeded()) {
@@ -80,12 +80,14 @@ final class RecordProcessor {
     }
   }
 
-  /** Sends outputs with the source record's headers and timestamp. */
+  /**
+   * Sends outputs with the headers and timestamp the pipeline gave them (the source record's unless
+   * a step set others).
+   */
   void publish(List<OutputBuffer.Output> outputs, Message<byte[], byte[]> source, BatchAcks acks) {
     for (OutputBuffer.Output out : outputs) {
       acks.send(
-          new OutgoingRecord(
-              out.topic(), out.key(), out.value(), source.headers(), source.timestamp()),
+          new OutgoingRecord(out.topic(), out.key(), out.value(), out.headers(), out.timestamp()),
           source);
       metrics.recordOut(out.topic());
     }

@@ -261,33 +261,49 @@ final class RowUpdater {
   /** Calls the state function and encodes its outputs; any failure counts as a failed attempt. */
   private StateUpdate<?, ?> decide(
       String id, Input input, Object current, List<OutgoingRecord> encoded) throws Exception {
-    Message<Object, Object> record = input.decoded();
-    StateUpdate<?, ?> update =
-        plan.reader().function(record).apply(record.key(), record.value(), current);
+    Message<Object, Object> decoded = input.decoded();
+    // the headers and timestamp as consumed: a join's envelope carries its source record's
+    Message<Object, Object> record =
+        new Message<>(
+            decoded.topic(),
+            decoded.partition(),
+            decoded.offset(),
+            input.raw().timestamp(),
+            decoded.key(),
+            decoded.value(),
+            input.raw().headers());
+    StateUpdate<Object, Message<Object, Object>> update =
+        plan.reader().function(record).apply(record, current, plan.reader().outputKey(record, id));
     if (update == null) {
       throw new FlowsException(
           "the state function of "
               + plan.name()
               + " returned null; return StateUpdate.keep() instead");
     }
-    for (Object value : update.outputs()) {
-      encoded.add(encodeOutput(id, input, value));
+    for (Message<Object, Object> output : update.outputs()) {
+      encoded.add(encodeOutput(output));
     }
     return update;
   }
 
-  private OutgoingRecord encodeOutput(String id, Input input, Object value) {
-    Topic<?, ?> topic = plan.outputTopic(value);
+  /**
+   * The output as it is published and stored: topic, key, value, headers and timestamp, so a
+   * re-emission is the same record.
+   */
+  private OutgoingRecord encodeOutput(Message<Object, Object> output) throws Exception {
+    Topic<?, ?> topic = plan.outputTopic(output);
     if (topic == null) {
       throw new FlowsException(
-          "flow " + plan.name() + " has no output topic but its state function emitted " + value);
+          "flow "
+              + plan.name()
+              + " has no output topic but its state function emitted "
+              + output.value());
     }
-    byte[] key = Codec.encode(topic.keyFormat(), plan.reader().outputKey(input.decoded(), id));
     return new OutgoingRecord(
         topic.name(),
-        key,
-        Codec.encode(topic.valueFormat(), value),
-        input.raw().headers(),
-        input.raw().timestamp());
+        Codec.encode(topic.keyFormat(), output.key()),
+        Codec.encode(topic.valueFormat(), output.value()),
+        output.headers(),
+        output.timestamp());
   }
 }

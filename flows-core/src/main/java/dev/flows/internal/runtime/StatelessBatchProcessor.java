@@ -64,7 +64,8 @@ public final class StatelessBatchProcessor extends BatchProcessor {
     }
     Message<byte[], byte[]> last = withoutHeaders(sources.get(sources.size() - 1));
     OutputBuffer buffer = new OutputBuffer(last);
-    UserCode.Outcome<OutputBuffer> outcome = userCode.run(() -> runBatchFunction(decoded, buffer));
+    UserCode.Outcome<OutputBuffer> outcome =
+        userCode.run(() -> runBatchFunction(decoded, last, buffer));
     if (outcome.succeeded()) {
       records.publish(buffer.outputs(), last, acks);
     } else {
@@ -74,11 +75,22 @@ public final class StatelessBatchProcessor extends BatchProcessor {
     }
   }
 
-  private OutputBuffer runBatchFunction(List<Message<Object, Object>> decoded, OutputBuffer buffer)
+  private OutputBuffer runBatchFunction(
+      List<Message<Object, Object>> decoded, Message<byte[], byte[]> last, OutputBuffer buffer)
       throws Exception {
     buffer.clear();
     for (KeyValue<?, ?> kv : plan.batchFunction().apply(decoded)) {
-      plan.pipeline().accept(buffer, kv.key(), kv.value());
+      plan.pipeline()
+          .accept(
+              buffer,
+              new Message<>(
+                  last.topic(),
+                  last.partition(),
+                  last.offset(),
+                  last.timestamp(),
+                  kv.key(),
+                  kv.value(),
+                  last.headers()));
     }
     return buffer;
   }

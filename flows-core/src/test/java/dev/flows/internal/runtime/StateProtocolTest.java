@@ -83,6 +83,50 @@ class StateProtocolTest {
   }
 
   @Test
+  void shouldReEmitAnOutputWithTheKeyHeadersTimestampAndTopicItsFunctionGaveItAfterACrash() {
+    Topic<String, String> high = topic("high", string(), string());
+    int[] calls = {0};
+    Flow flow =
+        Flows.stateful("test-reemit-context")
+            .from(A)
+            .state(COUNT)
+            .applyMessage(
+                (m, count) -> {
+                  calls[0]++; // a second call would give other headers and another timestamp
+                  return StateUpdate.set(
+                      count + 1,
+                      m.withKey("re-" + m.key())
+                          .withValue(m.value() + "!")
+                          .withHeaders(m.headers().with("call", Integer.toString(calls[0])))
+                          .withTimestamp(1_000L * calls[0]));
+                })
+            .toAnyOf(List.of(OUT, high), out -> out.value().startsWith("h") ? high : OUT);
+    Headers input = Headers.empty().with("trace", "t1");
+    sink.failing = true; // the first owner writes k for a@10, then cannot publish and dies
+    assertThrows(
+        PublishFailedException.class,
+        () ->
+            handler(flow)
+                .process(batch(new Message<>("a", 0, 10, 5L, bytes("k"), bytes("hi"), input))));
+    sink.failing = false;
+    OutgoingRecord first = sink.attempted.get(0);
+
+    handler(flow).process(batch(new Message<>("a", 0, 10, 5L, bytes("k"), bytes("hi"), input)));
+
+    assertEquals(1, calls[0], "the replay is not applied again");
+    List<OutgoingRecord> again = sink.sent;
+    assertEquals(1, again.size());
+    OutgoingRecord reemitted = again.get(0);
+    assertEquals("high", reemitted.topic(), "routed as first decided");
+    assertEquals("high", first.topic());
+    assertArrayEquals(bytes("re-k"), reemitted.key());
+    assertArrayEquals(first.value(), reemitted.value());
+    assertEquals(Headers.empty().with("trace", "t1").with("call", "1"), reemitted.headers());
+    assertEquals(first.headers(), reemitted.headers());
+    assertEquals(1_000L, reemitted.timestamp());
+  }
+
+  @Test
   void shouldApplyAJoinEnvelopeOnceWhenTheIntermediateTopicHoldsItOutOfOrder() {
     Join join = join();
     BatchHandler apply = handler(join.apply());
@@ -301,10 +345,12 @@ class StateProtocolTest {
   /** Records what is sent; while {@code failing}, fails every send as a broker would. */
   private static final class RecordingSink implements Sink {
     private final List<OutgoingRecord> sent = new CopyOnWriteArrayList<>();
+    private final List<OutgoingRecord> attempted = new CopyOnWriteArrayList<>();
     volatile boolean failing;
 
     @Override
     public void send(OutgoingRecord record, Ack ack) {
+      attempted.add(record);
       if (failing) {
         ack.completed(new IOException("broker unavailable"));
         return;

@@ -1,0 +1,63 @@
+package dev.flows.internal.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flows.Headers;
+import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.SourcePartition;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stored results layout (version 3) pinned by bytes written before outputs could carry a key,
+ * headers and a timestamp of their own: a row stored then reads as the same output, and an output
+ * of a message function is stored in the same layout, so rows of both builds read alike.
+ */
+class StoredResultsFormatTest {
+  /**
+   * One output of {@code a-0@10} (generation 0): topic {@code high}, key {@code re-k}, value {@code
+   * hi!}, timestamp 1000, headers {@code trace=t1}, {@code call=1} and {@code empty} with a null
+   * value; as {@code Codecs.encodeResults} of the main branch before record context wrote it.
+   */
+  private static final String VERSION_3_ROW =
+      "030000000100016100000a0004686967680000000472652d6b0000000368692100000000000003e8"
+          + "000000030000000574726163650000000274310000000463616c6c000000013100000005656d707479"
+          + "ffffffff";
+
+  private static final Headers HEADERS =
+      Headers.empty().with("trace", "t1").with("call", "1").with("empty", (byte[]) null);
+
+  @Test
+  void shouldReadAnOutputStoredBeforeRecordContextWithItsKeyHeadersAndTimestamp() {
+    List<StoredOutput> read = Codecs.decodeResults(HexFormat.of().parseHex(VERSION_3_ROW), t -> 0);
+
+    assertEquals(1, read.size());
+    StoredOutput stored = read.get(0);
+    assertEquals(new SourcePartition("a", 0), stored.source());
+    assertEquals(10L, stored.offset());
+    OutgoingRecord record = stored.record();
+    assertEquals("high", record.topic());
+    assertArrayEquals(bytes("re-k"), record.key());
+    assertArrayEquals(bytes("hi!"), record.value());
+    assertEquals(HEADERS, record.headers());
+    assertEquals(1000L, record.timestamp());
+  }
+
+  @Test
+  void shouldStoreAnOutputInTheLayoutEarlierBuildsRead() {
+    OutgoingRecord output = new OutgoingRecord("high", bytes("re-k"), bytes("hi!"), HEADERS, 1000L);
+
+    byte[] written =
+        Codecs.encodeResults(
+            List.of(new StoredOutput(new SourcePartition("a", 0), 10, output)), t -> 0);
+
+    assertEquals(VERSION_3_ROW, HexFormat.of().formatHex(written));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -118,7 +118,8 @@ public enum FlowsMetric {
   STATE_CONFLICTS(
       "flows.state.conflicts",
       Type.COUNTER,
-      "State writes refused because another instance wrote a newer version (fencing).",
+      "State writes refused because another instance wrote a newer version (fencing), or because"
+          + " the purge of expired rows deleted the row meanwhile.",
       Recorded.ON_EVENT,
       EnumSet.of(STATEFUL)),
   /** Rows a stateful flow's state table holds, sampled by the purge of expired rows. */

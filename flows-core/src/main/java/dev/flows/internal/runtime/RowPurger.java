@@ -94,17 +94,10 @@ public final class RowPurger extends PeriodicPurge {
     try {
       Optional<ToIntFunction<String>> generations = guard.checkedGenerations();
       if (generations.isPresent()) {
-        RowPurge purge =
-            new RowPurge(
-                plan.state().retention(), behind(generations.get(), committed), null, BATCH);
-        RowPurge.Page page = table.purge(purge);
-        while (true) {
-          total += deleted(page.deleted());
-          if (page.last() == null || stopping()) {
-            break;
-          }
-          page = table.purge(purge.after(page.last()));
-        }
+        total =
+            purge(
+                new RowPurge(
+                    plan.state().retention(), behind(generations.get(), committed), null, BATCH));
       }
       rows = table.rows();
     } catch (RuntimeException e) {
@@ -125,11 +118,20 @@ public final class RowPurger extends PeriodicPurge {
     return total;
   }
 
-  private int deleted(int count) {
-    if (count > 0) {
-      metrics.rowsPurged(count);
-    }
-    return count;
+  /** Deletes page after page from {@code first}'s, until the end of the table or a stop. */
+  private long purge(RowPurge first) {
+    long total = 0;
+    RowPurge next = first;
+    RowPurge.Page page;
+    do {
+      page = table.purge(next);
+      total += page.deleted();
+      if (page.deleted() > 0) {
+        metrics.rowsPurged(page.deleted());
+      }
+      next = first.after(page.last());
+    } while (page.last() != null && !stopping());
+    return total;
   }
 
   /**

@@ -2,10 +2,13 @@ package dev.flows.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.spi.RowPurge;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.WriteResult;
+import dev.flows.testkit.Awaits;
 import dev.flows.testkit.FlowsServices;
 import dev.flows.testkit.TestPostgres;
 import java.sql.Connection;
@@ -14,6 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +84,39 @@ class PostgresRowPurgeIT {
   }
 
   @Test
+  void shouldHoldAWriteOfARowItJudgesUntilItsDeleteIsCommitted() throws Exception {
+    String name = uniqueTable();
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
+      StateTable table = store.table(name);
+      table.write(List.of(row("a", 1)));
+      postgres.execute("UPDATE " + name + " SET updated_at = now() - interval '2 days'");
+      AtomicReference<Future<WriteResult>> write = new AtomicReference<>();
+      RowPurge judgedWhileWritten =
+          new RowPurge(
+              Duration.ofDays(1),
+              progress -> {
+                write.set(writer.submit(() -> table.write(List.of(row("a", 2)))));
+                Awaits.until(
+                    Duration.ofSeconds(30),
+                    "the batch's write waiting for the purge's lock",
+                    () -> waitingForALock(name));
+                return true;
+              },
+              null,
+              100);
+
+      assertEquals(new RowPurge.Page(1, null), table.purge(judgedWhileWritten));
+
+      WriteResult written = write.get().get(30, TimeUnit.SECONDS);
+      assertEquals(Set.of("a"), written.conflicts(), "the write at version 2 met no row");
+      assertTrue(table.load(List.of("a")).isEmpty());
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldEstimateTheRowsWhenTheTableWasAnalysed() {
     String name = uniqueTable();
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource())) {
@@ -85,6 +126,15 @@ class PostgresRowPurgeIT {
 
       assertEquals(4, table.rows());
     }
+  }
+
+  private static boolean waitingForALock(String table) {
+    return postgres.queryLong(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE"
+                + " '%\""
+                + table
+                + "\"%'")
+        > 0;
   }
 
   private static String uniqueTable() {

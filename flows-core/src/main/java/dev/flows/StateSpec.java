@@ -1,6 +1,7 @@
 package dev.flows;
 
 import dev.flows.format.Format;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,6 +31,8 @@ import java.util.regex.Pattern;
  * @param upgrade how states of the previous version become states of this one, {@code null} for
  *     version 1
  * @param cacheRows how many rows each instance keeps in memory, least recently used out (0: none)
+ * @param retention how long a row may stay unwritten before it is deleted (see {@link
+ *     #withRetention}), {@code null} to keep rows for good (the default)
  * @param <S> the state type
  */
 public record StateSpec<S>(
@@ -38,7 +41,8 @@ public record StateSpec<S>(
     Supplier<? extends S> initial,
     String table,
     StateSpec.Upgrade<S> upgrade,
-    int cacheRows) {
+    int cacheRows,
+    Duration retention) {
   /** Rows each instance keeps in memory by default: {@value}. */
   public static final int DEFAULT_CACHE_ROWS = 100_000;
 
@@ -69,18 +73,25 @@ public record StateSpec<S>(
       throw FlowDefinitionException.of(
           "cacheRows", cacheRows, "is negative", "use 0 (no cache) or more rows");
     }
+    if (retention != null && (retention.isNegative() || retention.isZero())) {
+      throw FlowDefinitionException.of(
+          "retention",
+          retention,
+          "is not positive",
+          "use a positive duration, e.g. Duration.ofDays(30)");
+    }
   }
 
   /** A state named {@code name}, format version 1, stored in table {@code flows_<name>_state}. */
   public static <S> StateSpec<S> of(String name, Format<S> format, Supplier<? extends S> initial) {
     requireIdentifier("state name", name);
     return new StateSpec<>(
-        name, format, initial, "flows_" + name + "_state", null, DEFAULT_CACHE_ROWS);
+        name, format, initial, "flows_" + name + "_state", null, DEFAULT_CACHE_ROWS, null);
   }
 
   /** A copy stored in {@code table} (lower-case letters, digits and underscores). */
   public StateSpec<S> withTable(String tableName) {
-    return new StateSpec<>(name, format, initial, tableName, upgrade, cacheRows);
+    return new StateSpec<>(name, format, initial, tableName, upgrade, cacheRows, retention);
   }
 
   /**
@@ -104,7 +115,8 @@ public record StateSpec<S>(
         initial,
         table,
         new Upgrade<>(previous, (Function<Object, S>) upgrade),
-        cacheRows);
+        cacheRows,
+        retention);
   }
 
   /**
@@ -113,7 +125,21 @@ public record StateSpec<S>(
    * smaller for a small heap.
    */
   public StateSpec<S> withCacheRows(int rows) {
-    return new StateSpec<>(name, format, initial, table, upgrade, rows);
+    return new StateSpec<>(name, format, initial, table, upgrade, rows, retention);
+  }
+
+  /**
+   * A copy whose rows are deleted once nothing wrote them for {@code after} and every record they
+   * applied is behind the flow's committed offsets, so no replay reaches them again; a key seen
+   * again later starts from the initial state. Deleted in the background, in bounded batches, never
+   * while a batch writes the row (docs/semantics.md, "State retention"). Without it rows are kept
+   * for good.
+   *
+   * @param after how long a row stays after its last write, positive
+   */
+  public StateSpec<S> withRetention(Duration after) {
+    Objects.requireNonNull(after, "after");
+    return new StateSpec<>(name, format, initial, table, upgrade, cacheRows, after);
   }
 
   /** The format version: 1, or one more than the spec this one was upgraded from. */

@@ -118,7 +118,24 @@ public enum FlowsMetric {
   STATE_CONFLICTS(
       "flows.state.conflicts",
       Type.COUNTER,
-      "State writes refused because another instance wrote a newer version (fencing).",
+      "State writes refused because another instance wrote a newer version (fencing), or because"
+          + " the purge of expired rows deleted the row meanwhile.",
+      Recorded.ON_EVENT,
+      EnumSet.of(STATEFUL)),
+  /** Rows a stateful flow's state table holds, sampled by the purge of expired rows. */
+  STATE_ROWS(
+      "flows.state.rows",
+      Type.GAUGE,
+      "Rows the state table holds (PostgreSQL: the planner's estimate), sampled at each purge"
+          + " round of a state with a retention.",
+      Recorded.ON_EVENT,
+      EnumSet.of(STATEFUL)),
+  /** Expired rows deleted from a stateful flow's state table. */
+  STATE_ROWS_PURGED(
+      "flows.state.rows.purged",
+      Type.COUNTER,
+      "State rows deleted: unwritten for longer than the state's retention and behind the flow's"
+          + " committed offsets.",
       Recorded.ON_EVENT,
       EnumSet.of(STATEFUL)),
   /** Deleted markers purged from a versioned materialised table. */
@@ -165,7 +182,7 @@ public enum FlowsMetric {
     ALWAYS,
     /**
      * Only when its event happens (a dead letter, a retry, a conflict, records deleted unread,
-     * markers purged).
+     * markers or state rows purged, a state with a retention).
      */
     ON_EVENT
   }

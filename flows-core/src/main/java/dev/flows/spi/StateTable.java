@@ -22,4 +22,26 @@ public interface StateTable {
    * @param rows at most one row per id
    */
   WriteResult write(List<StateRow> rows);
+
+  /**
+   * Deletes the rows of one page of {@code purge} (see {@link RowPurge}) in one short transaction
+   * of its own and says how many it deleted and where the page ended. Each row is examined and
+   * deleted as stored at that moment and kept locked in between, so a row a concurrent write
+   * changes is either written first (and then no longer old enough) or deleted first (and the
+   * write, at a version above 1, then meets no row: a conflict). A row a write holds is skipped,
+   * never waited for. By default nothing is deleted.
+   *
+   * @throws dev.flows.FlowsException if the store fails; nothing is deleted then
+   */
+  default RowPurge.Page purge(RowPurge purge) {
+    return RowPurge.Page.END;
+  }
+
+  /**
+   * How many rows the table holds, or an estimate of it for a large table (PostgreSQL: the
+   * planner's count, kept by {@code ANALYZE}); -1 if the store cannot tell (the default).
+   */
+  default long rows() {
+    return -1;
+  }
 }

@@ -1,37 +1,55 @@
 package dev.flows.state;
 
 import dev.flows.spi.CronClaims;
+import dev.flows.spi.RowPurge;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.TopicLedger;
 import dev.flows.spi.WriteResult;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * State kept in this JVM's memory, with the same versioned-write contract as PostgreSQL. For
  * development, tests and small flows whose state may be rebuilt from the topic: it is lost when the
- * process stops, with its record of topics. It holds any row, so it refuses none. Thread-safe.
+ * process stops, with its record of topics. It holds any row, so it refuses none. Each row keeps
+ * when it was last written, by the store's clock, for {@link StateTable#purge}. Thread-safe.
  */
 public final class InMemoryStateStore implements StateStore {
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final TopicLedger ledger = InMemoryTopicLedger.create();
   private final CronClaims claims = new InMemoryCronClaims();
+  private final Clock clock;
 
-  /** An empty store. */
+  private InMemoryStateStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** An empty store on the system clock. */
   public static InMemoryStateStore create() {
-    return new InMemoryStateStore();
+    return create(Clock.systemUTC());
+  }
+
+  /**
+   * An empty store whose rows are timed by {@code clock}, so a test can move time on and have rows
+   * pass their retention without waiting.
+   */
+  public static InMemoryStateStore create(Clock clock) {
+    return new InMemoryStateStore(clock);
   }
 
   @Override
   public StateTable table(String name) {
-    return tables.computeIfAbsent(name, n -> new Table());
+    return tables.computeIfAbsent(name, n -> new Table(clock));
   }
 
   /** The stored rows among {@code ids}; a table not used yet has none, and is not created. */
@@ -55,9 +73,15 @@ public final class InMemoryStateStore implements StateStore {
   @Override
   public void close() {}
 
-  /** One table: a map guarded by its monitor. */
+  /** One table: maps in id order guarded by its monitor. */
   private static final class Table implements StateTable {
-    private final Map<String, StateRow> rows = new HashMap<>();
+    private final TreeMap<String, StateRow> rows = new TreeMap<>();
+    private final Map<String, Instant> written = new HashMap<>();
+    private final Clock clock;
+
+    Table(Clock clock) {
+      this.clock = clock;
+    }
 
     @Override
     public synchronized Map<String, StateRow> load(Collection<String> ids) {
@@ -79,11 +103,40 @@ public final class InMemoryStateStore implements StateStore {
         long storedVersion = stored == null ? 0 : stored.version();
         if (storedVersion == change.version() - 1) {
           rows.put(change.id(), change);
+          written.put(change.id(), clock.instant());
         } else {
           conflicts.add(change.id());
         }
       }
       return new WriteResult(conflicts, Map.of());
+    }
+
+    /** Under the table's monitor, so no write runs between a row's check and its delete. */
+    @Override
+    public synchronized RowPurge.Page purge(RowPurge purge) {
+      Instant cutoff = clock.instant().minus(purge.olderThan());
+      Map<String, StateRow> after =
+          purge.after() == null ? rows : rows.tailMap(purge.after(), false);
+      List<String> old =
+          after.keySet().stream()
+              .filter(id -> !written.get(id).isAfter(cutoff))
+              .limit(purge.limit())
+              .toList();
+      int deleted = 0;
+      for (String id : old) {
+        if (purge.behind().test(rows.get(id).progress())) {
+          rows.remove(id);
+          written.remove(id);
+          deleted++;
+        }
+      }
+      return new RowPurge.Page(
+          deleted, old.size() < purge.limit() ? null : old.get(old.size() - 1));
+    }
+
+    @Override
+    public synchronized long rows() {
+      return rows.size();
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.flows.internal.plan.TaskPlan;
 import dev.flows.internal.runtime.Batch;
 import dev.flows.internal.runtime.BatchHandler;
 import dev.flows.internal.runtime.HttpIngress;
+import dev.flows.internal.runtime.RowPurger;
 import dev.flows.internal.runtime.TaskProcessor;
 import dev.flows.internal.runtime.TestBench;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ final class ChainedFlows implements TestBench {
   private final Map<TaskPlan<?>, TaskProcessor> tasks = new LinkedHashMap<>();
   private final Map<String, CronPlan> crons = new HashMap<>();
   private final Map<String, HttpIngress> ingresses = new HashMap<>();
+  private final Map<Flow, RowPurger> purgers = new LinkedHashMap<>();
 
   ChainedFlows(InMemorySink sink, InMemoryTaskQueue taskQueue) {
     this.sink = sink;
@@ -49,6 +51,19 @@ final class ChainedFlows implements TestBench {
   @Override
   public void requests(Flow flow, HttpIngress ingress) {
     ingresses.put(flow.name(), ingress);
+  }
+
+  @Override
+  public void rowPurges(Flow flow, RowPurger purger) {
+    purgers.put(flow, purger);
+  }
+
+  /**
+   * Runs one purge round of every stateful flow whose state has a retention; every record written
+   * so far has been processed, so each topic's single partition counts as committed up to its end.
+   */
+  void purgeRows() {
+    purgers.values().forEach(p -> p.round(topic -> Map.of(0, (long) sink.read(topic, 0).size())));
   }
 
   /** Whether a flow reads {@code topic}. */

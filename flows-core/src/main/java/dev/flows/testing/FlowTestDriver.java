@@ -24,6 +24,11 @@ import dev.flows.spi.Sink;
 import dev.flows.state.InMemoryStateStore;
 import dev.flows.state.StateReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +52,8 @@ import java.util.Optional;
  */
 public final class FlowTestDriver implements AutoCloseable {
   private final InMemorySink sink = new InMemorySink();
-  private final InMemoryStateStore stateStore = InMemoryStateStore.create();
+  private final WallClock clock = new WallClock();
+  private final InMemoryStateStore stateStore = InMemoryStateStore.create(clock);
   private final InMemoryTableSink tableSink = InMemoryTableSink.create();
   private final Map<String, Integer> positions = new HashMap<>();
   private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
@@ -221,6 +227,25 @@ public final class FlowTestDriver implements AutoCloseable {
     return stateStore.reader(spec).find(id);
   }
 
+  /**
+   * Moves the driver's wall clock on by {@code duration} (it starts at the system's time when the
+   * driver is made and moves only when told), then runs what waits for time: the purge of expired
+   * state rows ({@link StateSpec#withRetention}), as the runtime does in the background. Every
+   * record piped so far has been processed, so every row is behind the committed offsets: a row
+   * last written {@code retention} or longer ago is deleted, and its key starts from the initial
+   * state when seen again.
+   *
+   * @param duration how far, not negative
+   */
+  public void advanceWallClock(Duration duration) {
+    if (duration.isNegative()) {
+      throw FlowDefinitionException.of(
+          "duration", duration, "is negative", "move the wall clock forwards only");
+    }
+    clock.advance(duration);
+    chained.purgeRows();
+  }
+
   void write(String topic, List<TestInput.Encoded> records) {
     List<Message<byte[], byte[]>> batch = new ArrayList<>(records.size());
     records.forEach(
@@ -249,5 +274,29 @@ public final class FlowTestDriver implements AutoCloseable {
   @Override
   public void close() {
     sink.close();
+  }
+
+  /** The driver's wall clock: the system's time when made, then moved only by the test. */
+  private static final class WallClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

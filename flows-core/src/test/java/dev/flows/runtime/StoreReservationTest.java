@@ -127,6 +127,29 @@ class StoreReservationTest {
   }
 
   @Test
+  void shouldReserveASecondStateStoreConnectionForAStatefulFlowPurgingExpiredRows() {
+    Flow purging =
+        Flows.stateful("test-budget-retention")
+            .from(WORDS)
+            .state(STATE.withRetention(Duration.ofDays(30)))
+            .apply((k, v, s) -> StateUpdate.set(v, v))
+            .to(OUT);
+
+    try (FlowRuntime runtime =
+        FlowRuntime.builder(purging)
+            .connector(new IdleConnector())
+            .stateStore(new RecordingStore())
+            .build()
+            .start()) {
+
+      assertEquals(
+          List.of("state reserve [test-budget-retention, test-budget-retention (row purge)]"),
+          events,
+          "the purge runs its statements beside the batches: a connection of its own");
+    }
+  }
+
+  @Test
   void shouldRefuseToStartWhenTheStoreCannotServeItsFlows() {
     FlowDefinitionException refusal =
         FlowDefinitionException.of("FLOWS_POSTGRES_POOL_SIZE", 1, "is too small", "set 2");

@@ -240,6 +240,77 @@ public abstract class StateStoreContract {
     assertFalse(claims.claim(flow, TICK.plus(Duration.ofHours(1))), "a newer one is kept");
   }
 
+  @Test
+  void shouldDeleteTheRowsBehindWhenOlderThanTheRetention() {
+    table.write(List.of(row("a", "s", 1), row("b", "s", 1), row("c", "s", 1)));
+
+    RowPurge.Page page = table.purge(purge(Duration.ZERO, id -> !id.equals("b"), 10));
+
+    assertEquals(new RowPurge.Page(2, null), page);
+    assertEquals(Set.of("b"), table.load(List.of("a", "b", "c")).keySet());
+  }
+
+  @Test
+  void shouldKeepTheRowsWhenYoungerThanTheRetention() {
+    table.write(List.of(row("a", "s", 1), row("b", "s", 1)));
+
+    RowPurge.Page page = table.purge(purge(Duration.ofDays(1), id -> true, 10));
+
+    assertEquals(RowPurge.Page.END, page);
+    assertEquals(Set.of("a", "b"), table.load(List.of("a", "b")).keySet());
+  }
+
+  @Test
+  void shouldPageThroughTheRowsWhenMoreThanTheLimit() {
+    table.write(
+        List.of(
+            row("a", "s", 1),
+            row("b", "s", 1),
+            row("c", "s", 1),
+            row("d", "s", 1),
+            row("e", "s", 1)));
+    RowPurge purge = purge(Duration.ZERO, id -> !id.equals("c"), 2);
+
+    RowPurge.Page first = table.purge(purge);
+    RowPurge.Page second = table.purge(purge.after(first.last()));
+    RowPurge.Page third = table.purge(purge.after(second.last()));
+
+    assertEquals(
+        List.of(new RowPurge.Page(2, "b"), new RowPurge.Page(1, "d"), new RowPurge.Page(1, null)),
+        List.of(first, second, third));
+    assertEquals(Set.of("c"), table.load(List.of("a", "b", "c", "d", "e")).keySet());
+  }
+
+  @Test
+  void shouldRefuseAWriteOfThePurgedVersionWhenTheRowWasPurged() {
+    table.write(List.of(row("a", "s1", 1)));
+    table.purge(purge(Duration.ZERO, id -> true, 10));
+
+    WriteResult stale = table.write(List.of(row("a", "s2", 2)));
+    WriteResult fresh = table.write(List.of(row("a", "s3", 1)));
+
+    assertEquals(Set.of("a"), stale.conflicts(), "a writer holding the purged row conflicts");
+    assertTrue(fresh.allWritten(), "the key starts again at version 1");
+    assertArrayEquals(bytes("s3"), table.load(List.of("a")).get("a").state());
+  }
+
+  @Test
+  void shouldCountTheRowsWhenAsked() {
+    table.write(List.of(row("a", "s", 1), row("b", "s", 1), row("c", null, 1)));
+
+    assertEquals(3, table.rows());
+  }
+
+  /** A purge of rows older than {@code olderThan} that deletes the ids {@code behind} accepts. */
+  private static RowPurge purge(
+      Duration olderThan, java.util.function.Predicate<String> behind, int limit) {
+    return new RowPurge(
+        olderThan,
+        progress -> behind.test(new String(progress, StandardCharsets.UTF_8).substring(2)),
+        null,
+        limit);
+  }
+
   private static boolean raceClaim(CyclicBarrier start, CronClaims claims, String flow) {
     try {
       start.await();

@@ -89,7 +89,7 @@ class PostgresPoolIT {
       assertEquals(
           "the pool size (FLOWS_POSTGRES_POOL_SIZE, PostgresOptions.withPoolSize) is too small"
               + " for the state store: flows [a-b-count, a-b-join, a-b-tick] each hold one of its"
-              + " connections at a time (a batch, a cron claim, a topic check, a marker purge), got"
+              + " connections at a time (a batch, a cron claim, a topic check, a marker or row purge), got"
               + " 2: set it to"
               + " at least 3 or leave it unset to size the pool to the flows; or run fewer flows"
               + " per process (FLOWS_INSTANCE)",

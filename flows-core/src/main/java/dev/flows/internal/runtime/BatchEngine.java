@@ -6,8 +6,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A Kafka-sourced flow (stateless, stateful, collector, materialise): batches on a poll loop, with
- * {@code side} running beside it (a materialised table's marker purge; {@link SideJob#NONE} for the
- * others).
+ * {@code side} running beside it (a materialised table's marker purge, a state table's purge of
+ * expired rows; {@link SideJob#NONE} for the others).
  */
 record BatchEngine(
     Flow flow,
@@ -42,5 +42,6 @@ record BatchEngine(
   @Override
   public void attach(TestBench bench) {
     bench.batches(flow, handler);
+    side.attach(flow, bench);
   }
 }

@@ -15,6 +15,8 @@ import static dev.flows.metrics.FlowsMetric.RECORDS_UNREAD;
 import static dev.flows.metrics.FlowsMetric.STATE_CACHE_HIT_RATE;
 import static dev.flows.metrics.FlowsMetric.STATE_CONFLICTS;
 import static dev.flows.metrics.FlowsMetric.STATE_READ_DURATION;
+import static dev.flows.metrics.FlowsMetric.STATE_ROWS;
+import static dev.flows.metrics.FlowsMetric.STATE_ROWS_PURGED;
 import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
 import static dev.flows.metrics.FlowsMetric.TASK_DURATION;
 
@@ -32,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /** The meters of one flow, created from the {@link FlowsMetric} catalogue and cached per tag. */
 public final class FlowMetrics {
@@ -160,6 +163,28 @@ public final class FlowMetrics {
         .tag("flow", flow)
         .register(registry)
         .increment(count);
+  }
+
+  /** Counts {@code count} expired state rows purged. */
+  void rowsPurged(int count) {
+    Counter.builder(STATE_ROWS_PURGED.metricName())
+        .description(STATE_ROWS_PURGED.description())
+        .tag("flow", flow)
+        .register(registry)
+        .increment(count);
+  }
+
+  /** Reports the rows the state table holds, as last sampled (-1, not known yet: NaN). */
+  void stateRows(LongSupplier rows) {
+    Gauge.builder(
+            STATE_ROWS.metricName(),
+            () -> {
+              long sampled = rows.getAsLong();
+              return sampled < 0 ? Double.NaN : sampled;
+            })
+        .description(STATE_ROWS.description())
+        .tag("flow", flow)
+        .register(registry);
   }
 
   /** Samples the state cache's hit rate when read. */

@@ -98,17 +98,31 @@ public final class FlowWiring implements PlanVisitor<Engine> {
         "stateful flow " + plan.name(),
         "call .stateStore(PostgresStateStore.create(...)) or .stateStore(InMemoryStateStore.create())");
     KeyLanes lanes = lanes(plan.options().concurrency());
+    LazyStateTable table =
+        LazyStateTable.openedIfReachable(parts.stateStore(), plan.state().table());
+    TopicGuard guard = guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics());
     BatchHandler handler =
         new StatefulBatchProcessor(
             plan,
-            LazyStateTable.openedIfReachable(parts.stateStore(), plan.state().table()),
+            table,
             parts.delivery(),
-            guard(plan.name(), plan.guardedTopics(), parts.stateStore().topics()),
+            guard,
             lanes,
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());
-    return engine(plan, handler, lanes, StoreUse.STATE_STORE);
+    if (plan.state().retention() == null) {
+      return engine(plan, handler, lanes, StoreUse.STATE_STORE);
+    }
+    SideJob purge = RowPurger.of(plan, table, guard, parts.broker(), parts.metrics());
+    return new BatchEngine(
+        plan,
+        handler,
+        lanes,
+        parts.metrics(),
+        parts.delivery(),
+        StoreUse.STATE_STORE_AND_PURGE,
+        purge);
   }
 
   @Override
@@ -192,13 +206,13 @@ public final class FlowWiring implements PlanVisitor<Engine> {
     return flow.inputs().stream().map(Topic::name).toList();
   }
 
-  /** A batch engine whose records run one at a time, in offset order, with {@code side} beside. */
   /** A batch engine with no side job, its keys on {@code lanes}. */
   private Engine engine(Plan plan, BatchHandler handler, KeyLanes lanes, StoreUse storeUse) {
     return new BatchEngine(
         plan, handler, lanes, parts.metrics(), parts.delivery(), storeUse, SideJob.NONE);
   }
 
+  /** A batch engine whose records run one at a time, in offset order, with {@code side} beside. */
   private Engine sequential(Plan plan, BatchHandler handler, StoreUse storeUse, SideJob side) {
     return new BatchEngine(
         plan, handler, KeyLanes.sequential(), parts.metrics(), parts.delivery(), storeUse, side);

@@ -1,5 +1,6 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.spi.RowPurge;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateTable;
@@ -51,6 +52,16 @@ final class LazyStateTable implements StateTable {
   @Override
   public WriteResult write(List<StateRow> rows) {
     return table().write(rows);
+  }
+
+  @Override
+  public RowPurge.Page purge(RowPurge purge) {
+    return table().purge(purge);
+  }
+
+  @Override
+  public long rows() {
+    return table().rows();
   }
 
   private StateTable table() {

@@ -8,10 +8,6 @@ import dev.flows.spi.TableSink;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +17,14 @@ import org.slf4j.LoggerFactory;
  * (its topic's generation and the group's committed offsets) and has the sink delete markers that
  * are older than the table's marker retention and behind the flow, {@value #BATCH} per call (one
  * short statement each), again while a call deletes a full batch. It runs on its own thread, never
- * on the batch path, and a round that fails is logged and tried again at the next interval.
+ * on the batch path ({@link PeriodicPurge}), and a round that fails is logged and tried again at
+ * the next interval.
  */
-final class MarkerPurger implements SideJob {
+final class MarkerPurger extends PeriodicPurge {
   /** Most markers one purge call deletes: {@value}. */
   static final int BATCH = 1_000;
 
-  /** The longest wait between two rounds: 5 minutes. */
-  static final Duration LONGEST_INTERVAL = Duration.ofMinutes(5);
-
   private static final Logger LOG = LoggerFactory.getLogger(MarkerPurger.class);
-  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   /** Where the flow stands: what may be purged now, empty while it does not know yet. */
   interface Progress {
@@ -43,10 +36,9 @@ final class MarkerPurger implements SideJob {
   private final TableSink sink;
   private final Progress progress;
   private final FlowMetrics metrics;
-  private volatile boolean stopping;
-  private ScheduledExecutorService timer;
 
   MarkerPurger(MaterialisePlan plan, TableSink sink, Progress progress, FlowMetrics metrics) {
+    super(plan.table().markerRetention());
     this.flow = plan.name();
     this.table = plan.table();
     this.sink = sink;
@@ -80,52 +72,14 @@ final class MarkerPurger implements SideJob {
     return new MarkerPurger(plan, sink, progress, metrics);
   }
 
-  /** Half the retention, at most {@link #LONGEST_INTERVAL}, at least 100 ms. */
-  static Duration interval(Duration retention) {
-    Duration half = retention.dividedBy(2);
-    if (half.compareTo(LONGEST_INTERVAL) > 0) {
-      return LONGEST_INTERVAL;
-    }
-    return half.toMillis() < 100 ? Duration.ofMillis(100) : half;
-  }
-
-  @Override
-  public String role() {
-    return "purge";
-  }
-
-  @Override
-  public synchronized void start(ThreadFactory threads) {
-    long every = interval(table.markerRetention()).toMillis();
-    timer = Executors.newSingleThreadScheduledExecutor(threads);
-    timer.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  /** Lets the current purge call end (bounded), then ends the thread. */
-  @Override
-  public synchronized void stop() {
-    stopping = true;
-    if (timer == null) {
-      return;
-    }
-    timer.shutdown();
-    try {
-      if (!timer.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        timer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      timer.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** One round: purges until a call deletes less than a batch; how many it deleted. */
+  @Override
   long round() {
     long total = 0;
     try {
       Optional<MarkerPurge> purge = progress.purge(table.markerRetention(), BATCH);
       int purged = purge.isEmpty() ? 0 : BATCH;
-      while (purged == BATCH && !stopping) {
+      while (purged == BATCH && !stopping()) {
         purged = sink.purgeMarkers(table, purge.get());
         if (purged > 0) {
           metrics.markersPurged(purged);
@@ -137,7 +91,7 @@ final class MarkerPurger implements SideJob {
           "flow {}: purging the deleted markers of table {} failed, trying again in {} ms: {}",
           flow,
           table.name(),
-          interval(table.markerRetention()).toMillis(),
+          interval().toMillis(),
           e.toString());
     }
     if (total > 0) {

@@ -1,12 +1,14 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.Flow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Background work a flow runs beside its loop, on a thread of its own, from the loop's start until
- * it ended (the purge of a materialised table's deleted markers). It never holds up the loop.
+ * it ended (the purges of a materialised table's deleted markers and of expired state rows). It
+ * never holds up the loop.
  */
 interface SideJob {
   /** No work. */
@@ -29,6 +31,12 @@ interface SideJob {
 
   /** Stops it, waiting boundedly for work in progress to end. */
   void stop();
+
+  /**
+   * Registers it with the in-memory test driver, which runs it when the test says (the purge of
+   * expired state rows, when the test moves the clock on); by default it does not run there.
+   */
+  default void attach(Flow flow, TestBench bench) {}
 
   /** {@code loop}, with this job running beside it on a thread of {@code threads}. */
   default FlowLoop beside(FlowLoop loop, ThreadFactory threads) {

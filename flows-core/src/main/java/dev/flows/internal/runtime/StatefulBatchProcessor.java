@@ -209,11 +209,12 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     cache.evict(conflicts);
     metrics.stateConflict();
     LOG.warn(
-        "flow {}: version conflict on {} of {} rows (another instance wrote them), attempt {}:"
+        "flow {}: version conflict on {} of {} rows (another instance wrote them{}), attempt {}:"
             + " reloading and redoing them",
         plan.name(),
         conflicts.size(),
         written,
+        plan.state().retention() == null ? "" : ", or the purge of expired rows deleted them",
         attempt);
     if (attempt >= MAX_CONFLICT_ATTEMPTS) {
       throw new FlowsException(

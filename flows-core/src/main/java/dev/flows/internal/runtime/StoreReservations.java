@@ -8,9 +8,9 @@ import java.util.function.Predicate;
 
 /**
  * The connections a runtime's flows reserve in its state store and table sink: one per flow that
- * uses it, two for a materialise flow that purges its table's deleted markers beside its batches
- * ({@link StoreUse}), so a store sizes its pool to the flows or refuses a pool set too small before
- * anything runs. Given back when the runtime closes.
+ * uses it, two for a materialise flow that purges its table's deleted markers, or a stateful flow
+ * its expired rows, beside its batches ({@link StoreUse}), so a store sizes its pool to the flows
+ * or refuses a pool set too small before anything runs. Given back when the runtime closes.
  */
 public final class StoreReservations implements AutoCloseable {
   private final Reservation state;
@@ -28,7 +28,7 @@ public final class StoreReservations implements AutoCloseable {
    */
   public static StoreReservations reserve(
       List<RunningFlow> flows, StateStore store, TableSink sink) {
-    List<String> stateUsers = holders(flows, use -> use == StoreUse.STATE_STORE);
+    List<String> stateUsers = holders(flows, StoreUse::stateStore);
     List<String> tableUsers = holders(flows, StoreUse::tableSink);
     Reservation state =
         store == null || stateUsers.isEmpty() ? Reservation.NONE : store.reserve(stateUsers);

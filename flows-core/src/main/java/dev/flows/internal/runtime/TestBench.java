@@ -17,4 +17,7 @@ public interface TestBench {
 
   /** An http flow, driven by requests. */
   void requests(Flow flow, HttpIngress ingress);
+
+  /** The purge of a stateful flow's expired rows, run when the test moves the clock on. */
+  void rowPurges(Flow flow, RowPurger purger);
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -75,6 +76,18 @@ final class TopicGuard {
   OptionalInt checkedGeneration(String topic) {
     Map<String, Integer> last = checked;
     return last == null ? OptionalInt.empty() : OptionalInt.of(last.getOrDefault(topic, 0));
+  }
+
+  /**
+   * The generations of the topics at the last successful check, empty before the first one; every
+   * generation 0 for a guard that checks nothing ({@link #NONE}). Any thread.
+   */
+  Optional<ToIntFunction<String>> checkedGenerations() {
+    if (ledger == null) {
+      return Optional.of(topic -> 0);
+    }
+    Map<String, Integer> last = checked;
+    return last == null ? Optional.empty() : Optional.of(t -> last.getOrDefault(t, 0));
   }
 
   private Map<String, Integer> check() {

@@ -56,6 +56,61 @@ class ProgressTest {
     assertEquals(Verdict.NEW, legacy.check(11));
   }
 
+  @Test
+  void shouldBeBehindWhenEveryOffsetIsBelowItsPartitionsCommittedOffset() {
+    byte[] encoded = fedBy(Map.of(A3, 10L, B1, 20L));
+
+    assertTrue(Progress.behind(encoded, FIRST, committed(Map.of(A3, 11L, B1, 21L))));
+    assertFalse(
+        Progress.behind(encoded, FIRST, committed(Map.of(A3, 11L, B1, 20L))),
+        "b-1@20 is not committed yet: a replay from 20 reaches the row");
+    assertFalse(
+        Progress.behind(encoded, FIRST, committed(Map.of(A3, 11L))),
+        "b-1 has no committed offset: nothing says a replay cannot reach the row");
+  }
+
+  @Test
+  void shouldBeBehindWhenAnEntryIsOfAnEarlierGeneration() {
+    byte[] encoded = fedBy(Map.of(A3, 10L, B1, 20L));
+
+    assertTrue(
+        Progress.behind(encoded, t -> t.equals("a") ? 1 : 0, committed(Map.of(B1, 21L))),
+        "a was recreated: its old offsets are behind whatever is committed");
+    assertFalse(
+        Progress.behind(encoded, t -> t.equals("a") ? 1 : 0, committed(Map.of(B1, 20L))),
+        "the current generation's entries are still judged by their offsets");
+  }
+
+  @Test
+  void shouldNotBeBehindWhenAnEntryIsOfALaterGenerationThanKnown() {
+    Progress progress = Progress.empty();
+    progress.advance(A3, 10);
+    byte[] encoded = progress.encode(t -> 2);
+
+    assertFalse(
+        Progress.behind(encoded, t -> 1, committed(Map.of(A3, 100L))),
+        "a purge that has not seen the recreation must not judge the new topic's offsets");
+  }
+
+  @Test
+  void shouldJudgeLayoutVersionOneAsGenerationZeroWhenAsked() throws IOException {
+    byte[] v1 = version1(A3, 10);
+
+    assertTrue(Progress.behind(v1, FIRST, committed(Map.of(A3, 11L))));
+    assertFalse(Progress.behind(v1, FIRST, committed(Map.of(A3, 10L))));
+  }
+
+  private static byte[] fedBy(Map<SourcePartition, Long> offsets) {
+    Progress progress = Progress.empty();
+    offsets.forEach(progress::advance);
+    return progress.encode(FIRST);
+  }
+
+  private static java.util.function.ToLongFunction<SourcePartition> committed(
+      Map<SourcePartition, Long> next) {
+    return p -> next.getOrDefault(p, -1L);
+  }
+
   private static byte[] version1(SourcePartition partition, long offset) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -121,7 +121,7 @@ public final class Pool implements AutoCloseable {
               + ": flows "
               + wanted
               + " each hold one of its connections at a time (a batch, a cron claim, a topic"
-              + " check, a marker purge)",
+              + " check, a marker or row purge)",
           "set it to at least "
               + wanted.size()
               + " or leave it unset to size the pool to the flows; or run fewer flows per process"

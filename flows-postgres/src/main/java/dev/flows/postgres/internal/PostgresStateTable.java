@@ -1,6 +1,7 @@
 package dev.flows.postgres.internal;
 
 import dev.flows.FlowsException;
+import dev.flows.spi.RowPurge;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
@@ -237,6 +238,76 @@ public final class PostgresStateTable implements StateTable {
     Set<String> conflicts = new HashSet<>(ids);
     written.forEach(conflicts::remove);
     return conflicts;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: the page's rows old enough are selected {@code FOR UPDATE SKIP LOCKED} (so
+   * none can change before the delete, and none a batch's write holds is waited for), their
+   * progress is judged, and those behind are deleted by id.
+   */
+  @Override
+  public RowPurge.Page purge(RowPurge purge) {
+    return call(
+        "purge expired rows",
+        () ->
+            jdbi.inTransaction(
+                handle -> {
+                  List<Map.Entry<String, byte[]>> expired = expired(handle, purge);
+                  List<String> behind =
+                      expired.stream()
+                          .filter(row -> purge.behind().test(row.getValue()))
+                          .map(Map.Entry::getKey)
+                          .toList();
+                  int deleted =
+                      behind.isEmpty()
+                          ? 0
+                          : handle
+                              .createUpdate(sql.delete())
+                              .bindArray("ids", String.class, behind)
+                              .execute();
+                  String last =
+                      expired.size() < purge.limit()
+                          ? null
+                          : expired.get(expired.size() - 1).getKey();
+                  return new RowPurge.Page(deleted, last);
+                }));
+  }
+
+  private List<Map.Entry<String, byte[]>> expired(Handle handle, RowPurge purge) {
+    var query =
+        handle
+            .createQuery(purge.after() == null ? sql.expired() : sql.expiredAfter())
+            .bind("seconds", purge.olderThan().toMillis() / 1_000.0)
+            .bind("limit", purge.limit());
+    if (purge.after() != null) {
+      query.bind("after", purge.after());
+    }
+    return query.map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getBytes("progress"))).list();
+  }
+
+  /** The planner's estimate, or a count for a table never analysed (new, so small). */
+  @Override
+  public long rows() {
+    return call(
+        "count its rows",
+        () ->
+            jdbi.withHandle(
+                handle -> {
+                  long estimate =
+                      handle
+                          .createQuery(sql.rows())
+                          .bind("table", sql.table())
+                          .mapTo(Long.class)
+                          .one();
+                  return estimate >= 0
+                      ? estimate
+                      : handle
+                          .createQuery("SELECT count(*) FROM " + sql.table())
+                          .mapTo(Long.class)
+                          .one();
+                }));
   }
 
   private <T> T call(String action, Supplier<T> work) {

@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
  * @param jsonView the view {@code <table>_json} (unquoted), or {@code null} for a table name too
  *     long to take the suffix
  * @param createJsonView creates or replaces that view, or {@code null}
+ * @param expired locks and reads the first {@code :limit} rows in id order last written at least
+ *     {@code :seconds} ago, skipping rows another transaction holds
+ * @param expiredAfter the same, among the ids after {@code :after}
+ * @param delete deletes the rows whose id is in {@code :ids}
+ * @param rows the planner's estimate of the table's rows (-1 before its first {@code ANALYZE})
  */
 record StateTableSql(
     String table,
@@ -22,7 +27,11 @@ record StateTableSql(
     String load,
     String write,
     String jsonView,
-    String createJsonView) {
+    String createJsonView,
+    String expired,
+    String expiredAfter,
+    String delete,
+    String rows) {
   /** PostgreSQL keeps 63 bytes of an identifier; lower case so quoting never changes the name. */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
@@ -47,7 +56,25 @@ record StateTableSql(
         load(table),
         write(table),
         view,
-        view == null ? null : createJsonView(table, '"' + view + '"'));
+        view == null ? null : createJsonView(table, '"' + view + '"'),
+        expired(table, ""),
+        expired(table, " AND id > :after"),
+        "DELETE FROM " + table + " WHERE id = ANY(:ids)",
+        "SELECT coalesce((SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:table)),"
+            + " -1)");
+  }
+
+  /*
+   * FOR UPDATE SKIP LOCKED locks the rows returned (the limit counts only those) and passes over
+   * rows a batch's write holds, so the purge never waits for a batch; a batch waits at most for
+   * one purge transaction.
+   */
+  private static String expired(String table, String after) {
+    return "SELECT id, progress FROM "
+        + table
+        + " WHERE updated_at <= now() - make_interval(secs => :seconds)"
+        + after
+        + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED";
   }
 
   /**

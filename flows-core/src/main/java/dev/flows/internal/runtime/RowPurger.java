@@ -1,0 +1,161 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Topic;
+import dev.flows.internal.plan.StatefulPlan;
+import dev.flows.internal.state.Progress;
+import dev.flows.spi.Connector;
+import dev.flows.spi.RowPurge;
+import dev.flows.spi.SourcePartition;
+import dev.flows.spi.StateTable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes a stateful flow's rows that passed the state's retention ({@link
+ * dev.flows.StateSpec#withRetention}) and whose every applied record is behind the flow's committed
+ * offsets ({@link Progress#behind}), so no replay reaches them again. A round pages through the
+ * table's rows old enough, {@value #BATCH} per call ({@link StateTable#purge}: one short
+ * transaction each, skipping rows a batch's write holds), asking the broker for the group's
+ * committed offsets once per round and taking the topics' generations from the flow's last topic
+ * check (none before the first). It also samples the table's row count for {@code
+ * flows.state.rows}. In production it runs beside the poll loop ({@link PeriodicPurge}); the test
+ * driver runs its rounds when the test moves the clock on.
+ */
+public final class RowPurger extends PeriodicPurge {
+  /** Most rows one purge call examines: {@value}. */
+  static final int BATCH = 1_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RowPurger.class);
+
+  /** Where the flow's consumer group stands on a topic. */
+  @FunctionalInterface
+  public interface Committed {
+    /**
+     * The next offset the group reads, by partition of {@code topic}; a partition missing keeps its
+     * rows.
+     */
+    Map<Integer, Long> offsets(String topic);
+  }
+
+  private final StatefulPlan plan;
+  private final StateTable table;
+  private final TopicGuard guard;
+  private final Committed committed;
+  private final FlowMetrics metrics;
+  private volatile long rows = -1;
+
+  private RowPurger(
+      StatefulPlan plan,
+      StateTable table,
+      TopicGuard guard,
+      Committed committed,
+      FlowMetrics metrics) {
+    super(plan.state().retention());
+    this.plan = plan;
+    this.table = table;
+    this.guard = guard;
+    this.committed = committed;
+    this.metrics = metrics;
+    metrics.stateRows(() -> rows);
+  }
+
+  /**
+   * The purge of {@code plan}'s rows in {@code table}, with the committed offsets of the flow's
+   * group from {@code broker}, or, without a broker (the test driver), from whoever calls {@link
+   * #round(Committed)}.
+   */
+  static RowPurger of(
+      StatefulPlan plan,
+      StateTable table,
+      TopicGuard guard,
+      Connector broker,
+      FlowMetrics metrics) {
+    Committed committed =
+        broker == null ? topic -> Map.of() : topic -> broker.committedOffsets(plan.name(), topic);
+    return new RowPurger(plan, table, guard, committed, metrics);
+  }
+
+  @Override
+  long round() {
+    return round(committed);
+  }
+
+  /**
+   * One round: deletes every row old enough and behind {@code committed}, page by page, until the
+   * end of the table or a stop; how many it deleted. A failure is logged and ends the round.
+   */
+  public long round(Committed committed) {
+    long total = 0;
+    try {
+      Optional<ToIntFunction<String>> generations = guard.checkedGenerations();
+      if (generations.isPresent()) {
+        total =
+            purge(
+                new RowPurge(
+                    plan.state().retention(), behind(generations.get(), committed), null, BATCH));
+      }
+      rows = table.rows();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "flow {}: purging expired rows of state table {} failed, trying again in {} ms: {}",
+          plan.name(),
+          plan.state().table(),
+          interval().toMillis(),
+          e.toString());
+    }
+    if (total > 0) {
+      LOG.info(
+          "flow {}: purged {} expired rows of state table {}",
+          plan.name(),
+          total,
+          plan.state().table());
+    }
+    return total;
+  }
+
+  /** Deletes page after page from {@code first}'s, until the end of the table or a stop. */
+  private long purge(RowPurge first) {
+    long total = 0;
+    RowPurge next = first;
+    RowPurge.Page page;
+    do {
+      page = table.purge(next);
+      total += page.deleted();
+      if (page.deleted() > 0) {
+        metrics.rowsPurged(page.deleted());
+      }
+      next = first.after(page.last());
+    } while (page.last() != null && !stopping());
+    return total;
+  }
+
+  /**
+   * Whether a row's progress is behind: the committed offsets of the flow's input topics, read once
+   * per round; a progress that does not decode keeps its row.
+   */
+  private Predicate<byte[]> behind(ToIntFunction<String> generations, Committed committed) {
+    Map<SourcePartition, Long> next = new HashMap<>();
+    for (Topic<?, ?> input : plan.inputs()) {
+      committed
+          .offsets(input.name())
+          .forEach((p, o) -> next.put(new SourcePartition(input.name(), p), o));
+    }
+    return progress -> {
+      try {
+        return Progress.behind(progress, generations, p -> next.getOrDefault(p, -1L));
+      } catch (RuntimeException e) {
+        return false;
+      }
+    };
+  }
+
+  @Override
+  public void attach(dev.flows.Flow flow, TestBench bench) {
+    bench.rowPurges(flow, this);
+  }
+}

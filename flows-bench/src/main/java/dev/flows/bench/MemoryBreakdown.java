@@ -32,8 +32,14 @@ final class MemoryBreakdown {
   /** Saves the summary and histogram of {@code pid} to {@code file} and prints one line of it. */
   static void save(long pid, Path file, double peakRssMb) throws InterruptedException {
     String nmt = jcmd(pid, "VM.native_memory", "summary");
+    List<String> lines = jcmd(pid, "GC.class_histogram").lines().toList();
     List<String> histogram =
-        jcmd(pid, "GC.class_histogram").lines().limit(HISTOGRAM_LINES).toList();
+        new ArrayList<>(lines.subList(0, Math.min(HISTOGRAM_LINES, lines.size())));
+    if (lines.size() > HISTOGRAM_LINES) {
+      histogram.add("...");
+      histogram.add(
+          lines.get(lines.size() - 1)); // Total: the live heap after the full GC it forces
+    }
     String text =
         "peak RSS (VmHWM) "
             + Math.round(peakRssMb)

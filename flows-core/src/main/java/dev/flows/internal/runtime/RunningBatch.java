@@ -67,17 +67,6 @@ final class RunningBatch {
     return ended.getCount() == 0 || (!started && result.isCancelled());
   }
 
-  /** Waits up to {@code millis} for it to end, however it ends. */
-  void awaitEnd(long millis) {
-    try {
-      result.get(millis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // still running, or failed: the caller looks at the outcome later
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * Waits up to {@code timeout} for it to end: {@code null} if it succeeded, else its failure. One
    * still running then is cancelled (its thread interrupted) and fails with the {@link

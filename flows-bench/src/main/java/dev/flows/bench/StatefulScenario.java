@@ -183,7 +183,7 @@ final class StatefulScenario implements Scenario {
           sum += Work.decodeCount(rows.getBytes(1));
         }
       }
-      s.execute("DROP TABLE \"" + table + "\" CASCADE");
+      s.execute("DROP TABLE \"" + table + "\" CASCADE"); // with its _json view
       return sum;
     }
   }

@@ -21,13 +21,15 @@ import java.util.function.ObjIntConsumer;
  * @param cancellation whether the batch was given up on (no effect may follow)
  * @param generation the group generation an exactly-once batch commits under: set by the poll loop
  *     when the batch starts, and moved on at a rebalance that leaves the batch's partitions owned
+ * @param overlap how the batch overlaps the one before it
  */
 public record Batch(
     List<Message<byte[], byte[]>> records,
     Map<SourcePartition, Long> firstOffsets,
     Map<SourcePartition, Long> nextOffsets,
     Cancellation cancellation,
-    AtomicReference<SourceGeneration> generation) {
+    AtomicReference<SourceGeneration> generation,
+    Overlap overlap) {
 
   /** A batch of {@code records} with its offsets computed. */
   public static Batch of(List<Message<byte[], byte[]>> records) {
@@ -43,7 +45,8 @@ public record Batch(
         Map.copyOf(first),
         Map.copyOf(next),
         new Cancellation(),
-        new AtomicReference<>());
+        new AtomicReference<>(),
+        new Overlap());
   }
 
   /** Whether the batch holds records of any of these partitions. */

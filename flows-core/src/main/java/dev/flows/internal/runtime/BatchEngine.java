@@ -21,7 +21,8 @@ record BatchEngine(
 
   @Override
   public FlowLoop loop(LoopParts parts) {
-    ExecutorService worker = Executors.newSingleThreadExecutor(parts.threads().apply("batch"));
+    ExecutorService worker =
+        Executors.newFixedThreadPool(PollLoop.BATCHES_IN_FLIGHT, parts.threads().apply("batch"));
     BatchRunner runner =
         new BatchRunner(worker, handler, metrics, parts.drainTimeout(), lanes, delivery);
     PollLoop loop =

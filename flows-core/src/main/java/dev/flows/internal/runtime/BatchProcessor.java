@@ -14,6 +14,11 @@ import java.time.Duration;
  * that throws is aborted and rewound by the poll loop; one that returns may be committed. Each
  * batch is one span ({@link FlowTracer#batch}), current on the batch thread while it runs and
  * failed when the batch throws; every output and dead letter carries it (or its record's span).
+ *
+ * <p>A processor that {@linkplain #overlaps() allows it} reports the batch {@linkplain
+ * Overlap#sent() sent} once its work is done and every output sent, so the next batch may start
+ * while this one awaits its acknowledgements; what a batch does once its outputs are known
+ * published runs only after the batch before it succeeded ({@link Overlap#awaitPrevious()}).
  */
 abstract class BatchProcessor implements BatchHandler {
   /** How long the broker may take to acknowledge a batch before it counts as down. */
@@ -59,28 +64,44 @@ abstract class BatchProcessor implements BatchHandler {
       current.close();
       trace.end();
     }
-    published(batch);
     metrics.batch(batch.size(), System.nanoTime() - start);
   }
 
   private void deliver(Batch batch, BatchTrace trace) {
     delivery.begin(batch);
+    Runnable published;
     try {
       BatchAcks acks = new BatchAcks(delivery, batch.cancellation(), trace);
-      fill(batch, acks);
+      published = fill(batch, acks);
+      if (overlaps()) {
+        batch.overlap().sent();
+      }
       acks.settle(failures, ACK_TIMEOUT);
       delivery.commit(batch);
     } catch (RuntimeException | Error e) {
       delivery.abort(batch);
       throw e;
     }
+    batch.overlap().awaitPrevious();
+    published.run();
   }
 
   /**
    * Does the kind's work on {@code batch}; every output and dead letter goes through {@code acks}.
+   * Returns what to do once every output of {@code batch} is acknowledged, its delivery committed
+   * and the batch before it succeeded ({@link #NOTHING} for most kinds).
    */
-  abstract void fill(Batch batch, BatchAcks acks);
+  abstract Runnable fill(Batch batch, BatchAcks acks);
 
-  /** Called once every output of {@code batch} is acknowledged and its delivery committed. */
-  void published(Batch batch) {}
+  /** What a kind without anything to do once its batch is published returns from {@link #fill}. */
+  static final Runnable NOTHING = () -> {};
+
+  /**
+   * Whether the next batch may start once this kind's {@link #fill} returned, while the batch
+   * awaits its acknowledgements: only where nothing that batch does could overtake this one's
+   * effects (docs/semantics.md). The poll loop overlaps at-least-once batches only.
+   */
+  boolean overlaps() {
+    return false;
+  }
 }

@@ -64,7 +64,7 @@ public final class CollectorBatchProcessor extends BatchProcessor {
   }
 
   @Override
-  void fill(Batch batch, BatchAcks acks) {
+  Runnable fill(Batch batch, BatchAcks acks) {
     List<Message<byte[], byte[]>> records = batch.records();
     List<Group> groups =
         lanes.map(positionsByKey(records), positions -> foldAndCollect(records, positions));
@@ -76,6 +76,13 @@ public final class CollectorBatchProcessor extends BatchProcessor {
         .filter(group -> group.firstDecoded >= 0)
         .sorted(Comparator.comparingInt(group -> group.firstDecoded))
         .forEach(group -> emit(group, acks));
+    return NOTHING;
+  }
+
+  /** A collector keeps nothing from one batch to the next: its batches may overlap. */
+  @Override
+  boolean overlaps() {
+    return true;
   }
 
   /** The positions of each key's records in the batch, keys in order of first appearance. */

@@ -63,7 +63,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   }
 
   @Override
-  void fill(Batch batch, BatchAcks acks) {
+  Runnable fill(Batch batch, BatchAcks acks) {
     ToIntFunction<String> generations = guard.generations();
     List<RecordChanges> changes = new ArrayList<>(batch.records().size());
     for (Message<byte[], byte[]> raw : batch.records()) {
@@ -74,6 +74,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     }
     batch.cancellation().check("write table " + plan.table().name());
     write(changes, acks);
+    return NOTHING;
   }
 
   /**

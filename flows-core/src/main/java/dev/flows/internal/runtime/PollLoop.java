@@ -12,7 +12,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +34,22 @@ import org.slf4j.LoggerFactory;
  * failure shown as the flow's {@code retrying} until a batch succeeds; revoked partitions are never
  * committed. A refusal that retrying cannot fix stops the flow if its first batch met it ({@link
  * RefusalRule}).
+ *
+ * <p>At-least-once, a batch whose processor reports it {@linkplain Overlap#sent() sent} may have
+ * the next batch start beside it while it awaits its acknowledgements: at most two batches in
+ * flight, the older one always settled first. Offsets are committed in batch order; when the older
+ * one fails, the newer one is given up and both are rewound (docs/semantics.md, pipelined batches).
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final long MAX_POLL_MILLIS = 100;
   private static final long BUSY_POLL_MILLIS = 5;
+
+  /**
+   * At most this many batches run at once: one awaiting its acknowledgements, the next one beside
+   * it; the batch threads a flow needs.
+   */
+  static final int BATCHES_IN_FLIGHT = 2;
 
   private final Flow plan;
   private final Source source;
@@ -46,8 +61,15 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private final BackPressure backPressure;
   private final RetryClock retries;
   private final RefusalRule refusals = new RefusalRule();
+  private final BatchSignal signal = new BatchSignal();
+  private final boolean overlapping;
   private volatile boolean stopping;
-  private RunningBatch inFlight;
+
+  /** The batches running, oldest first: at most two, and two only when overlapping. */
+  private final Deque<RunningBatch> inFlight = new ArrayDeque<>(BATCHES_IN_FLIGHT);
+
+  /** Batches given up whose thread may still run them: no batch starts until they left it. */
+  private final List<RunningBatch> abandoned = new ArrayList<>();
 
   /** The loop for {@code plan}, reading from {@code source}. */
   public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
@@ -60,6 +82,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     this.state = state;
     this.backPressure = new BackPressure(source);
     this.retries = new RetryClock(clock);
+    this.overlapping = runner.delivery().pollLoopCommits();
   }
 
   @Override
@@ -109,37 +132,64 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   /**
-   * With the buffer full the partitions are paused and a poll could only wait: wait for the running
-   * batch instead (bounded), so the next one starts the moment it is done.
+   * With the buffer full the partitions are paused and a poll could only wait: wait for a running
+   * batch instead (bounded), so the next one starts the moment the oldest is done or the newest
+   * sent.
    */
   private void awaitBatchWhilePaused() {
-    if (inFlight != null && batcher.isFull()) {
-      inFlight.awaitEnd(MAX_POLL_MILLIS);
+    long seen = signal.seen();
+    if (!inFlight.isEmpty() && batcher.isFull() && !inFlight.getFirst().isDone() && !canStart()) {
+      signal.awaitAfter(seen, MAX_POLL_MILLIS);
     }
   }
 
   private long pollMillis() {
-    if (inFlight != null) {
-      return batcher.isFull() || inFlight.isDone() ? 0 : BUSY_POLL_MILLIS;
+    if (!inFlight.isEmpty()) {
+      return batcher.isFull() || inFlight.getFirst().isDone() || (canStart() && batcher.isReady())
+          ? 0
+          : BUSY_POLL_MILLIS;
     }
     return Math.min(
         MAX_POLL_MILLIS, Math.max(retries.millisUntilRetry(), batcher.millisUntilReady()));
   }
 
+  /**
+   * Whether a batch may start: none running, or (overlapping) one that reported itself sent, and no
+   * batch given up still on its thread.
+   */
+  private boolean canStart() {
+    abandoned.removeIf(RunningBatch::hasLeftItsThread);
+    if (!abandoned.isEmpty()) {
+      return false;
+    }
+    return inFlight.isEmpty()
+        || (overlapping
+            && !stopping
+            && inFlight.size() < BATCHES_IN_FLIGHT
+            && inFlight.getLast().isSent());
+  }
+
   private void startIfReady() {
-    if (inFlight != null || retries.millisUntilRetry() > 0 || !batcher.isReady()) {
+    if (retries.millisUntilRetry() > 0 || !batcher.isReady() || !canStart()) {
       return;
     }
     Batch batch = batcher.drain();
     if (!runner.delivery().pollLoopCommits()) {
       batch.generation().set(source.generation());
     }
-    inFlight = RunningBatch.start(runner.worker(), runner.handler(), batch);
+    inFlight.addLast(
+        RunningBatch.start(
+            runner.worker(), runner.handler(), batch, inFlight.peekLast(), signal::signal));
   }
 
-  /** The batch that finished since the last look, if it succeeded; a failed one is rewound here. */
+  /**
+   * The oldest batch, if it finished since the last look and succeeded; a failed one is rewound
+   * here.
+   */
   private Batch takeIfDone() {
-    return inFlight != null && inFlight.isDone() ? settle(inFlight.outcome(Duration.ZERO)) : null;
+    return !inFlight.isEmpty() && inFlight.getFirst().isDone()
+        ? settle(inFlight.getFirst().outcome(Duration.ZERO))
+        : null;
   }
 
   /**
@@ -148,37 +198,46 @@ public final class PollLoop implements FlowLoop, PartitionListener {
    * reads it again, and its state updates, if any were written, are recognised as replays.
    */
   private void drain() {
-    if (inFlight == null) {
+    if (inFlight.isEmpty()) {
       LOG.info("flow {}: stopping, no batch in flight", plan.name());
       return;
     }
-    Batch batch = inFlight.batch();
-    long timeout = runner.drainTimeout().toMillis();
-    LOG.info(
-        "flow {}: stopping, draining the batch of {} records (at most {} ms)",
-        plan.name(),
-        batch.size(),
-        timeout);
-    Throwable failure = inFlight.outcome(runner.drainTimeout());
-    inFlight = null;
-    if (failure instanceof FlowFailedException fatal) {
-      throw fatal;
-    }
-    if (failure != null) {
-      LOG.warn(
-          "flow {}: the batch of {} records did not finish {}; it is not committed",
+    long deadline = System.nanoTime() + runner.drainTimeout().toNanos();
+    while (!inFlight.isEmpty()) {
+      RunningBatch oldest = inFlight.removeFirst();
+      Batch batch = oldest.batch();
+      long timeout = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+      LOG.info(
+          "flow {}: stopping, draining the batch of {} records (at most {} ms)",
           plan.name(),
           batch.size(),
-          failure instanceof TimeoutException ? "within " + timeout + " ms" : "(" + failure + ")");
-    } else if (commit(batch)) {
-      LOG.info("flow {}: drained, the batch of {} records is committed", plan.name(), batch.size());
+          timeout);
+      Throwable failure = oldest.outcome(Duration.ofMillis(timeout));
+      if (failure != null) {
+        abandonInFlight(); // it cannot commit past the one that failed
+      }
+      if (failure instanceof FlowFailedException fatal) {
+        throw fatal;
+      }
+      if (failure != null) {
+        LOG.warn(
+            "flow {}: the batch of {} records did not finish {}; it is not committed",
+            plan.name(),
+            batch.size(),
+            failure instanceof TimeoutException
+                ? "within " + runner.drainTimeout().toMillis() + " ms"
+                : "(" + failure + ")");
+      } else if (commit(batch)) {
+        LOG.info(
+            "flow {}: drained, the batch of {} records is committed", plan.name(), batch.size());
+      }
     }
   }
 
-  /** Waits for the running batch (bounded), then commits it or rewinds it. */
+  /** Waits for the running batches, oldest first (each bounded), then commits or rewinds them. */
   private void finishInFlight(Duration timeout) {
-    if (inFlight != null) {
-      complete(inFlight.outcome(timeout));
+    while (!inFlight.isEmpty()) {
+      complete(inFlight.getFirst().outcome(timeout));
     }
   }
 
@@ -190,16 +249,25 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   /**
-   * Clears the in-flight batch: returns it if it succeeded; rewinds it (returning null) if it
-   * failed, unless the failure stops the flow (a fail-fast record, a refusal at the first batch).
+   * Clears the oldest batch in flight: returns it if it succeeded. If it failed, gives up the batch
+   * after it too and rewinds both (returning null), unless the failure stops the flow (a fail-fast
+   * record, a refusal at the first batch).
    */
   private Batch settle(Throwable failure) {
-    Batch batch = inFlight.batch();
-    inFlight = null;
+    RunningBatch oldest = inFlight.removeFirst();
+    Batch batch = oldest.batch();
     if (failure == null) {
       refusals.succeeded();
       return batch;
     }
+    if (!oldest.hasLeftItsThread()) { // given up after a timeout, its user code still running
+      abandoned.add(oldest);
+    }
+    Map<SourcePartition, Long> firstOffsets = new HashMap<>(batch.firstOffsets());
+    for (RunningBatch later : inFlight) {
+      later.batch().firstOffsets().forEach(firstOffsets::putIfAbsent);
+    }
+    abandonInFlight();
     if (failure instanceof FlowFailedException fatal) {
       throw fatal;
     }
@@ -207,8 +275,23 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     if (refused.isPresent()) {
       throw refused.get();
     }
-    rewind(batch, failure);
+    rewind(batch, firstOffsets, failure);
     return null;
+  }
+
+  /**
+   * Gives up the batches still in flight after one that failed: none may commit past it. Each is
+   * cancelled and waited for (bounded by the drain timeout); one still running then is remembered,
+   * and no batch starts before its thread is free of it.
+   */
+  private void abandonInFlight() {
+    for (RunningBatch later : inFlight) {
+      later.abandon(runner.drainTimeout());
+      if (!later.hasLeftItsThread()) {
+        abandoned.add(later);
+      }
+    }
+    inFlight.clear();
   }
 
   private void committed(Batch batch) {
@@ -230,16 +313,20 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     return true;
   }
 
-  private void rewind(Batch batch, Throwable failure) {
+  /**
+   * Rewinds the source to {@code firstOffsets} (the failed batch's, and those of a batch after it
+   * given up) and retries after a backoff.
+   */
+  private void rewind(Batch batch, Map<SourcePartition, Long> firstOffsets, Throwable failure) {
     state.healthy(false);
     state.retrying(failure);
     runner.metrics().batchRetried();
     if (runner.delivery().pollLoopCommits()) {
-      offsets.rewind(batch.firstOffsets());
+      offsets.rewind(firstOffsets);
     } else {
-      offsets.rewindToCommitted(batch.firstOffsets(), () -> stopping);
+      offsets.rewindToCommitted(firstOffsets, () -> stopping);
     }
-    batcher.drop(batch.firstOffsets().keySet());
+    batcher.drop(firstOffsets.keySet());
     long backoff = retries.failed();
     LOG.warn(
         "flow {}: batch of {} failed ({}), retrying in {} ms",
@@ -263,7 +350,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   public void onRevoked(Collection<SourcePartition> partitions) {
     LOG.info("flow {}: revoking {}", plan.name(), partitions);
     moveInFlightToCurrentGeneration(); // its partitions are owned until this callback returns
-    if (inFlight != null && inFlight.batch().touches(partitions)) {
+    if (inFlight.stream().anyMatch(running -> running.batch().touches(partitions))) {
       finishInFlight(runner.drainTimeout());
     }
     forget(partitions);
@@ -275,10 +362,12 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         "flow {}: lost {} without a clean revoke; nothing is committed for them",
         plan.name(),
         partitions);
-    if (inFlight != null
-        && !runner.delivery().pollLoopCommits()
-        && inFlight.batch().touches(partitions)) {
-      inFlight.batch().cancellation().cancel(); // its transaction must never commit now
+    if (!runner.delivery().pollLoopCommits()) {
+      for (RunningBatch running : inFlight) {
+        if (running.batch().touches(partitions)) {
+          running.batch().cancellation().cancel(); // its transaction must never commit now
+        }
+      }
     }
     forget(partitions);
   }
@@ -301,8 +390,8 @@ public final class PollLoop implements FlowLoop, PartitionListener {
    * one can only be refused.
    */
   private void moveInFlightToCurrentGeneration() {
-    if (inFlight != null && !runner.delivery().pollLoopCommits()) {
-      inFlight.batch().generation().set(source.generation());
+    if (!runner.delivery().pollLoopCommits()) {
+      inFlight.forEach(running -> running.batch().generation().set(source.generation()));
     }
   }
 

@@ -1,25 +1,49 @@
 package dev.flows.internal.runtime;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A batch running on the flow's batch thread, and how it ends. */
+/** A batch running on one of the flow's batch threads, and how it ends. */
 final class RunningBatch {
   private final Batch batch;
-  private final Future<?> result;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile boolean started;
+  private Future<?> result;
 
-  private RunningBatch(Batch batch, Future<?> result) {
+  private RunningBatch(Batch batch) {
     this.batch = batch;
-    this.result = result;
   }
 
-  /** Starts {@code batch} on {@code worker}. */
-  static RunningBatch start(ExecutorService worker, BatchHandler handler, Batch batch) {
-    return new RunningBatch(batch, worker.submit(() -> handler.process(batch)));
+  /**
+   * Starts {@code batch} on {@code worker} after {@code previous} (the batch still running before
+   * it, or {@code null}); {@code signal} is called when it reports itself sent and when it ends.
+   */
+  static RunningBatch start(
+      ExecutorService worker,
+      BatchHandler handler,
+      Batch batch,
+      RunningBatch previous,
+      Runnable signal) {
+    RunningBatch running = new RunningBatch(batch);
+    batch.overlap().follow(previous == null ? null : previous.result, signal);
+    running.result =
+        worker.submit(
+            () -> {
+              running.started = true;
+              try {
+                batch.cancellation().check("start");
+                handler.process(batch);
+              } finally {
+                running.ended.countDown();
+                signal.run();
+              }
+            });
+    return running;
   }
 
   Batch batch() {
@@ -30,15 +54,17 @@ final class RunningBatch {
     return result.isDone();
   }
 
-  /** Waits up to {@code millis} for it to end, however it ends. */
-  void awaitEnd(long millis) {
-    try {
-      result.get(millis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // still running, or failed: the caller looks at the outcome later
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** Whether the next batch may start beside it: it reported its state committed, outputs sent. */
+  boolean isSent() {
+    return batch.overlap().isSent();
+  }
+
+  /**
+   * Whether its thread is free of it: it ended, or was cancelled before it started (then it never
+   * does anything).
+   */
+  boolean hasLeftItsThread() {
+    return ended.getCount() == 0 || (!started && result.isCancelled());
   }
 
   /**
@@ -53,14 +79,30 @@ final class RunningBatch {
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (TimeoutException e) {
-      batch.cancellation().cancel();
-      result.cancel(true);
+      cancel();
       return e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      batch.cancellation().cancel();
-      result.cancel(true);
+      cancel();
       return e;
     }
+  }
+
+  /**
+   * Gives it up because the batch before it failed: cancels it (its thread interrupted) and waits
+   * up to {@code timeout} for its thread to be free of it.
+   */
+  void abandon(Duration timeout) {
+    cancel();
+    try {
+      ended.await(started ? timeout.toMillis() : 0, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void cancel() {
+    batch.cancellation().cancel();
+    result.cancel(true);
   }
 }

@@ -48,7 +48,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final RowUpdater updater;
   private final TopicGuard guard;
   private final KeyLanes lanes;
-  private PublishedOffsets published = new PublishedOffsets();
+  private volatile PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
 
   /**
@@ -81,7 +81,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   }
 
   @Override
-  void fill(Batch batch, BatchAcks acks) {
+  Runnable fill(Batch batch, BatchAcks acks) {
     long since = cache.epoch();
     Known known = known();
     Map<String, List<Input>> byId = groupById(batch, acks);
@@ -94,11 +94,18 @@ public final class StatefulBatchProcessor extends BatchProcessor {
         }
       }
     }
+    PublishedOffsets into = known.published(); // not a newer one a topic's new generation made
+    return () -> into.published(batch.nextOffsets());
   }
 
+  /**
+   * The next batch may apply and write while this one awaits its acknowledgements: it keeps this
+   * batch's outputs in the rows it writes, since they are not known published until this batch
+   * succeeded (docs/semantics.md, pipelined batches).
+   */
   @Override
-  void published(Batch batch) {
-    published.published(batch.nextOffsets());
+  boolean overlaps() {
+    return true;
   }
 
   /** What is known beyond the rows; topic generations are (re)checked after an assignment. */

@@ -37,12 +37,13 @@ public final class StatelessBatchProcessor extends BatchProcessor {
   }
 
   @Override
-  void fill(Batch batch, BatchAcks acks) {
+  Runnable fill(Batch batch, BatchAcks acks) {
     if (plan.batchFunction() != null) {
       processWhole(batch, acks);
     } else {
       lanes.run(batch.records(), raw -> records.process(raw, acks));
     }
+    return NOTHING;
   }
 
   /**

@@ -1,0 +1,61 @@
+package dev.flows.internal.runtime;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * How a batch overlaps the one before it (docs/semantics.md, pipelined batches). A batch whose
+ * processor allows it reports {@link #sent()} once its state is committed and every output is sent:
+ * from then on the poll loop may start the next batch while this one awaits its acknowledgements.
+ * Before a batch counts its outputs as published it {@linkplain #awaitPrevious() waits} for the
+ * batch before it, so outputs become known published in batch order only. A batch run on its own
+ * (no poll loop, or nothing before it) never waits. Thread-safe.
+ */
+public final class Overlap {
+  private final CountDownLatch sent = new CountDownLatch(1);
+  private volatile Future<?> previous;
+  private volatile Runnable onSent = () -> {};
+
+  /**
+   * Makes the batch follow {@code previous} (the batch before it, {@code null} if none) and call
+   * {@code onSent} when it reports {@link #sent()}. Called by the poll loop before the batch
+   * starts.
+   */
+  void follow(Future<?> previous, Runnable onSent) {
+    this.previous = previous;
+    this.onSent = onSent;
+  }
+
+  /** The batch's state is committed and its outputs sent: the next batch may start. */
+  void sent() {
+    sent.countDown();
+    onSent.run();
+  }
+
+  /** Whether the batch reported {@link #sent()}. */
+  boolean isSent() {
+    return sent.getCount() == 0;
+  }
+
+  /**
+   * Waits until the batch before this one ended. Throws {@link BatchCancelledException} if it
+   * failed (this batch's outputs cannot be known published before its are; the poll loop rewinds
+   * both) or if this thread is interrupted.
+   */
+  void awaitPrevious() {
+    Future<?> before = previous;
+    if (before == null) {
+      return;
+    }
+    try {
+      before.get();
+    } catch (ExecutionException | CancellationException e) {
+      throw new BatchCancelledException("the batch before this one failed; both are read again", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatchCancelledException("interrupted while awaiting the batch before", e);
+    }
+  }
+}

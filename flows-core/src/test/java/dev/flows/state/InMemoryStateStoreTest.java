@@ -7,11 +7,9 @@ import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.StateStoreContract;
 import dev.flows.spi.StateTable;
-import java.time.Clock;
+import dev.flows.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,47 +22,27 @@ class InMemoryStateStoreTest extends StateStoreContract {
 
   @Test
   void shouldPurgeARowWhenItsLastWriteIsTheRetentionAgoByTheStoresClock() {
-    SteppingClock clock = new SteppingClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     StateTable table = InMemoryStateStore.create(clock).table("t");
     table.write(List.of(row("old", 1)));
-    clock.now = clock.now.plus(Duration.ofMinutes(30));
+    clock.advance(Duration.ofMinutes(30));
     table.write(List.of(row("rewritten", 1), row("old2", 1)));
-    clock.now = clock.now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     table.write(List.of(row("rewritten", 2)));
     RowPurge purge = new RowPurge(Duration.ofHours(1), progress -> true, null, 10);
 
     assertEquals(0, table.purge(purge).deleted(), "50 minutes after the first write");
-    clock.now = clock.now.plus(Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(10));
     assertEquals(1, table.purge(purge).deleted(), "an hour after the first write");
 
     assertEquals(
         Set.of("rewritten", "old2"), table.load(List.of("old", "rewritten", "old2")).keySet());
-    clock.now = clock.now.plus(Duration.ofMinutes(30));
+    clock.advance(Duration.ofMinutes(30));
     assertEquals(1, table.purge(purge).deleted(), "the rewrite restarted the row's time");
     assertEquals(Set.of("rewritten"), table.load(List.of("rewritten", "old2")).keySet());
   }
 
   private static StateRow row(String id, long version) {
     return new StateRow(id, new byte[] {1}, 1, new byte[] {2}, null, version);
-  }
-
-  /** A clock that moves only when the test moves it. */
-  private static final class SteppingClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
   }
 }

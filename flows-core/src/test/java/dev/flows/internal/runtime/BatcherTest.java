@@ -8,6 +8,7 @@ import dev.flows.FlowOptions;
 import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.spi.SourcePartition;
+import dev.flows.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ class BatcherTest {
   private static final SourcePartition WORDS_0 = new SourcePartition("words", 0);
   private static final SourcePartition WORDS_1 = new SourcePartition("words", 1);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   private Batcher batcher(int maxRecords, int maxPerKey) {
     FlowOptions options =

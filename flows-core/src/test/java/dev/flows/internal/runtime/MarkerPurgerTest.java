@@ -15,6 +15,7 @@ import dev.flows.internal.plan.MaterialisePlan;
 import dev.flows.metrics.FlowsMetric;
 import dev.flows.spi.MarkerPurge;
 import dev.flows.testing.InMemoryTableSink;
+import dev.flows.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class MarkerPurgerTest {
   private static final Duration RETENTION = Duration.ofDays(7);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryTableSink sink = InMemoryTableSink.create(clock);
   private final FlowMetrics metrics = FlowMetrics.inMemory("shop-words-purge");
 

@@ -17,6 +17,7 @@ import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
+import dev.flows.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class RowPurgerTest {
   private static final Duration RETENTION = Duration.ofDays(30);
   private static final SourcePartition WORDS_0 = new SourcePartition("words", 0);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryStateStore store = InMemoryStateStore.create(clock);
   private final FlowMetrics metrics = FlowMetrics.inMemory("shop-words-count");
   private final StatefulPlan plan =

@@ -2,6 +2,7 @@ package dev.flows.internal.runtime;
 
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -26,15 +27,22 @@ final class SourceOffsets {
     this.metrics = metrics;
   }
 
-  /** Commits the offsets to read next; whether any were committed. */
-  boolean commit(Map<SourcePartition, Long> nextOffsets) {
+  /**
+   * Commits the offsets to read next, with {@code metadata} for the partitions it names; whether
+   * any were committed.
+   */
+  boolean commit(Map<SourcePartition, Long> nextOffsets, Map<SourcePartition, String> metadata) {
     Map<SourcePartition, Long> offsets = owned(nextOffsets);
     if (offsets.isEmpty()) {
       return false;
     }
     long start = System.nanoTime();
     try {
-      source.commit(offsets);
+      if (metadata.isEmpty()) {
+        source.commit(offsets);
+      } else {
+        source.commit(offsets, metadata);
+      }
       metrics.commit(System.nanoTime() - start);
       metrics.lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
       return true;
@@ -42,6 +50,11 @@ final class SourceOffsets {
       LOG.warn("flow {}: commit failed, records will be read again: {}", flow, e.toString());
       return false;
     }
+  }
+
+  /** The metadata committed with the offsets of {@code partitions}, from the source. */
+  Map<SourcePartition, String> committedMetadata(Collection<SourcePartition> partitions) {
+    return source.committedMetadata(partitions);
   }
 
   /** Seeks back to the first offsets of a batch, so the next polls read it again. */

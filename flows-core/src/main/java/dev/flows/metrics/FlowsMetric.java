@@ -192,7 +192,7 @@ public enum FlowsMetric {
     ALWAYS,
     /**
      * Only when its event happens (a dead letter, a retry, a conflict, records deleted unread,
-     * markers or state rows purged, a state with a retention).
+     * markers or state rows purged, a state with a retention, a late record of a windowed flow).
      */
     ON_EVENT
   }

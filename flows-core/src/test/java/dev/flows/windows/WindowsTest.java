@@ -10,6 +10,7 @@ import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
+import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.StateSpec;
@@ -19,6 +20,8 @@ import dev.flows.Windowed;
 import dev.flows.Windows;
 import dev.flows.format.Formats;
 import dev.flows.testing.FlowTestDriver;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -216,6 +219,19 @@ class WindowsTest {
 
       assertEquals(Optional.empty(), driver.state(COUNT, "apple@0"), "90 s unwritten: deleted");
     }
+  }
+
+  @Test
+  void shouldEncodeAWindowedKeyAsTheKeyThenStartAndEndWhenPublished() {
+    Windowed<String> key = new Windowed<>("apple", M, 2 * M);
+
+    byte[] bytes = Windowed.format(string()).encode(key);
+
+    assertEquals(5 + 16, bytes.length);
+    assertEquals("apple", new String(bytes, 0, 5, StandardCharsets.UTF_8));
+    assertEquals(M, ByteBuffer.wrap(bytes, 5, 8).getLong());
+    assertEquals(key, Windowed.format(string()).decode(bytes));
+    assertThrows(FormatException.class, () -> Windowed.format(string()).decode(new byte[3]));
   }
 
   @Test

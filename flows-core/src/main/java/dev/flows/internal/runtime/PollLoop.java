@@ -342,7 +342,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     moveInFlightToCurrentGeneration();
     if (!partitions.isEmpty()) { // a cooperative rebalance also reports rounds that moved nothing
       runner.handler().partitionsChanged();
-      runner.handler().assigned(partitions, offsets::committedMetadata);
+      runner.handler().assigned(partitions, p -> offsets.committedMetadata(p, () -> stopping));
     }
     LOG.info("flow {}: assigned {}", plan.name(), partitions);
   }

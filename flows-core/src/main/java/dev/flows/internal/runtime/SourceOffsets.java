@@ -52,9 +52,37 @@ final class SourceOffsets {
     }
   }
 
-  /** The metadata committed with the offsets of {@code partitions}, from the source. */
-  Map<SourcePartition, String> committedMetadata(Collection<SourcePartition> partitions) {
-    return source.committedMetadata(partitions);
+  /**
+   * The metadata committed with the offsets of {@code partitions}, from the source. Retries with
+   * backoff while the broker does not answer: deciding without it would not be the decision a
+   * replay must repeat. Throws once {@code stopping}.
+   */
+  Map<SourcePartition, String> committedMetadata(
+      Collection<SourcePartition> partitions, BooleanSupplier stopping) {
+    for (int failures = 1; ; failures++) {
+      try {
+        return source.committedMetadata(partitions);
+      } catch (UnsupportedOperationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (stopping.getAsBoolean()) {
+          throw e;
+        }
+        long backoff = StopSignal.backoffMillis(failures);
+        LOG.warn(
+            "flow {}: cannot read the metadata committed with the offsets ({}), trying again in {}"
+                + " ms",
+            flow,
+            e.toString(),
+            backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Seeks back to the first offsets of a batch, so the next polls read it again. */

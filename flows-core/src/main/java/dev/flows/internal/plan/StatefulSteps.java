@@ -137,14 +137,10 @@ public final class StatefulSteps {
         throw FlowDefinitionException.of(
             "retention of state " + spec.name(),
             spec.retention(),
-            "is shorter than the windows' size plus grace ("
-                + least
-                + "), so open windows would"
-                + " be deleted",
+            "is shorter than the windows' size plus grace (" + least + "), deleting open windows",
             "use StateSpec.withRetention("
                 + least
-                + ") or longer, or no retention (the default"
-                + " for windows is size plus grace)");
+                + ") or longer, or none (windows default to size plus grace)");
       }
       return new State<>(parts.with(spec));
     }

@@ -18,11 +18,13 @@ import dev.flows.dsl.RowsMapper;
 import dev.flows.dsl.SourceStream;
 import dev.flows.dsl.Splitter;
 import dev.flows.dsl.StateFunction;
+import dev.flows.dsl.TimestampExtractor;
 import dev.flows.dsl.TopicRouter;
 import dev.flows.dsl.ValueMapper;
 import dev.flows.format.Format;
 import dev.flows.format.Formats;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,25 @@ class VarianceTest {
             collector.kind(),
             stateful.kind(),
             join.apply().kind()));
+  }
+
+  @Test
+  void shouldAcceptFunctionsOfSuperInputsWhenWindowedFlowsAreBuilt() {
+    TimestampExtractor<Object, Object> anyTime = (k, v, recordTime) -> recordTime;
+    StateFunction<Object, Object, Long, String> count = (k, v, s) -> StateUpdate.set(s + 1, "n");
+    Topic<Windowed<String>, String> windowCounts =
+        topic("window-counts", Windowed.format(string()), string());
+
+    Flow windowed =
+        Flows.stateful("test-variance-window-count")
+            .from(WORDS)
+            .windowedBy(Windows.tumbling(Duration.ofMinutes(1)))
+            .timestampFrom(anyTime)
+            .state(StateSpec.of("count", Formats.longs(), () -> 0L))
+            .apply(count)
+            .to(windowCounts);
+
+    assertEquals(FlowKind.STATEFUL, windowed.kind());
   }
 
   @Test

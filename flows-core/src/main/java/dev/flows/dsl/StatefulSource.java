@@ -2,6 +2,7 @@ package dev.flows.dsl;
 
 import dev.flows.StateSpec;
 import dev.flows.Topic;
+import dev.flows.Windows;
 
 /**
  * The input of a stateful flow, before its state is chosen.
@@ -16,6 +17,12 @@ public interface StatefulSource<K, V> {
 
   /** Keys state by {@code id} instead of by the record key (the default: the key's string form). */
   StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id);
+
+  /**
+   * Keeps state per key and event-time window instead of per key: each record updates every window
+   * it falls in, and outputs are keyed by {@link dev.flows.Windowed} keys.
+   */
+  WindowedSource<K, V> windowedBy(Windows windows);
 
   /** The state kept per key. */
   <S> StatefulState<K, V, S> state(StateSpec<S> spec);

@@ -138,6 +138,16 @@ public enum FlowsMetric {
           + " committed offsets.",
       Recorded.ON_EVENT,
       EnumSet.of(STATEFUL)),
+  /** Records of a windowed flow late for every window they fall in. */
+  WINDOW_LATE(
+      "flows.window.late",
+      Type.COUNTER,
+      "Records of a windowed stateful flow that arrived after every window they fall in closed"
+          + " (window end plus grace at or before their partition's stream time), by action:"
+          + " dead_letter or drop.",
+      Recorded.ON_EVENT,
+      EnumSet.of(STATEFUL),
+      "action"),
   /** Deleted markers purged from a versioned materialised table. */
   MARKERS_PURGED(
       "flows.table.markers.purged",
@@ -182,7 +192,7 @@ public enum FlowsMetric {
     ALWAYS,
     /**
      * Only when its event happens (a dead letter, a retry, a conflict, records deleted unread,
-     * markers or state rows purged, a state with a retention).
+     * markers or state rows purged, a state with a retention, a late record of a windowed flow).
      */
     ON_EVENT
   }

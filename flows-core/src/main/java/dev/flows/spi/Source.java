@@ -34,6 +34,31 @@ public interface Source extends AutoCloseable {
   void commit(Map<SourcePartition, Long> nextOffsets);
 
   /**
+   * Commits, synchronously, the next offsets with a metadata string per partition (a windowed
+   * flow's stream time, read back by {@link #committedMetadata} after a restart or rebalance).
+   * Partitions without metadata commit none. Sources that cannot keep metadata throw when given
+   * some.
+   */
+  default void commit(
+      Map<SourcePartition, Long> nextOffsets, Map<SourcePartition, String> metadata) {
+    if (!metadata.isEmpty()) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " cannot commit metadata with offsets");
+    }
+    commit(nextOffsets);
+  }
+
+  /**
+   * The metadata committed with the offsets of {@code partitions} (see {@link #commit(Map, Map)}),
+   * from the broker; partitions without a committed offset or without metadata are missing. Called
+   * on the polling thread, also from the partition listener.
+   */
+  default Map<SourcePartition, String> committedMetadata(Collection<SourcePartition> partitions) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot read metadata committed with offsets");
+  }
+
+  /**
    * The committed offsets of {@code partitions}, from the broker (waiting for transactions still
    * committing); partitions without one are missing. Used by exactly-once flows to rewind after a
    * failed transaction, whose outcome may be unknown.

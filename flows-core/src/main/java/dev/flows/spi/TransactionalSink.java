@@ -21,6 +21,22 @@ public interface TransactionalSink extends Sink {
   void commit(Map<SourcePartition, Long> nextOffsets, SourceGeneration generation);
 
   /**
+   * Commits as {@link #commit(Map, SourceGeneration)}, each offset with the metadata string of its
+   * partition in {@code metadata} (see {@link Source#commit(Map, Map)}). Sinks that cannot keep
+   * metadata throw when given some.
+   */
+  default void commit(
+      Map<SourcePartition, Long> nextOffsets,
+      Map<SourcePartition, String> metadata,
+      SourceGeneration generation) {
+    if (!metadata.isEmpty()) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " cannot commit metadata with offsets");
+    }
+    commit(nextOffsets, generation);
+  }
+
+  /**
    * Whether a send since {@link #begin()} failed inside the transaction, so it can no longer commit
    * (records refused before they reached the broker do not spoil it).
    */

@@ -10,10 +10,12 @@ import dev.flows.internal.runtime.HttpIngress;
 import dev.flows.internal.runtime.RowPurger;
 import dev.flows.internal.runtime.TaskProcessor;
 import dev.flows.internal.runtime.TestBench;
+import dev.flows.spi.SourcePartition;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The flows of a {@link FlowTestDriver}, registered by their engines ({@link TestBench}), and how a
@@ -27,6 +29,7 @@ final class ChainedFlows implements TestBench {
   private final Map<String, CronPlan> crons = new HashMap<>();
   private final Map<String, HttpIngress> ingresses = new HashMap<>();
   private final Map<Flow, RowPurger> purgers = new LinkedHashMap<>();
+  private final Map<Flow, Map<SourcePartition, String>> committedMetadata = new HashMap<>();
 
   ChainedFlows(InMemorySink sink, InMemoryTaskQueue taskQueue) {
     this.sink = sink;
@@ -64,6 +67,23 @@ final class ChainedFlows implements TestBench {
    */
   void purgeRows() {
     purgers.values().forEach(p -> p.round(topic -> Map.of(0, (long) sink.read(topic, 0).size())));
+  }
+
+  /**
+   * Tells every flow the partitions it committed metadata for are assigned, as after a restart:
+   * each reads back what it committed with its offsets.
+   */
+  void assignCommitted() {
+    handlers.forEach(
+        (flow, handler) -> {
+          Map<SourcePartition, String> committed = committedMetadata.getOrDefault(flow, Map.of());
+          handler.assigned(
+              committed.keySet(),
+              partitions ->
+                  committed.entrySet().stream()
+                      .filter(e -> partitions.contains(e.getKey()))
+                      .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        });
   }
 
   /** Whether a flow reads {@code topic}. */
@@ -122,7 +142,11 @@ final class ChainedFlows implements TestBench {
             .getKey()
             .outputQueues()
             .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
-        entry.getValue().process(Batch.of(batch));
+        Batch processed = Batch.of(batch);
+        entry.getValue().process(processed);
+        committedMetadata
+            .computeIfAbsent(entry.getKey(), f -> new HashMap<>())
+            .putAll(processed.commitMetadata().get());
         queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
         before.forEach(
             (out, size) -> {

@@ -23,6 +23,8 @@ import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.Sink;
 import dev.flows.state.InMemoryStateStore;
 import dev.flows.state.StateReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +58,15 @@ public final class FlowTestDriver implements AutoCloseable {
   private final InMemoryTaskQueue taskQueue = new InMemoryTaskQueue();
   private final Map<String, Integer> queuePositions = new HashMap<>();
   private final ChainedFlows chained = new ChainedFlows(sink, taskQueue);
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+  private final List<Flow> flows;
 
   private FlowTestDriver(List<Flow> flows) {
+    this.flows = List.copyOf(flows);
+    start();
+  }
+
+  private void start() {
     for (Flow flow : flows) {
       Sink outputs = QueueRouting.sink(flow, sink, taskQueue);
       FlowWiring.engine(
@@ -70,7 +79,7 @@ public final class FlowTestDriver implements AutoCloseable {
                   null,
                   null,
                   Sleeper.NONE,
-                  FlowMetrics.inMemory(flow.name()),
+                  new FlowMetrics(meters, flow.name()),
                   Untraced.INSTANCE))
           .attach(chained);
     }
@@ -88,6 +97,25 @@ public final class FlowTestDriver implements AutoCloseable {
           "flows", "none", "must hold at least one flow", "pass the flows under test");
     }
     return new FlowTestDriver(flows);
+  }
+
+  /**
+   * Stops every flow and starts it again on the same topics, state and committed offsets, as a
+   * restarted process would: what the flows kept in memory is gone, and what they committed with
+   * their offsets (a windowed flow's stream times) is read back. Every record piped so far was
+   * processed and committed.
+   */
+  public void restart() {
+    start();
+    chained.assignCommitted();
+  }
+
+  /**
+   * The meters every flow of this driver records, tagged {@code flow} (docs/metrics.md), e.g.
+   * {@code meters().counter("flows.window.late", "flow", name, "action", "drop").count()}.
+   */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   /** Writes records to {@code topic}, which must be an input of one of the flows. */

@@ -218,11 +218,19 @@ public final class FaultyConnector implements Connector {
 
     @Override
     public void commit(Map<SourcePartition, Long> nextOffsets, SourceGeneration generation) {
+      commit(nextOffsets, Map.of(), generation);
+    }
+
+    @Override
+    public void commit(
+        Map<SourcePartition, Long> nextOffsets,
+        Map<SourcePartition, String> metadata,
+        SourceGeneration generation) {
       boolean fail = commitFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       if (fail && !failAfterCommitting) {
         throw new IllegalStateException("injected failure before the commit reached the broker");
       }
-      transactions.commit(nextOffsets, generation);
+      transactions.commit(nextOffsets, metadata, generation);
       if (fail) {
         throw new IllegalStateException("injected failure after the transaction committed");
       }

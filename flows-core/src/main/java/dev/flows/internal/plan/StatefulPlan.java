@@ -19,6 +19,19 @@ public final class StatefulPlan extends Plan {
   private final StateSpec<Object> state;
   private final TopicRouter<Object, Object> router;
   private final String readerLabel;
+  private final Windowing windowing;
+
+  StatefulPlan(
+      String name,
+      FlowOptions options,
+      List<Topic<?, ?>> inputs,
+      StatefulInputs reader,
+      String readerLabel,
+      StateSpec<?> state,
+      List<Topic<?, ?>> outputs,
+      TopicRouter<?, ?> router) {
+    this(name, options, inputs, reader, readerLabel, state, outputs, router, null);
+  }
 
   @SuppressWarnings("unchecked")
   StatefulPlan(
@@ -29,8 +42,10 @@ public final class StatefulPlan extends Plan {
       String readerLabel,
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
-      TopicRouter<?, ?> router) {
+      TopicRouter<?, ?> router,
+      Windowing windowing) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
+    this.windowing = windowing;
     this.reader = reader;
     this.readerLabel = readerLabel;
     this.state = (StateSpec<Object>) state;
@@ -50,6 +65,11 @@ public final class StatefulPlan extends Plan {
     List<String> topics = new ArrayList<>(inputs().stream().map(Topic::name).toList());
     topics.addAll(reader.originTopics());
     return List.copyOf(topics);
+  }
+
+  /** The event-time windows state is kept in, {@code null} when it is kept per key. */
+  public Windowing windowing() {
+    return windowing;
   }
 
   /** The state spec. */
@@ -93,14 +113,16 @@ public final class StatefulPlan extends Plan {
 
   @Override
   List<String> stepLabels() {
-    return List.of(
+    String stateLabel =
         "state "
             + state.name()
             + (state.version() > 1 ? " v" + state.version() : "")
             + " ["
             + state.format().name()
             + "] in "
-            + state.table(),
-        readerLabel);
+            + state.table();
+    return windowing == null
+        ? List.of(stateLabel, readerLabel)
+        : List.of(windowing.label(), stateLabel, readerLabel);
   }
 }

@@ -5,6 +5,8 @@ import dev.flows.FlowDefinitionException;
 import dev.flows.FlowOptions;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
+import dev.flows.Windowed;
+import dev.flows.Windows;
 import dev.flows.dsl.KeyValueMapper;
 import dev.flows.dsl.MessageStateFunction;
 import dev.flows.dsl.OutputRouter;
@@ -13,7 +15,10 @@ import dev.flows.dsl.StatefulBuilder;
 import dev.flows.dsl.StatefulOutput;
 import dev.flows.dsl.StatefulSource;
 import dev.flows.dsl.StatefulState;
+import dev.flows.dsl.TimestampExtractor;
 import dev.flows.dsl.TopicRouter;
+import dev.flows.dsl.WindowedSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +40,7 @@ public final class StatefulSteps {
                 null,
                 null,
                 null,
+                null,
                 null));
       }
     };
@@ -48,17 +54,27 @@ public final class StatefulSteps {
       KeyValueMapper<?, ?, String> stateKey,
       StateSpec<?> state,
       StateCall function,
-      String label) {
+      String label,
+      Windowing windowing) {
 
     @SuppressWarnings("unchecked")
     StatefulPlan plan(List<Topic<?, ?>> outputs, TopicRouter<?, ?> router) {
       StatefulInputs reader =
           new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey, function);
-      return new StatefulPlan(name, options, inputs, reader, label, state, outputs, router);
+      return new StatefulPlan(
+          name, options, inputs, reader, label, state, outputs, router, windowing);
     }
 
     Parts with(StateCall call, String callLabel) {
-      return new Parts(name, options, inputs, stateKey, state, call, callLabel);
+      return new Parts(name, options, inputs, stateKey, state, call, callLabel, windowing);
+    }
+
+    Parts with(StateSpec<?> spec) {
+      return new Parts(name, options, inputs, stateKey, spec, null, null, windowing);
+    }
+
+    Parts with(Windowing windows) {
+      return new Parts(name, options, inputs, stateKey, null, null, null, windows);
     }
   }
 
@@ -76,22 +92,57 @@ public final class StatefulSteps {
       List<Topic<?, ?>> inputs = new ArrayList<>(parts.inputs());
       inputs.add(other);
       return new Source<>(
-          new Parts(parts.name(), parts.options(), inputs, parts.stateKey(), null, null, null));
+          new Parts(
+              parts.name(), parts.options(), inputs, parts.stateKey(), null, null, null, null));
     }
 
     @Override
     public StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id) {
       Objects.requireNonNull(id, "stateKey");
       return new Source<>(
-          new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null, null));
+          new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null, null, null));
     }
 
     @Override
     public <S> StatefulState<K, V, S> state(StateSpec<S> spec) {
       Objects.requireNonNull(spec, "state");
-      return new State<>(
-          new Parts(
-              parts.name(), parts.options(), parts.inputs(), parts.stateKey(), spec, null, null));
+      return new State<>(parts.with(spec));
+    }
+
+    @Override
+    public WindowedSource<K, V> windowedBy(Windows windows) {
+      Objects.requireNonNull(windows, "windows");
+      return new WindowedStart<>(parts.with(new Windowing(windows, null)));
+    }
+  }
+
+  private record WindowedStart<K, V>(Parts parts) implements WindowedSource<K, V> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public WindowedSource<K, V> timestampFrom(TimestampExtractor<? super K, ? super V> extractor) {
+      Objects.requireNonNull(extractor, "extractor");
+      Windows windows = parts.windowing().windows();
+      return new WindowedStart<>(
+          parts.with(new Windowing(windows, (TimestampExtractor<Object, Object>) extractor)));
+    }
+
+    @Override
+    public <S> StatefulState<Windowed<K>, V, S> state(StateSpec<S> spec) {
+      Objects.requireNonNull(spec, "state");
+      Duration least = parts.windowing().windows().minRetention();
+      if (spec.retention() == null) {
+        return new State<>(parts.with(spec.withRetention(least)));
+      }
+      if (spec.retention().compareTo(least) < 0) {
+        throw FlowDefinitionException.of(
+            "retention of state " + spec.name(),
+            spec.retention(),
+            "is shorter than the windows' size plus grace (" + least + "), deleting open windows",
+            "use StateSpec.withRetention("
+                + least
+                + ") or longer, or none (windows default to size plus grace)");
+      }
+      return new State<>(parts.with(spec));
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.function.ObjIntConsumer;
  * @param generation the group generation an exactly-once batch commits under: set by the poll loop
  *     when the batch starts, and moved on at a rebalance that leaves the batch's partitions owned
  * @param overlap how the batch overlaps the one before it
+ * @param commitMetadata per partition, the metadata its processing asks to commit with {@code
+ *     nextOffsets} (a windowed flow's stream time), empty for most flows
  */
 public record Batch(
     List<Message<byte[], byte[]>> records,
@@ -29,7 +31,8 @@ public record Batch(
     Map<SourcePartition, Long> nextOffsets,
     Cancellation cancellation,
     AtomicReference<SourceGeneration> generation,
-    Overlap overlap) {
+    Overlap overlap,
+    AtomicReference<Map<SourcePartition, String>> commitMetadata) {
 
   /** A batch of {@code records} with its offsets computed. */
   public static Batch of(List<Message<byte[], byte[]>> records) {
@@ -46,7 +49,8 @@ public record Batch(
         Map.copyOf(next),
         new Cancellation(),
         new AtomicReference<>(),
-        new Overlap());
+        new Overlap(),
+        new AtomicReference<>(Map.of()));
   }
 
   /** Whether the batch holds records of any of these partitions. */

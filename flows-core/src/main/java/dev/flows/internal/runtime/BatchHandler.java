@@ -1,5 +1,10 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.spi.SourcePartition;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Function;
+
 /** Processes whole batches for the polling loop: stateless or stateful. */
 public interface BatchHandler {
 
@@ -12,4 +17,12 @@ public interface BatchHandler {
 
   /** Partitions moved: drop anything cached for them. Called on the polling thread. */
   default void partitionsChanged() {}
+
+  /**
+   * Partitions newly assigned, with what reads the metadata committed with their offsets (a
+   * windowed flow's stream times). Called on the polling thread.
+   */
+  default void assigned(
+      Collection<SourcePartition> partitions,
+      Function<Collection<SourcePartition>, Map<SourcePartition, String>> committedMetadata) {}
 }

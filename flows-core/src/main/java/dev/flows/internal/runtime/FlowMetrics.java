@@ -19,6 +19,7 @@ import static dev.flows.metrics.FlowsMetric.STATE_ROWS;
 import static dev.flows.metrics.FlowsMetric.STATE_ROWS_PURGED;
 import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
 import static dev.flows.metrics.FlowsMetric.TASK_DURATION;
+import static dev.flows.metrics.FlowsMetric.WINDOW_LATE;
 
 import dev.flows.FailureClass;
 import dev.flows.metrics.FlowsMetric;
@@ -45,6 +46,7 @@ public final class FlowMetrics {
   private final Map<String, Counter> failuresByClass = new ConcurrentHashMap<>();
   private final Map<String, Counter> outByTopic = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettersByStage = new ConcurrentHashMap<>();
+  private final Map<String, Counter> lateByAction = new ConcurrentHashMap<>();
   private final Map<String, Counter> httpRequestsByStatus = new ConcurrentHashMap<>();
   private final Map<TaskOutcome, Timer> taskDurationByOutcome = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
@@ -112,6 +114,10 @@ public final class FlowMetrics {
 
   void failure(FailureClass failureClass) {
     counter(failuresByClass, FAILURES, "class", failureClass.label()).increment();
+  }
+
+  void windowLate(String action) {
+    counter(lateByAction, WINDOW_LATE, "action", action).increment();
   }
 
   void recordOut(String topic) {

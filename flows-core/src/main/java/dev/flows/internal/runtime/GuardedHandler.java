@@ -1,5 +1,10 @@
 package dev.flows.internal.runtime;
 
+import dev.flows.spi.SourcePartition;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Function;
+
 /**
  * A handler whose input topics are checked by a {@link TopicGuard} before the first batch after
  * every assignment change: a join's merge step, so a recreated source topic stops it before any
@@ -24,5 +29,12 @@ final class GuardedHandler implements BatchHandler {
   public void partitionsChanged() {
     guard.invalidate();
     handler.partitionsChanged();
+  }
+
+  @Override
+  public void assigned(
+      Collection<SourcePartition> partitions,
+      Function<Collection<SourcePartition>, Map<SourcePartition, String>> committedMetadata) {
+    handler.assigned(partitions, committedMetadata);
   }
 }

@@ -307,7 +307,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
    */
   private boolean commit(Batch batch) {
     if (runner.delivery().pollLoopCommits()) {
-      return offsets.commit(batch.nextOffsets());
+      return offsets.commit(batch.nextOffsets(), batch.commitMetadata().get());
     }
     offsets.committedInTransaction();
     return true;
@@ -342,6 +342,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     moveInFlightToCurrentGeneration();
     if (!partitions.isEmpty()) { // a cooperative rebalance also reports rounds that moved nothing
       runner.handler().partitionsChanged();
+      runner.handler().assigned(partitions, p -> offsets.committedMetadata(p, () -> stopping));
     }
     LOG.info("flow {}: assigned {}", plan.name(), partitions);
   }

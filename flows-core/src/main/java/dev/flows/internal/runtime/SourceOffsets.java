@@ -2,6 +2,7 @@ package dev.flows.internal.runtime;
 
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -26,21 +27,61 @@ final class SourceOffsets {
     this.metrics = metrics;
   }
 
-  /** Commits the offsets to read next; whether any were committed. */
-  boolean commit(Map<SourcePartition, Long> nextOffsets) {
+  /**
+   * Commits the offsets to read next, with {@code metadata} for the partitions it names; whether
+   * any were committed.
+   */
+  boolean commit(Map<SourcePartition, Long> nextOffsets, Map<SourcePartition, String> metadata) {
     Map<SourcePartition, Long> offsets = owned(nextOffsets);
     if (offsets.isEmpty()) {
       return false;
     }
     long start = System.nanoTime();
     try {
-      source.commit(offsets);
+      if (metadata.isEmpty()) {
+        source.commit(offsets);
+      } else {
+        source.commit(offsets, metadata);
+      }
       metrics.commit(System.nanoTime() - start);
       metrics.lag(source.lag().values().stream().mapToLong(Long::longValue).sum());
       return true;
     } catch (RuntimeException e) {
       LOG.warn("flow {}: commit failed, records will be read again: {}", flow, e.toString());
       return false;
+    }
+  }
+
+  /**
+   * The metadata committed with the offsets of {@code partitions}, from the source. Retries with
+   * backoff while the broker does not answer: deciding without it would not be the decision a
+   * replay must repeat. Throws once {@code stopping}.
+   */
+  Map<SourcePartition, String> committedMetadata(
+      Collection<SourcePartition> partitions, BooleanSupplier stopping) {
+    for (int failures = 1; ; failures++) {
+      try {
+        return source.committedMetadata(partitions);
+      } catch (UnsupportedOperationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (stopping.getAsBoolean()) {
+          throw e;
+        }
+        long backoff = StopSignal.backoffMillis(failures);
+        LOG.warn(
+            "flow {}: cannot read the metadata committed with the offsets ({}), trying again in {}"
+                + " ms",
+            flow,
+            e.toString(),
+            backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

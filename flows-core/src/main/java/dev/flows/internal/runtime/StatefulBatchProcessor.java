@@ -14,6 +14,7 @@ import dev.flows.internal.state.StateCache;
 import dev.flows.internal.trace.BatchTrace;
 import dev.flows.internal.trace.FlowTracer;
 import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final RowUpdater updater;
   private final TopicGuard guard;
   private final KeyLanes lanes;
+  private final WindowRouter windows;
   private volatile PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
 
@@ -71,6 +74,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.guard = guard;
     this.lanes = lanes;
     this.updater = new RowUpdater(plan, userCode, failures);
+    this.windows =
+        plan.windowing() == null ? null : new WindowRouter(plan.windowing(), failures, metrics);
     metrics.stateCacheHitRate(cache::hitRate);
   }
 
@@ -78,6 +83,16 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   public void partitionsChanged() {
     cache.clear();
     guard.invalidate();
+  }
+
+  /** A windowed flow restores the stream times committed with the offsets it is assigned. */
+  @Override
+  public void assigned(
+      Collection<SourcePartition> partitions,
+      Function<Collection<SourcePartition>, Map<SourcePartition, String>> committedMetadata) {
+    if (windows != null) {
+      windows.streamTimes().restore(committedMetadata.apply(partitions));
+    }
   }
 
   @Override
@@ -125,16 +140,25 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   private Map<String, List<Input>> groupById(Batch batch, BatchAcks acks) {
     Map<String, List<Input>> byId = new LinkedHashMap<>();
+    WindowRouter.Pass pass = windows == null ? null : windows.new Pass(batch);
     for (Message<byte[], byte[]> raw : batch.records()) {
       try {
         Message<Object, Object> decoded = plan.reader().decode(raw);
         String id = StateIds.checked(plan.reader().stateKey(decoded));
-        byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new Input(raw, decoded));
+        Input input = new Input(raw, decoded);
+        if (pass == null) {
+          byId.computeIfAbsent(id, k -> new ArrayList<>()).add(input);
+        } else {
+          pass.route(input, id, byId, acks);
+        }
       } catch (FormatException e) {
         acks.send(failures.deadLetter(raw, e, 1, Stage.DECODE), raw);
       } catch (Exception e) {
         acks.send(failures.deadLetter(raw, e, 1, Stage.PROCESS), raw);
       }
+    }
+    if (pass != null) {
+      pass.end(batch);
     }
     return byId;
   }

@@ -53,7 +53,14 @@ public final class TransactionalDelivery implements Delivery {
         .cancellation()
         .runUnlessCancelled(
             "commit the transaction",
-            () -> sink.commit(batch.nextOffsets(), batch.generation().get()));
+            () -> {
+              Map<SourcePartition, String> metadata = batch.commitMetadata().get();
+              if (metadata.isEmpty()) {
+                sink.commit(batch.nextOffsets(), batch.generation().get());
+              } else {
+                sink.commit(batch.nextOffsets(), metadata, batch.generation().get());
+              }
+            });
     forgetBelow(batch.nextOffsets());
   }
 

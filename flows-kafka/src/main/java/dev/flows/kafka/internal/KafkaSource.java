@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
@@ -157,11 +156,27 @@ public final class KafkaSource implements Source {
 
   @Override
   public void commit(Map<SourcePartition, Long> nextOffsets) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    nextOffsets.forEach(
-        (p, o) ->
-            offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
-    consumer.commitSync(offsets);
+    commit(nextOffsets, Map.of());
+  }
+
+  @Override
+  public void commit(
+      Map<SourcePartition, Long> nextOffsets, Map<SourcePartition, String> metadata) {
+    consumer.commitSync(KafkaOffsets.of(nextOffsets, metadata));
+  }
+
+  @Override
+  public Map<SourcePartition, String> committedMetadata(Collection<SourcePartition> partitions) {
+    Map<SourcePartition, String> metadata = new HashMap<>();
+    consumer
+        .committed(new HashSet<>(toKafka(partitions)), COMMITTED_TIMEOUT)
+        .forEach(
+            (tp, committed) -> {
+              if (committed != null && !committed.metadata().isEmpty()) {
+                metadata.put(new SourcePartition(tp.topic(), tp.partition()), committed.metadata());
+              }
+            });
+    return metadata;
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.flows.spi.TransactionalSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -106,11 +105,16 @@ public final class TransactionalKafkaSink implements TransactionalSink {
 
   @Override
   public void commit(Map<SourcePartition, Long> nextOffsets, SourceGeneration generation) {
+    commit(nextOffsets, Map.of(), generation);
+  }
+
+  @Override
+  public void commit(
+      Map<SourcePartition, Long> nextOffsets,
+      Map<SourcePartition, String> metadata,
+      SourceGeneration generation) {
     KafkaProducer<byte[], byte[]> producer = current.producer();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    nextOffsets.forEach(
-        (p, o) ->
-            offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
+    Map<TopicPartition, OffsetAndMetadata> offsets = KafkaOffsets.of(nextOffsets, metadata);
     try {
       producer.sendOffsetsToTransaction(offsets, ((KafkaGeneration) generation).metadata());
       producer.commitTransaction();

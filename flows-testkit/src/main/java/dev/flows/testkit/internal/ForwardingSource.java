@@ -54,6 +54,17 @@ public abstract class ForwardingSource implements Source {
   }
 
   @Override
+  public void commit(
+      Map<SourcePartition, Long> nextOffsets, Map<SourcePartition, String> metadata) {
+    source.commit(nextOffsets, metadata);
+  }
+
+  @Override
+  public Map<SourcePartition, String> committedMetadata(Collection<SourcePartition> partitions) {
+    return source.committedMetadata(partitions);
+  }
+
+  @Override
   public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
     return source.committed(partitions);
   }

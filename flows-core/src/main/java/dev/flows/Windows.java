@@ -1,0 +1,120 @@
+package dev.flows;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Event-time windows of a stateful flow ({@code .windowedBy(windows)}): each record updates the
+ * state of every window of its key it falls in, each window its own persistence id. Windows start
+ * at multiples of {@code advance} since the epoch and span {@code size}: tumbling when {@code
+ * advance == size} (each record in one window), hopping when smaller (each record in {@code size /
+ * advance} windows).
+ *
+ * <p>A record is late when, for each of its windows, {@code end + grace <= stream time} (the
+ * largest record timestamp read on its input partition before it): it is dead-lettered ({@link
+ * Late#DEAD_LETTER}, the default) or dropped and counted ({@link Late#DROP}). A hopping record late
+ * for some of its windows only updates the others. Every update emits (no suppression until a
+ * window closes; session windows and timers are not built yet).
+ *
+ * <pre>{@code
+ * Windows.tumbling(Duration.ofMinutes(5)).withGrace(Duration.ofMinutes(1))
+ * Windows.hopping(Duration.ofMinutes(10), Duration.ofMinutes(5)).withLateRecords(Late.DROP)
+ * }</pre>
+ *
+ * @param size how long each window is, positive
+ * @param advance how far apart windows start, positive and at most {@code size}
+ * @param grace how long after its end a window still accepts out-of-order records, not negative
+ * @param late what happens to a late record
+ */
+public record Windows(Duration size, Duration advance, Duration grace, Late late) {
+  /** The grace of windows made by {@link #tumbling} and {@link #hopping}: {@value} ms. */
+  public static final long DEFAULT_GRACE_MILLIS = 0;
+
+  /** What happens to a record that arrives after all its windows closed. */
+  public enum Late {
+    /** Written to the flow's dead-letter topic, the reason naming window, stream time and grace. */
+    DEAD_LETTER,
+    /** Dropped, counted by {@code flows.window.late}. */
+    DROP
+  }
+
+  /** Validates the durations. */
+  public Windows {
+    requirePositive("window size", size, "e.g. Duration.ofMinutes(5)");
+    requirePositive("window advance", advance, "e.g. Duration.ofMinutes(1)");
+    if (advance.compareTo(size) > 0) {
+      throw FlowDefinitionException.of(
+          "window advance",
+          advance,
+          "is larger than the window size " + size + ", so records between windows would be lost",
+          "use an advance of at most the size (equal: tumbling windows)");
+    }
+    if (size.toMillis() % advance.toMillis() != 0 || size.toMillis() == 0) {
+      throw FlowDefinitionException.of(
+          "window advance",
+          advance,
+          "does not divide the window size " + size + " in whole milliseconds",
+          "use an advance that divides the size, e.g. size 10m advance 5m");
+    }
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw FlowDefinitionException.of(
+          "window grace", grace, "is negative", "use Duration.ZERO or a positive grace");
+    }
+    Objects.requireNonNull(late, "late");
+  }
+
+  /** Tumbling windows of {@code size}: back to back, each record in exactly one. No grace. */
+  public static Windows tumbling(Duration size) {
+    return new Windows(size, size, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER);
+  }
+
+  /**
+   * Hopping windows of {@code size} starting every {@code advance}: each record in {@code size /
+   * advance} windows. No grace.
+   */
+  public static Windows hopping(Duration size, Duration advance) {
+    return new Windows(size, advance, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER);
+  }
+
+  /** A copy whose windows accept records for {@code grace} after they end. */
+  public Windows withGrace(Duration grace) {
+    return new Windows(size, advance, grace, late);
+  }
+
+  /** A copy whose late records are handled by {@code late}. */
+  public Windows withLateRecords(Late late) {
+    return new Windows(size, advance, grace, late);
+  }
+
+  /** Whether each record falls in exactly one window. */
+  public boolean tumbling() {
+    return advance.equals(size);
+  }
+
+  /**
+   * The shortest state retention these windows allow, {@code size + grace}: a window's row must
+   * outlive the time it accepts records.
+   */
+  public Duration minRetention() {
+    return size.plus(grace);
+  }
+
+  /** How {@code describe()} shows them. */
+  @Override
+  public String toString() {
+    return (tumbling() ? "tumbling " + size : "hopping " + size + " advance " + advance)
+        + " grace "
+        + grace
+        + ", late records "
+        + (late == Late.DROP ? "dropped" : "dead-lettered");
+  }
+
+  private static void requirePositive(String setting, Duration value, String example) {
+    Objects.requireNonNull(value, setting);
+    if (value.isNegative() || value.isZero() || value.toMillis() == 0) {
+      throw FlowDefinitionException.of(
+          setting, value, "is not at least one millisecond", "use a positive duration, " + example);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.flows.internal.plan;
+
+import dev.flows.Message;
+import dev.flows.Windowed;
+import dev.flows.Windows;
+import dev.flows.dsl.TimestampExtractor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The windows of a windowed stateful flow and how a record's event time is found: which windows a
+ * record falls in, and the persistence id of each.
+ *
+ * @param windows the window sizes, grace and late-record handling
+ * @param extractor the event time of a record, {@code null} for the record's timestamp
+ */
+public record Windowing(Windows windows, TimestampExtractor<Object, Object> extractor) {
+
+  /** The event time of {@code record}: extracted, or its own timestamp. */
+  public long timestamp(Message<Object, Object> record) throws Exception {
+    return extractor == null
+        ? record.timestamp()
+        : extractor.timestamp(record.key(), record.value(), record.timestamp());
+  }
+
+  /**
+   * The windows {@code timestamp} falls in, oldest first: those starting at a multiple of the
+   * advance in {@code (timestamp - size, timestamp]}, none before the epoch.
+   */
+  public List<Windowed<Object>> windowsFor(Object key, long timestamp) {
+    long size = windows.size().toMillis();
+    long advance = windows.advance().toMillis();
+    long first = Math.max(0, timestamp - size + advance) / advance * advance;
+    List<Windowed<Object>> all = new ArrayList<>((int) (size / advance));
+    for (long start = first; start <= timestamp; start += advance) {
+      all.add(new Windowed<>(key, start, start + size));
+    }
+    return all;
+  }
+
+  /** Whether {@code window} is closed at {@code streamTime}: its end plus grace is not after it. */
+  public boolean closed(Windowed<?> window, long streamTime) {
+    return window.end() + windows.grace().toMillis() <= streamTime;
+  }
+
+  /** The persistence id of {@code window} of the key whose id is {@code keyId}. */
+  public static String id(String keyId, Windowed<?> window) {
+    return keyId + "@" + window.start();
+  }
+
+  /** What {@code describe()} shows. */
+  String label() {
+    return "windowedBy " + windows + (extractor == null ? "" : ", timestampFrom(fn)");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.Message;
+import dev.flows.PermanentException;
+import dev.flows.Windowed;
+import dev.flows.Windows;
+import dev.flows.internal.plan.Windowing;
+import dev.flows.internal.runtime.DeadLetters.Stage;
+import dev.flows.internal.runtime.RowUpdater.Input;
+import dev.flows.spi.SourcePartition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends each record of a windowed flow to the persistence id of every window of its key it falls in
+ * and that is still open at its partition's stream time; a record whose windows all closed is late:
+ * dead-lettered or dropped (docs/semantics.md, "Event-time windows"). Stream time moves on record
+ * by record, in partition order, from the time at the batch's first offset.
+ */
+final class WindowRouter {
+  private final Windowing windowing;
+  private final Failures failures;
+  private final FlowMetrics metrics;
+  private final StreamTimes streamTimes = new StreamTimes();
+
+  WindowRouter(Windowing windowing, Failures failures, FlowMetrics metrics) {
+    this.windowing = windowing;
+    this.failures = failures;
+    this.metrics = metrics;
+  }
+
+  /** The stream times to persist and restore. */
+  StreamTimes streamTimes() {
+    return streamTimes;
+  }
+
+  /** The stream times of one batch, record by record. */
+  final class Pass {
+    private final Map<SourcePartition, Long> times = new HashMap<>();
+
+    Pass(Batch batch) {
+      batch.firstOffsets().forEach((p, first) -> times.put(p, streamTimes.at(p, first)));
+    }
+
+    /**
+     * Adds {@code input} to {@code byId} once per open window, under the id of {@code keyId} and
+     * the window, keyed by the window; or dead-letters it through {@code acks}, or drops it.
+     */
+    void route(Input input, String keyId, Map<String, List<Input>> byId, BatchAcks acks)
+        throws Exception {
+      Message<Object, Object> record = input.decoded();
+      long timestamp = windowing.timestamp(record);
+      if (timestamp < 0) {
+        throw new PermanentException(
+            "the record has no event time (timestamp "
+                + timestamp
+                + "): windows need a timestamp of 0 or more; set one, or use timestampFrom(...)",
+            null);
+      }
+      SourcePartition partition = input.consumed();
+      long streamTime = times.get(partition);
+      List<Windowed<Object>> open = new ArrayList<>();
+      for (Windowed<Object> window : windowing.windowsFor(record.key(), timestamp)) {
+        if (!windowing.closed(window, streamTime)) {
+          open.add(window);
+        }
+      }
+      if (open.isEmpty()) {
+        late(input, timestamp, streamTime, acks);
+        return;
+      }
+      times.put(partition, Math.max(streamTime, timestamp));
+      for (Windowed<Object> window : open) {
+        byId.computeIfAbsent(Windowing.id(keyId, window), id -> new ArrayList<>())
+            .add(new Input(input.raw(), record.withKey(window)));
+      }
+    }
+
+    /** Checkpoints the stream times at the batch's next offsets, and asks to commit them. */
+    void end(Batch batch) {
+      Map<SourcePartition, String> metadata = new HashMap<>();
+      batch
+          .nextOffsets()
+          .forEach(
+              (p, next) -> {
+                streamTimes.checkpoint(p, next, times.get(p));
+                String saying = streamTimes.metadata(p, next);
+                if (saying != null) {
+                  metadata.put(p, saying);
+                }
+              });
+      batch.commitMetadata().set(Map.copyOf(metadata));
+    }
+  }
+
+  private void late(Input input, long timestamp, long streamTime, BatchAcks acks) {
+    Windows windows = windowing.windows();
+    List<Windowed<Object>> all = windowing.windowsFor(null, timestamp);
+    Windowed<Object> last = all.get(all.size() - 1);
+    if (windows.late() == Windows.Late.DROP) {
+      metrics.windowLate("drop");
+      return;
+    }
+    metrics.windowLate("dead_letter");
+    PermanentException reason =
+        new PermanentException(
+            "late record: event time "
+                + timestamp
+                + " falls in window ["
+                + last.start()
+                + ", "
+                + last.end()
+                + "), closed since its end plus grace "
+                + windows.grace()
+                + " is at or before the stream time "
+                + streamTime
+                + " of "
+                + input.consumed().topic()
+                + "-"
+                + input.consumed().partition(),
+            null);
+    acks.send(failures.deadLetter(input.raw(), reason, 1, Stage.PROCESS), input.raw());
+  }
+}

@@ -116,8 +116,8 @@ public final class PostgresMaterialisedTable {
 
   /**
    * The function {@link BisectingWriter} calls: the probed write if {@link #schedule} says so, and
-   * if it fails with a unique violation, today's statements in a new transaction, so that only a
-   * 23505 of those is bisected and refused.
+   * if that fails with a unique violation (another writer inserted a key the probe found absent),
+   * the upserts alone in a new transaction, so that only a 23505 of theirs is bisected and refused.
    */
   private void writeInOneTransaction(List<RowChanges> changes) {
     Batch batch = Batch.of(changes, byKey);
@@ -134,9 +134,7 @@ public final class PostgresMaterialisedTable {
     jdbi.useTransaction(handle -> writeUpserting(handle, batch));
   }
 
-  /**
-   * Today's statements: every row upserted, every delete by key upserted as a marker or deleted.
-   */
+  /** The upserts alone: every row upserted, every delete by key upserted as a marker or deleted. */
   private void writeUpserting(Handle handle, Batch batch) {
     execute(handle, sql.upsert(), everyColumn, batch.upserts());
     execute(handle, sql.delete(), deleteColumns, batch.deletes());
@@ -144,9 +142,9 @@ public final class PostgresMaterialisedTable {
   }
 
   /**
-   * Probes the keys, then writes those absent with plain inserts and those present with today's
-   * statements. Keys repeated in the batch take today's statements (as one statement cannot touch a
-   * row twice, they are refused or bisected there as before).
+   * Probes the keys, then writes those absent with plain inserts and those present with the
+   * upserts. A batch repeating a key takes the upserts alone, where one statement touching a row
+   * twice (21000) is bisected as it always was.
    */
   private void writeProbed(Handle handle, Batch batch) {
     List<Row> keyed = batch.keyed();

@@ -32,6 +32,16 @@ final class ColumnArrays {
                 prepared.setArray(position, prepared.getConnection().createArrayOf(type, values)));
   }
 
+  /** Binds {@code values} as the {@code integer[]} array {@code parameter}, typed as above. */
+  static void bindIntegers(SqlStatement<?> statement, String parameter, List<Integer> values) {
+    Integer[] array = values.toArray(Integer[]::new);
+    statement.bind(
+        parameter,
+        (Argument)
+            (position, prepared, context) ->
+                prepared.setArray(position, prepared.getConnection().createArrayOf("int4", array)));
+  }
+
   /** {@code column} of every row, in an array of the Java type {@link #elementType} names. */
   static Object[] values(Column column, List<Row> rows) {
     Object[] values = typedArray(column.type(), rows.size());

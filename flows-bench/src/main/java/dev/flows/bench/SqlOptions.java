@@ -144,7 +144,7 @@ final class SqlOptions {
     public String note() {
       return rows
           ? "PostgresTableSink.write, and the Rows built as TableRows builds them"
-          : "PostgresTableSink.write: today's statement through JDBI (Rows built beforehand)";
+          : "PostgresTableSink.write, the product's path (Rows built beforehand)";
     }
 
     @Override

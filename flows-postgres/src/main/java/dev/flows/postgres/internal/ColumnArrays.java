@@ -4,13 +4,16 @@ import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.Row;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Binds one column of a materialised table's rows as one array parameter, as the statements of
- * {@link MaterialisedTableSql} and {@link DeleteWhereSql} expand them with {@code unnest}.
+ * {@link MaterialisedTableSql}, {@link KeyProbe} and {@link DeleteWhereSql} expand them with {@code
+ * unnest}. The array is typed per {@link ColumnType} ({@code String[]}, {@code Long[]}, ...) and
+ * made by the connection's {@code createArrayOf}, so pgjdbc sends it binary: an array of {@code
+ * Object}, as JDBI's {@code bindArray} gives it, goes as text, which PostgreSQL must parse.
  */
 final class ColumnArrays {
   private ColumnArrays() {}
@@ -19,19 +22,56 @@ final class ColumnArrays {
    * Binds {@code column} of every row as array {@code parameter}; timestamps (see {@link
    * Timestamps}) and JSON as text (cast in the SQL).
    */
-  static void bind(Update update, String parameter, Column column, List<Row> rows) {
-    List<Object> values = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      Object value = row.get(column.name());
-      values.add(value instanceof Instant instant ? Timestamps.text(instant) : value);
-    }
-    update.bindArray(parameter, elementType(column.type()), values);
+  static void bind(SqlStatement<?> statement, String parameter, Column column, List<Row> rows) {
+    Object[] values = values(column, rows);
+    String type = elementType(column.type());
+    statement.bind(
+        parameter,
+        (Argument)
+            (position, prepared, context) ->
+                prepared.setArray(position, prepared.getConnection().createArrayOf(type, values)));
   }
 
-  private static Class<?> elementType(ColumnType type) {
+  /** Binds {@code values} as the {@code integer[]} array {@code parameter}, typed as above. */
+  static void bindIntegers(SqlStatement<?> statement, String parameter, List<Integer> values) {
+    Integer[] array = values.toArray(Integer[]::new);
+    statement.bind(
+        parameter,
+        (Argument)
+            (position, prepared, context) ->
+                prepared.setArray(position, prepared.getConnection().createArrayOf("int4", array)));
+  }
+
+  /** {@code column} of every row, in an array of the Java type {@link #elementType} names. */
+  static Object[] values(Column column, List<Row> rows) {
+    Object[] values = typedArray(column.type(), rows.size());
+    for (int i = 0; i < values.length; i++) {
+      Object value = rows.get(i).get(column.name());
+      values[i] = value instanceof Instant instant ? Timestamps.text(instant) : value;
+    }
+    return values;
+  }
+
+  /** The element type {@code createArrayOf} is given for {@code type}. */
+  static String elementType(ColumnType type) {
     return switch (type) {
-      case TIMESTAMPTZ, JSONB -> String.class;
-      default -> type.javaType();
+      case TEXT, TIMESTAMPTZ, JSONB -> "text";
+      case BIGINT -> "int8";
+      case INTEGER -> "int4";
+      case DOUBLE -> "float8";
+      case BOOLEAN -> "bool";
+      case BYTEA -> "bytea";
+    };
+  }
+
+  private static Object[] typedArray(ColumnType type, int size) {
+    return switch (type) {
+      case TEXT, TIMESTAMPTZ, JSONB -> new String[size];
+      case BIGINT -> new Long[size];
+      case INTEGER -> new Integer[size];
+      case DOUBLE -> new Double[size];
+      case BOOLEAN -> new Boolean[size];
+      case BYTEA -> new byte[size][];
     };
   }
 }

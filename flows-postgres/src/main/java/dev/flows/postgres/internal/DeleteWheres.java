@@ -50,7 +50,7 @@ final class DeleteWheres {
         for (int i = 0; i < sources.size(); i++) {
           ColumnArrays.bind(update, DeleteWhereSql.source(s, i), sources.get(i), rows);
         }
-        update.bindArray(DeleteWhereSql.order(s), Integer.class, orders.get(sets.get(s)));
+        ColumnArrays.bindIntegers(update, DeleteWhereSql.order(s), orders.get(sets.get(s)));
       }
     }
     List<Row> excluded = excluded(bySet, upserts, deletes);

@@ -18,17 +18,28 @@ import java.util.stream.IntStream;
  * and expanded by {@code unnest}; the delete binds the key and, if versioned, the source columns
  * under the same names. In a versioned table a delete is an upsert of a deleted marker: the key,
  * its source columns, the other columns NULL and the {@link MarkerColumns} saying it is one, since
- * now.
+ * now. {@link #insertNew} and {@link #markNew} are the same inserts without {@code ON CONFLICT},
+ * for keys a probe ({@link KeyProbe}) of the same transaction found absent: nothing to guard, and
+ * no speculative insertion.
  *
  * @param create creates the table if absent
  * @param upsert the set-based upsert of a batch's rows
  * @param delete the set-based delete (or, versioned, marking) of a batch's deletes by key
+ * @param insertNew the plain insert of rows whose keys are absent
+ * @param markNew the plain insert of deleted markers whose keys are absent (versioned only, else
+ *     null: deleting an absent key does nothing)
  */
-record MaterialisedTableSql(String create, String upsert, String delete) {
+record MaterialisedTableSql(
+    String create, String upsert, String delete, String insertNew, String markNew) {
 
   static MaterialisedTableSql of(TableSpec spec) {
     String table = quote(spec.name());
-    return new MaterialisedTableSql(create(spec, table), upsert(spec, table), delete(spec, table));
+    return new MaterialisedTableSql(
+        create(spec, table),
+        rows(spec, table, true),
+        delete(spec, table),
+        rows(spec, table, false),
+        spec.versioned() ? markers(spec, table, false) : null);
   }
 
   /** The bind parameter of column {@code index} of {@link TableSpec#allColumns()}. */
@@ -86,19 +97,31 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
         + "))";
   }
 
-  private static String upsert(TableSpec spec, String table) {
+  private static String rows(TableSpec spec, String table, boolean onConflict) {
     List<Column> all = spec.allColumns();
     List<String> arrays =
         IntStream.range(0, all.size())
             .mapToObj(i -> array(parameter(i), all.get(i).type()))
             .toList();
-    return insert(spec, table, all, arrays, false);
+    return insert(spec, table, all, arrays, false, onConflict);
+  }
+
+  private static String markers(TableSpec spec, String table, boolean onConflict) {
+    List<Column> all = spec.allColumns();
+    List<Integer> bound = deleteColumns(spec);
+    return insert(
+        spec,
+        table,
+        bound.stream().map(all::get).toList(),
+        bound.stream().map(i -> array(parameter(i), all.get(i).type())).toList(),
+        true,
+        onConflict);
   }
 
   private static String delete(TableSpec spec, String table) {
-    List<Column> all = spec.allColumns();
-    List<Integer> bound = deleteColumns(spec);
     if (!spec.versioned()) {
+      List<Column> all = spec.allColumns();
+      List<Integer> bound = deleteColumns(spec);
       if (spec.primaryKey().size() == 1) {
         return "DELETE FROM "
             + table
@@ -119,21 +142,21 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
           + ") WHERE "
           + keysEqual(spec, "t", "d");
     }
-    return insert(
-        spec,
-        table,
-        bound.stream().map(all::get).toList(),
-        bound.stream().map(i -> array(parameter(i), all.get(i).type())).toList(),
-        true);
+    return markers(spec, table, true);
   }
 
   /*
    * INSERT ... SELECT FROM unnest(...) ON CONFLICT (pk) DO UPDATE: one statement for the batch. The
    * WHERE of the update is the guard: a stored row (or marker) of the same partition with an equal
-   * or newer (generation, offset) stays.
+   * or newer (generation, offset) stays. Without onConflict, a plain insert.
    */
   private static String insert(
-      TableSpec spec, String table, List<Column> columns, List<String> arrays, boolean deleted) {
+      TableSpec spec,
+      String table,
+      List<Column> columns,
+      List<String> arrays,
+      boolean deleted,
+      boolean onConflict) {
     String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
     String flag = spec.versioned() ? ", " + MarkerColumns.values(deleted) : "";
     return "INSERT INTO "
@@ -145,10 +168,10 @@ record MaterialisedTableSql(String create, String upsert, String delete) {
         + flag
         + " FROM unnest("
         + String.join(", ", arrays)
-        + ") ON CONFLICT ("
-        + keyNames(spec, Function.identity())
-        + ") "
-        + action(spec);
+        + ")"
+        + (onConflict
+            ? " ON CONFLICT (" + keyNames(spec, Function.identity()) + ") " + action(spec)
+            : "");
   }
 
   private static String action(TableSpec spec) {

@@ -8,28 +8,41 @@ import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * One materialised table in PostgreSQL. {@link #write} is one transaction of at most three
- * set-based statements: the upsert of the batch's rows ({@code INSERT ... SELECT FROM unnest(...)
- * ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}), the delete of its deletes by key (versioned: the
- * same upsert of deleted markers; else a {@code DELETE}) and, if the batch has any, one statement
- * for its deletes by key columns ({@link DeleteWheres}). They touch disjoint rows, so their order
- * does not matter. Rows are sorted by primary key so two writers of overlapping keys (a zombie
- * after a rebalance) lock in the same order. If PostgreSQL refuses the data of some rows, a {@link
- * BisectingWriter} sets their records apart and writes the others, each half of the batch in its
- * own transaction. Thread-safe: every call borrows its own connection. Other database failures are
- * rethrown as {@link FlowsException} with the cause attached; the runtime rewinds the batch and
- * retries.
+ * One materialised table in PostgreSQL. {@link #write} is one transaction. It first probes which of
+ * the batch's keys the table holds ({@link KeyProbe}, a row or a deleted marker), then writes the
+ * rows of absent keys with a plain {@code INSERT ... SELECT FROM unnest(...)} and those of present
+ * keys with the upsert ({@code ... ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}); the deletes by
+ * key likewise as plain inserts or upserts of deleted markers (versioned) or, unversioned, a {@code
+ * DELETE} of the present keys only; then, if the batch has any, one statement for its deletes by
+ * key columns ({@link DeleteWheres}). An absent key has nothing to guard, and its insert skips
+ * {@code ON CONFLICT}'s speculative insertion. If another writer (a zombie, the owner of another
+ * partition) inserts a key between the probe and the insert, the insert fails with a unique
+ * violation (23505): the transaction is rolled back and the batch written again by the upserts
+ * alone, which guard as always; that is never a refusal. The probe is skipped while it finds few
+ * absent keys ({@link ProbeSchedule}), for keys with a timestamp or JSON column, and for batches
+ * that repeat a key. Rows are sorted by primary key so two writers of overlapping keys lock in the
+ * same order. If PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets their
+ * records apart and writes the others, each half of the batch in its own transaction. Thread-safe:
+ * every call borrows its own connection. Other database failures are rethrown as {@link
+ * FlowsException} with the cause attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {
+  private static final String UNIQUE_VIOLATION = "23505";
+
   private final Jdbi jdbi;
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
@@ -37,6 +50,11 @@ public final class PostgresMaterialisedTable {
   private final Comparator<Row> byKey;
   private final BisectingWriter<RowChanges> writer;
   private final MarkerPurgeSql markers;
+  private final KeyProbe probe;
+  private final ProbeSchedule schedule = new ProbeSchedule();
+  private final List<Integer> everyColumn;
+  private final List<Integer> deleteColumns;
+  private volatile Runnable afterProbe = () -> {};
 
   private PostgresMaterialisedTable(Jdbi jdbi, TableSpec spec) {
     this.jdbi = jdbi;
@@ -46,6 +64,17 @@ public final class PostgresMaterialisedTable {
     this.byKey = byKey(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
     this.markers = spec.versioned() ? new MarkerPurgeSql(jdbi, spec) : null;
+    this.probe = KeyProbe.of(spec).orElse(null);
+    this.everyColumn = IntStream.range(0, spec.allColumns().size()).boxed().toList();
+    this.deleteColumns = MaterialisedTableSql.deleteColumns(spec);
+  }
+
+  /**
+   * For tests: runs {@code hook} in each probed write between the probe and the writes, where
+   * another writer's insert of a key found absent makes the plain insert fail.
+   */
+  void afterProbe(Runnable hook) {
+    this.afterProbe = hook;
   }
 
   /**
@@ -85,52 +114,86 @@ public final class PostgresMaterialisedTable {
         .toList();
   }
 
+  /**
+   * The function {@link BisectingWriter} calls: the probed write if {@link #schedule} says so, and
+   * if that fails with a unique violation (another writer inserted a key the probe found absent),
+   * the upserts alone in a new transaction, so that only a 23505 of theirs is bisected and refused.
+   */
   private void writeInOneTransaction(List<RowChanges> changes) {
-    List<Row> upserts = new ArrayList<>(changes.size());
-    List<Row> deletes = new ArrayList<>();
-    List<Row> deletesWhere = new ArrayList<>();
-    for (RowChanges change : changes) {
-      upserts.addAll(change.upserts());
-      deletes.addAll(change.deletes());
-      deletesWhere.addAll(change.deletesWhere());
+    Batch batch = Batch.of(changes, byKey);
+    if (probe != null && batch.hasKeys() && schedule.probeNext()) {
+      try {
+        jdbi.useTransaction(handle -> writeProbed(handle, batch));
+        return;
+      } catch (RuntimeException e) {
+        if (!SqlErrors.sqlState(e).filter(UNIQUE_VIOLATION::equals).isPresent()) {
+          throw e;
+        }
+      }
     }
-    jdbi.useTransaction(
-        handle -> {
-          if (!upserts.isEmpty()) {
-            bound(handle.createUpdate(sql.upsert()), spec.allColumns().size(), sorted(upserts))
-                .execute();
-          }
-          if (!deletes.isEmpty()) {
-            bind(handle.createUpdate(sql.delete()), sorted(deletes)).execute();
-          }
-          if (!deletesWhere.isEmpty()) {
-            deleteWheres.execute(handle, deletesWhere, upserts, deletes);
-          }
-        });
+    jdbi.useTransaction(handle -> writeUpserting(handle, batch));
   }
 
-  /** Binds columns {@code 0} to {@code count - 1} of {@code rows}. */
-  private Update bound(Update update, int count, List<Row> rows) {
+  /** The upserts alone: every row upserted, every delete by key upserted as a marker or deleted. */
+  private void writeUpserting(Handle handle, Batch batch) {
+    execute(handle, sql.upsert(), everyColumn, batch.upserts());
+    execute(handle, sql.delete(), deleteColumns, batch.deletes());
+    writeDeletesWhere(handle, batch);
+  }
+
+  /**
+   * Probes the keys, then writes those absent with plain inserts and those present with the
+   * upserts. A batch repeating a key takes the upserts alone, where one statement touching a row
+   * twice (21000) is bisected as it always was.
+   */
+  private void writeProbed(Handle handle, Batch batch) {
+    List<Row> keyed = batch.keyed();
+    if (!distinctKeys(keyed)) {
+      writeUpserting(handle, batch);
+      return;
+    }
+    Set<List<Object>> present = probe.present(handle, keyed);
+    schedule.probed(keyed.size(), keyed.size() - present.size());
+    afterProbe.run();
+    Map<Boolean, List<Row>> upserts = byPresence(batch.upserts(), present);
+    Map<Boolean, List<Row>> deletes = byPresence(batch.deletes(), present);
+    execute(handle, sql.insertNew(), everyColumn, upserts.get(false));
+    execute(handle, sql.upsert(), everyColumn, upserts.get(true));
+    if (sql.markNew() != null) {
+      execute(handle, sql.markNew(), deleteColumns, deletes.get(false));
+    }
+    execute(handle, sql.delete(), deleteColumns, deletes.get(true));
+    writeDeletesWhere(handle, batch);
+  }
+
+  private void writeDeletesWhere(Handle handle, Batch batch) {
+    if (!batch.deletesWhere().isEmpty()) {
+      deleteWheres.execute(handle, batch.deletesWhere(), batch.upserts(), batch.deletes());
+    }
+  }
+
+  private boolean distinctKeys(List<Row> rows) {
+    Set<List<Object>> keys = new HashSet<>();
+    return rows.stream().allMatch(row -> keys.add(probe.key(row)));
+  }
+
+  /** {@code rows} split by whether their key is {@code present}, each part in the given order. */
+  private Map<Boolean, List<Row>> byPresence(List<Row> rows, Set<List<Object>> present) {
+    return rows.stream()
+        .collect(Collectors.partitioningBy(row -> present.contains(probe.key(row))));
+  }
+
+  /** Runs {@code statement} with {@code columns} of {@code rows} bound, unless there are none. */
+  private void execute(Handle handle, String statement, List<Integer> columns, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Update update = handle.createUpdate(statement);
     List<Column> all = spec.allColumns();
-    for (int i = 0; i < count; i++) {
+    for (int i : columns) {
       ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
     }
-    return update;
-  }
-
-  private Update bind(Update update, List<Row> deletes) {
-    List<Column> all = spec.allColumns();
-    for (int i : MaterialisedTableSql.deleteColumns(spec)) {
-      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), deletes);
-    }
-    return update;
-  }
-
-  private List<Row> sorted(List<Row> rows) {
-    if (rows.size() > 1) {
-      rows.sort(byKey);
-    }
-    return rows;
+    update.execute();
   }
 
   /** The primary key order, column by column; {@code bytea} unsigned byte by byte. */

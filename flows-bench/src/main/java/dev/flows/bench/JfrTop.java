@@ -40,10 +40,6 @@ final class JfrTop {
   private JfrTop() {}
 
   /**
-   * Writes the recording settings into {@code dir}; returns their path for {@code
-   * -XX:StartFlightRecording=settings=}.
-   */
-  /**
    * The JVM flags that record {@code recording} with the profiling settings written to {@code out}.
    */
   static List<String> flags(Path recording, Path out) throws IOException {
@@ -55,6 +51,10 @@ final class JfrTop {
             + ",dumponexit=true");
   }
 
+  /**
+   * Writes the recording settings into {@code dir}; returns their path for {@code
+   * -XX:StartFlightRecording=settings=}.
+   */
   static Path settings(Path dir) throws IOException {
     Path file = dir.resolve("flows-bench.jfc").toAbsolutePath();
     Files.writeString(file, SETTINGS);

@@ -1,10 +1,12 @@
 package dev.flows.bench;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -53,11 +55,48 @@ final class MaterialiseScenario implements Scenario {
       samples.add(
           "flows", flows, "Flows.materialise upserts; " + countAndDrop(url, flowsTable) + " rows");
     }
+    if (h.args().jfr()) {
+      profile(h, in, rows);
+    }
     return samples.results();
+  }
+
+  /**
+   * With {@code --jfr}: one more Flows run with a JFR recording, whose top frames are printed after
+   * it. Not a row of the table.
+   */
+  private void profile(Harness h, String in, int rows) throws Exception {
+    Path recording = h.args().out().resolve("flows-materialise.jfr").toAbsolutePath();
+    String table = h.table("rows_jfr");
+    Measurement m =
+        measure(
+            h,
+            "flows (JFR on)",
+            "flows-materialise",
+            "flows-jfr",
+            in,
+            rows,
+            table,
+            JfrTop.flags(recording, h.args().out()));
+    countAndDrop(h.services().postgresUrl(), table);
+    JfrTop.print(recording, Instant.ofEpochMilli(m.startMillis()), 25);
   }
 
   private Measurement measure(
       Harness h, String label, String child, String tag, String in, int rows, String table)
+      throws Exception {
+    return measure(h, label, child, tag, in, rows, table, List.of());
+  }
+
+  private Measurement measure(
+      Harness h,
+      String label,
+      String child,
+      String tag,
+      String in,
+      int rows,
+      String table,
+      List<String> flags)
       throws Exception {
     String group = h.name("rows-" + tag);
     Params params =
@@ -67,7 +106,7 @@ final class MaterialiseScenario implements Scenario {
             .with("table", table)
             .with("pgUrl", h.services().postgresUrl());
     return h.measure(
-        name(), label, child, params, rows, () -> h.kafka().committedSum(group), List.of());
+        name(), label, child, params, rows, () -> h.kafka().committedSum(group), flags);
   }
 
   private static void sql(String url, String statement) throws SQLException {

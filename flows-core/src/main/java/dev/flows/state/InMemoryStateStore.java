@@ -73,10 +73,14 @@ public final class InMemoryStateStore implements StateStore {
   @Override
   public void close() {}
 
-  /** One table: maps in id order guarded by its monitor. */
+  /**
+   * One table: rows in id order, each with the time of the write that stored it (as PostgreSQL's
+   * {@code updated_at} is the time of its transaction), guarded by the table's monitor.
+   */
   private static final class Table implements StateTable {
-    private final TreeMap<String, StateRow> rows = new TreeMap<>();
-    private final Map<String, Instant> written = new HashMap<>();
+    private record Stored(StateRow row, Instant written) {}
+
+    private final TreeMap<String, Stored> rows = new TreeMap<>();
     private final Clock clock;
 
     Table(Clock clock) {
@@ -87,26 +91,30 @@ public final class InMemoryStateStore implements StateStore {
     public synchronized Map<String, StateRow> load(Collection<String> ids) {
       Map<String, StateRow> found = new HashMap<>();
       for (String id : ids) {
-        StateRow row = rows.get(id);
-        if (row != null) {
-          found.put(id, row);
+        Stored stored = rows.get(id);
+        if (stored != null) {
+          found.put(id, stored.row());
         }
       }
       return found;
     }
 
+    /** Each change replaces its row in one search of the map if it is the next version. */
     @Override
     public synchronized WriteResult write(List<StateRow> changes) {
       Set<String> conflicts = new HashSet<>();
+      Instant now = clock.instant();
       for (StateRow change : changes) {
-        StateRow stored = rows.get(change.id());
-        long storedVersion = stored == null ? 0 : stored.version();
-        if (storedVersion == change.version() - 1) {
-          rows.put(change.id(), change);
-          written.put(change.id(), clock.instant());
-        } else {
-          conflicts.add(change.id());
-        }
+        rows.compute(
+            change.id(),
+            (id, stored) -> {
+              long storedVersion = stored == null ? 0 : stored.row().version();
+              if (storedVersion == change.version() - 1) {
+                return new Stored(change, now);
+              }
+              conflicts.add(id);
+              return stored;
+            });
       }
       return new WriteResult(conflicts, Map.of());
     }
@@ -115,18 +123,17 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized RowPurge.Page purge(RowPurge purge) {
       Instant cutoff = clock.instant().minus(purge.olderThan());
-      Map<String, StateRow> after =
-          purge.after() == null ? rows : rows.tailMap(purge.after(), false);
+      Map<String, Stored> after = purge.after() == null ? rows : rows.tailMap(purge.after(), false);
       List<String> old =
-          after.keySet().stream()
-              .filter(id -> !written.get(id).isAfter(cutoff))
+          after.entrySet().stream()
+              .filter(e -> !e.getValue().written().isAfter(cutoff))
+              .map(Map.Entry::getKey)
               .limit(purge.limit())
               .toList();
       int deleted = 0;
       for (String id : old) {
-        if (purge.behind().test(rows.get(id).progress())) {
+        if (purge.behind().test(rows.get(id).row().progress())) {
           rows.remove(id);
-          written.remove(id);
           deleted++;
         }
       }

@@ -68,17 +68,7 @@ final class SourceOffsets {
         if (stopping.getAsBoolean()) {
           throw e;
         }
-        long backoff = StopSignal.backoffMillis(failures);
-        LOG.warn(
-            "flow {}: cannot read the metadata committed with the offsets ({}), trying again in {}"
-                + " ms",
-            flow,
-            e.toString(),
-            backoff);
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+        if (!backOff(failures, "the metadata committed with the offsets", e)) {
           throw e;
         }
       }
@@ -104,20 +94,32 @@ final class SourceOffsets {
             (partition, first) -> source.seek(partition, committed.getOrDefault(partition, first)));
         return;
       } catch (RuntimeException e) {
-        long backoff = StopSignal.backoffMillis(failures);
-        LOG.warn(
-            "flow {}: cannot read the committed offsets ({}), trying again in {} ms",
-            flow,
-            e.toString(),
-            backoff);
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+        if (!backOff(failures, "the committed offsets", e)) {
           return;
         }
         owned = owned(firstOffsets);
       }
+    }
+  }
+
+  /**
+   * Logs that reading {@code what} failed for the {@code failures}th time and waits the backoff;
+   * false if interrupted meanwhile (the interrupt kept).
+   */
+  private boolean backOff(int failures, String what, RuntimeException failure) {
+    long backoff = StopSignal.backoffMillis(failures);
+    LOG.warn(
+        "flow {}: cannot read {} ({}), trying again in {} ms",
+        flow,
+        what,
+        failure.toString(),
+        backoff);
+    try {
+      Thread.sleep(backoff);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

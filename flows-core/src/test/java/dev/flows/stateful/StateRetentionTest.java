@@ -3,6 +3,7 @@ package dev.flows.stateful;
 import static dev.flows.Topic.topic;
 import static dev.flows.format.Formats.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,15 @@ class StateRetentionTest {
 
       assertEquals(Optional.of(1L), driver.state(forever, "apple"));
     }
+  }
+
+  @Test
+  void shouldPrintTheRetentionWhenTheFlowIsDescribed() {
+    String kept = countFlow(COUNT).describe().text();
+    String forever = countFlow(StateSpec.of("count", Formats.longs(), () -> 0L)).describe().text();
+
+    assertTrue(kept.contains("rows unwritten for PT24H deleted"), kept);
+    assertFalse(forever.contains("unwritten"), forever);
   }
 
   @Test

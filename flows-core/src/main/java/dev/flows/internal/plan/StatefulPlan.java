@@ -120,7 +120,10 @@ public final class StatefulPlan extends Plan {
             + " ["
             + state.format().name()
             + "] in "
-            + state.table();
+            + state.table()
+            + (state.retention() == null
+                ? ""
+                : ", rows unwritten for " + state.retention() + " deleted");
     return windowing == null
         ? List.of(stateLabel, readerLabel)
         : List.of(windowing.label(), stateLabel, readerLabel);

@@ -10,14 +10,15 @@ import java.util.Objects;
  * advance == size} (each record in one window), hopping when smaller (each record in {@code size /
  * advance} windows).
  *
- * <p>A record is late when, for each of its windows, {@code end + grace <= stream time} (the
- * largest record timestamp read on its input partition before it): it is dead-lettered ({@link
+ * <p>A window closes when {@code end + grace <= stream time} (the largest record timestamp read on
+ * its input partition). A record whose windows all closed is late: it is dead-lettered ({@link
  * Late#DEAD_LETTER}, the default) or dropped and counted ({@link Late#DROP}). A hopping record late
- * for some of its windows only updates the others. Every update emits (no suppression until a
- * window closes; session windows and timers are not built yet).
+ * for some of its windows only updates the others. Each update's outputs are published as it is
+ * applied ({@link Emit#EVERY_UPDATE}, the default), or held and published once, when the window
+ * closes ({@link #emitOnClose()}: final results).
  *
  * <pre>{@code
- * Windows.tumbling(Duration.ofMinutes(5)).withGrace(Duration.ofMinutes(1))
+ * Windows.tumbling(Duration.ofMinutes(5)).withGrace(Duration.ofMinutes(1)).emitOnClose()
  * Windows.hopping(Duration.ofMinutes(10), Duration.ofMinutes(5)).withLateRecords(Late.DROP)
  * }</pre>
  *
@@ -25,8 +26,9 @@ import java.util.Objects;
  * @param advance how far apart windows start, positive and at most {@code size}
  * @param grace how long after its end a window still accepts out-of-order records, not negative
  * @param late what happens to a late record
+ * @param emit when a window's outputs are published
  */
-public record Windows(Duration size, Duration advance, Duration grace, Late late) {
+public record Windows(Duration size, Duration advance, Duration grace, Late late, Emit emit) {
   /** The grace of windows made by {@link #tumbling} and {@link #hopping}: {@value} ms. */
   public static final long DEFAULT_GRACE_MILLIS = 0;
 
@@ -36,6 +38,17 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
     DEAD_LETTER,
     /** Dropped, counted by {@code flows.window.late}. */
     DROP
+  }
+
+  /** When a window's outputs are published. */
+  public enum Emit {
+    /** Each update's outputs, as it is applied. */
+    EVERY_UPDATE,
+    /**
+     * Once per window, when it closes: the outputs of the window's last update that emitted any
+     * (final results, as Kafka Streams' {@code suppress(untilWindowCloses)}).
+     */
+    ON_CLOSE
   }
 
   /** Validates the durations. */
@@ -62,11 +75,13 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
           "window grace", grace, "is negative", "use Duration.ZERO or a positive grace");
     }
     Objects.requireNonNull(late, "late");
+    Objects.requireNonNull(emit, "emit");
   }
 
   /** Tumbling windows of {@code size}: back to back, each record in exactly one. No grace. */
   public static Windows tumbling(Duration size) {
-    return new Windows(size, size, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER);
+    return new Windows(
+        size, size, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER, Emit.EVERY_UPDATE);
   }
 
   /**
@@ -74,17 +89,30 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
    * advance} windows. No grace.
    */
   public static Windows hopping(Duration size, Duration advance) {
-    return new Windows(size, advance, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER);
+    return new Windows(
+        size,
+        advance,
+        Duration.ofMillis(DEFAULT_GRACE_MILLIS),
+        Late.DEAD_LETTER,
+        Emit.EVERY_UPDATE);
   }
 
   /** A copy whose windows accept records for {@code grace} after they end. */
   public Windows withGrace(Duration grace) {
-    return new Windows(size, advance, grace, late);
+    return new Windows(size, advance, grace, late, emit);
   }
 
   /** A copy whose late records are handled by {@code late}. */
   public Windows withLateRecords(Late late) {
-    return new Windows(size, advance, grace, late);
+    return new Windows(size, advance, grace, late, emit);
+  }
+
+  /**
+   * A copy that publishes each window's final results once, when it closes, instead of every
+   * update's: the outputs of the window's last update that emitted any.
+   */
+  public Windows emitOnClose() {
+    return new Windows(size, advance, grace, late, Emit.ON_CLOSE);
   }
 
   /** Whether each record falls in exactly one window. */
@@ -107,7 +135,8 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
         + " grace "
         + grace
         + ", late records "
-        + (late == Late.DROP ? "dropped" : "dead-lettered");
+        + (late == Late.DROP ? "dropped" : "dead-lettered")
+        + (emit == Emit.ON_CLOSE ? ", emitted on close" : "");
   }
 
   private static void requirePositive(String setting, Duration value, String example) {

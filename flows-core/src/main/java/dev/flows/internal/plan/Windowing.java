@@ -40,7 +40,12 @@ public record Windowing(Windows windows, TimestampExtractor<Object, Object> extr
 
   /** Whether {@code window} is closed at {@code streamTime}: its end plus grace is not after it. */
   public boolean closed(Windowed<?> window, long streamTime) {
-    return window.end() + windows.grace().toMillis() <= streamTime;
+    return closed(window.start(), streamTime);
+  }
+
+  /** Whether the window starting at {@code start} is closed at {@code streamTime}. */
+  public boolean closed(long start, long streamTime) {
+    return start + windows.size().toMillis() + windows.grace().toMillis() <= streamTime;
   }
 
   /** The persistence id of {@code window} of the key whose id is {@code keyId}. */

@@ -6,6 +6,7 @@ import dev.flows.Message;
 import dev.flows.RowRefusedException;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
+import dev.flows.Windows;
 import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
@@ -21,6 +22,7 @@ import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.function.ToIntFunction;
 
 /**
@@ -29,16 +31,26 @@ import java.util.function.ToIntFunction;
  * are published again. A join envelope is checked against the row's dedupe window of its origin
  * partition: a duplicate is skipped, one older than the window is dead-lettered. Every other record
  * is applied. The row to write keeps every output not yet known published, whatever partition it
- * came from, so a write caused by one partition never drops another's unpublished outputs.
- * Thread-safe: with {@code concurrency > 1} the key lanes call it for different ids at once; it
- * keeps no state between calls, and each call changes only its own row's copy.
+ * came from, so a write caused by one partition never drops another's unpublished outputs. A window
+ * emitting on close holds its last outputs instead, until the record that closes it publishes them
+ * (and their replay re-emits them). Thread-safe: with {@code concurrency > 1} the key lanes call it
+ * for different ids at once; it keeps no state between calls, and each call changes only its own
+ * row's copy.
  */
 final class RowUpdater {
   /** The smallest dedupe window of a join, in offsets of an origin partition: {@value}. */
   static final int MIN_DEDUPE_SPAN = 10_000;
 
-  /** One input record, raw (as consumed) and decoded (with its origin coordinates). */
-  record Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {
+  /**
+   * One input record, raw (as consumed) and decoded (with its origin coordinates); or, when {@code
+   * closes}, the record whose event time closed the row's window: it is not applied, it publishes
+   * the row's held outputs.
+   */
+  record Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded, boolean closes) {
+    Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {
+      this(raw, decoded, false);
+    }
+
     SourcePartition consumed() {
       return new SourcePartition(raw.topic(), raw.partition());
     }
@@ -55,11 +67,20 @@ final class RowUpdater {
     /** A join envelope applied already: nothing to do. */
     DUPLICATE,
     /** Applied, or dead-lettered in its stead: the row changes. */
-    APPLIED
+    APPLIED,
+    /** Closed the row's window: its held outputs are published. */
+    CLOSED
   }
 
-  /** A record, how it was handled and what to publish for it. */
-  record Handled(Input input, Handling handling, List<OutgoingRecord> outputs) {}
+  /**
+   * A record, how it was handled, what to publish for it and what to hold until its window closes.
+   */
+  record Handled(
+      Input input, Handling handling, List<OutgoingRecord> outputs, List<OutgoingRecord> held) {
+    Handled(Input input, Handling handling, List<OutgoingRecord> outputs) {
+      this(input, handling, outputs, List.of());
+    }
+  }
 
   /**
    * What one key's records produced.
@@ -83,6 +104,7 @@ final class RowUpdater {
   private final Failures failures;
   private final int dedupeSpan;
   private final boolean carriesOrigin;
+  private final boolean holdsOutputs;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
     this.plan = plan;
@@ -90,6 +112,8 @@ final class RowUpdater {
     this.failures = failures;
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
     this.carriesOrigin = plan.reader().carriesOrigin();
+    this.holdsOutputs =
+        plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE;
   }
 
   /**
@@ -110,11 +134,24 @@ final class RowUpdater {
         handled.add(new Handled(input, Handling.REPLAY, reemit(pending, consumed, offset)));
         continue;
       }
+      if (input.closes()) {
+        Handled closed = close(input, pending);
+        if (!closed.outputs().isEmpty()) {
+          progress.advance(consumed, offset);
+          changed = true;
+        }
+        handled.add(closed);
+        continue;
+      }
       progress.advance(consumed, offset);
       changed = true;
       Handled result = applyTraced(id, input, progress, state, trace.record(input.raw()));
       handled.add(result);
       result.outputs().forEach(o -> pending.add(new StoredOutput(consumed, offset, o)));
+      if (!result.held().isEmpty()) {
+        pending.removeIf(StoredOutput::held);
+        result.held().forEach(o -> pending.add(new StoredOutput(consumed, offset, o, true)));
+      }
     }
     if (!changed) {
       return new Result(null, handled);
@@ -128,6 +165,25 @@ final class RowUpdater {
             Codecs.encodeResults(pending, known.generation()),
             row == null ? 1 : row.version() + 1);
     return new Result(new RowImage(written, progress, pending), handled);
+  }
+
+  /**
+   * Publishes the held outputs as the outputs of the record that closed the window; the caller
+   * advances the row's progress to that record, so its replay re-emits them. Nothing held, nothing
+   * changes.
+   */
+  private static Handled close(Input input, List<StoredOutput> pending) {
+    SourcePartition consumed = input.consumed();
+    long offset = input.raw().offset();
+    List<OutgoingRecord> finals = new ArrayList<>(1);
+    for (ListIterator<StoredOutput> i = pending.listIterator(); i.hasNext(); ) {
+      StoredOutput stored = i.next();
+      if (stored.held()) {
+        finals.add(stored.record());
+        i.set(new StoredOutput(consumed, offset, stored.record()));
+      }
+    }
+    return new Handled(input, Handling.CLOSED, finals);
   }
 
   /** Handles a new record in its span {@code span}, which fails if the record is dead-lettered. */
@@ -167,12 +223,12 @@ final class RowUpdater {
         : image.progress(known.generation(), dedupeSpan, carriesOrigin).copy();
   }
 
-  /** The row's stored outputs not yet known published: kept until they are. */
+  /** The row's stored outputs not yet known published, and those held: kept until published. */
   private static List<StoredOutput> unpublished(RowImage image, Known known) {
     List<StoredOutput> pending = new ArrayList<>();
     if (image != null) {
       for (StoredOutput stored : image.outputs(known.generation())) {
-        if (!known.published().covers(stored.source(), stored.offset())) {
+        if (stored.held() || !known.published().covers(stored.source(), stored.offset())) {
           pending.add(stored);
         }
       }
@@ -184,7 +240,7 @@ final class RowUpdater {
       List<StoredOutput> pending, SourcePartition source, long offset) {
     List<OutgoingRecord> again = new ArrayList<>(1);
     for (StoredOutput stored : pending) {
-      if (stored.offset() == offset && stored.source().equals(source)) {
+      if (!stored.held() && stored.offset() == offset && stored.source().equals(source)) {
         again.add(stored.record());
       }
     }
@@ -247,7 +303,9 @@ final class RowUpdater {
       case SET -> state.set(update.state());
       case DELETE -> state.set(null);
     }
-    return new Handled(input, Handling.APPLIED, encoded);
+    return holdsOutputs
+        ? new Handled(input, Handling.APPLIED, List.of(), encoded)
+        : new Handled(input, Handling.APPLIED, encoded);
   }
 
   private Handled deadLettered(Input input, Exception error, int attempts, Trace span) {

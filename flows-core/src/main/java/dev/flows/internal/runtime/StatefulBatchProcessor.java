@@ -99,9 +99,14 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   Runnable fill(Batch batch, BatchAcks acks) {
     long since = cache.epoch();
     Known known = known();
-    Map<String, List<Input>> byId = groupById(batch, acks);
+    WindowRouter.Pass pass =
+        windows == null
+            ? null
+            : windows.new Pass(batch, openWindows(batch, known, since), known.published());
+    Map<String, List<Input>> byId = groupById(batch, acks, pass);
+    List<RowImage> windowRows = pass == null ? List.of() : pass.end(batch, known.generation());
     Effects effects = new Effects(batch.cancellation(), since, acks.trace());
-    for (Result result : applyAndWrite(byId, known, effects)) {
+    for (Result result : applyAndWrite(byId, windowRows, known, effects)) {
       for (Handled handled : result.handled()) {
         for (OutgoingRecord output : handled.outputs()) {
           acks.send(output, handled.input().raw());
@@ -138,9 +143,21 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return topics.stream().allMatch(t -> before.applyAsInt(t) == now.applyAsInt(t));
   }
 
-  private Map<String, List<Input>> groupById(Batch batch, BatchAcks acks) {
+  /** The open windows of the batch's partitions, when windows emit on close; else none. */
+  private Map<SourcePartition, OpenWindows> openWindows(Batch batch, Known known, long since) {
+    if (!windows.emitsOnClose()) {
+      return Map.of();
+    }
+    Map<String, SourcePartition> byId = new HashMap<>();
+    batch.firstOffsets().keySet().forEach(p -> byId.put(OpenWindows.id(p), p));
+    Map<String, RowImage> rows = load(byId.keySet(), since);
+    Map<SourcePartition, OpenWindows> open = new HashMap<>();
+    byId.forEach((id, p) -> open.put(p, OpenWindows.of(p, rows.get(id), known.generation())));
+    return open;
+  }
+
+  private Map<String, List<Input>> groupById(Batch batch, BatchAcks acks, WindowRouter.Pass pass) {
     Map<String, List<Input>> byId = new LinkedHashMap<>();
-    WindowRouter.Pass pass = windows == null ? null : windows.new Pass(batch);
     for (Message<byte[], byte[]> raw : batch.records()) {
       try {
         Message<Object, Object> decoded = plan.reader().decode(raw);
@@ -157,9 +174,6 @@ public final class StatefulBatchProcessor extends BatchProcessor {
         acks.send(failures.deadLetter(raw, e, 1, Stage.PROCESS), raw);
       }
     }
-    if (pass != null) {
-      pass.end(batch);
-    }
     return byId;
   }
 
@@ -170,19 +184,23 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private record Effects(Cancellation cancellation, long since, BatchTrace trace) {}
 
   /**
-   * Applies and writes every id's records; ids in conflict are reloaded and redone, the others are
-   * final. Returns the results in the order of {@code byId}, however the lanes ran.
+   * Applies and writes every id's records, with the first attempt {@code windowRows} (the rows of
+   * open windows); ids in conflict are reloaded and redone, the others are final. Returns the
+   * results in the order of {@code byId}, however the lanes ran.
    */
-  private List<Result> applyAndWrite(Map<String, List<Input>> byId, Known known, Effects effects) {
+  private List<Result> applyAndWrite(
+      Map<String, List<Input>> byId, List<RowImage> windowRows, Known known, Effects effects) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet(), effects.since());
       Map<String, Result> results = update(pending, rows, known, effects.trace());
       effects.cancellation().check("write the state of " + results.size() + " keys");
-      WriteResult outcome = write(results.values());
+      List<RowImage> extra = attempt == 1 ? windowRows : List.of();
+      WriteResult outcome = write(results.values(), extra);
+      requireWritten(extra, outcome);
       Map<String, Result> into = done == null ? results : done;
-      List<RowImage> written = new ArrayList<>(results.size());
+      List<RowImage> written = new ArrayList<>(extra);
       results.forEach((id, result) -> settle(id, result, outcome, into, written));
       cache.putAll(written, effects.since());
       done = into;
@@ -273,9 +291,33 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return rows;
   }
 
-  private WriteResult write(Collection<Result> results) {
-    List<StateRow> writes =
-        results.stream().map(Result::written).filter(Objects::nonNull).map(RowImage::row).toList();
+  /**
+   * Rewinds the batch when a row of open windows was not written: another instance wrote it (it
+   * consumes the partition now), or the store refused it.
+   */
+  private void requireWritten(List<RowImage> windowRows, WriteResult outcome) {
+    for (RowImage image : windowRows) {
+      String id = image.row().id();
+      String refusal = outcome.refused().get(id);
+      if (outcome.conflicts().contains(id) || refusal != null) {
+        throw new FlowsException(
+            "the open windows row "
+                + id
+                + (refusal == null
+                    ? " was written by another instance (which consumes its partition now)"
+                    : " was refused by the state store: " + refusal)
+                + "; the batch is rewound");
+      }
+    }
+  }
+
+  private WriteResult write(Collection<Result> results, List<RowImage> windowRows) {
+    List<StateRow> writes = new ArrayList<>(results.size() + windowRows.size());
+    windowRows.forEach(image -> writes.add(image.row()));
+    results.stream()
+        .map(Result::written)
+        .filter(Objects::nonNull)
+        .forEach(image -> writes.add(image.row()));
     if (writes.isEmpty()) {
       return WriteResult.ALL_WRITTEN;
     }

@@ -7,17 +7,21 @@ import dev.flows.Windows;
 import dev.flows.internal.plan.Windowing;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.runtime.RowUpdater.Input;
+import dev.flows.internal.state.RowImage;
 import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Sends each record of a windowed flow to the persistence id of every window of its key it falls in
  * and that is still open at its partition's stream time; a record whose windows all closed is late:
  * dead-lettered or dropped (docs/semantics.md, "Event-time windows"). Stream time moves on record
- * by record, in partition order, from the time at the batch's first offset.
+ * by record, in partition order, from the time at the batch's first offset. When windows emit on
+ * close, the record that moves stream time past a window's end plus grace is also sent to each of
+ * that window's rows, as the input that closes it ({@link OpenWindows} knows the rows).
  */
 final class WindowRouter {
   private final Windowing windowing;
@@ -31,6 +35,11 @@ final class WindowRouter {
     this.metrics = metrics;
   }
 
+  /** Whether windows hold their outputs until they close. */
+  boolean emitsOnClose() {
+    return windowing.windows().emit() == Windows.Emit.ON_CLOSE;
+  }
+
   /** The stream times to persist and restore. */
   StreamTimes streamTimes() {
     return streamTimes;
@@ -39,9 +48,17 @@ final class WindowRouter {
   /** The stream times of one batch, record by record. */
   final class Pass {
     private final Map<SourcePartition, Long> times = new HashMap<>();
+    private final Map<SourcePartition, OpenWindows> open;
 
-    Pass(Batch batch) {
+    /**
+     * A pass over {@code batch}, with the windows of its partitions when they emit on close ({@code
+     * open}, empty otherwise): those whose closing outputs {@code published} knows are out are
+     * forgotten.
+     */
+    Pass(Batch batch, Map<SourcePartition, OpenWindows> open, PublishedOffsets published) {
       batch.firstOffsets().forEach((p, first) -> times.put(p, streamTimes.at(p, first)));
+      this.open = open;
+      open.forEach((p, windows) -> windows.forgetPublished(offset -> published.covers(p, offset)));
     }
 
     /**
@@ -71,15 +88,31 @@ final class WindowRouter {
         late(input, timestamp, streamTime, acks);
         return;
       }
-      times.put(partition, Math.max(streamTime, timestamp));
+      long now = Math.max(streamTime, timestamp);
+      times.put(partition, now);
+      OpenWindows known = this.open.get(partition);
       for (Windowed<Object> window : open) {
-        byId.computeIfAbsent(Windowing.id(keyId, window), id -> new ArrayList<>())
+        String id = Windowing.id(keyId, window);
+        byId.computeIfAbsent(id, i -> new ArrayList<>())
             .add(new Input(input.raw(), record.withKey(window)));
+        if (known != null) {
+          known.add(window.start(), id);
+        }
+      }
+      if (known != null) {
+        long offset = input.raw().offset();
+        for (String id : known.closedBy(offset, start -> windowing.closed(start, now))) {
+          byId.computeIfAbsent(id, i -> new ArrayList<>())
+              .add(new Input(input.raw(), record, true));
+        }
       }
     }
 
-    /** Checkpoints the stream times at the batch's next offsets, and asks to commit them. */
-    void end(Batch batch) {
+    /**
+     * Checkpoints the stream times at the batch's next offsets, and asks to commit them; returns
+     * the rows of open windows to write with the batch's state.
+     */
+    List<RowImage> end(Batch batch, ToIntFunction<String> generation) {
       Map<SourcePartition, String> metadata = new HashMap<>();
       batch
           .nextOffsets()
@@ -92,6 +125,14 @@ final class WindowRouter {
                 }
               });
       batch.commitMetadata().set(Map.copyOf(metadata));
+      List<RowImage> changed = new ArrayList<>();
+      for (OpenWindows windows : open.values()) {
+        RowImage row = windows.changedRow(generation);
+        if (row != null) {
+          changed.add(row);
+        }
+      }
+      return changed;
     }
   }
 

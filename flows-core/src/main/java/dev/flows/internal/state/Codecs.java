@@ -15,20 +15,28 @@ import java.util.function.ToIntFunction;
  * {@link Progress}); version 2 wrote header keys length-prefixed; version 1 as modified UTF-8.
  */
 public final class Codecs {
+  /** The layout of results without held outputs, which Flows before final results reads. */
   private static final int RESULTS_VERSION = 3;
+
+  /** The layout with a held flag per output, written only when an output is held. */
+  private static final int HELD_RESULTS_VERSION = 4;
 
   private Codecs() {}
 
   /** Encodes outputs, each tagged with its source topic's generation. */
   public static byte[] encodeResults(List<StoredOutput> outputs, ToIntFunction<String> generation) {
     ByteWriter out = new ByteWriter(64 * Math.max(1, outputs.size()));
-    out.writeByte(RESULTS_VERSION);
+    boolean anyHeld = outputs.stream().anyMatch(StoredOutput::held);
+    out.writeByte(anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
     out.writeInt(outputs.size());
     for (StoredOutput o : outputs) {
       out.writeUtf(o.source().topic());
       out.writeVarLong(generation.applyAsInt(o.source().topic()));
       out.writeVarLong(o.source().partition());
       out.writeVarLong(o.offset());
+      if (anyHeld) {
+        out.writeByte(o.held() ? 1 : 0);
+      }
       writeRecord(out, o.record());
     }
     return out.toByteArray();
@@ -50,7 +58,7 @@ public final class Codecs {
     }
     try {
       ByteReader in = new ByteReader(encoded);
-      int version = checkVersion(in.readByte(), 1, RESULTS_VERSION, "results");
+      int version = checkVersion(in.readByte(), 1, HELD_RESULTS_VERSION, "results");
       int count = in.readInt();
       List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -59,8 +67,9 @@ public final class Codecs {
         SourcePartition source =
             new SourcePartition(topic, version < 3 ? in.readInt() : (int) in.readVarLong());
         long offset = version < 3 ? in.readLong() : in.readVarLong();
+        boolean held = version >= HELD_RESULTS_VERSION && in.readByte() == 1;
         if (stored == generation.applyAsInt(topic) && wanted.test(source, offset)) {
-          outputs.add(new StoredOutput(source, offset, readRecord(in, version)));
+          outputs.add(new StoredOutput(source, offset, readRecord(in, version), held));
         } else {
           skipRecord(in, version);
         }

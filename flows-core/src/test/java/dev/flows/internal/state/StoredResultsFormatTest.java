@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The stored results layout (version 3) pinned by bytes written before outputs could carry a key,
  * headers and a timestamp of their own: a row stored then reads as the same output, and an output
- * of a message function is stored in the same layout, so rows of both builds read alike.
+ * of a message function is stored in the same layout, so rows of both builds read alike. Held
+ * outputs (windows emitting on close) need version 4, written only when one is held.
  */
 class StoredResultsFormatTest {
   /**
@@ -55,6 +56,23 @@ class StoredResultsFormatTest {
             List.of(new StoredOutput(new SourcePartition("a", 0), 10, output)), t -> 0);
 
     assertEquals(VERSION_3_ROW, HexFormat.of().formatHex(written));
+  }
+
+  @Test
+  void shouldKeepWhichOutputsAreHeldWhenAnyIsHeld() {
+    OutgoingRecord output = new OutgoingRecord("high", bytes("re-k"), bytes("hi!"), HEADERS, 1000L);
+    List<StoredOutput> outputs =
+        List.of(
+            new StoredOutput(new SourcePartition("a", 0), 10, output),
+            new StoredOutput(new SourcePartition("a", 0), 12, output, true));
+
+    byte[] written = Codecs.encodeResults(outputs, t -> 0);
+
+    assertEquals(4, written[0], "layout version");
+    List<StoredOutput> read = Codecs.decodeResults(written, t -> 0);
+    assertEquals(List.of(false, true), read.stream().map(StoredOutput::held).toList());
+    assertEquals(List.of(10L, 12L), read.stream().map(StoredOutput::offset).toList());
+    assertEquals(HEADERS, read.get(1).record().headers());
   }
 
   private static byte[] bytes(String text) {

@@ -1,0 +1,151 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.FlowsException;
+import dev.flows.internal.state.ByteReader;
+import dev.flows.internal.state.ByteWriter;
+import dev.flows.internal.state.Codecs;
+import dev.flows.internal.state.Progress;
+import dev.flows.internal.state.RowImage;
+import dev.flows.spi.SourcePartition;
+import dev.flows.spi.StateRow;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongPredicate;
+import java.util.function.ToIntFunction;
+
+/**
+ * The windows one input partition of a flow emitting on close fed, by start, with the persistence
+ * ids of their rows: open, or closed by a record whose outputs are not known published yet. Kept as
+ * a row of the state table ({@link #id}, written with the batch's window rows), so the record that
+ * closes a window reaches each of its rows on the first pass and on every replay, whatever instance
+ * replays it. Its id has no {@code @}, which every window row's id has.
+ *
+ * <p>While it holds a window its stored progress claims the partition's last offset, so the state
+ * retention never purges it (a silent partition keeps its windows); empty, it may go. Entries of an
+ * earlier generation of the topic are dropped when read.
+ */
+final class OpenWindows {
+  private static final int VERSION = 1;
+  private static final long OPEN = -1;
+
+  private final SourcePartition partition;
+  private final long version;
+  private final TreeMap<Long, Window> byStart;
+  private boolean changed;
+
+  /** One window's rows, and the offset of the record that closed it ({@link #OPEN} until then). */
+  private static final class Window {
+    final Set<String> ids = new LinkedHashSet<>();
+    long closedBy = OPEN;
+  }
+
+  private OpenWindows(SourcePartition partition, long version, TreeMap<Long, Window> byStart) {
+    this.partition = partition;
+    this.version = version;
+    this.byStart = byStart;
+  }
+
+  /** The persistence id of {@code partition}'s windows. */
+  static String id(SourcePartition partition) {
+    return "flows.windows/" + partition.topic() + "/" + partition.partition();
+  }
+
+  /** {@code partition}'s windows as {@code image} stored them, or none. */
+  static OpenWindows of(
+      SourcePartition partition, RowImage image, ToIntFunction<String> generation) {
+    TreeMap<Long, Window> byStart = new TreeMap<>();
+    if (image == null) {
+      return new OpenWindows(partition, 0, byStart);
+    }
+    StateRow row = image.row();
+    try {
+      ByteReader in = new ByteReader(row.state());
+      if (in.readByte() != VERSION) {
+        throw new IllegalStateException("unknown layout version");
+      }
+      boolean current = in.readVarLong() == generation.applyAsInt(partition.topic());
+      int windows = in.readCount();
+      for (int w = 0; w < windows; w++) {
+        Window window = new Window();
+        long start = in.readLong();
+        window.closedBy = in.readLong();
+        int ids = in.readCount();
+        for (int i = 0; i < ids; i++) {
+          window.ids.add(in.readUtf());
+        }
+        byStart.put(start, window);
+      }
+      if (!current) {
+        byStart.clear();
+      }
+    } catch (RuntimeException e) {
+      throw new FlowsException(
+          "cannot decode the open windows of " + partition + " (row " + row.id() + "): " + e, e);
+    }
+    return new OpenWindows(partition, row.version(), byStart);
+  }
+
+  /** Notes that the window starting at {@code start} has a row {@code id}. */
+  void add(long start, String id) {
+    changed |= byStart.computeIfAbsent(start, s -> new Window()).ids.add(id);
+  }
+
+  /**
+   * The ids of the rows the record at {@code offset} closes: those of windows it closed on an
+   * earlier pass, and of open windows {@code closed} says are closed now, which it closes.
+   */
+  List<String> closedBy(long offset, LongPredicate closed) {
+    List<String> ids = new ArrayList<>();
+    for (Map.Entry<Long, Window> entry : byStart.entrySet()) {
+      Window window = entry.getValue();
+      if (window.closedBy == OPEN && closed.test(entry.getKey())) {
+        window.closedBy = offset;
+        changed = true;
+      }
+      if (window.closedBy == offset) {
+        ids.addAll(window.ids);
+      }
+    }
+    return ids;
+  }
+
+  /** Forgets the closed windows whose closing record's outputs {@code published} says are out. */
+  void forgetPublished(LongPredicate published) {
+    changed |= byStart.values().removeIf(w -> w.closedBy != OPEN && published.test(w.closedBy));
+  }
+
+  /** The row to write, {@code null} when nothing changed. */
+  RowImage changedRow(ToIntFunction<String> generation) {
+    if (!changed) {
+      return null;
+    }
+    ByteWriter out = new ByteWriter(64 + 32 * byStart.size());
+    out.writeByte(VERSION);
+    out.writeVarLong(generation.applyAsInt(partition.topic()));
+    out.writeVarLong(byStart.size());
+    byStart.forEach(
+        (start, window) -> {
+          out.writeLong(start);
+          out.writeLong(window.closedBy);
+          out.writeVarLong(window.ids.size());
+          window.ids.forEach(out::writeUtf);
+        });
+    Progress progress = Progress.empty();
+    if (!byStart.isEmpty()) {
+      progress.advance(partition, Long.MAX_VALUE);
+    }
+    StateRow row =
+        new StateRow(
+            id(partition),
+            out.toByteArray(),
+            VERSION,
+            progress.encode(generation),
+            Codecs.encodeResults(List.of(), generation),
+            version + 1);
+    return new RowImage(row, progress, List.of());
+  }
+}

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
  * fed out-of-order and late records, stopped and restarted between them: each window's last count
  * is exact, and the late records, including one that is late only by the stream time reached before
  * the restart, are in the dead-letter topic. The stream time comes back from the metadata committed
- * with the offset.
+ * with the offset. Emitting on close, each window's one output is its final count, published again
+ * only when the flow died before its batch was committed.
  */
 @FlowsServices
 class WindowedCountIT {
@@ -64,7 +65,14 @@ class WindowedCountIT {
       StateSpec.of("it_window_count", Formats.longs(), () -> 0L);
 
   /** One scenario's topics, table and flow. */
-  private record WindowedCount(String name, FlowOptions options) {
+  private record WindowedCount(String name, FlowOptions options, Windows windows) {
+    static final Windows MINUTE_GRACE_30S =
+        Windows.tumbling(Duration.ofMinutes(1)).withGrace(Duration.ofSeconds(30));
+
+    WindowedCount(String name, FlowOptions options) {
+      this(name, options, MINUTE_GRACE_30S);
+    }
+
     Topic<String, String> words() {
       return topic("it-window-" + name + "-words", string(), string());
     }
@@ -78,18 +86,19 @@ class WindowedCountIT {
     }
 
     Flow flow() {
-      return flow("it-window-" + name, options, words(), state(), counts());
+      return flow("it-window-" + name, options, windows, words(), state(), counts());
     }
 
     static Flow flow(
         String name,
         FlowOptions options,
+        Windows windows,
         Topic<String, String> words,
         StateSpec<Long> state,
         Topic<Windowed<String>, String> counts) {
       return Flows.stateful(name, options)
           .from(words)
-          .windowedBy(Windows.tumbling(Duration.ofMinutes(1)).withGrace(Duration.ofSeconds(30)))
+          .windowedBy(windows)
           .state(state) // per word and window: id "<word>@<window start>", retention 90 s
           .apply((window, word, count) -> StateUpdate.set(count + 1, word + "=" + (count + 1)))
           .to(counts);
@@ -124,6 +133,11 @@ class WindowedCountIT {
               word("b", 110),
               word("a", 125), // window 1 and 2
               word("a", 80))); // within grace: window 1 open to 150 s
+    }
+
+    /** Closes windows 0 and 1 (stream time 200 s). */
+    void closing(TestKafka kafka) throws Exception {
+      produce(kafka, List.of(word("c", 200)));
     }
 
     ProducerRecord<byte[], byte[]> word(String word, long second) {
@@ -168,6 +182,17 @@ class WindowedCountIT {
         last.put(key.key() + "@" + (key.start() - BASE) / M, utf8(r.value()));
       }
       return last;
+    }
+
+    /** Every output, as word@window=value, in the order read. */
+    List<String> outputs(TestKafka kafka, int atLeast) {
+      List<String> all = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r :
+          kafka.readCommitted(counts().name(), atLeast, DEADLINE)) {
+        Windowed<String> key = counts().keyFormat().decode(r.key());
+        all.add(key.key() + "@" + (key.start() - BASE) / M + "=" + utf8(r.value()));
+      }
+      return all;
     }
 
     /** The dead letters, as word@second, each with a reason saying it is late. */
@@ -261,6 +286,64 @@ class WindowedCountIT {
 
     assertEquals(EXACT, count.lastCounts(kafka));
     assertEquals(List.of("a@30", "a@40"), count.deadLetters(kafka));
+  }
+
+  /** The final counts of the windows {@code c@200} closes. */
+  private static final List<String> FINALS = List.of("a@0=a=2", "b@0=b=1", "a@1=a=2", "b@1=b=2");
+
+  @Test
+  void shouldPublishOnlyEachWindowsFinalCountWhenWindowsEmitOnClose(
+      TestKafka kafka, TestPostgres postgres) throws Exception {
+    WindowedCount count =
+        new WindowedCount(
+            "final", FlowOptions.defaults(), WindowedCount.MINUTE_GRACE_30S.emitOnClose());
+    count.prepare(kafka, postgres);
+    count.firstHalf(kafka);
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime first = count.start(plain(kafka), store)) {
+      count.awaitCommitted(kafka, 6);
+    }
+    count.secondHalf(kafka);
+    count.closing(kafka);
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime second = count.start(plain(kafka), store)) {
+      count.awaitCommitted(kafka, 11);
+    }
+
+    List<String> outputs = count.outputs(kafka, 4);
+    assertEquals(FINALS.subList(0, 2), outputs.subList(0, 2), "window 0 closed before the restart");
+    assertEquals(new TreeSet<>(FINALS), new TreeSet<>(outputs), "then window 1, once each");
+    assertEquals(FINALS.size(), outputs.size());
+    assertEquals(List.of("a@30", "a@40"), count.deadLetters(kafka));
+  }
+
+  @Test
+  void shouldPublishTheFinalCountsAgainWhenTheFlowDiedAfterClosingBeforeCommitting(
+      TestKafka kafka, TestPostgres postgres) throws Exception {
+    WindowedCount count =
+        new WindowedCount(
+            "finalcrash", FlowOptions.defaults(), WindowedCount.MINUTE_GRACE_30S.emitOnClose());
+    count.prepare(kafka, postgres);
+    count.firstHalf(kafka);
+    count.secondHalf(kafka);
+    count.closing(kafka);
+    FaultyConnector dying = FaultyConnector.wrap(plain(kafka)).swallowSends(value("b=2"));
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime first = count.start(dying, store)) {
+      count.outputs(kafka, 3); // window 1 closed: its state written, a=2 out, b=2 swallowed
+    } // the drain times out: the closing batch is never committed
+    assertTrue(
+        kafka.committedOffsets(count.flow().name(), count.words().name()).getOrDefault(0, 0L) < 11,
+        "the closing record's batch is not committed");
+
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime second = count.start(plain(kafka), store)) {
+      count.awaitCommitted(kafka, 11);
+    }
+
+    List<String> outputs = count.outputs(kafka, 5);
+    assertEquals(new TreeSet<>(FINALS), new TreeSet<>(outputs), "only final counts, none lost");
+    assertEquals(1, outputs.stream().filter("b@1=b=2"::equals).count(), "re-emitted once");
   }
 
   private static Connector plain(TestKafka kafka) {

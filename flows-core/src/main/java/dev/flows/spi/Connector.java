@@ -55,4 +55,14 @@ public interface Connector {
   default Map<Integer, Long> committedOffsets(String group, String topic) {
     return Map.of();
   }
+
+  /**
+   * The metadata consumer group {@code group} committed with its offsets on the partitions of
+   * {@code topic} (see {@link Source#commit(Map, Map)}), by partition number; partitions without
+   * metadata are missing. Like {@link #committedOffsets}: thread-safe, may be slow, empty where the
+   * connector cannot tell (a windowed flow's state retention then keeps window rows).
+   */
+  default Map<Integer, String> committedMetadata(String group, String topic) {
+    return Map.of();
+  }
 }

@@ -2,7 +2,7 @@ package dev.flows.spi;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * One page of a {@link StateTable#purge}: among the rows last written at least {@code olderThan}
@@ -12,11 +12,12 @@ import java.util.function.Predicate;
  * so no replay can reach the row again.
  *
  * @param olderThan the state's retention
- * @param behind given a row's encoded progress, whether it may go
+ * @param behind given a row's id and encoded progress, whether it may go
  * @param after the last id of the previous page, {@code null} for the first page
  * @param limit the most rows one call examines, at least 1
  */
-public record RowPurge(Duration olderThan, Predicate<byte[]> behind, String after, int limit) {
+public record RowPurge(
+    Duration olderThan, BiPredicate<String, byte[]> behind, String after, int limit) {
 
   /** Validates. */
   public RowPurge {

@@ -132,7 +132,7 @@ public final class InMemoryStateStore implements StateStore {
               .toList();
       int deleted = 0;
       for (String id : old) {
-        if (purge.behind().test(rows.get(id).row().progress())) {
+        if (purge.behind().test(id, rows.get(id).row().progress())) {
           rows.remove(id);
           deleted++;
         }

@@ -63,10 +63,28 @@ final class ChainedFlows implements TestBench {
 
   /**
    * Runs one purge round of every stateful flow whose state has a retention; every record written
-   * so far has been processed, so each topic's single partition counts as committed up to its end.
+   * so far has been processed, so each topic's single partition counts as committed up to its end,
+   * with the metadata the flow committed last.
    */
   void purgeRows() {
-    purgers.values().forEach(p -> p.round(topic -> Map.of(0, (long) sink.read(topic, 0).size())));
+    purgers.forEach(
+        (flow, purger) ->
+            purger.round(
+                new RowPurger.Committed() {
+                  @Override
+                  public Map<Integer, Long> offsets(String topic) {
+                    return Map.of(0, (long) sink.read(topic, 0).size());
+                  }
+
+                  @Override
+                  public Map<Integer, String> metadata(String topic) {
+                    String committed =
+                        committedMetadata
+                            .getOrDefault(flow, Map.of())
+                            .get(new SourcePartition(topic, 0));
+                    return committed == null ? Map.of() : Map.of(0, committed);
+                  }
+                }));
   }
 
   /**

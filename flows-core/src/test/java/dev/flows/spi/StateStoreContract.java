@@ -301,12 +301,18 @@ public abstract class StateStoreContract {
     assertEquals(3, table.rows());
   }
 
-  /** A purge of rows older than {@code olderThan} that deletes the ids {@code behind} accepts. */
+  /**
+   * A purge of rows older than {@code olderThan} that deletes the ids {@code behind} accepts; it
+   * checks that it is given each row's own id and progress (the rows' progress holds their id).
+   */
   private static RowPurge purge(
       Duration olderThan, java.util.function.Predicate<String> behind, int limit) {
     return new RowPurge(
         olderThan,
-        progress -> behind.test(new String(progress, StandardCharsets.UTF_8).substring(2)),
+        (id, progress) -> {
+          assertEquals(id, new String(progress, StandardCharsets.UTF_8).substring(2), "own row");
+          return behind.test(id);
+        },
         null,
         limit);
   }

@@ -29,7 +29,7 @@ class InMemoryStateStoreTest extends StateStoreContract {
     table.write(List.of(row("rewritten", 1), row("old2", 1)));
     clock.advance(Duration.ofMinutes(20));
     table.write(List.of(row("rewritten", 2)));
-    RowPurge purge = new RowPurge(Duration.ofHours(1), progress -> true, null, 10);
+    RowPurge purge = new RowPurge(Duration.ofHours(1), (id, progress) -> true, null, 10);
 
     assertEquals(0, table.purge(purge).deleted(), "50 minutes after the first write");
     clock.advance(Duration.ofMinutes(10));

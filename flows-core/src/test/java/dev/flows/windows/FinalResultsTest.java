@@ -89,6 +89,18 @@ class FinalResultsTest {
   }
 
   @Test
+  void shouldPublishAWindowHeldLongerThanTheRetentionWhenItClosesAfterASilence() {
+    try (FlowTestDriver driver = FlowTestDriver.of(count(FINAL))) {
+      pipe(driver, "apple", 10 * S);
+      driver.advanceWallClock(Duration.ofMinutes(10)); // retention 90 s, but window 0 is open
+
+      pipe(driver, "pear", 100 * S);
+
+      assertEquals(List.of("apple@0-1=1"), read(driver));
+    }
+  }
+
+  @Test
   void shouldPublishEachHoppingWindowOnceWhenItCloses() {
     Windows hopping = Windows.hopping(Duration.ofMinutes(2), MINUTE).emitOnClose();
     try (FlowTestDriver driver = FlowTestDriver.of(count(hopping))) {

@@ -207,17 +207,21 @@ class WindowsTest {
   }
 
   @Test
-  void shouldDeleteAWindowRowWhenUnwrittenForTheDefaultRetentionOfSizePlusGrace() {
+  void shouldDeleteAWindowRowWhenClosedAndUnwrittenForTheDefaultRetentionOfSizePlusGrace() {
     Windows windows = Windows.tumbling(MINUTE).withGrace(Duration.ofSeconds(30));
     try (FlowTestDriver driver = FlowTestDriver.of(count(windows))) {
       pipe(driver, "apple", 10);
       driver.advanceWallClock(Duration.ofSeconds(80));
       pipe(driver, "apple", 20);
       assertEquals(Optional.of(2L), driver.state(COUNT, "apple@0"), "80 s < 90 s: kept");
-
       driver.advanceWallClock(Duration.ofSeconds(90));
+      assertEquals(Optional.of(2L), driver.state(COUNT, "apple@0"), "90 s unwritten but open");
 
-      assertEquals(Optional.empty(), driver.state(COUNT, "apple@0"), "90 s unwritten: deleted");
+      pipe(driver, "pear", M + M / 2); // stream time 1:30: window 0 closed
+      driver.advanceWallClock(Duration.ofSeconds(1));
+
+      assertEquals(Optional.empty(), driver.state(COUNT, "apple@0"), "closed, 91 s unwritten");
+      assertEquals(Optional.of(1L), driver.state(COUNT, "pear@" + M), "open: kept");
     }
   }
 

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
@@ -291,6 +292,30 @@ public final class KafkaConnector implements Connector {
   @Override
   public Map<Integer, Long> committedOffsets(String group, String topic) {
     Map<Integer, Long> offsets = new HashMap<>();
+    committed(group, topic)
+        .forEach((partition, committed) -> offsets.put(partition, committed.offset()));
+    return offsets;
+  }
+
+  /**
+   * The metadata the group committed with its offsets on {@code topic}'s partitions, as {@link
+   * #committedOffsets} reads them; empty metadata counts as none.
+   */
+  @Override
+  public Map<Integer, String> committedMetadata(String group, String topic) {
+    Map<Integer, String> metadata = new HashMap<>();
+    committed(group, topic)
+        .forEach(
+            (partition, committed) -> {
+              if (committed.metadata() != null && !committed.metadata().isEmpty()) {
+                metadata.put(partition, committed.metadata());
+              }
+            });
+    return metadata;
+  }
+
+  private Map<Integer, OffsetAndMetadata> committed(String group, String topic) {
+    Map<Integer, OffsetAndMetadata> offsets = new HashMap<>();
     try (Admin admin = Admin.create(properties)) {
       admin
           .listConsumerGroupOffsets(
@@ -300,7 +325,7 @@ public final class KafkaConnector implements Connector {
           .forEach(
               (partition, committed) -> {
                 if (committed != null && partition.topic().equals(topic)) {
-                  offsets.put(partition.partition(), committed.offset());
+                  offsets.put(partition.partition(), committed);
                 }
               });
     } catch (ExecutionException e) {

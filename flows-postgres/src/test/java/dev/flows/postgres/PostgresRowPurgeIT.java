@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @FlowsServices
 class PostgresRowPurgeIT {
   private static final RowPurge ANY_DAY_OLD =
-      new RowPurge(Duration.ofDays(1), progress -> true, null, 100);
+      new RowPurge(Duration.ofDays(1), (id, progress) -> true, null, 100);
   private static TestPostgres postgres;
 
   @BeforeAll
@@ -95,7 +95,7 @@ class PostgresRowPurgeIT {
       RowPurge judgedWhileWritten =
           new RowPurge(
               Duration.ofDays(1),
-              progress -> {
+              (id, progress) -> {
                 write.set(writer.submit(() -> table.write(List.of(row("a", 2)))));
                 Awaits.until(
                     Duration.ofSeconds(30),

@@ -172,6 +172,11 @@ public final class FaultyConnector implements Connector {
     return connector.committedOffsets(group, topic);
   }
 
+  @Override
+  public Map<Integer, String> committedMetadata(String group, String topic) {
+    return connector.committedMetadata(group, topic);
+  }
+
   private record SendFault(
       Predicate<OutgoingRecord> which, AtomicInteger left, boolean swallow, Runnable after) {
 

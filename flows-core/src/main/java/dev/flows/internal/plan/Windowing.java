@@ -48,6 +48,23 @@ public record Windowing(Windows windows, TimestampExtractor<Object, Object> extr
     return start + windows.size().toMillis() + windows.grace().toMillis() <= streamTime;
   }
 
+  /**
+   * The stream time at which the window of the row {@code id} closes, {@link Long#MIN_VALUE} when
+   * {@code id} is not a window's ({@link #id} writes them).
+   */
+  public long closesAt(String id) {
+    int at = id.lastIndexOf('@');
+    try {
+      return at < 0
+          ? Long.MIN_VALUE
+          : Long.parseLong(id, at + 1, id.length(), 10)
+              + windows.size().toMillis()
+              + windows.grace().toMillis();
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
   /** The persistence id of {@code window} of the key whose id is {@code keyId}. */
   public static String id(String keyId, Windowed<?> window) {
     return keyId + "@" + window.start();

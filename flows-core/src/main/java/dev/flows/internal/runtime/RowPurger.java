@@ -10,7 +10,7 @@ import dev.flows.spi.StateTable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +40,14 @@ public final class RowPurger extends PeriodicPurge {
      * rows.
      */
     Map<Integer, Long> offsets(String topic);
+
+    /**
+     * The metadata committed with them, by partition of {@code topic}: a windowed flow's stream
+     * time; a partition missing keeps its window rows.
+     */
+    default Map<Integer, String> metadata(String topic) {
+      return Map.of();
+    }
   }
 
   private final StatefulPlan plan;
@@ -76,7 +84,19 @@ public final class RowPurger extends PeriodicPurge {
       Connector broker,
       FlowMetrics metrics) {
     Committed committed =
-        broker == null ? topic -> Map.of() : topic -> broker.committedOffsets(plan.name(), topic);
+        broker == null
+            ? topic -> Map.of()
+            : new Committed() {
+              @Override
+              public Map<Integer, Long> offsets(String topic) {
+                return broker.committedOffsets(plan.name(), topic);
+              }
+
+              @Override
+              public Map<Integer, String> metadata(String topic) {
+                return broker.committedMetadata(plan.name(), topic);
+              }
+            };
     return new RowPurger(plan, table, guard, committed, metrics);
   }
 
@@ -136,18 +156,37 @@ public final class RowPurger extends PeriodicPurge {
 
   /**
    * Whether a row's progress is behind: the committed offsets of the flow's input topics, read once
-   * per round; a progress that does not decode keeps its row.
+   * per round; a progress that does not decode keeps its row. A window's row also needs its window
+   * closed at the stream time committed on each partition that fed it, so no record replayed or
+   * still to come can update it, and an open window survives a partition's silence.
    */
-  private Predicate<byte[]> behind(ToIntFunction<String> generations, Committed committed) {
+  private BiPredicate<String, byte[]> behind(
+      ToIntFunction<String> generations, Committed committed) {
     Map<SourcePartition, Long> next = new HashMap<>();
+    Map<SourcePartition, Long> streamTimes = new HashMap<>();
     for (Topic<?, ?> input : plan.inputs()) {
       committed
           .offsets(input.name())
           .forEach((p, o) -> next.put(new SourcePartition(input.name(), p), o));
+      if (plan.windowing() != null) {
+        committed
+            .metadata(input.name())
+            .forEach(
+                (p, m) ->
+                    streamTimes.put(
+                        new SourcePartition(input.name(), p), StreamTimes.committedTime(m)));
+      }
     }
-    return progress -> {
+    return (id, progress) -> {
       try {
-        return Progress.behind(progress, generations, p -> next.getOrDefault(p, -1L));
+        long closes = plan.windowing() == null ? Long.MIN_VALUE : plan.windowing().closesAt(id);
+        return Progress.behind(
+            progress,
+            generations,
+            p ->
+                closes <= streamTimes.getOrDefault(p, StreamTimes.NONE)
+                    ? next.getOrDefault(p, -1L)
+                    : -1L);
       } catch (RuntimeException e) {
         return false;
       }

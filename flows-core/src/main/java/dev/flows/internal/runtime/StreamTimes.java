@@ -66,4 +66,12 @@ final class StreamTimes {
           }
         });
   }
+
+  /**
+   * The stream time {@code metadata} committed (as {@link #metadata} wrote it), else {@link #NONE}.
+   */
+  static long committedTime(String metadata) {
+    Matcher m = METADATA.matcher(metadata);
+    return m.matches() ? Long.parseLong(m.group(1)) : NONE;
+  }
 }

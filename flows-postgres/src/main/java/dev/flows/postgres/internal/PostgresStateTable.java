@@ -257,7 +257,7 @@ public final class PostgresStateTable implements StateTable {
                   List<Map.Entry<String, byte[]>> expired = expired(handle, purge);
                   List<String> behind =
                       expired.stream()
-                          .filter(row -> purge.behind().test(row.getValue()))
+                          .filter(row -> purge.behind().test(row.getKey(), row.getValue()))
                           .map(Map.Entry::getKey)
                           .toList();
                   int deleted =

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -86,7 +87,11 @@ public final class Admin {
   /** Drops the examples' state tables and materialised table, and creates them empty. */
   private static void recreateTables(DataSource dataSource) {
     List<String> tables =
-        List.of(WordCount.COUNT.table(), WordJoin.STATE.table(), WordMaterialise.TABLE.name());
+        List.of(
+            WordCount.COUNT.table(),
+            WordWindowCount.COUNT.table(),
+            WordJoin.STATE.table(),
+            WordMaterialise.TABLE.name());
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(
@@ -98,6 +103,7 @@ public final class Admin {
     try (PostgresStateStore store = PostgresStateStore.create(dataSource);
         PostgresTableSink sink = PostgresTableSink.create(dataSource)) {
       store.table(WordCount.COUNT.table());
+      store.table(WordWindowCount.COUNT.table());
       store.table(WordJoin.STATE.table());
       sink.prepare(WordMaterialise.TABLE);
     }
@@ -126,8 +132,8 @@ public final class Admin {
     props.put("bootstrap.servers", servers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "flows-listen-" + ProcessHandle.current().pid());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<byte[], String> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       System.out.println("listening to " + topic + " (Ctrl-C to stop)");
       while (true) {
@@ -137,7 +143,11 @@ public final class Admin {
                 r ->
                     System.out.printf(
                         "%s-%d@%d %s -> %s%n",
-                        r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        Examples.keyText(r.topic(), r.key()),
+                        r.value()));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.flows.examples;
 import dev.flows.Flow;
 import dev.flows.FlowKind;
 import dev.flows.Topic;
+import dev.flows.Windows;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
 import dev.flows.postgres.PostgresTableSink;
@@ -22,25 +23,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code make run} without any infrastructure: starts a Kafka broker in this JVM and an embedded
  * PostgreSQL for the stateful and materialise examples, creates the topics, seeds the seed's sample
  * word types (apple fruit, pizza food, beer drink) and words (apple x10, pizza x5, beer x2), runs
- * the example flows, prints every record they produce and the materialised table, then stops.
+ * the example flows, prints every record they produce and the materialised table; then sends one
+ * more of each word stamped a window and its grace ahead, which closes the windows of {@code
+ * flows-word-window-count}, prints their final counts, and stops.
  */
 final class EmbeddedDemo {
   /** The seed's sample words and how often each is sent. */
@@ -85,9 +85,13 @@ final class EmbeddedDemo {
           awaitDescriptions(database.dataSource());
         }
         sendWords(broker.bootstrapServers(), flows, runtime, out);
-        int printed = printOutputs(broker.bootstrapServers(), expectedOutputs(flows), out);
+        int printed =
+            OutputPrinter.print(broker.bootstrapServers(), expectedOutputs(flows), DEADLINE, out);
         if (flows.stream().anyMatch(f -> f.kind() == FlowKind.MATERIALISE)) {
           printTable(database.dataSource(), out);
+        }
+        if (flows.stream().anyMatch(f -> f.name().equals(WordWindowCount.flow().name()))) {
+          printed += closeWindows(broker.bootstrapServers(), out);
         }
         out.printf(
             "Demo done: %d records produced by %s%n",
@@ -144,10 +148,7 @@ final class EmbeddedDemo {
 
   private static void send(
       String bootstrapServers, Map<String, String> types, Map<String, Integer> words) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrapServers);
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer = producer(bootstrapServers)) {
       types.forEach(
           (word, type) ->
               producer.send(new ProducerRecord<>(WordJoin.WORD_TYPE.name(), word, type)));
@@ -163,62 +164,61 @@ final class EmbeddedDemo {
   }
 
   /**
+   * Sends each sample word once more, stamped a window and its grace after now: every window the
+   * sample words fell in closes, and {@code flows-word-window-count} publishes their final counts,
+   * which add up to the sample words' total. Returns how many it printed.
+   */
+  private static int closeWindows(String bootstrapServers, PrintStream out) {
+    Windows windows = WordWindowCount.WINDOWS;
+    long later = System.currentTimeMillis() + windows.size().plus(windows.grace()).toMillis();
+    out.printf(
+        "Closing the windows (%s): one more of each word, stamped %s%n",
+        windows, Instant.ofEpochMilli(later));
+    try (KafkaProducer<String, String> producer = producer(bootstrapServers)) {
+      SAMPLE_WORDS
+          .keySet()
+          .forEach(
+              word ->
+                  producer.send(
+                      new ProducerRecord<>(WordRemap.WORD.name(), null, later, word, word)));
+    }
+    Map<String, Long> counts = Map.of(WordWindowCount.WORD_WINDOW_COUNT.name(), sampleTotal());
+    return OutputPrinter.print(bootstrapServers, counts, DEADLINE, out);
+  }
+
+  /** How many sample words the demo sends: {@code 17}. */
+  private static long sampleTotal() {
+    return SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static KafkaProducer<String, String> producer(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  /**
    * Per printed output topic, what its records must add up to: every word flow writes one record
    * per sample word (17), except the collector, whose per-batch counts add up to 17; the task
    * executor reports {@value #TASK_RESULTS} results. Not printed: the join's intermediate topic
-   * (binary envelopes) and {@code word}, the adapter's output and everyone's input.
+   * (binary envelopes), {@code word}, the adapter's output and everyone's input, and {@code
+   * word-window-count}, which publishes nothing before its windows close ({@link #closeWindows}).
    */
   private static Map<String, Long> expectedOutputs(List<Flow> flows) {
-    long words = SAMPLE_WORDS.values().stream().mapToInt(Integer::intValue).sum();
+    long words = sampleTotal();
     Map<String, Long> expected = new LinkedHashMap<>();
     flows.stream()
         .flatMap(f -> f.outputs().stream())
         .map(Topic::name)
         .filter(
-            topic -> !topic.equals(WordJoin.INTERMEDIATE) && !topic.equals(WordRemap.WORD.name()))
+            topic ->
+                !topic.equals(WordJoin.INTERMEDIATE)
+                    && !topic.equals(WordRemap.WORD.name())
+                    && !topic.equals(WordWindowCount.WORD_WINDOW_COUNT.name()))
         .forEach(
             topic ->
                 expected.put(topic, topic.equals(TaskExamples.DONE.name()) ? TASK_RESULTS : words));
     return expected;
-  }
-
-  /** How much one record counts towards its topic's expected total. */
-  private static long weight(ConsumerRecord<String, String> record) {
-    return record.topic().equals(WordCollect.WORD_COLLECT.name())
-        ? Long.parseLong(record.value())
-        : 1;
-  }
-
-  private static int printOutputs(
-      String bootstrapServers, Map<String, Long> expected, PrintStream out) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "flows-demo-printer");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    Map<String, Long> seen = new LinkedHashMap<>();
-    expected.keySet().forEach(topic -> seen.put(topic, 0L));
-    int printed = 0;
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.copyOf(expected.keySet()));
-      while (!reached(seen, expected) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          out.printf("%-14s %-8s -> %s%n", r.topic(), r.key(), r.value());
-          seen.merge(r.topic(), weight(r), Long::sum);
-          printed++;
-        }
-      }
-    }
-    if (!reached(seen, expected)) {
-      throw new IllegalStateException(
-          "the demo expected " + expected + " per topic but saw " + seen + " within " + DEADLINE);
-    }
-    return printed;
-  }
-
-  private static boolean reached(Map<String, Long> seen, Map<String, Long> expected) {
-    return expected.entrySet().stream().allMatch(e -> seen.get(e.getKey()) >= e.getValue());
   }
 
   /**

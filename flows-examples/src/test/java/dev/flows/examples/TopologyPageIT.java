@@ -97,7 +97,8 @@ class TopologyPageIT {
             .collect(Collectors.toCollection(TreeSet::new)),
         "the script drew a curve per edge");
     assertEdgesRunLeftToRight(lineage, positions(nodes));
-    assertTrue(summary(dom).contains("9 steps, "), "the summary counts the nodes: " + summary(dom));
+    assertTrue(
+        summary(dom).contains("10 steps, "), "the summary counts the nodes: " + summary(dom));
   }
 
   /** Every edge but a re-drive goes from a column to one further right: the layout is layered. */

@@ -158,7 +158,10 @@ class WindowedKillChaosIT {
     for (ConsumerRecord<byte[], byte[]> r :
         kafka.readCommitted(count.flow().deadLetterTopic(), late.size(), READ)) {
       String reason = utf8(r.headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value());
-      assertTrue(reason.contains("late record") && reason.contains("grace PT5S"), reason);
+      assertTrue(
+          reason.contains("late record")
+              && reason.contains("grace " + WindowedFinalCount.WINDOWS.grace()),
+          reason);
       dead.computeIfAbsent(utf8(r.value()), v -> new ArrayList<>()).add("late");
     }
     Map<String, String> expected = new HashMap<>();

@@ -110,18 +110,31 @@ public final class TestKafka {
    * broker acknowledged every one; fails the test if any send failed.
    */
   public void produce(String topic, List<byte[][]> keyValues) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(keyValues.size());
+    for (byte[][] kv : keyValues) {
+      records.add(new ProducerRecord<>(topic, kv[0], kv[1]));
+    }
+    produce(records);
+  }
+
+  /**
+   * Produces {@code records} as given (topic, partition, timestamp) and in order, with {@code
+   * acks=all}, and waits until the broker acknowledged every one; fails the test if any send
+   * failed.
+   */
+  public void produce(List<ProducerRecord<byte[], byte[]>> records) {
     Properties props = clientProperties();
     props.put("acks", "all");
     props.put("linger.ms", "5");
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sends = new ArrayList<>(keyValues.size());
-      for (byte[][] kv : keyValues) {
-        sends.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
+      List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        sends.add(producer.send(record));
       }
       producer.flush();
-      for (Future<RecordMetadata> send : sends) {
-        awaitSent(topic, send);
+      for (int i = 0; i < sends.size(); i++) {
+        awaitSent(records.get(i).topic(), sends.get(i));
       }
     }
   }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 17's proof of final results under crashes, under {@code make chaos}: a count per word and
+ * Final results under crashes, under {@code make chaos}: a count per word and
  * event-time window that emits on close, exactly-once on the real broker and PostgreSQL, killed
  * with SIGKILL ten times while 200,000 timestamped records flow, some out of order within the grace
  * and some late ({@link WindowedInput}). A {@code read_committed} reader sees exactly one final

@@ -293,13 +293,14 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   /**
    * Rewinds the batch when a row of open windows was not written: another instance wrote it (it
-   * consumes the partition now), or the store refused it.
+   * consumes the partition now), or the store refused it. The batch's retry reloads the row.
    */
   private void requireWritten(List<RowImage> windowRows, WriteResult outcome) {
     for (RowImage image : windowRows) {
       String id = image.row().id();
       String refusal = outcome.refused().get(id);
       if (outcome.conflicts().contains(id) || refusal != null) {
+        cache.evict(List.of(id));
         throw new FlowsException(
             "the open windows row "
                 + id

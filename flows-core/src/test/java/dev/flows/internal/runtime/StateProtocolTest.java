@@ -18,6 +18,8 @@ import dev.flows.Message;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
+import dev.flows.Windowed;
+import dev.flows.Windows;
 import dev.flows.format.Formats;
 import dev.flows.internal.plan.Envelope;
 import dev.flows.internal.trace.Untraced;
@@ -31,6 +33,7 @@ import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -252,6 +255,32 @@ class StateProtocolTest {
   }
 
   @Test
+  void shouldRewindThenReloadTheOpenWindowsWhenAnotherInstanceWroteThemFirst() {
+    Flow flow =
+        Flows.stateful("test-window-final-count")
+            .from(A)
+            .windowedBy(Windows.tumbling(Duration.ofMinutes(1)).emitOnClose())
+            .state(COUNT)
+            .apply((window, value, n) -> StateUpdate.set(n + 1, Long.toString(n + 1)))
+            .to(topic("window-counts", Windowed.format(string()), string()));
+    BatchHandler zombie = handler(flow);
+    BatchHandler owner = handler(flow);
+    zombie.process(batch(timed(0, "k", 10)));
+    owner.process(batch(timed(0, "k", 10), timed(1, "j", 20))); // its open windows: k and j
+
+    FlowsException stale =
+        assertThrows(FlowsException.class, () -> zombie.process(batch(timed(1, "j", 20))));
+
+    assertTrue(
+        stale.getMessage().contains("open windows row flows.windows/a/0 was written by another"),
+        stale.getMessage());
+    zombie.process(batch(timed(1, "j", 20))); // the retry reads the owner's row: j is there
+    owner.process(batch(timed(2, "k", 60_000))); // closes window 0, with both rows
+
+    assertEquals(List.of("1", "1"), sink.values("window-counts"));
+  }
+
+  @Test
   void shouldLoadEveryBatchsRowsWhenTheStateKeepsNoRowsInMemory() {
     LoadCountingStore counting = new LoadCountingStore(store);
     BatchHandler cached = handler(count(COUNT), counting);
@@ -327,6 +356,11 @@ class StateProtocolTest {
 
   private static Message<byte[], byte[]> msg(String topic, long offset, String key, String value) {
     return new Message<>(topic, 0, offset, 0L, bytes(key), bytes(value), Headers.empty());
+  }
+
+  /** A record of partition a-0 at {@code offset} with its key as value, stamped {@code time}. */
+  private static Message<byte[], byte[]> timed(long offset, String key, long time) {
+    return new Message<>("a", 0, offset, time, bytes(key), bytes(key), Headers.empty());
   }
 
   @SafeVarargs

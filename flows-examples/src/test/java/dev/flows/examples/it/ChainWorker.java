@@ -7,7 +7,6 @@ import dev.flows.runtime.FlowsConfig;
 import dev.flows.testkit.ChildJvm;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -49,15 +48,7 @@ public final class ChainWorker {
       String guarantee,
       String instance,
       Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>(extraEnv);
-    env.put("FLOWS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("FLOWS_POSTGRES_URL", postgres.jdbcUrl());
-    if (postgres.user() != null) {
-      env.put("FLOWS_POSTGRES_USER", postgres.user());
-    }
-    if (postgres.password() != null) {
-      env.put("FLOWS_POSTGRES_PASSWORD", postgres.password());
-    }
+    Map<String, String> env = WorkerEnv.of(kafka, postgres, extraEnv);
     env.put("FLOWS_PROCESSING_GUARANTEE", guarantee);
     env.put("FLOWS_INSTANCE_ID", instance);
     return ChildJvm.start(ChainWorker.class, env, chain.run(), Integer.toString(step));

@@ -8,7 +8,6 @@ import dev.flows.testkit.ChildJvm;
 import dev.flows.testkit.RecoveryMarks;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,15 +38,6 @@ public final class RecoveryWorker {
    */
   static ChildJvm start(
       CountFlow count, TestKafka kafka, TestPostgres postgres, Map<String, String> env) {
-    Map<String, String> all = new HashMap<>(env);
-    all.put("FLOWS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    all.put("FLOWS_POSTGRES_URL", postgres.jdbcUrl());
-    if (postgres.user() != null) {
-      all.put("FLOWS_POSTGRES_USER", postgres.user());
-    }
-    if (postgres.password() != null) {
-      all.put("FLOWS_POSTGRES_PASSWORD", postgres.password());
-    }
-    return ChildJvm.start(RecoveryWorker.class, all, count.run());
+    return ChildJvm.start(RecoveryWorker.class, WorkerEnv.of(kafka, postgres, env), count.run());
   }
 }

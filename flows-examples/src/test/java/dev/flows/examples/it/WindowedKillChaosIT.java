@@ -24,13 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Final results under crashes, under {@code make chaos}: a count per word and
- * event-time window that emits on close, exactly-once on the real broker and PostgreSQL, killed
- * with SIGKILL ten times while 200,000 timestamped records flow, some out of order within the grace
- * and some late ({@link WindowedInput}). A {@code read_committed} reader sees exactly one final
- * count per word and closed window, each the count computed from the input; every late record is
- * dead-lettered exactly once (exactly-once covers dead letters); the rows of the closed windows are
- * deleted once their retention passed.
+ * Final results under crashes, under {@code make chaos}: a count per word and event-time window
+ * that emits on close, exactly-once on the real broker and PostgreSQL, killed with SIGKILL ten
+ * times while 200,000 timestamped records flow, some out of order within the grace and some late
+ * ({@link WindowedInput}). A {@code read_committed} reader sees exactly one final count per word
+ * and closed window, each the count computed from the input; every late record is dead-lettered
+ * exactly once (exactly-once covers dead letters); the rows of the closed windows are deleted once
+ * their retention passed.
  */
 @FlowsServices
 class WindowedKillChaosIT {

@@ -7,7 +7,6 @@ import dev.flows.runtime.FlowsConfig;
 import dev.flows.testkit.ChildJvm;
 import dev.flows.testkit.TestKafka;
 import dev.flows.testkit.TestPostgres;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -35,16 +34,7 @@ public final class WindowedWorker {
    */
   static ChildJvm start(
       WindowedFinalCount count, TestKafka kafka, TestPostgres postgres, String instance) {
-    Map<String, String> env = new HashMap<>();
-    env.put("FLOWS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("FLOWS_POSTGRES_URL", postgres.jdbcUrl());
-    if (postgres.user() != null) {
-      env.put("FLOWS_POSTGRES_USER", postgres.user());
-    }
-    if (postgres.password() != null) {
-      env.put("FLOWS_POSTGRES_PASSWORD", postgres.password());
-    }
-    env.put("FLOWS_INSTANCE_ID", instance);
+    Map<String, String> env = WorkerEnv.of(kafka, postgres, Map.of("FLOWS_INSTANCE_ID", instance));
     return ChildJvm.start(WindowedWorker.class, env, count.run());
   }
 }

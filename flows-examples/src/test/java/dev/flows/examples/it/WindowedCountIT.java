@@ -70,6 +70,11 @@ class WindowedCountIT {
       this(name, options, MINUTE_GRACE_30S);
     }
 
+    /** The count of scenario {@code name} publishing each window's final count, at-least-once. */
+    static WindowedCount emittingOnClose(String name) {
+      return new WindowedCount(name, FlowOptions.defaults(), MINUTE_GRACE_30S.emitOnClose());
+    }
+
     Topic<String, String> words() {
       return topic("it-window-" + name + "-words", string(), string());
     }
@@ -285,9 +290,7 @@ class WindowedCountIT {
   @Test
   void shouldPublishOnlyEachWindowsFinalCountWhenWindowsEmitOnClose(
       TestKafka kafka, TestPostgres postgres) throws Exception {
-    WindowedCount count =
-        new WindowedCount(
-            "final", FlowOptions.defaults(), WindowedCount.MINUTE_GRACE_30S.emitOnClose());
+    WindowedCount count = WindowedCount.emittingOnClose("final");
     count.prepare(kafka, postgres);
     count.firstHalf(kafka);
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
@@ -311,9 +314,7 @@ class WindowedCountIT {
   @Test
   void shouldPublishTheFinalCountsAgainWhenTheFlowDiedAfterClosingBeforeCommitting(
       TestKafka kafka, TestPostgres postgres) throws Exception {
-    WindowedCount count =
-        new WindowedCount(
-            "finalcrash", FlowOptions.defaults(), WindowedCount.MINUTE_GRACE_30S.emitOnClose());
+    WindowedCount count = WindowedCount.emittingOnClose("finalcrash");
     count.prepare(kafka, postgres);
     count.firstHalf(kafka);
     count.secondHalf(kafka);

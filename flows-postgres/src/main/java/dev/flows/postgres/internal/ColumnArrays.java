@@ -23,13 +23,18 @@ final class ColumnArrays {
    * Timestamps}) and JSON as text (cast in the SQL).
    */
   static void bind(SqlStatement<?> statement, String parameter, Column column, List<Row> rows) {
-    Object[] values = values(column, rows);
-    String type = elementType(column.type());
+    bind(statement, parameter, column.type(), values(column, rows));
+  }
+
+  /** Binds {@code values}, a column of type {@code type} as {@link #values} gives it. */
+  static void bind(SqlStatement<?> statement, String parameter, ColumnType type, Object[] values) {
+    String element = elementType(type);
     statement.bind(
         parameter,
         (Argument)
             (position, prepared, context) ->
-                prepared.setArray(position, prepared.getConnection().createArrayOf(type, values)));
+                prepared.setArray(
+                    position, prepared.getConnection().createArrayOf(element, values)));
   }
 
   /** Binds {@code values} as the {@code integer[]} array {@code parameter}, typed as above. */

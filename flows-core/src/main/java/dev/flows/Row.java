@@ -27,8 +27,9 @@ public record Row(Map<String, Object> values) {
   public Row {
     Objects.requireNonNull(values, "values");
     if (!(values instanceof Values)) {
-      Map<String, Object> copy = new LinkedHashMap<>(values);
-      copy.keySet().forEach(column -> Objects.requireNonNull(column, "column name"));
+      Map<String, Object> copy = new LinkedHashMap<>((int) (values.size() / 0.75f) + 1);
+      values.forEach(
+          (column, value) -> copy.put(Objects.requireNonNull(column, "column name"), value));
       values = new Values(copy);
     }
   }

@@ -60,7 +60,13 @@ final class BatchChanges {
   static List<RecordChanges> resolve(TableSpec table, List<RecordChanges> records) {
     BatchChanges batch = new BatchChanges(table);
     if (batch.independent(records)) {
-      return records.stream().filter(r -> !r.changes().isEmpty()).toList();
+      List<RecordChanges> changing = new ArrayList<>(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        if (!records.get(i).changes().isEmpty()) {
+          changing.add(records.get(i));
+        }
+      }
+      return changing;
     }
     for (int i = 0; i < records.size(); i++) {
       batch.add(i, records.get(i).changes());
@@ -74,8 +80,8 @@ final class BatchChanges {
    */
   private boolean independent(List<RecordChanges> records) {
     Set<Object> keys = new HashSet<>(records.size() * 2);
-    for (RecordChanges record : records) {
-      RowChanges changes = record.changes();
+    for (int i = 0; i < records.size(); i++) {
+      RowChanges changes = records.get(i).changes();
       if (!changes.deletesWhere().isEmpty()
           || !addedAll(keys, changes.deletes())
           || !addedAll(keys, changes.upserts())) {
@@ -87,8 +93,8 @@ final class BatchChanges {
 
   /** Adds the keys of {@code rows} to {@code keys}; whether none was there. */
   private boolean addedAll(Set<Object> keys, List<Row> rows) {
-    for (Row row : rows) {
-      if (!keys.add(keyOf(row))) {
+    for (int i = 0; i < rows.size(); i++) {
+      if (!keys.add(keyOf(rows.get(i)))) {
         return false;
       }
     }

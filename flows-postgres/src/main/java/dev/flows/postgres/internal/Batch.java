@@ -64,6 +64,9 @@ record Batch(KeyedRows upserts, KeyedRows deletes, List<Row> deletesWhere) {
   Object[] keyColumn(int k) {
     Object[] ofUpserts = upserts.column(k);
     Object[] ofDeletes = deletes.column(k);
+    if (ofDeletes.length == 0) {
+      return ofUpserts;
+    }
     Object[] both = Arrays.copyOf(ofUpserts, ofUpserts.length + ofDeletes.length);
     System.arraycopy(ofDeletes, 0, both, ofUpserts.length, ofDeletes.length);
     return both;

@@ -12,7 +12,8 @@ import org.postgresql.util.PGobject;
  * reads), encoded into a buffer of its exact size: pgjdbc's own encoder grows its buffer from 1 KiB
  * value by value, then copies it once more. Elements are text (timestamps and JSON as their text,
  * cast on the server), {@code bigint}, {@code integer}, {@code double precision} or {@code bytea};
- * there is no boolean one, as pgjdbc sends no {@code boolean[]} binary. Immutable.
+ * not booleans: pgjdbc sends a {@code boolean[]} object as text (only its own {@code createArrayOf}
+ * sends it binary). Immutable.
  */
 final class BinaryArray extends PGobject implements PGBinaryObject {
   /** The element types, by their PostgreSQL oid and array type name. */

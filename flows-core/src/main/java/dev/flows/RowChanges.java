@@ -3,6 +3,7 @@ package dev.flows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * The changes one record makes to a materialised table: what a {@link dev.flows.dsl.RowsMapper}
@@ -89,11 +90,19 @@ public record RowChanges(List<Row> upserts, List<Row> deletes, List<Row> deletes
 
   private static List<Row> copy(String name, List<Row> rows) {
     Objects.requireNonNull(rows, name);
-    for (Row row : rows) {
-      if (row == null) {
-        throw new IllegalArgumentException(name + " holds a null row");
+    if (rows instanceof RandomAccess) {
+      for (int i = 0; i < rows.size(); i++) {
+        requireRow(name, rows.get(i));
       }
+    } else {
+      rows.forEach(row -> requireRow(name, row));
     }
     return List.copyOf(rows);
+  }
+
+  private static void requireRow(String name, Row row) {
+    if (row == null) {
+      throw new IllegalArgumentException(name + " holds a null row");
+    }
   }
 }

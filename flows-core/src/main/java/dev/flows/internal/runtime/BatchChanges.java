@@ -7,9 +7,11 @@ import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves the checked changes of a materialise batch's records, in offset order, into what one
@@ -26,7 +28,8 @@ import java.util.Map;
  *       dev.flows.spi.TableSink#write}).
  * </ul>
  *
- * <p>Each record keeps the changes that survive, written or refused together. Pending upserts are
+ * <p>Each record keeps the changes that survive, written or refused together: when no key repeats
+ * and no record deletes by key columns, every record's changes as they are. Pending upserts are
  * indexed by the key columns each delete-where names, so a batch resolves in linear time. Not
  * thread-safe: one batch, one thread.
  */
@@ -56,10 +59,46 @@ final class BatchChanges {
   /** The surviving changes of each of {@code records} that has any, in record order. */
   static List<RecordChanges> resolve(TableSpec table, List<RecordChanges> records) {
     BatchChanges batch = new BatchChanges(table);
+    if (batch.independent(records)) {
+      List<RecordChanges> changing = new ArrayList<>(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        if (!records.get(i).changes().isEmpty()) {
+          changing.add(records.get(i));
+        }
+      }
+      return changing;
+    }
     for (int i = 0; i < records.size(); i++) {
       batch.add(i, records.get(i).changes());
     }
     return batch.byRecord(records);
+  }
+
+  /**
+   * Whether no change of {@code records} touches another's: no delete-where, and no key upserted or
+   * deleted twice. Then every change survives as given, and nothing needs resolving.
+   */
+  private boolean independent(List<RecordChanges> records) {
+    Set<Object> keys = new HashSet<>(records.size() * 2);
+    for (int i = 0; i < records.size(); i++) {
+      RowChanges changes = records.get(i).changes();
+      if (!changes.deletesWhere().isEmpty()
+          || !addedAll(keys, changes.deletes())
+          || !addedAll(keys, changes.upserts())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Adds the keys of {@code rows} to {@code keys}; whether none was there. */
+  private boolean addedAll(Set<Object> keys, List<Row> rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      if (!keys.add(keyOf(rows.get(i)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void add(int record, RowChanges changes) {

@@ -122,12 +122,12 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     List<RecordChanges> remaining = new ArrayList<>(changes);
     while (true) {
       List<RecordChanges> resolved = BatchChanges.resolve(plan.table(), remaining);
-      Map<RowChanges, RecordChanges> records = new IdentityHashMap<>(resolved.size());
-      resolved.forEach(r -> records.put(r.changes(), r));
       List<RefusedChanges> refused = writeOnce(resolved);
       if (refused.isEmpty()) {
         return;
       }
+      Map<RowChanges, RecordChanges> records = new IdentityHashMap<>(resolved.size());
+      resolved.forEach(r -> records.put(r.changes(), r));
       Set<Message<byte[], byte[]>> dead = Collections.newSetFromMap(new IdentityHashMap<>());
       for (RefusedChanges refusal : refused) {
         Message<byte[], byte[]> source = records.get(refusal.changes()).source();

@@ -3,16 +3,22 @@ package dev.flows.postgres.internal;
 import dev.flows.Column;
 import dev.flows.ColumnType;
 import dev.flows.Row;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
  * Binds one column of a materialised table's rows as one array parameter, as the statements of
  * {@link MaterialisedTableSql}, {@link KeyProbe} and {@link DeleteWhereSql} expand them with {@code
  * unnest}. The array is typed per {@link ColumnType} ({@code String[]}, {@code Long[]}, ...) and
- * made by the connection's {@code createArrayOf}, so pgjdbc sends it binary: an array of {@code
+ * sent binary: encoded at its exact size by {@link BinaryArray}, or (booleans, or a connection that
+ * sends that type as text) made by the connection's {@code createArrayOf}. An array of {@code
  * Object}, as JDBI's {@code bindArray} gives it, goes as text, which PostgreSQL must parse.
  */
 final class ColumnArrays {
@@ -23,13 +29,35 @@ final class ColumnArrays {
    * Timestamps}) and JSON as text (cast in the SQL).
    */
   static void bind(SqlStatement<?> statement, String parameter, Column column, List<Row> rows) {
-    Object[] values = values(column, rows);
-    String type = elementType(column.type());
+    bind(statement, parameter, column.type(), values(column, rows));
+  }
+
+  /**
+   * Binds {@code values}, a column of type {@code type} as {@link #values} gives it: encoded at its
+   * exact size ({@link BinaryArray}) where the connection sends that array type binary, else by the
+   * connection's {@code createArrayOf}.
+   */
+  static void bind(SqlStatement<?> statement, String parameter, ColumnType type, Object[] values) {
+    String element = elementType(type);
     statement.bind(
         parameter,
         (Argument)
-            (position, prepared, context) ->
-                prepared.setArray(position, prepared.getConnection().createArrayOf(type, values)));
+            (position, prepared, context) -> {
+              Connection connection = prepared.getConnection();
+              BinaryArray binary = BinaryArray.of(type, values).orElse(null);
+              if (binary != null && sendsBinary(connection, binary.arrayOid())) {
+                prepared.setObject(position, binary);
+              } else {
+                prepared.setArray(position, connection.createArrayOf(element, values));
+              }
+            });
+  }
+
+  /** Whether pgjdbc sends parameters of type {@code oid} binary on {@code connection}. */
+  static boolean sendsBinary(Connection connection, int oid) throws SQLException {
+    return connection.isWrapperFor(BaseConnection.class)
+        && connection.unwrap(BaseConnection.class).binaryTransferSend(oid)
+        && connection.unwrap(PGConnection.class).getPreferQueryMode() != PreferQueryMode.SIMPLE;
   }
 
   /** Binds {@code values} as the {@code integer[]} array {@code parameter}, typed as above. */

@@ -3,7 +3,6 @@ package dev.flows.postgres.internal;
 import dev.flows.Column;
 import dev.flows.Row;
 import dev.flows.TableSpec;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -97,7 +96,7 @@ final class DeleteWheres {
     List<Object> values = new ArrayList<>(set.size());
     for (int k : set) {
       Object value = row.get(spec.primaryKey().get(k).name());
-      values.add(value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value);
+      values.add(PrimaryKeys.identity(value));
     }
     return values;
   }

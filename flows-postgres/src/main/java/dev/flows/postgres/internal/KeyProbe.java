@@ -2,7 +2,6 @@ package dev.flows.postgres.internal;
 
 import dev.flows.Column;
 import dev.flows.ColumnType;
-import dev.flows.Row;
 import dev.flows.TableSpec;
 import java.nio.ByteBuffer;
 import java.sql.ResultSet;
@@ -21,10 +20,10 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * Finds which of a batch's keys a materialised table holds (a row or a deleted marker), in one
  * statement: {@code SELECT <key> FROM t WHERE <key> = ANY(:c0::type[])}, or for a key of several
- * columns {@code WHERE (<k1>, <k2>) IN (SELECT * FROM unnest(:c0::t1[], :c1::t2[]))}. Keys compare
- * as lists of their values in Java ({@code bytea} wrapped in a {@link ByteBuffer}), which for these
- * types is PostgreSQL's equality on canonical values. Keys with a timestamp or JSON column are not
- * probed: their text in Java need not be the text PostgreSQL gives back. Immutable.
+ * columns {@code WHERE (<k1>, <k2>) IN (SELECT * FROM unnest(:c0::t1[], :c1::t2[]))}. Keys come
+ * back as {@link PrimaryKeys} gives them, which for these types is PostgreSQL's equality on
+ * canonical values. Keys with a timestamp or JSON column are not probed: their text in Java need
+ * not be the text PostgreSQL gives back. Immutable.
  */
 final class KeyProbe {
   private final List<Column> key;
@@ -43,23 +42,17 @@ final class KeyProbe {
     return probeable ? Optional.of(new KeyProbe(spec)) : Optional.empty();
   }
 
-  /** The keys of {@code rows} the table holds, in {@code handle}'s transaction. */
-  Set<List<Object>> present(Handle handle, List<Row> rows) {
+  /**
+   * The keys of {@code batch}'s upserts and deletes the table holds, in {@code handle}'s
+   * transaction.
+   */
+  Set<List<Object>> present(Handle handle, Batch batch) {
     Query query = handle.createQuery(sql);
     for (int k = 0; k < key.size(); k++) {
-      ColumnArrays.bind(query, MaterialisedTableSql.parameter(k), key.get(k), rows);
+      ColumnArrays.bind(
+          query, MaterialisedTableSql.parameter(k), key.get(k).type(), batch.keyColumn(k));
     }
     return query.map((rs, context) -> key(rs)).collect(Collectors.toCollection(HashSet::new));
-  }
-
-  /** The key of {@code row}, as {@link #present} gives it. */
-  List<Object> key(Row row) {
-    List<Object> values = new ArrayList<>(key.size());
-    for (Column column : key) {
-      Object value = row.get(column.name());
-      values.add(value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value);
-    }
-    return values;
   }
 
   private List<Object> key(ResultSet rs) throws SQLException {

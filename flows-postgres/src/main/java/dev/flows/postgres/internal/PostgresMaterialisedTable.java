@@ -1,21 +1,14 @@
 package dev.flows.postgres.internal;
 
 import dev.flows.Column;
-import dev.flows.ColumnType;
 import dev.flows.FlowsException;
-import dev.flows.Row;
 import dev.flows.RowChanges;
 import dev.flows.TableSpec;
 import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -47,7 +40,7 @@ public final class PostgresMaterialisedTable {
   private final TableSpec spec;
   private final MaterialisedTableSql sql;
   private final DeleteWheres deleteWheres;
-  private final Comparator<Row> byKey;
+  private final PrimaryKeys keys;
   private final BisectingWriter<RowChanges> writer;
   private final MarkerPurgeSql markers;
   private final KeyProbe probe;
@@ -61,7 +54,7 @@ public final class PostgresMaterialisedTable {
     this.spec = spec;
     this.sql = MaterialisedTableSql.of(spec);
     this.deleteWheres = new DeleteWheres(spec);
-    this.byKey = byKey(spec);
+    this.keys = new PrimaryKeys(spec);
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
     this.markers = spec.versioned() ? new MarkerPurgeSql(jdbi, spec) : null;
     this.probe = KeyProbe.of(spec).orElse(null);
@@ -120,7 +113,7 @@ public final class PostgresMaterialisedTable {
    * the upserts alone in a new transaction, so that only a 23505 of theirs is bisected and refused.
    */
   private void writeInOneTransaction(List<RowChanges> changes) {
-    Batch batch = Batch.of(changes, byKey);
+    Batch batch = Batch.of(changes, spec, keys);
     if (probe != null && batch.hasKeys() && schedule.probeNext()) {
       try {
         jdbi.useTransaction(handle -> writeProbed(handle, batch));
@@ -147,68 +140,42 @@ public final class PostgresMaterialisedTable {
    * twice (21000) is bisected as it always was.
    */
   private void writeProbed(Handle handle, Batch batch) {
-    List<Row> keyed = batch.keyed();
-    if (!distinctKeys(keyed)) {
+    if (!batch.distinctKeys()) {
       writeUpserting(handle, batch);
       return;
     }
-    Set<List<Object>> present = probe.present(handle, keyed);
-    schedule.probed(keyed.size(), keyed.size() - present.size());
+    Set<List<Object>> present = probe.present(handle, batch);
+    schedule.probed(batch.keyCount(), batch.keyCount() - present.size());
     afterProbe.run();
-    Map<Boolean, List<Row>> upserts = byPresence(batch.upserts(), present);
-    Map<Boolean, List<Row>> deletes = byPresence(batch.deletes(), present);
-    execute(handle, sql.insertNew(), everyColumn, upserts.get(false));
-    execute(handle, sql.upsert(), everyColumn, upserts.get(true));
+    execute(handle, sql.insertNew(), everyColumn, batch.upserts().where(k -> !present.contains(k)));
+    execute(handle, sql.upsert(), everyColumn, batch.upserts().where(present::contains));
+    KeyedRows deletes = batch.deletes();
     if (sql.markNew() != null) {
-      execute(handle, sql.markNew(), deleteColumns, deletes.get(false));
+      execute(handle, sql.markNew(), deleteColumns, deletes.where(k -> !present.contains(k)));
     }
-    execute(handle, sql.delete(), deleteColumns, deletes.get(true));
+    execute(handle, sql.delete(), deleteColumns, deletes.where(present::contains));
     writeDeletesWhere(handle, batch);
   }
 
   private void writeDeletesWhere(Handle handle, Batch batch) {
     if (!batch.deletesWhere().isEmpty()) {
-      deleteWheres.execute(handle, batch.deletesWhere(), batch.upserts(), batch.deletes());
+      deleteWheres.execute(
+          handle, batch.deletesWhere(), batch.upserts().rows(), batch.deletes().rows());
     }
   }
 
-  private boolean distinctKeys(List<Row> rows) {
-    Set<List<Object>> keys = new HashSet<>();
-    return rows.stream().allMatch(row -> keys.add(probe.key(row)));
-  }
-
-  /** {@code rows} split by whether their key is {@code present}, each part in the given order. */
-  private Map<Boolean, List<Row>> byPresence(List<Row> rows, Set<List<Object>> present) {
-    return rows.stream()
-        .collect(Collectors.partitioningBy(row -> present.contains(probe.key(row))));
-  }
-
   /** Runs {@code statement} with {@code columns} of {@code rows} bound, unless there are none. */
-  private void execute(Handle handle, String statement, List<Integer> columns, List<Row> rows) {
+  private void execute(Handle handle, String statement, List<Integer> columns, KeyedRows rows) {
     if (rows.isEmpty()) {
       return;
     }
     Update update = handle.createUpdate(statement);
     List<Column> all = spec.allColumns();
     for (int i : columns) {
-      ColumnArrays.bind(update, MaterialisedTableSql.parameter(i), all.get(i), rows);
+      ColumnArrays.bind(
+          update, MaterialisedTableSql.parameter(i), all.get(i).type(), rows.column(i));
     }
     update.execute();
-  }
-
-  /** The primary key order, column by column; {@code bytea} unsigned byte by byte. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Comparator<Row> byKey(TableSpec spec) {
-    Comparator<Row> order = null;
-    for (Column column : spec.primaryKey()) {
-      String name = column.name();
-      Comparator<Row> next =
-          column.type() == ColumnType.BYTEA
-              ? (a, b) -> Arrays.compareUnsigned((byte[]) a.get(name), (byte[]) b.get(name))
-              : Comparator.comparing(row -> (Comparable) row.get(name));
-      order = order == null ? next : order.thenComparing(next);
-    }
-    return order;
   }
 
   private <T> T call(String action, Supplier<T> work) {

@@ -32,14 +32,14 @@ final class WindowedScenario implements Scenario {
   @Override
   public String description(Harness h) {
     return String.format(
-        "count per word (%,d words) and tumbling %d s window, grace %d s, %,d records %d ms of"
-            + " event time apart, 1 in %d up to %d s older, %d partitions; until the committed"
+        "count per word (%,d words) and tumbling %d s window, grace %d s, %,d records, %d per ms"
+            + " of event time, 1 in %d up to %d s older, %d partitions; until the committed"
             + " offsets reach the count",
         WordEvents.VOCABULARY,
         WINDOW.toSeconds(),
         GRACE.toSeconds(),
         h.args().scaled(RECORDS),
-        WordEvents.STEP_MILLIS,
+        WordEvents.RECORDS_PER_MILLI,
         WordEvents.OUT_OF_ORDER_EVERY,
         WordEvents.MAX_DELAY_MILLIS / 1000,
         PARTITIONS);

@@ -2,9 +2,10 @@ package dev.flows.bench;
 
 /**
  * The windowed scenario's input, the same for every contender: record {@code i} is a word drawn
- * from a fixed vocabulary at event time {@code start + i * STEP_MILLIS}, except that one record in
- * {@value #OUT_OF_ORDER_EVERY} is up to {@value #MAX_DELAY_MILLIS} ms older (out of order, within
- * {@link WindowedScenario#GRACE}, so no record is late). A pure function of {@code i}.
+ * from a fixed vocabulary at event time {@code start + i / RECORDS_PER_MILLI}, except that one
+ * record in {@value #OUT_OF_ORDER_EVERY} is up to {@value #MAX_DELAY_MILLIS} ms older (out of
+ * order, within {@link WindowedScenario#GRACE}, so no record is late). A pure function of {@code
+ * i}.
  *
  * @param startMillis the event time of record 0, epoch milliseconds
  */
@@ -12,8 +13,12 @@ record WordEvents(long startMillis) {
   /** Distinct words: {@value}. */
   static final int VOCABULARY = 1_000;
 
-  /** Event time between consecutive records: {@value} ms. */
-  static final long STEP_MILLIS = 2;
+  /**
+   * Records per millisecond of event time: {@value}, so a 10 s window holds 50,000 (a stream of
+   * 5,000 records/s) and 500,000 records span 100 s of event time: ten windows, and two RocksDB
+   * segments of Kafka Streams' window store (one per 60 s).
+   */
+  static final int RECORDS_PER_MILLI = 5;
 
   /** One record in this many is out of order: {@value}. */
   static final int OUT_OF_ORDER_EVERY = 10;
@@ -30,7 +35,7 @@ record WordEvents(long startMillis) {
    * broker neither deletes it by time retention nor refuses it as from the future.
    */
   static WordEvents endingAt(long nowMillis, int count) {
-    return new WordEvents(nowMillis - count * STEP_MILLIS);
+    return new WordEvents(nowMillis - count / RECORDS_PER_MILLI);
   }
 
   /** The key of record {@code i}: one of {@value #VOCABULARY} words, uniformly. */
@@ -40,10 +45,12 @@ record WordEvents(long startMillis) {
 
   /** The event time of record {@code i}, epoch milliseconds. */
   long timestamp(int i) {
-    long inOrder = startMillis + i * STEP_MILLIS;
+    long inOrder = startMillis + i / RECORDS_PER_MILLI;
     long draw = mix(~(long) i);
-    boolean late = Long.remainderUnsigned(draw, OUT_OF_ORDER_EVERY) == 0;
-    return late ? inOrder - Long.remainderUnsigned(draw >>> 8, MAX_DELAY_MILLIS + 1) : inOrder;
+    boolean outOfOrder = Long.remainderUnsigned(draw, OUT_OF_ORDER_EVERY) == 0;
+    return outOfOrder
+        ? inOrder - Long.remainderUnsigned(draw >>> 8, MAX_DELAY_MILLIS + 1)
+        : inOrder;
   }
 
   /** Word number {@code n} of the vocabulary, three syllables, e.g. {@code kalomi}. */

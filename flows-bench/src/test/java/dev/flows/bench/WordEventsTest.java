@@ -27,14 +27,14 @@ class WordEventsTest {
   }
 
   @Test
-  void shouldPutAboutOneRecordInTenOutOfOrderWhenAdvancingTwoMillisEach() {
+  void shouldPutAboutOneRecordInTenOutOfOrderWhenFiveShareAMillisecond() {
     long outOfOrder =
         IntStream.range(1, COUNT)
             .filter(i -> EVENTS.timestamp(i) < EVENTS.timestamp(i - 1))
             .count();
     assertTrue(outOfOrder > COUNT / 12 && outOfOrder < COUNT / 8, outOfOrder + " out of order");
     for (int i = 0; i < COUNT; i++) {
-      long delay = EVENTS.startMillis() + i * WordEvents.STEP_MILLIS - EVENTS.timestamp(i);
+      long delay = EVENTS.startMillis() + i / WordEvents.RECORDS_PER_MILLI - EVENTS.timestamp(i);
       assertTrue(delay >= 0 && delay <= WordEvents.MAX_DELAY_MILLIS, "record " + i + ": " + delay);
     }
   }
@@ -59,6 +59,6 @@ class WordEventsTest {
 
   @Test
   void shouldEndAtNowWhenMadeForACount() {
-    assertEquals(1_800_000_000_000L, EVENTS.startMillis() + COUNT * WordEvents.STEP_MILLIS);
+    assertEquals(1_800_000_000_000L, EVENTS.startMillis() + COUNT / WordEvents.RECORDS_PER_MILLI);
   }
 }

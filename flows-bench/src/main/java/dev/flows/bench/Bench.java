@@ -34,6 +34,7 @@ public final class Bench {
         List.of(
             new StatelessScenario(),
             new StatefulScenario(),
+            new WindowedScenario(),
             new MaterialiseScenario(),
             new MaterialiseSqlScenario(),
             new IoBoundScenario(),

@@ -15,6 +15,7 @@ public final class ChildMain {
     switch (args[0]) {
       case "flows-map" -> FlowsContender.stateless(p);
       case "flows-count" -> FlowsContender.count(p);
+      case "flows-windowed-count" -> FlowsContender.windowedCount(p);
       case "flows-recovery" -> FlowsContender.recovering(p);
       case "flows-materialise" -> FlowsContender.materialise(p);
       case "copy-rows" -> CopyContender.copy(p);
@@ -22,6 +23,7 @@ public final class ChildMain {
       case "flows-task" -> FlowsContender.task(p);
       case "streams-map" -> StreamsContender.stateless(p);
       case "streams-count" -> StreamsContender.count(p);
+      case "streams-windowed-count" -> StreamsContender.windowedCount(p);
       case "streams-recovery" -> StreamsRecovery.run(p);
       case "raw-map" -> RawKafkaContender.stateless(p);
       case "raw-amqp" -> RawAmqpContender.consume(p);

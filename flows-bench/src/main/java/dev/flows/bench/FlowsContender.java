@@ -14,6 +14,8 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.TableSpec;
 import dev.flows.TaskOptions;
+import dev.flows.Windowed;
+import dev.flows.Windows;
 import dev.flows.format.Format;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
@@ -49,14 +51,50 @@ final class FlowsContender {
    * exactly-once with {@code guarantee=exactly_once}.
    */
   static void count(Params p) {
-    StateStore store =
-        p.get("store").equals("postgres")
-            ? PostgresStateStore.create(p.get("pgUrl"), null, null)
-            : InMemoryStateStore.create();
     run(
         FlowRuntime.builder(countFlow(p))
             .connector(KafkaConnector.create(p.get("bootstrap")))
-            .stateStore(store));
+            .stateStore(store(p)));
+  }
+
+  /**
+   * {@code flows-windowed-count}: the count per word and {@link #windows()} window, on PostgreSQL
+   * ({@code store=postgres}) or in memory, at-least-once.
+   */
+  static void windowedCount(Params p) {
+    Flow flow =
+        Flows.stateful(p.get("name"), options(p))
+            .from(topic(p.get("in"), string(), string()))
+            .windowedBy(windows())
+            .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
+            .apply(
+                (window, value, count) -> {
+                  Marks.first(value);
+                  long next = count + 1;
+                  return StateUpdate.set(next, Long.toString(next));
+                })
+            .to(topic(p.get("out"), Windowed.format(string()), string()));
+    run(
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(p.get("bootstrap")))
+            .stateStore(store(p)));
+  }
+
+  /**
+   * The windows of {@code flows-windowed-count}, the one place that chooses its emission: final
+   * results ({@link Windows#emitOnClose()}), as Kafka Streams' {@code suppress(untilWindowCloses)}.
+   */
+  static Windows windows() {
+    return Windows.tumbling(WindowedScenario.WINDOW)
+        .withGrace(WindowedScenario.GRACE)
+        .emitOnClose();
+  }
+
+  /** PostgreSQL with {@code store=postgres}, otherwise memory. */
+  private static StateStore store(Params p) {
+    return p.get("store").equals("postgres")
+        ? PostgresStateStore.create(p.get("pgUrl"), null, null)
+        : InMemoryStateStore.create();
   }
 
   /**

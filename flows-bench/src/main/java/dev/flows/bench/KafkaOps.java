@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,6 +90,23 @@ final class KafkaOps implements AutoCloseable {
    * checks that the topic grew by {@code count}.
    */
   void load(String topic, int count, int keys) {
+    load(topic, count, i -> new ProducerRecord<>(topic, bytes("k" + (i % keys)), value(i)));
+  }
+
+  /**
+   * Appends {@code count} records keyed by {@link WordEvents#word}, at {@link
+   * WordEvents#timestamp}, with 100-byte values; checks as {@link #load(String, int, int)}.
+   */
+  void load(String topic, int count, WordEvents events) {
+    load(
+        topic,
+        count,
+        i ->
+            new ProducerRecord<>(
+                topic, null, events.timestamp(i), bytes(events.word(i)), value(i)));
+  }
+
+  private void load(String topic, int count, IntFunction<ProducerRecord<byte[], byte[]>> record) {
     long before = endOffsetsSum(topic);
     Map<String, Object> config =
         Map.of(
@@ -105,7 +123,7 @@ final class KafkaOps implements AutoCloseable {
       AtomicReference<Exception> failure = new AtomicReference<>();
       for (int i = 0; i < count && failure.get() == null; i++) {
         producer.send(
-            new ProducerRecord<>(topic, bytes("k" + (i % keys)), value(i)),
+            record.apply(i),
             (metadata, error) -> {
               if (error != null) {
                 failure.compareAndSet(null, error);

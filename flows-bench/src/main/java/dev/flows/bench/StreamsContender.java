@@ -9,6 +9,10 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.Suppressed.BufferConfig;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -39,6 +43,32 @@ final class StreamsContender {
         .toStream()
         .mapValues(count -> Long.toString(count))
         .to(p.get("out"), Produced.with(Serdes.String(), Serdes.String()));
+    Properties props = properties(p);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    run(builder, props);
+  }
+
+  /**
+   * {@code streams-windowed-count}: {@code groupByKey().windowedBy(tumbling, grace).count()} in
+   * RocksDB, {@code suppress(untilWindowCloses(unbounded()))}: one count per word and window, when
+   * the window closes, keyed by Kafka Streams' time-windowed key.
+   */
+  static void windowedCount(Params p) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(p.get("in"), Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> Marks.first(v))
+        .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+        .windowedBy(TimeWindows.ofSizeAndGrace(WindowedScenario.WINDOW, WindowedScenario.GRACE))
+        .count(Materialized.with(Serdes.String(), Serdes.Long()))
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+        .toStream()
+        .mapValues(count -> Long.toString(count))
+        .to(
+            p.get("out"),
+            Produced.with(
+                WindowedSerdes.timeWindowedSerdeFrom(
+                    String.class, WindowedScenario.WINDOW.toMillis()),
+                Serdes.String()));
     Properties props = properties(p);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     run(builder, props);

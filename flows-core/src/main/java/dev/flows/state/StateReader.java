@@ -74,8 +74,7 @@ public final class StateReader<S> {
     for (String id : ids) {
       StateRow row = rows.get(id);
       if (row != null && row.state() != null) {
-        String what = "state of " + id + " in " + spec.table();
-        states.put(id, (S) StateCodec.decode(spec, row.stateVersion(), row.state(), what));
+        states.put(id, (S) StateCodec.decode(spec, row.stateVersion(), row.state(), id));
       }
     }
     return states;

@@ -26,27 +26,51 @@ public final class Codec {
 
   /**
    * Decodes key and value of a raw record with {@code topic}'s formats, keeping its coordinates.
+   * The record's description is built only for a failure: this runs for every record consumed.
    */
   public static Message<Object, Object> decode(Topic<?, ?> topic, Message<byte[], byte[]> raw) {
-    String where = raw.topic() + "-" + raw.partition() + "@" + raw.offset();
-    Object key = decode(topic.keyFormat(), raw.key(), "key of " + where);
-    Object value = decode(topic.valueFormat(), raw.value(), "value of " + where);
+    Object key;
+    Object value;
+    try {
+      key = decodeOrThrow(topic.keyFormat(), raw.key());
+    } catch (RuntimeException e) {
+      throw failure(topic.keyFormat(), "key of " + where(raw), e);
+    }
+    try {
+      value = decodeOrThrow(topic.valueFormat(), raw.value());
+    } catch (RuntimeException e) {
+      throw failure(topic.valueFormat(), "value of " + where(raw), e);
+    }
     return new Message<>(
         raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value, raw.headers());
   }
 
-  /** Decodes, mapping {@code null} to {@code null}. */
+  /** Decodes, mapping {@code null} to {@code null}; a failure names {@code what} was decoded. */
   public static Object decode(Format<?> format, byte[] bytes, String what) {
-    if (bytes == null) {
-      return null;
-    }
     try {
-      return format.decode(bytes);
-    } catch (FormatException e) {
-      throw new FormatException("cannot decode " + what + ": " + e.getMessage(), e);
+      return decodeOrThrow(format, bytes);
     } catch (RuntimeException e) {
-      throw new FormatException(
-          "cannot decode " + what + " with " + format.name() + ": " + e.getMessage(), e);
+      throw failure(format, what, e);
     }
+  }
+
+  /**
+   * Decodes, mapping {@code null} to {@code null}, throwing what the format throws: for a caller
+   * that describes a {@link #failure} only when there is one.
+   */
+  public static Object decodeOrThrow(Format<?> format, byte[] bytes) {
+    return bytes == null ? null : format.decode(bytes);
+  }
+
+  /** The exception for {@code e}, thrown by {@code format} decoding {@code what}. */
+  public static FormatException failure(Format<?> format, String what, RuntimeException e) {
+    return e instanceof FormatException
+        ? new FormatException("cannot decode " + what + ": " + e.getMessage(), e)
+        : new FormatException(
+            "cannot decode " + what + " with " + format.name() + ": " + e.getMessage(), e);
+  }
+
+  private static String where(Message<byte[], byte[]> raw) {
+    return raw.topic() + "-" + raw.partition() + "@" + raw.offset();
   }
 }

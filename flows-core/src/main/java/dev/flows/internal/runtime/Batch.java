@@ -38,9 +38,14 @@ public record Batch(
   public static Batch of(List<Message<byte[], byte[]>> records) {
     Map<SourcePartition, Long> first = new HashMap<>();
     Map<SourcePartition, Long> next = new HashMap<>();
+    SourcePartition partition = null; // a partition's records come in runs
     for (Message<byte[], byte[]> record : records) {
-      SourcePartition partition = new SourcePartition(record.topic(), record.partition());
-      first.putIfAbsent(partition, record.offset());
+      if (partition == null
+          || partition.partition() != record.partition()
+          || !partition.topic().equals(record.topic())) {
+        partition = new SourcePartition(record.topic(), record.partition());
+        first.putIfAbsent(partition, record.offset());
+      }
       next.put(partition, record.offset() + 1);
     }
     return new Batch(

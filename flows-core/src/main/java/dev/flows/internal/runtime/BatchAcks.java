@@ -56,7 +56,7 @@ final class BatchAcks {
    * {@link #settle}.
    */
   void send(OutgoingRecord record, Message<byte[], byte[]> source) {
-    cancellation.check("publish to " + record.topic());
+    cancellation.check("publish to", record.topic());
     Exception earlier = delivery.refusedBefore(source);
     if (earlier != null) {
       refusedBefore.putIfAbsent(source, new RejectedSend(source, earlier));

@@ -36,4 +36,14 @@ public final class Cancellation {
       throw new BatchCancelledException("the batch was cancelled; not doing: " + effect, null);
     }
   }
+
+  /**
+   * As {@link #check(String)} for the effect {@code action subject}, described only if it was given
+   * up: for checks made per record.
+   */
+  void check(String action, String subject) {
+    if (cancelled) {
+      check(action + " " + subject);
+    }
+  }
 }

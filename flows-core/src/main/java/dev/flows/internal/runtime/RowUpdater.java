@@ -123,7 +123,7 @@ final class RowUpdater {
   Result update(String id, RowImage image, List<Input> inputs, Known known, BatchTrace trace) {
     StateRow row = image == null ? null : image.row();
     Progress progress = progress(image, known);
-    List<StoredOutput> pending = unpublished(image, known);
+    List<StoredOutput> pending = unpublished(image, known, inputs.size());
     StoredState state = new StoredState(plan.state(), id, row);
     List<Handled> handled = new ArrayList<>(inputs.size());
     boolean changed = false;
@@ -147,7 +147,9 @@ final class RowUpdater {
       changed = true;
       Handled result = applyTraced(id, input, progress, state, trace.record(input.raw()));
       handled.add(result);
-      result.outputs().forEach(o -> pending.add(new StoredOutput(consumed, offset, o)));
+      for (OutgoingRecord output : result.outputs()) {
+        pending.add(new StoredOutput(consumed, offset, output));
+      }
       if (!result.held().isEmpty()) {
         pending.removeIf(StoredOutput::held);
         result.held().forEach(o -> pending.add(new StoredOutput(consumed, offset, o, true)));
@@ -223,14 +225,16 @@ final class RowUpdater {
         : image.progress(known.generation(), dedupeSpan, carriesOrigin).copy();
   }
 
-  /** The row's stored outputs not yet known published, and those held: kept until published. */
-  private static List<StoredOutput> unpublished(RowImage image, Known known) {
-    List<StoredOutput> pending = new ArrayList<>();
-    if (image != null) {
-      for (StoredOutput stored : image.outputs(known.generation())) {
-        if (stored.held() || !known.published().covers(stored.source(), stored.offset())) {
-          pending.add(stored);
-        }
+  /**
+   * The row's stored outputs not yet known published, and those held: kept until published; with
+   * room for about one output per new record.
+   */
+  private static List<StoredOutput> unpublished(RowImage image, Known known, int records) {
+    List<StoredOutput> kept = image == null ? List.of() : image.outputs(known.generation());
+    List<StoredOutput> pending = new ArrayList<>(kept.size() + records);
+    for (StoredOutput stored : kept) {
+      if (stored.held() || !known.published().covers(stored.source(), stored.offset())) {
+        pending.add(stored);
       }
     }
     return pending;

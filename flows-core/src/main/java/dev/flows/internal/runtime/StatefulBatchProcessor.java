@@ -157,14 +157,14 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   }
 
   private Map<String, List<Input>> groupById(Batch batch, BatchAcks acks, WindowRouter.Pass pass) {
-    Map<String, List<Input>> byId = new LinkedHashMap<>();
+    Map<String, List<Input>> byId = new LinkedHashMap<>(batch.records().size() * 2);
     for (Message<byte[], byte[]> raw : batch.records()) {
       try {
         Message<Object, Object> decoded = plan.reader().decode(raw);
         String id = StateIds.checked(plan.reader().stateKey(decoded));
         Input input = new Input(raw, decoded);
         if (pass == null) {
-          byId.computeIfAbsent(id, k -> new ArrayList<>()).add(input);
+          byId.computeIfAbsent(id, k -> new ArrayList<>(2)).add(input);
         } else {
           pass.route(input, id, byId, acks);
         }
@@ -278,7 +278,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   }
 
   private Map<String, RowImage> load(Set<String> ids, long since) {
-    Map<String, RowImage> rows = new HashMap<>(cache.getAll(ids));
+    Map<String, RowImage> rows = cache.getAll(ids);
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
       long start = System.nanoTime();

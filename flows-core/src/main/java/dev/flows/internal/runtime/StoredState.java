@@ -65,10 +65,7 @@ final class StoredState {
 
   private Object stored() {
     byte[] bytes = storedBytes();
-    return bytes == null
-        ? null
-        : StateCodec.decode(
-            spec, row.stateVersion(), bytes, "stored state of " + id + " in " + spec.table());
+    return bytes == null ? null : StateCodec.decode(spec, row.stateVersion(), bytes, id);
   }
 
   private byte[] storedBytes() {

@@ -25,8 +25,13 @@ public final class Codecs {
 
   /** Encodes outputs, each tagged with its source topic's generation. */
   public static byte[] encodeResults(List<StoredOutput> outputs, ToIntFunction<String> generation) {
-    ByteWriter out = new ByteWriter(64 * Math.max(1, outputs.size()));
-    boolean anyHeld = outputs.stream().anyMatch(StoredOutput::held);
+    int size = 5;
+    boolean anyHeld = false;
+    for (StoredOutput o : outputs) {
+      size += encodedSize(o);
+      anyHeld |= o.held();
+    }
+    ByteWriter out = new ByteWriter(size);
     out.writeByte(anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
     out.writeInt(outputs.size());
     for (StoredOutput o : outputs) {
@@ -40,6 +45,20 @@ public final class Codecs {
       writeRecord(out, o.record());
     }
     return out.toByteArray();
+  }
+
+  /**
+   * About the bytes {@link #encodeResults} writes for {@code o} (at least, for ASCII topic names
+   * and offsets below 2^28 without headers), so its writer rarely grows.
+   */
+  private static int encodedSize(StoredOutput o) {
+    OutgoingRecord r = o.record();
+    return 32
+        + o.source().topic().length()
+        + r.topic().length()
+        + (r.key() == null ? 0 : r.key().length)
+        + (r.value() == null ? 0 : r.value().length)
+        + 64 * r.headers().size();
   }
 
   /** Decodes outputs, dropping those of another generation of their topic than the current. */

@@ -27,9 +27,9 @@ public final class StateCache {
         };
   }
 
-  /** The cached rows among {@code ids}; counts hits and misses. */
+  /** The cached rows among {@code ids}, in a new map for the caller; counts hits and misses. */
   public synchronized Map<String, RowImage> getAll(Collection<String> ids) {
-    Map<String, RowImage> found = new HashMap<>();
+    Map<String, RowImage> found = new HashMap<>(ids.size() * 2);
     for (String id : ids) {
       RowImage row = rows.get(id);
       if (row != null) {

@@ -10,17 +10,29 @@ public final class StateCodec {
   private StateCodec() {}
 
   /**
-   * The state stored as {@code bytes} in format version {@code version}, as a state of {@code
-   * spec}.
+   * The state of {@code id} stored as {@code bytes} in format version {@code version}, as a state
+   * of {@code spec}. Runs for every row a batch applies to, so a failure alone names the row.
    *
    * @throws FormatException if the bytes do not decode, or an upgrade fails: the row's own problem
    * @throws FlowsException if {@code version} is newer than {@code spec}'s: a newer build wrote it,
    *     which retrying (after the rollout) solves
    */
-  public static Object decode(StateSpec<?> spec, int version, byte[] bytes, String what) {
+  public static Object decode(StateSpec<?> spec, int version, byte[] bytes, String id) {
+    return decode(spec, version, bytes, new Row(id, spec.table()));
+  }
+
+  /** Which row a state is of, described only for a failure. */
+  private record Row(String id, String table) {
+    @Override
+    public String toString() {
+      return "stored state of " + id + " in " + table;
+    }
+  }
+
+  private static Object decode(StateSpec<?> spec, int version, byte[] bytes, Row row) {
     if (version > spec.version() || version < 1) {
       throw new FlowsException(
-          what
+          row
               + " has state format version "
               + version
               + ", but this flow's StateSpec "
@@ -33,9 +45,9 @@ public final class StateCodec {
                   : ": the row is corrupt"));
     }
     if (version == spec.version()) {
-      return Codec.decode(spec.format(), bytes, what);
+      return decodeCurrent(spec, bytes, row);
     }
-    Object older = decode(spec.upgrade().from(), version, bytes, what);
+    Object older = decode(spec.upgrade().from(), version, bytes, row);
     try {
       Object upgraded = older == null ? null : spec.upgrade().convert().apply(older);
       if (older != null && upgraded == null) {
@@ -45,7 +57,7 @@ public final class StateCodec {
     } catch (RuntimeException e) {
       throw new FormatException(
           "cannot upgrade "
-              + what
+              + row
               + " from format version "
               + version
               + " to "
@@ -53,6 +65,14 @@ public final class StateCodec {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  private static Object decodeCurrent(StateSpec<?> spec, byte[] bytes, Row row) {
+    try {
+      return Codec.decodeOrThrow(spec.format(), bytes);
+    } catch (RuntimeException e) {
+      throw Codec.failure(spec.format(), row.toString(), e);
     }
   }
 }

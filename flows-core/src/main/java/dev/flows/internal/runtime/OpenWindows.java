@@ -99,7 +99,7 @@ final class OpenWindows {
    * earlier pass, and of open windows {@code closed} says are closed now, which it closes.
    */
   List<String> closedBy(long offset, LongPredicate closed) {
-    List<String> ids = new ArrayList<>();
+    List<String> ids = List.of(); // most records close nothing: no list for them
     for (Map.Entry<Long, Window> entry : byStart.entrySet()) {
       Window window = entry.getValue();
       if (window.closedBy == OPEN && closed.test(entry.getKey())) {
@@ -107,6 +107,9 @@ final class OpenWindows {
         changed = true;
       }
       if (window.closedBy == offset) {
+        if (ids.isEmpty()) {
+          ids = new ArrayList<>(window.ids.size());
+        }
         ids.addAll(window.ids);
       }
     }

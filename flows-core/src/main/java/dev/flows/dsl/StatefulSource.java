@@ -1,5 +1,6 @@
 package dev.flows.dsl;
 
+import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.Windows;
@@ -23,6 +24,12 @@ public interface StatefulSource<K, V> {
    * it falls in, and outputs are keyed by {@link dev.flows.Windowed} keys.
    */
   WindowedSource<K, V> windowedBy(Windows windows);
+
+  /**
+   * Keeps state per key and event-time session instead of per key: records of a key closer than the
+   * gap share a session, and outputs are keyed by {@link dev.flows.Windowed} keys spanning it.
+   */
+  SessionSource<K, V> windowedBy(SessionWindows sessions);
 
   /** The state kept per key. */
   <S> StatefulState<K, V, S> state(StateSpec<S> spec);

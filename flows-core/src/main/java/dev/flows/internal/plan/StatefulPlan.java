@@ -20,6 +20,7 @@ public final class StatefulPlan extends Plan {
   private final TopicRouter<Object, Object> router;
   private final String readerLabel;
   private final Windowing windowing;
+  private final SessionWindowing sessions;
 
   StatefulPlan(
       String name,
@@ -30,7 +31,7 @@ public final class StatefulPlan extends Plan {
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
       TopicRouter<?, ?> router) {
-    this(name, options, inputs, reader, readerLabel, state, outputs, router, null);
+    this(name, options, inputs, reader, readerLabel, state, outputs, router, null, null);
   }
 
   @SuppressWarnings("unchecked")
@@ -43,9 +44,11 @@ public final class StatefulPlan extends Plan {
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
       TopicRouter<?, ?> router,
-      Windowing windowing) {
+      Windowing windowing,
+      SessionWindowing sessions) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
     this.windowing = windowing;
+    this.sessions = sessions;
     this.reader = reader;
     this.readerLabel = readerLabel;
     this.state = (StateSpec<Object>) state;
@@ -67,9 +70,14 @@ public final class StatefulPlan extends Plan {
     return List.copyOf(topics);
   }
 
-  /** The event-time windows state is kept in, {@code null} when it is kept per key. */
+  /** The event-time windows state is kept in, {@code null} when it is not. */
   public Windowing windowing() {
     return windowing;
+  }
+
+  /** The event-time sessions state is kept in, {@code null} when it is not. */
+  public SessionWindowing sessions() {
+    return sessions;
   }
 
   /** The state spec. */
@@ -124,8 +132,11 @@ public final class StatefulPlan extends Plan {
             + (state.retention() == null
                 ? ""
                 : ", rows unwritten for " + state.retention() + " deleted");
-    return windowing == null
+    if (windowing != null) {
+      return List.of(windowing.label(), stateLabel, readerLabel);
+    }
+    return sessions == null
         ? List.of(stateLabel, readerLabel)
-        : List.of(windowing.label(), stateLabel, readerLabel);
+        : List.of(sessions.label(), stateLabel, readerLabel);
   }
 }

@@ -3,6 +3,7 @@ package dev.flows.internal.plan;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowOptions;
+import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
 import dev.flows.Windowed;
@@ -10,6 +11,8 @@ import dev.flows.Windows;
 import dev.flows.dsl.KeyValueMapper;
 import dev.flows.dsl.MessageStateFunction;
 import dev.flows.dsl.OutputRouter;
+import dev.flows.dsl.SessionMerger;
+import dev.flows.dsl.SessionSource;
 import dev.flows.dsl.StateFunction;
 import dev.flows.dsl.StatefulBuilder;
 import dev.flows.dsl.StatefulOutput;
@@ -18,6 +21,7 @@ import dev.flows.dsl.StatefulState;
 import dev.flows.dsl.TimestampExtractor;
 import dev.flows.dsl.TopicRouter;
 import dev.flows.dsl.WindowedSource;
+import dev.flows.internal.state.KeySessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +45,7 @@ public final class StatefulSteps {
                 null,
                 null,
                 null,
+                null,
                 null));
       }
     };
@@ -55,26 +60,32 @@ public final class StatefulSteps {
       StateSpec<?> state,
       StateCall function,
       String label,
-      Windowing windowing) {
+      Windowing windowing,
+      SessionWindowing sessions) {
 
     @SuppressWarnings("unchecked")
     StatefulPlan plan(List<Topic<?, ?>> outputs, TopicRouter<?, ?> router) {
       StatefulInputs reader =
           new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey, function);
       return new StatefulPlan(
-          name, options, inputs, reader, label, state, outputs, router, windowing);
+          name, options, inputs, reader, label, state, outputs, router, windowing, sessions);
     }
 
     Parts with(StateCall call, String callLabel) {
-      return new Parts(name, options, inputs, stateKey, state, call, callLabel, windowing);
+      return new Parts(
+          name, options, inputs, stateKey, state, call, callLabel, windowing, sessions);
     }
 
     Parts with(StateSpec<?> spec) {
-      return new Parts(name, options, inputs, stateKey, spec, null, null, windowing);
+      return new Parts(name, options, inputs, stateKey, spec, null, null, windowing, sessions);
     }
 
     Parts with(Windowing windows) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, windows);
+      return new Parts(name, options, inputs, stateKey, null, null, null, windows, null);
+    }
+
+    Parts with(SessionWindowing windows) {
+      return new Parts(name, options, inputs, stateKey, null, null, null, null, windows);
     }
   }
 
@@ -93,14 +104,23 @@ public final class StatefulSteps {
       inputs.add(other);
       return new Source<>(
           new Parts(
-              parts.name(), parts.options(), inputs, parts.stateKey(), null, null, null, null));
+              parts.name(),
+              parts.options(),
+              inputs,
+              parts.stateKey(),
+              null,
+              null,
+              null,
+              null,
+              null));
     }
 
     @Override
     public StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id) {
       Objects.requireNonNull(id, "stateKey");
       return new Source<>(
-          new Parts(parts.name(), parts.options(), parts.inputs(), id, null, null, null, null));
+          new Parts(
+              parts.name(), parts.options(), parts.inputs(), id, null, null, null, null, null));
     }
 
     @Override
@@ -114,6 +134,62 @@ public final class StatefulSteps {
       Objects.requireNonNull(windows, "windows");
       return new WindowedStart<>(parts.with(new Windowing(windows, null)));
     }
+
+    @Override
+    public SessionSource<K, V> windowedBy(SessionWindows sessions) {
+      Objects.requireNonNull(sessions, "sessions");
+      return new SessionStart<>(parts, sessions, null);
+    }
+  }
+
+  private record SessionStart<K, V>(
+      Parts parts, SessionWindows sessions, TimestampExtractor<Object, Object> extractor)
+      implements SessionSource<K, V> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public SessionSource<K, V> timestampFrom(TimestampExtractor<? super K, ? super V> extractor) {
+      Objects.requireNonNull(extractor, "extractor");
+      return new SessionStart<>(parts, sessions, (TimestampExtractor<Object, Object>) extractor);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> StatefulState<Windowed<K>, V, S> state(
+        StateSpec<S> spec, SessionMerger<? super K, S> merger) {
+      Objects.requireNonNull(spec, "state");
+      Objects.requireNonNull(merger, "merger");
+      StateSpec<?> kept = retained(spec, sessions.minRetention(), "the sessions' gap plus grace");
+      SessionWindowing windowing =
+          new SessionWindowing(
+              sessions,
+              extractor,
+              (SessionMerger<Object, Object>) (SessionMerger<?, ?>) merger,
+              (StateSpec<Object>) kept);
+      return new State<>(parts.with(windowing).with(KeySessions.spec(kept)));
+    }
+  }
+
+  /**
+   * {@code spec} with a retention of at least {@code least}: {@code least} when it has none.
+   *
+   * @throws FlowDefinitionException if its retention is shorter
+   */
+  private static StateSpec<?> retained(StateSpec<?> spec, Duration least, String what) {
+    if (spec.retention() == null) {
+      return spec.withRetention(least);
+    }
+    if (spec.retention().compareTo(least) < 0) {
+      throw FlowDefinitionException.of(
+          "retention of state " + spec.name(),
+          spec.retention(),
+          "is shorter than " + what + " (" + least + "), deleting open windows",
+          "use StateSpec.withRetention("
+              + least
+              + ") or longer, or none (windows default to "
+              + what
+              + ")");
+    }
+    return spec;
   }
 
   private record WindowedStart<K, V>(Parts parts) implements WindowedSource<K, V> {
@@ -130,19 +206,7 @@ public final class StatefulSteps {
     public <S> StatefulState<Windowed<K>, V, S> state(StateSpec<S> spec) {
       Objects.requireNonNull(spec, "state");
       Duration least = parts.windowing().windows().minRetention();
-      if (spec.retention() == null) {
-        return new State<>(parts.with(spec.withRetention(least)));
-      }
-      if (spec.retention().compareTo(least) < 0) {
-        throw FlowDefinitionException.of(
-            "retention of state " + spec.name(),
-            spec.retention(),
-            "is shorter than the windows' size plus grace (" + least + "), deleting open windows",
-            "use StateSpec.withRetention("
-                + least
-                + ") or longer, or none (windows default to size plus grace)");
-      }
-      return new State<>(parts.with(spec));
+      return new State<>(parts.with(retained(spec, least, "the windows' size plus grace")));
     }
   }
 

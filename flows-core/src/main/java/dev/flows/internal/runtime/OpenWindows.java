@@ -8,12 +8,15 @@ import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.function.ToIntFunction;
 
@@ -35,6 +38,7 @@ final class OpenWindows {
   private final SourcePartition partition;
   private final long version;
   private final TreeMap<Long, Window> byStart;
+  private Map<String, TreeSet<Long>> openById; // sessions only, made when first needed
   private boolean changed;
 
   /** One window's rows, and the offset of the record that closed it ({@link #OPEN} until then). */
@@ -95,25 +99,80 @@ final class OpenWindows {
   }
 
   /**
-   * The ids of the rows the record at {@code offset} closes: those of windows it closed on an
-   * earlier pass, and of open windows {@code closed} says are closed now, which it closes.
+   * Notes that the row {@code id} of a key's sessions has one that closes at stream time {@code
+   * closesAt} (kept by that time, instead of by start), unless it is the session of a later record
+   * less than {@code gap} away; drops those of earlier records less than {@code gap} away, whose
+   * session this one's close follows. So a key keeps one entry per session, not one per record.
    */
-  List<String> closedBy(long offset, LongPredicate closed) {
-    List<String> ids = List.of(); // most records close nothing: no list for them
+  void register(String id, long closesAt, long gap) {
+    TreeSet<Long> mine = openById().computeIfAbsent(id, i -> new TreeSet<>());
+    Long later = mine.ceiling(closesAt);
+    if (later != null && later < closesAt + gap) {
+      return;
+    }
+    for (Long earlier : List.copyOf(mine.subSet(closesAt - gap, false, closesAt, false))) {
+      Window window = byStart.get(earlier);
+      window.ids.remove(id);
+      if (window.ids.isEmpty()) {
+        byStart.remove(earlier);
+      }
+      mine.remove(earlier);
+    }
+    mine.add(closesAt);
+    add(closesAt, id);
+    changed = true;
+  }
+
+  /** Every row id it holds, open or closed: rows the state retention must keep. */
+  Set<String> ids() {
+    Set<String> ids = new HashSet<>();
+    byStart.values().forEach(window -> ids.addAll(window.ids));
+    return ids;
+  }
+
+  private Map<String, TreeSet<Long>> openById() {
+    if (openById == null) {
+      openById = new HashMap<>();
+      byStart.forEach(
+          (at, window) -> {
+            if (window.closedBy == OPEN) {
+              window.ids.forEach(id -> openById.computeIfAbsent(id, i -> new TreeSet<>()).add(at));
+            }
+          });
+    }
+    return openById;
+  }
+
+  /**
+   * The ids of the rows the record at {@code offset} closes, each once: those of windows it closed
+   * on an earlier pass, and of open windows {@code closed} says are closed now, which it closes.
+   */
+  Collection<String> closedBy(long offset, LongPredicate closed) {
+    Set<String> ids = Set.of(); // most records close nothing: no set for them
     for (Map.Entry<Long, Window> entry : byStart.entrySet()) {
       Window window = entry.getValue();
       if (window.closedBy == OPEN && closed.test(entry.getKey())) {
         window.closedBy = offset;
         changed = true;
+        if (openById != null) {
+          window.ids.forEach(id -> forgetOpen(id, entry.getKey()));
+        }
       }
       if (window.closedBy == offset) {
         if (ids.isEmpty()) {
-          ids = new ArrayList<>(window.ids.size());
+          ids = new LinkedHashSet<>();
         }
         ids.addAll(window.ids);
       }
     }
     return ids;
+  }
+
+  private void forgetOpen(String id, long at) {
+    TreeSet<Long> mine = openById.get(id);
+    if (mine != null && mine.remove(at) && mine.isEmpty()) {
+      openById.remove(id);
+    }
   }
 
   /** Forgets the closed windows whose closing record's outputs {@code published} says are out. */

@@ -3,13 +3,17 @@ package dev.flows.internal.runtime;
 import dev.flows.Topic;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.state.Progress;
+import dev.flows.internal.state.RowImage;
 import dev.flows.spi.Connector;
 import dev.flows.spi.RowPurge;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateTable;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -177,7 +181,11 @@ public final class RowPurger extends PeriodicPurge {
                         new SourcePartition(input.name(), p), StreamTimes.committedTime(m)));
       }
     }
+    Set<String> sessionsOpen = plan.sessions() == null ? Set.of() : tracked(next, generations);
     return (id, progress) -> {
+      if (sessionsOpen.contains(id)) {
+        return false;
+      }
       try {
         long closes = plan.windowing() == null ? Long.MIN_VALUE : plan.windowing().closesAt(id);
         return Progress.behind(
@@ -191,6 +199,24 @@ public final class RowPurger extends PeriodicPurge {
         return false;
       }
     };
+  }
+
+  /**
+   * The ids of the rows a session-windowed flow's partitions still track (a session open, or closed
+   * and not known published), read from the rows of {@code partitions}' open windows: they stay
+   * however long unwritten, so a silent partition keeps its sessions.
+   */
+  private Set<String> tracked(
+      Map<SourcePartition, Long> partitions, ToIntFunction<String> generations) {
+    Map<String, SourcePartition> byId = new HashMap<>();
+    partitions.keySet().forEach(p -> byId.put(OpenWindows.id(p), p));
+    Set<String> ids = new HashSet<>();
+    table
+        .load(List.copyOf(byId.keySet()))
+        .forEach(
+            (id, row) ->
+                ids.addAll(OpenWindows.of(byId.get(id), new RowImage(row), generations).ids()));
+    return ids;
   }
 
   @Override

@@ -8,10 +8,13 @@ import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.Windows;
 import dev.flows.internal.plan.Codec;
+import dev.flows.internal.plan.SessionWindowing;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.state.Codecs;
 import dev.flows.internal.state.DedupeWindow;
+import dev.flows.internal.state.KeySessions;
+import dev.flows.internal.state.KeySessions.Session;
 import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StoredOutput;
@@ -44,11 +47,21 @@ final class RowUpdater {
   /**
    * One input record, raw (as consumed) and decoded (with its origin coordinates); or, when {@code
    * closes}, the record whose event time closed the row's window: it is not applied, it publishes
-   * the row's held outputs.
+   * the row's held outputs. A session-windowed flow's inputs carry the record's event time and the
+   * stream time after it.
    */
-  record Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded, boolean closes) {
+  record Input(
+      Message<byte[], byte[]> raw,
+      Message<Object, Object> decoded,
+      boolean closes,
+      long eventTime,
+      long streamTime) {
     Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {
       this(raw, decoded, false);
+    }
+
+    Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded, boolean closes) {
+      this(raw, decoded, closes, Long.MIN_VALUE, Long.MIN_VALUE);
     }
 
     SourcePartition consumed() {
@@ -105,6 +118,7 @@ final class RowUpdater {
   private final int dedupeSpan;
   private final boolean carriesOrigin;
   private final boolean holdsOutputs;
+  private final SessionWindowing sessions;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
     this.plan = plan;
@@ -112,8 +126,10 @@ final class RowUpdater {
     this.failures = failures;
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
     this.carriesOrigin = plan.reader().carriesOrigin();
+    this.sessions = plan.sessions();
     this.holdsOutputs =
-        plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE;
+        plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE
+            || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
   }
 
   /**
@@ -132,6 +148,20 @@ final class RowUpdater {
       long offset = input.raw().offset();
       if (progress.covers(consumed, offset)) {
         handled.add(new Handled(input, Handling.REPLAY, reemit(pending, consumed, offset)));
+        continue;
+      }
+      if (sessions != null) {
+        Handled result = sessionStep(id, input, state, trace);
+        if (result == null) {
+          handled.add(new Handled(input, Handling.CLOSED, List.of()));
+          continue;
+        }
+        handled.add(result);
+        progress.advance(consumed, offset);
+        changed = true;
+        for (OutgoingRecord output : result.outputs()) {
+          pending.add(new StoredOutput(consumed, offset, output));
+        }
         continue;
       }
       if (input.closes()) {
@@ -186,6 +216,98 @@ final class RowUpdater {
       }
     }
     return new Handled(input, Handling.CLOSED, finals);
+  }
+
+  /**
+   * One input of a session-windowed row: first closes the row's sessions closed at the input's
+   * stream time (their held outputs become the input's outputs), then applies a record to the
+   * sessions it joins. Returns {@code null} for a closing input that closed nothing: the row stays
+   * as it is.
+   */
+  private Handled sessionStep(String id, Input input, StoredState state, BatchTrace trace) {
+    KeySessions current;
+    try {
+      current = (KeySessions) state.current();
+    } catch (FormatException e) {
+      return input.closes() ? null : deadLettered(input, e, 1, trace.record(input.raw()));
+    }
+    long now = input.streamTime();
+    List<Session> closed = current.removeClosed(session -> sessions.closed(session, now));
+    List<OutgoingRecord> outputs = new ArrayList<>(1);
+    closed.forEach(session -> outputs.addAll(session.held()));
+    if (input.closes()) {
+      if (closed.isEmpty()) {
+        return null;
+      }
+      state.set(current.isEmpty() ? null : current);
+      return new Handled(input, Handling.CLOSED, outputs);
+    }
+    Trace span = trace.record(input.raw());
+    Trace.Scope scope = span.enter();
+    try {
+      Handled applied = applyToSessions(id, input, current, span);
+      state.set(current.isEmpty() ? null : current);
+      outputs.addAll(applied.outputs());
+      return new Handled(input, Handling.APPLIED, outputs);
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  /**
+   * Applies a record to the sessions of {@code current} it joins, merged, and replaces them by the
+   * session the state function leaves (none when it deletes the state); a failure is dead-lettered
+   * and leaves them as they were.
+   */
+  private Handled applyToSessions(String id, Input input, KeySessions current, Trace span) {
+    long t = input.eventTime();
+    List<Session> joined = sessions.joinedBy(current.all(), t, input.streamTime());
+    long start = t;
+    long end = t;
+    for (Session session : joined) {
+      start = Math.min(start, session.start());
+      end = Math.max(end, session.end());
+    }
+    Object key = input.decoded().key();
+    Input windowed =
+        new Input(input.raw(), input.decoded().withKey(SessionWindowing.window(key, start, end)));
+    Object[] merged = new Object[1];
+    List<OutgoingRecord> encoded = new ArrayList<>(1);
+    UserCode.Outcome<StateUpdate<?, ?>> outcome =
+        userCode.run(
+            () -> {
+              encoded.clear();
+              merged[0] = sessions.merged(key, joined);
+              return decide(id, windowed, merged[0], encoded);
+            });
+    if (!outcome.succeeded()) {
+      return deadLettered(input, outcome.failure(), outcome.attempts(), span);
+    }
+    StateUpdate<?, ?> update = outcome.value();
+    Object next =
+        switch (update.action()) {
+          case KEEP -> merged[0];
+          case SET -> update.state();
+          case DELETE -> null;
+        };
+    List<OutgoingRecord> held = List.of();
+    if (holdsOutputs) {
+      held = encoded.isEmpty() ? lastHeld(joined) : encoded;
+    }
+    current.replace(joined, next == null ? null : new Session(start, end, next, held));
+    return new Handled(input, Handling.APPLIED, holdsOutputs ? List.of() : encoded);
+  }
+
+  /** The outputs held by the latest-ending of {@code joined} that holds any. */
+  private static List<OutgoingRecord> lastHeld(List<Session> joined) {
+    Session latest = null;
+    for (Session session : joined) {
+      if (!session.held().isEmpty() && (latest == null || session.end() >= latest.end())) {
+        latest = session;
+      }
+    }
+    return latest == null ? List.of() : latest.held();
   }
 
   /** Handles a new record in its span {@code span}, which fails if the record is dead-lettered. */

@@ -75,7 +75,9 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.lanes = lanes;
     this.updater = new RowUpdater(plan, userCode, failures);
     this.windows =
-        plan.windowing() == null ? null : new WindowRouter(plan.windowing(), failures, metrics);
+        plan.windowing() == null && plan.sessions() == null
+            ? null
+            : new WindowRouter(plan.windowing(), plan.sessions(), failures, metrics);
     metrics.stateCacheHitRate(cache::hitRate);
   }
 
@@ -143,9 +145,9 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return topics.stream().allMatch(t -> before.applyAsInt(t) == now.applyAsInt(t));
   }
 
-  /** The open windows of the batch's partitions, when windows emit on close; else none. */
+  /** The open windows of the batch's partitions, when the router tracks them; else none. */
   private Map<SourcePartition, OpenWindows> openWindows(Batch batch, Known known, long since) {
-    if (!windows.emitsOnClose()) {
+    if (!windows.tracksOpen()) {
       return Map.of();
     }
     Map<String, SourcePartition> byId = new HashMap<>();

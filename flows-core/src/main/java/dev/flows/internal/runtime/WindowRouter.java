@@ -2,8 +2,10 @@ package dev.flows.internal.runtime;
 
 import dev.flows.Message;
 import dev.flows.PermanentException;
+import dev.flows.SessionWindows;
 import dev.flows.Windowed;
 import dev.flows.Windows;
+import dev.flows.internal.plan.SessionWindowing;
 import dev.flows.internal.plan.Windowing;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.runtime.RowUpdater.Input;
@@ -25,19 +27,26 @@ import java.util.function.ToIntFunction;
  */
 final class WindowRouter {
   private final Windowing windowing;
+  private final SessionWindowing sessions;
   private final Failures failures;
   private final FlowMetrics metrics;
   private final StreamTimes streamTimes = new StreamTimes();
 
-  WindowRouter(Windowing windowing, Failures failures, FlowMetrics metrics) {
+  /** A router of fixed {@code windowing}, or of {@code sessions}: one of them is {@code null}. */
+  WindowRouter(
+      Windowing windowing, SessionWindowing sessions, Failures failures, FlowMetrics metrics) {
     this.windowing = windowing;
+    this.sessions = sessions;
     this.failures = failures;
     this.metrics = metrics;
   }
 
-  /** Whether windows hold their outputs until they close. */
-  boolean emitsOnClose() {
-    return windowing.windows().emit() == Windows.Emit.ON_CLOSE;
+  /**
+   * Whether it keeps the open windows of each partition: for windows holding their outputs until
+   * they close, and for sessions (whose rows drop closed sessions, and which the retention keeps).
+   */
+  boolean tracksOpen() {
+    return sessions != null || windowing.windows().emit() == Windows.Emit.ON_CLOSE;
   }
 
   /** The stream times to persist and restore. */
@@ -67,15 +76,12 @@ final class WindowRouter {
      */
     void route(Input input, String keyId, Map<String, List<Input>> byId, BatchAcks acks)
         throws Exception {
-      Message<Object, Object> record = input.decoded();
-      long timestamp = windowing.timestamp(record);
-      if (timestamp < 0) {
-        throw new PermanentException(
-            "the record has no event time (timestamp "
-                + timestamp
-                + "): windows need a timestamp of 0 or more; set one, or use timestampFrom(...)",
-            null);
+      if (sessions != null) {
+        routeSession(input, keyId, byId, acks);
+        return;
       }
+      Message<Object, Object> record = input.decoded();
+      long timestamp = eventTime(windowing.timestamp(record));
       SourcePartition partition = input.consumed();
       long streamTime = times.get(partition);
       List<Windowed<Object>> open = new ArrayList<>();
@@ -109,6 +115,35 @@ final class WindowRouter {
     }
 
     /**
+     * Adds {@code input} to the row of its key's sessions, with its event time and the stream time
+     * after it, unless late; and a closing input to each other row with a session it closes.
+     */
+    private void routeSession(
+        Input input, String keyId, Map<String, List<Input>> byId, BatchAcks acks) throws Exception {
+      Message<Object, Object> record = input.decoded();
+      long timestamp = eventTime(sessions.timestamp(record));
+      SourcePartition partition = input.consumed();
+      long streamTime = times.get(partition);
+      if (sessions.late(timestamp, streamTime)) {
+        lateForSession(input, timestamp, streamTime, acks);
+        return;
+      }
+      long now = Math.max(streamTime, timestamp);
+      times.put(partition, now);
+      Message<byte[], byte[]> raw = input.raw();
+      byId.computeIfAbsent(keyId, i -> new ArrayList<>(2))
+          .add(new Input(raw, record, false, timestamp, now));
+      OpenWindows known = this.open.get(partition);
+      known.register(keyId, sessions.closesAt(timestamp), sessions.sessions().gap().toMillis());
+      for (String id : known.closedBy(raw.offset(), closesAt -> closesAt <= now)) {
+        if (!id.equals(keyId)) { // the record's own input closes its key's sessions first
+          byId.computeIfAbsent(id, i -> new ArrayList<>(1))
+              .add(new Input(raw, record, true, timestamp, now));
+        }
+      }
+    }
+
+    /**
      * Checkpoints the stream times at the batch's next offsets, and asks to commit them; returns
      * the rows of open windows to write with the batch's state.
      */
@@ -136,32 +171,70 @@ final class WindowRouter {
     }
   }
 
-  private void late(Input input, long timestamp, long streamTime, BatchAcks acks) {
-    Windows windows = windowing.windows();
-    List<Windowed<Object>> all = windowing.windowsFor(null, timestamp);
-    Windowed<Object> last = all.get(all.size() - 1);
-    if (windows.late() == Windows.Late.DROP) {
+  private static long eventTime(long timestamp) {
+    if (timestamp < 0) {
+      throw new PermanentException(
+          "the record has no event time (timestamp "
+              + timestamp
+              + "): windows need a timestamp of 0 or more; set one, or use timestampFrom(...)",
+          null);
+    }
+    return timestamp;
+  }
+
+  private void lateForSession(Input input, long timestamp, long streamTime, BatchAcks acks) {
+    SessionWindows windows = sessions.sessions();
+    lateRecord(
+        input,
+        windows.late(),
+        "late record: event time "
+            + timestamp
+            + " plus the session gap "
+            + windows.gap()
+            + " and grace "
+            + windows.grace()
+            + " is at or before the stream time "
+            + streamTime
+            + " of "
+            + input.consumed().topic()
+            + "-"
+            + input.consumed().partition()
+            + ", so its session is closed",
+        acks);
+  }
+
+  private void lateRecord(Input input, Windows.Late late, String reason, BatchAcks acks) {
+    if (late == Windows.Late.DROP) {
       metrics.windowLate("drop");
       return;
     }
     metrics.windowLate("dead_letter");
-    PermanentException reason =
-        new PermanentException(
-            "late record: event time "
-                + timestamp
-                + " falls in window ["
-                + last.start()
-                + ", "
-                + last.end()
-                + "), closed since its end plus grace "
-                + windows.grace()
-                + " is at or before the stream time "
-                + streamTime
-                + " of "
-                + input.consumed().topic()
-                + "-"
-                + input.consumed().partition(),
-            null);
-    acks.send(failures.deadLetter(input.raw(), reason, 1, Stage.PROCESS), input.raw());
+    acks.send(
+        failures.deadLetter(input.raw(), new PermanentException(reason, null), 1, Stage.PROCESS),
+        input.raw());
+  }
+
+  private void late(Input input, long timestamp, long streamTime, BatchAcks acks) {
+    Windows windows = windowing.windows();
+    List<Windowed<Object>> all = windowing.windowsFor(null, timestamp);
+    Windowed<Object> last = all.get(all.size() - 1);
+    lateRecord(
+        input,
+        windows.late(),
+        "late record: event time "
+            + timestamp
+            + " falls in window ["
+            + last.start()
+            + ", "
+            + last.end()
+            + "), closed since its end plus grace "
+            + windows.grace()
+            + " is at or before the stream time "
+            + streamTime
+            + " of "
+            + input.consumed().topic()
+            + "-"
+            + input.consumed().partition(),
+        acks);
   }
 }

@@ -15,8 +15,11 @@ import java.util.function.ToIntFunction;
  * {@link Progress}); version 2 wrote header keys length-prefixed; version 1 as modified UTF-8.
  */
 public final class Codecs {
-  /** The layout of results without held outputs, which Flows before final results reads. */
-  private static final int RESULTS_VERSION = 3;
+  /**
+   * The layout of results without held outputs, which Flows before final results reads; also the
+   * layout of outputs a session holds.
+   */
+  static final int RESULTS_VERSION = 3;
 
   /** The layout with a held flag per output, written only when an output is held. */
   private static final int HELD_RESULTS_VERSION = 4;
@@ -115,7 +118,8 @@ public final class Codecs {
     return found;
   }
 
-  private static void writeRecord(ByteWriter out, OutgoingRecord r) {
+  /** Writes {@code r} as the current layout stores an output. */
+  static void writeRecord(ByteWriter out, OutgoingRecord r) {
     out.writeUtf(r.topic());
     out.writeBytes(r.key());
     out.writeBytes(r.value());
@@ -123,7 +127,8 @@ public final class Codecs {
     out.writeHeaders(r.headers());
   }
 
-  private static OutgoingRecord readRecord(ByteReader in, int version) {
+  /** Reads an output {@link #writeRecord} wrote, in results layout {@code version}. */
+  static OutgoingRecord readRecord(ByteReader in, int version) {
     String topic = in.readUtf();
     byte[] key = in.readBytes();
     byte[] value = in.readBytes();

@@ -1,0 +1,150 @@
+package dev.flows.internal.state;
+
+import dev.flows.FormatException;
+import dev.flows.StateSpec;
+import dev.flows.format.Format;
+import dev.flows.internal.plan.Codec;
+import dev.flows.spi.OutgoingRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The event-time sessions of one key, by start: the state of a session-windowed flow's row. Each
+ * session keeps the user's state (in the user's format and version, upgraded when read like any
+ * state) and the outputs it holds until it closes. Not thread-safe: one row update uses it.
+ */
+public final class KeySessions {
+  private static final int VERSION = 1;
+
+  /**
+   * One session.
+   *
+   * @param start its first record's event time
+   * @param end its last record's event time, inclusive
+   * @param state the user's state
+   * @param held the outputs published when it closes (sessions emitting on close)
+   */
+  public record Session(long start, long end, Object state, List<OutgoingRecord> held) {}
+
+  private final List<Session> sessions;
+
+  private KeySessions(List<Session> sessions) {
+    this.sessions = sessions;
+  }
+
+  /** No sessions. */
+  public static KeySessions none() {
+    return new KeySessions(new ArrayList<>(2));
+  }
+
+  /**
+   * The spec a session-windowed flow's rows are stored with: {@code user}'s name, table, cache and
+   * retention; each row's state holds the key's sessions, each session's state in {@code user}'s
+   * format.
+   */
+  public static StateSpec<KeySessions> spec(StateSpec<?> user) {
+    return new StateSpec<>(
+        user.name(),
+        format(user),
+        KeySessions::none,
+        user.table(),
+        null,
+        user.cacheRows(),
+        user.retention());
+  }
+
+  /** The sessions, by start. */
+  public List<Session> all() {
+    return sessions;
+  }
+
+  /** Whether there are none. */
+  public boolean isEmpty() {
+    return sessions.isEmpty();
+  }
+
+  /** Removes the sessions {@code closed} accepts and returns them, by start. */
+  public List<Session> removeClosed(Predicate<Session> closed) {
+    List<Session> removed = List.of();
+    for (Session session : sessions) {
+      if (closed.test(session)) {
+        if (removed.isEmpty()) {
+          removed = new ArrayList<>(1);
+        }
+        removed.add(session);
+      }
+    }
+    sessions.removeAll(removed);
+    return removed;
+  }
+
+  /**
+   * Replaces {@code joined} (sessions of this key) by {@code session}, {@code null} for none; keeps
+   * the order by start.
+   */
+  public void replace(List<Session> joined, Session session) {
+    sessions.removeAll(joined);
+    if (session != null) {
+      int at = 0;
+      while (at < sessions.size() && sessions.get(at).start() <= session.start()) {
+        at++;
+      }
+      sessions.add(at, session);
+    }
+  }
+
+  private static Format<KeySessions> format(StateSpec<?> user) {
+    return new Format<>() {
+      @Override
+      public byte[] encode(KeySessions value) {
+        ByteWriter out = new ByteWriter(32 + 64 * value.sessions.size());
+        out.writeByte(VERSION);
+        out.writeVarLong(value.sessions.size());
+        for (Session session : value.sessions) {
+          out.writeLong(session.start());
+          out.writeLong(session.end());
+          out.writeVarLong(user.version());
+          out.writeBytes(encodeState(user, session.state()));
+          out.writeVarLong(session.held().size());
+          session.held().forEach(record -> Codecs.writeRecord(out, record));
+        }
+        return out.toByteArray();
+      }
+
+      @Override
+      public KeySessions decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        Codecs.checkVersion(in.readByte(), VERSION, VERSION, "sessions");
+        int count = in.readCount();
+        List<Session> sessions = new ArrayList<>(count + 1);
+        for (int i = 0; i < count; i++) {
+          long start = in.readLong();
+          long end = in.readLong();
+          int version = (int) in.readVarLong();
+          Object state = StateCodec.decode(user, version, in.readBytes(), "session " + start);
+          int held = in.readCount();
+          List<OutgoingRecord> outputs = new ArrayList<>(held);
+          for (int h = 0; h < held; h++) {
+            outputs.add(Codecs.readRecord(in, Codecs.RESULTS_VERSION));
+          }
+          sessions.add(new Session(start, end, state, outputs));
+        }
+        return new KeySessions(sessions);
+      }
+
+      @Override
+      public String name() {
+        return "sessions(" + user.format().name() + ")";
+      }
+    };
+  }
+
+  private static byte[] encodeState(StateSpec<?> user, Object state) {
+    byte[] bytes = Codec.encode(user.format(), state);
+    if (bytes == null) {
+      throw new FormatException("the state of a session encoded to null", null);
+    }
+    return bytes;
+  }
+}

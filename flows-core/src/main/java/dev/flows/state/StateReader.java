@@ -2,10 +2,14 @@ package dev.flows.state;
 
 import dev.flows.FlowsException;
 import dev.flows.FormatException;
+import dev.flows.KeyValue;
 import dev.flows.StateSpec;
+import dev.flows.Windowed;
+import dev.flows.internal.state.KeySessions;
 import dev.flows.internal.state.StateCodec;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +82,32 @@ public final class StateReader<S> {
       }
     }
     return states;
+  }
+
+  /**
+   * The sessions stored for the key {@code id} of a session-windowed flow ({@code
+   * .windowedBy(SessionWindows)}), oldest first: each session's window ({@code id}, first event
+   * time, last event time + 1) and state. Closed sessions are gone from it; none stored, none.
+   * ({@link #find} does not read a session-windowed flow's rows: they hold a list of sessions.)
+   *
+   * @throws FormatException if a stored session does not decode with the spec's format
+   * @throws FlowsException if the store cannot be read, or a newer format version wrote it
+   */
+  @SuppressWarnings("unchecked")
+  public List<KeyValue<Windowed<String>, S>> sessions(String id) {
+    StateRow row = store.read(spec.table(), List.of(id)).get(id);
+    if (row == null || row.state() == null) {
+      return List.of();
+    }
+    StateSpec<KeySessions> rows = KeySessions.spec(spec);
+    KeySessions stored = (KeySessions) StateCodec.decode(rows, row.stateVersion(), row.state(), id);
+    List<KeyValue<Windowed<String>, S>> sessions = new ArrayList<>(stored.all().size());
+    for (KeySessions.Session session : stored.all()) {
+      sessions.add(
+          new KeyValue<>(
+              new Windowed<>(id, session.start(), session.end() + 1), (S) session.state()));
+    }
+    return sessions;
   }
 
   @Override

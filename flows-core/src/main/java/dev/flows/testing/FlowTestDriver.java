@@ -4,12 +4,14 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.FlowsException;
 import dev.flows.Headers;
+import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.Queue;
 import dev.flows.Row;
 import dev.flows.StateSpec;
 import dev.flows.TableSpec;
 import dev.flows.Topic;
+import dev.flows.Windowed;
 import dev.flows.format.Formats;
 import dev.flows.internal.admin.PostRoute;
 import dev.flows.internal.plan.CronPlan;
@@ -250,6 +252,14 @@ public final class FlowTestDriver implements AutoCloseable {
   /** The committed state of {@code id} (the persistence id), if any: see {@link StateReader}. */
   public <S> Optional<S> state(StateSpec<S> spec, String id) {
     return stateStore.reader(spec).find(id);
+  }
+
+  /**
+   * The sessions of the key {@code id} of a session-windowed flow, oldest first, each with its
+   * window and state: see {@link StateReader#sessions}.
+   */
+  public <S> List<KeyValue<Windowed<String>, S>> sessions(StateSpec<S> spec, String id) {
+    return stateStore.reader(spec).sessions(id);
   }
 
   /**

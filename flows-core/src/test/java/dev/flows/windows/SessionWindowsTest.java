@@ -11,6 +11,7 @@ import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
 import dev.flows.Headers;
+import dev.flows.KeyValue;
 import dev.flows.Message;
 import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
@@ -19,12 +20,10 @@ import dev.flows.Topic;
 import dev.flows.Windowed;
 import dev.flows.Windows;
 import dev.flows.format.Formats;
-import dev.flows.internal.state.KeySessions;
 import dev.flows.metrics.FlowsMetric;
 import dev.flows.testing.FlowTestDriver;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Session windows on the test driver: gaps, merges, grace, late records, final results. */
@@ -65,10 +64,6 @@ class SessionWindowsTest {
         .toList();
   }
 
-  static Optional<KeySessions> sessionState(FlowTestDriver driver, String user) {
-    return driver.state(KeySessions.spec(CLICKS_IN_SESSION), user);
-  }
-
   @Test
   void shouldKeepRecordsCloserThanTheGapInOneSessionAndStartANewOneAfterASilence() {
     try (FlowTestDriver driver = FlowTestDriver.of(count(GAP_10S))) {
@@ -97,6 +92,9 @@ class SessionWindowsTest {
           read(driver));
       pipe(driver, "ann", 120 * S);
       assertEquals(List.of("ann@100-120=5"), read(driver), "one session now");
+      assertEquals(
+          List.of(new KeyValue<>(new Windowed<>("ann", 100 * S, 120 * S + 1), 5L)),
+          driver.sessions(CLICKS_IN_SESSION, "ann"));
     }
   }
 
@@ -230,7 +228,9 @@ class SessionWindowsTest {
       assertEquals(
           2, // bob's row and the partition's open sessions; ann's closed session's row went
           driver.meters().get(FlowsMetric.STATE_ROWS.metricName()).gauge().value());
-      assertEquals(Optional.of(2L), sessionState(driver, "bob").map(s -> s.all().get(0).state()));
+      assertEquals(
+          List.of(new KeyValue<>(new Windowed<>("bob", 200 * S, 201 * S + 1), 2L)),
+          driver.sessions(CLICKS_IN_SESSION, "bob"));
     }
   }
 

@@ -8,9 +8,11 @@ import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,8 @@ final class OpenWindows {
   private final SourcePartition partition;
   private final long version;
   private final TreeMap<Long, Window> byStart;
+  private final TreeMap<Long, Window> open = new TreeMap<>(); // those of byStart still open
+  private final Map<Long, List<Long>> closedAt = new HashMap<>(); // closing offset -> their keys
   private Map<String, TreeSet<Long>> openById; // sessions only, made when first needed
   private boolean changed;
 
@@ -52,6 +56,14 @@ final class OpenWindows {
     this.partition = partition;
     this.version = version;
     this.byStart = byStart;
+    byStart.forEach(
+        (key, window) -> {
+          if (window.closedBy == OPEN) {
+            open.put(key, window);
+          } else {
+            closedAt.computeIfAbsent(window.closedBy, o -> new ArrayList<>(1)).add(key);
+          }
+        });
   }
 
   /** The persistence id of {@code partition}'s windows. */
@@ -96,7 +108,13 @@ final class OpenWindows {
 
   /** Notes that the window starting at {@code start} has a row {@code id}. */
   void add(long start, String id) {
-    changed |= byStart.computeIfAbsent(start, s -> new Window()).ids.add(id);
+    Window window = byStart.get(start);
+    if (window == null) {
+      window = new Window();
+      byStart.put(start, window);
+      open.put(start, window);
+    }
+    changed |= window.ids.add(id);
   }
 
   /**
@@ -116,6 +134,7 @@ final class OpenWindows {
       window.ids.remove(id);
       if (window.ids.isEmpty()) {
         byStart.remove(earlier);
+        open.remove(earlier);
       }
       mine.remove(earlier);
     }
@@ -134,12 +153,9 @@ final class OpenWindows {
   private Map<String, TreeSet<Long>> openById() {
     if (openById == null) {
       openById = new HashMap<>();
-      byStart.forEach(
-          (at, window) -> {
-            if (window.closedBy == OPEN) {
-              window.ids.forEach(id -> openById.computeIfAbsent(id, i -> new TreeSet<>()).add(at));
-            }
-          });
+      open.forEach(
+          (at, window) ->
+              window.ids.forEach(id -> openById.computeIfAbsent(id, i -> new TreeSet<>()).add(at)));
     }
     return openById;
   }
@@ -147,24 +163,35 @@ final class OpenWindows {
   /**
    * The ids of the rows the record at {@code offset} closes, each once: those of windows it closed
    * on an earlier pass, and of open windows {@code closed} says are closed now, which it closes.
+   * {@code closed} must hold for every key up to some key and for none after it (a stream time
+   * passes windows in their order), so the scan stops at the first open window it keeps open.
    */
   Collection<String> closedBy(long offset, LongPredicate closed) {
     Set<String> ids = Set.of(); // most records close nothing: no set for them
-    for (Map.Entry<Long, Window> entry : byStart.entrySet()) {
+    List<Long> before = closedAt.get(offset);
+    if (before != null) {
+      ids = new LinkedHashSet<>();
+      for (Long key : before) {
+        ids.addAll(byStart.get(key).ids);
+      }
+    }
+    for (Iterator<Map.Entry<Long, Window>> i = open.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<Long, Window> entry = i.next();
+      if (!closed.test(entry.getKey())) {
+        break;
+      }
+      i.remove();
       Window window = entry.getValue();
-      if (window.closedBy == OPEN && closed.test(entry.getKey())) {
-        window.closedBy = offset;
-        changed = true;
-        if (openById != null) {
-          window.ids.forEach(id -> forgetOpen(id, entry.getKey()));
-        }
+      window.closedBy = offset;
+      closedAt.computeIfAbsent(offset, o -> new ArrayList<>(1)).add(entry.getKey());
+      changed = true;
+      if (openById != null) {
+        window.ids.forEach(id -> forgetOpen(id, entry.getKey()));
       }
-      if (window.closedBy == offset) {
-        if (ids.isEmpty()) {
-          ids = new LinkedHashSet<>();
-        }
-        ids.addAll(window.ids);
+      if (ids.isEmpty()) {
+        ids = new LinkedHashSet<>();
       }
+      ids.addAll(window.ids);
     }
     return ids;
   }
@@ -178,7 +205,14 @@ final class OpenWindows {
 
   /** Forgets the closed windows whose closing record's outputs {@code published} says are out. */
   void forgetPublished(LongPredicate published) {
-    changed |= byStart.values().removeIf(w -> w.closedBy != OPEN && published.test(w.closedBy));
+    for (Iterator<Map.Entry<Long, List<Long>>> i = closedAt.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<Long, List<Long>> closing = i.next();
+      if (published.test(closing.getKey())) {
+        closing.getValue().forEach(byStart::remove);
+        i.remove();
+        changed = true;
+      }
+    }
   }
 
   /** The row to write, {@code null} when nothing changed. */

@@ -1,0 +1,77 @@
+package dev.flows.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flows.internal.state.RowImage;
+import dev.flows.spi.SourcePartition;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
+
+/** The open windows of a partition: closing in order, replays, stored and read back. */
+class OpenWindowsTest {
+  private static final SourcePartition P = new SourcePartition("clicks", 0);
+  private static final ToIntFunction<String> GENERATION = topic -> 1;
+
+  @Test
+  void shouldCloseWindowsInOrderAndLookOnlyAtThoseItClosesAndTheFirstItKeepsOpen() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    for (long start = 0; start < 10_000; start++) {
+      windows.add(start, "key" + start);
+    }
+    AtomicInteger asked = new AtomicInteger();
+
+    List<String> closed =
+        List.copyOf(windows.closedBy(7, start -> asked.incrementAndGet() > 0 && start < 3));
+
+    assertEquals(List.of("key0", "key1", "key2"), closed);
+    assertEquals(4, asked.get(), "three closed, then the first still open");
+  }
+
+  @Test
+  void shouldCloseTheSameRowsAgainWhenItsClosingRecordIsReplayedFromTheStoredRow() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    windows.add(10, "a@10");
+    windows.add(20, "b@20");
+    windows.closedBy(5, start -> start <= 10);
+    RowImage stored = new RowImage(windows.changedRow(GENERATION).row());
+
+    OpenWindows again = OpenWindows.of(P, stored, GENERATION);
+
+    assertEquals(Set.of("a@10"), Set.copyOf(again.closedBy(5, start -> false)), "a replay");
+    assertEquals(Set.of(), Set.copyOf(again.closedBy(6, start -> start <= 10)), "closed once");
+    assertEquals(Set.of("b@20"), Set.copyOf(again.closedBy(8, start -> start <= 20)));
+  }
+
+  @Test
+  void shouldForgetClosedWindowsOnceTheirClosingOutputsArePublished() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    windows.add(10, "a@10");
+    windows.add(20, "b@20");
+    windows.closedBy(5, start -> start <= 10);
+
+    windows.forgetPublished(offset -> offset <= 5);
+
+    assertEquals(Set.of("b@20"), windows.ids());
+  }
+
+  @Test
+  void shouldKeepOneEntryPerSessionNotOnePerRecord() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    long gap = 100;
+    for (long t = 0; t < 50; t++) {
+      windows.register("ann", 1_000 + t * 10, gap); // records 10 ms apart: one session
+    }
+    windows.register("ann", 1_450, gap); // out of order, within the gap of the last: no entry
+    windows.register("ann", 5_000, gap); // a second session
+
+    assertEquals(
+        Set.of(), Set.copyOf(windows.closedBy(1, at -> at < 1_490)), "earlier entries replaced");
+    assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(2, at -> at <= 4_999)));
+    assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(3, at -> at <= 5_000)));
+    windows.forgetPublished(offset -> true);
+    assertEquals(Set.of(), windows.ids());
+  }
+}

@@ -203,8 +203,9 @@ public final class RowPurger extends PeriodicPurge {
 
   /**
    * The ids of the rows a session-windowed flow's partitions still track (a session open, or closed
-   * and not known published), read from the rows of {@code partitions}' open windows: they stay
-   * however long unwritten, so a silent partition keeps its sessions.
+   * by a record at or after the committed offset of {@code partitions}: not known published), read
+   * from the rows of their open windows: they stay however long unwritten, so a silent partition
+   * keeps its sessions.
    */
   private Set<String> tracked(
       Map<SourcePartition, Long> partitions, ToIntFunction<String> generations) {
@@ -214,8 +215,13 @@ public final class RowPurger extends PeriodicPurge {
     table
         .load(List.copyOf(byId.keySet()))
         .forEach(
-            (id, row) ->
-                ids.addAll(OpenWindows.of(byId.get(id), new RowImage(row), generations).ids()));
+            (id, row) -> {
+              SourcePartition p = byId.get(id);
+              OpenWindows windows = OpenWindows.of(p, new RowImage(row), generations);
+              long committed = partitions.get(p);
+              windows.forgetPublished(closing -> closing < committed); // their batch committed
+              ids.addAll(windows.ids());
+            });
     return ids;
   }
 

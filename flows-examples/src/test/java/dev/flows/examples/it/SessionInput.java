@@ -21,13 +21,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the grace (out of order, some bridging two sessions of their key), about one in a hundred delayed
  * by more than the grace but less than the gap plus grace (not late, some within the gap of a
  * session already closed), and about one in two hundred after the first 5,000, delayed past the gap
- * and grace (late). Then one record per partition, a minute of event time after the last, closes
- * every session of the keys.
+ * and grace (late). Records 60,000 to 85,000 leave the last partition out (a key of it gives way to
+ * the one before): that partition's stream time stands still, so its sessions stay open while their
+ * rows go unwritten for longer than the retention. Then one record per partition, a minute of event
+ * time after the last, closes every session of the keys.
  */
 final class SessionInput {
   private static final long STEP_MILLIS = 10;
   private static final long CLOSE_AFTER_MILLIS = Duration.ofMinutes(1).toMillis();
   private static final int LATE_FROM = 5_000;
+  private static final int SILENT_FROM = 60_000;
+  private static final int SILENT_TO = 85_000;
 
   /** One record, in the order it is produced (its partition's offset order). */
   record Event(int partition, String key, String value, long timestamp) {}
@@ -68,6 +72,9 @@ final class SessionInput {
     Set<String> late = new HashSet<>();
     for (int i = 0; i < total; i++) {
       int key = random.nextInt(keys);
+      if (i >= SILENT_FROM && i < SILENT_TO && key % partitions == partitions - 1) {
+        key--; // the last partition silent: its stream time stands still, its sessions stay open
+      }
       long timestamp = base + i * STEP_MILLIS;
       int draw = random.nextInt(200);
       if (draw < 20) {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * session that emits on close ({@link SessionFinalCount}), exactly-once on the real broker and
  * PostgreSQL, killed with SIGKILL ten times while 150,000 timestamped records of 100 keys flow
  * ({@link SessionInput}): about 200 sessions per key, some out of order within the grace, some of
- * them joining two sessions, some within the gap of a session already closed, some late. A {@code
+ * them joining two sessions, some within the gap of a session already closed, some late, and a
+ * stretch of 25,000 records that leaves one partition silent with its sessions open. A {@code
  * read_committed} reader sees exactly one final count per key and closed session, each the count a
  * reference replay of the session rules computes from the input; every late record is dead-lettered
  * exactly once (exactly-once covers dead letters). Once the keys' rows passed their retention, and

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -87,41 +86,17 @@ class WindowedKillChaosIT {
   }
 
   /**
-   * Produces the input in {@code KILLS + 1} chunks, one per round, and kills the worker with
-   * SIGKILL once it committed a random point of each round's chunk, so every kill lands while
-   * records flow; then produces the rest and returns the last worker once it committed everything.
+   * Kills the worker {@code KILLS} times while the input flows ({@link ChunkedKills}); returns the
+   * last worker once it committed everything.
    */
   private ChildJvm killRepeatedly(WindowedInput input, TestKafka kafka, TestPostgres postgres) {
-    long seed = System.nanoTime();
-    Random random = new Random(seed);
-    LOG.info("windowed kill test seed {}", seed);
-    int chunk = input.size() / (KILLS + 1);
-    ChildJvm worker = WindowedWorker.start(count, kafka, postgres, "w1");
-    try {
-      for (int round = 0; round < KILLS; round++) {
-        kafka.produce(input.records(count.words().name(), round * chunk, (round + 1) * chunk));
-        long target = (long) round * chunk + chunk / 4 + random.nextInt(chunk / 2);
-        awaitCommitted(worker, target, kafka);
-        worker.kill();
-        worker.close();
-        worker = WindowedWorker.start(count, kafka, postgres, "w1");
-        LOG.info("SIGKILL {} at input {}", round + 1, target);
-      }
-      kafka.produce(input.records(count.words().name(), KILLS * chunk, input.size()));
-      awaitCommitted(worker, input.size(), kafka);
-      return worker;
-    } catch (RuntimeException | Error e) {
-      worker.close();
-      throw e;
-    }
-  }
-
-  private void awaitCommitted(ChildJvm worker, long target, TestKafka kafka) {
-    Awaits.until(
-        STEP,
-        "the worker to commit input " + target,
-        () -> committed(kafka) >= target || !worker.isAlive());
-    assertTrue(worker.isAlive(), "the worker died on its own:\n" + worker.output());
+    return ChunkedKills.killRepeatedly(
+        "windowed kill test",
+        KILLS,
+        input.size(),
+        () -> WindowedWorker.start(count, kafka, postgres, "w1"),
+        (from, to) -> kafka.produce(input.records(count.words().name(), from, to)),
+        () -> committed(kafka));
   }
 
   /** The sum of the count's committed offsets: inputs it has committed. */
@@ -149,7 +124,7 @@ class WindowedKillChaosIT {
               .computeIfAbsent(window.key() + "@" + window.start(), id -> new ArrayList<>())
               .add(utf8(r.value()));
         });
-    assertEachOnce("final counts", finals, published);
+    EachOnce.assertEachOnce("final counts", finals, published);
   }
 
   /** The dead-letter topic holds each late record once, with a reason saying it is late. */
@@ -166,50 +141,7 @@ class WindowedKillChaosIT {
     }
     Map<String, String> expected = new HashMap<>();
     late.forEach(v -> expected.put(v, "late"));
-    assertEachOnce("dead letters", expected, dead);
-  }
-
-  /**
-   * {@code actual} holds exactly one value for each key of {@code expected}, equal to it, and no
-   * other key; the failure names how many differ and a few of each.
-   */
-  private static void assertEachOnce(
-      String what, Map<String, String> expected, Map<String, List<String>> actual) {
-    List<String> twice = new ArrayList<>();
-    List<String> wrong = new ArrayList<>();
-    List<String> extra = new ArrayList<>();
-    actual.forEach(
-        (key, values) -> {
-          if (values.size() > 1) {
-            twice.add(key + " " + values);
-          } else if (!expected.containsKey(key)) {
-            extra.add(key + " " + values);
-          } else if (!expected.get(key).equals(values.get(0))) {
-            wrong.add(key + " " + values + " expected " + expected.get(key));
-          }
-        });
-    List<String> missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).toList();
-    if (!twice.isEmpty() || !wrong.isEmpty() || !extra.isEmpty() || !missing.isEmpty()) {
-      throw new AssertionError(
-          String.format(
-              "%s: %d expected, %d read; %d more than once e.g. %s, %d wrong e.g. %s,"
-                  + " %d unexpected e.g. %s, %d missing e.g. %s",
-              what,
-              expected.size(),
-              actual.size(),
-              twice.size(),
-              first(twice),
-              wrong.size(),
-              first(wrong),
-              extra.size(),
-              first(extra),
-              missing.size(),
-              first(missing)));
-    }
-  }
-
-  private static List<String> first(List<String> list) {
-    return list.subList(0, Math.min(5, list.size()));
+    EachOnce.assertEachOnce("dead letters", expected, dead);
   }
 
   private static String utf8(byte[] bytes) {

@@ -35,6 +35,7 @@ public final class Bench {
             new StatelessScenario(),
             new StatefulScenario(),
             new WindowedScenario(),
+            new SessionScenario(),
             new MaterialiseScenario(),
             new MaterialiseSqlScenario(),
             new IoBoundScenario(),

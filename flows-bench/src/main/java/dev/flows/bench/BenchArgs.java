@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param quick scale every record count by 1/10 (a smoke run)
  * @param only the scenarios to run; empty for all but those a full run leaves out (materialise-sql)
- * @param jfr also profile the Flows stateless (at-least-once and exactly-once) and stateful
- *     in-memory contenders with JFR (one extra run each, not in the table)
+ * @param jfr also profile the Flows stateless (at-least-once and exactly-once), stateful in-memory,
+ *     materialise and session in-memory contenders with JFR (one extra run each, not in the table)
  * @param memory start every child with native memory tracking and save, before it is stopped, its
  *     native memory summary and heap histogram beside its log ({@code <run>.memory.txt})
  * @param out where results.json, results.png, logs and recordings go

@@ -16,6 +16,7 @@ public final class ChildMain {
       case "flows-map" -> FlowsContender.stateless(p);
       case "flows-count" -> FlowsContender.count(p);
       case "flows-windowed-count" -> FlowsContender.windowedCount(p);
+      case "flows-session-count" -> FlowsContender.sessionCount(p);
       case "flows-recovery" -> FlowsContender.recovering(p);
       case "flows-materialise" -> FlowsContender.materialise(p);
       case "copy-rows" -> CopyContender.copy(p);
@@ -24,6 +25,7 @@ public final class ChildMain {
       case "streams-map" -> StreamsContender.stateless(p);
       case "streams-count" -> StreamsContender.count(p);
       case "streams-windowed-count" -> StreamsContender.windowedCount(p);
+      case "streams-session-count" -> StreamsContender.sessionCount(p);
       case "streams-recovery" -> StreamsRecovery.run(p);
       case "raw-map" -> RawKafkaContender.stateless(p);
       case "raw-amqp" -> RawAmqpContender.consume(p);

@@ -10,6 +10,7 @@ import dev.flows.FlowOptions;
 import dev.flows.Flows;
 import dev.flows.Guarantee;
 import dev.flows.Row;
+import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.TableSpec;
@@ -87,6 +88,41 @@ final class FlowsContender {
   static Windows windows() {
     return Windows.tumbling(WindowedScenario.WINDOW)
         .withGrace(WindowedScenario.GRACE)
+        .emitOnClose();
+  }
+
+  /**
+   * {@code flows-session-count}: the count per word and {@link #sessions()} session, the counts of
+   * merged sessions summed, on PostgreSQL ({@code store=postgres}) or in memory, at-least-once.
+   */
+  static void sessionCount(Params p) {
+    Flow flow =
+        Flows.stateful(p.get("name"), options(p))
+            .from(topic(p.get("in"), string(), string()))
+            .windowedBy(sessions())
+            .state(
+                StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")),
+                (word, earlier, later) -> earlier + later)
+            .apply(
+                (session, value, count) -> {
+                  Marks.first(value);
+                  long next = count + 1;
+                  return StateUpdate.set(next, Long.toString(next));
+                })
+            .to(topic(p.get("out"), Windowed.format(string()), string()));
+    run(
+        FlowRuntime.builder(flow)
+            .connector(KafkaConnector.create(p.get("bootstrap")))
+            .stateStore(store(p)));
+  }
+
+  /**
+   * The sessions of {@code flows-session-count}: final results ({@link
+   * SessionWindows#emitOnClose()}), as Kafka Streams' {@code suppress(untilWindowCloses)}.
+   */
+  static SessionWindows sessions() {
+    return SessionWindows.withGap(SessionScenario.GAP)
+        .withGrace(SessionScenario.GRACE)
         .emitOnClose();
   }
 

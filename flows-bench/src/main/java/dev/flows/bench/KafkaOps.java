@@ -106,6 +106,19 @@ final class KafkaOps implements AutoCloseable {
                 topic, null, events.timestamp(i), bytes(events.word(i)), value(i)));
   }
 
+  /**
+   * Appends {@code count} records keyed by {@link SessionEvents#word}, at {@link
+   * SessionEvents#timestamp}, with 100-byte values; checks as {@link #load(String, int, int)}.
+   */
+  void load(String topic, int count, SessionEvents events) {
+    load(
+        topic,
+        count,
+        i ->
+            new ProducerRecord<>(
+                topic, null, events.timestamp(i), bytes(events.word(i)), value(i)));
+  }
+
   private void load(String topic, int count, IntFunction<ProducerRecord<byte[], byte[]>> record) {
     long before = endOffsetsSum(topic);
     Map<String, Object> config =

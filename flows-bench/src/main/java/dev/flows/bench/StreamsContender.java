@@ -9,6 +9,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.Suppressed.BufferConfig;
 import org.apache.kafka.streams.kstream.TimeWindows;
@@ -69,6 +70,30 @@ final class StreamsContender {
                 WindowedSerdes.timeWindowedSerdeFrom(
                     String.class, WindowedScenario.WINDOW.toMillis()),
                 Serdes.String()));
+    Properties props = properties(p);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    run(builder, props);
+  }
+
+  /**
+   * {@code streams-session-count}: {@code groupByKey().windowedBy(SessionWindows(gap,
+   * grace)).count()} in RocksDB, {@code suppress(untilWindowCloses(unbounded()))}: one count per
+   * word and session, when the session closes, keyed by Kafka Streams' session-windowed key.
+   */
+  static void sessionCount(Params p) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(p.get("in"), Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> Marks.first(v))
+        .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+        .windowedBy(
+            SessionWindows.ofInactivityGapAndGrace(SessionScenario.GAP, SessionScenario.GRACE))
+        .count(Materialized.with(Serdes.String(), Serdes.Long()))
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+        .toStream()
+        .mapValues(count -> Long.toString(count))
+        .to(
+            p.get("out"),
+            Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), Serdes.String()));
     Properties props = properties(p);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     run(builder, props);

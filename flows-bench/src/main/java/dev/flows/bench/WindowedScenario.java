@@ -131,7 +131,7 @@ final class WindowedScenario implements Scenario {
     samples.add(contender.label(), m, note);
   }
 
-  private static void drop(String url, String table) throws SQLException {
+  static void drop(String url, String table) throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS \"" + table + "\" CASCADE"); // with its _json view

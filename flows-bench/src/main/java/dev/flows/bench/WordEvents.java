@@ -40,7 +40,17 @@ record WordEvents(long startMillis) {
 
   /** The key of record {@code i}: one of {@value #VOCABULARY} words, uniformly. */
   String word(int i) {
-    return vocabularyWord((int) Long.remainderUnsigned(mix(i), VOCABULARY));
+    return wordOf(i);
+  }
+
+  /** The key of record {@code i} of this input or of {@link SessionEvents}. */
+  static String wordOf(int i) {
+    return vocabularyWord(wordNumber(i));
+  }
+
+  /** The number in the vocabulary of record {@code i}'s word. */
+  static int wordNumber(int i) {
+    return (int) Long.remainderUnsigned(mix(i), VOCABULARY);
   }
 
   /** The event time of record {@code i}, epoch milliseconds. */
@@ -59,7 +69,7 @@ record WordEvents(long startMillis) {
   }
 
   /** SplitMix64's finaliser: a well-spread, repeatable draw from a record number. */
-  private static long mix(long x) {
+  static long mix(long x) {
     long z = x + 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -15,22 +15,20 @@ import org.postgresql.util.PGobject;
  * boolean[]} object as text (only its own {@code createArrayOf} sends it binary). Immutable.
  */
 final class BinaryArray extends PGobject implements PGBinaryObject {
-  /** The element types, by their PostgreSQL oid and array type name. */
+  /** The element types, by their format, array type oid and array type name. */
   private enum Element {
-    BYTES(BinaryValue.BYTES, 17, 1001, "_bytea"),
-    TEXT(BinaryValue.TEXT, 25, 1009, "_text"),
-    INT8(BinaryValue.INT8, 20, 1016, "_int8"),
-    INT4(BinaryValue.INT4, 23, 1007, "_int4"),
-    FLOAT8(BinaryValue.FLOAT8, 701, 1022, "_float8");
+    BYTES(BinaryValue.BYTES, 1001, "_bytea"),
+    TEXT(BinaryValue.TEXT, 1009, "_text"),
+    INT8(BinaryValue.INT8, 1016, "_int8"),
+    INT4(BinaryValue.INT4, 1007, "_int4"),
+    FLOAT8(BinaryValue.FLOAT8, 1022, "_float8");
 
     private final BinaryValue value;
-    private final int oid;
     private final int arrayOid;
     private final String arrayType;
 
-    Element(BinaryValue value, int oid, int arrayOid, String arrayType) {
+    Element(BinaryValue value, int arrayOid, String arrayType) {
       this.value = value;
-      this.oid = oid;
       this.arrayOid = arrayOid;
       this.arrayType = arrayType;
     }
@@ -94,7 +92,7 @@ final class BinaryArray extends PGobject implements PGBinaryObject {
   @Override
   public void toBytes(byte[] bytes, int offset) {
     ByteBuffer out = ByteBuffer.wrap(bytes, offset, length);
-    out.putInt(1).putInt(nulls ? 1 : 0).putInt(element.oid).putInt(values.length).putInt(1);
+    out.putInt(1).putInt(nulls ? 1 : 0).putInt(element.value.oid()).putInt(values.length).putInt(1);
     for (Object value : values) {
       element.value.write(out, value);
     }

@@ -13,28 +13,35 @@ import java.time.Instant;
  */
 enum BinaryValue {
   /** {@code bytea}: the bytes. */
-  BYTES(-1),
+  BYTES(17, -1),
   /** {@code text}: the UTF-8 bytes. */
-  TEXT(-1),
+  TEXT(25, -1),
   /** {@code bigint}: a {@link Long}. */
-  INT8(8),
+  INT8(20, 8),
   /** {@code integer}: an {@link Integer}. */
-  INT4(4),
+  INT4(23, 4),
   /** {@code double precision}: a {@link Double}, IEEE 754. */
-  FLOAT8(8),
+  FLOAT8(701, 8),
   /** {@code boolean}: a {@link Boolean}, one byte. */
-  BOOL(1),
+  BOOL(16, 1),
   /** {@code jsonb}: version 1, then the JSON text's UTF-8 bytes. */
-  JSONB(-1),
+  JSONB(3802, -1),
   /** {@code timestamptz}: microseconds since 2000-01-01 UTC ({@link Timestamps#micros}). */
-  TIMESTAMPTZ(8);
+  TIMESTAMPTZ(1184, 8);
 
   private static final byte JSONB_VERSION = 1;
 
+  private final int oid;
   private final int size;
 
-  BinaryValue(int size) {
+  BinaryValue(int oid, int size) {
+    this.oid = oid;
     this.size = size;
+  }
+
+  /** The oid of the PostgreSQL type this format is the binary format of. */
+  int oid() {
+    return oid;
   }
 
   /** The format of a column of {@code type}. */

@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -22,8 +24,9 @@ import org.postgresql.copy.CopyIn;
  * each value as {@link BinaryValue} encodes its column's type. Like that insert, it fails with a
  * unique violation (23505) on a key another writer inserted since the probe, and with the same
  * record-data errors. Left to the insert ({@link #write} returns false) where a COPY cannot write
- * the same values: a connection that is not pgjdbc's, or a timestamp that is not a whole number of
- * microseconds in the years 1 to 9999 ({@link Timestamps#exactMicros}). Immutable.
+ * the same values: a connection that is not pgjdbc's, a column of another type than the one its
+ * values are encoded for (a table made before, by hand), or a timestamp that is not a whole number
+ * of microseconds in the years 1 to 9999 ({@link Timestamps#exactMicros}). Immutable.
  */
 final class CopyRows {
   private static final byte[] SIGNATURE = {
@@ -31,7 +34,13 @@ final class CopyRows {
   };
   private static final int BUFFER = 1 << 16;
 
+  private static final String TYPES =
+      "SELECT attname, atttypid::int FROM pg_attribute"
+          + " WHERE attrelid = to_regclass(:table) AND attnum > 0 AND NOT attisdropped";
+
   private final String sql;
+  private final String table;
+  private final Map<String, Integer> oids = new HashMap<>();
   private final List<Column> columns;
   private final BinaryValue[] formats;
   private final boolean versioned;
@@ -40,14 +49,20 @@ final class CopyRows {
     this.columns = spec.allColumns();
     this.versioned = spec.versioned();
     this.formats = columns.stream().map(c -> BinaryValue.of(c.type())).toArray(BinaryValue[]::new);
+    this.table = MaterialisedTableSql.quote(spec.name());
     List<String> names = new ArrayList<>();
-    columns.forEach(c -> names.add(MaterialisedTableSql.quote(c.name())));
+    for (int c = 0; c < columns.size(); c++) {
+      names.add(MaterialisedTableSql.quote(columns.get(c).name()));
+      oids.put(columns.get(c).name(), formats[c].oid());
+    }
     if (versioned) {
       names.add(MarkerColumns.names());
+      oids.put(TableSpec.DELETED_COLUMN, BinaryValue.BOOL.oid());
+      oids.put(TableSpec.DELETED_AT_COLUMN, BinaryValue.TIMESTAMPTZ.oid());
     }
     this.sql =
         "COPY "
-            + MaterialisedTableSql.quote(spec.name())
+            + table
             + " ("
             + names.stream().collect(Collectors.joining(", "))
             + ") FROM STDIN (FORMAT binary)";
@@ -61,7 +76,7 @@ final class CopyRows {
     try {
       Connection connection = handle.getConnection();
       Object[][] values = prepared(rows);
-      if (values == null || !connection.isWrapperFor(PGConnection.class)) {
+      if (values == null || !connection.isWrapperFor(PGConnection.class) || !typesMatch(handle)) {
         return false;
       }
       CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
@@ -76,6 +91,22 @@ final class CopyRows {
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(sql + ": " + e.getMessage(), e, null);
     }
+  }
+
+  /**
+   * Whether each copied column has the type whose binary format it is sent in: a table created
+   * before, by hand, may have others ({@code numeric}, {@code varchar}, ...), which the insert
+   * casts to and a binary COPY cannot. Read in the transaction after the probe, whose lock keeps
+   * the table's columns as they are until it ends.
+   */
+  private boolean typesMatch(Handle handle) {
+    Map<String, Integer> found = new HashMap<>();
+    handle
+        .createQuery(TYPES)
+        .bind("table", table)
+        .map((rs, context) -> found.put(rs.getString(1), rs.getInt(2)))
+        .forEach(x -> {});
+    return oids.entrySet().stream().allMatch(e -> e.getValue().equals(found.get(e.getKey())));
   }
 
   /** Each column's values as {@link BinaryValue#prepare} gives them; null if one cannot be. */

@@ -82,6 +82,16 @@ class CopyRowsIT {
   }
 
   @Test
+  void shouldLeaveTheRowsToTheInsertWhenAColumnHasAnotherTypeInTheTable() {
+    TableSpec spec = everyType();
+    keyed(renamed(spec, "_c"), List.of());
+    postgres.execute("ALTER TABLE " + spec.name() + "_c ALTER COLUMN v_text TYPE varchar(100000)");
+
+    assertFalse(copy(spec, List.of(row(spec, 1))));
+    assertEquals(0, postgres.queryLong("SELECT count(*) FROM " + spec.name() + "_c"));
+  }
+
+  @Test
   void shouldWriteTheRowsByCopyWhenTheTableWritesABatchOfAbsentKeys() {
     TableSpec spec = everyType();
     PostgresMaterialisedTable table = PostgresMaterialisedTable.open(jdbi, spec);

@@ -57,20 +57,22 @@ import javax.sql.DataSource;
  * the table otherwise, unless an index of the user's covers them.
  *
  * <p>The probe, first in the transaction, selects which of the batch's keys the table holds (a row
- * or a marker, {@code WHERE "word" = ANY(:c0::text[])}). The rows and markers of the absent keys
- * are written by the same inserts without {@code ON CONFLICT} (no speculative insertion, nothing to
- * guard); only the present keys go through the upserts. If another writer inserts an absent key
- * before the insert, its unique violation (23505) rolls the transaction back and the batch is
- * written again by the statements above alone, never refused for it. Keys with a timestamp or JSON
- * column, batches repeating a key, and batches while the probes find few absent keys (under 10 %,
- * reprobing every 100th batch) skip the probe.
+ * or a marker, {@code WHERE "word" = ANY(:c0::text[])}). The rows of the absent keys are written by
+ * a binary {@code COPY ... FROM STDIN} in the same transaction (by the same insert without {@code
+ * ON CONFLICT} where a timestamp has digits beyond microseconds or lies outside the years 1 to
+ * 9999, or the connection is not pgjdbc's), their markers by the insert without {@code ON CONFLICT}
+ * (no speculative insertion, nothing to guard); only the present keys go through the upserts. If
+ * another writer inserts an absent key before the COPY or insert, its unique violation (23505)
+ * rolls the transaction back and the batch is written again by the statements above alone, never
+ * refused for it. Keys with a timestamp or JSON column, batches repeating a key, and batches while
+ * the probes find few absent keys (under 10 %, reprobing every 100th batch) skip the probe.
  *
  * <p>Without an offset column the guards and markers are left out: the batch's rows replace the
  * stored ones, deletes delete by {@code pk = ANY(:c0)} (by {@code USING unnest(...)} for a key of
  * several columns; a probed absent key is not deleted) and deletes by key columns by a {@code
- * DELETE ... USING} of the same join. Timestamps and JSON travel as text and are cast on the
- * server; a timestamp is written so that PostgreSQL reads the same instant anywhere in its range
- * (4714-11-24 BC to 294276-12-31 AD).
+ * DELETE ... USING} of the same join. Timestamps and JSON travel as text and are cast on the server
+ * (in a COPY, in their binary formats); a timestamp is written so that PostgreSQL reads the same
+ * instant anywhere in its range (4714-11-24 BC to 294276-12-31 AD).
  *
  * <p>Errors are sorted by SQLSTATE. If PostgreSQL refuses the data of the rows (21000, class 22
  * such as invalid JSON or a value out of range, class 23 such as a constraint of an existing table,

@@ -2,38 +2,35 @@ package dev.flows.postgres.internal;
 
 import dev.flows.ColumnType;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.postgresql.util.PGBinaryObject;
 import org.postgresql.util.PGobject;
 
 /**
  * A one-dimensional array parameter in PostgreSQL's binary array format (what {@code array_recv}
- * reads), encoded into a buffer of its exact size: pgjdbc's own encoder grows its buffer from 1 KiB
- * value by value, then copies it once more. Elements are text (timestamps and JSON as their text,
- * cast on the server), {@code bigint}, {@code integer}, {@code double precision} or {@code bytea};
- * not booleans: pgjdbc sends a {@code boolean[]} object as text (only its own {@code createArrayOf}
- * sends it binary). Immutable.
+ * reads, each element as {@link BinaryValue} writes it), encoded into a buffer of its exact size:
+ * pgjdbc's own encoder grows its buffer from 1 KiB value by value, then copies it once more.
+ * Elements are text (timestamps and JSON as their text, cast on the server), {@code bigint}, {@code
+ * integer}, {@code double precision} or {@code bytea}; not booleans: pgjdbc sends a {@code
+ * boolean[]} object as text (only its own {@code createArrayOf} sends it binary). Immutable.
  */
 final class BinaryArray extends PGobject implements PGBinaryObject {
-  /** The element types, by their PostgreSQL oid and array type name. */
+  /** The element types, by their format, array type oid and array type name. */
   private enum Element {
-    BYTES(17, 1001, "_bytea", -1),
-    TEXT(25, 1009, "_text", -1),
-    INT8(20, 1016, "_int8", 8),
-    INT4(23, 1007, "_int4", 4),
-    FLOAT8(701, 1022, "_float8", 8);
+    BYTES(BinaryValue.BYTES, 1001, "_bytea"),
+    TEXT(BinaryValue.TEXT, 1009, "_text"),
+    INT8(BinaryValue.INT8, 1016, "_int8"),
+    INT4(BinaryValue.INT4, 1007, "_int4"),
+    FLOAT8(BinaryValue.FLOAT8, 1022, "_float8");
 
-    private final int oid;
+    private final BinaryValue value;
     private final int arrayOid;
     private final String arrayType;
-    private final int size;
 
-    Element(int oid, int arrayOid, String arrayType, int size) {
-      this.oid = oid;
+    Element(BinaryValue value, int arrayOid, String arrayType) {
+      this.value = value;
       this.arrayOid = arrayOid;
       this.arrayType = arrayType;
-      this.size = size;
     }
   }
 
@@ -52,7 +49,7 @@ final class BinaryArray extends PGobject implements PGBinaryObject {
     boolean anyNull = false;
     for (Object value : values) {
       anyNull |= value == null;
-      bytes += 4 + (value == null ? 0 : element.size < 0 ? ((byte[]) value).length : element.size);
+      bytes += element.value.fieldSize(value);
     }
     this.nulls = anyNull;
     this.length = bytes;
@@ -64,7 +61,7 @@ final class BinaryArray extends PGobject implements PGBinaryObject {
    */
   static Optional<BinaryArray> of(ColumnType type, Object[] values) {
     return switch (type) {
-      case TEXT, TIMESTAMPTZ, JSONB -> Optional.of(new BinaryArray(Element.TEXT, utf8(values)));
+      case TEXT, TIMESTAMPTZ, JSONB -> Optional.of(new BinaryArray(Element.TEXT, text(values)));
       case BIGINT -> Optional.of(new BinaryArray(Element.INT8, values));
       case INTEGER -> Optional.of(new BinaryArray(Element.INT4, values));
       case DOUBLE -> Optional.of(new BinaryArray(Element.FLOAT8, values));
@@ -78,10 +75,10 @@ final class BinaryArray extends PGobject implements PGBinaryObject {
     return element.arrayOid;
   }
 
-  private static Object[] utf8(Object[] texts) {
+  private static Object[] text(Object[] texts) {
     Object[] bytes = new Object[texts.length];
     for (int i = 0; i < texts.length; i++) {
-      bytes[i] = texts[i] == null ? null : ((String) texts[i]).getBytes(StandardCharsets.UTF_8);
+      bytes[i] = BinaryValue.TEXT.prepare(texts[i]);
     }
     return bytes;
   }
@@ -95,18 +92,9 @@ final class BinaryArray extends PGobject implements PGBinaryObject {
   @Override
   public void toBytes(byte[] bytes, int offset) {
     ByteBuffer out = ByteBuffer.wrap(bytes, offset, length);
-    out.putInt(1).putInt(nulls ? 1 : 0).putInt(element.oid).putInt(values.length).putInt(1);
+    out.putInt(1).putInt(nulls ? 1 : 0).putInt(element.value.oid()).putInt(values.length).putInt(1);
     for (Object value : values) {
-      if (value == null) {
-        out.putInt(-1);
-        continue;
-      }
-      switch (element) {
-        case BYTES, TEXT -> out.putInt(((byte[]) value).length).put((byte[]) value);
-        case INT8 -> out.putInt(8).putLong((Long) value);
-        case INT4 -> out.putInt(4).putInt((Integer) value);
-        case FLOAT8 -> out.putInt(8).putDouble((Double) value);
-      }
+      element.value.write(out, value);
     }
   }
 

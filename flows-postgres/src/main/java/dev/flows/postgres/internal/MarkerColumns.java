@@ -1,6 +1,7 @@
 package dev.flows.postgres.internal;
 
 import dev.flows.TableSpec;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -15,6 +16,9 @@ import java.util.stream.IntStream;
 final class MarkerColumns {
   /** Their names, in the order {@link #values} gives them. */
   static final List<String> NAMES = List.of(TableSpec.DELETED_COLUMN, TableSpec.DELETED_AT_COLUMN);
+
+  /** Their values in a live row as Java values, for a binary write: {@code false} and NULL. */
+  static final List<Object> LIVE_VALUES = Arrays.asList(false, null);
 
   private static final List<String> MARKER = List.of("true", "now()");
   private static final List<String> LIVE = List.of("false", "NULL::timestamptz");

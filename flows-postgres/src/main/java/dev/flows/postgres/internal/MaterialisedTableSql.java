@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
  * @param create creates the table if absent
  * @param upsert the set-based upsert of a batch's rows
  * @param delete the set-based delete (or, versioned, marking) of a batch's deletes by key
- * @param insertNew the plain insert of rows whose keys are absent
+ * @param insertNew the plain insert of rows whose keys are absent, where {@link CopyRows} cannot
+ *     copy them
  * @param markNew the plain insert of deleted markers whose keys are absent (versioned only, else
  *     null: deleting an absent key does nothing)
  */

@@ -17,21 +17,22 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * One materialised table in PostgreSQL. {@link #write} is one transaction. It first probes which of
  * the batch's keys the table holds ({@link KeyProbe}, a row or a deleted marker), then writes the
- * rows of absent keys with a plain {@code INSERT ... SELECT FROM unnest(...)} and those of present
- * keys with the upsert ({@code ... ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}); the deletes by
- * key likewise as plain inserts or upserts of deleted markers (versioned) or, unversioned, a {@code
- * DELETE} of the present keys only; then, if the batch has any, one statement for its deletes by
- * key columns ({@link DeleteWheres}). An absent key has nothing to guard, and its insert skips
- * {@code ON CONFLICT}'s speculative insertion. If another writer (a zombie, the owner of another
- * partition) inserts a key between the probe and the insert, the insert fails with a unique
- * violation (23505): the transaction is rolled back and the batch written again by the upserts
- * alone, which guard as always; that is never a refusal. The probe is skipped while it finds few
- * absent keys ({@link ProbeSchedule}), for keys with a timestamp or JSON column, and for batches
- * that repeat a key. Rows are sorted by primary key so two writers of overlapping keys lock in the
- * same order. If PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets their
- * records apart and writes the others, each half of the batch in its own transaction. Thread-safe:
- * every call borrows its own connection. Other database failures are rethrown as {@link
- * FlowsException} with the cause attached; the runtime rewinds the batch and retries.
+ * rows of absent keys with a binary {@code COPY} ({@link CopyRows}; where it cannot write the same
+ * values, a plain {@code INSERT ... SELECT FROM unnest(...)}) and those of present keys with the
+ * upsert ({@code ... ON CONFLICT (pk) DO UPDATE ... WHERE <guard>}); the deletes by key likewise as
+ * plain inserts or upserts of deleted markers (versioned) or, unversioned, a {@code DELETE} of the
+ * present keys only; then, if the batch has any, one statement for its deletes by key columns
+ * ({@link DeleteWheres}). An absent key has nothing to guard, and its insert skips {@code ON
+ * CONFLICT}'s speculative insertion. If another writer (a zombie, the owner of another partition)
+ * inserts a key between the probe and the insert, the COPY or insert fails with a unique violation
+ * (23505): the transaction is rolled back and the batch written again by the upserts alone, which
+ * guard as always; that is never a refusal. The probe is skipped while it finds few absent keys
+ * ({@link ProbeSchedule}), for keys with a timestamp or JSON column, and for batches that repeat a
+ * key. Rows are sorted by primary key so two writers of overlapping keys lock in the same order. If
+ * PostgreSQL refuses the data of some rows, a {@link BisectingWriter} sets their records apart and
+ * writes the others, each half of the batch in its own transaction. Thread-safe: every call borrows
+ * its own connection. Other database failures are rethrown as {@link FlowsException} with the cause
+ * attached; the runtime rewinds the batch and retries.
  */
 public final class PostgresMaterialisedTable {
   private static final String UNIQUE_VIOLATION = "23505";
@@ -44,6 +45,7 @@ public final class PostgresMaterialisedTable {
   private final BisectingWriter<RowChanges> writer;
   private final MarkerPurgeSql markers;
   private final KeyProbe probe;
+  private final CopyRows copy;
   private final ProbeSchedule schedule = new ProbeSchedule();
   private final List<Integer> everyColumn;
   private final List<Integer> deleteColumns;
@@ -58,13 +60,14 @@ public final class PostgresMaterialisedTable {
     this.writer = new BisectingWriter<>(SqlErrors.standard(), this::writeInOneTransaction);
     this.markers = spec.versioned() ? new MarkerPurgeSql(jdbi, spec) : null;
     this.probe = KeyProbe.of(spec).orElse(null);
+    this.copy = new CopyRows(spec);
     this.everyColumn = IntStream.range(0, spec.allColumns().size()).boxed().toList();
     this.deleteColumns = MaterialisedTableSql.deleteColumns(spec);
   }
 
   /**
    * For tests: runs {@code hook} in each probed write between the probe and the writes, where
-   * another writer's insert of a key found absent makes the plain insert fail.
+   * another writer's insert of a key found absent makes the COPY (or plain insert) fail.
    */
   void afterProbe(Runnable hook) {
     this.afterProbe = hook;
@@ -135,9 +138,9 @@ public final class PostgresMaterialisedTable {
   }
 
   /**
-   * Probes the keys, then writes those absent with plain inserts and those present with the
-   * upserts. A batch repeating a key takes the upserts alone, where one statement touching a row
-   * twice (21000) is bisected as it always was.
+   * Probes the keys, then writes the rows of those absent by COPY, their markers with plain
+   * inserts, and those present with the upserts. A batch repeating a key takes the upserts alone,
+   * where one statement touching a row twice (21000) is bisected as it always was.
    */
   private void writeProbed(Handle handle, Batch batch) {
     if (!batch.distinctKeys()) {
@@ -147,7 +150,7 @@ public final class PostgresMaterialisedTable {
     Set<List<Object>> present = probe.present(handle, batch);
     schedule.probed(batch.keyCount(), batch.keyCount() - present.size());
     afterProbe.run();
-    execute(handle, sql.insertNew(), everyColumn, batch.upserts().where(k -> !present.contains(k)));
+    insertAbsent(handle, batch.upserts().where(k -> !present.contains(k)));
     execute(handle, sql.upsert(), everyColumn, batch.upserts().where(present::contains));
     KeyedRows deletes = batch.deletes();
     if (sql.markNew() != null) {
@@ -155,6 +158,13 @@ public final class PostgresMaterialisedTable {
     }
     execute(handle, sql.delete(), deleteColumns, deletes.where(present::contains));
     writeDeletesWhere(handle, batch);
+  }
+
+  /** The rows of absent keys by binary COPY ({@link CopyRows}), else by the plain insert. */
+  private void insertAbsent(Handle handle, KeyedRows rows) {
+    if (!rows.isEmpty() && !copy.write(handle, rows)) {
+      execute(handle, sql.insertNew(), everyColumn, rows);
+    }
   }
 
   private void writeDeletesWhere(Handle handle, Batch batch) {

@@ -12,7 +12,30 @@ import java.time.ZoneOffset;
  * one it cannot hold gets PostgreSQL's "timestamp out of range" instead of a misleading refusal.
  */
 final class Timestamps {
+  /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in seconds since 1970. */
+  private static final long POSTGRES_EPOCH = 946_684_800L;
+
   private Timestamps() {}
+
+  /**
+   * Whether {@link #micros} of {@code instant} is the {@code timestamptz} PostgreSQL reads from
+   * {@link #text}: a whole number of microseconds (PostgreSQL rounds finer digits of the text
+   * through a {@code double}) in the years 1 to 9999.
+   */
+  static boolean exactMicros(Instant instant) {
+    int year = LocalDateTime.ofInstant(instant, ZoneOffset.UTC).getYear();
+    return instant.getNano() % 1000 == 0 && year >= 1 && year <= 9999;
+  }
+
+  /**
+   * {@code instant} in PostgreSQL's binary {@code timestamptz}: microseconds since 2000-01-01 UTC,
+   * finer digits dropped (see {@link #exactMicros}).
+   */
+  static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond() - POSTGRES_EPOCH, 1_000_000L),
+        instant.getNano() / 1000);
+  }
 
   /** {@code instant} as a {@code timestamptz} literal. */
   static String text(Instant instant) {

@@ -32,9 +32,10 @@ import org.postgresql.jdbc.PgArray;
 
 /**
  * Every {@link ColumnType} through the typed array binding of {@link ColumnArrays}: written by the
- * plain insert (absent keys) and by the upsert (present keys), nulls included, and read back as
- * written; every array sent binary (timestamps and JSON as binary text arrays the server casts),
- * those {@link BinaryArray} encodes byte for byte as pgjdbc would.
+ * upsert (present keys), and, before, by the binary COPY of absent keys ({@link CopyRows}, compared
+ * with the plain insert in {@link CopyRowsIT}), nulls included, and read back as written; every
+ * array sent binary (timestamps and JSON as binary text arrays the server casts), those {@link
+ * BinaryArray} encodes byte for byte as pgjdbc would.
  */
 @FlowsServices
 class ColumnArraysIT {
@@ -57,7 +58,7 @@ class ColumnArraysIT {
     List<Row> second = List.of(nulls(spec, "a"), full(spec, "b", 2));
 
     assertEquals(List.of(), table.write(List.of(RowChanges.of(first))));
-    assertEquals(comparable(first), read(spec), "absent keys: the plain insert");
+    assertEquals(comparable(first), read(spec), "absent keys: the COPY");
     assertEquals(List.of(), table.write(List.of(RowChanges.of(second))));
     assertEquals(comparable(second), read(spec), "present keys: the upsert");
   }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The probed write against another writer that inserts a key between the probe (which found it
- * absent) and the plain insert: the insert's unique violation sends the batch to the upserts, whose
- * guard keeps the newer row or marker, and nothing is refused. The other writer runs in {@link
+ * absent) and the writes of absent keys (the binary COPY of their rows, the plain insert of their
+ * markers): the unique violation of either sends the batch to the upserts, whose guard keeps the
+ * newer row or marker, and nothing is refused. The other writer runs in {@link
  * PostgresMaterialisedTable#afterProbe}, on its own connection, so the race happens every time.
  */
 @FlowsServices

@@ -36,6 +36,11 @@ import java.util.function.ToIntFunction;
  */
 final class OpenWindows {
   private static final int VERSION = 1;
+
+  /** The layout with the last offset a session-windowed flow routed: written only then. */
+  private static final int ROUTED_VERSION = 2;
+
+  private static final long NONE_ROUTED = -1;
   private static final long OPEN = -1;
 
   private final SourcePartition partition;
@@ -44,6 +49,7 @@ final class OpenWindows {
   private final TreeMap<Long, Window> open = new TreeMap<>(); // those of byStart still open
   private final Map<Long, List<Long>> closedAt = new HashMap<>(); // closing offset -> their keys
   private Map<String, TreeSet<Long>> openById; // sessions only, made when first needed
+  private long routed = NONE_ROUTED;
   private boolean changed;
 
   /** One window's rows, and the offset of the record that closed it ({@link #OPEN} until then). */
@@ -79,12 +85,20 @@ final class OpenWindows {
       return new OpenWindows(partition, 0, byStart);
     }
     StateRow row = image.row();
+    long routed = NONE_ROUTED;
     try {
       ByteReader in = new ByteReader(row.state());
-      if (in.readByte() != VERSION) {
-        throw new IllegalStateException("unknown layout version");
+      byte layout = in.readByte();
+      if (layout != VERSION && layout != ROUTED_VERSION) {
+        throw new IllegalStateException("unknown layout version " + layout);
       }
       boolean current = in.readVarLong() == generation.applyAsInt(partition.topic());
+      if (layout == ROUTED_VERSION) {
+        routed = current ? in.readLong() : NONE_ROUTED;
+        if (!current) {
+          in.readLong();
+        }
+      }
       int windows = in.readCount();
       for (int w = 0; w < windows; w++) {
         Window window = new Window();
@@ -103,7 +117,9 @@ final class OpenWindows {
       throw new FlowsException(
           "cannot decode the open windows of " + partition + " (row " + row.id() + "): " + e, e);
     }
-    return new OpenWindows(partition, row.version(), byStart);
+    OpenWindows windows = new OpenWindows(partition, row.version(), byStart);
+    windows.routed = routed;
+    return windows;
   }
 
   /** Notes that the window starting at {@code start} has a row {@code id}. */
@@ -115,6 +131,20 @@ final class OpenWindows {
       open.put(start, window);
     }
     changed |= window.ids.add(id);
+  }
+
+  /**
+   * Whether the record at {@code offset} was routed before (a replay after a restart or a rewind):
+   * what it registered and closed is in this row already, and must not change. Else notes it as
+   * routed. Tracked for session-windowed flows, whose registrations depend on what came before.
+   */
+  boolean routedBefore(long offset) {
+    if (offset <= routed) {
+      return true;
+    }
+    routed = offset;
+    changed = true;
+    return false;
   }
 
   /**
@@ -221,8 +251,11 @@ final class OpenWindows {
       return null;
     }
     ByteWriter out = new ByteWriter(64 + 32 * byStart.size());
-    out.writeByte(VERSION);
+    out.writeByte(routed == NONE_ROUTED ? VERSION : ROUTED_VERSION);
     out.writeVarLong(generation.applyAsInt(partition.topic()));
+    if (routed != NONE_ROUTED) {
+      out.writeLong(routed);
+    }
     out.writeVarLong(byStart.size());
     byStart.forEach(
         (start, window) -> {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -134,8 +135,13 @@ final class WindowRouter {
       byId.computeIfAbsent(keyId, i -> new ArrayList<>(2))
           .add(new Input(raw, record, false, timestamp, now));
       OpenWindows known = this.open.get(partition);
-      known.register(keyId, sessions.closesAt(timestamp), sessions.sessions().gap().toMillis());
-      for (String id : known.closedBy(raw.offset(), closesAt -> closesAt <= now)) {
+      LongPredicate closes = closesAt -> closesAt <= now;
+      if (known.routedBefore(raw.offset())) {
+        closes = closesAt -> false; // a replay: only what it closed the first time
+      } else {
+        known.register(keyId, sessions.closesAt(timestamp), sessions.sessions().gap().toMillis());
+      }
+      for (String id : known.closedBy(raw.offset(), closes)) {
         if (!id.equals(keyId)) { // the record's own input closes its key's sessions first
           byId.computeIfAbsent(id, i -> new ArrayList<>(1))
               .add(new Input(raw, record, true, timestamp, now));

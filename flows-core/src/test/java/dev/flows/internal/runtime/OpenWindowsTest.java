@@ -74,4 +74,32 @@ class OpenWindowsTest {
     windows.forgetPublished(offset -> true);
     assertEquals(Set.of(), windows.ids());
   }
+
+  @Test
+  void shouldKnowTheRecordsRoutedBeforeFromTheStoredRowSoAReplayChangesNothing() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    assertEquals(false, windows.routedBefore(41));
+    windows.register("ann", 1_000, 100);
+    RowImage stored = new RowImage(windows.changedRow(GENERATION).row());
+
+    OpenWindows again = OpenWindows.of(P, stored, GENERATION);
+
+    assertEquals(true, again.routedBefore(40), "a replay");
+    assertEquals(true, again.routedBefore(41), "a replay");
+    assertEquals(null, again.changedRow(GENERATION), "nothing changed by replays");
+    assertEquals(false, again.routedBefore(42), "a new record");
+  }
+
+  @Test
+  void shouldReadARowWrittenWithoutRoutedOffsetsAsHavingRoutedNothing() {
+    OpenWindows fixed = OpenWindows.of(P, null, GENERATION);
+    fixed.add(10, "a@10");
+    RowImage stored = new RowImage(fixed.changedRow(GENERATION).row());
+    assertEquals(1, stored.row().state()[0], "layout 1 without routed offsets, as before");
+
+    OpenWindows again = OpenWindows.of(P, stored, GENERATION);
+
+    assertEquals(Set.of("a@10"), again.ids());
+    assertEquals(false, again.routedBefore(0));
+  }
 }

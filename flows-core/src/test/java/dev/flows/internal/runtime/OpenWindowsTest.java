@@ -102,4 +102,37 @@ class OpenWindowsTest {
     assertEquals(Set.of("a@10"), again.ids());
     assertEquals(false, again.routedBefore(0));
   }
+
+  /**
+   * As {@link WindowRouter} routes a record of a key's sessions at {@code offset}: registers it
+   * unless routed before, then returns what it closes at {@code streamTime}.
+   */
+  private static Set<String> route(
+      OpenWindows windows, long offset, String key, long closesAt, long streamTime) {
+    boolean replay = windows.routedBefore(offset);
+    if (!replay) {
+      windows.register(key, closesAt, 10);
+    }
+    return Set.copyOf(windows.closedBy(offset, at -> !replay && at <= streamTime));
+  }
+
+  @Test
+  void shouldCloseTheSameRowsOnEveryReplayWhatTheRecordsAfterTheFirstReplayRegistered() {
+    OpenWindows first = OpenWindows.of(P, null, GENERATION);
+    route(first, 1, "ann", 100, 90); // ann's session, closing at 100
+    assertEquals(Set.of("ann"), route(first, 2, "bob", 150, 100), "closes ann's session");
+    RowImage died = new RowImage(first.changedRow(GENERATION).row()); // nothing committed
+
+    OpenWindows replay = OpenWindows.of(P, died, GENERATION);
+    route(replay, 1, "ann", 100, 90);
+    assertEquals(Set.of("ann"), route(replay, 2, "bob", 150, 100), "closes it again");
+    route(replay, 3, "ann", 105, 100); // a new record: ann's next session, closing at 105
+    RowImage diedAgain = new RowImage(replay.changedRow(GENERATION).row()); // nothing committed
+
+    OpenWindows again = OpenWindows.of(P, diedAgain, GENERATION);
+    route(again, 1, "ann", 100, 90);
+
+    assertEquals(Set.of("ann"), route(again, 2, "bob", 150, 100), "ann's closing outputs again");
+    assertEquals(Set.of("ann", "bob", "cid"), route(again, 4, "cid", 200, 200), "and the rest");
+  }
 }

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * read_committed} reader sees exactly one final count per key and closed session, each the count a
  * reference replay of the session rules computes from the input; every late record is dead-lettered
  * exactly once (exactly-once covers dead letters). Once the keys' rows passed their retention, and
- * the next records forgot their closed sessions, they are purged, while the rows of the sessions
- * still open stay.
+ * the records that closed their sessions are committed, they are purged, while the rows of the
+ * sessions still open stay.
  */
 @FlowsServices
 class SessionKillChaosIT {

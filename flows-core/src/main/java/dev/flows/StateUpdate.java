@@ -1,5 +1,6 @@
 package dev.flows;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,10 +14,12 @@ import java.util.Objects;
  * @param action what happens to the state
  * @param state the new state for {@link Action#SET}, otherwise {@code null}
  * @param outputs the values to publish, in order
+ * @param timer what happens to the key's timer: {@code null} leaves it as it was (only flows built
+ *     with a {@link dev.flows.dsl.TimerFunction} have timers)
  * @param <S> the state type
  * @param <O> the output value type
  */
-public record StateUpdate<S, O>(Action action, S state, List<O> outputs) {
+public record StateUpdate<S, O>(Action action, S state, List<O> outputs, Timer timer) {
 
   /** What happens to the stored state. */
   public enum Action {
@@ -26,6 +29,22 @@ public record StateUpdate<S, O>(Action action, S state, List<O> outputs) {
     SET,
     /** The state is removed; the next record of the key starts from the initial state. */
     DELETE
+  }
+
+  /**
+   * A key's event-time timer after an update: it fires once the stream time of the key's input
+   * partition reaches {@code at}; {@code at} {@code null} means no timer (the update cancels it).
+   *
+   * @param at when it fires, or {@code null}
+   */
+  public record Timer(Instant at) {
+    /** No timer: an update with it cancels the key's timer. */
+    public static final Timer NONE = new Timer(null);
+  }
+
+  /** An update leaving the key's timer as it was. */
+  public StateUpdate(Action action, S state, List<O> outputs) {
+    this(action, state, outputs, null);
   }
 
   /** Copies the outputs; a set needs a state. */
@@ -66,6 +85,19 @@ public record StateUpdate<S, O>(Action action, S state, List<O> outputs) {
   public StateUpdate<S, O> andEmit(O output) {
     List<O> more = new ArrayList<>(outputs);
     more.add(output);
-    return new StateUpdate<>(action, state, more);
+    return new StateUpdate<>(action, state, more, timer);
+  }
+
+  /**
+   * A copy that sets the key's timer to fire at event time {@code at}, replacing any earlier one (a
+   * key has at most one timer). The flow calls its {@link dev.flows.dsl.TimerFunction} then.
+   */
+  public StateUpdate<S, O> withTimer(Instant at) {
+    return new StateUpdate<>(action, state, outputs, new Timer(Objects.requireNonNull(at, "at")));
+  }
+
+  /** A copy that cancels the key's timer. */
+  public StateUpdate<S, O> withoutTimer() {
+    return new StateUpdate<>(action, state, outputs, Timer.NONE);
   }
 }

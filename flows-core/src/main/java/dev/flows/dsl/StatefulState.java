@@ -12,6 +12,17 @@ public interface StatefulState<K, V, S> {
   <O> StatefulOutput<K, O> apply(StateFunction<? super K, ? super V, S, O> function);
 
   /**
+   * Applies {@code function} to each record, as {@link #apply(StateFunction)}, and calls {@code
+   * onTimer} when a key's event-time timer fires: {@code function} (and {@code onTimer}) set a
+   * key's timer with {@link dev.flows.StateUpdate#withTimer}. Timers are kept with the key's row,
+   * survive restarts and fire effectively once (docs/semantics.md, "Timers").
+   *
+   * @throws dev.flows.FlowDefinitionException on a windowed flow (its windows close on their own)
+   */
+  <O> StatefulOutput<K, O> apply(
+      StateFunction<? super K, ? super V, S, O> function, TimerFunction<? super K, S, O> onTimer);
+
+  /**
    * Applies {@code function} to each record, seen as a {@link dev.flows.Message} (its topic,
    * partition, offset, timestamp and headers), and its persistence id's state. Its outputs are
    * messages: each carries its own key, headers and timestamp (by default the input's), stored with

@@ -36,7 +36,7 @@ public interface StateCall {
       Message<Object, Object> keyed = record.withKey(outputKey);
       List<Message<Object, Object>> outputs = new ArrayList<>(update.outputs().size());
       update.outputs().forEach(value -> outputs.add(keyed.withValue(value)));
-      return new StateUpdate<>(update.action(), update.state(), outputs);
+      return new StateUpdate<>(update.action(), update.state(), outputs, update.timer());
     };
   }
 
@@ -51,7 +51,7 @@ public interface StateCall {
       }
       List<Message<Object, Object>> outputs = new ArrayList<>(update.outputs().size());
       update.outputs().forEach(output -> outputs.add(Nodes.returned(record, output)));
-      return new StateUpdate<>(update.action(), update.state(), outputs);
+      return new StateUpdate<>(update.action(), update.state(), outputs, update.timer());
     };
   }
 }

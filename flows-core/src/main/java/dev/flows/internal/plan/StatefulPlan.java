@@ -21,6 +21,7 @@ public final class StatefulPlan extends Plan {
   private final String readerLabel;
   private final Windowing windowing;
   private final SessionWindowing sessions;
+  private final TimerCall timers;
 
   StatefulPlan(
       String name,
@@ -31,7 +32,7 @@ public final class StatefulPlan extends Plan {
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
       TopicRouter<?, ?> router) {
-    this(name, options, inputs, reader, readerLabel, state, outputs, router, null, null);
+    this(name, options, inputs, reader, readerLabel, state, outputs, router, null, null, null);
   }
 
   @SuppressWarnings("unchecked")
@@ -45,8 +46,10 @@ public final class StatefulPlan extends Plan {
       List<Topic<?, ?>> outputs,
       TopicRouter<?, ?> router,
       Windowing windowing,
-      SessionWindowing sessions) {
+      SessionWindowing sessions,
+      TimerCall timers) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
+    this.timers = timers;
     this.windowing = windowing;
     this.sessions = sessions;
     this.reader = reader;
@@ -78,6 +81,11 @@ public final class StatefulPlan extends Plan {
   /** The event-time sessions state is kept in, {@code null} when it is not. */
   public SessionWindowing sessions() {
     return sessions;
+  }
+
+  /** The timer function of a flow with timers, {@code null} for one without. */
+  public TimerCall timers() {
+    return timers;
   }
 
   /** The state spec. */
@@ -134,6 +142,9 @@ public final class StatefulPlan extends Plan {
                 : ", rows unwritten for " + state.retention() + " deleted");
     if (windowing != null) {
       return List.of(windowing.label(), stateLabel, readerLabel);
+    }
+    if (timers != null) {
+      return List.of(stateLabel, readerLabel + " with event-time timers");
     }
     return sessions == null
         ? List.of(stateLabel, readerLabel)

@@ -18,6 +18,7 @@ import dev.flows.dsl.StatefulBuilder;
 import dev.flows.dsl.StatefulOutput;
 import dev.flows.dsl.StatefulSource;
 import dev.flows.dsl.StatefulState;
+import dev.flows.dsl.TimerFunction;
 import dev.flows.dsl.TimestampExtractor;
 import dev.flows.dsl.TopicRouter;
 import dev.flows.dsl.WindowedSource;
@@ -46,6 +47,7 @@ public final class StatefulSteps {
                 null,
                 null,
                 null,
+                null,
                 null));
       }
     };
@@ -61,31 +63,34 @@ public final class StatefulSteps {
       StateCall function,
       String label,
       Windowing windowing,
-      SessionWindowing sessions) {
+      SessionWindowing sessions,
+      TimerCall timers) {
 
     @SuppressWarnings("unchecked")
     StatefulPlan plan(List<Topic<?, ?>> outputs, TopicRouter<?, ?> router) {
       StatefulInputs reader =
           new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey, function);
       return new StatefulPlan(
-          name, options, inputs, reader, label, state, outputs, router, windowing, sessions);
+          name, options, inputs, reader, label, state, outputs, router, windowing, sessions,
+          timers);
     }
 
-    Parts with(StateCall call, String callLabel) {
+    Parts with(StateCall call, String callLabel, TimerCall timerCall) {
       return new Parts(
-          name, options, inputs, stateKey, state, call, callLabel, windowing, sessions);
+          name, options, inputs, stateKey, state, call, callLabel, windowing, sessions, timerCall);
     }
 
     Parts with(StateSpec<?> spec) {
-      return new Parts(name, options, inputs, stateKey, spec, null, null, windowing, sessions);
+      return new Parts(
+          name, options, inputs, stateKey, spec, null, null, windowing, sessions, null);
     }
 
     Parts with(Windowing windows) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, windows, null);
+      return new Parts(name, options, inputs, stateKey, null, null, null, windows, null, null);
     }
 
     Parts with(SessionWindowing windows) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, null, windows);
+      return new Parts(name, options, inputs, stateKey, null, null, null, null, windows, null);
     }
   }
 
@@ -112,6 +117,7 @@ public final class StatefulSteps {
               null,
               null,
               null,
+              null,
               null));
     }
 
@@ -120,7 +126,16 @@ public final class StatefulSteps {
       Objects.requireNonNull(id, "stateKey");
       return new Source<>(
           new Parts(
-              parts.name(), parts.options(), parts.inputs(), id, null, null, null, null, null));
+              parts.name(),
+              parts.options(),
+              parts.inputs(),
+              id,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
     }
 
     @Override
@@ -214,7 +229,29 @@ public final class StatefulSteps {
     @Override
     public <O> StatefulOutput<K, O> apply(StateFunction<? super K, ? super V, S, O> function) {
       return new Output<>(
-          parts.with(StateCall.of(Objects.requireNonNull(function, "function")), "apply"));
+          parts.with(StateCall.of(Objects.requireNonNull(function, "function")), "apply", null));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <O> StatefulOutput<K, O> apply(
+        StateFunction<? super K, ? super V, S, O> function,
+        TimerFunction<? super K, S, O> onTimer) {
+      Objects.requireNonNull(function, "function");
+      Objects.requireNonNull(onTimer, "onTimer");
+      if (parts.windowing() != null || parts.sessions() != null) {
+        throw new FlowDefinitionException(
+            "apply(function, onTimer) of "
+                + parts.name()
+                + " is for flows without windows, got windowedBy(...): a window closes on its own"
+                + " at stream time; emit its result then with emitOnClose(), or keep timers to a"
+                + " flow without windowedBy(...)");
+      }
+      TimerCall timers =
+          new TimerCall(
+              (TimerFunction<Object, Object, Object>) (TimerFunction<?, ?, ?>) onTimer,
+              parts.inputs().get(0));
+      return new Output<>(parts.with(StateCall.of(function), "apply", timers));
     }
 
     @Override
@@ -222,7 +259,9 @@ public final class StatefulSteps {
         MessageStateFunction<K, ? super V, S, O> function) {
       return new Output<>(
           parts.with(
-              StateCall.ofMessages(Objects.requireNonNull(function, "function")), "applyMessage"));
+              StateCall.ofMessages(Objects.requireNonNull(function, "function")),
+              "applyMessage",
+              null));
     }
   }
 

@@ -173,6 +173,41 @@ final class OpenWindows {
     changed = true;
   }
 
+  /**
+   * Notes that the row {@code id}'s timer fires at stream time {@code at}, {@code null} for none:
+   * replaces the row's open entry. A timer at the time of an entry closed already (waiting for its
+   * closing record's outputs to be published) is kept a millisecond later, so it is not taken for
+   * closed.
+   */
+  void schedule(String id, Long at) {
+    TreeSet<Long> mine = openById().get(id);
+    if (mine != null && at != null && mine.size() == 1 && mine.first().equals(at)) {
+      return; // most batches leave a row's timer as it was
+    }
+    if (mine != null) {
+      for (Long earlier : List.copyOf(mine)) {
+        Window window = byStart.get(earlier);
+        window.ids.remove(id);
+        if (window.ids.isEmpty()) {
+          byStart.remove(earlier);
+          open.remove(earlier);
+        }
+      }
+      openById.remove(id);
+      changed = true;
+    }
+    if (at == null) {
+      return;
+    }
+    long key = at;
+    while (byStart.containsKey(key) && byStart.get(key).closedBy != OPEN) {
+      key++;
+    }
+    openById.computeIfAbsent(id, i -> new TreeSet<>()).add(key);
+    add(key, id);
+    changed = true;
+  }
+
   /** Every row id it holds, open or closed: rows the state retention must keep. */
   Set<String> ids() {
     Set<String> ids = new HashSet<>();

@@ -2,6 +2,7 @@ package dev.flows.internal.runtime;
 
 import dev.flows.FlowsException;
 import dev.flows.FormatException;
+import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.RowRefusedException;
 import dev.flows.StateUpdate;
@@ -10,11 +11,13 @@ import dev.flows.Windows;
 import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.SessionWindowing;
 import dev.flows.internal.plan.StatefulPlan;
+import dev.flows.internal.plan.TimerCall;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.state.Codecs;
 import dev.flows.internal.state.DedupeWindow;
 import dev.flows.internal.state.KeySessions;
 import dev.flows.internal.state.KeySessions.Session;
+import dev.flows.internal.state.KeyTimer;
 import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StoredOutput;
@@ -23,6 +26,7 @@ import dev.flows.internal.trace.Trace;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
@@ -41,6 +45,9 @@ import java.util.function.ToIntFunction;
  * row's copy.
  */
 final class RowUpdater {
+  /** The header of a failed timer's dead letter: the timer's time. */
+  static final String TIMER_HEADER = "flows.timer";
+
   /** The smallest dedupe window of a join, in offsets of an origin partition: {@value}. */
   static final int MIN_DEDUPE_SPAN = 10_000;
 
@@ -101,8 +108,15 @@ final class RowUpdater {
    * @param written the row to write (with what it was encoded from), {@code null} if nothing
    *     changed it
    * @param handled every record, in order
+   * @param timed whether {@code timer} is the row's timer once written (a flow with timers, a row
+   *     not refused)
+   * @param timer the row's timer, {@code null} for none
    */
-  record Result(RowImage written, List<Handled> handled) {}
+  record Result(RowImage written, List<Handled> handled, boolean timed, KeyTimer timer) {
+    Result(RowImage written, List<Handled> handled) {
+      this(written, handled, false, null);
+    }
+  }
 
   /**
    * What is known beyond the row.
@@ -119,6 +133,7 @@ final class RowUpdater {
   private final boolean carriesOrigin;
   private final boolean holdsOutputs;
   private final SessionWindowing sessions;
+  private final TimerCall timers;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
     this.plan = plan;
@@ -127,6 +142,7 @@ final class RowUpdater {
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
     this.carriesOrigin = plan.reader().carriesOrigin();
     this.sessions = plan.sessions();
+    this.timers = plan.timers();
     this.holdsOutputs =
         plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE
             || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
@@ -141,6 +157,7 @@ final class RowUpdater {
     Progress progress = progress(image, known);
     List<StoredOutput> pending = unpublished(image, known, inputs.size());
     StoredState state = new StoredState(plan.state(), id, row);
+    RowTimer timer = timers == null ? null : new RowTimer(image == null ? null : image.timer());
     List<Handled> handled = new ArrayList<>(inputs.size());
     boolean changed = false;
     for (Input input : inputs) {
@@ -150,8 +167,11 @@ final class RowUpdater {
         handled.add(new Handled(input, Handling.REPLAY, reemit(pending, consumed, offset)));
         continue;
       }
-      if (sessions != null) {
-        Handled result = sessionStep(id, input, state, trace);
+      if (sessions != null || timer != null) {
+        Handled result =
+            sessions != null
+                ? sessionStep(id, input, state, trace)
+                : timedStep(id, input, progress, state, timer, trace);
         if (result == null) {
           handled.add(new Handled(input, Handling.CLOSED, List.of()));
           continue;
@@ -175,7 +195,7 @@ final class RowUpdater {
       }
       progress.advance(consumed, offset);
       changed = true;
-      Handled result = applyTraced(id, input, progress, state, trace.record(input.raw()));
+      Handled result = applyTraced(id, input, progress, state, null, trace.record(input.raw()));
       handled.add(result);
       for (OutgoingRecord output : result.outputs()) {
         pending.add(new StoredOutput(consumed, offset, output));
@@ -185,8 +205,9 @@ final class RowUpdater {
         result.held().forEach(o -> pending.add(new StoredOutput(consumed, offset, o, true)));
       }
     }
+    KeyTimer timerNow = timer == null ? null : timer.current();
     if (!changed) {
-      return new Result(null, handled);
+      return new Result(null, handled, timer != null, timerNow);
     }
     StateRow written =
         new StateRow(
@@ -194,9 +215,99 @@ final class RowUpdater {
             state.encoded(),
             state.encodedVersion(),
             progress.encode(known.generation()),
-            Codecs.encodeResults(pending, known.generation()),
+            Codecs.encodeResults(pending, timerNow, known.generation()),
             row == null ? 1 : row.version() + 1);
-    return new Result(new RowImage(written, progress, pending), handled);
+    return new Result(
+        new RowImage(written, progress, pending, timerNow), handled, timer != null, timerNow);
+  }
+
+  /**
+   * One input of a flow with timers: first fires the row's timer if the stream time after the input
+   * reached it (its outputs become the input's), then applies a record. Returns {@code null} for a
+   * firing input whose timer is not due (moved or cancelled since): the row stays as it is.
+   */
+  private Handled timedStep(
+      String id,
+      Input input,
+      Progress progress,
+      StoredState state,
+      RowTimer timer,
+      BatchTrace trace) {
+    List<OutgoingRecord> outputs = List.of();
+    if (timer.dueAt(input.streamTime())) {
+      outputs = new ArrayList<>(fire(input, state, timer));
+    } else if (input.closes()) {
+      return null;
+    }
+    if (input.closes()) {
+      return new Handled(input, Handling.CLOSED, outputs);
+    }
+    Handled applied = applyTraced(id, input, progress, state, timer, trace.record(input.raw()));
+    if (outputs.isEmpty()) {
+      return applied;
+    }
+    outputs.addAll(applied.outputs());
+    return new Handled(input, applied.handling(), outputs);
+  }
+
+  /**
+   * Fires the row's due timer, at {@code input}: calls the timer function with the key's state and
+   * returns its outputs, or the dead letter of the timer when it fails (the state as it was).
+   * Either way the timer ends, unless the function sets the next one.
+   */
+  private List<OutgoingRecord> fire(Input input, StoredState state, RowTimer timer) {
+    KeyTimer due = timer.current();
+    timer.fired();
+    Message<byte[], byte[]> raw = input.raw();
+    Message<byte[], byte[]> asRecord =
+        new Message<>(
+            raw.topic(),
+            raw.partition(),
+            raw.offset(),
+            due.at(),
+            due.key(),
+            null,
+            Headers.empty().with(TIMER_HEADER, Instant.ofEpochMilli(due.at()).toString()));
+    Object current;
+    try {
+      current = state.current();
+    } catch (FormatException e) {
+      return List.of(failures.deadLetter(asRecord, e, 1, Stage.PROCESS));
+    }
+    List<OutgoingRecord> encoded = new ArrayList<>(1);
+    Object[] key = new Object[1];
+    UserCode.Outcome<StateUpdate<?, ?>> outcome =
+        userCode.run(
+            () -> {
+              encoded.clear();
+              TimerCall.Fired fired = timers.fire(due.key(), current, due.at());
+              key[0] = fired.key();
+              for (Object value : fired.update().outputs()) {
+                encoded.add(
+                    encodeOutput(
+                        new Message<>(
+                            raw.topic(),
+                            raw.partition(),
+                            raw.offset(),
+                            due.at(),
+                            fired.key(),
+                            value,
+                            Headers.empty())));
+              }
+              return fired.update();
+            });
+    if (!outcome.succeeded()) {
+      return List.of(
+          failures.deadLetter(asRecord, outcome.failure(), outcome.attempts(), Stage.PROCESS));
+    }
+    StateUpdate<?, ?> update = outcome.value();
+    switch (update.action()) {
+      case KEEP -> {}
+      case SET -> state.set(update.state());
+      case DELETE -> state.set(null);
+    }
+    timer.apply(update.timer(), () -> due.key());
+    return encoded;
   }
 
   /**
@@ -312,10 +423,10 @@ final class RowUpdater {
 
   /** Handles a new record in its span {@code span}, which fails if the record is dead-lettered. */
   private Handled applyTraced(
-      String id, Input input, Progress progress, StoredState state, Trace span) {
+      String id, Input input, Progress progress, StoredState state, RowTimer timer, Trace span) {
     Trace.Scope current = span.enter();
     try {
-      return handleNew(id, input, progress, state, span);
+      return handleNew(id, input, progress, state, timer, span);
     } finally {
       current.close();
       span.end();
@@ -375,7 +486,7 @@ final class RowUpdater {
 
   /** A record not seen on its consumed partition: deduped by origin (joins), then applied. */
   private Handled handleNew(
-      String id, Input input, Progress progress, StoredState state, Trace span) {
+      String id, Input input, Progress progress, StoredState state, RowTimer timer, Trace span) {
     if (carriesOrigin) {
       DedupeWindow window = progress.origin(input.origin(), dedupeSpan);
       long origin = input.decoded().offset();
@@ -389,7 +500,7 @@ final class RowUpdater {
         case NEW -> window.applied(origin);
       }
     }
-    return apply(id, input, state, span);
+    return apply(id, input, state, timer, span);
   }
 
   private FlowsException tooOld(Input input, DedupeWindow window) {
@@ -405,8 +516,11 @@ final class RowUpdater {
             + "): it repeats a record applied long ago or arrived very late; it is not applied");
   }
 
-  /** Applies one record to the state; a failure is dead-lettered and leaves the state as it was. */
-  private Handled apply(String id, Input input, StoredState state, Trace span) {
+  /**
+   * Applies one record to the state (and to the row's {@code timer}, {@code null} for a flow
+   * without timers); a failure is dead-lettered and leaves them as they were.
+   */
+  private Handled apply(String id, Input input, StoredState state, RowTimer timer, Trace span) {
     Object current;
     try {
       current = state.current();
@@ -428,6 +542,9 @@ final class RowUpdater {
       case KEEP -> {}
       case SET -> state.set(update.state());
       case DELETE -> state.set(null);
+    }
+    if (timer != null) {
+      timer.apply(update.timer(), () -> timers.encodeKey(input.decoded().key()));
     }
     return holdsOutputs
         ? new Handled(input, Handling.APPLIED, List.of(), encoded)
@@ -463,6 +580,13 @@ final class RowUpdater {
           "the state function of "
               + plan.name()
               + " returned null; return StateUpdate.keep() instead");
+    }
+    if (update.timer() != null && timers == null) {
+      throw new FlowsException(
+          "the state function of "
+              + plan.name()
+              + " set a timer, but the flow has no timer function: build it with"
+              + " apply(function, onTimer)");
     }
     for (Message<Object, Object> output : update.outputs()) {
       encoded.add(encodeOutput(output));

@@ -75,9 +75,10 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.lanes = lanes;
     this.updater = new RowUpdater(plan, userCode, failures);
     this.windows =
-        plan.windowing() == null && plan.sessions() == null
+        plan.windowing() == null && plan.sessions() == null && plan.timers() == null
             ? null
-            : new WindowRouter(plan.windowing(), plan.sessions(), failures, metrics);
+            : new WindowRouter(
+                plan.windowing(), plan.sessions(), plan.timers() != null, failures, metrics);
     metrics.stateCacheHitRate(cache::hitRate);
   }
 
@@ -106,7 +107,16 @@ public final class StatefulBatchProcessor extends BatchProcessor {
             ? null
             : windows.new Pass(batch, openWindows(batch, known, since), known.published());
     Map<String, List<Input>> byId = groupById(batch, acks, pass);
-    List<RowImage> windowRows = pass == null ? List.of() : pass.end(batch, known.generation());
+    Function<Map<String, Result>, List<RowImage>> windowRows =
+        applied -> {
+          if (pass == null) {
+            return List.of();
+          }
+          if (plan.timers() != null) {
+            pass.schedule(byId, applied);
+          }
+          return pass.end(batch, known.generation());
+        };
     Effects effects = new Effects(batch.cancellation(), since, acks.trace());
     for (Result result : applyAndWrite(byId, windowRows, known, effects)) {
       for (Handled handled : result.handled()) {
@@ -186,19 +196,25 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private record Effects(Cancellation cancellation, long since, BatchTrace trace) {}
 
   /**
-   * Applies and writes every id's records, with the first attempt {@code windowRows} (the rows of
-   * open windows); ids in conflict are reloaded and redone, the others are final. Returns the
-   * results in the order of {@code byId}, however the lanes ran.
+   * Applies and writes every id's records, with the first attempt the rows of open windows {@code
+   * windowRows} makes of its results; ids in conflict are reloaded and redone, the others are
+   * final. Returns the results in the order of {@code byId}, however the lanes ran.
    */
   private List<Result> applyAndWrite(
-      Map<String, List<Input>> byId, List<RowImage> windowRows, Known known, Effects effects) {
+      Map<String, List<Input>> byId,
+      Function<Map<String, Result>, List<RowImage>> windowRows,
+      Known known,
+      Effects effects) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet(), effects.since());
       Map<String, Result> results = update(pending, rows, known, effects.trace());
       effects.cancellation().check("write the state of " + results.size() + " keys");
-      List<RowImage> extra = attempt == 1 ? windowRows : List.of();
+      List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
+      if (attempt > 1) {
+        requireTimersAsNoted(results, done);
+      }
       WriteResult outcome = write(results.values(), extra);
       requireWritten(extra, outcome);
       Map<String, Result> into = done == null ? results : done;
@@ -232,6 +248,28 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       results.put(ids.get(i).getKey(), updated.get(i));
     }
     return results;
+  }
+
+  /**
+   * Rewinds the batch when a row redone after a conflict has another timer than its first attempt
+   * noted in the open windows (written with the first attempt): the replay notes the written one.
+   */
+  private static void requireTimersAsNoted(Map<String, Result> redone, Map<String, Result> first) {
+    redone.forEach(
+        (id, result) -> {
+          Result noted = first.get(id);
+          if (result.timed() && !Objects.equals(atOf(result), atOf(noted))) {
+            throw new FlowsException(
+                "the timer of "
+                    + id
+                    + " changed when its row was redone after a version conflict; the batch is"
+                    + " rewound so the open windows note it");
+          }
+        });
+  }
+
+  private static Long atOf(Result result) {
+    return result.timer() == null ? null : result.timer().at();
   }
 
   /** Keeps a written or refused row's result (and what was written); a conflict stays open. */

@@ -24,20 +24,31 @@ import java.util.function.ToIntFunction;
  * dead-lettered or dropped (docs/semantics.md, "Event-time windows"). Stream time moves on record
  * by record, in partition order, from the time at the batch's first offset. When windows emit on
  * close, the record that moves stream time past a window's end plus grace is also sent to each of
- * that window's rows, as the input that closes it ({@link OpenWindows} knows the rows).
+ * that window's rows, as the input that closes it ({@link OpenWindows} knows the rows). A flow with
+ * timers has no windows: its records go to their key's row, and the record that moves stream time
+ * to a row's timer is also sent to that row, as the input that fires it.
  */
 final class WindowRouter {
   private final Windowing windowing;
   private final SessionWindowing sessions;
+  private final boolean timed;
   private final Failures failures;
   private final FlowMetrics metrics;
   private final StreamTimes streamTimes = new StreamTimes();
 
-  /** A router of fixed {@code windowing}, or of {@code sessions}: one of them is {@code null}. */
+  /**
+   * A router of fixed {@code windowing}, or of {@code sessions}, or of a flow with timers ({@code
+   * timed}): one of them only.
+   */
   WindowRouter(
-      Windowing windowing, SessionWindowing sessions, Failures failures, FlowMetrics metrics) {
+      Windowing windowing,
+      SessionWindowing sessions,
+      boolean timed,
+      Failures failures,
+      FlowMetrics metrics) {
     this.windowing = windowing;
     this.sessions = sessions;
+    this.timed = timed;
     this.failures = failures;
     this.metrics = metrics;
   }
@@ -47,7 +58,7 @@ final class WindowRouter {
    * they close, and for sessions (whose rows drop closed sessions, and which the retention keeps).
    */
   boolean tracksOpen() {
-    return sessions != null || windowing.windows().emit() == Windows.Emit.ON_CLOSE;
+    return timed || sessions != null || windowing.windows().emit() == Windows.Emit.ON_CLOSE;
   }
 
   /** The stream times to persist and restore. */
@@ -79,6 +90,10 @@ final class WindowRouter {
         throws Exception {
       if (sessions != null) {
         routeSession(input, keyId, byId, acks);
+        return;
+      }
+      if (timed) {
+        routeTimed(input, keyId, byId);
         return;
       }
       Message<Object, Object> record = input.decoded();
@@ -147,6 +162,53 @@ final class WindowRouter {
               .add(new Input(raw, record, true, timestamp, now));
         }
       }
+    }
+
+    /**
+     * Adds {@code input} to the row of its key, with the stream time after it (a record without a
+     * timestamp leaves it as it was); and a firing input to each other row whose timer that stream
+     * time reached. A replay fires only what it fired the first time.
+     */
+    private void routeTimed(Input input, String keyId, Map<String, List<Input>> byId) {
+      Message<byte[], byte[]> raw = input.raw();
+      SourcePartition partition = input.consumed();
+      long timestamp = raw.timestamp();
+      long now = timestamp < 0 ? times.get(partition) : Math.max(times.get(partition), timestamp);
+      times.put(partition, now);
+      byId.computeIfAbsent(keyId, i -> new ArrayList<>(2))
+          .add(new Input(raw, input.decoded(), false, timestamp, now));
+      OpenWindows known = this.open.get(partition);
+      LongPredicate due = known.routedBefore(raw.offset()) ? at -> false : at -> at <= now;
+      for (String id : known.closedBy(raw.offset(), due)) {
+        if (!id.equals(keyId)) { // the record's own input fires its key's timer first
+          byId.computeIfAbsent(id, i -> new ArrayList<>(1))
+              .add(new Input(raw, input.decoded(), true, timestamp, now));
+        }
+      }
+    }
+
+    /**
+     * Notes the timer of each row {@code results} knows it, in the open windows of each partition
+     * whose records reached the row ({@code byId}): a row's timer fires when one of them reaches
+     * its time. A row the batch only replayed notes its stored timer again, so a timer written with
+     * a row whose open-windows row was not written (another instance took the partition) is noted
+     * when the partition is replayed.
+     */
+    void schedule(Map<String, List<Input>> byId, Map<String, RowUpdater.Result> results) {
+      results.forEach(
+          (id, result) -> {
+            if (!result.timed()) {
+              return;
+            }
+            Long at = result.timer() == null ? null : result.timer().at();
+            SourcePartition last = null;
+            for (Input input : byId.get(id)) {
+              if (!input.consumed().equals(last)) {
+                last = input.consumed();
+                open.get(last).schedule(id, at);
+              }
+            }
+          });
     }
 
     /**

@@ -24,18 +24,28 @@ public final class Codecs {
   /** The layout with a held flag per output, written only when an output is held. */
   private static final int HELD_RESULTS_VERSION = 4;
 
+  /** Layout 4 followed by the row's timer: written only when the row has one. */
+  private static final int TIMER_RESULTS_VERSION = 5;
+
   private Codecs() {}
 
   /** Encodes outputs, each tagged with its source topic's generation. */
   public static byte[] encodeResults(List<StoredOutput> outputs, ToIntFunction<String> generation) {
-    int size = 5;
-    boolean anyHeld = false;
+    return encodeResults(outputs, null, generation);
+  }
+
+  /** Encodes outputs, each tagged with its source topic's generation, and the row's timer. */
+  public static byte[] encodeResults(
+      List<StoredOutput> outputs, KeyTimer timer, ToIntFunction<String> generation) {
+    int size = 5 + (timer == null ? 0 : 16 + timer.key().length);
+    boolean anyHeld = timer != null;
     for (StoredOutput o : outputs) {
       size += encodedSize(o);
       anyHeld |= o.held();
     }
     ByteWriter out = new ByteWriter(size);
-    out.writeByte(anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
+    out.writeByte(
+        timer != null ? TIMER_RESULTS_VERSION : anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
     out.writeInt(outputs.size());
     for (StoredOutput o : outputs) {
       out.writeUtf(o.source().topic());
@@ -47,7 +57,34 @@ public final class Codecs {
       }
       writeRecord(out, o.record());
     }
+    if (timer != null) {
+      out.writeLong(timer.at());
+      out.writeBytes(timer.key());
+    }
     return out.toByteArray();
+  }
+
+  /** The timer {@link #encodeResults} stored, or {@code null}. */
+  public static KeyTimer decodeTimer(byte[] encoded) {
+    if (encoded == null || encoded.length == 0 || encoded[0] != TIMER_RESULTS_VERSION) {
+      return null;
+    }
+    try {
+      ByteReader in = new ByteReader(encoded);
+      in.readByte();
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        in.readUtf();
+        in.readVarLong();
+        in.readVarLong();
+        in.readVarLong();
+        in.readByte();
+        skipRecord(in, TIMER_RESULTS_VERSION);
+      }
+      return new KeyTimer(in.readLong(), in.readBytes());
+    } catch (RuntimeException e) {
+      throw new FlowsException("cannot decode the stored timer: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -80,7 +117,7 @@ public final class Codecs {
     }
     try {
       ByteReader in = new ByteReader(encoded);
-      int version = checkVersion(in.readByte(), 1, HELD_RESULTS_VERSION, "results");
+      int version = checkVersion(in.readByte(), 1, TIMER_RESULTS_VERSION, "results");
       int count = in.readInt();
       List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {

@@ -16,6 +16,8 @@ public final class RowImage {
   private final StateRow row;
   private Progress progress;
   private List<StoredOutput> outputs;
+  private KeyTimer timer;
+  private boolean timerDecoded;
 
   /** A row as loaded, decoded when first asked. */
   public RowImage(StateRow row) {
@@ -24,9 +26,16 @@ public final class RowImage {
 
   /** A row as written, with what it was encoded from ({@code outputs} is not copied: keep it). */
   public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs) {
+    this(row, progress, outputs, null);
+  }
+
+  /** A row as written, with what it was encoded from, its timer included. */
+  public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs, KeyTimer timer) {
     this.row = row;
     this.progress = progress;
     this.outputs = Collections.unmodifiableList(outputs);
+    this.timer = timer;
+    this.timerDecoded = true;
   }
 
   /** The stored row. */
@@ -48,5 +57,14 @@ public final class RowImage {
       outputs = Codecs.decodeResults(row.results(), generation);
     }
     return outputs;
+  }
+
+  /** The row's timer, {@code null} if it has none. */
+  public KeyTimer timer() {
+    if (!timerDecoded) {
+      timer = Codecs.decodeTimer(row.results());
+      timerDecoded = true;
+    }
+    return timer;
   }
 }

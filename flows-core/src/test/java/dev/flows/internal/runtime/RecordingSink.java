@@ -2,17 +2,26 @@ package dev.flows.internal.runtime;
 
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.Sink;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records what is sent, as text, acknowledging every send at once. */
+/**
+ * Records what is sent, as text, acknowledging every send at once; while {@code failing}, fails
+ * every send as an unavailable broker would, recording nothing.
+ */
 final class RecordingSink implements Sink {
   private final List<OutgoingRecord> sent = new CopyOnWriteArrayList<>();
+  volatile boolean failing;
 
   @Override
   public void send(OutgoingRecord record, Ack ack) {
+    if (failing) {
+      ack.completed(new IOException("broker unavailable"));
+      return;
+    }
     sent.add(record);
     ack.completed(null);
   }

@@ -1,0 +1,49 @@
+package dev.flows.internal.runtime;
+
+import dev.flows.StateUpdate;
+import dev.flows.internal.state.KeyTimer;
+import java.util.function.Supplier;
+
+/** A row's event-time timer while one update of the row changes it. Not thread-safe. */
+final class RowTimer {
+  private KeyTimer current;
+  private boolean changed;
+
+  /** The row's timer as stored, {@code null} for none. */
+  RowTimer(KeyTimer stored) {
+    this.current = stored;
+  }
+
+  /** The timer now, {@code null} for none. */
+  KeyTimer current() {
+    return current;
+  }
+
+  /** Whether it fires at {@code streamTime}. */
+  boolean dueAt(long streamTime) {
+    return current != null && current.at() <= streamTime;
+  }
+
+  /** Ends it: it fired. */
+  void fired() {
+    current = null;
+    changed = true;
+  }
+
+  /**
+   * Applies what an update decided ({@code null}: nothing); a new timer keeps the key {@code key}
+   * gives.
+   */
+  void apply(StateUpdate.Timer change, Supplier<byte[]> key) {
+    if (change == null) {
+      return;
+    }
+    current = change.at() == null ? null : new KeyTimer(change.at().toEpochMilli(), key.get());
+    changed = true;
+  }
+
+  /** Whether it is not as stored. */
+  boolean changed() {
+    return changed;
+  }
+}

@@ -29,4 +29,15 @@ public interface StatefulState<K, V, S> {
    * the state change and re-emitted as they are after a crash.
    */
   <O> StatefulOutput<K, O> applyMessage(MessageStateFunction<K, ? super V, S, O> function);
+
+  /**
+   * Applies {@code function} to each record seen as a message, as {@link
+   * #applyMessage(MessageStateFunction)}, and calls {@code onTimer} when a key's timer fires, as
+   * {@link #apply(StateFunction, TimerFunction)}: the message's timestamp is what a timer is
+   * usually set from.
+   *
+   * @throws dev.flows.FlowDefinitionException on a windowed flow
+   */
+  <O> StatefulOutput<K, O> applyMessage(
+      MessageStateFunction<K, ? super V, S, O> function, TimerFunction<? super K, S, O> onTimer);
 }

@@ -233,15 +233,34 @@ public final class StatefulSteps {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <O> StatefulOutput<K, O> apply(
         StateFunction<? super K, ? super V, S, O> function,
         TimerFunction<? super K, S, O> onTimer) {
-      Objects.requireNonNull(function, "function");
+      return timed(StateCall.of(Objects.requireNonNull(function, "function")), "apply", onTimer);
+    }
+
+    @Override
+    public <O> StatefulOutput<K, O> applyMessage(
+        MessageStateFunction<K, ? super V, S, O> function, TimerFunction<? super K, S, O> onTimer) {
+      return timed(
+          StateCall.ofMessages(Objects.requireNonNull(function, "function")),
+          "applyMessage",
+          onTimer);
+    }
+
+    /**
+     * The output of {@code call} with timers calling {@code onTimer}.
+     *
+     * @throws FlowDefinitionException on a windowed flow
+     */
+    @SuppressWarnings("unchecked")
+    private <O> StatefulOutput<K, O> timed(
+        StateCall call, String callLabel, TimerFunction<? super K, S, O> onTimer) {
       Objects.requireNonNull(onTimer, "onTimer");
       if (parts.windowing() != null || parts.sessions() != null) {
         throw new FlowDefinitionException(
-            "apply(function, onTimer) of "
+            callLabel
+                + "(function, onTimer) of "
                 + parts.name()
                 + " is for flows without windows, got windowedBy(...): a window closes on its own"
                 + " at stream time; emit its result then with emitOnClose(), or keep timers to a"
@@ -251,7 +270,7 @@ public final class StatefulSteps {
           new TimerCall(
               (TimerFunction<Object, Object, Object>) (TimerFunction<?, ?, ?>) onTimer,
               parts.inputs().get(0));
-      return new Output<>(parts.with(StateCall.of(function), "apply", timers));
+      return new Output<>(parts.with(call, callLabel, timers));
     }
 
     @Override

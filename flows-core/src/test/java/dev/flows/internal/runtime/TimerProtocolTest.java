@@ -68,6 +68,23 @@ class TimerProtocolTest {
   }
 
   @Test
+  void shouldReemitOnlyTheFiringsOfTheReplayedRecord() {
+    Flow flow = remind();
+    BatchHandler first = handler(flow);
+    first.process(batch(record(0, "ann", 10), record(1, "tick", 65)));
+    first.process(batch(record(2, "bob", 100))); // fires ann's timer at 40
+    sink.failing = true; // the firing of bob's at offset 3 is committed, then not published
+    assertThrows(PublishFailedException.class, () -> first.process(batch(record(3, "tick", 170))));
+    sink.failing = false;
+
+    handler(flow).process(batch(record(3, "tick", 170)));
+
+    assertEquals(
+        List.of("ann=remind ann of 1 at 40", "bob=remind bob of 1 at 130"),
+        sink.keyValues("reminders"));
+  }
+
+  @Test
   void shouldFireATimerSetInABatchAtARecordOfALaterBatch() {
     BatchHandler handler = handler(remind());
     handler.process(batch(record(0, "ann", 100), record(1, "tick", 140)));

@@ -12,8 +12,8 @@ import dev.flows.runtime.FlowRuntime;
 import java.net.URI;
 
 /**
- * The bridge process of {@link BridgeKillIT}: a stateless flow from topic {@code IT_NAME-in} to the
- * task queue {@code IT_NAME}, committing offsets only after RabbitMQ confirmed every task.
+ * The bridge process of {@link BridgeKillChaosIT}: a stateless flow from topic {@code IT_NAME-in}
+ * to the task queue {@code IT_NAME}, committing offsets only after RabbitMQ confirmed every task.
  */
 public final class BridgeMain {
   private BridgeMain() {}

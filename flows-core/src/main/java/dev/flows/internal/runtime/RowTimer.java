@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 /** A row's event-time timer while one update of the row changes it. Not thread-safe. */
 final class RowTimer {
   private KeyTimer current;
-  private boolean changed;
 
   /** The row's timer as stored, {@code null} for none. */
   RowTimer(KeyTimer stored) {
@@ -27,7 +26,6 @@ final class RowTimer {
   /** Ends it: it fired. */
   void fired() {
     current = null;
-    changed = true;
   }
 
   /**
@@ -39,11 +37,5 @@ final class RowTimer {
       return;
     }
     current = change.at() == null ? null : new KeyTimer(change.at().toEpochMilli(), key.get());
-    changed = true;
-  }
-
-  /** Whether it is not as stored. */
-  boolean changed() {
-    return changed;
   }
 }

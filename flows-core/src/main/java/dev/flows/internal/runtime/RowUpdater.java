@@ -259,29 +259,18 @@ final class RowUpdater {
     KeyTimer due = timer.current();
     timer.fired();
     Message<byte[], byte[]> raw = input.raw();
-    Message<byte[], byte[]> asRecord =
-        new Message<>(
-            raw.topic(),
-            raw.partition(),
-            raw.offset(),
-            due.at(),
-            due.key(),
-            null,
-            Headers.empty().with(TIMER_HEADER, Instant.ofEpochMilli(due.at()).toString()));
     Object current;
     try {
       current = state.current();
     } catch (FormatException e) {
-      return List.of(failures.deadLetter(asRecord, e, 1, Stage.PROCESS));
+      return List.of(failures.deadLetter(asRecord(raw, due), e, 1, Stage.PROCESS));
     }
     List<OutgoingRecord> encoded = new ArrayList<>(1);
-    Object[] key = new Object[1];
     UserCode.Outcome<StateUpdate<?, ?>> outcome =
         userCode.run(
             () -> {
               encoded.clear();
               TimerCall.Fired fired = timers.fire(due.key(), current, due.at());
-              key[0] = fired.key();
               for (Object value : fired.update().outputs()) {
                 encoded.add(
                     encodeOutput(
@@ -298,7 +287,8 @@ final class RowUpdater {
             });
     if (!outcome.succeeded()) {
       return List.of(
-          failures.deadLetter(asRecord, outcome.failure(), outcome.attempts(), Stage.PROCESS));
+          failures.deadLetter(
+              asRecord(raw, due), outcome.failure(), outcome.attempts(), Stage.PROCESS));
     }
     StateUpdate<?, ?> update = outcome.value();
     switch (update.action()) {
@@ -308,6 +298,21 @@ final class RowUpdater {
     }
     timer.apply(update.timer(), () -> due.key());
     return encoded;
+  }
+
+  /**
+   * A failed timer as the record its dead letter carries: at the coordinates of the record that
+   * fired it, keyed by the timer's key, stamped with its time, without a value.
+   */
+  private static Message<byte[], byte[]> asRecord(Message<byte[], byte[]> firedBy, KeyTimer due) {
+    return new Message<>(
+        firedBy.topic(),
+        firedBy.partition(),
+        firedBy.offset(),
+        due.at(),
+        due.key(),
+        null,
+        Headers.empty().with(TIMER_HEADER, Instant.ofEpochMilli(due.at()).toString()));
   }
 
   /**

@@ -76,6 +76,28 @@ class OpenWindowsTest {
   }
 
   @Test
+  void shouldKeepOneEntryPerTimerMovedOrCancelledByTheRowsUpdates() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    windows.schedule("ann", 1_000L);
+    windows.schedule("ann", 2_000L); // moved on
+    windows.schedule("bob", 1_500L);
+    windows.schedule("bob", null); // cancelled
+
+    assertEquals(Set.of(), Set.copyOf(windows.closedBy(1, at -> at <= 1_999)));
+    assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(2, at -> at <= 2_000)));
+  }
+
+  @Test
+  void shouldKeepATimerAtTheTimeOfAClosedEntryOpenAMillisecondLater() {
+    OpenWindows windows = OpenWindows.of(P, null, GENERATION);
+    windows.schedule("ann", 1_000L);
+    windows.closedBy(1, at -> at <= 1_000); // closed, its outputs not known published yet
+    windows.schedule("ann", 1_000L); // the timer function set the same time again
+
+    assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(2, at -> at <= 1_001)));
+  }
+
+  @Test
   void shouldKnowTheRecordsRoutedBeforeFromTheStoredRowSoAReplayChangesNothing() {
     OpenWindows windows = OpenWindows.of(P, null, GENERATION);
     assertEquals(false, windows.routedBefore(41));

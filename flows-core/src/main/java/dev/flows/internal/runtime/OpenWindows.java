@@ -161,12 +161,7 @@ final class OpenWindows {
       return;
     }
     for (Long earlier : List.copyOf(mine.subSet(closesAt - gap, false, closesAt, false))) {
-      Window window = byStart.get(earlier);
-      window.ids.remove(id);
-      if (window.ids.isEmpty()) {
-        byStart.remove(earlier);
-        open.remove(earlier);
-      }
+      removeOpen(id, earlier);
       mine.remove(earlier);
     }
     mine.add(closesAt);
@@ -186,14 +181,7 @@ final class OpenWindows {
       return; // most batches leave a row's timer as it was
     }
     if (mine != null) {
-      for (Long earlier : List.copyOf(mine)) {
-        Window window = byStart.get(earlier);
-        window.ids.remove(id);
-        if (window.ids.isEmpty()) {
-          byStart.remove(earlier);
-          open.remove(earlier);
-        }
-      }
+      mine.forEach(earlier -> removeOpen(id, earlier));
       openById.remove(id);
       changed = true;
     }
@@ -207,6 +195,16 @@ final class OpenWindows {
     openById.computeIfAbsent(id, i -> new TreeSet<>()).add(key);
     add(key, id);
     changed = true;
+  }
+
+  /** Takes {@code id} out of the open window at {@code key}; the window goes when it is empty. */
+  private void removeOpen(String id, long key) {
+    Window window = byStart.get(key);
+    window.ids.remove(id);
+    if (window.ids.isEmpty()) {
+      byStart.remove(key);
+      open.remove(key);
+    }
   }
 
   /** Every row id it holds, open or closed: rows the state retention must keep. */

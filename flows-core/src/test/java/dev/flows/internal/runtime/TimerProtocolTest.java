@@ -13,12 +13,12 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
-import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.StateStore;
 import dev.flows.state.InMemoryStateStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +33,7 @@ class TimerProtocolTest {
 
   private final StateStore store = InMemoryStateStore.create();
   private final RecordingSink sink = new RecordingSink();
+  private final RealLanes lanes = new RealLanes();
 
   /** Each record of a key other than "tick" sets its key's timer 30 ms after its timestamp. */
   private static Flow remind() {
@@ -104,20 +105,12 @@ class TimerProtocolTest {
   }
 
   private BatchHandler handler(Flow flow) {
-    Engine engine =
-        FlowWiring.engine(
-            flow,
-            new FlowWiring.Parts(
-                sink,
-                new AtLeastOnceDelivery(sink),
-                store,
-                null,
-                null,
-                null,
-                Sleeper.NONE,
-                FlowMetrics.inMemory(flow.name()),
-                Untraced.INSTANCE));
-    return ((BatchEngine) engine).handler();
+    return lanes.handler(flow, store, sink);
+  }
+
+  @AfterEach
+  void stopLanes() {
+    lanes.close();
   }
 
   /** A record of a-0 at {@code offset}, stamped {@code time}, with its time as value. */

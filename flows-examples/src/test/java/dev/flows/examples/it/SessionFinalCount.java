@@ -25,7 +25,7 @@ import java.time.Duration;
  *
  * @param run a short lower-case id of the test run
  */
-record SessionFinalCount(String run) {
+record SessionFinalCount(String run) implements KilledFlow {
   static final SessionWindows SESSIONS =
       SessionWindows.withGap(Duration.ofSeconds(2)).withGrace(Duration.ofSeconds(5)).emitOnClose();
 
@@ -41,7 +41,8 @@ record SessionFinalCount(String run) {
     return "it_" + run + "_session_count";
   }
 
-  Flow flow() {
+  @Override
+  public Flow flow() {
     return Flows.stateful(
             "it-" + run + "-count",
             FlowOptions.defaults().withMaxRecords(500).withGuarantee(Guarantee.EXACTLY_ONCE))

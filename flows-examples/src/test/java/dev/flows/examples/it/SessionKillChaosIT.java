@@ -112,7 +112,7 @@ class SessionKillChaosIT {
         "session kill test",
         KILLS,
         input.size(),
-        () -> SessionWorker.start(count, kafka, postgres, "w1"),
+        () -> KillWorker.start(count, kafka, postgres, "w1"),
         (from, to) -> kafka.produce(input.records(count.clicks().name(), from, to)),
         () -> committed(kafka));
   }

@@ -24,7 +24,7 @@ import java.time.Duration;
  *
  * @param run a short lower-case id of the test run
  */
-record WindowedFinalCount(String run) {
+record WindowedFinalCount(String run) implements KilledFlow {
   static final Windows WINDOWS =
       Windows.tumbling(Duration.ofSeconds(20)).withGrace(Duration.ofSeconds(5)).emitOnClose();
   static final Duration RETENTION = Duration.ofSeconds(30);
@@ -41,7 +41,8 @@ record WindowedFinalCount(String run) {
     return "it_" + run + "_window_count";
   }
 
-  Flow flow() {
+  @Override
+  public Flow flow() {
     return Flows.stateful(
             "it-" + run + "-count",
             FlowOptions.defaults().withMaxRecords(500).withGuarantee(Guarantee.EXACTLY_ONCE))

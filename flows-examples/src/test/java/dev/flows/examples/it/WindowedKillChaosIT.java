@@ -94,7 +94,7 @@ class WindowedKillChaosIT {
         "windowed kill test",
         KILLS,
         input.size(),
-        () -> WindowedWorker.start(count, kafka, postgres, "w1"),
+        () -> KillWorker.start(count, kafka, postgres, "w1"),
         (from, to) -> kafka.produce(input.records(count.words().name(), from, to)),
         () -> committed(kafka));
   }

@@ -10,16 +10,19 @@ import dev.flows.testkit.TestPostgres;
 import java.util.Map;
 
 /**
- * Runs a {@link WindowedFinalCount} in a child JVM configured from the environment as a container
- * is, for the windowed kill test. Argument: the run id.
+ * Runs a {@link KilledFlow} in a child JVM configured from the environment as a container is, for
+ * the windowed, session and timer kill tests. Arguments: the flow's class name and its run id.
  */
-public final class WindowedWorker {
-  private WindowedWorker() {}
+public final class KillWorker {
+  private KillWorker() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws ReflectiveOperationException {
+    KilledFlow killed =
+        (KilledFlow)
+            Class.forName(args[0]).getDeclaredConstructor(String.class).newInstance(args[1]);
     FlowsConfig config = FlowsConfig.fromEnv();
     try (PostgresStateStore store = PostgresStateStore.create(config)) {
-      FlowRuntime.builder(new WindowedFinalCount(args[0]).flow())
+      FlowRuntime.builder(killed.flow())
           .connector(KafkaConnector.create(config))
           .stateStore(store)
           .drainTimeout(CountWorker.DRAIN_TIMEOUT)
@@ -29,12 +32,11 @@ public final class WindowedWorker {
   }
 
   /**
-   * Starts a worker of {@code count} as static member {@code instance}, so a restarted worker takes
+   * Starts a worker of {@code flow} as static member {@code instance}, so a restarted worker takes
    * the partitions back at once and its transactional producer fences the killed one's.
    */
-  static ChildJvm start(
-      WindowedFinalCount count, TestKafka kafka, TestPostgres postgres, String instance) {
+  static ChildJvm start(KilledFlow flow, TestKafka kafka, TestPostgres postgres, String instance) {
     Map<String, String> env = WorkerEnv.of(kafka, postgres, Map.of("FLOWS_INSTANCE_ID", instance));
-    return ChildJvm.start(WindowedWorker.class, env, count.run());
+    return ChildJvm.start(KillWorker.class, env, flow.getClass().getName(), flow.run());
   }
 }

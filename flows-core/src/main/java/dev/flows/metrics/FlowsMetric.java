@@ -148,6 +148,14 @@ public enum FlowsMetric {
       Recorded.ON_EVENT,
       EnumSet.of(STATEFUL),
       "action"),
+  /** Timers of a stateful flow that fired. */
+  TIMERS_FIRED(
+      "flows.timers.fired",
+      Type.COUNTER,
+      "Timers of a stateful flow that fired: their timer function called, or their dead letter"
+          + " sent when it failed. A replay re-emitting a firing's outputs does not count.",
+      Recorded.ON_EVENT,
+      EnumSet.of(STATEFUL)),
   /** Deleted markers purged from a versioned materialised table. */
   MARKERS_PURGED(
       "flows.table.markers.purged",

@@ -18,6 +18,7 @@ import dev.flows.Topic;
 import dev.flows.Windows;
 import dev.flows.dsl.TimerFunction;
 import dev.flows.format.Formats;
+import dev.flows.metrics.FlowsMetric;
 import dev.flows.testing.FlowTestDriver;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +95,8 @@ class TimersTest {
 
       assertEquals(List.of("ann left 1 at 130"), read(driver));
       assertEquals(Optional.empty(), driver.state(ITEMS, "ann"));
+      assertEquals(
+          1.0, driver.meters().get(FlowsMetric.TIMERS_FIRED.metricName()).counter().count());
       assertEquals(Optional.empty(), driver.state(ITEMS, "clock"));
     }
   }

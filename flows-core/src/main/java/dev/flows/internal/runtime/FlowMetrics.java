@@ -19,6 +19,7 @@ import static dev.flows.metrics.FlowsMetric.STATE_ROWS;
 import static dev.flows.metrics.FlowsMetric.STATE_ROWS_PURGED;
 import static dev.flows.metrics.FlowsMetric.STATE_WRITE_DURATION;
 import static dev.flows.metrics.FlowsMetric.TASK_DURATION;
+import static dev.flows.metrics.FlowsMetric.TIMERS_FIRED;
 import static dev.flows.metrics.FlowsMetric.WINDOW_LATE;
 
 import dev.flows.FailureClass;
@@ -157,6 +158,15 @@ public final class FlowMetrics {
   void stateConflict() {
     Counter.builder(STATE_CONFLICTS.metricName())
         .description(STATE_CONFLICTS.description())
+        .tag("flow", flow)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts one timer fired. */
+  void timerFired() {
+    Counter.builder(TIMERS_FIRED.metricName())
+        .description(TIMERS_FIRED.description())
         .tag("flow", flow)
         .register(registry)
         .increment();

@@ -134,9 +134,11 @@ final class RowUpdater {
   private final boolean holdsOutputs;
   private final SessionWindowing sessions;
   private final TimerCall timers;
+  private final FlowMetrics metrics;
 
-  RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures) {
+  RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures, FlowMetrics metrics) {
     this.plan = plan;
+    this.metrics = metrics;
     this.userCode = userCode;
     this.failures = failures;
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
@@ -258,6 +260,7 @@ final class RowUpdater {
   private List<OutgoingRecord> fire(Input input, StoredState state, RowTimer timer) {
     KeyTimer due = timer.current();
     timer.fired();
+    metrics.timerFired();
     Message<byte[], byte[]> raw = input.raw();
     Object current;
     try {

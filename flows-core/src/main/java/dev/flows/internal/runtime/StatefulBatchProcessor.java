@@ -73,7 +73,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.plan = plan;
     this.guard = guard;
     this.lanes = lanes;
-    this.updater = new RowUpdater(plan, userCode, failures);
+    this.updater = new RowUpdater(plan, userCode, failures, metrics);
     this.windows =
         plan.windowing() == null && plan.sessions() == null && plan.timers() == null
             ? null

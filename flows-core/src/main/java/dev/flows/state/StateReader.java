@@ -5,10 +5,13 @@ import dev.flows.FormatException;
 import dev.flows.KeyValue;
 import dev.flows.StateSpec;
 import dev.flows.Windowed;
+import dev.flows.internal.state.Codecs;
 import dev.flows.internal.state.KeySessions;
+import dev.flows.internal.state.KeyTimer;
 import dev.flows.internal.state.StateCodec;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -108,6 +111,18 @@ public final class StateReader<S> {
               new Windowed<>(id, session.start(), session.end() + 1), (S) session.state()));
     }
     return sessions;
+  }
+
+  /**
+   * When the timer of {@code id} fires, if the row has one: the event time an update of a flow with
+   * timers set ({@link dev.flows.StateUpdate#withTimer}), not fired yet.
+   *
+   * @throws FlowsException if the store cannot be read, or a newer layout wrote the row
+   */
+  public Optional<Instant> timer(String id) {
+    StateRow row = store.read(spec.table(), List.of(id)).get(id);
+    KeyTimer timer = row == null ? null : Codecs.decodeTimer(row.results());
+    return timer == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(timer.at()));
   }
 
   @Override

@@ -263,6 +263,14 @@ public final class FlowTestDriver implements AutoCloseable {
   }
 
   /**
+   * When the timer of the key {@code id} of a flow with timers fires, if it has one: see {@link
+   * StateReader#timer}.
+   */
+  public Optional<Instant> timer(StateSpec<?> spec, String id) {
+    return stateStore.reader(spec).timer(id);
+  }
+
+  /**
    * Moves the driver's wall clock on by {@code duration} (it starts at the system's time when the
    * driver is made and moves only when told), then runs what waits for time: the purge of expired
    * state rows ({@link StateSpec#withRetention}), as the runtime does in the background. Every

@@ -117,7 +117,9 @@ class TimersTest {
   void shouldMoveTheTimerOnWithEachUpdateSettingIt() {
     try (FlowTestDriver driver = FlowTestDriver.of(abandonedCarts(ABANDON))) {
       pipe(driver, "ann", "item", 100);
+      assertEquals(Optional.of(Instant.ofEpochSecond(130)), driver.timer(ITEMS, "ann"));
       pipe(driver, "ann", "item", 120); // timer now at 150
+      assertEquals(Optional.of(Instant.ofEpochSecond(150)), driver.timer(ITEMS, "ann"));
       tick(driver, 140);
       assertEquals(List.of(), read(driver));
 
@@ -132,6 +134,7 @@ class TimersTest {
     try (FlowTestDriver driver = FlowTestDriver.of(abandonedCarts(ABANDON))) {
       pipe(driver, "ann", "item", 100);
       pipe(driver, "ann", "checkout", 105);
+      assertEquals(Optional.empty(), driver.timer(ITEMS, "ann"));
       tick(driver, 500);
 
       assertEquals(List.of(), read(driver));

@@ -166,6 +166,32 @@ class TimersTest {
   }
 
   @Test
+  void shouldKeepARowWithAPendingTimerPastItsRetention() {
+    StateSpec<Long> kept = ITEMS.withRetention(Duration.ofMinutes(1));
+    Flow flow =
+        Flows.stateful("test-carts-retained")
+            .from(CART)
+            .state(kept)
+            .apply(
+                (user, event, items) ->
+                    event.startsWith("tick")
+                        ? StateUpdate.<Long, String>keep()
+                        : StateUpdate.<Long, String>set(items + 1)
+                            .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE)),
+                ABANDON)
+            .to(ABANDONED);
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      pipe(driver, "ann", "item", 100);
+      tick(driver, 110);
+      driver.advanceWallClock(Duration.ofMinutes(2)); // ann's row unwritten past its retention
+
+      assertEquals(Optional.of(Instant.ofEpochSecond(130)), driver.timer(kept, "ann"));
+      tick(driver, 130);
+      assertEquals(List.of("ann left 1 at 130"), read(driver));
+    }
+  }
+
+  @Test
   void shouldLetTheTimerFunctionSetTheNextTimer() {
     TimerFunction<String, Long, String> remindTwice =
         (user, items, time) ->

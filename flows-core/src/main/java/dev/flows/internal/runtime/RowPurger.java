@@ -181,9 +181,10 @@ public final class RowPurger extends PeriodicPurge {
                         new SourcePartition(input.name(), p), StreamTimes.committedTime(m)));
       }
     }
-    Set<String> sessionsOpen = plan.sessions() == null ? Set.of() : tracked(next, generations);
+    Set<String> tracked =
+        plan.sessions() == null && plan.timers() == null ? Set.of() : tracked(next, generations);
     return (id, progress) -> {
-      if (sessionsOpen.contains(id)) {
+      if (tracked.contains(id)) {
         return false;
       }
       try {
@@ -202,10 +203,10 @@ public final class RowPurger extends PeriodicPurge {
   }
 
   /**
-   * The ids of the rows a session-windowed flow's partitions still track (a session open, or closed
-   * by a record at or after the committed offset of {@code partitions}: not known published), read
-   * from the rows of their open windows: they stay however long unwritten, so a silent partition
-   * keeps its sessions.
+   * The ids of the rows the partitions of a session-windowed flow or a flow with timers still track
+   * (a session open or a timer pending, or closed or fired by a record at or after the committed
+   * offset of {@code partitions}: not known published), read from the rows of their open windows:
+   * they stay however long unwritten, so a silent partition keeps its sessions and timers.
    */
   private Set<String> tracked(
       Map<SourcePartition, Long> partitions, ToIntFunction<String> generations) {

@@ -45,7 +45,8 @@ final class OpenWindows {
   private static final long OPEN = -1;
 
   private final SourcePartition partition;
-  private final long version;
+  private long version;
+  private RowImage image; // the row it was decoded from or last made, null for none
   private final TreeMap<Long, Window> byStart;
   private final TreeMap<Long, Window> open = new TreeMap<>(); // those of byStart still open
   private final Map<Long, List<Long>> closedAt = new HashMap<>(); // closing offset -> their keys
@@ -120,6 +121,7 @@ final class OpenWindows {
     }
     OpenWindows windows = new OpenWindows(partition, row.version(), byStart);
     windows.routed = routed;
+    windows.image = image;
     return windows;
   }
 
@@ -279,7 +281,19 @@ final class OpenWindows {
     }
   }
 
-  /** The row to write, {@code null} when nothing changed. */
+  /**
+   * Whether it is what {@code stored} holds: decoded from it, or the row it made last (written, as
+   * the cache holding that very image says), so a batch may go on from it instead of decoding the
+   * row again.
+   */
+  boolean isOf(RowImage stored) {
+    return stored != null && stored == image;
+  }
+
+  /**
+   * The row to write, {@code null} when nothing changed; from then on it is the state of that row,
+   * which a later batch reuses only if it was written ({@link #isOf}).
+   */
   RowImage changedRow(ToIntFunction<String> generation) {
     if (!changed) {
       return null;
@@ -310,6 +324,9 @@ final class OpenWindows {
             progress.encode(generation),
             Codecs.encodeResults(List.of(), generation),
             version + 1);
-    return new RowImage(row, progress, List.of());
+    version++;
+    changed = false;
+    image = new RowImage(row, progress, List.of());
+    return image;
   }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   private final StateTable table;
   private final StateCache cache;
+  private final Map<SourcePartition, OpenWindows> lastWindows = new ConcurrentHashMap<>();
   private final StatefulPlan plan;
   private final RowUpdater updater;
   private final TopicGuard guard;
@@ -85,6 +87,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   @Override
   public void partitionsChanged() {
     cache.clear();
+    lastWindows.clear();
     guard.invalidate();
   }
 
@@ -155,7 +158,12 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return topics.stream().allMatch(t -> before.applyAsInt(t) == now.applyAsInt(t));
   }
 
-  /** The open windows of the batch's partitions, when the router tracks them; else none. */
+  /**
+   * The open windows of the batch's partitions, when the router tracks them; else none. Those the
+   * last batch left are reused when the cache holds the very row they made or were read from (the
+   * row of a partition with many open windows or timers costs milliseconds to decode); any other
+   * row is decoded.
+   */
   private Map<SourcePartition, OpenWindows> openWindows(Batch batch, Known known, long since) {
     if (!windows.tracksOpen()) {
       return Map.of();
@@ -164,7 +172,17 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     batch.firstOffsets().keySet().forEach(p -> byId.put(OpenWindows.id(p), p));
     Map<String, RowImage> rows = load(byId.keySet(), since);
     Map<SourcePartition, OpenWindows> open = new HashMap<>();
-    byId.forEach((id, p) -> open.put(p, OpenWindows.of(p, rows.get(id), known.generation())));
+    byId.forEach(
+        (id, p) -> {
+          RowImage stored = rows.get(id);
+          OpenWindows last = lastWindows.get(p);
+          open.put(
+              p,
+              last != null && last.isOf(stored)
+                  ? last
+                  : OpenWindows.of(p, stored, known.generation()));
+        });
+    lastWindows.putAll(open);
     return open;
   }
 

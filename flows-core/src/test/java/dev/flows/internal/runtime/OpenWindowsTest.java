@@ -1,6 +1,8 @@
 package dev.flows.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.internal.state.RowImage;
 import dev.flows.spi.SourcePartition;
@@ -95,6 +97,26 @@ class OpenWindowsTest {
     windows.schedule("ann", 1_000L); // the timer function set the same time again
 
     assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(2, at -> at <= 1_001)));
+  }
+
+  @Test
+  void shouldBeOfTheRowItWasReadFromUntilItMakesAnotherForABatchToGoOnFrom() {
+    OpenWindows first = OpenWindows.of(P, null, GENERATION);
+    first.schedule("ann", 1_000L);
+    RowImage written = first.changedRow(GENERATION);
+    assertTrue(first.isOf(written), "the row it made");
+    RowImage stored = new RowImage(written.row());
+    OpenWindows read = OpenWindows.of(P, stored, GENERATION);
+    assertTrue(read.isOf(stored), "the row it was read from");
+    assertEquals(null, read.changedRow(GENERATION), "nothing changed");
+    assertTrue(read.isOf(stored), "still that row");
+
+    read.schedule("bob", 2_000L);
+    RowImage next = read.changedRow(GENERATION);
+
+    assertTrue(read.isOf(next));
+    assertFalse(read.isOf(stored), "not the row before: a batch must read that one again");
+    assertEquals(written.row().version() + 1, next.row().version());
   }
 
   @Test

@@ -192,6 +192,32 @@ class TimersTest {
   }
 
   @Test
+  void shouldFireTheTimerOfARecordWithoutAKeyWithANullKey() {
+    Flow flow =
+        Flows.stateful("test-carts-keyless")
+            .from(CART)
+            .stateKey((user, event) -> user == null ? "anonymous" : user)
+            .state(ITEMS)
+            .apply(
+                (user, event, items) ->
+                    event.startsWith("tick")
+                        ? StateUpdate.<Long, String>keep()
+                        : StateUpdate.<Long, String>set(items + 1)
+                            .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE)),
+                (user, items, time) ->
+                    StateUpdate.<Long, String>delete().andEmit(user + ":" + items))
+            .to(ABANDONED);
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      driver.input(CART).pipe(null, "item@100", Headers.empty(), 100 * S);
+      tick(driver, 130);
+
+      Message<String, String> fired = driver.output(ABANDONED).readAll().get(0);
+      assertEquals(null, fired.key());
+      assertEquals("null:1", fired.value());
+    }
+  }
+
+  @Test
   void shouldLetTheTimerFunctionSetTheNextTimer() {
     TimerFunction<String, Long, String> remindTwice =
         (user, items, time) ->

@@ -37,7 +37,7 @@ public final class Codecs {
   /** Encodes outputs, each tagged with its source topic's generation, and the row's timer. */
   public static byte[] encodeResults(
       List<StoredOutput> outputs, KeyTimer timer, ToIntFunction<String> generation) {
-    int size = 5 + (timer == null ? 0 : 16 + timer.key().length);
+    int size = 5 + (timer == null ? 0 : 16 + (timer.key() == null ? 0 : timer.key().length));
     boolean anyHeld = timer != null;
     for (StoredOutput o : outputs) {
       size += encodedSize(o);

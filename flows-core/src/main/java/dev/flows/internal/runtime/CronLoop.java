@@ -141,7 +141,7 @@ final class CronLoop implements FlowLoop {
       return;
     }
     Confirmations.awaitRetrying(
-        ack -> send(bytes, trace.stamp(Headers.empty()), ack),
+        ack -> send(bytes, trace.stamp(Headers.empty()), due, ack),
         BatchProcessor.ACK_TIMEOUT,
         "flow " + plan.name() + ": firing " + due,
         LOG,
@@ -205,11 +205,13 @@ final class CronLoop implements FlowLoop {
     return plan.toQueue() ? queue.isConnected() : sink.isConnected();
   }
 
-  private void send(byte[] bytes, Headers headers, Sink.Ack ack) {
+  /** Publishes a firing's value; a record is stamped with the firing's time {@code due}. */
+  private void send(byte[] bytes, Headers headers, Instant due, Sink.Ack ack) {
     if (plan.toQueue()) {
       queue.send(new OutgoingTask(plan.destination(), bytes, headers), ack);
     } else {
-      sink.send(new OutgoingRecord(plan.destination(), null, bytes, headers, null), ack);
+      sink.send(
+          new OutgoingRecord(plan.destination(), null, bytes, headers, due.toEpochMilli()), ack);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.Windows;
+import dev.flows.dsl.StateFunction;
 import dev.flows.dsl.TimerFunction;
 import dev.flows.format.Formats;
 import dev.flows.metrics.FlowsMetric;
@@ -46,20 +47,22 @@ class TimersTest {
     return Flows.stateful("test-carts-abandoned")
         .from(CART)
         .state(ITEMS)
-        .apply(
-            (user, event, items) -> {
-              if (event.startsWith("tick")) {
-                return StateUpdate.keep(); // moves the stream time only
-              }
-              if (event.startsWith("checkout")) {
-                return StateUpdate.<Long, String>delete().withoutTimer();
-              }
-              return StateUpdate.<Long, String>set(items + 1)
-                  .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE));
-            },
-            onTimer)
+        .apply(COUNT_ITEMS, onTimer)
         .to(ABANDONED);
   }
+
+  /** The state function of {@link #abandonedCarts}. */
+  static final StateFunction<String, String, Long, String> COUNT_ITEMS =
+      (user, event, items) -> {
+        if (event.startsWith("tick")) {
+          return StateUpdate.keep(); // moves the stream time only
+        }
+        if (event.startsWith("checkout")) {
+          return StateUpdate.<Long, String>delete().withoutTimer();
+        }
+        return StateUpdate.<Long, String>set(items + 1)
+            .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE));
+      };
 
   static final TimerFunction<String, Long, String> ABANDON =
       (user, items, time) ->
@@ -172,13 +175,7 @@ class TimersTest {
         Flows.stateful("test-carts-retained")
             .from(CART)
             .state(kept)
-            .apply(
-                (user, event, items) ->
-                    event.startsWith("tick")
-                        ? StateUpdate.<Long, String>keep()
-                        : StateUpdate.<Long, String>set(items + 1)
-                            .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE)),
-                ABANDON)
+            .apply(COUNT_ITEMS, ABANDON)
             .to(ABANDONED);
     try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
       pipe(driver, "ann", "item", 100);
@@ -199,11 +196,7 @@ class TimersTest {
             .stateKey((user, event) -> user == null ? "anonymous" : user)
             .state(ITEMS)
             .apply(
-                (user, event, items) ->
-                    event.startsWith("tick")
-                        ? StateUpdate.<Long, String>keep()
-                        : StateUpdate.<Long, String>set(items + 1)
-                            .withTimer(Instant.ofEpochMilli(now(event)).plus(SILENCE)),
+                COUNT_ITEMS,
                 (user, items, time) ->
                     StateUpdate.<Long, String>delete().andEmit(user + ":" + items))
             .to(ABANDONED);

@@ -38,17 +38,7 @@ public final class StatefulSteps {
       @Override
       public <K, V> StatefulSource<K, V> from(Topic<K, V> topic) {
         return new Source<>(
-            new Parts(
-                name,
-                options,
-                List.of(Objects.requireNonNull(topic, "topic")),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+            Parts.source(name, options, List.of(Objects.requireNonNull(topic, "topic")), null));
       }
     };
   }
@@ -65,6 +55,15 @@ public final class StatefulSteps {
       Windowing windowing,
       SessionWindowing sessions,
       TimerCall timers) {
+
+    /** The parts of a chain's input: its topics and state key, nothing chosen after them. */
+    static Parts source(
+        String name,
+        FlowOptions options,
+        List<Topic<?, ?>> inputs,
+        KeyValueMapper<?, ?, String> stateKey) {
+      return new Parts(name, options, inputs, stateKey, null, null, null, null, null, null);
+    }
 
     @SuppressWarnings("unchecked")
     StatefulPlan plan(List<Topic<?, ?>> outputs, TopicRouter<?, ?> router) {
@@ -107,35 +106,13 @@ public final class StatefulSteps {
       }
       List<Topic<?, ?>> inputs = new ArrayList<>(parts.inputs());
       inputs.add(other);
-      return new Source<>(
-          new Parts(
-              parts.name(),
-              parts.options(),
-              inputs,
-              parts.stateKey(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null));
+      return new Source<>(Parts.source(parts.name(), parts.options(), inputs, parts.stateKey()));
     }
 
     @Override
     public StatefulSource<K, V> stateKey(KeyValueMapper<? super K, ? super V, String> id) {
       Objects.requireNonNull(id, "stateKey");
-      return new Source<>(
-          new Parts(
-              parts.name(),
-              parts.options(),
-              parts.inputs(),
-              id,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null));
+      return new Source<>(Parts.source(parts.name(), parts.options(), parts.inputs(), id));
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.flows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.RandomAccess;
 
 /**
  * The changes one record makes to a materialised table: what a {@link dev.flows.dsl.RowsMapper}
@@ -90,12 +89,8 @@ public record RowChanges(List<Row> upserts, List<Row> deletes, List<Row> deletes
 
   private static List<Row> copy(String name, List<Row> rows) {
     Objects.requireNonNull(rows, name);
-    if (rows instanceof RandomAccess) {
-      for (int i = 0; i < rows.size(); i++) {
-        requireRow(name, rows.get(i));
-      }
-    } else {
-      rows.forEach(row -> requireRow(name, row));
+    for (Row row : rows) {
+      requireRow(name, row);
     }
     return List.copyOf(rows);
   }

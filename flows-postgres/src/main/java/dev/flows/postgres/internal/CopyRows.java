@@ -34,12 +34,7 @@ final class CopyRows {
   };
   private static final int BUFFER = 1 << 16;
 
-  private static final String TYPES =
-      "SELECT attname, atttypid::int FROM pg_attribute"
-          + " WHERE attrelid = to_regclass(:table) AND attnum > 0 AND NOT attisdropped";
-
   private final String sql;
-  private final String table;
   private final Map<String, Integer> oids = new HashMap<>();
   private final List<Column> columns;
   private final BinaryValue[] formats;
@@ -49,7 +44,6 @@ final class CopyRows {
     this.columns = spec.allColumns();
     this.versioned = spec.versioned();
     this.formats = columns.stream().map(c -> BinaryValue.of(c.type())).toArray(BinaryValue[]::new);
-    this.table = MaterialisedTableSql.quote(spec.name());
     List<String> names = new ArrayList<>();
     for (int c = 0; c < columns.size(); c++) {
       names.add(MaterialisedTableSql.quote(columns.get(c).name()));
@@ -62,21 +56,24 @@ final class CopyRows {
     }
     this.sql =
         "COPY "
-            + table
+            + MaterialisedTableSql.quote(spec.name())
             + " ("
             + names.stream().collect(Collectors.joining(", "))
             + ") FROM STDIN (FORMAT binary)";
   }
 
   /**
-   * Copies {@code rows} (every column gathered) in {@code handle}'s transaction; false, with
-   * nothing sent, if a COPY cannot write them (see the class comment).
+   * Copies {@code rows} (every column gathered) in {@code handle}'s transaction, whose table has
+   * {@code columnTypes} (name to type oid, as {@link KeyProbe} read them in this transaction);
+   * false, with nothing sent, if a COPY cannot write them (see the class comment).
    */
-  boolean write(Handle handle, KeyedRows rows) {
+  boolean write(Handle handle, KeyedRows rows, Map<String, Integer> columnTypes) {
     try {
       Connection connection = handle.getConnection();
       Object[][] values = prepared(rows);
-      if (values == null || !connection.isWrapperFor(PGConnection.class) || !typesMatch(handle)) {
+      if (values == null
+          || !connection.isWrapperFor(PGConnection.class)
+          || !typesMatch(columnTypes)) {
         return false;
       }
       CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
@@ -96,17 +93,11 @@ final class CopyRows {
   /**
    * Whether each copied column has the type whose binary format it is sent in: a table created
    * before, by hand, may have others ({@code numeric}, {@code varchar}, ...), which the insert
-   * casts to and a binary COPY cannot. Read in the transaction after the probe, whose lock keeps
-   * the table's columns as they are until it ends.
+   * casts to and a binary COPY cannot. The types are read in the transaction, by the probe, whose
+   * lock keeps the table's columns as they are until it ends.
    */
-  private boolean typesMatch(Handle handle) {
-    Map<String, Integer> found = new HashMap<>();
-    handle
-        .createQuery(TYPES)
-        .bind("table", table)
-        .map((rs, context) -> found.put(rs.getString(1), rs.getInt(2)))
-        .forEach(x -> {});
-    return oids.entrySet().stream().allMatch(e -> e.getValue().equals(found.get(e.getKey())));
+  private boolean typesMatch(Map<String, Integer> columnTypes) {
+    return oids.entrySet().stream().allMatch(e -> e.getValue().equals(columnTypes.get(e.getKey())));
   }
 
   /** Each column's values as {@link BinaryValue#prepare} gives them; null if one cannot be. */

@@ -7,23 +7,27 @@ import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * Finds which of a batch's keys a materialised table holds (a row or a deleted marker), in one
- * statement: {@code SELECT <key> FROM t WHERE <key> = ANY(:c0::type[])}, or for a key of several
- * columns {@code WHERE (<k1>, <k2>) IN (SELECT * FROM unnest(:c0::t1[], :c1::t2[]))}. Keys come
- * back as {@link PrimaryKeys} gives them, which for these types is PostgreSQL's equality on
- * canonical values. Keys with a timestamp or JSON column are not probed: their text in Java need
- * not be the text PostgreSQL gives back. Immutable.
+ * Finds which of a batch's keys a materialised table holds (a row or a deleted marker), and the
+ * table's column types, in one statement: {@code SELECT <key>, NULL FROM t WHERE <key> =
+ * ANY(:c0::type[])}, or for a key of several columns {@code WHERE (<k1>, <k2>) IN (SELECT * FROM
+ * unnest(:c0::t1[], :c1::t2[]))}, then {@code UNION ALL} a row per column of the table, its key
+ * NULL, with the column's name and type from {@code pg_attribute}, read under the lock the
+ * statement's read of the table took: what {@link CopyRows} checks before it copies, without a
+ * statement of its own. Keys come back as {@link PrimaryKeys} gives them, which for these types is
+ * PostgreSQL's equality on canonical values. Keys with a timestamp or JSON column are not probed:
+ * their text in Java need not be the text PostgreSQL gives back. Immutable.
  */
 final class KeyProbe {
   private final List<Column> key;
@@ -43,16 +47,39 @@ final class KeyProbe {
   }
 
   /**
-   * The keys of {@code batch}'s upserts and deletes the table holds, in {@code handle}'s
-   * transaction.
+   * What a probe found in the table.
+   *
+   * @param present the keys of the batch's upserts and deletes the table holds
+   * @param columnTypes the table's columns, name to type oid
    */
-  Set<List<Object>> present(Handle handle, Batch batch) {
+  record Probed(Set<List<Object>> present, Map<String, Integer> columnTypes) {}
+
+  /**
+   * The keys of {@code batch}'s upserts and deletes the table holds, and its column types, in
+   * {@code handle}'s transaction.
+   */
+  Probed probe(Handle handle, Batch batch) {
     Query query = handle.createQuery(sql);
     for (int k = 0; k < key.size(); k++) {
       ColumnArrays.bind(
           query, MaterialisedTableSql.parameter(k), key.get(k).type(), batch.keyColumn(k));
     }
-    return query.map((rs, context) -> key(rs)).collect(Collectors.toCollection(HashSet::new));
+    return query.scanResultSet((rows, context) -> read(rows.get()));
+  }
+
+  /** Key rows into the present keys, column rows (a NULL key) into the column types. */
+  private Probed read(ResultSet rs) throws SQLException {
+    Set<List<Object>> present = new HashSet<>();
+    Map<String, Integer> types = new HashMap<>();
+    while (rs.next()) {
+      String column = rs.getString(key.size() + 1);
+      if (column == null) {
+        present.add(key(rs));
+      } else {
+        types.put(column, rs.getInt(key.size() + 2));
+      }
+    }
+    return new Probed(present, types);
   }
 
   private List<Object> key(ResultSet rs) throws SQLException {
@@ -82,14 +109,22 @@ final class KeyProbe {
                     MaterialisedTableSql.array(
                         MaterialisedTableSql.parameter(k), key.get(k).type()))
             .toList();
-    String select = "SELECT " + names + " FROM " + MaterialisedTableSql.quote(spec.name());
-    return key.size() == 1
-        ? select + " WHERE " + names + " = ANY(" + arrays.get(0) + ")"
-        : select
-            + " WHERE ("
-            + names
-            + ") IN (SELECT * FROM unnest("
-            + String.join(", ", arrays)
-            + "))";
+    String table = MaterialisedTableSql.quote(spec.name());
+    String select = "SELECT " + names + ", NULL, NULL FROM " + table;
+    String keys =
+        key.size() == 1
+            ? select + " WHERE " + names + " = ANY(" + arrays.get(0) + ")"
+            : select
+                + " WHERE ("
+                + names
+                + ") IN (SELECT * FROM unnest("
+                + String.join(", ", arrays)
+                + "))";
+    return keys
+        + " UNION ALL SELECT "
+        + "NULL, ".repeat(key.size())
+        + "attname::text, atttypid::int FROM pg_attribute WHERE attrelid = '"
+        + table
+        + "'::regclass AND attnum > 0 AND NOT attisdropped";
   }
 }

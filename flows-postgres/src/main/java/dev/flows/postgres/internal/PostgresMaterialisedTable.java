@@ -7,6 +7,7 @@ import dev.flows.TableSpec;
 import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.RefusedChanges;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -147,10 +148,11 @@ public final class PostgresMaterialisedTable {
       writeUpserting(handle, batch);
       return;
     }
-    Set<List<Object>> present = probe.present(handle, batch);
+    KeyProbe.Probed probed = probe.probe(handle, batch);
+    Set<List<Object>> present = probed.present();
     schedule.probed(batch.keyCount(), batch.keyCount() - present.size());
     afterProbe.run();
-    insertAbsent(handle, batch.upserts().where(k -> !present.contains(k)));
+    insertAbsent(handle, batch.upserts().where(k -> !present.contains(k)), probed.columnTypes());
     execute(handle, sql.upsert(), everyColumn, batch.upserts().where(present::contains));
     KeyedRows deletes = batch.deletes();
     if (sql.markNew() != null) {
@@ -160,9 +162,12 @@ public final class PostgresMaterialisedTable {
     writeDeletesWhere(handle, batch);
   }
 
-  /** The rows of absent keys by binary COPY ({@link CopyRows}), else by the plain insert. */
-  private void insertAbsent(Handle handle, KeyedRows rows) {
-    if (!rows.isEmpty() && !copy.write(handle, rows)) {
+  /**
+   * The rows of absent keys by binary COPY ({@link CopyRows}) into a table of {@code columnTypes},
+   * else by the plain insert.
+   */
+  private void insertAbsent(Handle handle, KeyedRows rows, Map<String, Integer> columnTypes) {
+    if (!rows.isEmpty() && !copy.write(handle, rows, columnTypes)) {
       execute(handle, sql.insertNew(), everyColumn, rows);
     }
   }

@@ -103,10 +103,19 @@ class CopyRowsIT {
     assertEquals(sent(spec, "_i"), sent(spec, ""));
   }
 
-  /** Copies {@code rows} into table {@code <name>_c}, as {@link CopyRows#write} returns. */
+  /**
+   * Copies {@code rows} into table {@code <name>_c} after probing their keys, as the table does,
+   * and returns as {@link CopyRows#write} does.
+   */
   private static boolean copy(TableSpec spec, List<Row> rows) {
     TableSpec copied = renamed(spec, "_c");
-    return jdbi.inTransaction(handle -> new CopyRows(copied).write(handle, keyed(copied, rows)));
+    KeyedRows keyed = keyed(copied, rows);
+    Batch batch = new Batch(keyed, keyed.where(k -> false), List.of());
+    return jdbi.inTransaction(
+        handle -> {
+          KeyProbe.Probed probed = KeyProbe.of(copied).orElseThrow().probe(handle, batch);
+          return new CopyRows(copied).write(handle, keyed, probed.columnTypes());
+        });
   }
 
   /** Inserts {@code rows} into table {@code <name>_i} with the plain insert of absent keys. */

@@ -27,7 +27,9 @@ import java.util.function.ToIntFunction;
  * replayed record writes the same rows (or, in a versioned table, is refused as older). A record
  * whose changes the sink refuses for their values is dead-lettered (stage {@code store}) and the
  * batch is resolved and written again without it, so each key falls back to its previous change in
- * the batch.
+ * the batch. At-least-once, a batch reports itself {@linkplain Overlap#sent() sent} once its
+ * changes are checked, so the next batch maps and checks its records while this one writes; it
+ * writes only after the batch before it ended (docs/semantics.md, pipelined batches).
  */
 public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final MaterialisePlan plan;
@@ -72,6 +74,8 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
         changes.add(change);
       }
     }
+    batch.overlap().sent(); // the next batch may map and check its records beside this write
+    batch.overlap().awaitPrevious(); // written after the batch before, so in batch order
     batch.cancellation().check("write table " + plan.table().name());
     write(changes, acks);
     return NOTHING;

@@ -7,11 +7,14 @@ import java.util.concurrent.Future;
 
 /**
  * How a batch overlaps the one before it (docs/semantics.md, pipelined batches). A batch whose
- * processor allows it reports {@link #sent()} once its state is committed and every output is sent:
- * from then on the poll loop may start the next batch while this one awaits its acknowledgements.
- * Before a batch counts its outputs as published it {@linkplain #awaitPrevious() waits} for the
- * batch before it, so outputs become known published in batch order only. A batch run on its own
- * (no poll loop, or nothing before it) never waits. Thread-safe.
+ * processor allows it reports {@link #sent()} once nothing it still does can be overtaken by the
+ * next batch's work: a stateful batch once its state is committed and every output is sent (the
+ * next batch runs while this one awaits its acknowledgements), a materialise batch once its changes
+ * are checked (the next one maps its records while this one writes, and writes after it ended).
+ * From then on the poll loop may start the next batch. Before a batch counts its outputs as
+ * published it {@linkplain #awaitPrevious() waits} for the batch before it, so outputs become known
+ * published in batch order only. A batch run on its own (no poll loop, or nothing before it) never
+ * waits. Thread-safe.
  */
 public final class Overlap {
   private final CountDownLatch sent = new CountDownLatch(1);
@@ -28,7 +31,7 @@ public final class Overlap {
     this.onSent = onSent;
   }
 
-  /** The batch's state is committed and its outputs sent: the next batch may start. */
+  /** Nothing the batch still does can be overtaken by the next one's work: it may start. */
   void sent() {
     sent.countDown();
     onSent.run();

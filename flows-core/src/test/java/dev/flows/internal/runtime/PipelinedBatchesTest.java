@@ -6,27 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.Column;
 import dev.flows.Flow;
 import dev.flows.FlowOptions;
 import dev.flows.Flows;
+import dev.flows.FlowsException;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.Row;
+import dev.flows.RowChanges;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
+import dev.flows.TableSpec;
 import dev.flows.format.Formats;
 import dev.flows.internal.trace.Untraced;
+import dev.flows.spi.MarkerPurge;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.PartitionListener;
+import dev.flows.spi.RefusedChanges;
 import dev.flows.spi.Sink;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
+import dev.flows.spi.TableSink;
+import dev.flows.spi.TopicLedger;
 import dev.flows.state.InMemoryStateStore;
+import dev.flows.testing.InMemoryTableSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +84,19 @@ class PipelinedBatchesTest {
                 return StateUpdate.set(count + 1, (count + 1) + ":" + value);
               })
           .to(topic(OUT, string(), string()));
+
+  private final CountDownLatch secondMapped = new CountDownLatch(1);
+  private final Flow materialise =
+      Flows.materialise("test-pipelined-rows", FlowOptions.defaults().withMaxRecords(1))
+          .from(topic("words", string(), string()))
+          .into(
+              HoldingTableSink.TABLE,
+              (key, value) -> {
+                if (value.equals("w1")) {
+                  secondMapped.countDown();
+                }
+                return Row.of("value", value);
+              });
 
   @AfterEach
   void stopLoops() throws InterruptedException {
@@ -150,7 +174,54 @@ class PipelinedBatchesTest {
     assertEquals(2, storedCount(), "each record applied once");
   }
 
+  @Test
+  void shouldCheckTheNextMaterialiseBatchWhileTheFirstIsWrittenAndWriteItAfter()
+      throws InterruptedException {
+    HoldingTableSink tables = new HoldingTableSink();
+    ScriptedSource source = new ScriptedSource();
+    start(materialise, new HoldingSink(null), tables, source, Duration.ofSeconds(WAIT_SECONDS));
+
+    assertTrue(tables.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
+    assertTrue(
+        secondMapped.await(WAIT_SECONDS, TimeUnit.SECONDS),
+        "batch N+1's record was mapped while batch N was written");
+    int polls = source.polls.get();
+    await(() -> source.polls.get() >= polls + 20, "the loop polled on");
+    assertEquals(List.of("w0"), tables.writes(), "batch N+1 not written beside batch N");
+    assertEquals(List.of(), source.commits, "no offset committed while batch N is written");
+
+    tables.release(null);
+    await(() -> source.commits.contains(2L), "both batches committed");
+
+    assertEquals(List.of("w0", "w1"), tables.writes(), "written in batch order");
+    assertEquals(List.of(1L, 2L), source.commits, "offsets committed in batch order");
+    assertEquals(Row.of("value", "w1"), tables.rows().get("k"), "the last record's row");
+  }
+
+  @Test
+  void shouldWriteBothMaterialiseBatchesAgainInOrderWhenTheFirstOnesWriteFails()
+      throws InterruptedException {
+    HoldingTableSink tables = new HoldingTableSink();
+    ScriptedSource source = new ScriptedSource();
+    start(materialise, new HoldingSink(null), tables, source, Duration.ofSeconds(WAIT_SECONDS));
+    assertTrue(tables.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
+    assertTrue(secondMapped.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N+1 mapped");
+
+    tables.release(new FlowsException("database down"));
+    await(() -> source.commits.contains(2L), "both batches committed after the retry");
+
+    assertEquals(
+        List.of("w0", "w0", "w1"), tables.writes(), "N+1 written only after N's retry succeeded");
+    assertEquals(List.of(1L, 2L), source.commits, "nothing committed before the retry");
+    assertEquals(Row.of("value", "w1"), tables.rows().get("k"), "the last record's row");
+  }
+
   private RunningLoop start(Sink sink, Source source, Duration drainTimeout) {
+    return start(flow, sink, null, source, drainTimeout);
+  }
+
+  private RunningLoop start(
+      Flow flow, Sink sink, TableSink tables, Source source, Duration drainTimeout) {
     FlowMetrics metrics = FlowMetrics.inMemory(flow.name());
     Delivery delivery = new AtLeastOnceDelivery(sink);
     BatchHandler handler =
@@ -161,7 +232,7 @@ class PipelinedBatchesTest {
                         sink,
                         delivery,
                         store,
-                        null,
+                        tables,
                         null,
                         null,
                         Sleeper.NONE,
@@ -257,6 +328,79 @@ class PipelinedBatchesTest {
     @Override
     public boolean isRecordError(Exception error) {
       return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * An in-memory table sink that records the value of each write's row as the write begins and
+   * holds the first write, of {@code w0}, until {@link #release}, which lets it succeed or fail.
+   */
+  private static final class HoldingTableSink implements TableSink {
+    static final TableSpec TABLE =
+        TableSpec.of("pipelined_rows", Column.text("id")).withColumn(Column.text("value"));
+
+    private final InMemoryTableSink memory = InMemoryTableSink.create();
+    private final List<String> writes = new CopyOnWriteArrayList<>();
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile RuntimeException failure;
+
+    @Override
+    public void prepare(TableSpec table) {
+      memory.prepare(table);
+    }
+
+    @Override
+    public List<RefusedChanges> write(TableSpec table, List<RowChanges> changes) {
+      String value = (String) changes.get(0).upserts().get(0).get("value");
+      writes.add(value);
+      if (value.equals("w0") && held.getCount() > 0) {
+        held.countDown();
+        awaitRelease();
+        if (failure != null) {
+          throw failure;
+        }
+      }
+      return memory.write(table, changes);
+    }
+
+    /** Lets the held write go on, failing with {@code error} unless it is null. */
+    void release(RuntimeException error) {
+      failure = error;
+      released.countDown();
+    }
+
+    List<String> writes() {
+      return List.copyOf(writes);
+    }
+
+    /** The table's rows by key, without the key column. */
+    Map<Object, Row> rows() {
+      Map<Object, Row> rows = new HashMap<>();
+      memory.rows(TABLE.name()).forEach((k, row) -> rows.put(k, Row.of("value", row.get("value"))));
+      return rows;
+    }
+
+    private void awaitRelease() {
+      try {
+        assertTrue(released.await(WAIT_SECONDS, TimeUnit.SECONDS), "the held write released");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FlowsException("interrupted", e);
+      }
+    }
+
+    @Override
+    public int purgeMarkers(TableSpec table, MarkerPurge purge) {
+      return memory.purgeMarkers(table, purge);
+    }
+
+    @Override
+    public TopicLedger topics() {
+      return memory.topics();
     }
 
     @Override

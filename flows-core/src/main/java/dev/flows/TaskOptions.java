@@ -12,8 +12,14 @@ import java.util.Objects;
  * maxAttempts} attempts in all it goes to the queue's dead-letter queue ({@code <queue>.dlq}) with
  * the reason in headers. Undecodable tasks go there at once.
  *
- * @param concurrency how many tasks run at once per instance; also the broker prefetch, so an
- *     instance never holds more unacknowledged tasks than it runs
+ * @param concurrency how many tasks run at once per instance
+ * @param prefetchMultiplier how many tasks per worker thread the broker may hand an instance before
+ *     it acknowledges one: the prefetch is {@code concurrency * prefetchMultiplier} ({@link
+ *     #prefetch()}). With 1 (the default) an instance never holds more unacknowledged tasks than it
+ *     runs, so tasks go to whichever instance is free; with 2 the next task waits in memory while
+ *     one runs, so a worker need not wait for the broker's round trip after each acknowledgement:
+ *     for many short tasks (docs/benchmarks.md), at the price of a long task holding up the one
+ *     prefetched behind it
  * @param timeout how long one attempt may run; then (within a twentieth of it, at most 100 ms more)
  *     its thread is interrupted and the attempt fails
  * @param maxAttempts attempts in all, at least 1
@@ -29,7 +35,8 @@ public record TaskOptions(
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
-    FailureClasses failureClasses) {
+    FailureClasses failureClasses,
+    int prefetchMultiplier) {
 
   /** Default concurrency: {@value}. */
   public static final int DEFAULT_CONCURRENCY = 1;
@@ -51,6 +58,9 @@ public record TaskOptions(
 
   /** Upper bound on attempts: {@value} (each distinct delay is a queue on the broker). */
   public static final int MAX_ATTEMPTS = 50;
+
+  /** Upper bound on the prefetch multiplier: {@value}. */
+  public static final int MAX_PREFETCH_MULTIPLIER = 10;
 
   /** Validates every setting. */
   public TaskOptions {
@@ -76,11 +86,29 @@ public record TaskOptions(
           "raise maxBackoff");
     }
     Objects.requireNonNull(failureClasses, "failureClasses");
+    if (prefetchMultiplier < 1 || prefetchMultiplier > MAX_PREFETCH_MULTIPLIER) {
+      throw FlowDefinitionException.of(
+          "prefetchMultiplier",
+          prefetchMultiplier,
+          "must be between 1 and " + MAX_PREFETCH_MULTIPLIER,
+          "use 1 for long tasks, 2 for many short ones");
+    }
+  }
+
+  /** Options with every setting but the prefetch multiplier, which is 1. */
+  public TaskOptions(
+      int concurrency,
+      Duration timeout,
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      FailureClasses failureClasses) {
+    this(concurrency, timeout, maxAttempts, initialBackoff, maxBackoff, failureClasses, 1);
   }
 
   /**
    * Concurrency {@value #DEFAULT_CONCURRENCY}, {@value #DEFAULT_TIMEOUT_SECONDS} s timeout, {@value
-   * #DEFAULT_MAX_ATTEMPTS} attempts, 1 s to 60 s backoff.
+   * #DEFAULT_MAX_ATTEMPTS} attempts, 1 s to 60 s backoff, prefetch multiplier 1.
    */
   public static TaskOptions defaults() {
     return new TaskOptions(
@@ -92,22 +120,56 @@ public record TaskOptions(
         FailureClasses.defaults());
   }
 
-  /** A copy with another concurrency (and prefetch). */
+  /** A copy with another concurrency (the prefetch follows: {@link #prefetch()}). */
   public TaskOptions withConcurrency(int tasksAtOnce) {
     return new TaskOptions(
-        tasksAtOnce, timeout, maxAttempts, initialBackoff, maxBackoff, failureClasses);
+        tasksAtOnce,
+        timeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        failureClasses,
+        prefetchMultiplier);
+  }
+
+  /**
+   * A copy whose instance may hold {@code multiplier} unacknowledged tasks per worker thread (see
+   * {@link #prefetchMultiplier}).
+   */
+  public TaskOptions withPrefetchMultiplier(int multiplier) {
+    return new TaskOptions(
+        concurrency, timeout, maxAttempts, initialBackoff, maxBackoff, failureClasses, multiplier);
+  }
+
+  /**
+   * How many unacknowledged tasks the broker may hand an instance: concurrency times multiplier.
+   */
+  public int prefetch() {
+    return concurrency * prefetchMultiplier;
   }
 
   /** A copy with another timeout per attempt. */
   public TaskOptions withTimeout(Duration perAttempt) {
     return new TaskOptions(
-        concurrency, perAttempt, maxAttempts, initialBackoff, maxBackoff, failureClasses);
+        concurrency,
+        perAttempt,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        failureClasses,
+        prefetchMultiplier);
   }
 
   /** A copy with another number of attempts. */
   public TaskOptions withMaxAttempts(int attempts) {
     return new TaskOptions(
-        concurrency, timeout, attempts, initialBackoff, maxBackoff, failureClasses);
+        concurrency,
+        timeout,
+        attempts,
+        initialBackoff,
+        maxBackoff,
+        failureClasses,
+        prefetchMultiplier);
   }
 
   /**
@@ -121,12 +183,14 @@ public record TaskOptions(
         maxAttempts,
         initialBackoff,
         maxBackoff,
-        failureClasses.with(type, failureClass));
+        failureClasses.with(type, failureClass),
+        prefetchMultiplier);
   }
 
   /** A copy with another backoff range. */
   public TaskOptions withBackoff(Duration initial, Duration max) {
-    return new TaskOptions(concurrency, timeout, maxAttempts, initial, max, failureClasses);
+    return new TaskOptions(
+        concurrency, timeout, maxAttempts, initial, max, failureClasses, prefetchMultiplier);
   }
 
   /**

@@ -9,6 +9,8 @@ import java.util.Set;
  * The command line of {@link Bench}.
  *
  * @param quick scale every record count by 1/10 (a smoke run)
+ * @param scale multiply every record count by this (a run long enough that the JIT no longer
+ *     counts); 1 by default
  * @param only the scenarios to run; empty for all but those a full run leaves out (materialise-sql)
  * @param jfr also profile the Flows stateless (at-least-once and exactly-once), stateful in-memory,
  *     materialise and session in-memory contenders with JFR (one extra run each, not in the table)
@@ -24,6 +26,7 @@ import java.util.Set;
  */
 record BenchArgs(
     boolean quick,
+    int scale,
     Set<String> only,
     boolean jfr,
     boolean memory,
@@ -32,13 +35,14 @@ record BenchArgs(
     int repeat,
     List<String> raw) {
   static final String USAGE =
-      "usage: Bench [--quick] [--only scenario[,scenario]] [--repeat n] [--jfr] [--memory] [--out dir] [--docs file.md|none]";
+      "usage: Bench [--quick] [--scale n] [--only scenario[,scenario]] [--repeat n] [--jfr] [--memory] [--out dir] [--docs file.md|none]";
 
   /** Runs per contender of a full run: {@value}. */
   static final int DEFAULT_REPEAT = 3;
 
   static BenchArgs parse(String... args) {
     boolean quick = false;
+    int scale = 1;
     boolean jfr = false;
     boolean memory = false;
     Set<String> only = new LinkedHashSet<>();
@@ -48,6 +52,7 @@ record BenchArgs(
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--scale" -> scale = Integer.parseInt(value(args, ++i));
         case "--jfr" -> jfr = true;
         case "--memory" -> memory = true;
         case "--only" -> only.addAll(List.of(value(args, ++i).split(",")));
@@ -63,11 +68,16 @@ record BenchArgs(
     if (repeat == null) {
       repeat = quick ? 1 : DEFAULT_REPEAT;
     }
+    if (scale < 1 || (quick && scale > 1)) {
+      throw new IllegalArgumentException(
+          "--scale must be at least 1, and is not for --quick\n" + USAGE);
+    }
     if (repeat < 1) {
       throw new IllegalArgumentException("--repeat must be at least 1\n" + USAGE);
     }
     return new BenchArgs(
         quick,
+        scale,
         Set.copyOf(only),
         jfr,
         memory,
@@ -88,9 +98,9 @@ record BenchArgs(
     return only.isEmpty() || only.contains(scenario);
   }
 
-  /** {@code count}, or a tenth of it for {@code --quick}. */
+  /** {@code count} times {@code --scale}, or a tenth of it for {@code --quick}. */
   int scaled(int count) {
-    return quick ? count / 10 : count;
+    return quick ? count / 10 : Math.multiplyExact(count, scale);
   }
 
   /** How to repeat this run. */

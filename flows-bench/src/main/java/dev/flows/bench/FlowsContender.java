@@ -203,7 +203,10 @@ final class FlowsContender {
     int target = p.integer("count");
     AtomicInteger done = new AtomicInteger();
     TaskOptions options =
-        TaskOptions.defaults().withConcurrency(p.integer("concurrency")).withMaxAttempts(1);
+        TaskOptions.defaults()
+            .withConcurrency(p.integer("concurrency"))
+            .withPrefetchMultiplier(p.integer("prefetchMultiplier"))
+            .withMaxAttempts(1);
     Flow flow =
         Flows.task(p.get("name"), options)
             .from(queue(p.get("queue"), string()))

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code raw-amqp}: the client limit for tasks. One channel with prefetch = concurrency and manual
- * acknowledgement of each message after the (no-op) work, on amqp-client's consumer thread.
+ * {@code raw-amqp}: the client limit for tasks. One channel with prefetch = concurrency times the
+ * prefetch multiplier and manual acknowledgement of each message after the (no-op) work, on
+ * amqp-client's consumer thread.
  */
 final class RawAmqpContender {
   private RawAmqpContender() {}
@@ -22,7 +23,7 @@ final class RawAmqpContender {
     factory.setUri(p.get("rabbitUri"));
     Connection connection = factory.newConnection("bench-raw-amqp");
     Channel channel = connection.createChannel();
-    channel.basicQos(p.integer("concurrency"));
+    channel.basicQos(p.integer("concurrency") * p.integer("prefetchMultiplier"));
     int target = p.integer("count");
     AtomicInteger done = new AtomicInteger();
     channel.basicConsume(

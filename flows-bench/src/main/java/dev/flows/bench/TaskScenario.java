@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Scenario 5: tasks. The Flows task executor vs a raw amqp-client consume/ack loop, both at
- * prefetch {@value #CONCURRENCY}, each on its own preloaded queue of the same kind (declared by
- * flows-rabbitmq: durable quorum queues). The task is a no-op, so this measures the executor.
- * Complete when the child counted every task (its DONE mark).
+ * prefetch {@value #CONCURRENCY} and again at twice that (Flows: {@code
+ * TaskOptions.withPrefetchMultiplier(2)}), each on its own preloaded queue of the same kind
+ * (declared by flows-rabbitmq: durable quorum queues). The task is a no-op, so this measures the
+ * executor. Complete when the child counted every task (its DONE mark).
  */
 final class TaskScenario implements Scenario {
   static final int TASKS = 50_000;
@@ -33,7 +34,7 @@ final class TaskScenario implements Scenario {
   @Override
   public String description(Harness h) {
     return String.format(
-        "%,d no-op tasks of %d B, prefetch/concurrency %d; until the child handled the last one",
+        "%,d no-op tasks of %d B, concurrency %d, prefetch 1x and 2x; until the child handled the last one",
         h.args().scaled(TASKS), KafkaOps.VALUE_BYTES, CONCURRENCY);
   }
 
@@ -51,17 +52,30 @@ final class TaskScenario implements Scenario {
     int tasks = h.args().scaled(TASKS);
     Samples samples = new Samples(name());
     for (int rep = 1; rep <= h.args().repeat(); rep++) {
-      List<String> queues = List.of(h.name("tasks-raw-r" + rep), h.name("tasks-flows-r" + rep));
+      List<String> queues =
+          List.of(
+              h.name("tasks-raw-r" + rep),
+              h.name("tasks-flows-r" + rep),
+              h.name("tasks-raw2-r" + rep),
+              h.name("tasks-flows2-r" + rep));
       try {
         preload(uri, queues, tasks);
         samples.add(
             "raw-amqp",
-            run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri),
+            run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri, 1),
             "basicQos 16, ack each");
         samples.add(
             "flows",
-            run(h, "flows", "flows-task", queues.get(1), tasks, uri),
+            run(h, "flows", "flows-task", queues.get(1), tasks, uri, 1),
             "TaskOptions concurrency 16");
+        samples.add(
+            "raw-amqp qos 32",
+            run(h, "raw-amqp qos 32", "raw-amqp", queues.get(2), tasks, uri, 2),
+            "basicQos 32, ack each");
+        samples.add(
+            "flows prefetch x2",
+            run(h, "flows prefetch x2", "flows-task", queues.get(3), tasks, uri, 2),
+            "TaskOptions concurrency 16, prefetch multiplier 2");
       } finally {
         delete(uri, queues);
       }
@@ -93,10 +107,11 @@ final class TaskScenario implements Scenario {
     }
   }
 
-  private Measurement run(Harness h, String label, String child, String queue, int tasks, URI uri)
+  private Measurement run(
+      Harness h, String label, String child, String queue, int tasks, URI uri, int multiplier)
       throws Exception {
-    return h.measure(
-        name(), label, child, params(h, label, queue, tasks, uri), tasks, null, List.of());
+    Params params = params(h, label, queue, tasks, uri).with("prefetchMultiplier", multiplier);
+    return h.measure(name(), label, child, params, tasks, null, List.of());
   }
 
   private static Params params(Harness h, String label, String queue, int tasks, URI uri) {
@@ -110,7 +125,7 @@ final class TaskScenario implements Scenario {
         "concurrency",
         Integer.toString(CONCURRENCY),
         "name",
-        h.name("tasks-" + label.replace("-", "")));
+        h.name("tasks-" + label.replaceAll("[^a-z0-9]", "")));
   }
 
   private static void preload(URI uri, List<String> queues, int tasks) {
@@ -149,6 +164,9 @@ final class TaskScenario implements Scenario {
 
   @Override
   public List<Comparison> comparisons() {
-    return List.of(new Comparison(name(), "flows", "raw-amqp", 0.9));
+    return List.of(
+        new Comparison(name(), "flows", "raw-amqp", 0.9),
+        new Comparison(name(), "flows prefetch x2", "raw-amqp qos 32", 0.9),
+        new Comparison(name(), "flows prefetch x2", "raw-amqp", Double.NaN));
   }
 }

@@ -3,6 +3,7 @@ package dev.flows.tasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flows.FailureClass;
 import dev.flows.FlowDefinitionException;
 import dev.flows.TaskOptions;
 import java.time.Duration;
@@ -26,6 +27,32 @@ class TaskOptionsTest {
     TaskOptions options =
         TaskOptions.defaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
     assertEquals(Duration.ofMinutes(5), options.backoffAfter(49));
+  }
+
+  @Test
+  void shouldPrefetchConcurrencyTimesTheMultiplierWhicheverIsSetFirst() {
+    assertEquals(8, TaskOptions.defaults().withConcurrency(8).prefetch());
+    assertEquals(
+        16, TaskOptions.defaults().withConcurrency(8).withPrefetchMultiplier(2).prefetch());
+    assertEquals(
+        16, TaskOptions.defaults().withPrefetchMultiplier(2).withConcurrency(8).prefetch());
+    assertEquals(
+        16,
+        TaskOptions.defaults()
+            .withPrefetchMultiplier(2)
+            .withConcurrency(8)
+            .withTimeout(Duration.ofSeconds(1))
+            .withMaxAttempts(1)
+            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+            .withFailureClass(IllegalStateException.class, FailureClass.PERMANENT)
+            .prefetch());
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class, () -> TaskOptions.defaults().withPrefetchMultiplier(0));
+    assertEquals(
+        "prefetchMultiplier must be between 1 and 10, got 0: use 1 for long tasks, 2 for many"
+            + " short ones",
+        e.getMessage());
   }
 
   @Test

@@ -42,13 +42,14 @@ import javax.net.ssl.SSLContext;
  * channel in publisher-confirm mode; a send is acknowledged when the broker confirmed it, so a
  * batch's Kafka offsets are committed only after every task of it is stored. Unroutable tasks fail.
  *
- * <p><b>Consuming</b> (task flows): manual acknowledgement with prefetch = concurrency; a task is
- * acked only after its handler returned. A failed attempt is published to a delay queue whose
- * message TTL dead-letters it back to the work queue after the backoff, then acked; after the last
- * attempt it goes to {@code <queue>.dlq} with the reason in headers (see {@code
- * dev.flows.DeadLetterHeaders}). Every queue is a durable quorum queue, declared by the library
- * (idempotently: same name, same arguments). A task whose worker keeps crashing is dead-lettered by
- * the broker after {@value Topology#DELIVERY_LIMIT} deliveries.
+ * <p><b>Consuming</b> (task flows): manual acknowledgement with prefetch {@code concurrency *
+ * prefetchMultiplier} (1 by default, {@link dev.flows.TaskOptions#prefetch()}); a task is acked
+ * only after its handler returned. A failed attempt is published to a delay queue whose message TTL
+ * dead-letters it back to the work queue after the backoff, then acked; after the last attempt it
+ * goes to {@code <queue>.dlq} with the reason in headers (see {@code dev.flows.DeadLetterHeaders}).
+ * Every queue is a durable quorum queue, declared by the library (idempotently: same name, same
+ * arguments). A task whose worker keeps crashing is dead-lettered by the broker after {@value
+ * Topology#DELIVERY_LIMIT} deliveries.
  *
  * <p><b>Connections</b>: one for publishing, one for consuming (so publisher flow control never
  * stalls acks), both with amqp-client's automatic recovery (connection, channels, consumers; the

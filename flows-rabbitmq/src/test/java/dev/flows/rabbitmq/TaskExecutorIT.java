@@ -190,6 +190,39 @@ class TaskExecutorIT {
     }
   }
 
+  @Test
+  void shouldHoldConcurrencyTimesThePrefetchMultiplierUnacknowledgedTasks(TestRabbitMq rabbit)
+      throws Exception {
+    Queue<String> work = queue(Amqp.uniqueName("it-prefetch"), string());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TaskOptions options = TaskOptions.defaults().withConcurrency(1).withPrefetchMultiplier(2);
+    Flow flow =
+        Flows.task("it-tasks-prefetch", options)
+            .from(work)
+            .run(
+                task -> {
+                  started.countDown();
+                  assertTrue(release.await(30, TimeUnit.SECONDS), "the test released the task");
+                  return null;
+                });
+    try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri());
+        Amqp amqp = new Amqp(rabbit)) {
+      send(tasks, work.name(), "t1", "t2", "t3", "t4", "t5");
+      Awaits.until(Duration.ofSeconds(30), "every task queued", () -> amqp.ready(work.name()) == 5);
+      try (FlowRuntime runtime = FlowRuntime.builder(flow).taskQueue(tasks).build().start()) {
+        assertTrue(started.await(30, TimeUnit.SECONDS), "the first task started");
+        Awaits.until(
+            Duration.ofSeconds(30),
+            "two tasks handed to the instance (one running, one prefetched), three ready",
+            () -> amqp.ready(work.name()) == 3);
+        release.countDown();
+        Awaits.until(
+            Duration.ofSeconds(30), "every task acked", () -> amqp.ready(work.name()) == 0);
+      }
+    }
+  }
+
   /** Sends tasks through the code under test and waits for every confirm. */
   static void send(RabbitTaskQueue tasks, String queue, String... values)
       throws InterruptedException {

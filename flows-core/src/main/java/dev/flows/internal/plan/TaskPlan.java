@@ -118,6 +118,8 @@ public final class TaskPlan<R> extends Plan implements TaskFlow<R> {
             + taskOptions.initialBackoff().toMillis()
             + ".."
             + taskOptions.maxBackoff().toMillis()
-            + "ms)");
+            + "ms, prefetch "
+            + taskOptions.prefetch()
+            + ")");
   }
 }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At-least-once, a batch whose processor reports it {@linkplain Overlap#sent() sent} may have
  * the next batch start beside it while it awaits its acknowledgements (a materialise batch: while
- * it writes): at most two batches in flight, the older one always settled first. Offsets are committed in batch order; when the older
- * one fails, the newer one is given up and both are rewound (docs/semantics.md, pipelined batches).
+ * it writes): at most two batches in flight, the older one always settled first. Offsets are
+ * committed in batch order; when the older one fails, the newer one is given up and both are
+ * rewound (docs/semantics.md, pipelined batches).
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);

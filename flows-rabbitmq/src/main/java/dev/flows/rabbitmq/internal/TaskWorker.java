@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes one task queue with manual acknowledgement: prefetch = concurrency, each delivery run on
- * one of {@code concurrency} worker threads as one attempt ({@link AttemptRunner}), then settled as
- * {@link RedeliveryPolicy} decides and {@link DeliverySettler} carries out: ack, retry through a
- * delay queue, or dead-letter. Closing drains: cancel the consumer, let running tasks finish and be
+ * Consumes one task queue with manual acknowledgement: prefetch {@code TaskOptions.prefetch()}
+ * (concurrency times the prefetch multiplier, 1 by default), each delivery run on one of {@code
+ * concurrency} worker threads as one attempt ({@link AttemptRunner}), then settled as {@link
+ * RedeliveryPolicy} decides and {@link DeliverySettler} carries out: ack, retry through a delay
+ * queue, or dead-letter. Closing drains: cancel the consumer, let running tasks finish and be
  * settled, then close the channel (unacked tasks return to the queue).
  */
 public final class TaskWorker extends DefaultConsumer implements TaskSubscription {
@@ -77,7 +78,7 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
       throw new IOException("timed out declaring the queues of " + queue, e);
     }
     Channel channel = connection.createChannel();
-    channel.basicQos(settings.options().concurrency());
+    channel.basicQos(settings.options().prefetch());
     TaskWorker worker = new TaskWorker(channel, settings, handler, publisher);
     String tag = settings.flow() + "-" + ProcessHandle.current().pid();
     worker.consumerTag = channel.basicConsume(queue, false, tag, worker);

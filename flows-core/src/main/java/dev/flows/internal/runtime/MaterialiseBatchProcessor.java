@@ -16,6 +16,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -27,8 +29,8 @@ import java.util.function.ToIntFunction;
  * replayed record writes the same rows (or, in a versioned table, is refused as older). A record
  * whose changes the sink refuses for their values is dead-lettered (stage {@code store}) and the
  * batch is resolved and written again without it, so each key falls back to its previous change in
- * the batch. At-least-once, a batch reports itself {@linkplain Overlap#sent() sent} once its
- * changes are checked, so the next batch maps and checks its records while this one writes; it
+ * the batch. At-least-once, a batch {@linkplain Overlap#startNext() lets the next one start} once
+ * its changes are checked, so the next batch maps and checks its records while this one writes; it
  * writes only after the batch before it ended (docs/semantics.md, pipelined batches).
  */
 public final class MaterialiseBatchProcessor extends BatchProcessor {
@@ -37,6 +39,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   private final InputDecoder decoder;
   private final TableRows rows;
   private final TopicGuard guard;
+  private final ReentrantLock sinkCalls = new ReentrantLock();
   private boolean prepared;
 
   /**
@@ -66,7 +69,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
 
   @Override
   Runnable fill(Batch batch, BatchAcks acks) {
-    ToIntFunction<String> generations = guard.generations();
+    ToIntFunction<String> generations = guard.generations(sinkCalls);
     List<RecordChanges> changes = new ArrayList<>(batch.records().size());
     for (Message<byte[], byte[]> raw : batch.records()) {
       RecordChanges change = change(raw, generations.applyAsInt(raw.topic()), acks);
@@ -74,7 +77,7 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
         changes.add(change);
       }
     }
-    batch.overlap().sent(); // the next batch may map and check its records beside this write
+    batch.overlap().startNext(); // the next batch may map and check its records beside this write
     batch.overlap().awaitPrevious(); // written after the batch before, so in batch order
     batch.cancellation().check("write table " + plan.table().name());
     write(changes, acks);
@@ -147,7 +150,11 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
   /** One table-sink write of {@code resolved}; what it refused. */
   private List<RefusedChanges> writeOnce(List<RecordChanges> resolved) {
     if (!prepared) {
-      tables.prepare(plan.table());
+      callSink(
+          () -> {
+            tables.prepare(plan.table());
+            return null;
+          });
       prepared = true;
     }
     if (resolved.isEmpty()) {
@@ -156,8 +163,21 @@ public final class MaterialiseBatchProcessor extends BatchProcessor {
     List<RowChanges> changes = new ArrayList<>(resolved.size());
     resolved.forEach(r -> changes.add(r.changes()));
     long start = System.nanoTime();
-    List<RefusedChanges> refused = tables.write(plan.table(), changes);
+    List<RefusedChanges> refused = callSink(() -> tables.write(plan.table(), changes));
     metrics.stateWrite(System.nanoTime() - start);
     return refused;
+  }
+
+  /**
+   * One call of the table sink, never beside another of this flow's: a flow holds one connection at
+   * a time, also while its next batch checks its topics beside this one's write.
+   */
+  private <T> T callSink(Supplier<T> call) {
+    sinkCalls.lock();
+    try {
+      return call.get();
+    } finally {
+      sinkCalls.unlock();
+    }
   }
 }

@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * committed. A refusal that retrying cannot fix stops the flow if its first batch met it ({@link
  * RefusalRule}).
  *
- * <p>At-least-once, a batch whose processor reports it {@linkplain Overlap#sent() sent} may have
- * the next batch start beside it while it awaits its acknowledgements (a materialise batch: while
- * it writes): at most two batches in flight, the older one always settled first. Offsets are
- * committed in batch order; when the older one fails, the newer one is given up and both are
- * rewound (docs/semantics.md, pipelined batches).
+ * <p>At-least-once, a batch whose processor {@linkplain Overlap#startNext() lets it} may have the
+ * next batch start beside it while it finishes (writes, awaits its acknowledgements): at most two
+ * batches in flight, the older one always settled first. Offsets are committed in batch order; when
+ * the older one fails, the newer one is given up and both are rewound (docs/semantics.md, pipelined
+ * batches).
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
@@ -135,7 +135,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   /**
    * With the buffer full the partitions are paused and a poll could only wait: wait for a running
    * batch instead (bounded), so the next one starts the moment the oldest is done or the newest
-   * sent.
+   * lets it.
    */
   private void awaitBatchWhilePaused() {
     long seen = signal.seen();
@@ -155,7 +155,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   /**
-   * Whether a batch may start: none running, or (overlapping) one that reported itself sent, and no
+   * Whether a batch may start: none running, or (overlapping) one that lets the next start, and no
    * batch given up still on its thread.
    */
   private boolean canStart() {
@@ -167,7 +167,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         || (overlapping
             && !stopping
             && inFlight.size() < BATCHES_IN_FLIGHT
-            && inFlight.getLast().isSent());
+            && inFlight.getLast().nextMayStart());
   }
 
   private void startIfReady() {

@@ -21,7 +21,7 @@ final class RunningBatch {
 
   /**
    * Starts {@code batch} on {@code worker} after {@code previous} (the batch still running before
-   * it, or {@code null}); {@code signal} is called when it reports itself sent and when it ends.
+   * it, or {@code null}); {@code signal} is called when it lets the next start and when it ends.
    */
   static RunningBatch start(
       ExecutorService worker,
@@ -30,7 +30,12 @@ final class RunningBatch {
       RunningBatch previous,
       Runnable signal) {
     RunningBatch running = new RunningBatch(batch);
-    batch.overlap().follow(previous == null ? null : previous.result, signal);
+    batch
+        .overlap()
+        .follow(
+            previous == null ? null : previous.result,
+            previous == null ? null : previous.batch.overlap(),
+            signal);
     running.result =
         worker.submit(
             () -> {
@@ -39,6 +44,7 @@ final class RunningBatch {
                 batch.cancellation().check("start");
                 handler.process(batch);
               } finally {
+                batch.overlap().ended();
                 running.ended.countDown();
                 signal.run();
               }
@@ -54,9 +60,9 @@ final class RunningBatch {
     return result.isDone();
   }
 
-  /** Whether the next batch may start beside it: it reported its state committed, outputs sent. */
-  boolean isSent() {
-    return batch.overlap().isSent();
+  /** Whether the next batch may start beside it ({@link Overlap#startNext()}). */
+  boolean nextMayStart() {
+    return batch.overlap().nextMayStart();
   }
 
   /**

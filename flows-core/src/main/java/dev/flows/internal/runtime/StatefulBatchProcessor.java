@@ -21,13 +21,16 @@ import dev.flows.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +56,19 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final TopicGuard guard;
   private final KeyLanes lanes;
   private final WindowRouter windows;
+  private final ReentrantLock storeCalls = new ReentrantLock();
   private volatile PublishedOffsets published = new PublishedOffsets();
+  private volatile Ahead ahead;
   private ToIntFunction<String> generations;
+
+  /**
+   * The rows a batch wrote in its first attempt, as it wrote them, for the next batch to apply on
+   * while this one writes and sends.
+   *
+   * @param of the overlap of the batch that applied them
+   * @param rows persistence id to the row the batch wrote
+   */
+  private record Ahead(Overlap of, Map<String, RowImage> rows) {}
 
   /**
    * A processor of {@code plan}'s batches on {@code table}, publishing through {@code delivery},
@@ -121,7 +135,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
           return pass.end(batch, known.generation());
         };
     Effects effects = new Effects(batch.cancellation(), since, acks.trace());
-    for (Result result : applyAndWrite(byId, windowRows, known, effects)) {
+    Overlap overlap = windows == null ? batch.overlap() : null; // windows: the rows of open ones
+    for (Result result : applyAndWrite(byId, windowRows, known, effects, overlap)) {
       for (Handled handled : result.handled()) {
         for (OutgoingRecord output : handled.outputs()) {
           acks.send(output, handled.input().raw());
@@ -145,7 +160,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   /** What is known beyond the rows; topic generations are (re)checked after an assignment. */
   private Known known() {
-    ToIntFunction<String> now = guard.generations();
+    ToIntFunction<String> now = guard.generations(storeCalls);
     if (generations != null && !sameGenerations(generations, now, plan.guardedTopics())) {
       published = new PublishedOffsets(); // offsets of a topic's earlier incarnation mean nothing
     }
@@ -216,18 +231,32 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   /**
    * Applies and writes every id's records, with the first attempt the rows of open windows {@code
    * windowRows} makes of its results; ids in conflict are reloaded and redone, the others are
-   * final. Returns the results in the order of {@code byId}, however the lanes ran.
+   * final. Returns the results in the order of {@code byId}, however the lanes ran. With {@code
+   * overlap} (a flow without windows or timers) the first attempt applies on the rows the batch
+   * before wrote, lets the next batch start once applied, and writes once the batch before is sent
+   * (docs/semantics.md, pipelined batches): a row that batch wrote otherwise in the end (a conflict
+   * it redid, a refusal) fails this one's write as a version conflict and is redone.
    */
   private List<Result> applyAndWrite(
       Map<String, List<Input>> byId,
       Function<Map<String, Result>, List<RowImage>> windowRows,
       Known known,
-      Effects effects) {
+      Effects effects,
+      Overlap overlap) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
-      Map<String, RowImage> rows = load(pending.keySet(), effects.since());
+      boolean first = attempt == 1 && overlap != null;
+      Map<String, RowImage> rows =
+          first
+              ? loadAhead(pending.keySet(), overlap, effects.since())
+              : load(pending.keySet(), effects.since());
       Map<String, Result> results = update(pending, rows, known, effects.trace());
+      if (first) {
+        ahead = new Ahead(overlap, writtenRows(results));
+        overlap.startNext();
+        overlap.awaitPreviousSent();
+      }
       effects.cancellation().check("write the state of " + results.size() + " keys");
       List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
       if (attempt > 1) {
@@ -335,12 +364,47 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     }
   }
 
+  /**
+   * The rows of {@code ids}: those the batch before (whose overlap is {@code overlap.before()})
+   * wrote in its first attempt as it wrote them, the others loaded.
+   */
+  private Map<String, RowImage> loadAhead(Set<String> ids, Overlap overlap, long since) {
+    Ahead last = ahead;
+    if (last == null || overlap.before() == null || last.of() != overlap.before()) {
+      return load(ids, since);
+    }
+    Map<String, RowImage> rows = new HashMap<>();
+    Set<String> others = new HashSet<>();
+    for (String id : ids) {
+      RowImage written = last.rows().get(id);
+      if (written != null) {
+        rows.put(id, written);
+      } else {
+        others.add(id);
+      }
+    }
+    rows.putAll(load(others, since));
+    return rows;
+  }
+
+  /** The rows the results write, by persistence id. */
+  private static Map<String, RowImage> writtenRows(Map<String, Result> results) {
+    Map<String, RowImage> rows = new HashMap<>(results.size() * 2);
+    results.forEach(
+        (id, result) -> {
+          if (result.written() != null) {
+            rows.put(id, result.written());
+          }
+        });
+    return rows;
+  }
+
   private Map<String, RowImage> load(Set<String> ids, long since) {
     Map<String, RowImage> rows = cache.getAll(ids);
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
       long start = System.nanoTime();
-      Map<String, StateRow> loaded = table.load(missing);
+      Map<String, StateRow> loaded = callStore(() -> table.load(missing));
       metrics.stateRead(System.nanoTime() - start);
       List<RowImage> images = loaded.values().stream().map(RowImage::new).toList();
       cache.putAll(images, since);
@@ -381,8 +445,21 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       return WriteResult.ALL_WRITTEN;
     }
     long start = System.nanoTime();
-    WriteResult outcome = table.write(writes);
+    WriteResult outcome = callStore(() -> table.write(writes));
     metrics.stateWrite(System.nanoTime() - start);
     return outcome;
+  }
+
+  /**
+   * One call of the state table, never beside another of this flow's: a flow holds one connection
+   * at a time, also while its next batch loads beside this one's write.
+   */
+  private <T> T callStore(Supplier<T> call) {
+    storeCalls.lock();
+    try {
+      return call.get();
+    } finally {
+      storeCalls.unlock();
+    }
   }
 }

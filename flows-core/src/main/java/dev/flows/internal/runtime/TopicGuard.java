@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.Lock;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +60,28 @@ final class TopicGuard {
    * store throws otherwise, and the batch is retried.
    */
   ToIntFunction<String> generations() {
+    return generations(null);
+  }
+
+  /**
+   * As {@link #generations()}, the check (the broker's and the ledger's) made holding {@code
+   * ledgerCalls} if not null: a flow whose next batch checks beside this one's write holds one
+   * connection at a time.
+   */
+  ToIntFunction<String> generations(Lock ledgerCalls) {
     if (!verified && ledger != null) {
-      generations = check();
-      checked = generations;
-      verified = true;
+      if (ledgerCalls != null) {
+        ledgerCalls.lock();
+      }
+      try {
+        generations = check();
+        checked = generations;
+        verified = true;
+      } finally {
+        if (ledgerCalls != null) {
+          ledgerCalls.unlock();
+        }
+      }
     }
     Map<String, Integer> current = generations;
     return topic -> current.getOrDefault(topic, 0);

@@ -29,8 +29,10 @@ import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
+import dev.flows.spi.StateTable;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
+import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
 import dev.flows.testing.InMemoryTableSink;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +72,7 @@ class PipelinedBatchesTest {
 
   private final StateStore store = InMemoryStateStore.create();
   private final CountDownLatch secondApplied = new CountDownLatch(1);
+  private final AtomicInteger secondApplications = new AtomicInteger();
   private final List<RunningLoop> loops = new CopyOnWriteArrayList<>();
 
   private final Flow flow =
@@ -79,6 +82,7 @@ class PipelinedBatchesTest {
           .apply(
               (key, value, count) -> {
                 if (value.equals("w1")) {
+                  secondApplications.incrementAndGet();
                   secondApplied.countDown();
                 }
                 return StateUpdate.set(count + 1, (count + 1) + ":" + value);
@@ -216,12 +220,67 @@ class PipelinedBatchesTest {
     assertEquals(Row.of("value", "w1"), tables.rows().get("k"), "the last record's row");
   }
 
+  @Test
+  void shouldApplyTheNextBatchOnTheRowsTheFirstWritesWhileItWritesAndWriteAfterIt()
+      throws InterruptedException {
+    HoldingStore holding = new HoldingStore(false);
+    HoldingSink sink = new HoldingSink(null);
+    ScriptedSource source = new ScriptedSource();
+    start(flow, sink, null, holding, source, Duration.ofSeconds(WAIT_SECONDS));
+
+    assertTrue(holding.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
+    assertTrue(
+        secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS),
+        "batch N+1 was applied while batch N's write was held");
+    int polls = source.polls.get();
+    await(() -> source.polls.get() >= polls + 20, "the loop polled on");
+    assertEquals(1, holding.writes.get(), "batch N+1 not written beside batch N");
+    assertEquals(List.of(), sink.sent(), "nothing sent before batch N's state is written");
+
+    holding.release();
+    await(() -> source.commits.contains(2L), "both batches committed");
+
+    assertEquals(List.of(N_OUTPUT, N1_OUTPUT), sink.sent(), "N+1 applied on N's row, in order");
+    assertEquals(List.of(1L, 2L), source.commits);
+    assertEquals(2, storedCount(), "each record applied once");
+    assertEquals(1, secondApplications.get(), "N+1 applied once: its first results were written");
+  }
+
+  @Test
+  void shouldRedoTheNextBatchOnTheStoredRowWhenTheRowItAppliedOnWasNotWritten()
+      throws InterruptedException {
+    HoldingStore refusing = new HoldingStore(true);
+    HoldingSink sink = new HoldingSink(null);
+    ScriptedSource source = new ScriptedSource();
+    start(flow, sink, null, refusing, source, Duration.ofSeconds(WAIT_SECONDS));
+    assertTrue(refusing.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
+    assertTrue(secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N+1 applied on it");
+
+    refusing.release(); // the store refuses N's row: N's record is dead-lettered, no row stored
+    await(() -> source.commits.contains(2L), "both batches committed");
+
+    assertEquals(1, storedCount(), "N+1's record applied on no row: the one N wrote is not there");
+    assertEquals(2, secondApplications.get(), "N+1 applied on N's row, then again on the stored");
+    assertEquals("k=1:w1", sink.sent().get(sink.sent().size() - 1), "N+1's output, counted 1");
+    assertFalse(sink.sent().contains(N1_OUTPUT), "the output of N+1's first results never sent");
+  }
+
   private RunningLoop start(Sink sink, Source source, Duration drainTimeout) {
-    return start(flow, sink, null, source, drainTimeout);
+    return start(flow, sink, null, store, source, drainTimeout);
   }
 
   private RunningLoop start(
       Flow flow, Sink sink, TableSink tables, Source source, Duration drainTimeout) {
+    return start(flow, sink, tables, store, source, drainTimeout);
+  }
+
+  private RunningLoop start(
+      Flow flow,
+      Sink sink,
+      TableSink tables,
+      StateStore states,
+      Source source,
+      Duration drainTimeout) {
     FlowMetrics metrics = FlowMetrics.inMemory(flow.name());
     Delivery delivery = new AtLeastOnceDelivery(sink);
     BatchHandler handler =
@@ -231,7 +290,7 @@ class PipelinedBatchesTest {
                     new FlowWiring.Parts(
                         sink,
                         delivery,
-                        store,
+                        states,
                         tables,
                         null,
                         null,
@@ -328,6 +387,62 @@ class PipelinedBatchesTest {
     @Override
     public boolean isRecordError(Exception error) {
       return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * The test's in-memory state store, whose table holds the first write (batch N's) until {@link
+   * #release}, then writes it, or with {@code refuse} refuses its row as a store refuses a row too
+   * large; counts the writes begun.
+   */
+  private final class HoldingStore implements StateStore {
+    private final boolean refuse;
+    private final AtomicInteger writes = new AtomicInteger();
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    HoldingStore(boolean refuse) {
+      this.refuse = refuse;
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    @Override
+    public StateTable table(String name) {
+      StateTable table = store.table(name);
+      return new StateTable() {
+        @Override
+        public Map<String, StateRow> load(Collection<String> ids) {
+          return table.load(ids);
+        }
+
+        @Override
+        public WriteResult write(List<StateRow> rows) {
+          if (writes.incrementAndGet() > 1) {
+            return table.write(rows);
+          }
+          held.countDown();
+          try {
+            assertTrue(released.await(WAIT_SECONDS, TimeUnit.SECONDS), "the write released");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowsException("interrupted", e);
+          }
+          return refuse
+              ? new WriteResult(Set.of(), Map.of(rows.get(0).id(), "row too large (a test)"))
+              : table.write(rows);
+        }
+      };
+    }
+
+    @Override
+    public TopicLedger topics() {
+      return store.topics();
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,18 +58,10 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final KeyLanes lanes;
   private final WindowRouter windows;
   private final ReentrantLock storeCalls = new ReentrantLock();
+  private final ReentrantLock applying = new ReentrantLock();
   private volatile PublishedOffsets published = new PublishedOffsets();
-  private volatile Ahead ahead;
+  private final AheadRows ahead = new AheadRows();
   private ToIntFunction<String> generations;
-
-  /**
-   * The rows a batch wrote in its first attempt, as it wrote them, for the next batch to apply on
-   * while this one writes and sends.
-   *
-   * @param of the overlap of the batch that applied them
-   * @param rows persistence id to the row the batch wrote
-   */
-  private record Ahead(Overlap of, Map<String, RowImage> rows) {}
 
   /**
    * A processor of {@code plan}'s batches on {@code table}, publishing through {@code delivery},
@@ -100,6 +93,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   @Override
   public void partitionsChanged() {
+    ahead.clear();
     cache.clear();
     lastWindows.clear();
     guard.invalidate();
@@ -233,9 +227,9 @@ public final class StatefulBatchProcessor extends BatchProcessor {
    * windowRows} makes of its results; ids in conflict are reloaded and redone, the others are
    * final. Returns the results in the order of {@code byId}, however the lanes ran. With {@code
    * overlap} (a flow without windows or timers) the first attempt applies on the rows the batch
-   * before wrote, lets the next batch start once applied, and writes once the batch before is sent
-   * (docs/semantics.md, pipelined batches): a row that batch wrote otherwise in the end (a conflict
-   * it redid, a refusal) fails this one's write as a version conflict and is redone.
+   * before writes, lets the next batch start once applied, and writes once the batch before is sent
+   * (docs/semantics.md, pipelined batches); a row that batch did not commit as it handed it (a
+   * conflict it redid, a refusal) is not written but redone on the stored row ({@link AheadRows}).
    */
   private List<Result> applyAndWrite(
       Map<String, List<Input>> byId,
@@ -247,49 +241,71 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       boolean first = attempt == 1 && overlap != null;
-      Map<String, RowImage> rows =
+      AheadRows.Base base =
+          first ? ahead.base(pending.keySet(), overlap, effects.since()) : AheadRows.Base.NONE;
+      First applied =
           first
-              ? loadAhead(pending.keySet(), overlap, effects.since())
-              : load(pending.keySet(), effects.since());
-      Map<String, Result> results = update(pending, rows, known, effects.trace());
-      if (first) {
-        ahead = new Ahead(overlap, writtenRows(results));
-        overlap.startNext();
-        overlap.awaitPreviousSent();
-      }
+              ? applyFirst(pending, base, overlap, known, effects)
+              : new First(
+                  update(pending, load(pending.keySet(), effects.since()), known, effects.trace()),
+                  null);
+      Map<String, Result> results = applied.results();
+      Set<String> stale = base.stale(); // the batch before is sent: what it did not commit is known
       effects.cancellation().check("write the state of " + results.size() + " keys");
       List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
       if (attempt > 1) {
         requireTimersAsNoted(results, done);
       }
-      WriteResult outcome = write(results.values(), extra);
+      WriteResult outcome = write(without(results, stale), extra);
       requireWritten(extra, outcome);
+      Set<String> redo = new LinkedHashSet<>(outcome.conflicts());
+      redo.addAll(stale);
+      if (applied.handed() != null) {
+        applied.handed().notWritten(redo);
+        applied.handed().notWritten(outcome.refused().keySet());
+      }
       Map<String, Result> into = done == null ? results : done;
       List<RowImage> written = new ArrayList<>(extra);
-      results.forEach((id, result) -> settle(id, result, outcome, into, written));
+      results.forEach((id, result) -> settle(id, result, outcome, redo, into, written));
       cache.putAll(written, effects.since());
       done = into;
-      if (outcome.conflicts().isEmpty()) {
+      if (redo.isEmpty()) {
         return new ArrayList<>(done.values());
       }
-      conflicted(outcome.conflicts(), results.size(), attempt);
+      if (!outcome.conflicts().isEmpty()) {
+        conflicted(outcome.conflicts(), results.size(), attempt);
+      }
       Map<String, List<Input>> again = new LinkedHashMap<>();
-      outcome.conflicts().forEach(id -> again.put(id, byId.get(id)));
+      redo.forEach(id -> again.put(id, byId.get(id)));
       pending = again;
     }
   }
 
   /**
    * Runs each id's records through the state function, ids on the key lanes (each id's records in
-   * order on one lane); the results in the order of {@code pending}.
+   * order on one lane); the results in the order of {@code pending}. Never beside another batch's
+   * (a pipelined batch's first attempt beside a redo of the batch before), so an id never runs in
+   * two batches at once.
    */
   private Map<String, Result> update(
       Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known, BatchTrace trace) {
     List<Map.Entry<String, List<Input>>> ids = new ArrayList<>(pending.entrySet());
-    List<Result> updated =
-        lanes.map(
-            ids,
-            id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
+    List<Result> updated;
+    try {
+      applying.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatchCancelledException("interrupted while the batch before applied", e);
+    }
+    try {
+      updated =
+          lanes.map(
+              ids,
+              id ->
+                  updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
+    } finally {
+      applying.unlock();
+    }
     Map<String, Result> results = new LinkedHashMap<>(ids.size() * 2);
     for (int i = 0; i < ids.size(); i++) {
       results.put(ids.get(i).getKey(), updated.get(i));
@@ -319,14 +335,15 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return result.timer() == null ? null : result.timer().at();
   }
 
-  /** Keeps a written or refused row's result (and what was written); a conflict stays open. */
+  /** Keeps a written or refused row's result (and what was written); one to redo stays open. */
   private void settle(
       String id,
       Result result,
       WriteResult outcome,
+      Set<String> redo,
       Map<String, Result> done,
       List<RowImage> written) {
-    if (outcome.conflicts().contains(id)) {
+    if (redo.contains(id)) {
       return;
     }
     String refusal = outcome.refused().get(id);
@@ -364,27 +381,60 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     }
   }
 
+  /** A first attempt's results, and the rows it handed the next batch if pipelined. */
+  private record First(Map<String, Result> results, AheadRows.Handed handed) {}
+
   /**
-   * The rows of {@code ids}: those the batch before (whose overlap is {@code overlap.before()})
-   * wrote in its first attempt as it wrote them, the others loaded.
+   * The first attempt of a pipelined batch: applies on {@code base} and the rows loaded for the
+   * other ids, hands the rows it writes to the next batch and lets it start, then waits until the
+   * batch before is sent. Ids {@code base} defers are applied then, on the rows that batch
+   * committed, and handed before the next batch may start. The results in the order of {@code
+   * pending}.
    */
-  private Map<String, RowImage> loadAhead(Set<String> ids, Overlap overlap, long since) {
-    Ahead last = ahead;
-    if (last == null || overlap.before() == null || last.of() != overlap.before()) {
-      return load(ids, since);
+  private First applyFirst(
+      Map<String, List<Input>> pending,
+      AheadRows.Base base,
+      Overlap overlap,
+      Known known,
+      Effects effects) {
+    Map<String, List<Input>> now = new LinkedHashMap<>(pending);
+    now.keySet().removeAll(base.deferred());
+    Set<String> toLoad = new HashSet<>(now.keySet());
+    toLoad.removeAll(base.taken());
+    Map<String, RowImage> rows = load(toLoad, effects.since());
+    rows.putAll(base.rows());
+    Map<String, Result> applied = update(now, rows, known, effects.trace());
+    AheadRows.Handed handed = ahead.hand(overlap, effects.since(), base, writtenRows(applied));
+    if (base.deferred().isEmpty()) {
+      overlap.startNext();
+      overlap.awaitPreviousSent();
+      return new First(applied, handed);
     }
-    Map<String, RowImage> rows = new HashMap<>();
-    Set<String> others = new HashSet<>();
-    for (String id : ids) {
-      RowImage written = last.rows().get(id);
-      if (written != null) {
-        rows.put(id, written);
-      } else {
-        others.add(id);
-      }
+    overlap.awaitPreviousSent();
+    Map<String, List<Input>> later = new LinkedHashMap<>(pending);
+    later.keySet().retainAll(base.deferred());
+    Map<String, Result> deferred =
+        update(later, load(later.keySet(), effects.since()), known, effects.trace());
+    handed.add(writtenRows(deferred));
+    overlap.startNext();
+    Map<String, Result> results = new LinkedHashMap<>(pending.size() * 2);
+    pending.keySet().forEach(id -> results.put(id, applied.getOrDefault(id, deferred.get(id))));
+    return new First(results, handed);
+  }
+
+  /** {@code results} but those of {@code ids}. */
+  private static Collection<Result> without(Map<String, Result> results, Set<String> ids) {
+    if (ids.isEmpty()) {
+      return results.values();
     }
-    rows.putAll(load(others, since));
-    return rows;
+    List<Result> kept = new ArrayList<>(results.size());
+    results.forEach(
+        (id, result) -> {
+          if (!ids.contains(id)) {
+            kept.add(result);
+          }
+        });
+    return kept;
   }
 
   /** The rows the results write, by persistence id. */

@@ -19,9 +19,8 @@ import java.time.Duration;
  * Overlap#sent() sent} once its work is done and every output sent, so the next batch may start
  * while this one awaits its acknowledgements; what a batch does once its outputs are known
  * published runs only after the batch before it succeeded ({@link Overlap#awaitPrevious()}). A
- * materialise batch, and a stateful one without windows or timers, let the next batch {@linkplain
- * Overlap#startNext() start} earlier, from their {@link #fill} (see {@link
- * MaterialiseBatchProcessor} and {@link StatefulBatchProcessor}).
+ * materialise batch lets the next one {@linkplain Overlap#startNext() start} earlier, from its
+ * {@link #fill}, before it writes (see {@link MaterialiseBatchProcessor}).
  */
 abstract class BatchProcessor implements BatchHandler {
   /** How long the broker may take to acknowledge a batch before it counts as down. */

@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * RefusalRule}).
  *
  * <p>At-least-once, a batch whose processor {@linkplain Overlap#startNext() lets it} may have the
- * next batch start beside it while it finishes (writes, awaits its acknowledgements): at most two
- * batches in flight, the older one always settled first. Offsets are committed in batch order; when
- * the older one fails, the newer one is given up and both are rewound (docs/semantics.md, pipelined
- * batches).
+ * next batch start beside it while it finishes (awaits its acknowledgements; a materialise batch:
+ * writes): at most two batches in flight, the older one always settled first. Offsets are committed
+ * in batch order; when the older one fails, the newer one is given up and both are rewound
+ * (docs/semantics.md, pipelined batches).
  */
 public final class PollLoop implements FlowLoop, PartitionListener {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);

@@ -30,12 +30,7 @@ final class RunningBatch {
       RunningBatch previous,
       Runnable signal) {
     RunningBatch running = new RunningBatch(batch);
-    batch
-        .overlap()
-        .follow(
-            previous == null ? null : previous.result,
-            previous == null ? null : previous.batch.overlap(),
-            signal);
+    batch.overlap().follow(previous == null ? null : previous.result, signal);
     running.result =
         worker.submit(
             () -> {
@@ -44,7 +39,6 @@ final class RunningBatch {
                 batch.cancellation().check("start");
                 handler.process(batch);
               } finally {
-                batch.overlap().ended();
                 running.ended.countDown();
                 signal.run();
               }

@@ -21,17 +21,13 @@ import dev.flows.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +53,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final TopicGuard guard;
   private final KeyLanes lanes;
   private final WindowRouter windows;
-  private final ReentrantLock storeCalls = new ReentrantLock();
-  private final ReentrantLock applying = new ReentrantLock();
   private volatile PublishedOffsets published = new PublishedOffsets();
-  private final AheadRows ahead = new AheadRows();
   private ToIntFunction<String> generations;
 
   /**
@@ -93,7 +86,6 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   @Override
   public void partitionsChanged() {
-    ahead.clear();
     cache.clear();
     lastWindows.clear();
     guard.invalidate();
@@ -129,8 +121,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
           return pass.end(batch, known.generation());
         };
     Effects effects = new Effects(batch.cancellation(), since, acks.trace());
-    Overlap overlap = windows == null ? batch.overlap() : null; // windows: the rows of open ones
-    for (Result result : applyAndWrite(byId, windowRows, known, effects, overlap)) {
+    for (Result result : applyAndWrite(byId, windowRows, known, effects)) {
       for (Handled handled : result.handled()) {
         for (OutgoingRecord output : handled.outputs()) {
           acks.send(output, handled.input().raw());
@@ -154,7 +145,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   /** What is known beyond the rows; topic generations are (re)checked after an assignment. */
   private Known known() {
-    ToIntFunction<String> now = guard.generations(storeCalls);
+    ToIntFunction<String> now = guard.generations();
     if (generations != null && !sameGenerations(generations, now, plan.guardedTopics())) {
       published = new PublishedOffsets(); // offsets of a topic's earlier incarnation mean nothing
     }
@@ -225,87 +216,51 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   /**
    * Applies and writes every id's records, with the first attempt the rows of open windows {@code
    * windowRows} makes of its results; ids in conflict are reloaded and redone, the others are
-   * final. Returns the results in the order of {@code byId}, however the lanes ran. With {@code
-   * overlap} (a flow without windows or timers) the first attempt applies on the rows the batch
-   * before writes, lets the next batch start once applied, and writes once the batch before is sent
-   * (docs/semantics.md, pipelined batches); a row that batch did not commit as it handed it (a
-   * conflict it redid, a refusal) is not written but redone on the stored row ({@link AheadRows}).
+   * final. Returns the results in the order of {@code byId}, however the lanes ran.
    */
   private List<Result> applyAndWrite(
       Map<String, List<Input>> byId,
       Function<Map<String, Result>, List<RowImage>> windowRows,
       Known known,
-      Effects effects,
-      Overlap overlap) {
+      Effects effects) {
     Map<String, Result> done = null; // the first attempt's results, in byId's order, then updated
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
-      boolean first = attempt == 1 && overlap != null;
-      AheadRows.Base base =
-          first ? ahead.base(pending.keySet(), overlap, effects.since()) : AheadRows.Base.NONE;
-      First applied =
-          first
-              ? applyFirst(pending, base, overlap, known, effects)
-              : new First(
-                  update(pending, load(pending.keySet(), effects.since()), known, effects.trace()),
-                  null);
-      Map<String, Result> results = applied.results();
-      Set<String> stale = base.stale(); // the batch before is sent: what it did not commit is known
+      Map<String, RowImage> rows = load(pending.keySet(), effects.since());
+      Map<String, Result> results = update(pending, rows, known, effects.trace());
       effects.cancellation().check("write the state of " + results.size() + " keys");
       List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
       if (attempt > 1) {
         requireTimersAsNoted(results, done);
       }
-      WriteResult outcome = write(without(results, stale), extra);
+      WriteResult outcome = write(results.values(), extra);
       requireWritten(extra, outcome);
-      Set<String> redo = new LinkedHashSet<>(outcome.conflicts());
-      redo.addAll(stale);
-      if (applied.handed() != null) {
-        applied.handed().notWritten(redo);
-        applied.handed().notWritten(outcome.refused().keySet());
-      }
       Map<String, Result> into = done == null ? results : done;
       List<RowImage> written = new ArrayList<>(extra);
-      results.forEach((id, result) -> settle(id, result, outcome, redo, into, written));
+      results.forEach((id, result) -> settle(id, result, outcome, into, written));
       cache.putAll(written, effects.since());
       done = into;
-      if (redo.isEmpty()) {
+      if (outcome.conflicts().isEmpty()) {
         return new ArrayList<>(done.values());
       }
-      if (!outcome.conflicts().isEmpty()) {
-        conflicted(outcome.conflicts(), results.size(), attempt);
-      }
+      conflicted(outcome.conflicts(), results.size(), attempt);
       Map<String, List<Input>> again = new LinkedHashMap<>();
-      redo.forEach(id -> again.put(id, byId.get(id)));
+      outcome.conflicts().forEach(id -> again.put(id, byId.get(id)));
       pending = again;
     }
   }
 
   /**
    * Runs each id's records through the state function, ids on the key lanes (each id's records in
-   * order on one lane); the results in the order of {@code pending}. Never beside another batch's
-   * (a pipelined batch's first attempt beside a redo of the batch before), so an id never runs in
-   * two batches at once.
+   * order on one lane); the results in the order of {@code pending}.
    */
   private Map<String, Result> update(
       Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known, BatchTrace trace) {
     List<Map.Entry<String, List<Input>>> ids = new ArrayList<>(pending.entrySet());
-    List<Result> updated;
-    try {
-      applying.lockInterruptibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BatchCancelledException("interrupted while the batch before applied", e);
-    }
-    try {
-      updated =
-          lanes.map(
-              ids,
-              id ->
-                  updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
-    } finally {
-      applying.unlock();
-    }
+    List<Result> updated =
+        lanes.map(
+            ids,
+            id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
     Map<String, Result> results = new LinkedHashMap<>(ids.size() * 2);
     for (int i = 0; i < ids.size(); i++) {
       results.put(ids.get(i).getKey(), updated.get(i));
@@ -335,15 +290,14 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return result.timer() == null ? null : result.timer().at();
   }
 
-  /** Keeps a written or refused row's result (and what was written); one to redo stays open. */
+  /** Keeps a written or refused row's result (and what was written); a conflict stays open. */
   private void settle(
       String id,
       Result result,
       WriteResult outcome,
-      Set<String> redo,
       Map<String, Result> done,
       List<RowImage> written) {
-    if (redo.contains(id)) {
+    if (outcome.conflicts().contains(id)) {
       return;
     }
     String refusal = outcome.refused().get(id);
@@ -381,80 +335,12 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     }
   }
 
-  /** A first attempt's results, and the rows it handed the next batch if pipelined. */
-  private record First(Map<String, Result> results, AheadRows.Handed handed) {}
-
-  /**
-   * The first attempt of a pipelined batch: applies on {@code base} and the rows loaded for the
-   * other ids, hands the rows it writes to the next batch and lets it start, then waits until the
-   * batch before is sent. Ids {@code base} defers are applied then, on the rows that batch
-   * committed, and handed before the next batch may start. The results in the order of {@code
-   * pending}.
-   */
-  private First applyFirst(
-      Map<String, List<Input>> pending,
-      AheadRows.Base base,
-      Overlap overlap,
-      Known known,
-      Effects effects) {
-    Map<String, List<Input>> now = new LinkedHashMap<>(pending);
-    now.keySet().removeAll(base.deferred());
-    Set<String> toLoad = new HashSet<>(now.keySet());
-    toLoad.removeAll(base.taken());
-    Map<String, RowImage> rows = load(toLoad, effects.since());
-    rows.putAll(base.rows());
-    Map<String, Result> applied = update(now, rows, known, effects.trace());
-    AheadRows.Handed handed = ahead.hand(overlap, effects.since(), base, writtenRows(applied));
-    if (base.deferred().isEmpty()) {
-      overlap.startNext();
-      overlap.awaitPreviousSent();
-      return new First(applied, handed);
-    }
-    overlap.awaitPreviousSent();
-    Map<String, List<Input>> later = new LinkedHashMap<>(pending);
-    later.keySet().retainAll(base.deferred());
-    Map<String, Result> deferred =
-        update(later, load(later.keySet(), effects.since()), known, effects.trace());
-    handed.add(writtenRows(deferred));
-    overlap.startNext();
-    Map<String, Result> results = new LinkedHashMap<>(pending.size() * 2);
-    pending.keySet().forEach(id -> results.put(id, applied.getOrDefault(id, deferred.get(id))));
-    return new First(results, handed);
-  }
-
-  /** {@code results} but those of {@code ids}. */
-  private static Collection<Result> without(Map<String, Result> results, Set<String> ids) {
-    if (ids.isEmpty()) {
-      return results.values();
-    }
-    List<Result> kept = new ArrayList<>(results.size());
-    results.forEach(
-        (id, result) -> {
-          if (!ids.contains(id)) {
-            kept.add(result);
-          }
-        });
-    return kept;
-  }
-
-  /** The rows the results write, by persistence id. */
-  private static Map<String, RowImage> writtenRows(Map<String, Result> results) {
-    Map<String, RowImage> rows = new HashMap<>(results.size() * 2);
-    results.forEach(
-        (id, result) -> {
-          if (result.written() != null) {
-            rows.put(id, result.written());
-          }
-        });
-    return rows;
-  }
-
   private Map<String, RowImage> load(Set<String> ids, long since) {
     Map<String, RowImage> rows = cache.getAll(ids);
     if (rows.size() < ids.size()) {
       List<String> missing = ids.stream().filter(id -> !rows.containsKey(id)).toList();
       long start = System.nanoTime();
-      Map<String, StateRow> loaded = callStore(() -> table.load(missing));
+      Map<String, StateRow> loaded = table.load(missing);
       metrics.stateRead(System.nanoTime() - start);
       List<RowImage> images = loaded.values().stream().map(RowImage::new).toList();
       cache.putAll(images, since);
@@ -495,21 +381,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       return WriteResult.ALL_WRITTEN;
     }
     long start = System.nanoTime();
-    WriteResult outcome = callStore(() -> table.write(writes));
+    WriteResult outcome = table.write(writes);
     metrics.stateWrite(System.nanoTime() - start);
     return outcome;
-  }
-
-  /**
-   * One call of the state table, never beside another of this flow's: a flow holds one connection
-   * at a time, also while its next batch loads beside this one's write.
-   */
-  private <T> T callStore(Supplier<T> call) {
-    storeCalls.lock();
-    try {
-      return call.get();
-    } finally {
-      storeCalls.unlock();
-    }
   }
 }

@@ -9,10 +9,8 @@ import java.util.function.ToIntFunction;
  * A stored row with its progress and stored outputs decoded once: what the local cache keeps, so a
  * row this instance wrote or read is not decoded again for every batch. Read-only: callers change a
  * {@link Progress#copy()} of it. The decoding context (topic generations, dedupe span) is fixed for
- * the cache's lifetime, which ends at every assignment change. A loaded row, decoded when first
- * asked, is used by one thread at a time: the key lane applying its id's records, then the batch
- * thread (the lane's end happens-before). A written row is decoded when made, never changed after,
- * and may be read by several threads (the next pipelined batch applies on it).
+ * the cache's lifetime, which ends at every assignment change. Used by one thread at a time: the
+ * key lane applying its id's records, then the batch thread (the lane's end happens-before).
  */
 public final class RowImage {
   private final StateRow row;

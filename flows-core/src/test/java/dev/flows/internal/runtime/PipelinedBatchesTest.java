@@ -29,16 +29,13 @@ import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
-import dev.flows.spi.StateTable;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
-import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
 import dev.flows.testing.InMemoryTableSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -73,8 +70,6 @@ class PipelinedBatchesTest {
 
   private final StateStore store = InMemoryStateStore.create();
   private final CountDownLatch secondApplied = new CountDownLatch(1);
-  private final AtomicInteger secondApplications = new AtomicInteger();
-  private final AtomicInteger thirdApplications = new AtomicInteger();
   private final List<RunningLoop> loops = new CopyOnWriteArrayList<>();
 
   private final Flow flow =
@@ -83,11 +78,7 @@ class PipelinedBatchesTest {
           .state(StateSpec.of("pipelined", Formats.longs(), () -> 0L))
           .apply(
               (key, value, count) -> {
-                if (value.equals("w2")) {
-                  thirdApplications.incrementAndGet();
-                }
                 if (value.equals("w1")) {
-                  secondApplications.incrementAndGet();
                   secondApplied.countDown();
                 }
                 return StateUpdate.set(count + 1, (count + 1) + ":" + value);
@@ -225,104 +216,12 @@ class PipelinedBatchesTest {
     assertEquals(Row.of("value", "w1"), tables.rows().get("k"), "the last record's row");
   }
 
-  @Test
-  void shouldApplyTheNextBatchOnTheRowsTheFirstWritesWhileItWritesAndWriteAfterIt()
-      throws InterruptedException {
-    HoldingStore holding = new HoldingStore(Held.WRITE);
-    HoldingSink sink = new HoldingSink(null);
-    ScriptedSource source = new ScriptedSource();
-    start(flow, sink, null, holding, source, Duration.ofSeconds(WAIT_SECONDS));
-
-    assertTrue(holding.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
-    assertTrue(
-        secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS),
-        "batch N+1 was applied while batch N's write was held");
-    int polls = source.polls.get();
-    await(() -> source.polls.get() >= polls + 20, "the loop polled on");
-    assertEquals(1, holding.writes.get(), "batch N+1 not written beside batch N");
-    assertEquals(List.of(), sink.sent(), "nothing sent before batch N's state is written");
-
-    holding.release();
-    await(() -> source.commits.contains(2L), "both batches committed");
-
-    assertEquals(List.of(N_OUTPUT, N1_OUTPUT), sink.sent(), "N+1 applied on N's row, in order");
-    assertEquals(List.of(1L, 2L), source.commits);
-    assertEquals(2, storedCount(), "each record applied once");
-    assertEquals(1, secondApplications.get(), "N+1 applied once: its first results were written");
-  }
-
-  @Test
-  void shouldRedoTheNextBatchOnTheStoredRowWhenTheRowItAppliedOnWasNotWritten()
-      throws InterruptedException {
-    HoldingStore refusing = new HoldingStore(Held.REFUSE);
-    HoldingSink sink = new HoldingSink(null);
-    ScriptedSource source = new ScriptedSource();
-    start(flow, sink, null, refusing, source, Duration.ofSeconds(WAIT_SECONDS));
-    assertTrue(refusing.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
-    assertTrue(secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N+1 applied on it");
-
-    refusing.release(); // the store refuses N's row: N's record is dead-lettered, no row stored
-    await(() -> source.commits.contains(2L), "both batches committed");
-
-    assertEquals(1, storedCount(), "N+1's record applied on no row: the one N wrote is not there");
-    assertEquals(2, secondApplications.get(), "N+1 applied on N's row, then again on the stored");
-    assertEquals("k=1:w1", sink.sent().get(sink.sent().size() - 1), "N+1's output, counted 1");
-    assertFalse(sink.sent().contains(N1_OUTPUT), "the output of N+1's first results never sent");
-  }
-
-  @Test
-  void shouldApplyTheBatchAfterARedoneOneOnItsCommittedRowNotOnItsFirstResults()
-      throws InterruptedException {
-    HoldingStore refusing = new HoldingStore(Held.REFUSE);
-    HoldingSink sink = new HoldingSink(null);
-    ScriptedSource source = new ScriptedSource("w0", "w1", "w2");
-    start(flow, sink, null, refusing, source, Duration.ofSeconds(WAIT_SECONDS));
-    assertTrue(refusing.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
-    assertTrue(secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N+1 applied on it");
-
-    refusing.release(); // N's row refused: N+1 redoes k, so its first results for k are not kept
-    await(() -> source.commits.contains(3L), "the three batches committed");
-
-    assertEquals(2, storedCount(), "w1 and w2 counted, w0 dead-lettered");
-    assertEquals(2, secondApplications.get(), "N+1 applied on N's row, then on the stored one");
-    assertEquals(1, thirdApplications.get(), "N+2 applied once, on the row N+1 committed");
-    assertEquals("k=2:w2", sink.sent().get(sink.sent().size() - 1));
-  }
-
-  @Test
-  void shouldRedoTheNextBatchOnTheRowAnotherWriterCommittedAtTheVersionTheFirstGave()
-      throws InterruptedException {
-    HoldingStore zombie = new HoldingStore(Held.ZOMBIE_FIRST);
-    HoldingSink sink = new HoldingSink(null);
-    ScriptedSource source = new ScriptedSource();
-    start(flow, sink, null, zombie, source, Duration.ofSeconds(WAIT_SECONDS));
-    assertTrue(zombie.held.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N's write began");
-    assertTrue(secondApplied.await(WAIT_SECONDS, TimeUnit.SECONDS), "batch N+1 applied on it");
-
-    zombie.release(); // another writer commits k at version 1: w0 applied, and a count of 10
-    await(() -> source.commits.contains(2L), "both batches committed");
-
-    assertEquals(11, storedCount(), "N+1 redone on the other writer's row, not written over it");
-    assertEquals(2, secondApplications.get(), "N+1 applied on N's row, then on the stored one");
-    assertEquals("k=11:w1", sink.sent().get(sink.sent().size() - 1));
-  }
-
   private RunningLoop start(Sink sink, Source source, Duration drainTimeout) {
-    return start(flow, sink, null, store, source, drainTimeout);
+    return start(flow, sink, null, source, drainTimeout);
   }
 
   private RunningLoop start(
       Flow flow, Sink sink, TableSink tables, Source source, Duration drainTimeout) {
-    return start(flow, sink, tables, store, source, drainTimeout);
-  }
-
-  private RunningLoop start(
-      Flow flow,
-      Sink sink,
-      TableSink tables,
-      StateStore states,
-      Source source,
-      Duration drainTimeout) {
     FlowMetrics metrics = FlowMetrics.inMemory(flow.name());
     Delivery delivery = new AtLeastOnceDelivery(sink);
     BatchHandler handler =
@@ -332,7 +231,7 @@ class PipelinedBatchesTest {
                     new FlowWiring.Parts(
                         sink,
                         delivery,
-                        states,
+                        store,
                         tables,
                         null,
                         null,
@@ -435,88 +334,6 @@ class PipelinedBatchesTest {
     public void close() {}
   }
 
-  /** What a {@link HoldingStore} does with the first write once released. */
-  private enum Held {
-    /** Writes it. */
-    WRITE,
-    /** Refuses its first row, as a store refuses a row too large. */
-    REFUSE,
-    /**
-     * Lets another writer commit its first row first, as given but with the count 10, then writes
-     * it (which conflicts).
-     */
-    ZOMBIE_FIRST
-  }
-
-  /**
-   * The test's in-memory state store, whose table holds the first write (batch N's) until {@link
-   * #release}, then does as {@link Held} says; counts the writes begun.
-   */
-  private final class HoldingStore implements StateStore {
-    private final Held then;
-    private final AtomicInteger writes = new AtomicInteger();
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
-
-    HoldingStore(Held then) {
-      this.then = then;
-    }
-
-    void release() {
-      released.countDown();
-    }
-
-    @Override
-    public StateTable table(String name) {
-      StateTable table = store.table(name);
-      return new StateTable() {
-        @Override
-        public Map<String, StateRow> load(Collection<String> ids) {
-          return table.load(ids);
-        }
-
-        @Override
-        public WriteResult write(List<StateRow> rows) {
-          if (writes.incrementAndGet() > 1) {
-            return table.write(rows);
-          }
-          held.countDown();
-          try {
-            assertTrue(released.await(WAIT_SECONDS, TimeUnit.SECONDS), "the write released");
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlowsException("interrupted", e);
-          }
-          StateRow first = rows.get(0);
-          return switch (then) {
-            case WRITE -> table.write(rows);
-            case REFUSE -> new WriteResult(Set.of(), Map.of(first.id(), "row too large (a test)"));
-            case ZOMBIE_FIRST -> {
-              table.write(
-                  List.of(
-                      new StateRow(
-                          first.id(),
-                          "10".getBytes(StandardCharsets.UTF_8),
-                          first.stateVersion(),
-                          first.progress(),
-                          first.results(),
-                          first.version())));
-              yield table.write(rows);
-            }
-          };
-        }
-      };
-    }
-
-    @Override
-    public TopicLedger topics() {
-      return store.topics();
-    }
-
-    @Override
-    public void close() {}
-  }
-
   /**
    * An in-memory table sink that records the value of each write's row as the write begins and
    * holds the first write, of {@code w0}, until {@link #release}, which lets it succeed or fail.
@@ -595,24 +412,11 @@ class PipelinedBatchesTest {
    * committed offset (none: the start); seeks and commits as a consumer would.
    */
   private final class ScriptedSource implements Source {
-    private final List<Message<byte[], byte[]>> records;
+    private final List<Message<byte[], byte[]>> records = List.of(record(0, "w0"), record(1, "w1"));
     private final List<Long> commits = new CopyOnWriteArrayList<>();
     private final AtomicInteger polls = new AtomicInteger();
     private final AtomicLong position = new AtomicLong();
     private volatile boolean running;
-
-    ScriptedSource() {
-      this("w0", "w1");
-    }
-
-    /** Key {@code k} with each of {@code values}, from offset 0. */
-    ScriptedSource(String... values) {
-      List<Message<byte[], byte[]>> scripted = new ArrayList<>();
-      for (String value : values) {
-        scripted.add(record(scripted.size(), value));
-      }
-      records = List.copyOf(scripted);
-    }
 
     @Override
     public void subscribe(Collection<String> topics, PartitionListener listener) {

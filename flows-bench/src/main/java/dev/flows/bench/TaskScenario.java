@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,24 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TaskScenario implements Scenario {
   static final int TASKS = 50_000;
   static final int CONCURRENCY = 16;
+
+  /**
+   * One loop of the scenario, each on its own queue.
+   *
+   * @param multiplier the prefetch is {@link #CONCURRENCY} times this
+   */
+  private record Contender(String label, String child, int multiplier, String note) {}
+
+  private static final List<Contender> CONTENDERS =
+      List.of(
+          new Contender("raw-amqp", "raw-amqp", 1, "basicQos 16, ack each"),
+          new Contender("flows", "flows-task", 1, "TaskOptions concurrency 16"),
+          new Contender("raw-amqp qos 32", "raw-amqp", 2, "basicQos 32, ack each"),
+          new Contender(
+              "flows prefetch x2",
+              "flows-task",
+              2,
+              "TaskOptions concurrency 16, prefetch multiplier 2"));
 
   @Override
   public String name() {
@@ -52,30 +71,19 @@ final class TaskScenario implements Scenario {
     int tasks = h.args().scaled(TASKS);
     Samples samples = new Samples(name());
     for (int rep = 1; rep <= h.args().repeat(); rep++) {
-      List<String> queues =
-          List.of(
-              h.name("tasks-raw-r" + rep),
-              h.name("tasks-flows-r" + rep),
-              h.name("tasks-raw2-r" + rep),
-              h.name("tasks-flows2-r" + rep));
+      List<String> queues = new ArrayList<>();
+      for (Contender c : CONTENDERS) {
+        queues.add(h.name("tasks-" + c.child() + "-" + c.multiplier() + "-r" + rep));
+      }
       try {
         preload(uri, queues, tasks);
-        samples.add(
-            "raw-amqp",
-            run(h, "raw-amqp", "raw-amqp", queues.get(0), tasks, uri, 1),
-            "basicQos 16, ack each");
-        samples.add(
-            "flows",
-            run(h, "flows", "flows-task", queues.get(1), tasks, uri, 1),
-            "TaskOptions concurrency 16");
-        samples.add(
-            "raw-amqp qos 32",
-            run(h, "raw-amqp qos 32", "raw-amqp", queues.get(2), tasks, uri, 2),
-            "basicQos 32, ack each");
-        samples.add(
-            "flows prefetch x2",
-            run(h, "flows prefetch x2", "flows-task", queues.get(3), tasks, uri, 2),
-            "TaskOptions concurrency 16, prefetch multiplier 2");
+        for (int i = 0; i < CONTENDERS.size(); i++) {
+          Contender c = CONTENDERS.get(i);
+          samples.add(
+              c.label(),
+              run(h, c.label(), c.child(), queues.get(i), tasks, uri, c.multiplier()),
+              c.note());
+        }
       } finally {
         delete(uri, queues);
       }

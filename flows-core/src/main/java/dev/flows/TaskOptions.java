@@ -13,13 +13,6 @@ import java.util.Objects;
  * the reason in headers. Undecodable tasks go there at once.
  *
  * @param concurrency how many tasks run at once per instance
- * @param prefetchMultiplier how many tasks per worker thread the broker may hand an instance before
- *     it acknowledges one: the prefetch is {@code concurrency * prefetchMultiplier} ({@link
- *     #prefetch()}). With 1 (the default) an instance never holds more unacknowledged tasks than it
- *     runs, so tasks go to whichever instance is free; with 2 the next task waits in memory while
- *     one runs, so a worker need not wait for the broker's round trip after each acknowledgement:
- *     for many short tasks (docs/benchmarks.md), at the price of a long task holding up the one
- *     prefetched behind it
  * @param timeout how long one attempt may run; then (within a twentieth of it, at most 100 ms more)
  *     its thread is interrupted and the attempt fails
  * @param maxAttempts attempts in all, at least 1
@@ -28,6 +21,13 @@ import java.util.Objects;
  * @param failureClasses which class each exception type falls into: a permanent failure is
  *     dead-lettered at once, a transient one is put back without counting the attempt (retried
  *     until it succeeds), a retryable one counts
+ * @param prefetchMultiplier how many tasks per worker thread the broker may hand an instance before
+ *     it acknowledges one: the prefetch is {@code concurrency * prefetchMultiplier} ({@link
+ *     #prefetch()}). With 1 (the default) an instance never holds more unacknowledged tasks than it
+ *     runs, so tasks go to whichever instance is free; with 2 the next task waits in memory while
+ *     one runs, so a worker need not wait for the broker's round trip after each acknowledgement:
+ *     for many short tasks (docs/benchmarks.md), at the price of a long task holding up the one
+ *     prefetched behind it
  */
 public record TaskOptions(
     int concurrency,

@@ -20,7 +20,7 @@ import org.jdbi.v3.core.statement.Query;
 
 /**
  * Finds which of a batch's keys a materialised table holds (a row or a deleted marker), and the
- * table's column types, in one statement: {@code SELECT <key>, NULL FROM t WHERE <key> =
+ * table's column types, in one statement: {@code SELECT <key>, NULL, NULL FROM t WHERE <key> =
  * ANY(:c0::type[])}, or for a key of several columns {@code WHERE (<k1>, <k2>) IN (SELECT * FROM
  * unnest(:c0::t1[], :c1::t2[]))}, then {@code UNION ALL} a row per column of the table, its key
  * NULL, with the column's name and type from {@code pg_attribute}, read under the lock the

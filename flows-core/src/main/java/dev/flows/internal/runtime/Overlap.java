@@ -19,22 +19,22 @@ import java.util.concurrent.Future;
 public final class Overlap {
   private final CountDownLatch nextMayStart = new CountDownLatch(1);
   private volatile Future<?> previous;
-  private volatile Runnable onSent = () -> {};
+  private volatile Runnable onStartNext = () -> {};
 
   /**
    * Makes the batch follow {@code previous} (the batch before it, {@code null} if none) and call
-   * {@code onSent} when it reports {@link #sent()}. Called by the poll loop before the batch
-   * starts.
+   * {@code onStartNext} when it lets the next one start ({@link #startNext()} or {@link #sent()}).
+   * Called by the poll loop before the batch starts.
    */
-  void follow(Future<?> previous, Runnable onSent) {
+  void follow(Future<?> previous, Runnable onStartNext) {
     this.previous = previous;
-    this.onSent = onSent;
+    this.onStartNext = onStartNext;
   }
 
   /** Nothing the batch still does can be overtaken by the next one's work: it may start. */
   void startNext() {
     nextMayStart.countDown();
-    onSent.run();
+    onStartNext.run();
   }
 
   /** The batch's state is committed and its outputs sent: the next batch may start. */

@@ -93,8 +93,8 @@ final class JsonReport {
         + str(r.event())
         + ", \"toAssignedSeconds\": "
         + r.toAssigned().stream().map(JsonReport::num).collect(Collectors.joining(", ", "[", "]"))
-        + ", \"toFirstOutputSeconds\": "
-        + r.toFirstOutput().stream()
+        + ", \"toFirstRecordSeconds\": "
+        + r.toFirstRecord().stream()
             .map(JsonReport::num)
             .collect(Collectors.joining(", ", "[", "]"))
         + ", \"toCaughtUpSeconds\": "

@@ -88,7 +88,7 @@ final class MarkdownReport {
     }
     if (!report.recoveries().isEmpty()) {
       md.append(
-          "\n| recovery case | protocol | from | to every partition, s | then to first output, s"
+          "\n| recovery case | protocol | from | to every partition, s | then to first record, s"
               + " | then to caught up, s | note |\n"
               + "|---|---|---|---|---|---|---|\n");
       for (Recovery r : report.recoveries()) {

@@ -1,5 +1,7 @@
 package dev.flows.bench;
 
+import java.util.OptionalLong;
+
 /**
  * What a contender's JVM tells the parent on standard output: {@code FIRST <epoch ms>} when its
  * user function sees the first record (the start of the measured interval, the same hook for every
@@ -19,6 +21,15 @@ final class Marks {
       print(FIRST);
     }
     return value;
+  }
+
+  /** The time of the FIRST mark in a child's {@code output}, if it printed one. */
+  static OptionalLong firstIn(String output) {
+    return output
+        .lines()
+        .filter(line -> line.startsWith(FIRST))
+        .mapToLong(line -> Long.parseLong(line.substring(FIRST.length()).trim()))
+        .findFirst();
   }
 
   /** Prints the DONE mark. */

@@ -9,10 +9,11 @@ import java.util.List;
  * @param protocol the group protocol: {@code classic} or {@code consumer} (KIP-848)
  * @param event what starts the clock: the restarted worker's JVM start, or the SIGTERM
  * @param toAssigned per run, seconds from the event until one worker owned every partition
- * @param toFirstOutput per run, seconds from then to that worker's first output; empty when not
- *     measured (scale-down: the survivor was already processing)
- * @param toCaughtUp per run, seconds from the first output until the backlog was processed; empty
- *     when not measured
+ * @param toFirstRecord per run, seconds from then to the first record that worker's user function
+ *     saw (the same hook in every contender, {@link Marks#first}); empty when not measured
+ *     (scale-down: the survivor was already processing)
+ * @param toCaughtUp per run, seconds from that record until the backlog was processed; empty when
+ *     not measured
  * @param note what else happened (refusals, exits)
  */
 record Recovery(
@@ -20,23 +21,23 @@ record Recovery(
     String protocol,
     String event,
     List<Double> toAssigned,
-    List<Double> toFirstOutput,
+    List<Double> toFirstRecord,
     List<Double> toCaughtUp,
     String note) {
 
   Recovery {
     toAssigned = List.copyOf(toAssigned);
-    toFirstOutput = List.copyOf(toFirstOutput);
+    toFirstRecord = List.copyOf(toFirstRecord);
     toCaughtUp = List.copyOf(toCaughtUp);
   }
 
   /**
-   * The cells of its table row: case, protocol, from, to assigned, to first output, to caught up,
+   * The cells of its table row: case, protocol, from, to assigned, to first record, to caught up,
    * note.
    */
   Object[] cells() {
     return new Object[] {
-      name, protocol, event, median(toAssigned), median(toFirstOutput), median(toCaughtUp), note
+      name, protocol, event, median(toAssigned), median(toFirstRecord), median(toCaughtUp), note
     };
   }
 

@@ -30,11 +30,12 @@ sealed interface RecoveryCase {
    * One measurement.
    *
    * @param toAssigned seconds from the event until one worker owned every partition
-   * @param toFirstOutput seconds from then to its first output, or NaN if not measured
+   * @param toFirstRecord seconds from then to the first record its user function saw, or NaN if not
+   *     measured
    * @param refused restarted workers the broker refused before one was accepted
    * @param note what else happened
    */
-  record Sample(double toAssigned, double toFirstOutput, int refused, String note) {}
+  record Sample(double toAssigned, double toFirstRecord, int refused, String note) {}
 
   /**
    * A worker processing a backlog is killed with SIGKILL, then started again with the same
@@ -64,7 +65,9 @@ sealed interface RecoveryCase {
         long assigned = t.owning(RecoveryWorkers.PARTITIONS, start).orElseThrow();
         return new Sample(
             (assigned - start) / 1000.0,
-            (t.firstOutput().orElseThrow() - assigned) / 1000.0,
+            (RecoveryWorkers.firstRecord(restarts.get(restarts.size() - 1)).orElseThrow()
+                    - assigned)
+                / 1000.0,
             restarts.size() - 1,
             "");
       } finally {

@@ -78,7 +78,7 @@ final class RecoveryScenario implements Scenario {
         "a stateful count on PostgreSQL over %,d keys, %d partitions, a backlog of %,d records;"
             + " workers are child JVMs (ChildJvm: -Xmx256m, SerialGC, C1) configured from the"
             + " environment; the clock runs from the restarted JVM's start (or the SIGTERM) to one"
-            + " worker owning every partition, then to its first output; broker defaults"
+            + " worker owning every partition, then to the first record its count sees; broker defaults"
             + " (KIP-848 session: group.consumer.session.timeout.ms 45 s)",
         KEYS, RecoveryWorkers.PARTITIONS, h.args().scaled(BACKLOG));
   }
@@ -104,9 +104,9 @@ final class RecoveryScenario implements Scenario {
         System.out.printf(
             " %6.2f s + %s %s%s%n",
             s.toAssigned(),
-            Double.isNaN(s.toFirstOutput())
+            Double.isNaN(s.toFirstRecord())
                 ? "     -  "
-                : String.format("%6.2f s", s.toFirstOutput()),
+                : String.format("%6.2f s", s.toFirstRecord()),
             s.refused() > 0 ? s.refused() + " refused " : "",
             s.note());
         samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
@@ -127,7 +127,7 @@ final class RecoveryScenario implements Scenario {
 
   private static Recovery recovery(RecoveryCase c, List<Sample> samples) {
     List<Double> toFirst =
-        samples.stream().map(Sample::toFirstOutput).filter(s -> !s.isNaN()).toList();
+        samples.stream().map(Sample::toFirstRecord).filter(s -> !s.isNaN()).toList();
     List<String> notes = new ArrayList<>();
     IntSummaryStatistics refused = samples.stream().mapToInt(Sample::refused).summaryStatistics();
     if (refused.getMax() > 0) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
@@ -52,6 +53,11 @@ final class RecoveryWorkers {
     return RecoveryMarks.read(worker.output());
   }
 
+  /** When {@code worker}'s user function saw its first record, if it did yet. */
+  static OptionalLong firstRecord(ChildJvm worker) {
+    return Marks.firstIn(worker.output());
+  }
+
   /** Waits until {@code worker}'s marks satisfy {@code done}; fails if it exits first. */
   Timeline await(ChildJvm worker, String what, Predicate<Timeline> done) {
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -81,15 +87,15 @@ final class RecoveryWorkers {
   }
 
   /**
-   * Waits until the last of {@code restarts} owns every partition and published; one that exits
-   * first (refused) is replaced at once by a new worker, added to {@code restarts}.
+   * Waits until the last of {@code restarts} owns every partition and saw its first record; one
+   * that exits first (refused) is replaced at once by a new worker, added to {@code restarts}.
    */
   Timeline awaitRestarted(List<ChildJvm> restarts, Map<String, String> env) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       ChildJvm current = restarts.get(restarts.size() - 1);
       Timeline t = marks(current);
-      if (t.owned() == PARTITIONS && t.firstOutput().isPresent()) {
+      if (t.owned() == PARTITIONS && firstRecord(current).isPresent()) {
         save(current, "restarted");
         return t;
       }

@@ -114,7 +114,7 @@ record Report(
                 "protocol",
                 "from",
                 "to every partition (s)",
-                "then to first output",
+                "then to first record",
                 "then to caught up",
                 "note"));
     for (Recovery r : recoveries) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -22,9 +23,11 @@ import java.util.function.BooleanSupplier;
  * restores RocksDB from the changelog; Flows with nothing to restore, its state in PostgreSQL)
  * while a backlog of {@value #BACKLOG} records waits. Static membership for both (the new worker
  * takes the old one's {@code group.instance.id}), then dynamic for both; the same session and
- * heartbeat. Three intervals: the new JVM's start to owning every partition, then to its first
- * record processed, then to the backlog processed (the group's committed offsets at the topic's
- * end).
+ * heartbeat. Three intervals: the new JVM's start to owning every partition, then to the first
+ * record its user function sees ({@link Marks#first}, the same hook in both: Kafka Streams' before
+ * its count, Flows' in its state function, after the row's load), then to the backlog processed
+ * (the group's committed offsets at the topic's end). Flows' first output (state written, record
+ * sent) is noted beside.
  */
 final class RestartScenario implements Scenario {
   static final int KEYS = 1_000_000;
@@ -76,7 +79,12 @@ final class RestartScenario implements Scenario {
           System.out.printf("  %-12s %-40s ...", name(), row);
           System.out.flush();
           double[] s = measureOrNote(h, c, membership, rep);
-          System.out.printf(" %6.2f s + %6.2f s + %6.2f s%n", s[0], s[1], s[2]);
+          System.out.printf(
+              " %6.2f s + %6.2f s + %6.2f s%s%n",
+              s[0],
+              s[1],
+              s[2],
+              Double.isNaN(s[3]) ? "" : String.format(" (first output +%.2f s)", s[3]));
           samples.computeIfAbsent(row, k -> new ArrayList<>()).add(s);
         }
       }
@@ -91,8 +99,18 @@ final class RestartScenario implements Scenario {
                     column(list, 0),
                     column(list, 1),
                     column(list, 2),
-                    "")));
+                    firstOutputNote(column(list, 3)))));
     return List.of();
+  }
+
+  /**
+   * For a contender that marks its first output (Flows: its first state written and published), how
+   * long after its first record that came.
+   */
+  private static String firstOutputNote(List<Double> seconds) {
+    return seconds.isEmpty()
+        ? ""
+        : "first output " + Recovery.median(seconds) + " s after the first record";
   }
 
   private static List<Double> column(List<double[]> samples, int i) {
@@ -106,7 +124,7 @@ final class RestartScenario implements Scenario {
       return measure(h, c, membership, rep);
     } catch (RuntimeException e) {
       System.out.printf(" failed: %s%n", e.getMessage());
-      return new double[] {Double.NaN, Double.NaN, Double.NaN};
+      return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
     }
   }
 
@@ -145,18 +163,20 @@ final class RestartScenario implements Scenario {
               "the new worker to own every partition and process one record",
               () -> {
                 Timeline m = RecoveryMarks.read(next.output());
-                return m.owned() == PARTITIONS && m.firstOutput().isPresent();
+                return m.owned() == PARTITIONS && Marks.firstIn(next.output()).isPresent();
               });
       await(next, "the backlog to be processed", () -> committed(h, group) >= keys + backlog);
       long caughtUp = System.currentTimeMillis();
       Files.writeString(logs.resolve("restart-" + run + "-next.log"), next.output());
       long start = t.start().orElseThrow();
       long assigned = t.owning(PARTITIONS, start).orElseThrow();
-      long firstRecord = t.firstOutput().orElseThrow();
+      long firstRecord = Marks.firstIn(next.output()).orElseThrow();
+      OptionalLong firstOutput = RecoveryMarks.read(next.output()).firstOutput();
       return new double[] {
         (assigned - start) / 1000.0,
         (firstRecord - assigned) / 1000.0,
-        (caughtUp - firstRecord) / 1000.0
+        (caughtUp - firstRecord) / 1000.0,
+        firstOutput.isPresent() ? (firstOutput.getAsLong() - firstRecord) / 1000.0 : Double.NaN
       };
     }
   }

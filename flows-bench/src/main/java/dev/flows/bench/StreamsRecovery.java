@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,27 +31,21 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code streams-recovery}: Kafka Streams' count (RocksDB, changelog) as a worker of the restart
  * scenario, printing {@link RecoveryMarks}: its JVM start, the input partitions its main consumer
- * owns after each change, and the first record its count sees (before the count is written, so
- * earlier in a record's path than Flows' first-output mark). Group membership as Flows' connector
- * sets it: static with {@code FLOWS_INSTANCE_ID}, session {@value
- * KafkaConnector#DEFAULT_SESSION_TIMEOUT_MS} ms, heartbeat {@value
- * KafkaConnector#DEFAULT_HEARTBEAT_INTERVAL_MS} ms. The state directory is the parameter {@code
- * stateDir}: an empty one is a new container, which restores the store from its changelog.
+ * owns after each change, and (as {@link Marks#first}, the hook of every contender) the first
+ * record its count sees, before it is counted. Group membership as Flows' connector sets it: static
+ * with {@code FLOWS_INSTANCE_ID}, session {@value KafkaConnector#DEFAULT_SESSION_TIMEOUT_MS} ms,
+ * heartbeat {@value KafkaConnector#DEFAULT_HEARTBEAT_INTERVAL_MS} ms. The state directory is the
+ * parameter {@code stateDir}: an empty one is a new container, which restores the store from its
+ * changelog.
  */
 final class StreamsRecovery {
   private StreamsRecovery() {}
 
   static void run(Params p) {
     RecoveryMarks.printStart();
-    AtomicBoolean first = new AtomicBoolean();
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(p.get("in"), Consumed.with(Serdes.String(), Serdes.String()))
-        .peek(
-            (k, v) -> {
-              if (first.compareAndSet(false, true)) {
-                RecoveryMarks.printFirstOutput();
-              }
-            })
+        .peek((k, v) -> Marks.first(v))
         .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
         .count(Materialized.with(Serdes.String(), Serdes.Long()))
         .toStream()

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * concurrency} worker threads as one attempt ({@link AttemptRunner}), then settled as {@link
  * RedeliveryPolicy} decides and {@link DeliverySettler} carries out: ack, retry through a delay
  * queue, or dead-letter. Closing drains: cancel the consumer, let running tasks finish and be
- * settled, then close the channel (unacked tasks return to the queue).
+ * settled, then close the channel; tasks prefetched but not started by then are not run, and return
+ * to the queue unacknowledged, so the drain waits for the running tasks only.
  */
 public final class TaskWorker extends DefaultConsumer implements TaskSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(TaskWorker.class);
@@ -40,6 +41,7 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
   private final DeliverySettler settler;
   private final ExecutorService workers;
   private volatile String consumerTag;
+  private volatile boolean draining;
 
   /**
    * What a worker consumes and how.
@@ -98,6 +100,12 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
   }
 
   private void run(Delivery delivery) {
+    if (draining) {
+      LOG.debug(
+          "draining: a prefetched task of {} was not started, it returns to the queue",
+          settings.queue());
+      return;
+    }
     Map<String, Object> headers = delivery.getProperties().getHeaders();
     int attempt = Retries.attemptOf(headers);
     IncomingTask task =
@@ -109,6 +117,7 @@ public final class TaskWorker extends DefaultConsumer implements TaskSubscriptio
 
   @Override
   public void close() {
+    draining = true;
     cancelConsumer();
     drainWorkers();
     attempts.close();

@@ -78,8 +78,8 @@ final class RecoveryScenario implements Scenario {
         "a stateful count on PostgreSQL over %,d keys, %d partitions, a backlog of %,d records;"
             + " workers are child JVMs (ChildJvm: -Xmx256m, SerialGC, C1) configured from the"
             + " environment; the clock runs from the restarted JVM's start (or the SIGTERM) to one"
-            + " worker owning every partition, then to the first record its count sees; broker defaults"
-            + " (KIP-848 session: group.consumer.session.timeout.ms 45 s)",
+            + " worker owning every partition, then to the first record its count sees; broker"
+            + " defaults (KIP-848 session: group.consumer.session.timeout.ms 45 s)",
         KEYS, RecoveryWorkers.PARTITIONS, h.args().scaled(BACKLOG));
   }
 

@@ -196,29 +196,19 @@ class TaskExecutorIT {
   void shouldHoldConcurrencyTimesThePrefetchMultiplierUnacknowledgedTasks(TestRabbitMq rabbit)
       throws Exception {
     Queue<String> work = queue(Amqp.uniqueName("it-prefetch"), string());
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    TaskOptions options = TaskOptions.defaults().withConcurrency(1).withPrefetchMultiplier(2);
-    Flow flow =
-        Flows.task("it-tasks-prefetch", options)
-            .from(work)
-            .run(
-                task -> {
-                  started.countDown();
-                  assertTrue(release.await(30, TimeUnit.SECONDS), "the test released the task");
-                  return null;
-                });
+    HeldTasks held = new HeldTasks();
+    Flow flow = held.flow("it-tasks-prefetch", work);
     try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri());
         Amqp amqp = new Amqp(rabbit)) {
       send(tasks, work.name(), "t1", "t2", "t3", "t4", "t5");
       Awaits.until(Duration.ofSeconds(30), "every task queued", () -> amqp.ready(work.name()) == 5);
       try (FlowRuntime runtime = FlowRuntime.builder(flow).taskQueue(tasks).build().start()) {
-        assertTrue(started.await(30, TimeUnit.SECONDS), "the first task started");
+        held.awaitStarted();
         Awaits.until(
             Duration.ofSeconds(30),
             "two tasks handed to the instance (one running, one prefetched), three ready",
             () -> amqp.ready(work.name()) == 3);
-        release.countDown();
+        held.release.countDown();
         Awaits.until(
             Duration.ofSeconds(30), "every task acked", () -> amqp.ready(work.name()) == 0);
       }
@@ -229,26 +219,14 @@ class TaskExecutorIT {
   void shouldLetTheRunningTaskFinishAndReturnThePrefetchedOneWhenClosed(TestRabbitMq rabbit)
       throws Exception {
     Queue<String> work = queue(Amqp.uniqueName("it-drain"), string());
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<String> ran = new CopyOnWriteArrayList<>();
-    TaskOptions options = TaskOptions.defaults().withConcurrency(1).withPrefetchMultiplier(2);
-    Flow flow =
-        Flows.task("it-tasks-drain", options)
-            .from(work)
-            .run(
-                task -> {
-                  ran.add(task);
-                  started.countDown();
-                  assertTrue(release.await(30, TimeUnit.SECONDS), "the test released the task");
-                  return null;
-                });
+    HeldTasks held = new HeldTasks();
+    Flow flow = held.flow("it-tasks-drain", work);
     try (RabbitTaskQueue tasks = RabbitTaskQueue.create(rabbit.uri());
         Amqp amqp = new Amqp(rabbit)) {
       send(tasks, work.name(), "t1", "t2", "t3");
       Awaits.until(Duration.ofSeconds(30), "every task queued", () -> amqp.ready(work.name()) == 3);
       FlowRuntime runtime = FlowRuntime.builder(flow).taskQueue(tasks).build().start();
-      assertTrue(started.await(30, TimeUnit.SECONDS), "the first task started");
+      held.awaitStarted();
       Awaits.until(
           Duration.ofSeconds(30),
           "two tasks handed to the instance (one running, one prefetched)",
@@ -260,9 +238,9 @@ class TaskExecutorIT {
           "the close waiting for the running task",
           TaskExecutorIT::drainingTasks);
       assertTrue(closing.isAlive(), "the close waits for the running task");
-      release.countDown();
+      held.release.countDown();
       closing.join(Duration.ofSeconds(30).toMillis());
-      assertEquals(List.of("t1"), ran, "only the running task ran");
+      assertEquals(List.of("t1"), held.ran, "only the running task ran");
       Set<String> left = new HashSet<>();
       amqp.drain(work.name())
           .forEach(r -> left.add(new String(r.getBody(), StandardCharsets.UTF_8)));
@@ -270,6 +248,33 @@ class TaskExecutorIT {
           Set.of("t2", "t3"),
           left,
           "the running task acked once it finished, the prefetched one back in the queue");
+    }
+  }
+
+  /**
+   * A task flow at concurrency 1 and prefetch multiplier 2 whose tasks note themselves and are held
+   * until the test releases them: one runs, the next waits prefetched behind it.
+   */
+  private static final class HeldTasks {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<String> ran = new CopyOnWriteArrayList<>();
+
+    Flow flow(String name, Queue<String> work) {
+      TaskOptions options = TaskOptions.defaults().withConcurrency(1).withPrefetchMultiplier(2);
+      return Flows.task(name, options)
+          .from(work)
+          .run(
+              task -> {
+                ran.add(task);
+                started.countDown();
+                assertTrue(release.await(30, TimeUnit.SECONDS), "the test released the task");
+                return null;
+              });
+    }
+
+    void awaitStarted() throws InterruptedException {
+      assertTrue(started.await(30, TimeUnit.SECONDS), "the first task started");
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +22,8 @@ final class RunningBatch {
 
   /**
    * Starts {@code batch} on {@code worker} after {@code previous} (the batch still running before
-   * it, or {@code null}); {@code signal} is called when it lets the next start and when it ends.
+   * it, or {@code null}); {@code signal} is called when it lets the next start and once it is done
+   * (ended or cancelled: {@link #isDone()} holds by then).
    */
   static RunningBatch start(
       ExecutorService worker,
@@ -31,8 +33,8 @@ final class RunningBatch {
       Runnable signal) {
     RunningBatch running = new RunningBatch(batch);
     batch.overlap().follow(previous == null ? null : previous.result, signal);
-    running.result =
-        worker.submit(
+    FutureTask<Void> task =
+        new FutureTask<>(
             () -> {
               running.started = true;
               try {
@@ -40,9 +42,16 @@ final class RunningBatch {
                 handler.process(batch);
               } finally {
                 running.ended.countDown();
-                signal.run();
               }
-            });
+              return null;
+            }) {
+          @Override
+          protected void done() {
+            signal.run(); // only now is it done: the poll loop, woken, finds it so
+          }
+        };
+    running.result = task;
+    worker.execute(task);
     return running;
   }
 

@@ -21,7 +21,7 @@ run: build ## Run the examples (embedded Kafka and PostgreSQL unless FLOWS_KAFKA
 test: services ## Run all tests (unit + integration on real Kafka, PostgreSQL, RabbitMQ)
 	$(MVN) verify
 
-chaos: services ## Run the long fault tests (*ChaosIT: many SIGKILLs, large volumes; 7 to 13 min), not part of make test
+chaos: services ## Run the long fault tests (*ChaosIT: many SIGKILLs, large volumes; 7 to 14 min), not part of make test
 	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*ChaosIT' -Dfailsafe.failIfNoSpecifiedTests=false
 
 build: ## Build every module and the runnable examples jar, without tests

@@ -117,7 +117,7 @@ public final class RecoveryMarks {
     print("assigned " + System.currentTimeMillis() + " " + partitions);
   }
 
-  /** Prints the time of the worker's first output (or first record processed). */
+  /** Prints the time of the worker's first output (for a worker that marks its own). */
   public static void printFirstOutput() {
     print("first-output " + System.currentTimeMillis());
   }

@@ -15,7 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -74,13 +74,16 @@ public final class InMemoryStateStore implements StateStore {
   public void close() {}
 
   /**
-   * One table: rows in id order, each with the time of the write that stored it (as PostgreSQL's
-   * {@code updated_at} is the time of its transaction), guarded by the table's monitor.
+   * One table: rows by id, each with the time of the write that stored it (as PostgreSQL's {@code
+   * updated_at} is the time of its transaction), and the ids in order for the purge's pages,
+   * guarded by the table's monitor. A write looks its rows up by hash; only a new or deleted row
+   * changes the ordered ids.
    */
   private static final class Table implements StateTable {
     private record Stored(StateRow row, Instant written) {}
 
-    private final TreeMap<String, Stored> rows = new TreeMap<>();
+    private final Map<String, Stored> rows = new HashMap<>();
+    private final TreeSet<String> ids = new TreeSet<>();
     private final Clock clock;
 
     Table(Clock clock) {
@@ -105,16 +108,20 @@ public final class InMemoryStateStore implements StateStore {
       Set<String> conflicts = new HashSet<>();
       Instant now = clock.instant();
       for (StateRow change : changes) {
-        rows.compute(
-            change.id(),
-            (id, stored) -> {
-              long storedVersion = stored == null ? 0 : stored.row().version();
-              if (storedVersion == change.version() - 1) {
-                return new Stored(change, now);
-              }
-              conflicts.add(id);
-              return stored;
-            });
+        Stored stored =
+            rows.compute(
+                change.id(),
+                (id, was) -> {
+                  long storedVersion = was == null ? 0 : was.row().version();
+                  if (storedVersion == change.version() - 1) {
+                    return new Stored(change, now);
+                  }
+                  conflicts.add(id);
+                  return was;
+                });
+        if (change.version() == 1 && stored.row() == change) {
+          ids.add(change.id());
+        }
       }
       return new WriteResult(conflicts, Map.of());
     }
@@ -123,17 +130,17 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized RowPurge.Page purge(RowPurge purge) {
       Instant cutoff = clock.instant().minus(purge.olderThan());
-      Map<String, Stored> after = purge.after() == null ? rows : rows.tailMap(purge.after(), false);
+      Set<String> after = purge.after() == null ? ids : ids.tailSet(purge.after(), false);
       List<String> old =
-          after.entrySet().stream()
-              .filter(e -> !e.getValue().written().isAfter(cutoff))
-              .map(Map.Entry::getKey)
+          after.stream()
+              .filter(id -> !rows.get(id).written().isAfter(cutoff))
               .limit(purge.limit())
               .toList();
       int deleted = 0;
       for (String id : old) {
         if (purge.behind().test(id, rows.get(id).row().progress())) {
           rows.remove(id);
+          ids.remove(id);
           deleted++;
         }
       }

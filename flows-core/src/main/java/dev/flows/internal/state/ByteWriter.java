@@ -55,8 +55,33 @@ public final class ByteWriter {
     buffer[size++] = (byte) rest;
   }
 
-  /** A string as {@link java.io.DataOutput#writeUTF} writes it: length, then modified UTF-8. */
+  /**
+   * A string as {@link java.io.DataOutput#writeUTF} writes it: length, then modified UTF-8. Names
+   * (topics, keys) are mostly ASCII: those are copied in one pass, the others measured first.
+   */
   public void writeUtf(String text) {
+    int chars = text.length();
+    if (chars <= 0xFFFF) {
+      ensure(2 + chars);
+      int start = size;
+      int at = start + 2;
+      for (int i = 0; i < chars; i++) {
+        char c = text.charAt(i);
+        if (c == 0 || c > 0x7F) {
+          writeModifiedUtf8(text);
+          return;
+        }
+        buffer[at++] = (byte) c;
+      }
+      buffer[start] = (byte) (chars >>> 8);
+      buffer[start + 1] = (byte) chars;
+      size = at;
+      return;
+    }
+    writeModifiedUtf8(text);
+  }
+
+  private void writeModifiedUtf8(String text) {
     int length = modifiedUtf8Length(text);
     if (length > 0xFFFF) {
       throw new IllegalArgumentException(

@@ -67,4 +67,19 @@ class ByteCodecTest {
     assertThrows(
         IllegalStateException.class, () -> new ByteReader(writer.toByteArray()).readBytes());
   }
+
+  @Test
+  void shouldWriteTheLongestNameAndRefuseALongerOneWhetherAsciiOrNot() throws IOException {
+    String longest = "t".repeat(0xFFFF);
+    ByteWriter writer = new ByteWriter(1);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(expected)) {
+      writer.writeUtf(longest);
+      out.writeUTF(longest);
+    }
+
+    assertArrayEquals(expected.toByteArray(), writer.toByteArray());
+    assertThrows(IllegalArgumentException.class, () -> writer.writeUtf(longest + "t"));
+    assertThrows(IllegalArgumentException.class, () -> writer.writeUtf("é".repeat(0x8000)));
+  }
 }

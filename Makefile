@@ -68,7 +68,7 @@ format: ## Format the Java sources with google-java-format
 docs: ## Regenerate docs/metrics.md from the metrics catalogue and the examples' lineage in docs/operations.md (tests keep them equal)
 	$(MVN) -q -pl flows-examples -am test -Dtest='MetricsDocTest,LineageDocTest' -Dflows.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
-bench: services ## Benchmarks vs Kafka Streams and raw clients (~25 min); BENCH_ARGS="--quick" or "--only stateless --jfr"
+bench: services ## Benchmarks vs Kafka Streams and raw clients (~35 min); BENCH_ARGS="--quick" or "--only stateless --jfr"
 	$(MVN) -q install -DskipTests -pl flows-bench -am
 	$(JAVA) -cp 'flows-bench/target/flows-bench.jar:flows-bench/target/lib/*' dev.flows.bench.Bench $(BENCH_ARGS)
 

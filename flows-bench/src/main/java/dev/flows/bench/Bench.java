@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class Bench {
   /** The whole run stops starting scenarios after this many minutes: {@value}. */
-  static final long BUDGET_MINUTES = 15;
+  static final long BUDGET_MINUTES = 30;
 
   private Bench() {}
 

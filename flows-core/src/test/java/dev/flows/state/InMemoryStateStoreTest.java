@@ -42,6 +42,28 @@ class InMemoryStateStoreTest extends StateStoreContract {
     assertEquals(Set.of("rewritten"), table.load(List.of("rewritten", "old2")).keySet());
   }
 
+  @Test
+  void shouldPageThePurgeInIdOrderAndPurgeARowCreatedAgainAfterItsPurge() {
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    StateTable table = InMemoryStateStore.create(clock).table("t");
+    table.write(List.of(row("c", 1), row("a", 1), row("b", 1)));
+    clock.advance(Duration.ofHours(2));
+    RowPurge firstPage = new RowPurge(Duration.ofHours(1), (id, progress) -> true, null, 2);
+
+    RowPurge.Page page = table.purge(firstPage);
+    assertEquals(2, page.deleted());
+    assertEquals("b", page.last(), "a full page ends at its last id, in id order");
+    assertEquals(Set.of("c"), table.load(List.of("a", "b", "c")).keySet());
+    RowPurge.Page rest = table.purge(firstPage.after(page.last()));
+    assertEquals(1, rest.deleted());
+    assertEquals(null, rest.last(), "a page not full is the last");
+
+    table.write(List.of(row("a", 1)));
+    clock.advance(Duration.ofHours(2));
+    assertEquals(1, table.purge(firstPage).deleted(), "the row created again is purged again");
+    assertEquals(0, table.rows());
+  }
+
   private static StateRow row(String id, long version) {
     return new StateRow(id, new byte[] {1}, 1, new byte[] {2}, null, version);
   }

@@ -108,20 +108,19 @@ public final class InMemoryStateStore implements StateStore {
       Set<String> conflicts = new HashSet<>();
       Instant now = clock.instant();
       for (StateRow change : changes) {
-        Stored stored =
-            rows.compute(
-                change.id(),
-                (id, was) -> {
-                  long storedVersion = was == null ? 0 : was.row().version();
-                  if (storedVersion == change.version() - 1) {
-                    return new Stored(change, now);
-                  }
-                  conflicts.add(id);
-                  return was;
-                });
-        if (change.version() == 1 && stored.row() == change) {
-          ids.add(change.id());
-        }
+        rows.compute(
+            change.id(),
+            (id, stored) -> {
+              long storedVersion = stored == null ? 0 : stored.row().version();
+              if (storedVersion != change.version() - 1) {
+                conflicts.add(id);
+                return stored;
+              }
+              if (stored == null) {
+                ids.add(id);
+              }
+              return new Stored(change, now);
+            });
       }
       return new WriteResult(conflicts, Map.of());
     }

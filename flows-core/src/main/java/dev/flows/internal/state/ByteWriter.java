@@ -60,25 +60,33 @@ public final class ByteWriter {
    * (topics, keys) are mostly ASCII: those are copied in one pass, the others measured first.
    */
   public void writeUtf(String text) {
-    int chars = text.length();
-    if (chars <= 0xFFFF) {
-      ensure(2 + chars);
-      int start = size;
-      int at = start + 2;
-      for (int i = 0; i < chars; i++) {
-        char c = text.charAt(i);
-        if (c == 0 || c > 0x7F) {
-          writeModifiedUtf8(text);
-          return;
-        }
-        buffer[at++] = (byte) c;
-      }
-      buffer[start] = (byte) (chars >>> 8);
-      buffer[start + 1] = (byte) chars;
-      size = at;
-      return;
+    if (!writeAscii(text)) {
+      writeModifiedUtf8(text);
     }
-    writeModifiedUtf8(text);
+  }
+
+  /**
+   * Writes {@code text} as {@link #writeUtf} would if it is ASCII without NUL and fits, in one
+   * pass; otherwise writes nothing and returns false.
+   */
+  private boolean writeAscii(String text) {
+    int chars = text.length();
+    if (chars > 0xFFFF) {
+      return false;
+    }
+    ensure(2 + chars);
+    int at = size + 2;
+    for (int i = 0; i < chars; i++) {
+      char c = text.charAt(i);
+      if (c == 0 || c > 0x7F) {
+        return false;
+      }
+      buffer[at++] = (byte) c;
+    }
+    buffer[size] = (byte) (chars >>> 8);
+    buffer[size + 1] = (byte) chars;
+    size = at;
+    return true;
   }
 
   private void writeModifiedUtf8(String text) {

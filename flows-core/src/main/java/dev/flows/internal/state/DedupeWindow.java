@@ -125,25 +125,50 @@ public final class DedupeWindow {
   /** Applied offsets below the highest, descending, as (gap, length) pairs of runs. */
   private byte[] runs() {
     ByteWriter out = new ByteWriter(16);
+    long floor = floor();
     long next = highest - 1;
-    long floor = Math.max(0, highest - span + 1);
-    while (next >= floor) {
-      long start = next;
-      while (start >= floor && !ring.get(slot(start))) {
-        start--;
-      }
-      if (start < floor) {
-        break;
-      }
-      long end = start;
-      while (end - 1 >= floor && ring.get(slot(end - 1))) {
-        end--;
-      }
+    for (long start = lastApplied(next, floor); start >= 0; start = lastApplied(next, floor)) {
+      long end = lastNotApplied(start, floor) + 1;
       out.writeVarLong(next - start);
       out.writeVarLong(start - end + 1);
       next = end - 1;
     }
     return out.toByteArray();
+  }
+
+  /** The lowest offset the window still knows. */
+  private long floor() {
+    return Math.max(0, highest - span + 1);
+  }
+
+  /**
+   * The highest applied offset from {@code from} down to {@code floor}, or -1 if none. Searches the
+   * ring's set bits, so a sparse window costs its applied offsets, not its span.
+   */
+  private long lastApplied(long from, long floor) {
+    for (long o = from; o >= floor; ) {
+      int slot = slot(o);
+      int found = ring.previousSetBit(slot);
+      if (found >= 0) {
+        long applied = o - (slot - found);
+        return applied >= floor ? applied : -1;
+      }
+      o -= slot + 1; // on to the offset of the ring's last slot
+    }
+    return -1;
+  }
+
+  /** The highest offset not applied from {@code from} down to {@code floor}, or floor - 1. */
+  private long lastNotApplied(long from, long floor) {
+    for (long o = from; o >= floor; ) {
+      int slot = slot(o);
+      int found = ring.previousClearBit(slot);
+      if (found >= 0) {
+        return Math.max(o - (slot - found), floor - 1);
+      }
+      o -= slot + 1;
+    }
+    return floor - 1;
   }
 
   private void readRuns(ByteReader in) {
@@ -161,11 +186,9 @@ public final class DedupeWindow {
   /** Bit i set: offset {@code highest - 1 - i} applied. */
   private byte[] bitmap() {
     BitSet bits = new BitSet();
-    long floor = Math.max(0, highest - span + 1);
-    for (long o = highest - 1; o >= floor; o--) {
-      if (ring.get(slot(o))) {
-        bits.set((int) (highest - 1 - o));
-      }
+    long floor = floor();
+    for (long o = lastApplied(highest - 1, floor); o >= 0; o = lastApplied(o - 1, floor)) {
+      bits.set((int) (highest - 1 - o));
     }
     return bits.toByteArray();
   }

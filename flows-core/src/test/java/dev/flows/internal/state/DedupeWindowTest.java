@@ -74,6 +74,34 @@ class DedupeWindowTest {
   }
 
   @Test
+  void shouldKeepASparseWindowExactlyAcrossTheRingsWrapAndItsFloor() {
+    for (long[] offsets :
+        new long[][] {
+          {0, 1, 7, 19_999}, // highest below the span: the floor is offset 0
+          {3, 20_001, 20_002, 39_998, 40_004}, // the ring wrapped twice; 3 left the window
+          {25_000, 19_999, 24_999, 30_000, 20_001} // out of order, the slots of a run wrap
+        }) {
+      DedupeWindow window = new DedupeWindow(20_000);
+      TreeSet<Long> applied = new TreeSet<>();
+      for (long o : offsets) {
+        window.applied(o);
+        applied.add(o);
+      }
+
+      DedupeWindow read = roundTrip(window);
+
+      long floor = Math.max(0, window.highest() - 19_999);
+      for (long o = floor; o <= window.highest(); o++) {
+        assertEquals(
+            applied.contains(o) ? Verdict.DUPLICATE : Verdict.NEW,
+            read.check(o),
+            "offset " + o + " of " + applied);
+      }
+      assertEquals(true, bytes(window).length < 32, "a few runs, not a bitmap of the span");
+    }
+  }
+
+  @Test
   void shouldStoreAContiguousRunInAFewBytesWhenAKeyIsHot() {
     DedupeWindow window = new DedupeWindow(10_000);
     for (long o = 0; o < 20_000; o++) {

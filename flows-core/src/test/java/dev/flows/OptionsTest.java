@@ -18,7 +18,7 @@ class OptionsTest {
   @Test
   void shouldHoldTheDocumentedValuesWhenDefaults() {
     assertEquals(
-        new FlowOptions(2_000, Duration.ofMillis(100), 0, 1, ErrorPolicy.defaults()), DEFAULTS);
+        new FlowOptions(5_000, Duration.ofMillis(100), 0, 1, ErrorPolicy.defaults()), DEFAULTS);
     assertEquals(
         new ErrorPolicy(
             3, Duration.ofMillis(100), Duration.ofSeconds(2), Exhausted.DEAD_LETTER, null),
@@ -102,9 +102,9 @@ class OptionsTest {
   @Test
   void shouldNameSettingValueAndFixWhenMaxRecordsIsBelowOne() {
     assertMessage(
-        "maxRecords must be at least 1, got 0: use e.g. 2000", () -> DEFAULTS.withMaxRecords(0));
+        "maxRecords must be at least 1, got 0: use e.g. 5000", () -> DEFAULTS.withMaxRecords(0));
     assertMessage(
-        "maxRecords must be at least 1, got -5: use e.g. 2000", () -> DEFAULTS.withMaxRecords(-5));
+        "maxRecords must be at least 1, got -5: use e.g. 5000", () -> DEFAULTS.withMaxRecords(-5));
   }
 
   @Test

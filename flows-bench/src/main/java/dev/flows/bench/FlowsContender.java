@@ -40,7 +40,7 @@ final class FlowsContender {
    */
   static void stateless(Params p) {
     Flow flow =
-        Flows.stateless(p.get("name"), options(p).withMaxRecords(p.integer("maxRecords")))
+        Flows.stateless(p.get("name"), options(p))
             .from(topic(p.get("in"), string(), string()))
             .mapValues(v -> Work.map(Marks.first(v)))
             .to(topic(p.get("out"), string(), string()));
@@ -225,10 +225,12 @@ final class FlowsContender {
 
   /**
    * The default options (the runtime's guarantee: at-least-once), exactly-once with {@code
-   * guarantee=exactly_once}.
+   * guarantee=exactly_once}, batches of {@code maxRecords} when given.
    */
   private static FlowOptions options(Params p) {
-    FlowOptions defaults = FlowOptions.defaults();
+    FlowOptions defaults =
+        FlowOptions.defaults()
+            .withMaxRecords(p.integer("maxRecords", FlowOptions.DEFAULT_MAX_RECORDS));
     return p.exactlyOnce() ? defaults.withGuarantee(Guarantee.EXACTLY_ONCE) : defaults;
   }
 

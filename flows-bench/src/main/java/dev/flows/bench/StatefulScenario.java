@@ -10,16 +10,23 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Scenario 2: a count per key over 10k keys. Flows on PostgreSQL, Flows in memory, Kafka Streams
- * {@code groupByKey().count()} on RocksDB, at-least-once; then Flows on PostgreSQL and Kafka
- * Streams exactly-once. Complete when the group's committed offsets reach the input count: every
- * state change is stored and its outputs acknowledged (exactly-once: the offsets are committed in
- * the transaction of the outputs, so the last transaction has committed).
+ * Scenario 2: a count per key over 10k keys. Flows on PostgreSQL (at the default batch size and at
+ * {@value #SMALL_BATCH}), Flows in memory, Kafka Streams {@code groupByKey().count()} on RocksDB,
+ * at-least-once; then Flows on PostgreSQL and Kafka Streams exactly-once. Complete when the group's
+ * committed offsets reach the input count: every state change is stored and its outputs
+ * acknowledged (exactly-once: the offsets are committed in the transaction of the outputs, so the
+ * last transaction has committed).
  */
 final class StatefulScenario implements Scenario {
   static final int RECORDS = 500_000;
   static final int PARTITIONS = 6;
   static final int KEYS = 10_000;
+
+  /** The batch size of the {@link #SMALL_BATCHES} row: the default until 2026-12-02. */
+  static final int SMALL_BATCH = 2_000;
+
+  /** Flows on PostgreSQL with batches of {@link #SMALL_BATCH}, beside the default's row. */
+  static final String SMALL_BATCHES = "flows+postgres max=" + SMALL_BATCH;
 
   @Override
   public String name() {
@@ -82,6 +89,24 @@ final class StatefulScenario implements Scenario {
         "flows+postgres",
         postgres,
         "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
+    String before = h.table("count_pg_small_r" + rep);
+    Measurement small =
+        measure(
+            h,
+            SMALL_BATCHES,
+            "flows-count",
+            "pg-small" + r,
+            in,
+            records,
+            pgParams(h, before).with("maxRecords", Integer.toString(SMALL_BATCH)),
+            List.of());
+    samples.add(
+        SMALL_BATCHES,
+        small,
+        "maxRecords="
+            + SMALL_BATCH
+            + " (the default before 2026-12-02); stored counts sum to "
+            + sumAndDrop(h.services().postgresUrl(), before));
     Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
     samples.add(
         "flows+memory",
@@ -195,6 +220,7 @@ final class StatefulScenario implements Scenario {
         new Comparison(name(), "flows+memory", "kafka-streams", 2.0),
         new Comparison(name(), "flows+postgres eos", "kafka-streams eos", 1.0),
         new Comparison(name(), "flows+postgres eos", "flows+postgres", Double.NaN),
+        new Comparison(name(), "flows+postgres", SMALL_BATCHES, Double.NaN),
         Comparison.peakRss(name(), "flows+postgres", "kafka-streams", 1.0),
         Comparison.peakRss(name(), "flows+memory", "kafka-streams", 1.0));
   }

@@ -22,7 +22,7 @@ final class StatelessScenario implements Scenario {
    * Batch sizes tried, to choose the default by measurement; the default's row is plain {@code
    * flows}.
    */
-  static final List<Integer> BATCH_SIZES = List.of(FlowOptions.DEFAULT_MAX_RECORDS, 500, 5_000);
+  static final List<Integer> BATCH_SIZES = List.of(FlowOptions.DEFAULT_MAX_RECORDS, 500, 2_000);
 
   @Override
   public String name() {

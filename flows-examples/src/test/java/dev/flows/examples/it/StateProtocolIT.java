@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
+import dev.flows.FlowOptions;
 import dev.flows.Flows;
 import dev.flows.Join;
 import dev.flows.StateSpec;
@@ -129,8 +130,9 @@ class StateProtocolIT {
     Topic<String, String> words = topic("it-order-words", string(), string());
     Topic<String, String> joined = topic("it-order-out", string(), string());
     String intermediate = "it-order-intermediate";
+    // batches of 2,500 give a dedupe window of max(10,000, 4 x 2,500) = 10,000 offsets
     Join join =
-        Flows.join("it-order-join")
+        Flows.join("it-order-join", FlowOptions.defaults().withMaxRecords(2_500))
             .through(intermediate)
             .state(StateSpec.of("count", Formats.longs(), () -> 0L).withTable("it_order_count"))
             .on(words, (k, v) -> k, (k, v, n) -> StateUpdate.set(n + 1, Long.toString(n + 1)))

@@ -194,7 +194,7 @@ final class StatelessScenario implements Scenario {
         new Comparison(name(), "flows", "kafka-streams", 1.5),
         new Comparison(name(), "flows", "raw-clients", 0.8),
         new Comparison(name(), "flows max=500", "flows", Double.NaN),
-        new Comparison(name(), "flows max=5000", "flows", Double.NaN),
+        new Comparison(name(), "flows max=2000", "flows", Double.NaN),
         new Comparison(name(), "flows eos", "kafka-streams eos", 1.5),
         new Comparison(name(), "flows eos", "flows", Double.NaN),
         Comparison.peakRss(name(), "flows", "kafka-streams", 1.0));

@@ -17,6 +17,7 @@ import dev.flows.TableSpec;
 import dev.flows.TaskOptions;
 import dev.flows.Windowed;
 import dev.flows.Windows;
+import dev.flows.dsl.StatefulOutput;
 import dev.flows.format.Format;
 import dev.flows.kafka.KafkaConnector;
 import dev.flows.postgres.PostgresStateStore;
@@ -151,22 +152,24 @@ final class FlowsContender {
   /**
    * The count of {@code flows-count} and {@code flows-recovery}; with {@code concurrency=n} on
    * {@code n} key lanes, with {@code ioMs=m} sleeping {@code m} ms per record, as an I/O call
-   * would.
+   * would; with {@code latest=true} publishing each batch's last count per key.
    */
   private static Flow countFlow(Params p) {
     long ioMillis = p.integer("ioMs", 0);
-    return Flows.stateful(p.get("name"), options(p).withConcurrency(p.integer("concurrency", 1)))
-        .from(topic(p.get("in"), string(), string()))
-        .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
-        .apply(
-            (key, value, count) -> {
-              Marks.first(value);
-              if (ioMillis > 0) {
-                Work.io(ioMillis);
-              }
-              long next = count + 1;
-              return StateUpdate.set(next, Long.toString(next));
-            })
+    StatefulOutput<String, String> counts =
+        Flows.stateful(p.get("name"), options(p).withConcurrency(p.integer("concurrency", 1)))
+            .from(topic(p.get("in"), string(), string()))
+            .state(StateSpec.of("count", countFormat(), () -> 0L).withTable(p.get("table")))
+            .apply(
+                (key, value, count) -> {
+                  Marks.first(value);
+                  if (ioMillis > 0) {
+                    Work.io(ioMillis);
+                  }
+                  long next = count + 1;
+                  return StateUpdate.set(next, Long.toString(next));
+                });
+    return (p.flag("latest") ? counts.emitLatestPerBatch() : counts)
         .to(topic(p.get("out"), string(), string()));
   }
 

@@ -54,6 +54,11 @@ record Params(Map<String, String> values) {
     return value;
   }
 
+  /** Whether the parameter is {@code true}; {@code false} when it is not given. */
+  boolean flag(String name) {
+    return Boolean.parseBoolean(values.get(name));
+  }
+
   /** Whether {@code guarantee=exactly_once}: the contender runs exactly-once. */
   boolean exactlyOnce() {
     return EXACTLY_ONCE.equals(values.get(GUARANTEE));

@@ -28,6 +28,9 @@ final class StatefulScenario implements Scenario {
   /** Flows on PostgreSQL with batches of {@link #SMALL_BATCH}, beside the default's row. */
   static final String SMALL_BATCHES = "flows+postgres max=" + SMALL_BATCH;
 
+  /** The end of the labels of the rows publishing each batch's last count per key. */
+  static final String LATEST = " latest";
+
   @Override
   public String name() {
     return "stateful";
@@ -58,60 +61,95 @@ final class StatefulScenario implements Scenario {
     return samples.results();
   }
 
-  /** One run of each at-least-once contender: Kafka Streams, Flows on PostgreSQL, in memory. */
+  /**
+   * One run of each at-least-once contender: Kafka Streams, Flows on PostgreSQL (at the default
+   * batch size and at {@value #SMALL_BATCH}), in memory, and both publishing each batch's last
+   * count per key ({@code emitLatestPerBatch()}). Each note says how many outputs the run
+   * published.
+   */
   private void atLeastOnce(Harness h, Samples samples, String in, int records, int rep)
       throws Exception {
     String r = "-r" + rep;
     samples.add(
         "kafka-streams",
-        measure(
-            h,
-            "kafka-streams",
-            "streams-count",
-            "streams" + r,
-            in,
-            records,
-            streamsParams(h),
-            List.of()),
-        "RocksDB, at_least_once, commit 100 ms");
-    String table = h.table("count_pg_r" + rep);
-    Measurement postgres =
-        measure(
-            h,
-            "flows+postgres",
-            "flows-count",
-            "pg" + r,
-            in,
-            records,
-            pgParams(h, table),
-            List.of());
-    samples.add(
-        "flows+postgres",
-        postgres,
-        "stored counts sum to " + sumAndDrop(h.services().postgresUrl(), table));
-    String before = h.table("count_pg_small_r" + rep);
-    Measurement small =
-        measure(
-            h,
-            SMALL_BATCHES,
-            "flows-count",
-            "pg-small" + r,
-            in,
-            records,
-            pgParams(h, before).with("maxRecords", Integer.toString(SMALL_BATCH)),
-            List.of());
-    samples.add(
+        measure(h, "kafka-streams", "streams-count", "streams" + r, in, records, streamsParams(h)),
+        "RocksDB, at_least_once, commit 100 ms; " + outputs(h, "streams" + r));
+    postgres(h, samples, "flows+postgres", "pg" + r, in, records, Params.of(), "");
+    postgres(
+        h,
+        samples,
         SMALL_BATCHES,
-        small,
-        "maxRecords="
-            + SMALL_BATCH
-            + " (the default before 2026-12-02); stored counts sum to "
-            + sumAndDrop(h.services().postgresUrl(), before));
-    Params memory = Params.of("store", "memory", "table", h.table("count_mem"));
+        "pg-small" + r,
+        in,
+        records,
+        Params.of("maxRecords", Integer.toString(SMALL_BATCH)),
+        "maxRecords=" + SMALL_BATCH + " (the default before 2026-12-02); ");
+    postgres(
+        h,
+        samples,
+        "flows+postgres" + LATEST,
+        "pg-latest" + r,
+        in,
+        records,
+        Params.of("latest", "true"),
+        "emitLatestPerBatch(); ");
+    memory(h, samples, "flows+memory", "mem" + r, in, records, Params.of(), "InMemoryStateStore");
+    memory(
+        h,
+        samples,
+        "flows+memory" + LATEST,
+        "mem-latest" + r,
+        in,
+        records,
+        Params.of("latest", "true"),
+        "InMemoryStateStore, emitLatestPerBatch()");
+  }
+
+  /** One run of Flows on PostgreSQL with {@code extra} parameters, its note after {@code note}. */
+  private void postgres(
+      Harness h,
+      Samples samples,
+      String label,
+      String tag,
+      String in,
+      int records,
+      Params extra,
+      String note)
+      throws Exception {
+    String table = h.table("count_" + tag.replace('-', '_'));
+    Measurement m =
+        measure(h, label, "flows-count", tag, in, records, pgParams(h, table).with(extra));
     samples.add(
-        "flows+memory",
-        measure(h, "flows+memory", "flows-count", "mem" + r, in, records, memory, List.of()),
-        "InMemoryStateStore");
+        label,
+        m,
+        note
+            + "stored counts sum to "
+            + sumAndDrop(h.services().postgresUrl(), table)
+            + "; "
+            + outputs(h, tag));
+  }
+
+  /** One run of Flows in memory with {@code extra} parameters. */
+  private void memory(
+      Harness h,
+      Samples samples,
+      String label,
+      String tag,
+      String in,
+      int records,
+      Params extra,
+      String note)
+      throws Exception {
+    Params memory = Params.of("store", "memory", "table", h.table("count_mem")).with(extra);
+    samples.add(
+        label,
+        measure(h, label, "flows-count", tag, in, records, memory),
+        note + "; " + outputs(h, tag));
+  }
+
+  /** How many records the output topic of the run {@code tag} holds (at-least-once runs). */
+  private static String outputs(Harness h, String tag) {
+    return String.format("%,d outputs", h.kafka().endOffsetsSum(h.name("count-out-" + tag)));
   }
 
   /**
@@ -181,6 +219,12 @@ final class StatefulScenario implements Scenario {
   }
 
   private Measurement measure(
+      Harness h, String label, String child, String tag, String in, int records, Params extra)
+      throws Exception {
+    return measure(h, label, child, tag, in, records, extra, List.of());
+  }
+
+  private Measurement measure(
       Harness h,
       String label,
       String child,
@@ -221,6 +265,8 @@ final class StatefulScenario implements Scenario {
         new Comparison(name(), "flows+postgres eos", "kafka-streams eos", 1.0),
         new Comparison(name(), "flows+postgres eos", "flows+postgres", Double.NaN),
         new Comparison(name(), "flows+postgres", SMALL_BATCHES, Double.NaN),
+        new Comparison(name(), "flows+postgres" + LATEST, "kafka-streams", Double.NaN),
+        new Comparison(name(), "flows+memory" + LATEST, "kafka-streams", Double.NaN),
         Comparison.peakRss(name(), "flows+postgres", "kafka-streams", 1.0),
         Comparison.peakRss(name(), "flows+memory", "kafka-streams", 1.0));
   }

@@ -11,6 +11,17 @@ import java.util.List;
  * @param <O> the output value type
  */
 public interface StatefulOutput<K, O> {
+  /**
+   * Publishes, of each batch, only each key's last output: of one row's outputs to one topic with
+   * one key in a batch, the last; the earlier ones are never published (their state changes are
+   * stored as ever). A count's readers see each batch's final count per key instead of every step,
+   * as Kafka Streams' record cache gives them per commit interval. Outputs without a key, and dead
+   * letters, are all published.
+   *
+   * @throws dev.flows.FlowDefinitionException on windows or sessions emitting on close, which
+   *     publish one result per window already
+   */
+  StatefulOutput<K, O> emitLatestPerBatch();
 
   /**
    * Ends the flow: outputs go to {@code topic}, keyed by the input record's key (or, from {@link

@@ -113,7 +113,8 @@ public final class JoinSteps {
               "apply by source topic " + sources.keySet(),
               state,
               List.of(topic),
-              null);
+              null,
+              StatefulPlan.Steps.NONE);
       return new Plans(merge, apply);
     }
 

@@ -19,20 +19,21 @@ public final class StatefulPlan extends Plan {
   private final StateSpec<Object> state;
   private final TopicRouter<Object, Object> router;
   private final String readerLabel;
-  private final Windowing windowing;
-  private final SessionWindowing sessions;
-  private final TimerCall timers;
+  private final Steps steps;
 
-  StatefulPlan(
-      String name,
-      FlowOptions options,
-      List<Topic<?, ?>> inputs,
-      StatefulInputs reader,
-      String readerLabel,
-      StateSpec<?> state,
-      List<Topic<?, ?>> outputs,
-      TopicRouter<?, ?> router) {
-    this(name, options, inputs, reader, readerLabel, state, outputs, router, null, null, null);
+  /**
+   * What a stateful chain chose beyond its state function.
+   *
+   * @param windowing the event-time windows state is kept in, {@code null} for none
+   * @param sessions the event-time sessions state is kept in, {@code null} for none
+   * @param timers the timer function, {@code null} for none
+   * @param latestPerBatch whether each batch publishes only each row's last output per topic and
+   *     key
+   */
+  public record Steps(
+      Windowing windowing, SessionWindowing sessions, TimerCall timers, boolean latestPerBatch) {
+    /** Nothing beyond the state function. */
+    public static final Steps NONE = new Steps(null, null, null, false);
   }
 
   @SuppressWarnings("unchecked")
@@ -45,13 +46,9 @@ public final class StatefulPlan extends Plan {
       StateSpec<?> state,
       List<Topic<?, ?>> outputs,
       TopicRouter<?, ?> router,
-      Windowing windowing,
-      SessionWindowing sessions,
-      TimerCall timers) {
+      Steps steps) {
     super(name, FlowKind.STATEFUL, options, inputs, outputs);
-    this.timers = timers;
-    this.windowing = windowing;
-    this.sessions = sessions;
+    this.steps = steps;
     this.reader = reader;
     this.readerLabel = readerLabel;
     this.state = (StateSpec<Object>) state;
@@ -75,17 +72,22 @@ public final class StatefulPlan extends Plan {
 
   /** The event-time windows state is kept in, {@code null} when it is not. */
   public Windowing windowing() {
-    return windowing;
+    return steps.windowing();
   }
 
   /** The event-time sessions state is kept in, {@code null} when it is not. */
   public SessionWindowing sessions() {
-    return sessions;
+    return steps.sessions();
   }
 
   /** The timer function of a flow with timers, {@code null} for one without. */
   public TimerCall timers() {
-    return timers;
+    return steps.timers();
+  }
+
+  /** Whether each batch publishes only each row's last output per topic and key. */
+  public boolean latestPerBatch() {
+    return steps.latestPerBatch();
   }
 
   /** The state spec. */
@@ -140,14 +142,15 @@ public final class StatefulPlan extends Plan {
             + (state.retention() == null
                 ? ""
                 : ", rows unwritten for " + state.retention() + " deleted");
-    if (windowing != null) {
-      return List.of(windowing.label(), stateLabel, readerLabel);
+    String applyLabel =
+        readerLabel
+            + (timers() != null ? " with event-time timers" : "")
+            + (latestPerBatch() ? ", publishing each batch's last output per key" : "");
+    if (windowing() != null) {
+      return List.of(windowing().label(), stateLabel, applyLabel);
     }
-    if (timers != null) {
-      return List.of(stateLabel, readerLabel + " with event-time timers");
-    }
-    return sessions == null
-        ? List.of(stateLabel, readerLabel)
-        : List.of(sessions.label(), stateLabel, readerLabel);
+    return sessions() == null
+        ? List.of(stateLabel, applyLabel)
+        : List.of(sessions().label(), stateLabel, applyLabel);
   }
 }

@@ -54,7 +54,8 @@ public final class StatefulSteps {
       String label,
       Windowing windowing,
       SessionWindowing sessions,
-      TimerCall timers) {
+      TimerCall timers,
+      boolean latestPerBatch) {
 
     /** The parts of a chain's input: its topics and state key, nothing chosen after them. */
     static Parts source(
@@ -62,7 +63,7 @@ public final class StatefulSteps {
         FlowOptions options,
         List<Topic<?, ?>> inputs,
         KeyValueMapper<?, ?, String> stateKey) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, null, null, null);
+      return new Parts(name, options, inputs, stateKey, null, null, null, null, null, null, false);
     }
 
     @SuppressWarnings("unchecked")
@@ -70,26 +71,58 @@ public final class StatefulSteps {
       StatefulInputs reader =
           new DirectInputs(inputs, (KeyValueMapper<Object, Object, String>) stateKey, function);
       return new StatefulPlan(
-          name, options, inputs, reader, label, state, outputs, router, windowing, sessions,
-          timers);
+          name,
+          options,
+          inputs,
+          reader,
+          label,
+          state,
+          outputs,
+          router,
+          new StatefulPlan.Steps(windowing, sessions, timers, latestPerBatch));
     }
 
     Parts with(StateCall call, String callLabel, TimerCall timerCall) {
       return new Parts(
-          name, options, inputs, stateKey, state, call, callLabel, windowing, sessions, timerCall);
+          name, options, inputs, stateKey, state, call, callLabel, windowing, sessions, timerCall,
+          false);
     }
 
     Parts with(StateSpec<?> spec) {
       return new Parts(
-          name, options, inputs, stateKey, spec, null, null, windowing, sessions, null);
+          name, options, inputs, stateKey, spec, null, null, windowing, sessions, null, false);
     }
 
     Parts with(Windowing windows) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, windows, null, null);
+      return new Parts(
+          name, options, inputs, stateKey, null, null, null, windows, null, null, false);
     }
 
     Parts with(SessionWindowing windows) {
-      return new Parts(name, options, inputs, stateKey, null, null, null, null, windows, null);
+      return new Parts(
+          name, options, inputs, stateKey, null, null, null, null, windows, null, false);
+    }
+
+    /**
+     * The parts publishing each batch's last output per row, topic and key.
+     *
+     * @throws FlowDefinitionException on windows or sessions emitting on close
+     */
+    Parts withLatestPerBatch() {
+      boolean onClose =
+          windowing != null && windowing.windows().emit() == Windows.Emit.ON_CLOSE
+              || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
+      if (onClose) {
+        throw FlowDefinitionException.of(
+            "emitLatestPerBatch() of " + name,
+            "emitOnClose()",
+            "cannot be combined with windows emitting on close, which publish one result per"
+                + " window already",
+            "keep emitOnClose() for final results, or drop it to publish each batch's latest");
+      }
+      return new Parts(
+          name, options, inputs, stateKey, state, function, label, windowing, sessions, timers,
+          true);
     }
   }
 
@@ -262,6 +295,11 @@ public final class StatefulSteps {
   }
 
   private record Output<K, O>(Parts parts) implements StatefulOutput<K, O> {
+    @Override
+    public StatefulOutput<K, O> emitLatestPerBatch() {
+      return new Output<>(parts.withLatestPerBatch());
+    }
+
     @Override
     public Flow to(Topic<K, O> topic) {
       return parts.plan(List.of(Objects.requireNonNull(topic, "topic")), null);

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Applies one key's records of a batch to its row (docs/semantics.md, protocol v2). A record at or
@@ -134,6 +135,7 @@ final class RowUpdater {
   private final boolean holdsOutputs;
   private final SessionWindowing sessions;
   private final TimerCall timers;
+  private final LatestOutputs latest;
   private final FlowMetrics metrics;
 
   RowUpdater(StatefulPlan plan, UserCode userCode, Failures failures, FlowMetrics metrics) {
@@ -145,6 +147,11 @@ final class RowUpdater {
     this.carriesOrigin = plan.reader().carriesOrigin();
     this.sessions = plan.sessions();
     this.timers = plan.timers();
+    this.latest =
+        plan.latestPerBatch()
+            ? new LatestOutputs(
+                plan.outputs().stream().map(Topic::name).collect(Collectors.toSet()))
+            : null;
     this.holdsOutputs =
         plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE
             || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
@@ -158,6 +165,7 @@ final class RowUpdater {
     StateRow row = image == null ? null : image.row();
     Progress progress = progress(image, known);
     List<StoredOutput> pending = unpublished(image, known, inputs.size());
+    int stored = pending.size();
     StoredState state = new StoredState(plan.state(), id, row);
     RowTimer timer = timers == null ? null : new RowTimer(image == null ? null : image.timer());
     List<Handled> handled = new ArrayList<>(inputs.size());
@@ -206,6 +214,9 @@ final class RowUpdater {
         pending.removeIf(StoredOutput::held);
         result.held().forEach(o -> pending.add(new StoredOutput(consumed, offset, o, true)));
       }
+    }
+    if (latest != null && pending.size() - stored > 1) {
+      latest.keepLast(handled, pending, stored);
     }
     KeyTimer timerNow = timer == null ? null : timer.current();
     if (!changed) {

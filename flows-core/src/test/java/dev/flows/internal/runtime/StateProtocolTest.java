@@ -305,6 +305,101 @@ class StateProtocolTest {
     assertEquals("cacheRows is negative, got -1: use 0 (no cache) or more rows", e.getMessage());
   }
 
+  private static Flow latestCount() {
+    return Flows.stateful("test-latest-count")
+        .from(A)
+        .state(COUNT)
+        .apply(
+            (key, value, count) -> {
+              if (value.equals("bad")) {
+                throw new IllegalArgumentException("bad value");
+              }
+              return StateUpdate.set(count + 1, (count + 1) + ":" + value);
+            })
+        .emitLatestPerBatch()
+        .to(OUT);
+  }
+
+  private static Batch fiveCounts() {
+    return batch(
+        msg("a", 0, "k1", "a0"),
+        msg("a", 1, "k2", "a1"),
+        msg("a", 2, "k1", "a2"),
+        msg("a", 3, "k1", "a3"),
+        msg("a", 4, "k2", "a4"));
+  }
+
+  @Test
+  void shouldPublishEachKeysLastOutputOfABatchAndStoreEveryStateChangeWithEmitLatestPerBatch() {
+    Flow flow = latestCount();
+
+    handler(flow).process(fiveCounts());
+    handler(flow).process(batch(msg("a", 5, "k1", "a5")));
+
+    assertEquals(List.of("3:a3", "2:a4", "4:a5"), sink.values("out"));
+    assertEquals(4L, storedCount("k1"));
+    assertEquals(2L, storedCount("k2"));
+    assertTrue(
+        flow.describe().text().contains("publishing each batch's last output per key"),
+        flow.describe().text());
+  }
+
+  @Test
+  void shouldReEmitOnlyEachKeysLastOutputWhenABatchIsReplayedAfterACrash() {
+    Flow flow = latestCount();
+    sink.failing = true; // the first owner writes k1 and k2, then cannot publish and dies
+    assertThrows(PublishFailedException.class, () -> handler(flow).process(fiveCounts()));
+    assertEquals(2, sink.attempted.size(), "only the last output per key was sent");
+    sink.failing = false;
+    BatchHandler next = handler(flow);
+
+    // the replay comes in other batches: the first holds only superseded outputs
+    next.process(batch(msg("a", 0, "k1", "a0"), msg("a", 1, "k2", "a1")));
+    next.process(batch(msg("a", 2, "k1", "a2"), msg("a", 3, "k1", "a3"), msg("a", 4, "k2", "a4")));
+
+    assertEquals(List.of("3:a3", "2:a4"), sink.values("out"), "each key's last count, once");
+    assertEquals(3L, storedCount("k1"), "no record applied twice");
+    assertEquals(2L, storedCount("k2"));
+  }
+
+  @Test
+  void shouldPublishEveryDeadLetterWithEmitLatestPerBatch() {
+    Flow flow = latestCount();
+
+    handler(flow)
+        .process(batch(msg("a", 0, "k1", "a0"), msg("a", 1, "k1", "bad"), msg("a", 2, "k1", "a2")));
+
+    assertEquals(List.of("2:a2"), sink.values("out"));
+    List<Message<byte[], byte[]>> dead = sink.records(flow.deadLetterTopic());
+    assertEquals(1, dead.size(), "the dead letter is not superseded by the later count");
+    assertEquals("bad value", header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE));
+  }
+
+  @Test
+  void shouldRefuseEmitLatestPerBatchOnWindowsEmittingOnClose() {
+    FlowDefinitionException e =
+        assertThrows(
+            FlowDefinitionException.class,
+            () ->
+                Flows.stateful("test-latest-windows")
+                    .from(A)
+                    .windowedBy(Windows.tumbling(Duration.ofSeconds(10)).emitOnClose())
+                    .state(COUNT)
+                    .apply((key, value, count) -> StateUpdate.set(count + 1, "" + (count + 1)))
+                    .emitLatestPerBatch());
+
+    assertEquals(
+        "emitLatestPerBatch() of test-latest-windows cannot be combined with windows emitting on"
+            + " close, which publish one result per window already, got 'emitOnClose()': keep"
+            + " emitOnClose() for final results, or drop it to publish each batch's latest",
+        e.getMessage());
+  }
+
+  private long storedCount(String id) {
+    StateRow row = table().load(List.of(id)).get(id);
+    return Long.parseLong(new String(row.state(), StandardCharsets.UTF_8));
+  }
+
   private BatchHandler handler(Flow flow) {
     return handler(flow, store);
   }

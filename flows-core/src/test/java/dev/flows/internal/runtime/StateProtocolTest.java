@@ -376,6 +376,31 @@ class StateProtocolTest {
   }
 
   @Test
+  void shouldKeepTheLastOutputOfEachOfManyKeysOfOneRowWithEmitLatestPerBatch() {
+    Flow flow =
+        Flows.stateful("test-latest-one-row")
+            .from(A)
+            .stateKey((key, value) -> "all") // one row, its outputs keyed by the records' keys
+            .state(COUNT)
+            .apply((key, value, count) -> StateUpdate.set(count + 1, (count + 1) + ":" + value))
+            .emitLatestPerBatch()
+            .to(OUT);
+    List<Message<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      records.add(msg("a", i, "k" + i % 12, "a" + i)); // more keys than are compared one by one
+    }
+
+    handler(flow).process(Batch.of(records));
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 18; i < 30; i++) {
+      expected.add((i + 1) + ":a" + i); // each key's last record, in offset order
+    }
+    assertEquals(expected, sink.values("out"));
+    assertEquals(30L, storedCount("all"));
+  }
+
+  @Test
   void shouldRefuseEmitLatestPerBatchOnWindowsEmittingOnClose() {
     FlowDefinitionException e =
         assertThrows(

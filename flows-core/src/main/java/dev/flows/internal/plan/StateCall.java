@@ -33,11 +33,40 @@ public interface StateCall {
       if (update == null) {
         return null;
       }
-      Message<Object, Object> keyed = record.withKey(outputKey);
-      List<Message<Object, Object>> outputs = new ArrayList<>(update.outputs().size());
-      update.outputs().forEach(value -> outputs.add(keyed.withValue(value)));
-      return new StateUpdate<>(update.action(), update.state(), outputs, update.timer());
+      return new StateUpdate<>(
+          update.action(),
+          update.state(),
+          keyed(record, outputKey, update.outputs()),
+          update.timer());
     };
+  }
+
+  /**
+   * {@code values} as messages at {@code record}'s coordinates keyed by {@code key}: one message
+   * each, and the most common update (one output) in a list {@link StateUpdate} keeps uncopied.
+   */
+  private static List<Message<Object, Object>> keyed(
+      Message<Object, Object> record, Object key, List<Object> values) {
+    if (values.size() == 1) {
+      return List.of(at(record, key, values.get(0)));
+    }
+    List<Message<Object, Object>> outputs = new ArrayList<>(values.size());
+    for (Object value : values) {
+      outputs.add(at(record, key, value));
+    }
+    return outputs;
+  }
+
+  private static Message<Object, Object> at(
+      Message<Object, Object> record, Object key, Object value) {
+    return new Message<>(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.timestamp(),
+        key,
+        value,
+        record.headers());
   }
 
   /** The call of a state function that takes and returns messages. */

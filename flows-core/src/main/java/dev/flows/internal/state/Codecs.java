@@ -47,9 +47,15 @@ public final class Codecs {
     out.writeByte(
         timer != null ? TIMER_RESULTS_VERSION : anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
     out.writeInt(outputs.size());
+    String topic = null; // the outputs of a row mostly share their source topic: looked up once
+    int topicGeneration = 0;
     for (StoredOutput o : outputs) {
-      out.writeUtf(o.source().topic());
-      out.writeVarLong(generation.applyAsInt(o.source().topic()));
+      if (!o.source().topic().equals(topic)) {
+        topic = o.source().topic();
+        topicGeneration = generation.applyAsInt(topic);
+      }
+      out.writeUtf(topic);
+      out.writeVarLong(topicGeneration);
       out.writeVarLong(o.source().partition());
       out.writeVarLong(o.offset());
       if (anyHeld) {

@@ -16,7 +16,8 @@ public interface StatefulOutput<K, O> {
    * one key in a batch, the last; the earlier ones are never published (their state changes are
    * stored as ever). A count's readers see each batch's final count per key instead of every step,
    * as Kafka Streams' record cache gives them per commit interval. Outputs without a key, and dead
-   * letters, are all published.
+   * letters, are all published. In a {@code FlowTestDriver} test, each {@code pipeBatch} is one
+   * batch.
    *
    * @throws dev.flows.FlowDefinitionException on windows or sessions emitting on close, which
    *     publish one result per window already

@@ -64,6 +64,30 @@ class StatefulFlowTest {
   }
 
   @Test
+  void shouldEmitEachKeysLastCountOfABatchThroughTheTestDriverWithEmitLatestPerBatch() {
+    Flow latest =
+        Flows.stateful("test-words-latest")
+            .from(WORDS)
+            .state(COUNT)
+            .apply((word, value, count) -> StateUpdate.set(count + 1, Long.toString(count + 1)))
+            .emitLatestPerBatch()
+            .to(COUNTS);
+    try (FlowTestDriver driver = FlowTestDriver.of(latest)) {
+      driver
+          .input(WORDS)
+          .pipeBatch(
+              List.of(
+                  KeyValue.of("apple", "a"), KeyValue.of("pizza", "p"), KeyValue.of("apple", "a")));
+      driver.input(WORDS).pipe("apple", "a"); // a batch of its own
+
+      assertEquals(
+          List.of(KeyValue.of("apple", "2"), KeyValue.of("pizza", "1"), KeyValue.of("apple", "3")),
+          driver.output(COUNTS).readKeyValues());
+      assertEquals(Optional.of(3L), driver.state(COUNT, "apple"));
+    }
+  }
+
+  @Test
   void shouldDeadLetterAndKeepStateWhenTheStateFunctionThrows() {
     try (FlowTestDriver driver = FlowTestDriver.of(countFlow())) {
       driver.input(WORDS).pipe("apple", "a");

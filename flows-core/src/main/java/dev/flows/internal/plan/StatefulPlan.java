@@ -6,6 +6,7 @@ import dev.flows.Lineage.EdgeKind;
 import dev.flows.Message;
 import dev.flows.StateSpec;
 import dev.flows.Topic;
+import dev.flows.Windows;
 import dev.flows.dsl.TopicRouter;
 import dev.flows.internal.lineage.LineageGraph;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ public final class StatefulPlan extends Plan {
       Windowing windowing, SessionWindowing sessions, TimerCall timers, boolean latestPerBatch) {
     /** Nothing beyond the state function. */
     public static final Steps NONE = new Steps(null, null, null, false);
+
+    /** Whether updates' outputs are held until their window or session closes (final results). */
+    public boolean holdsOutputs() {
+      return windowing != null && windowing.windows().emit() == Windows.Emit.ON_CLOSE
+          || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -83,6 +90,11 @@ public final class StatefulPlan extends Plan {
   /** The timer function of a flow with timers, {@code null} for one without. */
   public TimerCall timers() {
     return steps.timers();
+  }
+
+  /** Whether updates' outputs are held until their window or session closes (final results). */
+  public boolean holdsOutputs() {
+    return steps.holdsOutputs();
   }
 
   /** Whether each batch publishes only each row's last output per topic and key. */

@@ -109,10 +109,7 @@ public final class StatefulSteps {
      * @throws FlowDefinitionException on windows or sessions emitting on close
      */
     Parts withLatestPerBatch() {
-      boolean onClose =
-          windowing != null && windowing.windows().emit() == Windows.Emit.ON_CLOSE
-              || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
-      if (onClose) {
+      if (new StatefulPlan.Steps(windowing, sessions, timers, false).holdsOutputs()) {
         throw FlowDefinitionException.of(
             "emitLatestPerBatch() of " + name,
             "emitOnClose()",

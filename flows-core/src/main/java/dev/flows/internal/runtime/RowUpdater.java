@@ -7,7 +7,6 @@ import dev.flows.Message;
 import dev.flows.RowRefusedException;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
-import dev.flows.Windows;
 import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.SessionWindowing;
 import dev.flows.internal.plan.StatefulPlan;
@@ -152,9 +151,7 @@ final class RowUpdater {
             ? new LatestOutputs(
                 plan.outputs().stream().map(Topic::name).collect(Collectors.toSet()))
             : null;
-    this.holdsOutputs =
-        plan.windowing() != null && plan.windowing().windows().emit() == Windows.Emit.ON_CLOSE
-            || sessions != null && sessions.sessions().emit() == Windows.Emit.ON_CLOSE;
+    this.holdsOutputs = plan.holdsOutputs();
   }
 
   /**

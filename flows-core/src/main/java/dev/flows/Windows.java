@@ -11,11 +11,13 @@ import java.util.Objects;
  * advance} windows).
  *
  * <p>A window closes when {@code end + grace <= stream time} (the largest record timestamp read on
- * its input partition). A record whose windows all closed is late: it is dead-lettered ({@link
- * Late#DEAD_LETTER}, the default) or dropped and counted ({@link Late#DROP}). A hopping record late
- * for some of its windows only updates the others. Each update's outputs are published as it is
- * applied ({@link Emit#EVERY_UPDATE}, the default), or held and published once, when the window
- * closes ({@link #emitOnClose()}: final results).
+ * its input partition). Emitting on close, a window fed by several partitions (merged topics, a
+ * {@code stateKey}) closes when the stream time of every one of them passed it, or when one passed
+ * it by {@link #slowPartitionWait} more. A record whose windows all closed is late: it is
+ * dead-lettered ({@link Late#DEAD_LETTER}, the default) or dropped and counted ({@link Late#DROP}).
+ * A hopping record late for some of its windows only updates the others. Each update's outputs are
+ * published as it is applied ({@link Emit#EVERY_UPDATE}, the default), or held and published once,
+ * when the window closes ({@link #emitOnClose()}: final results).
  *
  * <pre>{@code
  * Windows.tumbling(Duration.ofMinutes(5)).withGrace(Duration.ofMinutes(1)).emitOnClose()
@@ -27,8 +29,17 @@ import java.util.Objects;
  * @param grace how long after its end a window still accepts out-of-order records, not negative
  * @param late what happens to a late record
  * @param emit when a window's outputs are published
+ * @param slowPartitionWait emitting on close, how much further in event time a window fed by
+ *     several partitions waits for those whose stream time has not passed it, not negative; the
+ *     size by default
  */
-public record Windows(Duration size, Duration advance, Duration grace, Late late, Emit emit) {
+public record Windows(
+    Duration size,
+    Duration advance,
+    Duration grace,
+    Late late,
+    Emit emit,
+    Duration slowPartitionWait) {
   /** The grace of windows made by {@link #tumbling} and {@link #hopping}: {@value} ms. */
   public static final long DEFAULT_GRACE_MILLIS = 0;
 
@@ -76,12 +87,25 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
+    Objects.requireNonNull(slowPartitionWait, "slowPartitionWait");
+    if (slowPartitionWait.isNegative()) {
+      throw FlowDefinitionException.of(
+          "slow-partition wait",
+          slowPartitionWait,
+          "is negative",
+          "use Duration.ZERO (close at the first partition's stream time) or a positive wait");
+    }
   }
 
   /** Tumbling windows of {@code size}: back to back, each record in exactly one. No grace. */
   public static Windows tumbling(Duration size) {
     return new Windows(
-        size, size, Duration.ofMillis(DEFAULT_GRACE_MILLIS), Late.DEAD_LETTER, Emit.EVERY_UPDATE);
+        size,
+        size,
+        Duration.ofMillis(DEFAULT_GRACE_MILLIS),
+        Late.DEAD_LETTER,
+        Emit.EVERY_UPDATE,
+        size);
   }
 
   /**
@@ -94,17 +118,18 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
         advance,
         Duration.ofMillis(DEFAULT_GRACE_MILLIS),
         Late.DEAD_LETTER,
-        Emit.EVERY_UPDATE);
+        Emit.EVERY_UPDATE,
+        size);
   }
 
   /** A copy whose windows accept records for {@code grace} after they end. */
   public Windows withGrace(Duration grace) {
-    return new Windows(size, advance, grace, late, emit);
+    return new Windows(size, advance, grace, late, emit, slowPartitionWait);
   }
 
   /** A copy whose late records are handled by {@code late}. */
   public Windows withLateRecords(Late late) {
-    return new Windows(size, advance, grace, late, emit);
+    return new Windows(size, advance, grace, late, emit, slowPartitionWait);
   }
 
   /**
@@ -112,7 +137,18 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
    * update's: the outputs of the window's last update that emitted any.
    */
   public Windows emitOnClose() {
-    return new Windows(size, advance, grace, late, Emit.ON_CLOSE);
+    return new Windows(size, advance, grace, late, Emit.ON_CLOSE, slowPartitionWait);
+  }
+
+  /**
+   * A copy whose windows, emitting on close and fed by several partitions, wait {@code wait} of
+   * event time beyond their end plus grace for the partitions whose stream time has not passed
+   * them, once one has: a silent or lagging partition holds a window no longer. {@code
+   * Duration.ZERO} closes a window at the first partition's stream time to pass it. A record of a
+   * partition a window did not wait for is late for it.
+   */
+  public Windows withSlowPartitionWait(Duration wait) {
+    return new Windows(size, advance, grace, late, emit, wait);
   }
 
   /** Whether each record falls in exactly one window. */
@@ -136,7 +172,10 @@ public record Windows(Duration size, Duration advance, Duration grace, Late late
         + grace
         + ", late records "
         + (late == Late.DROP ? "dropped" : "dead-lettered")
-        + (emit == Emit.ON_CLOSE ? ", emitted on close" : "");
+        + (emit == Emit.ON_CLOSE ? ", emitted on close" : "")
+        + (emit == Emit.ON_CLOSE && !slowPartitionWait.equals(size)
+            ? ", waiting " + slowPartitionWait + " for slow partitions"
+            : "");
   }
 
   private static void requirePositive(String setting, Duration value, String example) {

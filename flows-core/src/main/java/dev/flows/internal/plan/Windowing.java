@@ -65,6 +65,22 @@ public record Windowing(Windows windows, TimestampExtractor<Object, Object> extr
     }
   }
 
+  /**
+   * The stream time at which the window of the row {@code id}, passed by one of the partitions
+   * feeding it, stops waiting for the others: its close plus the slow-partition wait.
+   */
+  public long waitedUntil(String id) {
+    return closesAt(id) + windows.slowPartitionWait().toMillis();
+  }
+
+  /**
+   * The start under which a partition's open windows keep the row {@code id} while its window waits
+   * for slower partitions, so that {@link #closed(long, long)} holds at {@link #waitedUntil}.
+   */
+  public long waitingStart(String id) {
+    return waitedUntil(id) - windows.size().toMillis() - windows.grace().toMillis();
+  }
+
   /** The persistence id of {@code window} of the key whose id is {@code keyId}. */
   public static String id(String keyId, Windowed<?> window) {
     return keyId + "@" + window.start();

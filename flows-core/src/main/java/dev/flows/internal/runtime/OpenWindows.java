@@ -190,13 +190,27 @@ final class OpenWindows {
     if (at == null) {
       return;
     }
-    long key = at;
-    while (byStart.containsKey(key) && byStart.get(key).closedBy != OPEN) {
-      key++;
-    }
+    long key = firstOpenKey(at);
     openById.computeIfAbsent(id, i -> new TreeSet<>()).add(key);
     add(key, id);
     changed = true;
+  }
+
+  /**
+   * Notes that the row {@code id} closes once the window starting at {@code start} is closed:
+   * under that start, or a millisecond later as for {@link #schedule} when the entry there closed
+   * already (in this batch: the row asks after its records were routed).
+   */
+  void addClosingAfter(long start, String id) {
+    add(firstOpenKey(start), id);
+  }
+
+  /** {@code key}, or the first key after it without an entry closed already. */
+  private long firstOpenKey(long key) {
+    while (byStart.containsKey(key) && byStart.get(key).closedBy != OPEN) {
+      key++;
+    }
+    return key;
   }
 
   /** Takes {@code id} out of the open window at {@code key}; the window goes when it is empty. */

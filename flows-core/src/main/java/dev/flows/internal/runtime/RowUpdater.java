@@ -4,13 +4,16 @@ import dev.flows.FlowsException;
 import dev.flows.FormatException;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.PermanentException;
 import dev.flows.RowRefusedException;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
+import dev.flows.Windows;
 import dev.flows.internal.plan.Codec;
 import dev.flows.internal.plan.SessionWindowing;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.internal.plan.TimerCall;
+import dev.flows.internal.plan.Windowing;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.state.Codecs;
 import dev.flows.internal.state.DedupeWindow;
@@ -20,6 +23,7 @@ import dev.flows.internal.state.KeyTimer;
 import dev.flows.internal.state.Progress;
 import dev.flows.internal.state.RowImage;
 import dev.flows.internal.state.StoredOutput;
+import dev.flows.internal.state.WindowPasses;
 import dev.flows.internal.trace.BatchTrace;
 import dev.flows.internal.trace.Trace;
 import dev.flows.spi.OutgoingRecord;
@@ -27,8 +31,11 @@ import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
@@ -89,7 +96,12 @@ final class RowUpdater {
     /** Applied, or dead-lettered in its stead: the row changes. */
     APPLIED,
     /** Closed the row's window: its held outputs are published. */
-    CLOSED
+    CLOSED,
+    /**
+     * Passed the row's window by its partition's stream time: the window, fed by other partitions
+     * too, waits for them (or for the slow-partition wait to pass).
+     */
+    WAITING
   }
 
   /**
@@ -133,6 +145,7 @@ final class RowUpdater {
   private final boolean carriesOrigin;
   private final boolean holdsOutputs;
   private final SessionWindowing sessions;
+  private final Windowing closingWindows; // fixed windows emitting on close, else null
   private final TimerCall timers;
   private final LatestOutputs latest;
   private final FlowMetrics metrics;
@@ -145,6 +158,7 @@ final class RowUpdater {
     this.dedupeSpan = Math.max(MIN_DEDUPE_SPAN, 4 * plan.options().maxRecords());
     this.carriesOrigin = plan.reader().carriesOrigin();
     this.sessions = plan.sessions();
+    this.closingWindows = sessions == null && plan.holdsOutputs() ? plan.windowing() : null;
     this.timers = plan.timers();
     this.latest =
         plan.latestPerBatch()
@@ -165,6 +179,10 @@ final class RowUpdater {
     int stored = pending.size();
     StoredState state = new StoredState(plan.state(), id, row);
     RowTimer timer = timers == null ? null : new RowTimer(image == null ? null : image.timer());
+    WindowPasses passes = null;
+    if (closingWindows != null) {
+      passes = image == null ? WindowPasses.NONE : image.passes(known.generation());
+    }
     List<Handled> handled = new ArrayList<>(inputs.size());
     boolean changed = false;
     for (Input input : inputs) {
@@ -192,12 +210,27 @@ final class RowUpdater {
         continue;
       }
       if (input.closes()) {
-        Handled closed = close(input, pending);
-        if (!closed.outputs().isEmpty()) {
+        if (passes != null && passes.closed()) {
+          handled.add(new Handled(input, Handling.CLOSED, List.of()));
+          continue;
+        }
+        WindowPasses before = passes;
+        if (passes != null) {
+          passes = passed(id, input, progress, passes);
+        }
+        Handled closed =
+            passes == null || passes.closed()
+                ? close(input, pending)
+                : new Handled(input, Handling.WAITING, List.of());
+        if (!closed.outputs().isEmpty() || !Objects.equals(passes, before)) {
           progress.advance(consumed, offset);
           changed = true;
         }
         handled.add(closed);
+        continue;
+      }
+      if (passes != null && passes.closed()) {
+        handled.add(lateForClosed(id, input, passes));
         continue;
       }
       progress.advance(consumed, offset);
@@ -225,10 +258,14 @@ final class RowUpdater {
             state.encoded(),
             state.encodedVersion(),
             progress.encode(known.generation()),
-            Codecs.encodeResults(pending, timerNow, known.generation()),
+            Codecs.encodeResults(
+                pending, timerNow, passes == WindowPasses.NONE ? null : passes, known.generation()),
             row == null ? 1 : row.version() + 1);
     return new Result(
-        new RowImage(written, progress, pending, timerNow), handled, timer != null, timerNow);
+        new RowImage(written, progress, pending, timerNow, passes),
+        handled,
+        timer != null,
+        timerNow);
   }
 
   /**
@@ -324,6 +361,50 @@ final class RowUpdater {
         due.key(),
         null,
         Headers.empty().with(TIMER_HEADER, Instant.ofEpochMilli(due.at()).toString()));
+  }
+
+  /**
+   * The passes of the row {@code id}'s window once {@code closing}'s partition passed it: closed
+   * when every partition in the row's {@code progress} passed it, or when the stream time passed
+   * the window's close by the slow-partition wait.
+   */
+  private WindowPasses passed(String id, Input closing, Progress progress, WindowPasses passes) {
+    Set<SourcePartition> passed = new HashSet<>(passes.passed());
+    passed.add(closing.consumed());
+    boolean all = passed.containsAll(progress.consumed().keySet());
+    return new WindowPasses(passed, all || closing.streamTime() >= closingWindows.waitedUntil(id));
+  }
+
+  /**
+   * A record of a partition whose stream time had not passed the row's window when it closed
+   * without waiting longer for it: late, dead-lettered or dropped as the windows say. The row stays
+   * as it was; a replay decides the same.
+   */
+  private Handled lateForClosed(String id, Input input, WindowPasses passes) {
+    Windows windows = closingWindows.windows();
+    if (windows.late() == Windows.Late.DROP) {
+      metrics.windowLate("drop");
+      return new Handled(input, Handling.CLOSED, List.of());
+    }
+    metrics.windowLate("dead_letter");
+    String reason =
+        "late record: window "
+            + id
+            + " closed when the stream time of "
+            + passes.passed().stream().map(String::valueOf).sorted().toList()
+            + " passed its end plus grace "
+            + windows.grace()
+            + " (and the slow-partition wait "
+            + windows.slowPartitionWait()
+            + " for the others), before that of "
+            + input.consumed()
+            + " did";
+    return new Handled(
+        input,
+        Handling.CLOSED,
+        List.of(
+            failures.deadLetter(
+                input.raw(), new PermanentException(reason, null), 1, Stage.PROCESS)));
   }
 
   /**

@@ -125,7 +125,7 @@ final class WindowRouter {
         long offset = input.raw().offset();
         for (String id : known.closedBy(offset, start -> windowing.closed(start, now))) {
           byId.computeIfAbsent(id, i -> new ArrayList<>())
-              .add(new Input(input.raw(), record, true));
+              .add(new Input(input.raw(), record, true, timestamp, now));
         }
       }
     }
@@ -206,6 +206,22 @@ final class WindowRouter {
               if (!input.consumed().equals(last)) {
                 last = input.consumed();
                 open.get(last).schedule(id, at);
+              }
+            }
+          });
+    }
+
+    /**
+     * Notes each window row {@code results} says waits for slower partitions in the open windows of
+     * the partition that passed it, until the slow-partition wait passes: its record then closes
+     * the window, unless the others did.
+     */
+    void waitForSlowPartitions(Map<String, RowUpdater.Result> results) {
+      results.forEach(
+          (id, result) -> {
+            for (RowUpdater.Handled handled : result.handled()) {
+              if (handled.handling() == RowUpdater.Handling.WAITING) {
+                open.get(handled.input().consumed()).addClosingAfter(windowing.waitingStart(id), id);
               }
             }
           });

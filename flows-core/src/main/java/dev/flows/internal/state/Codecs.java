@@ -5,7 +5,9 @@ import dev.flows.Headers;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.ToIntFunction;
 
@@ -27,6 +29,9 @@ public final class Codecs {
   /** Layout 4 followed by the row's timer: written only when the row has one. */
   private static final int TIMER_RESULTS_VERSION = 5;
 
+  /** Layout 4 followed by a window's passes: written only for a window some partition passed. */
+  private static final int PASSES_RESULTS_VERSION = 6;
+
   private Codecs() {}
 
   /** Encodes outputs, each tagged with its source topic's generation. */
@@ -37,15 +42,31 @@ public final class Codecs {
   /** Encodes outputs, each tagged with its source topic's generation, and the row's timer. */
   public static byte[] encodeResults(
       List<StoredOutput> outputs, KeyTimer timer, ToIntFunction<String> generation) {
+    return encodeResults(outputs, timer, null, generation);
+  }
+
+  /**
+   * Encodes outputs, each tagged with its source topic's generation, and the row's timer or its
+   * window's passes ({@code null} for none; a row has one or the other).
+   */
+  public static byte[] encodeResults(
+      List<StoredOutput> outputs,
+      KeyTimer timer,
+      WindowPasses passes,
+      ToIntFunction<String> generation) {
     int size = 5 + (timer == null ? 0 : 16 + (timer.key() == null ? 0 : timer.key().length));
-    boolean anyHeld = timer != null;
+    boolean anyHeld = timer != null || passes != null;
     for (StoredOutput o : outputs) {
       size += encodedSize(o);
       anyHeld |= o.held();
     }
     ByteWriter out = new ByteWriter(size);
     out.writeByte(
-        timer != null ? TIMER_RESULTS_VERSION : anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
+        timer != null
+            ? TIMER_RESULTS_VERSION
+            : passes != null
+                ? PASSES_RESULTS_VERSION
+                : anyHeld ? HELD_RESULTS_VERSION : RESULTS_VERSION);
     out.writeInt(outputs.size());
     String topic = null; // the outputs of a row mostly share their source topic: looked up once
     int topicGeneration = 0;
@@ -67,7 +88,60 @@ public final class Codecs {
       out.writeLong(timer.at());
       out.writeBytes(timer.key());
     }
+    if (passes != null) {
+      out.writeByte(passes.closed() ? 1 : 0);
+      out.writeVarLong(passes.passed().size());
+      for (SourcePartition passed : passes.passed()) {
+        out.writeUtf(passed.topic());
+        out.writeVarLong(generation.applyAsInt(passed.topic()));
+        out.writeVarLong(passed.partition());
+      }
+    }
     return out.toByteArray();
+  }
+
+  /**
+   * The window passes {@link #encodeResults} stored, {@link WindowPasses#NONE} for none. Passes of
+   * another generation of their topic than the current are dropped, and with them the close.
+   */
+  public static WindowPasses decodePasses(byte[] encoded, ToIntFunction<String> generation) {
+    if (encoded == null || encoded.length == 0 || encoded[0] != PASSES_RESULTS_VERSION) {
+      return WindowPasses.NONE;
+    }
+    try {
+      ByteReader in = new ByteReader(encoded);
+      in.readByte();
+      skipOutputs(in, PASSES_RESULTS_VERSION);
+      boolean closed = in.readByte() == 1;
+      int count = in.readCount();
+      Set<SourcePartition> passed = new HashSet<>();
+      for (int i = 0; i < count; i++) {
+        String topic = in.readUtf();
+        boolean current = in.readVarLong() == generation.applyAsInt(topic);
+        SourcePartition partition = new SourcePartition(topic, (int) in.readVarLong());
+        if (current) {
+          passed.add(partition);
+        } else {
+          closed = false;
+        }
+      }
+      return new WindowPasses(passed, closed);
+    } catch (RuntimeException e) {
+      throw new FlowsException("cannot decode the stored window passes: " + e.getMessage(), e);
+    }
+  }
+
+  /** Moves past the outputs of results in layout {@code version} (4 or later). */
+  private static void skipOutputs(ByteReader in, int version) {
+    int count = in.readInt();
+    for (int i = 0; i < count; i++) {
+      in.readUtf();
+      in.readVarLong();
+      in.readVarLong();
+      in.readVarLong();
+      in.readByte();
+      skipRecord(in, version);
+    }
   }
 
   /** The timer {@link #encodeResults} stored, or {@code null}. */
@@ -78,15 +152,7 @@ public final class Codecs {
     try {
       ByteReader in = new ByteReader(encoded);
       in.readByte();
-      int count = in.readInt();
-      for (int i = 0; i < count; i++) {
-        in.readUtf();
-        in.readVarLong();
-        in.readVarLong();
-        in.readVarLong();
-        in.readByte();
-        skipRecord(in, TIMER_RESULTS_VERSION);
-      }
+      skipOutputs(in, TIMER_RESULTS_VERSION);
       return new KeyTimer(in.readLong(), in.readBytes());
     } catch (RuntimeException e) {
       throw new FlowsException("cannot decode the stored timer: " + e.getMessage(), e);
@@ -123,7 +189,7 @@ public final class Codecs {
     }
     try {
       ByteReader in = new ByteReader(encoded);
-      int version = checkVersion(in.readByte(), 1, TIMER_RESULTS_VERSION, "results");
+      int version = checkVersion(in.readByte(), 1, PASSES_RESULTS_VERSION, "results");
       int count = in.readInt();
       List<StoredOutput> outputs = new ArrayList<>();
       for (int i = 0; i < count; i++) {

@@ -18,6 +18,7 @@ public final class RowImage {
   private List<StoredOutput> outputs;
   private KeyTimer timer;
   private boolean timerDecoded;
+  private WindowPasses passes;
 
   /** A row as loaded, decoded when first asked. */
   public RowImage(StateRow row) {
@@ -31,11 +32,22 @@ public final class RowImage {
 
   /** A row as written, with what it was encoded from, its timer included. */
   public RowImage(StateRow row, Progress progress, List<StoredOutput> outputs, KeyTimer timer) {
+    this(row, progress, outputs, timer, null);
+  }
+
+  /** A row as written, with what it was encoded from, its timer and window passes included. */
+  public RowImage(
+      StateRow row,
+      Progress progress,
+      List<StoredOutput> outputs,
+      KeyTimer timer,
+      WindowPasses passes) {
     this.row = row;
     this.progress = progress;
     this.outputs = Collections.unmodifiableList(outputs);
     this.timer = timer;
     this.timerDecoded = true;
+    this.passes = passes == null ? WindowPasses.NONE : passes;
   }
 
   /** The stored row. */
@@ -66,5 +78,13 @@ public final class RowImage {
       timerDecoded = true;
     }
     return timer;
+  }
+
+  /** Which partitions passed the row's window, and whether it closed. */
+  public WindowPasses passes(ToIntFunction<String> generation) {
+    if (passes == null) {
+      passes = Codecs.decodePasses(row.results(), generation);
+    }
+    return passes;
   }
 }

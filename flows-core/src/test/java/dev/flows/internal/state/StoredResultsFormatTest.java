@@ -9,6 +9,7 @@ import dev.flows.spi.SourcePartition;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +74,29 @@ class StoredResultsFormatTest {
     assertEquals(List.of(false, true), read.stream().map(StoredOutput::held).toList());
     assertEquals(List.of(10L, 12L), read.stream().map(StoredOutput::offset).toList());
     assertEquals(HEADERS, read.get(1).record().headers());
+  }
+
+  @Test
+  void shouldKeepAWindowsPassesAfterItsOutputsAndDropThoseOfAnotherGenerationWithTheClose() {
+    OutgoingRecord output = new OutgoingRecord("high", bytes("re-k"), bytes("hi!"), HEADERS, 1000L);
+    List<StoredOutput> outputs = List.of(new StoredOutput(new SourcePartition("a", 0), 10, output));
+    WindowPasses passes =
+        new WindowPasses(Set.of(new SourcePartition("a", 0), new SourcePartition("b", 3)), true);
+
+    byte[] written = Codecs.encodeResults(outputs, null, passes, t -> 0);
+
+    assertEquals(6, written[0], "layout version");
+    assertEquals(passes, Codecs.decodePasses(written, t -> 0));
+    List<StoredOutput> read = Codecs.decodeResults(written, t -> 0);
+    assertEquals(1, read.size());
+    assertEquals(10L, read.get(0).offset());
+    assertArrayEquals(bytes("hi!"), read.get(0).record().value());
+    assertEquals(
+        new WindowPasses(Set.of(new SourcePartition("a", 0)), false),
+        Codecs.decodePasses(written, topic -> topic.equals("b") ? 1 : 0),
+        "b was recreated: its pass, and the close it made, are gone");
+    assertEquals(
+        WindowPasses.NONE, Codecs.decodePasses(Codecs.encodeResults(outputs, t -> 0), t -> 0));
   }
 
   private static byte[] bytes(String text) {

@@ -1,0 +1,184 @@
+package dev.flows.examples.it;
+
+import static dev.flows.Topic.topic;
+import static dev.flows.format.Formats.string;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.DeadLetterHeaders;
+import dev.flows.Flow;
+import dev.flows.Flows;
+import dev.flows.StateSpec;
+import dev.flows.StateUpdate;
+import dev.flows.Topic;
+import dev.flows.Windowed;
+import dev.flows.Windows;
+import dev.flows.format.Formats;
+import dev.flows.kafka.KafkaConnector;
+import dev.flows.postgres.PostgresStateStore;
+import dev.flows.runtime.FlowRuntime;
+import dev.flows.testkit.Awaits;
+import dev.flows.testkit.FlowsServices;
+import dev.flows.testkit.TestKafka;
+import dev.flows.testkit.TestPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A count per word and one-minute window (30 s grace) emitting on close, on the real broker and
+ * PostgreSQL, whose word {@code a} is on both partitions of its topic (as after partitions were
+ * added, or with a producer partitioning otherwise): its window closes when the stream times of
+ * both passed it, across a restart while it waits, with every record of both counted and one final
+ * count published; or, the second partition silent, once the first passed it by the slow-partition
+ * wait, and a record of the second for it is then dead-lettered as late.
+ */
+@FlowsServices
+class SlowPartitionWindowIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final long S = 1_000;
+  private static final long M = 60 * S;
+  private static final long BASE = (System.currentTimeMillis() / M - 60) * M;
+  private static final StateSpec<Long> COUNT =
+      StateSpec.of("it_slow_count", Formats.longs(), () -> 0L);
+
+  private record Scenario(String name) {
+    Topic<String, String> words() {
+      return topic("it-slow-" + name + "-words", string(), string());
+    }
+
+    Topic<Windowed<String>, String> counts() {
+      return topic("it-slow-" + name + "-counts", Windowed.format(string()), string());
+    }
+
+    StateSpec<Long> state() {
+      return COUNT.withTable("it_slow_" + name);
+    }
+
+    Flow flow() {
+      return Flows.stateful("it-slow-" + name)
+          .from(words())
+          .windowedBy(
+              Windows.tumbling(Duration.ofMinutes(1))
+                  .withGrace(Duration.ofSeconds(30))
+                  .emitOnClose())
+          .state(state())
+          .apply((window, word, count) -> StateUpdate.set(count + 1, word + "=" + (count + 1)))
+          .to(counts());
+    }
+
+    void prepare(TestKafka kafka, TestPostgres postgres) {
+      kafka.createTopic(words().name(), 2);
+      kafka.createTopic(counts().name(), 1);
+      kafka.createTopic(flow().deadLetterTopic(), 1);
+      postgres.execute("DROP TABLE IF EXISTS " + state().table());
+    }
+
+    FlowRuntime start(TestKafka kafka, PostgresStateStore store) {
+      return FlowRuntime.builder(flow())
+          .connector(KafkaConnector.create(kafka.bootstrapServers()))
+          .stateStore(store)
+          .meterRegistry(new SimpleMeterRegistry())
+          .build()
+          .start();
+    }
+
+    /** {@code word} at {@code second} past the base on {@code partition}. */
+    void produce(TestKafka kafka, int partition, String word, long second) throws Exception {
+      Properties props = kafka.clientProperties();
+      props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        producer
+            .send(new ProducerRecord<>(words().name(), partition, BASE + second * S, bytes, bytes))
+            .get(30, TimeUnit.SECONDS);
+      }
+    }
+
+    void awaitCommitted(TestKafka kafka, int partition, long next) {
+      Awaits.until(
+          DEADLINE,
+          "offset " + next + " of partition " + partition + " committed",
+          () ->
+              kafka.committedOffsets(flow().name(), words().name()).getOrDefault(partition, 0L)
+                  >= next);
+    }
+
+    /** Every count published, as word@window=value (all of them: the batches are committed). */
+    List<String> outputs(TestKafka kafka, int atLeast) {
+      List<String> all = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(counts().name(), atLeast, DEADLINE)) {
+        Windowed<String> key = counts().keyFormat().decode(r.key());
+        all.add(key.key() + "@" + (key.start() - BASE) / M + "=" + utf8(r.value()));
+      }
+      return all;
+    }
+  }
+
+  @Test
+  void shouldPublishOneFinalCountOnceBothPartitionsPassedTheWindowAcrossARestart(
+      TestKafka kafka, TestPostgres postgres) throws Exception {
+    Scenario scenario = new Scenario("both");
+    scenario.prepare(kafka, postgres);
+    scenario.produce(kafka, 0, "a", 10);
+    scenario.produce(kafka, 1, "a", 20);
+    scenario.produce(kafka, 0, "a", 30);
+    scenario.produce(kafka, 0, "x", 95); // partition 0 passes window 0 (closing at 90 s)
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime first = scenario.start(kafka, store)) {
+      scenario.awaitCommitted(kafka, 0, 3);
+      scenario.awaitCommitted(kafka, 1, 1);
+    }
+    scenario.produce(kafka, 1, "a", 50); // partition 1 is at 20 s: not late, counted
+    scenario.produce(kafka, 1, "y", 91); // partition 1 passes window 0 too
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime second = scenario.start(kafka, store)) {
+      scenario.awaitCommitted(kafka, 1, 3);
+    }
+
+    assertEquals(List.of("a@0=a=4"), scenario.outputs(kafka, 1), "one final count, every record");
+  }
+
+  @Test
+  void shouldCloseWithoutASilentPartitionOnceTheWaitPassedAndDeadLetterItsLateRecord(
+      TestKafka kafka, TestPostgres postgres) throws Exception {
+    Scenario scenario = new Scenario("silent");
+    scenario.prepare(kafka, postgres);
+    scenario.produce(kafka, 0, "a", 10);
+    scenario.produce(kafka, 1, "a", 20);
+    scenario.produce(kafka, 0, "x", 95); // passes window 0; partition 1 falls silent
+    scenario.produce(kafka, 0, "x", 150); // the wait (the window size) ends at 90 + 60 s
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime runtime = scenario.start(kafka, store)) {
+      scenario.awaitCommitted(kafka, 0, 3);
+      scenario.awaitCommitted(kafka, 1, 1);
+      scenario.produce(kafka, 0, "z", 151); // a later batch's record ends the wait
+      scenario.awaitCommitted(kafka, 0, 4);
+      scenario.produce(
+          kafka, 1, "a", 40); // partition 1 is at 20 s: late only for the closed window
+      scenario.awaitCommitted(kafka, 1, 2);
+    }
+
+    assertEquals(List.of("x@1=x=1", "a@0=a=2"), scenario.outputs(kafka, 2));
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        kafka.readAll(scenario.flow().deadLetterTopic(), 1, DEADLINE);
+    assertEquals(1, dead.size());
+    String reason = utf8(dead.get(0).headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value());
+    assertTrue(reason.contains("late record: window a@" + BASE + " closed"), reason);
+  }
+
+  private static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

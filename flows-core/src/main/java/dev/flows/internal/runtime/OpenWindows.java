@@ -197,9 +197,9 @@ final class OpenWindows {
   }
 
   /**
-   * Notes that the row {@code id} closes once the window starting at {@code start} is closed:
-   * under that start, or a millisecond later as for {@link #schedule} when the entry there closed
-   * already (in this batch: the row asks after its records were routed).
+   * Notes that the row {@code id} closes once the window starting at {@code start} is closed: under
+   * that start, or a millisecond later as for {@link #schedule} when the entry there closed already
+   * (in this batch: the row asks after its records were routed).
    */
   void addClosingAfter(long start, String id) {
     add(firstOpenKey(start), id);

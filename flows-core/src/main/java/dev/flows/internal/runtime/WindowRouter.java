@@ -221,7 +221,8 @@ final class WindowRouter {
           (id, result) -> {
             for (RowUpdater.Handled handled : result.handled()) {
               if (handled.handling() == RowUpdater.Handling.WAITING) {
-                open.get(handled.input().consumed()).addClosingAfter(windowing.waitingStart(id), id);
+                open.get(handled.input().consumed())
+                    .addClosingAfter(windowing.waitingStart(id), id);
               }
             }
           });

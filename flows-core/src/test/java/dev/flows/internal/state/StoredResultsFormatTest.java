@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The stored results layout (version 3) pinned by bytes written before outputs could carry a key,
  * headers and a timestamp of their own: a row stored then reads as the same output, and an output
  * of a message function is stored in the same layout, so rows of both builds read alike. Held
- * outputs (windows emitting on close) need version 4, written only when one is held.
+ * outputs (windows emitting on close) need version 4, written only when one is held; a window's
+ * passes version 6.
  */
 class StoredResultsFormatTest {
   /**

@@ -12,10 +12,12 @@ import java.util.Objects;
  * 1)}.
  *
  * <p>A session closes when {@code last + gap + grace <= stream time} (the largest record timestamp
- * read on its input partition); a closed session takes no more records. A record whose own session
- * would be closed already ({@code timestamp + gap + grace <= stream time}) is late: dead-lettered
- * or dropped, as for {@link Windows}. Each update's outputs are published as it is applied, or held
- * and published once, when the session closes ({@link #emitOnClose()}).
+ * read on its input partition); of a key fed by several partitions, when the stream time of every
+ * one passed that, or one's passed it by {@link #slowPartitionWait} more. A closed session takes no
+ * more records. A record whose own session would be closed already ({@code timestamp + gap + grace
+ * <= stream time}) is late: dead-lettered or dropped, as for {@link Windows}. Each update's outputs
+ * are published as it is applied, or held and published once, when the session closes ({@link
+ * #emitOnClose()}).
  *
  * <pre>{@code
  * SessionWindows.withGap(Duration.ofMinutes(30)).withGrace(Duration.ofMinutes(1)).emitOnClose()
@@ -25,8 +27,16 @@ import java.util.Objects;
  * @param grace how long after it closes by its gap a session still accepts out-of-order records
  * @param late what happens to a late record
  * @param emit when a session's outputs are published
+ * @param slowPartitionWait how much further in event time a session of a key fed by several
+ *     partitions waits for those whose stream time has not passed its close, not negative; the gap
+ *     by default
  */
-public record SessionWindows(Duration gap, Duration grace, Windows.Late late, Windows.Emit emit) {
+public record SessionWindows(
+    Duration gap,
+    Duration grace,
+    Windows.Late late,
+    Windows.Emit emit,
+    Duration slowPartitionWait) {
 
   /** Validates the durations. */
   public SessionWindows {
@@ -45,22 +55,30 @@ public record SessionWindows(Duration gap, Duration grace, Windows.Late late, Wi
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
+    Objects.requireNonNull(slowPartitionWait, "slowPartitionWait");
+    if (slowPartitionWait.isNegative()) {
+      throw FlowDefinitionException.of(
+          "slow-partition wait",
+          slowPartitionWait,
+          "is negative",
+          "use Duration.ZERO (close at the first partition's stream time) or a positive wait");
+    }
   }
 
   /** Sessions split by silences of {@code gap} or more, without grace. */
   public static SessionWindows withGap(Duration gap) {
     return new SessionWindows(
-        gap, Duration.ZERO, Windows.Late.DEAD_LETTER, Windows.Emit.EVERY_UPDATE);
+        gap, Duration.ZERO, Windows.Late.DEAD_LETTER, Windows.Emit.EVERY_UPDATE, gap);
   }
 
   /** A copy whose sessions accept records for {@code grace} after they close by their gap. */
   public SessionWindows withGrace(Duration grace) {
-    return new SessionWindows(gap, grace, late, emit);
+    return new SessionWindows(gap, grace, late, emit, slowPartitionWait);
   }
 
   /** A copy whose late records are handled by {@code late}. */
   public SessionWindows withLateRecords(Windows.Late late) {
-    return new SessionWindows(gap, grace, late, emit);
+    return new SessionWindows(gap, grace, late, emit, slowPartitionWait);
   }
 
   /**
@@ -69,7 +87,17 @@ public record SessionWindows(Duration gap, Duration grace, Windows.Late late, Wi
    * them).
    */
   public SessionWindows emitOnClose() {
-    return new SessionWindows(gap, grace, late, Windows.Emit.ON_CLOSE);
+    return new SessionWindows(gap, grace, late, Windows.Emit.ON_CLOSE, slowPartitionWait);
+  }
+
+  /**
+   * A copy whose sessions, of a key fed by several partitions, wait {@code wait} of event time
+   * beyond their close for the partitions whose stream time has not passed it, once one has: a
+   * silent or lagging partition holds a session no longer. {@code Duration.ZERO} closes a session
+   * at the first partition's stream time to pass it.
+   */
+  public SessionWindows withSlowPartitionWait(Duration wait) {
+    return new SessionWindows(gap, grace, late, emit, wait);
   }
 
   /**
@@ -89,6 +117,9 @@ public record SessionWindows(Duration gap, Duration grace, Windows.Late late, Wi
         + grace
         + ", late records "
         + (late == Windows.Late.DROP ? "dropped" : "dead-lettered")
-        + (emit == Windows.Emit.ON_CLOSE ? ", emitted on close" : "");
+        + (emit == Windows.Emit.ON_CLOSE ? ", emitted on close" : "")
+        + (slowPartitionWait.equals(gap)
+            ? ""
+            : ", waiting " + slowPartitionWait + " for slow partitions");
   }
 }

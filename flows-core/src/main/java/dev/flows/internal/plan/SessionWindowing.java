@@ -6,7 +6,9 @@ import dev.flows.StateSpec;
 import dev.flows.Windowed;
 import dev.flows.dsl.SessionMerger;
 import dev.flows.dsl.TimestampExtractor;
+import dev.flows.internal.state.KeySessions;
 import dev.flows.internal.state.KeySessions.Session;
+import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,22 +49,45 @@ public record SessionWindowing(
     return closesAt(timestamp) <= streamTime;
   }
 
-  /** Whether {@code session} is closed at {@code streamTime}. */
-  public boolean closed(Session session, long streamTime) {
-    return closesAt(session.end()) <= streamTime;
+  /**
+   * Whether {@code session} of {@code key} is closed: every partition feeding the key passed its
+   * close, or one passed it by the slow-partition wait.
+   */
+  public boolean closed(Session session, KeySessions key) {
+    long closesAt = closesAt(session.end());
+    return closesAt <= key.slowestStreamTime()
+        || closesAt + sessions.slowPartitionWait().toMillis() <= key.fastestStreamTime();
   }
 
   /**
-   * The sessions among {@code all} (by start) a record at {@code timestamp} joins: those open at
-   * {@code streamTime} it is less than the gap away from.
+   * The stream time at which {@code partition} should next reach the row of {@code key} to close
+   * its earliest open session: that session's close, or once {@code partition} passed it, its close
+   * plus the slow-partition wait. {@link Long#MAX_VALUE} when none is open.
    */
-  public List<Session> joinedBy(List<Session> all, long timestamp, long streamTime) {
+  public long nextCheck(KeySessions key, SourcePartition partition) {
+    long mine = key.streamTime(partition);
+    long next = Long.MAX_VALUE;
+    for (Session session : key.all()) {
+      long closesAt = closesAt(session.end());
+      next =
+          Math.min(
+              next,
+              closesAt > mine ? closesAt : closesAt + sessions.slowPartitionWait().toMillis());
+    }
+    return next;
+  }
+
+  /**
+   * The sessions of {@code key} (by start) a record at {@code timestamp} joins: those open it is
+   * less than the gap away from.
+   */
+  public List<Session> joinedBy(KeySessions key, long timestamp) {
     long gap = sessions.gap().toMillis();
     List<Session> joined = new ArrayList<>(1);
-    for (Session session : all) {
+    for (Session session : key.all()) {
       if (session.start() - gap < timestamp
           && timestamp < session.end() + gap
-          && !closed(session, streamTime)) {
+          && !closed(session, key)) {
         joined.add(session);
       }
     }

@@ -74,11 +74,11 @@ public record Windowing(Windows windows, TimestampExtractor<Object, Object> extr
   }
 
   /**
-   * The start under which a partition's open windows keep the row {@code id} while its window waits
-   * for slower partitions, so that {@link #closed(long, long)} holds at {@link #waitedUntil}.
+   * The start of the window that closes at {@code streamTime}: the key under which a partition's
+   * open windows keep a row to reach at that stream time.
    */
-  public long waitingStart(String id) {
-    return waitedUntil(id) - windows.size().toMillis() - windows.grace().toMillis();
+  public long startClosingAt(long streamTime) {
+    return streamTime - windows.size().toMillis() - windows.grace().toMillis();
   }
 
   /** The persistence id of {@code window} of the key whose id is {@code keyId}. */

@@ -31,9 +31,11 @@ import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToIntFunction;
@@ -96,12 +98,7 @@ final class RowUpdater {
     /** Applied, or dead-lettered in its stead: the row changes. */
     APPLIED,
     /** Closed the row's window: its held outputs are published. */
-    CLOSED,
-    /**
-     * Passed the row's window by its partition's stream time: the window, fed by other partitions
-     * too, waits for them (or for the slow-partition wait to pass).
-     */
-    WAITING
+    CLOSED
   }
 
   /**
@@ -123,10 +120,17 @@ final class RowUpdater {
    * @param timed whether {@code timer} is the row's timer once written (a flow with timers, a row
    *     not refused)
    * @param timer the row's timer, {@code null} for none
+   * @param closeChecks for each partition whose closing input left a window or session of the row
+   *     open, the stream time at which it should reach the row again to close it
    */
-  record Result(RowImage written, List<Handled> handled, boolean timed, KeyTimer timer) {
+  record Result(
+      RowImage written,
+      List<Handled> handled,
+      boolean timed,
+      KeyTimer timer,
+      Map<SourcePartition, Long> closeChecks) {
     Result(RowImage written, List<Handled> handled) {
-      this(written, handled, false, null);
+      this(written, handled, false, null, Map.of());
     }
   }
 
@@ -184,6 +188,7 @@ final class RowUpdater {
       passes = image == null ? WindowPasses.NONE : image.passes(known.generation());
     }
     List<Handled> handled = new ArrayList<>(inputs.size());
+    Map<SourcePartition, Long> closeChecks = Map.of();
     boolean changed = false;
     for (Input input : inputs) {
       SourcePartition consumed = input.consumed();
@@ -199,6 +204,9 @@ final class RowUpdater {
                 : timedStep(id, input, progress, state, timer, trace);
         if (result == null) {
           handled.add(new Handled(input, Handling.CLOSED, List.of()));
+          if (sessions != null) {
+            closeChecks = checkSessionsLater(input, state, closeChecks);
+          }
           continue;
         }
         handled.add(result);
@@ -206,6 +214,9 @@ final class RowUpdater {
         changed = true;
         for (OutgoingRecord output : result.outputs()) {
           pending.add(new StoredOutput(consumed, offset, output));
+        }
+        if (sessions != null && input.closes()) {
+          closeChecks = checkSessionsLater(input, state, closeChecks);
         }
         continue;
       }
@@ -221,7 +232,10 @@ final class RowUpdater {
         Handled closed =
             passes == null || passes.closed()
                 ? close(input, pending)
-                : new Handled(input, Handling.WAITING, List.of());
+                : new Handled(input, Handling.CLOSED, List.of());
+        if (passes != null && !passes.closed()) {
+          closeChecks = with(closeChecks, consumed, closingWindows.waitedUntil(id));
+        }
         if (!closed.outputs().isEmpty() || !Objects.equals(passes, before)) {
           progress.advance(consumed, offset);
           changed = true;
@@ -250,7 +264,7 @@ final class RowUpdater {
     }
     KeyTimer timerNow = timer == null ? null : timer.current();
     if (!changed) {
-      return new Result(null, handled, timer != null, timerNow);
+      return new Result(null, handled, timer != null, timerNow, closeChecks);
     }
     StateRow written =
         new StateRow(
@@ -265,7 +279,8 @@ final class RowUpdater {
         new RowImage(written, progress, pending, timerNow, passes),
         handled,
         timer != null,
-        timerNow);
+        timerNow,
+        closeChecks);
   }
 
   /**
@@ -364,6 +379,30 @@ final class RowUpdater {
   }
 
   /**
+   * {@code checks} with the stream time at which {@code closing}'s partition should reach the row
+   * again to close its earliest open session, if it has one.
+   */
+  private Map<SourcePartition, Long> checkSessionsLater(
+      Input closing, StoredState state, Map<SourcePartition, Long> checks) {
+    KeySessions current;
+    try {
+      current = (KeySessions) state.current();
+    } catch (FormatException e) {
+      return checks;
+    }
+    long next = sessions.nextCheck(current, closing.consumed());
+    return next == Long.MAX_VALUE ? checks : with(checks, closing.consumed(), next);
+  }
+
+  /** {@code checks} with {@code partition}'s check at {@code at} (the earlier of two). */
+  private static Map<SourcePartition, Long> with(
+      Map<SourcePartition, Long> checks, SourcePartition partition, long at) {
+    Map<SourcePartition, Long> more = checks.isEmpty() ? new HashMap<>(2) : checks;
+    more.merge(partition, at, Math::min);
+    return more;
+  }
+
+  /**
    * The passes of the row {@code id}'s window once {@code closing}'s partition passed it: closed
    * when every partition in the row's {@code progress} passed it, or when the stream time passed
    * the window's close by the slow-partition wait.
@@ -439,12 +478,12 @@ final class RowUpdater {
     } catch (FormatException e) {
       return input.closes() ? null : deadLettered(input, e, 1, trace.record(input.raw()));
     }
-    long now = input.streamTime();
-    List<Session> closed = current.removeClosed(session -> sessions.closed(session, now));
+    boolean later = current.observe(input.consumed(), input.streamTime());
+    List<Session> closed = current.removeClosed(session -> sessions.closed(session, current));
     List<OutgoingRecord> outputs = new ArrayList<>(1);
     closed.forEach(session -> outputs.addAll(session.held()));
     if (input.closes()) {
-      if (closed.isEmpty()) {
+      if (closed.isEmpty() && !later) {
         return null;
       }
       state.set(current.isEmpty() ? null : current);
@@ -470,7 +509,7 @@ final class RowUpdater {
    */
   private Handled applyToSessions(String id, Input input, KeySessions current, Trace span) {
     long t = input.eventTime();
-    List<Session> joined = sessions.joinedBy(current.all(), t, input.streamTime());
+    List<Session> joined = sessions.joinedBy(current, t);
     long start = t;
     long end = t;
     for (Session session : joined) {

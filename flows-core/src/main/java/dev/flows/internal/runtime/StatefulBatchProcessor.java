@@ -117,8 +117,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
           }
           if (plan.timers() != null) {
             pass.schedule(byId, applied);
-          } else if (plan.windowing() != null && plan.holdsOutputs()) {
-            pass.waitForSlowPartitions(applied);
+          } else {
+            pass.closeLater(applied);
           }
           return pass.end(batch, known.generation());
         };

@@ -212,20 +212,21 @@ final class WindowRouter {
     }
 
     /**
-     * Notes each window row {@code results} says waits for slower partitions in the open windows of
-     * the partition that passed it, until the slow-partition wait passes: its record then closes
-     * the window, unless the others did.
+     * Notes each row {@code results} asks to be reached again, in the open windows of the partition
+     * asked, under the stream time asked: a window or session it passed that waits for slower
+     * partitions, or a session extended past what the partition registered. Its record then closes
+     * what is due.
      */
-    void waitForSlowPartitions(Map<String, RowUpdater.Result> results) {
+    void closeLater(Map<String, RowUpdater.Result> results) {
       results.forEach(
-          (id, result) -> {
-            for (RowUpdater.Handled handled : result.handled()) {
-              if (handled.handling() == RowUpdater.Handling.WAITING) {
-                open.get(handled.input().consumed())
-                    .addClosingAfter(windowing.waitingStart(id), id);
-              }
-            }
-          });
+          (id, result) ->
+              result
+                  .closeChecks()
+                  .forEach(
+                      (partition, at) ->
+                          open.get(partition)
+                              .addClosingAfter(
+                                  sessions != null ? at : windowing.startClosingAt(at), id)));
     }
 
     /**

@@ -5,8 +5,12 @@ import dev.flows.StateSpec;
 import dev.flows.format.Format;
 import dev.flows.internal.plan.Codec;
 import dev.flows.spi.OutgoingRecord;
+import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -16,6 +20,9 @@ import java.util.function.Predicate;
  */
 public final class KeySessions {
   private static final int VERSION = 1;
+
+  /** Layout 1 followed by the stream time each partition feeding the key had at its last input. */
+  private static final int STREAM_TIMES_VERSION = 2;
 
   /**
    * One session.
@@ -28,14 +35,51 @@ public final class KeySessions {
   public record Session(long start, long end, Object state, List<OutgoingRecord> held) {}
 
   private final List<Session> sessions;
+  private final Map<SourcePartition, Long> streamTimes;
 
-  private KeySessions(List<Session> sessions) {
+  private KeySessions(List<Session> sessions, Map<SourcePartition, Long> streamTimes) {
     this.sessions = sessions;
+    this.streamTimes = streamTimes;
   }
 
   /** No sessions. */
   public static KeySessions none() {
-    return new KeySessions(new ArrayList<>(2));
+    return new KeySessions(new ArrayList<>(2), new TreeMap<>(BY_TOPIC_AND_PARTITION));
+  }
+
+  private static final Comparator<SourcePartition> BY_TOPIC_AND_PARTITION =
+      Comparator.comparing(SourcePartition::topic).thenComparingInt(SourcePartition::partition);
+
+  /**
+   * Notes that {@code partition}'s stream time is {@code streamTime} at an input of the key (it
+   * only grows), so its sessions close by the slowest partition feeding it. Returns whether that
+   * moved it on.
+   */
+  public boolean observe(SourcePartition partition, long streamTime) {
+    Long before = streamTimes.get(partition);
+    if (before != null && before >= streamTime) {
+      return false;
+    }
+    streamTimes.put(partition, streamTime);
+    return true;
+  }
+
+  /**
+   * The stream time every partition feeding the key has passed: the smallest of theirs, {@link
+   * Long#MIN_VALUE} for none.
+   */
+  public long slowestStreamTime() {
+    return streamTimes.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+  }
+
+  /** The largest stream time of the partitions feeding the key, {@link Long#MIN_VALUE} for none. */
+  public long fastestStreamTime() {
+    return streamTimes.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+  }
+
+  /** The stream time of {@code partition} at its last input of the key. */
+  public long streamTime(SourcePartition partition) {
+    return streamTimes.getOrDefault(partition, Long.MIN_VALUE);
   }
 
   /**
@@ -99,7 +143,8 @@ public final class KeySessions {
       @Override
       public byte[] encode(KeySessions value) {
         ByteWriter out = new ByteWriter(32 + 64 * value.sessions.size());
-        out.writeByte(VERSION);
+        boolean timed = !value.streamTimes.isEmpty();
+        out.writeByte(timed ? STREAM_TIMES_VERSION : VERSION);
         out.writeVarLong(value.sessions.size());
         for (Session session : value.sessions) {
           out.writeLong(session.start());
@@ -109,13 +154,22 @@ public final class KeySessions {
           out.writeVarLong(session.held().size());
           session.held().forEach(record -> Codecs.writeRecord(out, record));
         }
+        if (timed) {
+          out.writeVarLong(value.streamTimes.size());
+          value.streamTimes.forEach(
+              (partition, time) -> {
+                out.writeUtf(partition.topic());
+                out.writeVarLong(partition.partition());
+                out.writeLong(time);
+              });
+        }
         return out.toByteArray();
       }
 
       @Override
       public KeySessions decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
-        Codecs.checkVersion(in.readByte(), VERSION, VERSION, "sessions");
+        int layout = Codecs.checkVersion(in.readByte(), VERSION, STREAM_TIMES_VERSION, "sessions");
         int count = in.readCount();
         List<Session> sessions = new ArrayList<>(count + 1);
         for (int i = 0; i < count; i++) {
@@ -130,7 +184,16 @@ public final class KeySessions {
           }
           sessions.add(new Session(start, end, state, outputs));
         }
-        return new KeySessions(sessions);
+        Map<SourcePartition, Long> streamTimes = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+        if (layout == STREAM_TIMES_VERSION) {
+          int partitions = in.readCount();
+          for (int i = 0; i < partitions; i++) {
+            String topic = in.readUtf();
+            int partition = (int) in.readVarLong();
+            streamTimes.put(new SourcePartition(topic, partition), in.readLong());
+          }
+        }
+        return new KeySessions(sessions, streamTimes);
       }
 
       @Override

@@ -9,6 +9,7 @@ import dev.flows.Flow;
 import dev.flows.Flows;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
@@ -115,6 +116,36 @@ class SlowPartitionProtocolTest {
     handler.process(batch(record(0, 3, "cat", 250)));
 
     assertEquals(List.of("bob@100=1", "ann@0=2"), counts());
+  }
+
+  /** A count per key and session (gap 50 ms) emitted on close; slower partitions waited for. */
+  private static Flow sessions() {
+    return Flows.stateful("test-slow-partition-sessions")
+        .from(IN)
+        .windowedBy(SessionWindows.withGap(Duration.ofMillis(50)).emitOnClose())
+        .state(COUNT, (key, earlier, later) -> earlier + later)
+        .apply((session, value, n) -> StateUpdate.set(n + 1, Long.toString(n + 1)))
+        .to(OUT);
+  }
+
+  @Test
+  void shouldCloseASessionOnceBothPartitionsPassedItAfterADeathOnceAPassWasWritten() {
+    Flow flow = sessions();
+    BatchHandler first = handler(flow);
+    first.process(batch(record(0, 0, "ann", 10), record(0, 1, "zed", 12), record(1, 0, "ann", 20)));
+    sink.failing = true; // a-0 passes ann's session (closing at 70 ms) and zed's; then it dies
+    assertThrows(PublishFailedException.class, () -> first.process(batch(record(0, 2, "bob", 80))));
+    sink.failing = false;
+
+    BatchHandler next = handler(flow);
+    next.process(batch(record(0, 2, "bob", 80)));
+    next.process(batch(record(1, 1, "ann", 60))); // a-1 is at 20 ms: joins ann's session
+    next.process(batch(record(1, 2, "cat", 111))); // a-1 passes it (now closing at 110 ms)
+    assertEquals(List.of("zed@12=1"), counts(), "a-0 is at 80 ms");
+
+    next.process(batch(record(0, 3, "dan", 125))); // a-0 passes it too
+
+    assertEquals(List.of("zed@12=1", "ann@10=3"), counts());
   }
 
   /** The counts published, as "ann@0=2" for ann's window starting at 0 with the count 2. */

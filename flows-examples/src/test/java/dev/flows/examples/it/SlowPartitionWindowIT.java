@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
 import dev.flows.Flows;
+import dev.flows.SessionWindows;
 import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * added, or with a producer partitioning otherwise): its window closes when the stream times of
  * both passed it, across a restart while it waits, with every record of both counted and one final
  * count published; or, the second partition silent, once the first passed it by the slow-partition
- * wait, and a record of the second for it is then dead-lettered as late.
+ * wait, and a record of the second for it is then dead-lettered as late. A count per word and
+ * session (10 s gap) likewise closes a session once both partitions passed it.
  */
 @FlowsServices
 class SlowPartitionWindowIT {
@@ -52,7 +54,11 @@ class SlowPartitionWindowIT {
   private static final StateSpec<Long> COUNT =
       StateSpec.of("it_slow_count", Formats.longs(), () -> 0L);
 
-  private record Scenario(String name) {
+  private record Scenario(String name, boolean sessions) {
+    Scenario(String name) {
+      this(name, false);
+    }
+
     Topic<String, String> words() {
       return topic("it-slow-" + name + "-words", string(), string());
     }
@@ -66,6 +72,14 @@ class SlowPartitionWindowIT {
     }
 
     Flow flow() {
+      if (sessions) {
+        return Flows.stateful("it-slow-" + name)
+            .from(words())
+            .windowedBy(SessionWindows.withGap(Duration.ofSeconds(10)).emitOnClose())
+            .state(state(), (word, earlier, later) -> earlier + later)
+            .apply((session, word, count) -> StateUpdate.set(count + 1, word + "=" + (count + 1)))
+            .to(counts());
+      }
       return Flows.stateful("it-slow-" + name)
           .from(words())
           .windowedBy(
@@ -176,6 +190,29 @@ class SlowPartitionWindowIT {
     assertEquals(1, dead.size());
     String reason = utf8(dead.get(0).headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value());
     assertTrue(reason.contains("late record: window a@" + BASE + " closed"), reason);
+  }
+
+  @Test
+  void shouldPublishOneFinalSessionCountOnceBothPartitionsPassedItAcrossARestart(
+      TestKafka kafka, TestPostgres postgres) throws Exception {
+    Scenario scenario = new Scenario("sessions", true);
+    scenario.prepare(kafka, postgres);
+    scenario.produce(kafka, 0, "a", 100);
+    scenario.produce(kafka, 1, "a", 103);
+    scenario.produce(kafka, 0, "x", 120); // partition 0 passes a's session (closing at 113 s)
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime first = scenario.start(kafka, store)) {
+      scenario.awaitCommitted(kafka, 0, 2);
+      scenario.awaitCommitted(kafka, 1, 1);
+    }
+    scenario.produce(kafka, 1, "a", 108); // partition 1 is at 103 s: joins the session
+    scenario.produce(kafka, 1, "y", 119); // partition 1 passes it (now closing at 118 s)
+    try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
+        FlowRuntime second = scenario.start(kafka, store)) {
+      scenario.awaitCommitted(kafka, 1, 3);
+    }
+
+    assertEquals(List.of("a@1=a=3"), scenario.outputs(kafka, 1), "one final count, every record");
   }
 
   private static String utf8(byte[] bytes) {

@@ -200,7 +200,7 @@ final class RowUpdater {
       if (sessions != null || timer != null) {
         Handled result =
             sessions != null
-                ? sessionStep(id, input, state, trace)
+                ? sessionStep(id, input, progress, state, trace)
                 : timedStep(id, input, progress, state, timer, trace);
         if (result == null) {
           handled.add(new Handled(input, Handling.CLOSED, List.of()));
@@ -471,14 +471,15 @@ final class RowUpdater {
    * sessions it joins. Returns {@code null} for a closing input that closed nothing: the row stays
    * as it is.
    */
-  private Handled sessionStep(String id, Input input, StoredState state, BatchTrace trace) {
+  private Handled sessionStep(
+      String id, Input input, Progress progress, StoredState state, BatchTrace trace) {
     KeySessions current;
     try {
       current = (KeySessions) state.current();
     } catch (FormatException e) {
       return input.closes() ? null : deadLettered(input, e, 1, trace.record(input.raw()));
     }
-    boolean later = current.observe(input.consumed(), input.streamTime());
+    boolean later = current.observe(input.consumed(), input.streamTime(), progress);
     List<Session> closed = current.removeClosed(session -> sessions.closed(session, current));
     List<OutgoingRecord> outputs = new ArrayList<>(1);
     closed.forEach(session -> outputs.addAll(session.held()));

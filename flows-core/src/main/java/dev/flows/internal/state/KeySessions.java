@@ -7,10 +7,9 @@ import dev.flows.internal.plan.Codec;
 import dev.flows.spi.OutgoingRecord;
 import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -21,7 +20,10 @@ import java.util.function.Predicate;
 public final class KeySessions {
   private static final int VERSION = 1;
 
-  /** Layout 1 followed by the stream time each partition feeding the key had at its last input. */
+  /**
+   * Layout 1 followed by the stream time each partition feeding the key had at its last input:
+   * written once several partitions fed it.
+   */
   private static final int STREAM_TIMES_VERSION = 2;
 
   /**
@@ -36,45 +38,62 @@ public final class KeySessions {
 
   private final List<Session> sessions;
   private final Map<SourcePartition, Long> streamTimes;
+  private boolean fedBySeveral; // then its stream times are stored, and its sessions wait for all
+  private boolean allKnown = true; // whether every partition feeding it has a stream time here
 
-  private KeySessions(List<Session> sessions, Map<SourcePartition, Long> streamTimes) {
+  private KeySessions(
+      List<Session> sessions, Map<SourcePartition, Long> streamTimes, boolean fedBySeveral) {
     this.sessions = sessions;
     this.streamTimes = streamTimes;
+    this.fedBySeveral = fedBySeveral;
   }
 
   /** No sessions. */
   public static KeySessions none() {
-    return new KeySessions(new ArrayList<>(2), new TreeMap<>(BY_TOPIC_AND_PARTITION));
+    return new KeySessions(new ArrayList<>(2), new HashMap<>(2), false);
   }
 
-  private static final Comparator<SourcePartition> BY_TOPIC_AND_PARTITION =
-      Comparator.comparing(SourcePartition::topic).thenComparingInt(SourcePartition::partition);
-
   /**
-   * Notes that {@code partition}'s stream time is {@code streamTime} at an input of the key (it
-   * only grows), so its sessions close by the slowest partition feeding it. Returns whether that
-   * moved it on.
+   * Notes that {@code partition}'s stream time is {@code streamTime} at an input of the key whose
+   * row's progress (before the input) is {@code progress}, so its sessions close by the slowest
+   * partition feeding it. Returns whether that moved a stream time the row keeps on: one it stores
+   * because several partitions feed it.
    */
-  public boolean observe(SourcePartition partition, long streamTime) {
+  public boolean observe(SourcePartition partition, long streamTime, Progress progress) {
     Long before = streamTimes.get(partition);
-    if (before != null && before >= streamTime) {
-      return false;
+    boolean later = before == null || before < streamTime;
+    if (later) {
+      streamTimes.put(partition, streamTime);
     }
-    streamTimes.put(partition, streamTime);
-    return true;
+    if (!fedBySeveral && !progress.consumedOnly(partition::equals)) {
+      fedBySeveral = true;
+    }
+    allKnown = !fedBySeveral || progress.consumedOnly(streamTimes::containsKey);
+    return fedBySeveral && later;
   }
 
   /**
-   * The stream time every partition feeding the key has passed: the smallest of theirs, {@link
-   * Long#MIN_VALUE} for none.
+   * The stream time every partition feeding the key has passed: the smallest of theirs; {@link
+   * Long#MIN_VALUE} while one of them has none here yet (a row stored before it kept them).
    */
   public long slowestStreamTime() {
-    return streamTimes.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+    if (!allKnown) {
+      return Long.MIN_VALUE;
+    }
+    long slowest = Long.MAX_VALUE;
+    for (long time : streamTimes.values()) {
+      slowest = Math.min(slowest, time);
+    }
+    return streamTimes.isEmpty() ? Long.MIN_VALUE : slowest;
   }
 
   /** The largest stream time of the partitions feeding the key, {@link Long#MIN_VALUE} for none. */
   public long fastestStreamTime() {
-    return streamTimes.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+    long fastest = Long.MIN_VALUE;
+    for (long time : streamTimes.values()) {
+      fastest = Math.max(fastest, time);
+    }
+    return fastest;
   }
 
   /** The stream time of {@code partition} at its last input of the key. */
@@ -143,8 +162,7 @@ public final class KeySessions {
       @Override
       public byte[] encode(KeySessions value) {
         ByteWriter out = new ByteWriter(32 + 64 * value.sessions.size());
-        boolean timed = !value.streamTimes.isEmpty();
-        out.writeByte(timed ? STREAM_TIMES_VERSION : VERSION);
+        out.writeByte(value.fedBySeveral ? STREAM_TIMES_VERSION : VERSION);
         out.writeVarLong(value.sessions.size());
         for (Session session : value.sessions) {
           out.writeLong(session.start());
@@ -154,7 +172,7 @@ public final class KeySessions {
           out.writeVarLong(session.held().size());
           session.held().forEach(record -> Codecs.writeRecord(out, record));
         }
-        if (timed) {
+        if (value.fedBySeveral) {
           out.writeVarLong(value.streamTimes.size());
           value.streamTimes.forEach(
               (partition, time) -> {
@@ -184,7 +202,7 @@ public final class KeySessions {
           }
           sessions.add(new Session(start, end, state, outputs));
         }
-        Map<SourcePartition, Long> streamTimes = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+        Map<SourcePartition, Long> streamTimes = new HashMap<>(2);
         if (layout == STREAM_TIMES_VERSION) {
           int partitions = in.readCount();
           for (int i = 0; i < partitions; i++) {
@@ -193,7 +211,7 @@ public final class KeySessions {
             streamTimes.put(new SourcePartition(topic, partition), in.readLong());
           }
         }
-        return new KeySessions(sessions, streamTimes);
+        return new KeySessions(sessions, streamTimes, layout == STREAM_TIMES_VERSION);
       }
 
       @Override

@@ -5,6 +5,7 @@ import dev.flows.spi.SourcePartition;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
@@ -60,6 +61,16 @@ public final class Progress {
       origins = new HashMap<>(4);
     }
     return origins.computeIfAbsent(partition, p -> new DedupeWindow(span));
+  }
+
+  /** Whether {@code known} holds for every consumed partition (for none: true). */
+  public boolean consumedOnly(Predicate<SourcePartition> known) {
+    for (int i = 0; i < consumed.size(); i++) {
+      if (!known.test(consumed.partition(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The last handled offset per consumed partition. */

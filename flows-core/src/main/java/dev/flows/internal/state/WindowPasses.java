@@ -1,7 +1,6 @@
 package dev.flows.internal.state;
 
 import dev.flows.spi.SourcePartition;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,10 +19,5 @@ public record WindowPasses(Set<SourcePartition> passed, boolean closed) {
   /** A copy immutable. */
   public WindowPasses {
     passed = Set.copyOf(passed);
-  }
-
-  /** Whether every partition of {@code fed} (the row's progress) is among those that passed. */
-  public boolean passedByAll(Map<SourcePartition, Long> fed) {
-    return passed.containsAll(fed.keySet());
   }
 }

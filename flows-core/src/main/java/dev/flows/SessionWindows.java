@@ -13,11 +13,11 @@ import java.util.Objects;
  *
  * <p>A session closes when {@code last + gap + grace <= stream time} (the largest record timestamp
  * read on its input partition); of a key fed by several partitions, when the stream time of every
- * one passed that, or one's passed it by {@link #slowPartitionWait} more. A closed session takes no
- * more records. A record whose own session would be closed already ({@code timestamp + gap + grace
- * <= stream time}) is late: dead-lettered or dropped, as for {@link Windows}. Each update's outputs
- * are published as it is applied, or held and published once, when the session closes ({@link
- * #emitOnClose()}).
+ * one passed that (or, with {@link #withSlowPartitionWait}, one's passed it by that much more). A
+ * closed session takes no more records. A record whose own session would be closed already ({@code
+ * timestamp + gap + grace <= stream time}) is late: dead-lettered or dropped, as for {@link
+ * Windows}. Each update's outputs are published as it is applied, or held and published once, when
+ * the session closes ({@link #emitOnClose()}).
  *
  * <pre>{@code
  * SessionWindows.withGap(Duration.ofMinutes(30)).withGrace(Duration.ofMinutes(1)).emitOnClose()
@@ -28,8 +28,8 @@ import java.util.Objects;
  * @param late what happens to a late record
  * @param emit when a session's outputs are published
  * @param slowPartitionWait how much further in event time a session of a key fed by several
- *     partitions waits for those whose stream time has not passed its close, not negative; the gap
- *     by default
+ *     partitions waits for those whose stream time has not passed its close, not negative; {@code
+ *     null} (the default) to wait for every one however long
  */
 public record SessionWindows(
     Duration gap,
@@ -55,20 +55,20 @@ public record SessionWindows(
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
-    Objects.requireNonNull(slowPartitionWait, "slowPartitionWait");
-    if (slowPartitionWait.isNegative()) {
+    if (slowPartitionWait != null && slowPartitionWait.isNegative()) {
       throw FlowDefinitionException.of(
           "slow-partition wait",
           slowPartitionWait,
           "is negative",
-          "use Duration.ZERO (close at the first partition's stream time) or a positive wait");
+          "use Duration.ZERO (close at the first partition's stream time), a positive wait, or"
+              + " none (wait for every partition)");
     }
   }
 
   /** Sessions split by silences of {@code gap} or more, without grace. */
   public static SessionWindows withGap(Duration gap) {
     return new SessionWindows(
-        gap, Duration.ZERO, Windows.Late.DEAD_LETTER, Windows.Emit.EVERY_UPDATE, gap);
+        gap, Duration.ZERO, Windows.Late.DEAD_LETTER, Windows.Emit.EVERY_UPDATE, null);
   }
 
   /** A copy whose sessions accept records for {@code grace} after they close by their gap. */
@@ -92,9 +92,11 @@ public record SessionWindows(
 
   /**
    * A copy whose sessions, of a key fed by several partitions, wait {@code wait} of event time
-   * beyond their close for the partitions whose stream time has not passed it, once one has: a
-   * silent or lagging partition holds a session no longer. {@code Duration.ZERO} closes a session
-   * at the first partition's stream time to pass it.
+   * beyond their close for the partitions whose stream time has not passed it, once one has,
+   * instead of waiting for every one however long: a silent partition holds a session no longer,
+   * but a partition read more than {@code wait} behind the others (a consumer catching up) starts
+   * new sessions for records the closed one would have taken. {@code Duration.ZERO} closes a
+   * session at the first partition's stream time to pass it.
    */
   public SessionWindows withSlowPartitionWait(Duration wait) {
     return new SessionWindows(gap, grace, late, emit, wait);
@@ -118,8 +120,8 @@ public record SessionWindows(
         + ", late records "
         + (late == Windows.Late.DROP ? "dropped" : "dead-lettered")
         + (emit == Windows.Emit.ON_CLOSE ? ", emitted on close" : "")
-        + (slowPartitionWait.equals(gap)
+        + (slowPartitionWait == null
             ? ""
-            : ", waiting " + slowPartitionWait + " for slow partitions");
+            : ", waiting at most " + slowPartitionWait + " for slow partitions");
   }
 }

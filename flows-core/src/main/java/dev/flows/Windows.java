@@ -12,12 +12,12 @@ import java.util.Objects;
  *
  * <p>A window closes when {@code end + grace <= stream time} (the largest record timestamp read on
  * its input partition). Emitting on close, a window fed by several partitions (merged topics, a
- * {@code stateKey}) closes when the stream time of every one of them passed it, or when one passed
- * it by {@link #slowPartitionWait} more. A record whose windows all closed is late: it is
- * dead-lettered ({@link Late#DEAD_LETTER}, the default) or dropped and counted ({@link Late#DROP}).
- * A hopping record late for some of its windows only updates the others. Each update's outputs are
- * published as it is applied ({@link Emit#EVERY_UPDATE}, the default), or held and published once,
- * when the window closes ({@link #emitOnClose()}: final results).
+ * {@code stateKey}) closes when the stream time of every one of them passed it (or, with {@link
+ * #withSlowPartitionWait}, when one passed it by that much more). A record whose windows all closed
+ * is late: it is dead-lettered ({@link Late#DEAD_LETTER}, the default) or dropped and counted
+ * ({@link Late#DROP}). A hopping record late for some of its windows only updates the others. Each
+ * update's outputs are published as it is applied ({@link Emit#EVERY_UPDATE}, the default), or held
+ * and published once, when the window closes ({@link #emitOnClose()}: final results).
  *
  * <pre>{@code
  * Windows.tumbling(Duration.ofMinutes(5)).withGrace(Duration.ofMinutes(1)).emitOnClose()
@@ -30,8 +30,8 @@ import java.util.Objects;
  * @param late what happens to a late record
  * @param emit when a window's outputs are published
  * @param slowPartitionWait emitting on close, how much further in event time a window fed by
- *     several partitions waits for those whose stream time has not passed it, not negative; the
- *     size by default
+ *     several partitions waits for those whose stream time has not passed it, not negative; {@code
+ *     null} (the default) to wait for every one however long
  */
 public record Windows(
     Duration size,
@@ -87,13 +87,13 @@ public record Windows(
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
-    Objects.requireNonNull(slowPartitionWait, "slowPartitionWait");
-    if (slowPartitionWait.isNegative()) {
+    if (slowPartitionWait != null && slowPartitionWait.isNegative()) {
       throw FlowDefinitionException.of(
           "slow-partition wait",
           slowPartitionWait,
           "is negative",
-          "use Duration.ZERO (close at the first partition's stream time) or a positive wait");
+          "use Duration.ZERO (close at the first partition's stream time), a positive wait, or"
+              + " none (wait for every partition)");
     }
   }
 
@@ -105,7 +105,7 @@ public record Windows(
         Duration.ofMillis(DEFAULT_GRACE_MILLIS),
         Late.DEAD_LETTER,
         Emit.EVERY_UPDATE,
-        size);
+        null);
   }
 
   /**
@@ -119,7 +119,7 @@ public record Windows(
         Duration.ofMillis(DEFAULT_GRACE_MILLIS),
         Late.DEAD_LETTER,
         Emit.EVERY_UPDATE,
-        size);
+        null);
   }
 
   /** A copy whose windows accept records for {@code grace} after they end. */
@@ -143,9 +143,10 @@ public record Windows(
   /**
    * A copy whose windows, emitting on close and fed by several partitions, wait {@code wait} of
    * event time beyond their end plus grace for the partitions whose stream time has not passed
-   * them, once one has: a silent or lagging partition holds a window no longer. {@code
-   * Duration.ZERO} closes a window at the first partition's stream time to pass it. A record of a
-   * partition a window did not wait for is late for it.
+   * them, once one has, instead of waiting for every one however long: a silent partition holds a
+   * window no longer, but the records of a partition read more than {@code wait} behind the others
+   * (a consumer catching up) are late for the windows that closed without it. {@code Duration.ZERO}
+   * closes a window at the first partition's stream time to pass it.
    */
   public Windows withSlowPartitionWait(Duration wait) {
     return new Windows(size, advance, grace, late, emit, wait);
@@ -173,8 +174,8 @@ public record Windows(
         + ", late records "
         + (late == Late.DROP ? "dropped" : "dead-lettered")
         + (emit == Emit.ON_CLOSE ? ", emitted on close" : "")
-        + (emit == Emit.ON_CLOSE && !slowPartitionWait.equals(size)
-            ? ", waiting " + slowPartitionWait + " for slow partitions"
+        + (emit == Emit.ON_CLOSE && slowPartitionWait != null
+            ? ", waiting at most " + slowPartitionWait + " for slow partitions"
             : "");
   }
 

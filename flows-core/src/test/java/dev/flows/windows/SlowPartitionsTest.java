@@ -6,6 +6,7 @@ import static dev.flows.windows.FinalResultsTest.FINAL;
 import static dev.flows.windows.FinalResultsTest.S;
 import static dev.flows.windows.WindowsTest.COUNT;
 import static dev.flows.windows.WindowsTest.COUNTS;
+import static dev.flows.windows.WindowsTest.MINUTE;
 import static dev.flows.windows.WindowsTest.WORDS;
 import static dev.flows.windows.WindowsTest.pipe;
 import static dev.flows.windows.WindowsTest.read;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Windows emitting on close fed by two partitions (two merged topics, one partition each on the
- * driver): a window closes when both stream times passed it, or when one passed it by the
- * slow-partition wait; once, either way.
+ * driver): a window closes when both stream times passed it, however long that takes, or with a
+ * slow-partition wait when one passed it by that much more; once, either way.
  */
 class SlowPartitionsTest {
   static final Topic<String, String> MORE = topic("more-words", string(), string());
@@ -67,12 +68,28 @@ class SlowPartitionsTest {
   }
 
   @Test
-  void shouldCloseWithoutASilentPartitionOnceTheWaitPassedAndDeadLetterItsLaterRecord() {
+  void shouldWaitForASilentPartitionHoweverLongWithoutAWait() {
     try (FlowTestDriver driver = FlowTestDriver.of(merged(FINAL))) {
+      pipe(driver, "apple", 10 * S);
+      pipeMore(driver, "apple", 20 * S); // then more-words falls silent
+      pipe(driver, "pear", 600 * S);
+      pipe(driver, "pear", 900 * S);
+      assertEquals(List.of("pear@10-11=1"), read(driver), "apple's window 0 waits");
+
+      pipeMore(driver, "apple", 30 * S); // not late on more-words, whatever words' stream time
+      pipeMore(driver, "fig", 90 * S);
+
+      assertEquals(List.of("apple@0-1=3"), read(driver));
+    }
+  }
+
+  @Test
+  void shouldCloseWithoutASilentPartitionOnceTheWaitPassedAndDeadLetterItsLaterRecord() {
+    try (FlowTestDriver driver = FlowTestDriver.of(merged(FINAL.withSlowPartitionWait(MINUTE)))) {
       pipe(driver, "apple", 10 * S);
       pipeMore(driver, "apple", 20 * S);
       pipe(driver, "pear", 95 * S);
-      pipe(driver, "pear", 149 * S); // the wait (the size, 60 s) ends at 90 + 60 = 150 s
+      pipe(driver, "pear", 149 * S); // the wait (60 s) ends at 90 + 60 = 150 s
       assertEquals(List.of(), read(driver));
 
       pipe(driver, "pear", 150 * S); // also closes pear's window 1 (60 s to 120 s, grace 30 s)
@@ -92,7 +109,7 @@ class SlowPartitionsTest {
 
   @Test
   void shouldDropARecordForAWindowClosedWithoutItsPartitionWhenLateRecordsAreDropped() {
-    Windows dropping = FINAL.withLateRecords(Windows.Late.DROP);
+    Windows dropping = FINAL.withLateRecords(Windows.Late.DROP).withSlowPartitionWait(MINUTE);
     try (FlowTestDriver driver = FlowTestDriver.of(merged(dropping))) {
       pipe(driver, "apple", 10 * S);
       pipeMore(driver, "apple", 20 * S);
@@ -152,7 +169,7 @@ class SlowPartitionsTest {
   @Test
   void shouldSayTheWaitWhenDescribedAndRefuseANegativeOne() {
     String text = merged(FINAL.withSlowPartitionWait(Duration.ofSeconds(5))).describe().text();
-    assertTrue(text.contains("emitted on close, waiting PT5S for slow partitions"), text);
+    assertTrue(text.contains("emitted on close, waiting at most PT5S for slow partitions"), text);
     FlowDefinitionException e =
         assertThrows(
             FlowDefinitionException.class,

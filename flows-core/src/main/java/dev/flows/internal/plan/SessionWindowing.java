@@ -9,6 +9,7 @@ import dev.flows.dsl.TimestampExtractor;
 import dev.flows.internal.state.KeySessions;
 import dev.flows.internal.state.KeySessions.Session;
 import dev.flows.spi.SourcePartition;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,23 +57,33 @@ public record SessionWindowing(
   public boolean closed(Session session, KeySessions key) {
     long closesAt = closesAt(session.end());
     return closesAt <= key.slowestStreamTime()
-        || closesAt + sessions.slowPartitionWait().toMillis() <= key.fastestStreamTime();
+        || (sessions.slowPartitionWait() != null
+            && closesAt + sessions.slowPartitionWait().toMillis() <= key.fastestStreamTime());
   }
 
   /**
    * The stream time at which {@code partition} should next reach the row of {@code key} to close
-   * its earliest open session: that session's close, or once {@code partition} passed it, its close
-   * plus the slow-partition wait. {@link Long#MAX_VALUE} when none is open.
+   * its earliest open session: that session's close; or once {@code partition} passed it, a gap
+   * after its stream time (so the row learns it, even after another partition extended the session)
+   * or its close plus the slow-partition wait, whichever is first. {@link Long#MAX_VALUE} when none
+   * is open.
    */
   public long nextCheck(KeySessions key, SourcePartition partition) {
     long mine = key.streamTime(partition);
+    Duration wait = sessions.slowPartitionWait();
     long next = Long.MAX_VALUE;
     for (Session session : key.all()) {
       long closesAt = closesAt(session.end());
-      next =
-          Math.min(
-              next,
-              closesAt > mine ? closesAt : closesAt + sessions.slowPartitionWait().toMillis());
+      if (closesAt > mine) {
+        next = Math.min(next, closesAt);
+        continue;
+      }
+      // passed, waiting for others: come back a gap later with a newer stream time, since another
+      // partition may have moved the close since this one's stream time was noted
+      next = Math.min(next, mine + sessions.gap().toMillis());
+      if (wait != null) {
+        next = Math.min(next, closesAt + wait.toMillis());
+      }
     }
     return next;
   }

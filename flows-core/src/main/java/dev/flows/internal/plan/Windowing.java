@@ -4,6 +4,7 @@ import dev.flows.Message;
 import dev.flows.Windowed;
 import dev.flows.Windows;
 import dev.flows.dsl.TimestampExtractor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,10 +68,12 @@ public record Windowing(Windows windows, TimestampExtractor<Object, Object> extr
 
   /**
    * The stream time at which the window of the row {@code id}, passed by one of the partitions
-   * feeding it, stops waiting for the others: its close plus the slow-partition wait.
+   * feeding it, stops waiting for the others: its close plus the slow-partition wait; {@link
+   * Long#MAX_VALUE} without one (it waits for every partition).
    */
   public long waitedUntil(String id) {
-    return closesAt(id) + windows.slowPartitionWait().toMillis();
+    Duration wait = windows.slowPartitionWait();
+    return wait == null ? Long.MAX_VALUE : closesAt(id) + wait.toMillis();
   }
 
   /**

@@ -233,7 +233,9 @@ final class RowUpdater {
             passes == null || passes.closed()
                 ? close(input, pending)
                 : new Handled(input, Handling.CLOSED, List.of());
-        if (passes != null && !passes.closed()) {
+        if (passes != null
+            && !passes.closed()
+            && closingWindows.waitedUntil(id) != Long.MAX_VALUE) {
           closeChecks = with(closeChecks, consumed, closingWindows.waitedUntil(id));
         }
         if (!closed.outputs().isEmpty() || !Objects.equals(passes, before)) {
@@ -433,9 +435,10 @@ final class RowUpdater {
             + passes.passed().stream().map(String::valueOf).sorted().toList()
             + " passed its end plus grace "
             + windows.grace()
-            + " (and the slow-partition wait "
-            + windows.slowPartitionWait()
-            + " for the others), before that of "
+            + (windows.slowPartitionWait() == null
+                ? ""
+                : " (and the slow-partition wait " + windows.slowPartitionWait() + ")")
+            + ", before that of "
             + input.consumed()
             + " did";
     return new Handled(

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL, whose word {@code a} is on both partitions of its topic (as after partitions were
  * added, or with a producer partitioning otherwise): its window closes when the stream times of
  * both passed it, across a restart while it waits, with every record of both counted and one final
- * count published; or, the second partition silent, once the first passed it by the slow-partition
+ * count published; or, the second partition silent, once the first passed it by a slow-partition
  * wait, and a record of the second for it is then dead-lettered as late. A count per word and
  * session (10 s gap) likewise closes a session once both partitions passed it.
  */
@@ -54,9 +54,12 @@ class SlowPartitionWindowIT {
   private static final StateSpec<Long> COUNT =
       StateSpec.of("it_slow_count", Formats.longs(), () -> 0L);
 
-  private record Scenario(String name, boolean sessions) {
+  /**
+   * A count per session, or per window waiting at most {@code slowPartitionWait} (null: no limit).
+   */
+  private record Scenario(String name, boolean sessions, Duration slowPartitionWait) {
     Scenario(String name) {
-      this(name, false);
+      this(name, false, null);
     }
 
     Topic<String, String> words() {
@@ -85,7 +88,8 @@ class SlowPartitionWindowIT {
           .windowedBy(
               Windows.tumbling(Duration.ofMinutes(1))
                   .withGrace(Duration.ofSeconds(30))
-                  .emitOnClose())
+                  .emitOnClose()
+                  .withSlowPartitionWait(slowPartitionWait))
           .state(state())
           .apply((window, word, count) -> StateUpdate.set(count + 1, word + "=" + (count + 1)))
           .to(counts());
@@ -167,12 +171,12 @@ class SlowPartitionWindowIT {
   @Test
   void shouldCloseWithoutASilentPartitionOnceTheWaitPassedAndDeadLetterItsLateRecord(
       TestKafka kafka, TestPostgres postgres) throws Exception {
-    Scenario scenario = new Scenario("silent");
+    Scenario scenario = new Scenario("silent", false, Duration.ofMinutes(1));
     scenario.prepare(kafka, postgres);
     scenario.produce(kafka, 0, "a", 10);
     scenario.produce(kafka, 1, "a", 20);
     scenario.produce(kafka, 0, "x", 95); // passes window 0; partition 1 falls silent
-    scenario.produce(kafka, 0, "x", 150); // the wait (the window size) ends at 90 + 60 s
+    scenario.produce(kafka, 0, "x", 150); // the wait (a minute) ends at 90 + 60 s
     try (PostgresStateStore store = PostgresStateStore.create(postgres.dataSource());
         FlowRuntime runtime = scenario.start(kafka, store)) {
       scenario.awaitCommitted(kafka, 0, 3);
@@ -195,7 +199,7 @@ class SlowPartitionWindowIT {
   @Test
   void shouldPublishOneFinalSessionCountOnceBothPartitionsPassedItAcrossARestart(
       TestKafka kafka, TestPostgres postgres) throws Exception {
-    Scenario scenario = new Scenario("sessions", true);
+    Scenario scenario = new Scenario("sessions", true, null);
     scenario.prepare(kafka, postgres);
     scenario.produce(kafka, 0, "a", 100);
     scenario.produce(kafka, 1, "a", 103);

@@ -15,10 +15,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The timestamped input of the windowed kill test, and what a windowed count must make of it,
  * computed from the input alone. Record {@code i} has value {@code v<i>}, a word {@code w<n>} of a
- * vocabulary, always on partition {@code n % partitions}, and event time {@code base + i * 10 ms};
- * except about one in twenty, delayed by up to the grace (out of order, still counted), and about
- * one in two hundred after the first 5,000, delayed past its window and grace (late). Then one
- * record per partition, a minute of event time after the last, closes every window of the words.
+ * vocabulary, always on partition {@code n % partitions} (or on any, spread), and event time {@code
+ * base + i * 10 ms}; except about one in twenty, delayed by up to the grace (out of order, still
+ * counted), and about one in two hundred after the first 5,000, delayed past its window and grace
+ * (late). Then one record per partition, a minute of event time after the last, closes every window
+ * of the words.
  */
 final class WindowedInput {
   private static final long STEP_MILLIS = 10;
@@ -48,6 +49,21 @@ final class WindowedInput {
   /** {@code total} words and a closing record per partition, shaped for {@code windows}. */
   static WindowedInput generate(
       long seed, int total, int vocabulary, int partitions, long base, Windows windows) {
+    return generate(seed, total, vocabulary, partitions, base, windows, false);
+  }
+
+  /**
+   * As {@link #generate(long, int, int, int, long, Windows)}, but with each record on a partition
+   * drawn at random when {@code spread}: every word's windows are then fed by every partition.
+   */
+  static WindowedInput generate(
+      long seed,
+      int total,
+      int vocabulary,
+      int partitions,
+      long base,
+      Windows windows,
+      boolean spread) {
     Random random = new Random(seed);
     long grace = windows.grace().toMillis();
     long pastGrace = windows.size().plus(windows.grace()).plusSeconds(2).toMillis();
@@ -63,7 +79,8 @@ final class WindowedInput {
         timestamp -= pastGrace;
         late.add("v" + i);
       }
-      events.add(new Event(word % partitions, "w" + word, "v" + i, timestamp));
+      int partition = spread ? random.nextInt(partitions) : word % partitions;
+      events.add(new Event(partition, "w" + word, "v" + i, timestamp));
     }
     long close = base + total * STEP_MILLIS + CLOSE_AFTER_MILLIS;
     for (int p = 0; p < partitions; p++) {
@@ -75,6 +92,16 @@ final class WindowedInput {
   /** How many records there are, the closing ones included. */
   int size() {
     return events.size();
+  }
+
+  /** The window of each record, as {@code <word>@<start>}, by its value. */
+  Map<String, String> windowsByValue(Windows windows) {
+    long size = windows.size().toMillis();
+    Map<String, String> byValue = new HashMap<>();
+    for (Event e : events) {
+      byValue.put(e.value(), e.word() + "@" + (e.timestamp() - e.timestamp() % size));
+    }
+    return byValue;
   }
 
   /** The values of the records delayed past their window and grace. */
@@ -97,14 +124,14 @@ final class WindowedInput {
    * Replays the input through the rules of docs/semantics.md ("Event-time windows"), partition by
    * partition: stream time is the largest event time of the records counted before; a record whose
    * window ended {@code grace} or more before it is late and counts nowhere; a window is final once
-   * its end plus grace is not after its partition's last stream time.
+   * its end plus grace is not after the last stream time of any partition that fed it.
    */
   Expected expected(Windows windows) {
     long size = windows.size().toMillis();
     long grace = windows.grace().toMillis();
     Map<Integer, Long> streamTimes = new HashMap<>();
     Map<String, Long> counts = new HashMap<>();
-    Map<String, Integer> partitionOf = new HashMap<>();
+    Map<String, Set<Integer>> partitionsOf = new HashMap<>();
     Set<String> late = new HashSet<>();
     for (Event e : events) {
       long start = e.timestamp() - e.timestamp() % size;
@@ -115,13 +142,16 @@ final class WindowedInput {
       }
       streamTimes.put(e.partition(), Math.max(streamTime, e.timestamp()));
       counts.merge(e.word() + "@" + start, 1L, Long::sum);
-      partitionOf.put(e.word() + "@" + start, e.partition());
+      partitionsOf
+          .computeIfAbsent(e.word() + "@" + start, id -> new HashSet<>())
+          .add(e.partition());
     }
     Map<String, String> finals = new HashMap<>();
     counts.forEach(
         (id, n) -> {
           long start = Long.parseLong(id.substring(id.indexOf('@') + 1));
-          if (start + size + grace <= streamTimes.get(partitionOf.get(id))) {
+          if (partitionsOf.get(id).stream()
+              .allMatch(p -> start + size + grace <= streamTimes.get(p))) {
             finals.put(id, id.substring(0, id.indexOf('@')) + "=" + n);
           }
         });

@@ -78,7 +78,72 @@ class WindowedKillChaosIT {
         (System.nanoTime() - start) / 1_000_000_000);
   }
 
+  /**
+   * The same, each record on a random partition, so every window is fed by all four and closes when
+   * every partition that fed it passed it: exactly one final count per window, which with the
+   * records dead-lettered as reaching it after it closed without their partition (a worker catching
+   * up reads one partition ahead of the others) is the window's count from the input; every record
+   * late by its own partition's stream time dead-lettered once.
+   */
+  @Test
+  void shouldPublishOneFinalCountPerWindowFedByEveryPartitionWhenKilledTenTimes(
+      TestKafka kafka, TestPostgres postgres) {
+    WindowedFinalCount spreadCount = new WindowedFinalCount("windowspread");
+    long base = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+    WindowedInput input =
+        WindowedInput.generate(
+            DATA_SEED, TOTAL, VOCABULARY, PARTITIONS, base, WindowedFinalCount.WINDOWS, true);
+    WindowedInput.Expected expected = input.expected(WindowedFinalCount.WINDOWS);
+    Map<String, String> windowOf = input.windowsByValue(WindowedFinalCount.WINDOWS);
+    prepare(spreadCount, kafka, postgres);
+    long start = System.nanoTime();
+
+    try (ChildJvm last = killRepeatedly(spreadCount, input, kafka, postgres)) {
+      Map<String, List<String>> dead = deadLetters(spreadCount, expected.late().size(), kafka);
+      Map<String, List<String>> lateByPartition = new HashMap<>();
+      Map<String, Long> closedWithout = new HashMap<>();
+      dead.forEach(
+          (value, reasons) -> {
+            if (reasons.get(0).startsWith("late record: window ")) {
+              assertEquals(1, reasons.size(), value + " dead-lettered once: " + reasons);
+              closedWithout.merge(windowOf.get(value), 1L, Long::sum);
+            } else {
+              lateByPartition.put(value, reasons.stream().map(reason -> "late").toList());
+            }
+          });
+      Map<String, String> lateExpected = new HashMap<>();
+      expected.late().forEach(v -> lateExpected.put(v, "late"));
+      EachOnce.assertEachOnce("late by their partition", lateExpected, lateByPartition);
+      Map<String, String> finals = new HashMap<>();
+      expected
+          .finals()
+          .forEach(
+              (window, wordCount) -> {
+                int eq = wordCount.indexOf('=');
+                long n = Long.parseLong(wordCount.substring(eq + 1));
+                finals.put(
+                    window,
+                    wordCount.substring(0, eq + 1) + (n - closedWithout.getOrDefault(window, 0L)));
+              });
+      assertFinalCounts(spreadCount, finals, kafka);
+      LOG.info(
+          "{} final counts of windows fed by {} partitions exact after {} kills in {} s; {} records"
+              + " reached a window closed without their partition",
+          finals.size(),
+          PARTITIONS,
+          KILLS,
+          (System.nanoTime() - start) / 1_000_000_000,
+          closedWithout.values().stream().mapToLong(Long::longValue).sum());
+      last.terminate();
+      assertEquals(ChildJvm.EXIT_ON_SIGTERM, last.awaitExit(STEP).orElse(-1), last::output);
+    }
+  }
+
   private void prepare(TestKafka kafka, TestPostgres postgres) {
+    prepare(count, kafka, postgres);
+  }
+
+  private static void prepare(WindowedFinalCount count, TestKafka kafka, TestPostgres postgres) {
     kafka.createTopic(count.words().name(), PARTITIONS);
     kafka.createTopic(count.counts().name(), PARTITIONS);
     kafka.createTopic(count.flow().deadLetterTopic(), 1);
@@ -90,17 +155,22 @@ class WindowedKillChaosIT {
    * last worker once it committed everything.
    */
   private ChildJvm killRepeatedly(WindowedInput input, TestKafka kafka, TestPostgres postgres) {
+    return killRepeatedly(count, input, kafka, postgres);
+  }
+
+  private static ChildJvm killRepeatedly(
+      WindowedFinalCount count, WindowedInput input, TestKafka kafka, TestPostgres postgres) {
     return ChunkedKills.killRepeatedly(
-        "windowed kill test",
+        "windowed kill test " + count.run(),
         KILLS,
         input.size(),
         () -> KillWorker.start(count, kafka, postgres, "w1"),
         (from, to) -> kafka.produce(input.records(count.words().name(), from, to)),
-        () -> committed(kafka));
+        () -> committed(count, kafka));
   }
 
-  /** The sum of the count's committed offsets: inputs it has committed. */
-  private long committed(TestKafka kafka) {
+  /** The sum of {@code count}'s committed offsets: inputs it has committed. */
+  private static long committed(WindowedFinalCount count, TestKafka kafka) {
     return kafka.committedOffsets(count.flow().name(), count.words().name()).values().stream()
         .mapToLong(Long::longValue)
         .sum();
@@ -113,6 +183,11 @@ class WindowedKillChaosIT {
 
   /** Each closed window's final count, published once, equal to {@code finals}; nothing else. */
   private void assertFinalCounts(Map<String, String> finals, TestKafka kafka) {
+    assertFinalCounts(count, finals, kafka);
+  }
+
+  private static void assertFinalCounts(
+      WindowedFinalCount count, Map<String, String> finals, TestKafka kafka) {
     Map<String, List<String>> published = new HashMap<>();
     kafka.forEachCommittedRecord(
         count.counts().name(),
@@ -125,6 +200,25 @@ class WindowedKillChaosIT {
               .add(utf8(r.value()));
         });
     EachOnce.assertEachOnce("final counts", finals, published);
+  }
+
+  /**
+   * The reasons of {@code count}'s dead letters (at least {@code atLeast}) by the value of their
+   * record, each saying it is late.
+   */
+  private static Map<String, List<String>> deadLetters(
+      WindowedFinalCount count, int atLeast, TestKafka kafka) {
+    Map<String, List<String>> dead = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        kafka.readCommitted(count.flow().deadLetterTopic(), atLeast, READ)) {
+      String reason = utf8(r.headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value());
+      assertTrue(
+          reason.contains("late record")
+              && reason.contains("grace " + WindowedFinalCount.WINDOWS.grace()),
+          reason);
+      dead.computeIfAbsent(utf8(r.value()), v -> new ArrayList<>()).add(reason);
+    }
+    return dead;
   }
 
   /** The dead-letter topic holds each late record once, with a reason saying it is late. */

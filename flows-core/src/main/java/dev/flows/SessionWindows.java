@@ -55,14 +55,7 @@ public record SessionWindows(
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
-    if (slowPartitionWait != null && slowPartitionWait.isNegative()) {
-      throw FlowDefinitionException.of(
-          "slow-partition wait",
-          slowPartitionWait,
-          "is negative",
-          "use Duration.ZERO (close at the first partition's stream time), a positive wait, or"
-              + " none (wait for every partition)");
-    }
+    Windows.requireWaitNotNegative(slowPartitionWait);
   }
 
   /** Sessions split by silences of {@code gap} or more, without grace. */
@@ -96,7 +89,8 @@ public record SessionWindows(
    * instead of waiting for every one however long: a silent partition holds a session no longer,
    * but a partition read more than {@code wait} behind the others (a consumer catching up) starts
    * new sessions for records the closed one would have taken. {@code Duration.ZERO} closes a
-   * session at the first partition's stream time to pass it.
+   * session at the first partition's stream time to pass it; {@code null} waits however long, the
+   * default.
    */
   public SessionWindows withSlowPartitionWait(Duration wait) {
     return new SessionWindows(gap, grace, late, emit, wait);

@@ -87,14 +87,7 @@ public record Windows(
     }
     Objects.requireNonNull(late, "late");
     Objects.requireNonNull(emit, "emit");
-    if (slowPartitionWait != null && slowPartitionWait.isNegative()) {
-      throw FlowDefinitionException.of(
-          "slow-partition wait",
-          slowPartitionWait,
-          "is negative",
-          "use Duration.ZERO (close at the first partition's stream time), a positive wait, or"
-              + " none (wait for every partition)");
-    }
+    requireWaitNotNegative(slowPartitionWait);
   }
 
   /** Tumbling windows of {@code size}: back to back, each record in exactly one. No grace. */
@@ -146,7 +139,8 @@ public record Windows(
    * them, once one has, instead of waiting for every one however long: a silent partition holds a
    * window no longer, but the records of a partition read more than {@code wait} behind the others
    * (a consumer catching up) are late for the windows that closed without it. {@code Duration.ZERO}
-   * closes a window at the first partition's stream time to pass it.
+   * closes a window at the first partition's stream time to pass it; {@code null} waits however
+   * long, the default.
    */
   public Windows withSlowPartitionWait(Duration wait) {
     return new Windows(size, advance, grace, late, emit, wait);
@@ -177,6 +171,18 @@ public record Windows(
         + (emit == Emit.ON_CLOSE && slowPartitionWait != null
             ? ", waiting at most " + slowPartitionWait + " for slow partitions"
             : "");
+  }
+
+  /** Refuses a negative slow-partition wait, with the fix ({@code null}: none, is fine). */
+  static void requireWaitNotNegative(Duration slowPartitionWait) {
+    if (slowPartitionWait != null && slowPartitionWait.isNegative()) {
+      throw FlowDefinitionException.of(
+          "slow-partition wait",
+          slowPartitionWait,
+          "is negative",
+          "use Duration.ZERO (close at the first partition's stream time), a positive wait, or"
+              + " null (wait for every partition however long, the default)");
+    }
   }
 
   private static void requirePositive(String setting, Duration value, String example) {

@@ -126,6 +126,21 @@ class SlowPartitionsTest {
   }
 
   @Test
+  void shouldDeadLetterAHoppingRecordOnceForEachWindowThatClosedWithoutItsPartition() {
+    Windows hopping = Windows.hopping(Duration.ofMinutes(2), MINUTE).emitOnClose();
+    try (FlowTestDriver driver = FlowTestDriver.of(merged(hopping))) {
+      pipe(driver, "apple", 70 * S); // windows [0, 2) and [1, 3), fed by words only
+      pipe(driver, "pear", 250 * S); // words passes both
+      assertEquals(List.of("apple@0-2=1", "apple@1-3=1"), read(driver));
+
+      pipeMore(driver, "apple", 100 * S); // not late on more-words, but both windows closed
+
+      assertEquals(List.of(), read(driver));
+      assertEquals(2, driver.deadLetters().size(), "once for each window");
+    }
+  }
+
+  @Test
   void shouldCloseAtTheFirstPartitionsStreamTimeWithoutAWait() {
     Windows noWait = FINAL.withSlowPartitionWait(Duration.ZERO);
     try (FlowTestDriver driver = FlowTestDriver.of(merged(noWait))) {

@@ -43,6 +43,11 @@ record WindowedFinalCount(String run) implements KilledFlow {
 
   @Override
   public Flow flow() {
+    return flow(RETENTION);
+  }
+
+  /** The count, its rows deleted {@code retention} after their last write. */
+  Flow flow(Duration retention) {
     return Flows.stateful(
             "it-" + run + "-count",
             FlowOptions.defaults().withMaxRecords(500).withGuarantee(Guarantee.EXACTLY_ONCE))
@@ -51,7 +56,7 @@ record WindowedFinalCount(String run) implements KilledFlow {
         .state(
             StateSpec.of("count", Formats.longs(), () -> 0L)
                 .withTable(table())
-                .withRetention(RETENTION))
+                .withRetention(retention))
         .apply((window, value, n) -> StateUpdate.set(n + 1, window.key() + "=" + (n + 1)))
         .to(counts());
   }

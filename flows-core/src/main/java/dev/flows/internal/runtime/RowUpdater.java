@@ -233,10 +233,9 @@ final class RowUpdater {
             passes == null || passes.closed()
                 ? close(input, pending)
                 : new Handled(input, Handling.CLOSED, List.of());
-        if (passes != null
-            && !passes.closed()
-            && closingWindows.waitedUntil(id) != Long.MAX_VALUE) {
-          closeChecks = with(closeChecks, consumed, closingWindows.waitedUntil(id));
+        long waitedUntil = passes == null ? Long.MAX_VALUE : closingWindows.waitedUntil(id);
+        if (passes != null && !passes.closed() && waitedUntil != Long.MAX_VALUE) {
+          closeChecks = with(closeChecks, consumed, waitedUntil);
         }
         if (!closed.outputs().isEmpty() || !Objects.equals(passes, before)) {
           progress.advance(consumed, offset);
@@ -412,7 +411,7 @@ final class RowUpdater {
   private WindowPasses passed(String id, Input closing, Progress progress, WindowPasses passes) {
     Set<SourcePartition> passed = new HashSet<>(passes.passed());
     passed.add(closing.consumed());
-    boolean all = passed.containsAll(progress.consumed().keySet());
+    boolean all = progress.consumedOnly(passed::contains);
     return new WindowPasses(passed, all || closing.streamTime() >= closingWindows.waitedUntil(id));
   }
 

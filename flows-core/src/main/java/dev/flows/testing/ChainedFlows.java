@@ -84,6 +84,11 @@ final class ChainedFlows implements TestBench {
                             .get(new SourcePartition(topic, 0));
                     return committed == null ? Map.of() : Map.of(0, committed);
                   }
+
+                  @Override
+                  public int partitions(String topic) {
+                    return 1;
+                  }
                 }));
   }
 

@@ -108,6 +108,26 @@ class SlowPartitionsTest {
   }
 
   @Test
+  void shouldKeepAClosedWindowsRowUntilEveryPartitionPassedItSoALaterPartitionFindsItClosed() {
+    try (FlowTestDriver driver = FlowTestDriver.of(merged(FINAL))) {
+      pipe(driver, "apple", 10 * S); // window 0 fed by words alone
+      pipe(driver, "pear", 95 * S);
+      assertEquals(List.of("apple@0-1=1"), read(driver), "closed: words was all that fed it");
+      driver.advanceWallClock(Duration.ofMinutes(10)); // retention 90 s
+      driver.restart(); // no row cached: the store decides
+
+      assertEquals(Optional.of(1L), driver.state(COUNT, "apple@0"), "more-words has not passed");
+      pipeMore(driver, "apple", 30 * S); // more-words has no stream time yet: not late there
+      pipeMore(driver, "fig", 91 * S); // more-words passes window 0
+
+      assertEquals(List.of(), read(driver), "window 0 published once");
+      assertEquals(1, driver.deadLetters().size(), "more-words' apple reached a closed window");
+      driver.advanceWallClock(Duration.ofMinutes(10));
+      assertEquals(Optional.empty(), driver.state(COUNT, "apple@0"), "every partition passed it");
+    }
+  }
+
+  @Test
   void shouldDropARecordForAWindowClosedWithoutItsPartitionWhenLateRecordsAreDropped() {
     Windows dropping = FINAL.withLateRecords(Windows.Late.DROP).withSlowPartitionWait(MINUTE);
     try (FlowTestDriver driver = FlowTestDriver.of(merged(dropping))) {

@@ -8,6 +8,7 @@ import dev.flows.spi.Connector;
 import dev.flows.spi.RowPurge;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateTable;
+import dev.flows.spi.TopicShape;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class RowPurger extends PeriodicPurge {
      */
     default Map<Integer, String> metadata(String topic) {
       return Map.of();
+    }
+
+    /** How many partitions {@code topic} has, 0 if unknown: a window row is then kept. */
+    default int partitions(String topic) {
+      return 0;
     }
   }
 
@@ -99,6 +105,12 @@ public final class RowPurger extends PeriodicPurge {
               @Override
               public Map<Integer, String> metadata(String topic) {
                 return broker.committedMetadata(plan.name(), topic);
+              }
+
+              @Override
+              public int partitions(String topic) {
+                TopicShape shape = broker.describe(List.of(topic)).get(topic);
+                return shape == null ? 0 : shape.partitions();
               }
             };
     return new RowPurger(plan, table, guard, committed, metrics);
@@ -161,26 +173,20 @@ public final class RowPurger extends PeriodicPurge {
   /**
    * Whether a row's progress is behind: the committed offsets of the flow's input topics, read once
    * per round; a progress that does not decode keeps its row. A window's row also needs its window
-   * closed at the stream time committed on each partition that fed it, so no record replayed or
-   * still to come can update it, and an open window survives a partition's silence.
+   * closed at the stream time committed on every partition of the flow's inputs, not only those
+   * that fed it: a record of any of them may still reach the window, and finds it closed only while
+   * its row is there. So an open window survives a partition's silence, and a silent partition
+   * keeps the rows of the windows it has not passed.
    */
   private BiPredicate<String, byte[]> behind(
       ToIntFunction<String> generations, Committed committed) {
     Map<SourcePartition, Long> next = new HashMap<>();
-    Map<SourcePartition, Long> streamTimes = new HashMap<>();
     for (Topic<?, ?> input : plan.inputs()) {
       committed
           .offsets(input.name())
           .forEach((p, o) -> next.put(new SourcePartition(input.name(), p), o));
-      if (plan.windowing() != null) {
-        committed
-            .metadata(input.name())
-            .forEach(
-                (p, m) ->
-                    streamTimes.put(
-                        new SourcePartition(input.name(), p), StreamTimes.committedTime(m)));
-      }
     }
+    long slowest = plan.windowing() == null ? Long.MAX_VALUE : slowestStreamTime(committed);
     Set<String> tracked =
         plan.sessions() == null && plan.timers() == null ? Set.of() : tracked(next, generations);
     return (id, progress) -> {
@@ -188,18 +194,34 @@ public final class RowPurger extends PeriodicPurge {
         return false;
       }
       try {
-        long closes = plan.windowing() == null ? Long.MIN_VALUE : plan.windowing().closesAt(id);
-        return Progress.behind(
-            progress,
-            generations,
-            p ->
-                closes <= streamTimes.getOrDefault(p, StreamTimes.NONE)
-                    ? next.getOrDefault(p, -1L)
-                    : -1L);
+        if (plan.windowing() != null && plan.windowing().closesAt(id) > slowest) {
+          return false;
+        }
+        return Progress.behind(progress, generations, p -> next.getOrDefault(p, -1L));
       } catch (RuntimeException e) {
         return false;
       }
     };
+  }
+
+  /**
+   * The smallest stream time committed on the partitions of the flow's inputs; {@link
+   * StreamTimes#NONE} if one has none or a topic's partitions are unknown.
+   */
+  private long slowestStreamTime(Committed committed) {
+    long slowest = Long.MAX_VALUE;
+    for (Topic<?, ?> input : plan.inputs()) {
+      int partitions = committed.partitions(input.name());
+      Map<Integer, String> metadata = committed.metadata(input.name());
+      if (partitions <= 0) {
+        return StreamTimes.NONE;
+      }
+      for (int p = 0; p < partitions; p++) {
+        String m = metadata.get(p);
+        slowest = Math.min(slowest, m == null ? StreamTimes.NONE : StreamTimes.committedTime(m));
+      }
+    }
+    return slowest;
   }
 
   /**

@@ -83,16 +83,15 @@ class WindowedKillChaosIT {
    * every partition that fed it passed it: exactly one final count per window, which with the
    * records dead-lettered as reaching it after it closed without their partition (a worker catching
    * up reads one partition ahead of the others) is the window's count from the input; every record
-   * late by its own partition's stream time dead-lettered once. Its rows are kept longer than the
-   * test runs ({@link WindowedFinalCountKept}): with the 30 s retention, a run in CI published 814
-   * windows twice, rows deleted after their window closed being made again by a partition that
-   * never fed them, read later.
+   * late by its own partition's stream time dead-lettered once; the rows deleted once every
+   * partition passed their windows and the retention passed. Before the retention waited for every
+   * partition of the input, a run in CI published 814 windows twice: rows deleted after their
+   * window closed were made again by a record of a partition that had not fed them, read later.
    */
   @Test
   void shouldPublishOneFinalCountPerWindowFedByEveryPartitionWhenKilledTenTimes(
       TestKafka kafka, TestPostgres postgres) {
-    WindowedFinalCountKept kept = new WindowedFinalCountKept("windowspread");
-    WindowedFinalCount spreadCount = kept.count();
+    WindowedFinalCount spreadCount = new WindowedFinalCount("windowspread");
     long base = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
     WindowedInput input =
         WindowedInput.generate(
@@ -102,7 +101,7 @@ class WindowedKillChaosIT {
     prepare(spreadCount, kafka, postgres);
     long start = System.nanoTime();
 
-    try (ChildJvm last = killRepeatedly(spreadCount, kept, input, kafka, postgres)) {
+    try (ChildJvm last = killRepeatedly(spreadCount, spreadCount, input, kafka, postgres)) {
       Map<String, List<String>> dead = deadLetters(spreadCount, expected.late().size(), kafka);
       Map<String, List<String>> lateByPartition = new HashMap<>();
       Map<String, Long> closedWithout = new HashMap<>();
@@ -130,6 +129,11 @@ class WindowedKillChaosIT {
                     wordCount.substring(0, eq + 1) + (n - closedWithout.getOrDefault(window, 0L)));
               });
       assertFinalCounts(spreadCount, finals, kafka);
+      Awaits.until(
+          PURGE,
+          "the rows of the closed windows purged after the retention",
+          () -> closedWindowRows(spreadCount, postgres) == 0 || !last.isAlive());
+      assertTrue(last.isAlive(), "the worker died on its own:\n" + last.output());
       LOG.info(
           "{} final counts of windows fed by {} partitions exact after {} kills in {} s; {} records"
               + " reached a window closed without their partition",
@@ -187,6 +191,10 @@ class WindowedKillChaosIT {
 
   /** Rows of the words' windows, every one closed by the end of the input. */
   private long closedWindowRows(TestPostgres postgres) {
+    return closedWindowRows(count, postgres);
+  }
+
+  private static long closedWindowRows(WindowedFinalCount count, TestPostgres postgres) {
     return postgres.queryLong("select count(*) from " + count.table() + " where id like 'w%@%'");
   }
 

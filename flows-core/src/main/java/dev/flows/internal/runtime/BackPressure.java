@@ -7,9 +7,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Pauses a source's partitions while the batch buffer is full and resumes them once it is not, so
- * the poll loop keeps polling (and stays in its group) without fetching more than it can hold. Used
- * by the polling thread only.
+ * Pauses a source's partitions the batch buffer holds enough of ({@link Batcher#toPause}) and
+ * resumes them once it does not, so the poll loop keeps polling (and stays in its group) without
+ * fetching more than it can hold. Used by the polling thread only.
  */
 final class BackPressure {
   private final Source source;
@@ -19,18 +19,23 @@ final class BackPressure {
     this.source = source;
   }
 
-  /** Pauses every assigned partition when {@code full}, else resumes what it paused. */
-  void apply(boolean full) {
-    if (full) {
-      Set<SourcePartition> toPause = new HashSet<>(source.assignment());
-      toPause.removeAll(paused);
-      if (!toPause.isEmpty()) {
-        source.pause(toPause);
-        paused.addAll(toPause);
-      }
-    } else if (!paused.isEmpty()) {
-      source.resume(paused);
-      paused.clear();
+  /** Pauses the partitions of {@code batcher}'s choice and resumes the others it paused. */
+  void apply(Batcher batcher) {
+    Set<SourcePartition> wanted = batcher.toPause(source::assignment);
+    if (wanted.isEmpty() && paused.isEmpty()) {
+      return;
+    }
+    Set<SourcePartition> toResume = new HashSet<>(paused);
+    toResume.removeAll(wanted);
+    if (!toResume.isEmpty()) {
+      source.resume(toResume);
+      paused.removeAll(toResume);
+    }
+    Set<SourcePartition> toPause = new HashSet<>(wanted);
+    toPause.removeAll(paused);
+    if (!toPause.isEmpty()) {
+      source.pause(toPause);
+      paused.addAll(toPause);
     }
   }
 

@@ -1,131 +1,77 @@
 package dev.flows.internal.runtime;
 
-import dev.flows.FlowOptions;
+import dev.flows.Flow;
 import dev.flows.Message;
+import dev.flows.internal.plan.StatefulPlan;
+import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
-import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * Buffers fetched records and closes batches by size, by wait since the first buffered record, or
- * before a key exceeds its per-key limit. A batch is always a prefix of the buffer, so offsets stay
- * contiguous per partition. Used by the polling thread only.
+ * Buffers the records a poll loop fetched and takes batches off them: by size, by wait since the
+ * oldest buffered record, or before a key exceeds its per-key limit. Each partition's records stay
+ * in offset order, and a batch holds a prefix of each partition's. Used by the polling thread only.
  */
-public final class Batcher {
-  private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
-
-  private final int maxRecords;
-  private final long maxWaitMillis;
-  private final int maxPerKey;
-  private final Clock clock;
-  private final ArrayDeque<Message<byte[], byte[]>> buffer = new ArrayDeque<>();
-  private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
-
-  /** How many of the buffered records (in order) arrived with one fetch, and when. */
-  private static final class Arrival {
-    final long millis;
-    int remaining;
-
-    Arrival(long millis, int remaining) {
-      this.millis = millis;
-      this.remaining = remaining;
-    }
-  }
-
-  /** A batcher with the flow's limits and a clock to measure the wait. */
-  public Batcher(FlowOptions options, Clock clock) {
-    this.maxRecords = options.maxRecords();
-    this.maxWaitMillis = options.maxWait().toMillis();
-    this.maxPerKey = options.maxPerKey();
-    this.clock = clock;
+interface Batcher {
+  /**
+   * The batcher of {@code plan}: in event-time order across partitions for a flow whose outputs
+   * wait for stream time ({@link StatefulPlan#waitsForStreamTime()}), else in the order {@code
+   * source} returns records.
+   */
+  static Batcher of(Flow plan, Source source, Clock clock) {
+    return plan instanceof StatefulPlan stateful && stateful.waitsForStreamTime()
+        ? new EventTimeBatcher(plan.options(), () -> unread(source), clock)
+        : new ArrivalOrderBatcher(plan.options(), clock);
   }
 
   /**
-   * Buffers fetched records, stamped with their arrival: the wait of a batch starts with its oldest
-   * record.
+   * The partitions assigned to {@code source} with records on the broker it has not returned yet,
+   * or whose lag it does not know.
    */
-  public void add(List<Message<byte[], byte[]>> records) {
-    if (records.isEmpty()) {
-      return;
+  private static Set<SourcePartition> unread(Source source) {
+    Map<SourcePartition, Long> lag = source.lag();
+    Set<SourcePartition> unread = new HashSet<>();
+    for (SourcePartition partition : source.assignment()) {
+      Long records = lag.get(partition);
+      if (records == null || records > 0) {
+        unread.add(partition);
+      }
     }
-    buffer.addAll(records);
-    arrivals.addLast(new Arrival(clock.millis(), records.size()));
+    return unread;
   }
+
+  /** Buffers fetched records. */
+  void add(List<Message<byte[], byte[]>> records);
 
   /** How many records are buffered. */
-  public int size() {
-    return buffer.size();
-  }
+  int size();
 
-  /** Whether the buffer holds at least a full batch. */
-  public boolean isFull() {
-    return buffer.size() >= maxRecords;
-  }
+  /** Whether a full batch can be taken now. */
+  boolean isFull();
 
-  /** Whether a batch should close now. */
-  public boolean isReady() {
+  /** Whether a batch should be taken now. */
+  default boolean isReady() {
     return millisUntilReady() == 0;
   }
 
-  /** Milliseconds until a batch should close: 0 if now, {@link Long#MAX_VALUE} if empty. */
-  public long millisUntilReady() {
-    if (buffer.isEmpty()) {
-      return Long.MAX_VALUE;
-    }
-    if (isFull()) {
-      return 0;
-    }
-    return Math.max(0, arrivals.peekFirst().millis + maxWaitMillis - clock.millis());
-  }
+  /** Milliseconds until a batch should be taken: 0 if now, {@link Long#MAX_VALUE} if empty. */
+  long millisUntilReady();
 
-  /**
-   * Takes the next batch off the buffer: up to maxRecords, stopping before a key would exceed
-   * maxPerKey.
-   */
-  public Batch drain() {
-    List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(buffer.size(), maxRecords));
-    Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
-    while (!buffer.isEmpty() && taken.size() < maxRecords) {
-      Message<byte[], byte[]> next = buffer.peekFirst();
-      if (perKey != null && perKey.merge(keyOf(next), 1, Integer::sum) > maxPerKey) {
-        break;
-      }
-      taken.add(buffer.pollFirst());
-      if (--arrivals.peekFirst().remaining == 0) {
-        arrivals.pollFirst();
-      }
-    }
-    return Batch.of(taken);
-  }
+  /** Takes the next batch off the buffer: up to maxRecords, empty if nothing is buffered. */
+  Batch drain();
 
   /** Forgets buffered records of partitions this instance no longer reads from here. */
-  public void drop(Collection<SourcePartition> partitions) {
-    Set<SourcePartition> gone = new HashSet<>(partitions);
-    ArrayDeque<Message<byte[], byte[]>> kept = new ArrayDeque<>(buffer.size());
-    for (Arrival arrival : arrivals) {
-      int fetched = arrival.remaining;
-      for (int i = 0; i < fetched; i++) {
-        Message<byte[], byte[]> record = buffer.pollFirst();
-        if (gone.contains(new SourcePartition(record.topic(), record.partition()))) {
-          arrival.remaining--;
-        } else {
-          kept.addLast(record);
-        }
-      }
-    }
-    arrivals.removeIf(a -> a.remaining == 0);
-    buffer.addAll(kept);
-  }
+  void drop(Collection<SourcePartition> partitions);
 
-  private static ByteBuffer keyOf(Message<byte[], byte[]> message) {
-    return message.key() == null ? NULL_KEY : ByteBuffer.wrap(message.key());
-  }
+  /**
+   * Which of the {@code assigned} partitions (asked only if needed) to pause now, so the buffer
+   * does not grow further.
+   */
+  Set<SourcePartition> toPause(Supplier<Set<SourcePartition>> assigned);
 }

@@ -76,7 +76,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   public PollLoop(Flow plan, Source source, BatchRunner runner, Clock clock, FlowState state) {
     this.plan = plan;
     this.source = source;
-    this.batcher = new Batcher(plan.options(), clock);
+    this.batcher = Batcher.of(plan, source, clock);
     this.runner = runner;
     this.offsets = new SourceOffsets(plan.name(), source, runner.metrics());
     this.clock = clock;
@@ -127,7 +127,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     if (succeeded != null) {
       committed(succeeded);
     }
-    backPressure.apply(batcher.isFull());
+    backPressure.apply(batcher);
     state.connected(source.isConnected() && runner.delivery().sink().isConnected());
     state.loopedAt(clock.millis());
   }

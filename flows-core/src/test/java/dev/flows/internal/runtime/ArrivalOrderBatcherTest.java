@@ -18,20 +18,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BatcherTest {
+class ArrivalOrderBatcherTest {
   private static final Duration MAX_WAIT = Duration.ofMillis(100);
   private static final SourcePartition WORDS_0 = new SourcePartition("words", 0);
   private static final SourcePartition WORDS_1 = new SourcePartition("words", 1);
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
-  private Batcher batcher(int maxRecords, int maxPerKey) {
+  private ArrivalOrderBatcher batcher(int maxRecords, int maxPerKey) {
     FlowOptions options =
         FlowOptions.defaults()
             .withMaxRecords(maxRecords)
             .withMaxWait(MAX_WAIT)
             .withMaxPerKey(maxPerKey);
-    return new Batcher(options, clock);
+    return new ArrivalOrderBatcher(options, clock);
   }
 
   @Test

@@ -25,13 +25,15 @@ import java.util.function.Supplier;
  * fed by several partitions would close before the others' records reached them.
  *
  * <p>A partition with nothing buffered and records on the broker not fetched yet, or not known to
- * have none (its lag, unknown before its first fetch), holds the batch, since its next record may
- * be the oldest: a batch stops before the first record it would take after that partition ran
- * empty, and none is taken while it is empty, at most {@value #MAX_HOLD_MILLIS} ms (a partition
- * that cannot be fetched must not stop the flow). Meanwhile the buffered partitions are paused once
- * a full batch is buffered, so the consumer returns the others' records. A partition known to be
- * read to its end holds nothing. It orders by the record's timestamp, which a timestamp extractor
- * may differ from. Used by the polling thread only.
+ * have none (its lag, unknown before its first fetch), holds back every record later than the
+ * latest it had taken (as far as the others' records go, its stream time), since its next record
+ * may be older: a batch stops before the first such record, and none is taken while that would be
+ * the first or, with a full batch buffered, while the batch would stop short; at most {@value
+ * #MAX_HOLD_MILLIS} ms (a partition that cannot be fetched must not stop the flow). A partition
+ * known to be read to its end holds nothing. So that each partition has records buffered, a
+ * partition is paused while it holds a batch's worth (so the buffer holds up to that much per
+ * partition); the consumer then returns the others' records. It orders by the record's timestamp,
+ * which a timestamp extractor may differ from. Used by the polling thread only.
  */
 final class EventTimeBatcher implements Batcher {
   /** Longest a partition known to have records, none fetched yet, holds the batch: {@value} ms. */
@@ -44,12 +46,26 @@ final class EventTimeBatcher implements Batcher {
   private final int maxPerKey;
   private final Supplier<Set<SourcePartition>> unread;
   private final Clock clock;
-  private final Map<SourcePartition, ArrayDeque<Fetched>> queues = new LinkedHashMap<>();
+  private final Map<SourcePartition, Queue> queues = new LinkedHashMap<>();
   private int size;
   private long heldSince = -1;
+  private long version; // of the buffer: its changes
+  private long takeableVersion = -1;
+  private Set<SourcePartition> takeableUnfetched = Set.of();
+  private int takeableCount;
 
   /** A buffered record and when it arrived. */
   private record Fetched(Message<byte[], byte[]> record, long arrivedMillis) {}
+
+  /** A partition's buffered records, and the latest timestamp taken of it so far. */
+  private static final class Queue {
+    final ArrayDeque<Fetched> records = new ArrayDeque<>();
+    long latestTaken = Long.MIN_VALUE;
+
+    long headTime() {
+      return records.peekFirst().record().timestamp();
+    }
+  }
 
   /**
    * A batcher with the flow's limits, the source's {@code unread} partitions (the assigned ones
@@ -68,12 +84,12 @@ final class EventTimeBatcher implements Batcher {
   public void add(List<Message<byte[], byte[]>> records) {
     long now = clock.millis();
     for (Message<byte[], byte[]> record : records) {
-      queues
-          .computeIfAbsent(
-              new SourcePartition(record.topic(), record.partition()), p -> new ArrayDeque<>())
+      queue(new SourcePartition(record.topic(), record.partition()))
+          .records
           .addLast(new Fetched(record, now));
     }
     size += records.size();
+    version++;
   }
 
   @Override
@@ -101,7 +117,8 @@ final class EventTimeBatcher implements Batcher {
     if (due > now) {
       return due - now;
     }
-    if (holding(unread.get()).isEmpty()) {
+    int takeable = takeable(unread.get());
+    if (size < maxRecords ? takeable > 0 : takeable >= maxRecords) {
       heldSince = -1;
       return 0;
     }
@@ -113,88 +130,128 @@ final class EventTimeBatcher implements Batcher {
 
   /**
    * Up to maxRecords, oldest timestamp first across partitions; stopping before a key would exceed
-   * maxPerKey, and where a partition with records known on the broker ran empty (unless it held the
-   * batch too long already).
+   * maxPerKey, and before a record a partition with records on the broker, none buffered, holds
+   * back (unless it held the batch too long already).
    */
   @Override
   public Batch drain() {
     Set<SourcePartition> unfetched = heldTooLong() ? Set.of() : unread.get();
     heldSince = -1;
-    unfetched.forEach(p -> queues.computeIfAbsent(p, q -> new ArrayDeque<>()));
+    version++;
     List<Message<byte[], byte[]>> taken = new ArrayList<>(Math.min(size, maxRecords));
     Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
+    long heldBack = heldBack(unfetched);
     while (taken.size() < maxRecords) {
-      ArrayDeque<Fetched> next = oldestHead(unfetched);
+      Queue next = oldestHead(heldBack);
       if (next == null) {
         break;
       }
-      Message<byte[], byte[]> record = next.peekFirst().record();
+      Message<byte[], byte[]> record = next.records.peekFirst().record();
       if (perKey != null && perKey.merge(keyOf(record), 1, Integer::sum) > maxPerKey) {
         break;
       }
-      next.pollFirst();
+      next.records.pollFirst();
+      next.latestTaken = Math.max(next.latestTaken, record.timestamp());
       taken.add(record);
       size--;
+      if (next.records.isEmpty() && unfetched.contains(partitionOf(record))) {
+        heldBack = Math.min(heldBack, next.latestTaken);
+      }
     }
     return Batch.of(taken);
   }
 
   @Override
   public void drop(Collection<SourcePartition> partitions) {
+    version++;
     for (SourcePartition partition : partitions) {
-      ArrayDeque<Fetched> gone = queues.remove(partition);
+      Queue gone = queues.remove(partition);
       if (gone != null) {
-        size -= gone.size();
+        size -= gone.records.size();
       }
     }
   }
 
-  /** The partitions buffered, while a full batch is: the empty ones are fetched meanwhile. */
+  /**
+   * The partitions holding a batch's worth: the others are fetched meanwhile, so the buffer holds
+   * up to a batch's worth (and a poll's) per partition.
+   */
   @Override
   public Set<SourcePartition> toPause(Supplier<Set<SourcePartition>> assigned) {
     if (size < maxRecords) {
       return Set.of();
     }
-    Set<SourcePartition> buffered = new HashSet<>();
+    Set<SourcePartition> paused = new HashSet<>();
     queues.forEach(
         (partition, queue) -> {
-          if (!queue.isEmpty()) {
-            buffered.add(partition);
+          if (queue.records.size() >= maxRecords) {
+            paused.add(partition);
           }
         });
-    return buffered;
+    return paused;
   }
 
   /**
-   * The queue whose head has the smallest timestamp; {@code null} if none is buffered, or if the
-   * queue of an {@code unfetched} partition is empty.
+   * How many records a batch could take now with the {@code unfetched} partitions (up to
+   * maxRecords): counted again only after a change of the buffer or of those partitions.
    */
-  private ArrayDeque<Fetched> oldestHead(Set<SourcePartition> unfetched) {
-    ArrayDeque<Fetched> oldest = null;
-    for (Map.Entry<SourcePartition, ArrayDeque<Fetched>> entry : queues.entrySet()) {
-      ArrayDeque<Fetched> queue = entry.getValue();
-      if (queue.isEmpty()) {
-        if (unfetched.contains(entry.getKey())) {
-          return null;
+  private int takeable(Set<SourcePartition> unfetched) {
+    if (takeableVersion == version && unfetched.equals(takeableUnfetched)) {
+      return takeableCount;
+    }
+    long heldBack = Long.MAX_VALUE; // where the first unfetched partition would run empty
+    for (SourcePartition partition : unfetched) {
+      Queue queue = queue(partition);
+      long last =
+          queue.records.isEmpty() ? Long.MIN_VALUE : queue.records.peekLast().record().timestamp();
+      heldBack = Math.min(heldBack, Math.max(queue.latestTaken, last));
+    }
+    int count = 0;
+    for (Queue queue : queues.values()) {
+      for (Fetched fetched : queue.records) {
+        if (fetched.record().timestamp() > heldBack || count >= maxRecords) {
+          break;
         }
-      } else if (oldest == null
-          || queue.peekFirst().record().timestamp() < oldest.peekFirst().record().timestamp()) {
+        count++;
+      }
+    }
+    takeableCount = count;
+    takeableVersion = version;
+    takeableUnfetched = unfetched;
+    return count;
+  }
+
+  /**
+   * The latest timestamp no {@code unfetched} partition holds back: the smallest latest taken of
+   * those with nothing buffered ({@link Long#MAX_VALUE} if none).
+   */
+  private long heldBack(Set<SourcePartition> unfetched) {
+    long heldBack = Long.MAX_VALUE;
+    for (SourcePartition partition : unfetched) {
+      Queue queue = queue(partition);
+      if (queue.records.isEmpty()) {
+        heldBack = Math.min(heldBack, queue.latestTaken);
+      }
+    }
+    return heldBack;
+  }
+
+  /**
+   * The queue whose head has the smallest timestamp, if it is not later than {@code heldBack};
+   * {@code null} if none is buffered.
+   */
+  private Queue oldestHead(long heldBack) {
+    Queue oldest = null;
+    for (Queue queue : queues.values()) {
+      if (!queue.records.isEmpty() && (oldest == null || queue.headTime() < oldest.headTime())) {
         oldest = queue;
       }
     }
-    return oldest;
+    return oldest == null || oldest.headTime() > heldBack ? null : oldest;
   }
 
-  /** The {@code unfetched} partitions with none buffered. */
-  private Set<SourcePartition> holding(Set<SourcePartition> unfetched) {
-    Set<SourcePartition> holding = new HashSet<>();
-    for (SourcePartition partition : unfetched) {
-      ArrayDeque<Fetched> queue = queues.get(partition);
-      if (queue == null || queue.isEmpty()) {
-        holding.add(partition);
-      }
-    }
-    return holding;
+  private Queue queue(SourcePartition partition) {
+    return queues.computeIfAbsent(partition, p -> new Queue());
   }
 
   private boolean heldTooLong() {
@@ -203,12 +260,16 @@ final class EventTimeBatcher implements Batcher {
 
   private long oldestArrival() {
     long oldest = Long.MAX_VALUE;
-    for (ArrayDeque<Fetched> queue : queues.values()) {
-      if (!queue.isEmpty()) {
-        oldest = Math.min(oldest, queue.peekFirst().arrivedMillis());
+    for (Queue queue : queues.values()) {
+      if (!queue.records.isEmpty()) {
+        oldest = Math.min(oldest, queue.records.peekFirst().arrivedMillis());
       }
     }
     return oldest;
+  }
+
+  private static SourcePartition partitionOf(Message<byte[], byte[]> record) {
+    return new SourcePartition(record.topic(), record.partition());
   }
 
   private static ByteBuffer keyOf(Message<byte[], byte[]> message) {

@@ -137,18 +137,70 @@ class EventTimeBatcherTest {
   }
 
   @Test
-  void shouldCloseAFullBatchAtOnceAndPauseOnlyBufferedPartitions() {
+  void shouldCloseAFullBatchAtOnce() {
     EventTimeBatcher batcher = batcher(3, 0);
     batcher.add(records(P0, 0, 10, 20));
     assertFalse(batcher.isReady(), "2 of 3 records and no time passed");
-    assertEquals(Set.of(), batcher.toPause(() -> Set.of(P0, P1)));
 
     batcher.add(records(P1, 0, 15, 25));
 
     assertTrue(batcher.isFull());
-    assertEquals(Set.of(P0, P1), batcher.toPause(() -> Set.of(P0, P1, MORE)));
     assertEquals(List.of("words-0@0", "words-1@0", "words-0@1"), coordinates(batcher.drain()));
-    assertEquals(Set.of(), batcher.toPause(() -> Set.of(P0, P1, MORE)));
+  }
+
+  @Test
+  void shouldWaitWithAFullBatchBufferedRatherThanTakeItShort() {
+    EventTimeBatcher batcher = batcher(3, 0);
+    unread.add(P1);
+    batcher.add(records(P0, 0, 10, 20, 30, 40));
+    batcher.add(records(P1, 0, 15)); // words-1 runs empty after 15, with more on the broker
+
+    assertFalse(batcher.isReady(), "only 10 and 15 could be taken");
+    batcher.add(records(P1, 1, 35));
+
+    assertTrue(batcher.isReady());
+    assertEquals(List.of("words-0@0", "words-1@0", "words-0@1"), coordinates(batcher.drain()));
+  }
+
+  @Test
+  void shouldPauseAPartitionHoldingABatchsWorth() {
+    EventTimeBatcher batcher = batcher(3, 0);
+    Set<SourcePartition> assigned = Set.of(P0, P1, MORE);
+    batcher.add(records(P0, 0, 10, 20));
+    batcher.add(records(P1, 0, 15, 25));
+    assertEquals(Set.of(), batcher.toPause(() -> assigned), "no partition holds 3");
+
+    batcher.add(records(P0, 2, 30));
+    assertEquals(Set.of(P0), batcher.toPause(() -> assigned), "the others are fetched meanwhile");
+
+    batcher.add(records(P1, 2, 35));
+    assertEquals(Set.of(P0, P1), batcher.toPause(() -> assigned));
+    batcher.drain();
+    assertEquals(Set.of(), batcher.toPause(() -> assigned), "3 left: resumed");
+  }
+
+  @Test
+  void shouldTakeRecordsNoLaterThanWhatAnEmptyPartitionWithRecordsOnTheBrokerHadTaken() {
+    EventTimeBatcher batcher = batcher(100, 0);
+    batcher.add(records(P0, 0, 10, 20));
+    batcher.add(records(P1, 0, 30)); // words-1 read to its end
+    clock.advance(MAX_WAIT);
+    assertEquals(List.of("words-0@0", "words-0@1", "words-1@0"), coordinates(batcher.drain()));
+
+    unread.add(P1); // more on the broker for words-1, not fetched yet
+    batcher.add(records(P0, 2, 25, 50));
+    clock.advance(MAX_WAIT);
+
+    assertTrue(
+        batcher.isReady(), "25: words-1 had taken up to 30, its next record cannot close it");
+    assertEquals(List.of("words-0@2"), coordinates(batcher.drain()), "50 waits for words-1");
+    clock.advance(MAX_WAIT);
+    assertFalse(batcher.isReady());
+
+    batcher.add(records(P1, 1, 45));
+    unread.remove(P1);
+    assertTrue(batcher.isReady());
+    assertEquals(List.of("words-1@1", "words-0@3"), coordinates(batcher.drain()));
   }
 
   @Test

@@ -36,14 +36,6 @@ public final class StatefulPlan extends Plan {
     /** Nothing beyond the state function. */
     public static final Steps NONE = new Steps(null, null, null, false);
 
-    /**
-     * Whether what it publishes waits for stream time to pass a point (a window or session closing,
-     * a timer firing): its poll loop then takes records in event-time order across partitions.
-     */
-    public boolean waitsForStreamTime() {
-      return holdsOutputs() || sessions() != null || timers() != null;
-    }
-
     /** Whether updates' outputs are held until their window or session closes (final results). */
     public boolean holdsOutputs() {
       return windowing != null && windowing.windows().emit() == Windows.Emit.ON_CLOSE

@@ -22,8 +22,6 @@ import java.util.function.Supplier;
  * thread only.
  */
 final class ArrivalOrderBatcher implements Batcher {
-  private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
-
   private final int maxRecords;
   private final long maxWaitMillis;
   private final int maxPerKey;
@@ -101,7 +99,7 @@ final class ArrivalOrderBatcher implements Batcher {
     Map<ByteBuffer, Integer> perKey = maxPerKey > 0 ? new HashMap<>() : null;
     while (!buffer.isEmpty() && taken.size() < maxRecords) {
       Message<byte[], byte[]> next = buffer.peekFirst();
-      if (perKey != null && perKey.merge(keyOf(next), 1, Integer::sum) > maxPerKey) {
+      if (perKey != null && perKey.merge(Batcher.keyOf(next), 1, Integer::sum) > maxPerKey) {
         break;
       }
       taken.add(buffer.pollFirst());
@@ -129,9 +127,5 @@ final class ArrivalOrderBatcher implements Batcher {
     }
     arrivals.removeIf(a -> a.remaining == 0);
     buffer.addAll(kept);
-  }
-
-  private static ByteBuffer keyOf(Message<byte[], byte[]> message) {
-    return message.key() == null ? NULL_KEY : ByteBuffer.wrap(message.key());
   }
 }

@@ -5,6 +5,7 @@ import dev.flows.Message;
 import dev.flows.internal.plan.StatefulPlan;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashSet;
@@ -44,6 +45,14 @@ interface Batcher {
       }
     }
     return unread;
+  }
+
+  /** The map key of a record without a key, for the per-key limit. */
+  ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
+
+  /** The key of {@code message} as a map key, for the per-key limit. */
+  static ByteBuffer keyOf(Message<byte[], byte[]> message) {
+    return message.key() == null ? NULL_KEY : ByteBuffer.wrap(message.key());
   }
 
   /** Buffers fetched records. */

@@ -39,8 +39,6 @@ final class EventTimeBatcher implements Batcher {
   /** Longest a partition known to have records, none fetched yet, holds the batch: {@value} ms. */
   static final long MAX_HOLD_MILLIS = 1_000;
 
-  private static final ByteBuffer NULL_KEY = ByteBuffer.allocate(0);
-
   private final int maxRecords;
   private final long maxWaitMillis;
   private final int maxPerKey;
@@ -83,10 +81,16 @@ final class EventTimeBatcher implements Batcher {
   @Override
   public void add(List<Message<byte[], byte[]>> records) {
     long now = clock.millis();
+    Queue queue = null;
+    Message<byte[], byte[]> previous = null;
     for (Message<byte[], byte[]> record : records) {
-      queue(new SourcePartition(record.topic(), record.partition()))
-          .records
-          .addLast(new Fetched(record, now));
+      if (previous == null
+          || previous.partition() != record.partition()
+          || !previous.topic().equals(record.topic())) {
+        queue = queue(partitionOf(record)); // a partition's records come in runs
+      }
+      queue.records.addLast(new Fetched(record, now));
+      previous = record;
     }
     size += records.size();
     version++;
@@ -147,7 +151,7 @@ final class EventTimeBatcher implements Batcher {
         break;
       }
       Message<byte[], byte[]> record = next.records.peekFirst().record();
-      if (perKey != null && perKey.merge(keyOf(record), 1, Integer::sum) > maxPerKey) {
+      if (perKey != null && perKey.merge(Batcher.keyOf(record), 1, Integer::sum) > maxPerKey) {
         break;
       }
       next.records.pollFirst();
@@ -270,9 +274,5 @@ final class EventTimeBatcher implements Batcher {
 
   private static SourcePartition partitionOf(Message<byte[], byte[]> record) {
     return new SourcePartition(record.topic(), record.partition());
-  }
-
-  private static ByteBuffer keyOf(Message<byte[], byte[]> message) {
-    return message.key() == null ? NULL_KEY : ByteBuffer.wrap(message.key());
   }
 }

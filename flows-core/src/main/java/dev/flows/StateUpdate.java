@@ -1,5 +1,6 @@
 package dev.flows;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,33 @@ public record StateUpdate<S, O>(Action action, S state, List<O> outputs, Timer t
   }
 
   /**
-   * A key's event-time timer after an update: it fires once the stream time of the key's input
-   * partition reaches {@code at}; {@code at} {@code null} means no timer (the update cancels it).
+   * A key's timer after an update: it fires once the flow's timer time reaches it (the stream time
+   * of the key's input partition, or with {@link dev.flows.dsl.StatefulOutput#timersOnWallClock()}
+   * the wall clock); at {@code at}, or {@code in} after the update's time (see {@link
+   * StateUpdate#withTimerIn}); neither means no timer (the update cancels it).
    *
    * @param at when it fires, or {@code null}
+   * @param in how long after the update's time it fires, or {@code null}; not negative
    */
-  public record Timer(Instant at) {
+  public record Timer(Instant at, Duration in) {
     /** No timer: an update with it cancels the key's timer. */
-    public static final Timer NONE = new Timer(null);
+    public static final Timer NONE = new Timer(null, null);
+
+    /** A timer at {@code at} ({@code null}: none). */
+    public Timer(Instant at) {
+      this(at, null);
+    }
+
+    /** At most one of {@code at} and {@code in}; {@code in} not negative. */
+    public Timer {
+      if (at != null && in != null) {
+        throw new IllegalArgumentException("a timer is at a time or in a delay, not both");
+      }
+      if (in != null && in.isNegative()) {
+        throw new IllegalArgumentException(
+            "a timer's delay must not be negative, got " + in + "; use Duration.ZERO for now");
+      }
+    }
   }
 
   /** An update leaving the key's timer as it was. */
@@ -89,11 +109,25 @@ public record StateUpdate<S, O>(Action action, S state, List<O> outputs, Timer t
   }
 
   /**
-   * A copy that sets the key's timer to fire at event time {@code at}, replacing any earlier one (a
-   * key has at most one timer). The flow calls its {@link dev.flows.dsl.TimerFunction} then.
+   * A copy that sets the key's timer to fire at {@code at}, replacing any earlier one (a key has at
+   * most one timer): in event time, or in wall-clock time on a flow with {@link
+   * dev.flows.dsl.StatefulOutput#timersOnWallClock()}. The flow calls its {@link
+   * dev.flows.dsl.TimerFunction} then.
    */
   public StateUpdate<S, O> withTimer(Instant at) {
     return new StateUpdate<>(action, state, outputs, new Timer(Objects.requireNonNull(at, "at")));
+  }
+
+  /**
+   * A copy that sets the key's timer to fire {@code delay} after the update's time, replacing any
+   * earlier one: after the record's timestamp in event time (after its partition's stream time for
+   * a record without one), after the time the batch started in wall-clock time ({@link
+   * dev.flows.dsl.StatefulOutput#timersOnWallClock()}), and from a timer function after the time of
+   * the timer that fired.
+   */
+  public StateUpdate<S, O> withTimerIn(Duration delay) {
+    return new StateUpdate<>(
+        action, state, outputs, new Timer(null, Objects.requireNonNull(delay, "delay")));
   }
 
   /** A copy that cancels the key's timer. */

@@ -25,6 +25,16 @@ public interface StatefulOutput<K, O> {
   StatefulOutput<K, O> emitLatestPerBatch();
 
   /**
+   * Sets the flow's timers in wall-clock time (the runtime's clock) instead of event time: a key's
+   * timer fires at the first record read from a partition that fed the key once the wall clock
+   * reached the timer's time, whatever the records' timestamps. Records are then taken in arrival
+   * order. A partition without new records fires nothing (docs/semantics.md, "Timers").
+   *
+   * @throws dev.flows.FlowDefinitionException on a flow without a timer function
+   */
+  StatefulOutput<K, O> timersOnWallClock();
+
+  /**
    * Ends the flow: outputs go to {@code topic}, keyed by the input record's key (or, from {@link
    * StatefulState#applyMessage}, by the key each output message carries).
    */

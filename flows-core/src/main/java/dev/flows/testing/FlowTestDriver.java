@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ import java.util.Optional;
  */
 public final class FlowTestDriver implements AutoCloseable {
   private final InMemorySink sink = new InMemorySink();
-  private final ManualClock clock = new ManualClock(Instant.now());
+  private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   private final InMemoryStateStore stateStore = InMemoryStateStore.create(clock);
   private final InMemoryTableSink tableSink = InMemoryTableSink.create();
   private final Map<String, Integer> positions = new HashMap<>();
@@ -80,6 +81,7 @@ public final class FlowTestDriver implements AutoCloseable {
                   tableSink,
                   null,
                   null,
+                  clock,
                   Sleeper.NONE,
                   new FlowMetrics(meters, flow.name()),
                   Untraced.INSTANCE))
@@ -268,6 +270,15 @@ public final class FlowTestDriver implements AutoCloseable {
    */
   public Optional<Instant> timer(StateSpec<?> spec, String id) {
     return stateStore.reader(spec).timer(id);
+  }
+
+  /**
+   * The driver's wall clock now: the system's time when the driver was made (to the millisecond, as
+   * timers keep it), moved only by {@link #advanceWallClock}. Wall-clock timers ({@link
+   * dev.flows.dsl.StatefulOutput#timersOnWallClock()}) and the state retention read it.
+   */
+  public Instant wallClock() {
+    return clock.instant();
   }
 
   /**

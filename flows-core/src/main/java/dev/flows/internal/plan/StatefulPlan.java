@@ -93,11 +93,12 @@ public final class StatefulPlan extends Plan {
   }
 
   /**
-   * Whether what it publishes waits for stream time to pass a point (a window or session closing, a
-   * timer firing): its poll loop then takes records in event-time order across partitions.
+   * Whether what it publishes waits for stream time to pass a point (a window or session closing,
+   * an event-time timer firing): its poll loop then takes records in event-time order across
+   * partitions.
    */
   public boolean waitsForStreamTime() {
-    return holdsOutputs() || sessions() != null || timers() != null;
+    return holdsOutputs() || sessions() != null || (timers() != null && !timers().wallClock());
   }
 
   /** Whether updates' outputs are held until their window or session closes (final results). */
@@ -164,7 +165,9 @@ public final class StatefulPlan extends Plan {
                 : ", rows unwritten for " + state.retention() + " deleted");
     String applyLabel =
         readerLabel
-            + (timers() != null ? " with event-time timers" : "")
+            + (timers() == null
+                ? ""
+                : timers().wallClock() ? " with wall-clock timers" : " with event-time timers")
             + (latestPerBatch() ? ", publishing each batch's last output per key" : "");
     if (windowing() != null) {
       return List.of(windowing().label(), stateLabel, applyLabel);

@@ -121,6 +121,34 @@ public final class StatefulSteps {
           name, options, inputs, stateKey, state, function, label, windowing, sessions, timers,
           true);
     }
+
+    /**
+     * The parts whose timers are set in wall-clock time.
+     *
+     * @throws FlowDefinitionException on a flow without timers
+     */
+    Parts withWallClockTimers() {
+      if (timers == null) {
+        throw FlowDefinitionException.of(
+            "timersOnWallClock() of " + name,
+            label + "(function)",
+            "is for flows with timers, and this one has none",
+            "give the flow a timer function with apply(function, onTimer) or"
+                + " applyMessage(function, onTimer)");
+      }
+      return new Parts(
+          name,
+          options,
+          inputs,
+          stateKey,
+          state,
+          function,
+          label,
+          windowing,
+          sessions,
+          timers.onWallClock(),
+          latestPerBatch);
+    }
   }
 
   private record Source<K, V>(Parts parts) implements StatefulSource<K, V> {
@@ -276,7 +304,8 @@ public final class StatefulSteps {
       TimerCall timers =
           new TimerCall(
               (TimerFunction<Object, Object, Object>) (TimerFunction<?, ?, ?>) onTimer,
-              parts.inputs().get(0));
+              parts.inputs().get(0),
+              false);
       return new Output<>(parts.with(call, callLabel, timers));
     }
 
@@ -295,6 +324,11 @@ public final class StatefulSteps {
     @Override
     public StatefulOutput<K, O> emitLatestPerBatch() {
       return new Output<>(parts.withLatestPerBatch());
+    }
+
+    @Override
+    public StatefulOutput<K, O> timersOnWallClock() {
+      return new Output<>(parts.withWallClockTimers());
     }
 
     @Override

@@ -13,8 +13,16 @@ import java.time.Instant;
  *
  * @param function the user's function
  * @param keyTopic the input whose key format encodes a timer's key
+ * @param wallClock whether timers are set in wall-clock time (the runtime's clock), not in event
+ *     time (docs/semantics.md, "Timers")
  */
-public record TimerCall(TimerFunction<Object, Object, Object> function, Topic<?, ?> keyTopic) {
+public record TimerCall(
+    TimerFunction<Object, Object, Object> function, Topic<?, ?> keyTopic, boolean wallClock) {
+
+  /** The same timers in wall-clock time. */
+  public TimerCall onWallClock() {
+    return new TimerCall(function, keyTopic, true);
+  }
 
   /** The key as a timer keeps it. */
   public byte[] encodeKey(Object key) {

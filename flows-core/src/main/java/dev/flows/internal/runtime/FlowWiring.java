@@ -19,6 +19,7 @@ import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
 import dev.flows.spi.TableSink;
 import dev.flows.spi.TopicLedger;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
@@ -41,6 +42,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
    * @param laneThreads the threads of a flow's parallel key lanes (stateless, stateful and
    *     collector flows); {@code null} runs keys one after another whatever the flow's concurrency
    *     (the test driver)
+   * @param clock the wall clock of timers set in wall-clock time
    * @param sleeper how retries wait
    * @param metrics where the flow's metrics go
    * @param tracer starts the flow's spans
@@ -52,6 +54,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
       TableSink tableSink,
       Connector broker,
       Function<String, ThreadFactory> laneThreads,
+      Clock clock,
       Sleeper sleeper,
       FlowMetrics metrics,
       FlowTracer tracer) {}
@@ -108,6 +111,7 @@ public final class FlowWiring implements PlanVisitor<Engine> {
             parts.delivery(),
             guard,
             lanes,
+            parts.clock(),
             parts.sleeper(),
             parts.metrics(),
             parts.tracer());

@@ -4,7 +4,7 @@ import dev.flows.StateUpdate;
 import dev.flows.internal.state.KeyTimer;
 import java.util.function.Supplier;
 
-/** A row's event-time timer while one update of the row changes it. Not thread-safe. */
+/** A row's timer while one update of the row changes it. Not thread-safe. */
 final class RowTimer {
   private KeyTimer current;
 
@@ -29,13 +29,19 @@ final class RowTimer {
   }
 
   /**
-   * Applies what an update decided ({@code null}: nothing); a new timer keeps the key {@code key}
-   * gives.
+   * Applies what an update at time {@code now} decided ({@code null}: nothing); a new timer keeps
+   * the key {@code key} gives.
    */
-  void apply(StateUpdate.Timer change, Supplier<byte[]> key) {
+  void apply(StateUpdate.Timer change, long now, Supplier<byte[]> key) {
     if (change == null) {
       return;
     }
-    current = change.at() == null ? null : new KeyTimer(change.at().toEpochMilli(), key.get());
+    if (change.at() != null) {
+      current = new KeyTimer(change.at().toEpochMilli(), key.get());
+    } else if (change.in() != null) {
+      current = new KeyTimer(now + change.in().toMillis(), key.get());
+    } else {
+      current = null;
+    }
   }
 }

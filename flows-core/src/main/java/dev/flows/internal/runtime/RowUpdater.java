@@ -64,7 +64,8 @@ final class RowUpdater {
    * One input record, raw (as consumed) and decoded (with its origin coordinates); or, when {@code
    * closes}, the record whose event time closed the row's window: it is not applied, it publishes
    * the row's held outputs. A session-windowed flow's inputs carry the record's event time and the
-   * stream time after it.
+   * stream time after it; a flow with timers', the time its timers are compared with: that stream
+   * time, or with wall-clock timers the time the batch started.
    */
   record Input(
       Message<byte[], byte[]> raw,
@@ -360,7 +361,7 @@ final class RowUpdater {
       case SET -> state.set(update.state());
       case DELETE -> state.set(null);
     }
-    timer.apply(update.timer(), () -> due.key());
+    timer.apply(update.timer(), due.at(), () -> due.key());
     return encoded;
   }
 
@@ -683,11 +684,20 @@ final class RowUpdater {
       case DELETE -> state.set(null);
     }
     if (timer != null) {
-      timer.apply(update.timer(), () -> timers.encodeKey(input.decoded().key()));
+      timer.apply(update.timer(), updateTime(input), () -> timers.encodeKey(input.decoded().key()));
     }
     return holdsOutputs
         ? new Handled(input, Handling.APPLIED, List.of(), encoded)
         : new Handled(input, Handling.APPLIED, encoded);
+  }
+
+  /**
+   * The time a record's update sets a relative timer from: the time the batch started with
+   * wall-clock timers, else the record's timestamp (its partition's stream time without one).
+   */
+  private long updateTime(Input input) {
+    long timestamp = input.raw().timestamp();
+    return timers.wallClock() || timestamp < 0 ? input.streamTime() : timestamp;
   }
 
   private Handled deadLettered(Input input, Exception error, int attempts, Trace span) {

@@ -46,6 +46,7 @@ public final class RunningFlow {
                 settings.tableSink(),
                 settings.connector(),
                 threads,
+                settings.clock(),
                 Sleeper.SYSTEM,
                 metrics,
                 settings.tracingOrGlobal().flow(flow, settings.recordSpans())));

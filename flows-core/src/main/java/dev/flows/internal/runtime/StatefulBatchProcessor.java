@@ -18,6 +18,7 @@ import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateTable;
 import dev.flows.spi.WriteResult;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -53,12 +54,14 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final TopicGuard guard;
   private final KeyLanes lanes;
   private final WindowRouter windows;
+  private final Clock clock;
   private volatile PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
 
   /**
    * A processor of {@code plan}'s batches on {@code table}, publishing through {@code delivery},
-   * checking its topics with {@code guard}, running different persistence ids on {@code lanes}.
+   * checking its topics with {@code guard}, running different persistence ids on {@code lanes};
+   * wall-clock timers read {@code clock}.
    */
   StatefulBatchProcessor(
       StatefulPlan plan,
@@ -66,11 +69,13 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       Delivery delivery,
       TopicGuard guard,
       KeyLanes lanes,
+      Clock clock,
       Sleeper sleeper,
       FlowMetrics metrics,
       FlowTracer tracer) {
     super(plan, delivery, sleeper, metrics, tracer);
     this.table = table;
+    this.clock = clock;
     this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;
     this.guard = guard;
@@ -79,8 +84,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     this.windows =
         plan.windowing() == null && plan.sessions() == null && plan.timers() == null
             ? null
-            : new WindowRouter(
-                plan.windowing(), plan.sessions(), plan.timers() != null, failures, metrics);
+            : new WindowRouter(plan.windowing(), plan.sessions(), plan.timers(), failures, metrics);
     metrics.stateCacheHitRate(cache::hitRate);
   }
 
@@ -108,7 +112,8 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     WindowRouter.Pass pass =
         windows == null
             ? null
-            : windows.new Pass(batch, openWindows(batch, known, since), known.published());
+            : windows
+            .new Pass(batch, openWindows(batch, known, since), known.published(), clock.millis());
     Map<String, List<Input>> byId = groupById(batch, acks, pass);
     Function<Map<String, Result>, List<RowImage>> windowRows =
         applied -> {

@@ -6,6 +6,7 @@ import dev.flows.SessionWindows;
 import dev.flows.Windowed;
 import dev.flows.Windows;
 import dev.flows.internal.plan.SessionWindowing;
+import dev.flows.internal.plan.TimerCall;
 import dev.flows.internal.plan.Windowing;
 import dev.flows.internal.runtime.DeadLetters.Stage;
 import dev.flows.internal.runtime.RowUpdater.Input;
@@ -26,29 +27,32 @@ import java.util.function.ToIntFunction;
  * close, the record that moves stream time past a window's end plus grace is also sent to each of
  * that window's rows, as the input that closes it ({@link OpenWindows} knows the rows). A flow with
  * timers has no windows: its records go to their key's row, and the record that moves stream time
- * to a row's timer is also sent to that row, as the input that fires it.
+ * to a row's timer is also sent to that row, as the input that fires it; with wall-clock timers,
+ * the first record of a batch that started once the wall clock reached the timer.
  */
 final class WindowRouter {
   private final Windowing windowing;
   private final SessionWindowing sessions;
   private final boolean timed;
+  private final boolean wallClock;
   private final Failures failures;
   private final FlowMetrics metrics;
   private final StreamTimes streamTimes = new StreamTimes();
 
   /**
-   * A router of fixed {@code windowing}, or of {@code sessions}, or of a flow with timers ({@code
-   * timed}): one of them only.
+   * A router of fixed {@code windowing}, or of {@code sessions}, or of a flow with {@code timers}:
+   * one of them only.
    */
   WindowRouter(
       Windowing windowing,
       SessionWindowing sessions,
-      boolean timed,
+      TimerCall timers,
       Failures failures,
       FlowMetrics metrics) {
     this.windowing = windowing;
     this.sessions = sessions;
-    this.timed = timed;
+    this.timed = timers != null;
+    this.wallClock = timed && timers.wallClock();
     this.failures = failures;
     this.metrics = metrics;
   }
@@ -70,15 +74,21 @@ final class WindowRouter {
   final class Pass {
     private final Map<SourcePartition, Long> times = new HashMap<>();
     private final Map<SourcePartition, OpenWindows> open;
+    private final long startedAt;
 
     /**
-     * A pass over {@code batch}, with the windows of its partitions when they emit on close ({@code
-     * open}, empty otherwise): those whose closing outputs {@code published} knows are out are
-     * forgotten.
+     * A pass over {@code batch}, started at wall-clock time {@code startedAt}, with the windows of
+     * its partitions when they emit on close ({@code open}, empty otherwise): those whose closing
+     * outputs {@code published} knows are out are forgotten.
      */
-    Pass(Batch batch, Map<SourcePartition, OpenWindows> open, PublishedOffsets published) {
+    Pass(
+        Batch batch,
+        Map<SourcePartition, OpenWindows> open,
+        PublishedOffsets published,
+        long startedAt) {
       batch.firstOffsets().forEach((p, first) -> times.put(p, streamTimes.at(p, first)));
       this.open = open;
+      this.startedAt = startedAt;
       open.forEach((p, windows) -> windows.forgetPublished(offset -> published.covers(p, offset)));
     }
 
@@ -165,9 +175,10 @@ final class WindowRouter {
     }
 
     /**
-     * Adds {@code input} to the row of its key, with the stream time after it (a record without a
-     * timestamp leaves it as it was); and a firing input to each other row whose timer that stream
-     * time reached. A replay fires only what it fired the first time.
+     * Adds {@code input} to the row of its key, with the time its timer is compared with: the
+     * stream time after it (a record without a timestamp leaves it as it was), or with wall-clock
+     * timers the time the batch started; and a firing input to each other row whose timer that time
+     * reached. A replay fires only what it fired the first time.
      */
     private void routeTimed(Input input, String keyId, Map<String, List<Input>> byId) {
       Message<byte[], byte[]> raw = input.raw();
@@ -175,14 +186,15 @@ final class WindowRouter {
       long timestamp = raw.timestamp();
       long now = timestamp < 0 ? times.get(partition) : Math.max(times.get(partition), timestamp);
       times.put(partition, now);
+      long timerTime = wallClock ? startedAt : now;
       byId.computeIfAbsent(keyId, i -> new ArrayList<>(2))
-          .add(new Input(raw, input.decoded(), false, timestamp, now));
+          .add(new Input(raw, input.decoded(), false, timestamp, timerTime));
       OpenWindows known = this.open.get(partition);
-      LongPredicate due = known.routedBefore(raw.offset()) ? at -> false : at -> at <= now;
+      LongPredicate due = known.routedBefore(raw.offset()) ? at -> false : at -> at <= timerTime;
       for (String id : known.closedBy(raw.offset(), due)) {
         if (!id.equals(keyId)) { // the record's own input fires its key's timer first
           byId.computeIfAbsent(id, i -> new ArrayList<>(1))
-              .add(new Input(raw, input.decoded(), true, timestamp, now));
+              .add(new Input(raw, input.decoded(), true, timestamp, timerTime));
         }
       }
     }

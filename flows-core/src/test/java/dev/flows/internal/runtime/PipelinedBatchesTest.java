@@ -235,6 +235,7 @@ class PipelinedBatchesTest {
                         tables,
                         null,
                         null,
+                        Clock.systemUTC(),
                         Sleeper.NONE,
                         metrics,
                         Untraced.INSTANCE)))

@@ -5,6 +5,7 @@ import dev.flows.internal.trace.FlowTracer;
 import dev.flows.internal.trace.Untraced;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,7 @@ final class RealLanes implements AutoCloseable {
                           thread.setDaemon(true);
                           return thread;
                         },
+                    Clock.systemUTC(),
                     Sleeper.NONE,
                     FlowMetrics.inMemory(flow.name()),
                     tracer));

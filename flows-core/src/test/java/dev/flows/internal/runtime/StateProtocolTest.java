@@ -33,6 +33,7 @@ import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -440,6 +441,7 @@ class StateProtocolTest {
                 null,
                 null,
                 null,
+                Clock.systemUTC(),
                 Sleeper.NONE,
                 FlowMetrics.inMemory(flow.name()),
                 Untraced.INSTANCE));

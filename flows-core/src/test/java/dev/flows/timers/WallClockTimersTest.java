@@ -1,0 +1,194 @@
+package dev.flows.timers;
+
+import static dev.flows.timers.TimersTest.ABANDONED;
+import static dev.flows.timers.TimersTest.CART;
+import static dev.flows.timers.TimersTest.ITEMS;
+import static dev.flows.timers.TimersTest.SILENCE;
+import static dev.flows.timers.TimersTest.pipe;
+import static dev.flows.timers.TimersTest.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flows.Flow;
+import dev.flows.FlowDefinitionException;
+import dev.flows.Flows;
+import dev.flows.Message;
+import dev.flows.StateUpdate;
+import dev.flows.dsl.StateFunction;
+import dev.flows.dsl.TimerFunction;
+import dev.flows.testing.FlowTestDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Wall-clock timers and timers set by a delay, on the test driver's clock: a cart abandoned when
+ * its user is silent for 30 s of wall-clock time, whatever the records' timestamps.
+ */
+class WallClockTimersTest {
+  /** Counts items; "checkout" cancels the timer; each item sets it 30 s after the update's time. */
+  static final StateFunction<String, String, Long, String> COUNT_ITEMS =
+      (user, event, items) -> {
+        if (event.startsWith("tick")) {
+          return StateUpdate.keep();
+        }
+        if (event.startsWith("checkout")) {
+          return StateUpdate.<Long, String>delete().withoutTimer();
+        }
+        return StateUpdate.<Long, String>set(items + 1).withTimerIn(SILENCE);
+      };
+
+  static final TimerFunction<String, Long, String> ABANDON =
+      (user, items, time) ->
+          StateUpdate.<Long, String>delete().andEmit(user + " left " + items + " at " + time);
+
+  static Flow onWallClock(TimerFunction<String, Long, String> onTimer) {
+    return Flows.stateful("test-carts-wall-clock")
+        .from(CART)
+        .state(ITEMS)
+        .apply(COUNT_ITEMS, onTimer)
+        .timersOnWallClock()
+        .to(ABANDONED);
+  }
+
+  @Test
+  void shouldFireAtTheFirstRecordReadOnceTheWallClockReachedTheTimerWhateverTheTimestamps() {
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(ABANDON))) {
+      Instant due = driver.wallClock().plus(SILENCE);
+      pipe(driver, "ann", "item", 100);
+      assertEquals(Optional.of(due), driver.timer(ITEMS, "ann"));
+      driver.advanceWallClock(Duration.ofSeconds(29));
+      pipe(driver, "clock", "tick", 1_000_000); // event time far past the timer: not its clock
+      assertEquals(List.of(), read(driver));
+
+      driver.advanceWallClock(Duration.ofSeconds(1));
+      pipe(driver, "clock", "tick", 5); // any key's record, whatever its timestamp
+
+      Message<String, String> fired = driver.output(ABANDONED).readAll().get(0);
+      assertEquals("ann", fired.key());
+      assertEquals("ann left 1 at " + due, fired.value());
+      assertEquals(due.toEpochMilli(), fired.timestamp());
+      assertEquals(Optional.empty(), driver.state(ITEMS, "ann"));
+    }
+  }
+
+  @Test
+  void shouldFireNothingWhileNoRecordIsRead() {
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(ABANDON))) {
+      pipe(driver, "ann", "item", 100);
+      driver.advanceWallClock(Duration.ofMinutes(5));
+      assertEquals(List.of(), read(driver));
+
+      pipe(driver, "bob", "item", 100);
+
+      assertEquals(1, read(driver).size());
+    }
+  }
+
+  @Test
+  void shouldMoveTheTimerOnWithEachUpdateAndFireTheKeysOwnTimerBeforeItsNextRecord() {
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(ABANDON))) {
+      pipe(driver, "ann", "item", 100);
+      driver.advanceWallClock(Duration.ofSeconds(20));
+      Instant moved = driver.wallClock().plus(SILENCE);
+      pipe(driver, "ann", "item", 100); // the timer now 30 s from here
+      assertEquals(Optional.of(moved), driver.timer(ITEMS, "ann"));
+      driver.advanceWallClock(Duration.ofSeconds(20));
+      pipe(driver, "clock", "tick", 100);
+      assertEquals(List.of(), read(driver));
+
+      driver.advanceWallClock(Duration.ofSeconds(10));
+      pipe(driver, "ann", "item", 100); // fires the timer first: a new cart of 1
+
+      assertEquals(List.of("ann left 2 at " + moved), read(driver));
+      assertEquals(Optional.of(1L), driver.state(ITEMS, "ann"));
+    }
+  }
+
+  @Test
+  void shouldKeepAWallClockTimerAcrossARestart() {
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(ABANDON))) {
+      pipe(driver, "ann", "item", 100);
+      driver.restart();
+      driver.advanceWallClock(SILENCE);
+
+      pipe(driver, "clock", "tick", 100);
+
+      assertEquals(1, read(driver).size());
+    }
+  }
+
+  @Test
+  void shouldSetTheNextTimerOfATimerFunctionByADelayAfterTheTimersTime() {
+    TimerFunction<String, Long, String> remindTwice =
+        (user, items, time) ->
+            items < 2
+                ? StateUpdate.<Long, String>set(items + 1, "reminder at " + time)
+                    .withTimerIn(SILENCE)
+                : StateUpdate.<Long, String>delete().andEmit("gave up at " + time);
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(remindTwice))) {
+      Instant first = driver.wallClock().plus(SILENCE);
+      pipe(driver, "ann", "item", 100);
+      driver.advanceWallClock(Duration.ofSeconds(45)); // read 15 s after the timer
+      pipe(driver, "clock", "tick", 100);
+      driver.advanceWallClock(Duration.ofSeconds(15)); // 30 s after the first timer's time
+      pipe(driver, "clock", "tick", 100);
+
+      assertEquals(
+          List.of("reminder at " + first, "gave up at " + first.plus(SILENCE)), read(driver));
+    }
+  }
+
+  @Test
+  void shouldSetAnEventTimeTimerByADelayAfterTheRecordsTimestamp() {
+    Flow flow =
+        Flows.stateful("test-carts-delay")
+            .from(CART)
+            .state(ITEMS)
+            .apply(COUNT_ITEMS, ABANDON)
+            .to(ABANDONED);
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      pipe(driver, "ann", "item", 100);
+      pipe(driver, "bob", "item", 90); // out of order: from its own timestamp
+
+      assertEquals(Optional.of(Instant.ofEpochSecond(130)), driver.timer(ITEMS, "ann"));
+      assertEquals(Optional.of(Instant.ofEpochSecond(120)), driver.timer(ITEMS, "bob"));
+      pipe(driver, "clock", "tick", 125);
+      assertEquals(List.of("bob left 1 at " + Instant.ofEpochSecond(120)), read(driver));
+    }
+  }
+
+  @Test
+  void shouldSayWallClockTimersInTheDescription() {
+    String described = onWallClock(ABANDON).describe().toString();
+
+    assertTrue(described.contains("with wall-clock timers"), described);
+  }
+
+  @Test
+  void shouldRefuseWallClockTimersOnAFlowWithoutATimerFunction() {
+    FlowDefinitionException refused =
+        assertThrows(
+            FlowDefinitionException.class,
+            () ->
+                Flows.stateful("test-no-timers")
+                    .from(CART)
+                    .state(ITEMS)
+                    .apply(COUNT_ITEMS)
+                    .timersOnWallClock());
+
+    assertTrue(refused.getMessage().contains("apply(function, onTimer)"), refused.getMessage());
+  }
+
+  @Test
+  void shouldRefuseANegativeDelayOrATimerAtATimeAndInADelay() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StateUpdate.keep().withTimerIn(Duration.ofSeconds(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> new StateUpdate.Timer(Instant.EPOCH, Duration.ZERO));
+  }
+}

@@ -220,9 +220,9 @@ class SlowPartitionWindowIT {
   }
 
   /**
-   * A flow catching up: 40,000 records of seven words over 4,000 s of event time, each word on
-   * both partitions, read after all were written. The consumer returns one partition's fetch (thousands of
-   * records) before the other's; taken in that order, windows every record of one partition had
+   * A flow catching up: 40,000 records of seven words over 4,000 s of event time, each word on both
+   * partitions, read after all were written. The consumer returns one partition's fetch (thousands
+   * of records) before the other's; taken in that order, windows every record of one partition had
    * passed would close before the other's records reached them, and those would be dead-lettered as
    * late. In event-time order, none is, and the final counts add up to the input.
    */

@@ -13,9 +13,11 @@ public interface StatefulState<K, V, S> {
 
   /**
    * Applies {@code function} to each record, as {@link #apply(StateFunction)}, and calls {@code
-   * onTimer} when a key's event-time timer fires: {@code function} (and {@code onTimer}) set a
-   * key's timer with {@link dev.flows.StateUpdate#withTimer}. Timers are kept with the key's row,
-   * survive restarts and fire effectively once (docs/semantics.md, "Timers").
+   * onTimer} when a key's timer fires (in event time, or with {@link
+   * StatefulOutput#timersOnWallClock()} wall-clock time): {@code function} (and {@code onTimer})
+   * set a key's timer with {@link dev.flows.StateUpdate#withTimer} or {@link
+   * dev.flows.StateUpdate#withTimerIn}. Timers are kept with the key's row, survive restarts and
+   * fire effectively once (docs/semantics.md, "Timers").
    *
    * @throws dev.flows.FlowDefinitionException on a windowed flow (its windows close on their own)
    */

@@ -4,12 +4,13 @@ import dev.flows.StateUpdate;
 import java.time.Instant;
 
 /**
- * Called back when a key's timer fires (a {@link StateUpdate#withTimer} of its state function):
- * once the stream time of the key's input partition (the highest record timestamp consumed from it)
- * reaches the timer's time. It sees the key's state and decides like the state function: the next
- * state, outputs (keyed by {@code key}, stamped with {@code time}) and maybe the next timer. Called
- * effectively once per firing: its state change, outputs and the timer's end are committed
- * together.
+ * Called back when a key's timer fires (a {@link StateUpdate#withTimer} or {@link
+ * StateUpdate#withTimerIn} of its state function): once the stream time of the key's input
+ * partition (the highest record timestamp consumed from it) reaches the timer's time, or with
+ * {@link StatefulOutput#timersOnWallClock()} the runtime's clock, at a record read from it. It sees
+ * the key's state and decides like the state function: the next state, outputs (keyed by {@code
+ * key}, stamped with {@code time}) and maybe the next timer. Called effectively once per firing:
+ * its state change, outputs and the timer's end are committed together.
  *
  * @param <K> the key type
  * @param <S> the state type

@@ -20,6 +20,7 @@ import dev.flows.dsl.TimerFunction;
 import dev.flows.testing.FlowTestDriver;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -190,5 +191,33 @@ class WallClockTimersTest {
         () -> StateUpdate.keep().withTimerIn(Duration.ofSeconds(-1)));
     assertThrows(
         IllegalArgumentException.class, () -> new StateUpdate.Timer(Instant.EPOCH, Duration.ZERO));
+  }
+
+  @Test
+  void shouldKeepATimerTooFarToFireWithoutFailingTheBatch() {
+    StateFunction<String, String, Long, String> farAway =
+        (user, event, items) ->
+            event.startsWith("item@1")
+                ? StateUpdate.<Long, String>set(items + 1).withTimer(Instant.MAX)
+                : StateUpdate.<Long, String>set(items + 1)
+                    .withTimerIn(ChronoUnit.FOREVER.getDuration());
+    Flow flow =
+        Flows.stateful("test-carts-far")
+            .from(CART)
+            .state(ITEMS)
+            .apply(farAway, ABANDON)
+            .to(ABANDONED);
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      pipe(driver, "ann", "item", 100);
+      pipe(driver, "bob", "item", 200);
+      pipe(driver, "clock", "tick", 1_000_000);
+
+      assertEquals(List.of(), read(driver));
+      assertEquals(List.of(), driver.deadLetters());
+      assertEquals(Optional.of(1L), driver.state(ITEMS, "bob"));
+      Optional<Instant> never = Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE));
+      assertEquals(never, driver.timer(ITEMS, "ann"));
+      assertEquals(never, driver.timer(ITEMS, "bob"));
+    }
   }
 }

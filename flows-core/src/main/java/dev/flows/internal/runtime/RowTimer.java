@@ -2,6 +2,8 @@ package dev.flows.internal.runtime;
 
 import dev.flows.StateUpdate;
 import dev.flows.internal.state.KeyTimer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /** A row's timer while one update of the row changes it. Not thread-safe. */
@@ -37,11 +39,29 @@ final class RowTimer {
       return;
     }
     if (change.at() != null) {
-      current = new KeyTimer(change.at().toEpochMilli(), key.get());
+      current = new KeyTimer(millis(change.at()), key.get());
     } else if (change.in() != null) {
-      current = new KeyTimer(now + change.in().toMillis(), key.get());
+      current = new KeyTimer(after(now, change.in()), key.get());
     } else {
       current = null;
+    }
+  }
+
+  /** {@code at} in epoch milliseconds; beyond what they hold, the farthest: it never fires. */
+  private static long millis(Instant at) {
+    try {
+      return at.toEpochMilli();
+    } catch (ArithmeticException tooFar) {
+      return at.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /** {@code delay} after {@code now}, in milliseconds; beyond what they hold, never. */
+  private static long after(long now, Duration delay) {
+    try {
+      return Math.addExact(now, delay.toMillis());
+    } catch (ArithmeticException tooFar) {
+      return Long.MAX_VALUE;
     }
   }
 }

@@ -159,27 +159,45 @@ final class ChainedFlows implements TestBench {
   void deliver(String topic, List<Message<byte[], byte[]>> batch) {
     for (Map.Entry<Flow, BatchHandler> entry : handlers.entrySet()) {
       if (reads(entry.getKey(), topic)) {
-        Map<String, Integer> before = outputSizes(entry.getKey());
-        Map<String, Integer> queuesBefore = new LinkedHashMap<>();
-        entry
-            .getKey()
-            .outputQueues()
-            .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
-        Batch processed = Batch.of(batch);
-        entry.getValue().process(processed);
-        committedMetadata
-            .computeIfAbsent(entry.getKey(), f -> new HashMap<>())
-            .putAll(processed.commitMetadata().get());
-        queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
-        before.forEach(
-            (out, size) -> {
-              List<Message<byte[], byte[]>> written = sink.read(out, size);
-              if (!written.isEmpty()) {
-                deliver(out, written);
-              }
-            });
+        process(entry.getKey(), entry.getValue(), Batch.of(batch));
       }
     }
+  }
+
+  /**
+   * Runs a batch without records in every flow with wall-clock timers due on a partition it reads,
+   * which fires them, then whatever those flows wrote downstream. Every record written so far was
+   * processed, so each topic's single partition is idle at its end.
+   */
+  void tick() {
+    handlers.forEach(
+        (flow, handler) -> {
+          Map<SourcePartition, Long> idle = new HashMap<>();
+          handler.dueTicks().forEach(p -> idle.put(p, (long) sink.size(p.topic())));
+          if (!idle.isEmpty()) {
+            process(flow, handler, Batch.of(List.of()).withIdle(idle));
+          }
+        });
+  }
+
+  /** Processes {@code batch} in {@code flow}, then whatever it wrote downstream. */
+  private void process(Flow flow, BatchHandler handler, Batch batch) {
+    Map<String, Integer> before = outputSizes(flow);
+    Map<String, Integer> queuesBefore = new LinkedHashMap<>();
+    flow.outputQueues()
+        .forEach(q -> queuesBefore.put(q.name(), taskQueue.read(q.name(), 0).size()));
+    handler.process(batch);
+    committedMetadata
+        .computeIfAbsent(flow, f -> new HashMap<>())
+        .putAll(batch.commitMetadata().get());
+    queuesBefore.forEach((q, size) -> runTasks(q, taskQueue.read(q, size)));
+    before.forEach(
+        (out, size) -> {
+          List<Message<byte[], byte[]>> written = sink.read(out, size);
+          if (!written.isEmpty()) {
+            deliver(out, written);
+          }
+        });
   }
 
   private Map<String, Integer> outputSizes(Flow flow) {

@@ -283,16 +283,19 @@ public final class FlowTestDriver implements AutoCloseable {
 
   /**
    * Moves the driver's wall clock on by {@code duration} (it starts at the system's time when the
-   * driver is made and moves only when told), then runs what waits for time: the purge of expired
-   * state rows ({@link StateSpec#withRetention}), as the runtime does in the background. Every
-   * record piped so far has been processed, so every row is behind the committed offsets: a row
-   * last written {@code retention} or longer ago is deleted, and its key starts from the initial
-   * state when seen again.
+   * driver is made and moves only when told), then runs what waits for time: the wall-clock timers
+   * it made due ({@link dev.flows.dsl.StatefulOutput#timersOnWallClock()}), fired without a record
+   * as the runtime fires those of a partition without new records, and the purge of expired state
+   * rows ({@link StateSpec#withRetention}), as the runtime does in the background. Every record
+   * piped so far has been processed, so every row is behind the committed offsets: a row last
+   * written {@code retention} or longer ago is deleted, and its key starts from the initial state
+   * when seen again.
    *
    * @param duration how far, not negative
    */
   public void advanceWallClock(Duration duration) {
     clock.advance(duration);
+    chained.tick();
     chained.purgeRows();
   }
 

@@ -5,8 +5,10 @@ import dev.flows.spi.SourceGeneration;
 import dev.flows.spi.SourcePartition;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjIntConsumer;
 
@@ -24,6 +26,8 @@ import java.util.function.ObjIntConsumer;
  * @param overlap how the batch overlaps the one before it
  * @param commitMetadata per partition, the metadata its processing asks to commit with {@code
  *     nextOffsets} (a windowed flow's stream time), empty for most flows
+ * @param idle the partitions it holds no record of, at the offset to read next: it commits them
+ *     there, after its processing (a flow with wall-clock timers fires their due timers)
  */
 public record Batch(
     List<Message<byte[], byte[]>> records,
@@ -32,7 +36,8 @@ public record Batch(
     Cancellation cancellation,
     AtomicReference<SourceGeneration> generation,
     Overlap overlap,
-    AtomicReference<Map<SourcePartition, String>> commitMetadata) {
+    AtomicReference<Map<SourcePartition, String>> commitMetadata,
+    Set<SourcePartition> idle) {
 
   /** A batch of {@code records} with its offsets computed. */
   public static Batch of(List<Message<byte[], byte[]>> records) {
@@ -55,7 +60,35 @@ public record Batch(
         new Cancellation(),
         new AtomicReference<>(),
         new Overlap(),
-        new AtomicReference<>(Map.of()));
+        new AtomicReference<>(Map.of()),
+        Set.of());
+  }
+
+  /**
+   * This batch with the partitions of {@code positions} it holds no record of as idle, at the
+   * offset given to read next; it must not have started.
+   */
+  public Batch withIdle(Map<SourcePartition, Long> positions) {
+    Map<SourcePartition, Long> first = new HashMap<>(firstOffsets);
+    Map<SourcePartition, Long> next = new HashMap<>(nextOffsets);
+    Set<SourcePartition> idle = new HashSet<>();
+    positions.forEach(
+        (partition, position) -> {
+          if (!firstOffsets.containsKey(partition)) {
+            first.put(partition, position);
+            next.put(partition, position);
+            idle.add(partition);
+          }
+        });
+    return new Batch(
+        records,
+        Map.copyOf(first),
+        Map.copyOf(next),
+        cancellation,
+        generation,
+        overlap,
+        commitMetadata,
+        Set.copyOf(idle));
   }
 
   /** Whether the batch holds records of any of these partitions. */

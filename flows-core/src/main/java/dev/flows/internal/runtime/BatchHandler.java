@@ -3,6 +3,7 @@ package dev.flows.internal.runtime;
 import dev.flows.spi.SourcePartition;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Processes whole batches for the polling loop: stateless or stateful. */
@@ -25,4 +26,20 @@ public interface BatchHandler {
   default void assigned(
       Collection<SourcePartition> partitions,
       Function<Collection<SourcePartition>, Map<SourcePartition, String>> committedMetadata) {}
+
+  /**
+   * Whether it fires wall-clock timers in batches without records of a partition ({@link
+   * Batch#idle}): the polling loop then keeps each owned partition's offset to read next.
+   */
+  default boolean ticks() {
+    return false;
+  }
+
+  /**
+   * The partitions whose wall-clock timers are due, or whose firings are not known published: a
+   * batch should hold them, idle if no record of them is there. Called on the polling thread.
+   */
+  default Set<SourcePartition> dueTicks() {
+    return Set.of();
+  }
 }

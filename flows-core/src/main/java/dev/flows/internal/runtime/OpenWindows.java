@@ -41,7 +41,11 @@ final class OpenWindows {
   /** The layout with the last offset a session-windowed flow routed: written only then. */
   private static final int ROUTED_VERSION = 2;
 
+  /** The layout with the last tick of wall-clock timers too ({@link Ticks}): written only then. */
+  private static final int TICKED_VERSION = 3;
+
   private static final long NONE_ROUTED = -1;
+  private static final long NONE_TICKED = -1;
   private static final long OPEN = -1;
 
   private final SourcePartition partition;
@@ -52,6 +56,7 @@ final class OpenWindows {
   private final Map<Long, List<Long>> closedAt = new HashMap<>(); // closing offset -> their keys
   private Map<String, TreeSet<Long>> openById; // sessions only, made when first needed
   private long routed = NONE_ROUTED;
+  private long lastTick = NONE_TICKED;
   private boolean changed;
 
   /** One window's rows, and the offset of the record that closed it ({@link #OPEN} until then). */
@@ -88,18 +93,21 @@ final class OpenWindows {
     }
     StateRow row = image.row();
     long routed = NONE_ROUTED;
+    long lastTick = NONE_TICKED;
     try {
       ByteReader in = new ByteReader(row.state());
       byte layout = in.readByte();
-      if (layout != VERSION && layout != ROUTED_VERSION) {
+      if (layout != VERSION && layout != ROUTED_VERSION && layout != TICKED_VERSION) {
         throw new IllegalStateException("unknown layout version " + layout);
       }
       boolean current = in.readVarLong() == generation.applyAsInt(partition.topic());
-      if (layout == ROUTED_VERSION) {
-        routed = current ? in.readLong() : NONE_ROUTED;
-        if (!current) {
-          in.readLong();
-        }
+      if (layout >= ROUTED_VERSION) {
+        long stored = in.readLong();
+        routed = current ? stored : NONE_ROUTED;
+      }
+      if (layout == TICKED_VERSION) {
+        long stored = in.readLong();
+        lastTick = current ? stored : NONE_TICKED;
       }
       int windows = in.readCount();
       for (int w = 0; w < windows; w++) {
@@ -121,6 +129,7 @@ final class OpenWindows {
     }
     OpenWindows windows = new OpenWindows(partition, row.version(), byStart);
     windows.routed = routed;
+    windows.lastTick = lastTick;
     windows.image = image;
     return windows;
   }
@@ -283,16 +292,63 @@ final class OpenWindows {
     }
   }
 
-  /** Forgets the closed windows whose closing record's outputs {@code published} says are out. */
-  void forgetPublished(LongPredicate published) {
+  /**
+   * Forgets the closed windows whose closing record's outputs {@code published} says are out (by
+   * the record's offset), or whose closing tick's {@code ticksPublished} says are (by the tick's
+   * number).
+   */
+  void forgetPublished(LongPredicate published, LongPredicate ticksPublished) {
     for (Iterator<Map.Entry<Long, List<Long>>> i = closedAt.entrySet().iterator(); i.hasNext(); ) {
       Map.Entry<Long, List<Long>> closing = i.next();
-      if (published.test(closing.getKey())) {
+      long key = closing.getKey();
+      if (key >= 0 ? published.test(key) : ticksPublished.test(tickOf(key))) {
         closing.getValue().forEach(byStart::remove);
         i.remove();
         changed = true;
       }
     }
+  }
+
+  /**
+   * The ids of the rows tick {@code number} fires ({@link Ticks}), each once: those it fired on an
+   * earlier pass, and those of open timers {@code due} says are due now, which it fires (the same
+   * contract as {@link #closedBy}). A tick that fires something is the last tick from then on.
+   */
+  Collection<String> ticked(long number, LongPredicate due) {
+    Collection<String> ids = closedBy(tickKey(number), due);
+    if (!ids.isEmpty() && number > lastTick) {
+      lastTick = number;
+      changed = true;
+    }
+    return ids;
+  }
+
+  /** The number of the last tick that fired something here, -1 if none did. */
+  long lastTick() {
+    return lastTick;
+  }
+
+  /** The numbers of the ticks whose firings are not known published yet, in order. */
+  List<Long> unpublishedTicks() {
+    return closedAt.keySet().stream()
+        .filter(key -> key < 0)
+        .map(OpenWindows::tickOf)
+        .sorted()
+        .toList();
+  }
+
+  /** The time of the earliest open window or timer, {@link Long#MAX_VALUE} if none is open. */
+  long earliestOpen() {
+    return open.isEmpty() ? Long.MAX_VALUE : open.firstKey();
+  }
+
+  /** Where tick {@code number} closes what it fires: a key no offset or {@link #OPEN} can be. */
+  private static long tickKey(long number) {
+    return -2 - number;
+  }
+
+  private static long tickOf(long key) {
+    return -2 - key;
   }
 
   /**
@@ -313,10 +369,15 @@ final class OpenWindows {
       return null;
     }
     ByteWriter out = new ByteWriter(64 + 32 * byStart.size());
-    out.writeByte(routed == NONE_ROUTED ? VERSION : ROUTED_VERSION);
+    int layout =
+        lastTick != NONE_TICKED ? TICKED_VERSION : routed == NONE_ROUTED ? VERSION : ROUTED_VERSION;
+    out.writeByte(layout);
     out.writeVarLong(generation.applyAsInt(partition.topic()));
-    if (routed != NONE_ROUTED) {
+    if (layout >= ROUTED_VERSION) {
       out.writeLong(routed);
+    }
+    if (layout == TICKED_VERSION) {
+      out.writeLong(lastTick);
     }
     out.writeVarLong(byStart.size());
     byStart.forEach(

@@ -66,6 +66,12 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   private final boolean overlapping;
   private volatile boolean stopping;
 
+  /**
+   * With a handler that ticks: each owned partition's offset to read next, where a batch holding no
+   * record of it commits it (known after a batch of it, or read at assignment).
+   */
+  private final Map<SourcePartition, Long> positions = new HashMap<>();
+
   /** The batches running, oldest first: at most two, and two only when overlapping. */
   private final Deque<RunningBatch> inFlight = new ArrayDeque<>(BATCHES_IN_FLIGHT);
 
@@ -171,16 +177,44 @@ public final class PollLoop implements FlowLoop, PartitionListener {
   }
 
   private void startIfReady() {
-    if (retries.millisUntilRetry() > 0 || !batcher.isReady() || !canStart()) {
+    if (retries.millisUntilRetry() > 0 || !canStart()) {
       return;
     }
-    Batch batch = batcher.drain();
+    Map<SourcePartition, Long> idle = idleToTick();
+    boolean ready = batcher.isReady();
+    if (!ready && idle.isEmpty()) {
+      return;
+    }
+    Batch batch = (ready ? batcher.drain() : Batch.of(List.of())).withIdle(idle);
+    if (runner.handler().ticks()) {
+      positions.putAll(batch.nextOffsets());
+    }
     if (!runner.delivery().pollLoopCommits()) {
       batch.generation().set(source.generation());
     }
     inFlight.addLast(
         RunningBatch.start(
             runner.worker(), runner.handler(), batch, inFlight.peekLast(), signal::signal));
+  }
+
+  /**
+   * The owned partitions whose wall-clock timers are due, at the offset to read next, except those
+   * a batch in flight holds (it settles them first).
+   */
+  private Map<SourcePartition, Long> idleToTick() {
+    Set<SourcePartition> due = runner.handler().dueTicks();
+    if (due.isEmpty()) {
+      return Map.of();
+    }
+    Map<SourcePartition, Long> idle = new HashMap<>();
+    for (SourcePartition partition : due) {
+      Long position = positions.get(partition);
+      if (position != null
+          && inFlight.stream().noneMatch(r -> r.batch().firstOffsets().containsKey(partition))) {
+        idle.put(partition, position);
+      }
+    }
+    return idle;
   }
 
   /**
@@ -328,6 +362,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
       offsets.rewindToCommitted(firstOffsets, () -> stopping);
     }
     batcher.drop(firstOffsets.keySet());
+    positions.keySet().removeAll(firstOffsets.keySet()); // known again after their next batch
     long backoff = retries.failed();
     LOG.warn(
         "flow {}: batch of {} failed ({}), retrying in {} ms",
@@ -344,6 +379,9 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     if (!partitions.isEmpty()) { // a cooperative rebalance also reports rounds that moved nothing
       runner.handler().partitionsChanged();
       runner.handler().assigned(partitions, p -> offsets.committedMetadata(p, () -> stopping));
+      if (runner.handler().ticks()) {
+        positions.putAll(offsets.committed(partitions));
+      }
     }
     LOG.info("flow {}: assigned {}", plan.name(), partitions);
   }
@@ -382,6 +420,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
         plan.name(),
         unread);
     unread.forEach((partition, count) -> runner.metrics().recordsUnread(partition.topic(), count));
+    positions.keySet().removeAll(unread.keySet()); // read again from elsewhere
     runner.handler().partitionsChanged();
   }
 
@@ -401,6 +440,7 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     runner.handler().partitionsChanged();
     batcher.drop(partitions);
     backPressure.forget(partitions);
+    positions.keySet().removeAll(partitions);
     Set<SourcePartition> remaining = new HashSet<>(source.assignment());
     remaining.removeAll(partitions);
     state.assigned(!remaining.isEmpty());

@@ -185,10 +185,21 @@ public final class RowPurger extends PeriodicPurge {
       committed
           .offsets(input.name())
           .forEach((p, o) -> next.put(new SourcePartition(input.name(), p), o));
+      committed
+          .metadata(input.name())
+          .forEach(
+              (p, metadata) -> {
+                long ticks = Ticks.committed(metadata);
+                if (ticks > 0) {
+                  next.put(Ticks.of(new SourcePartition(input.name(), p)), ticks);
+                }
+              });
     }
     long slowest = plan.windowing() == null ? Long.MAX_VALUE : slowestStreamTime(committed);
     Set<String> tracked =
-        plan.sessions() == null && plan.timers() == null ? Set.of() : tracked(next, generations);
+        plan.sessions() == null && plan.timers() == null
+            ? Set.of()
+            : tracked(inputsOnly(next), next, generations);
     return (id, progress) -> {
       if (tracked.contains(id)) {
         return false;
@@ -231,7 +242,9 @@ public final class RowPurger extends PeriodicPurge {
    * they stay however long unwritten, so a silent partition keeps its sessions and timers.
    */
   private Set<String> tracked(
-      Map<SourcePartition, Long> partitions, ToIntFunction<String> generations) {
+      Map<SourcePartition, Long> partitions,
+      Map<SourcePartition, Long> next,
+      ToIntFunction<String> generations) {
     Map<String, SourcePartition> byId = new HashMap<>();
     partitions.keySet().forEach(p -> byId.put(OpenWindows.id(p), p));
     Set<String> ids = new HashSet<>();
@@ -242,10 +255,19 @@ public final class RowPurger extends PeriodicPurge {
               SourcePartition p = byId.get(id);
               OpenWindows windows = OpenWindows.of(p, new RowImage(row), generations);
               long committed = partitions.get(p);
-              windows.forgetPublished(closing -> closing < committed); // their batch committed
+              long ticks = next.getOrDefault(Ticks.of(p), 0L);
+              windows.forgetPublished( // their batch committed
+                  closing -> closing < committed, tick -> tick < ticks);
               ids.addAll(windows.ids());
             });
     return ids;
+  }
+
+  /** The committed offsets of input partitions only, without those of their ticks. */
+  private static Map<SourcePartition, Long> inputsOnly(Map<SourcePartition, Long> next) {
+    Map<SourcePartition, Long> inputs = new HashMap<>(next);
+    inputs.keySet().removeIf(Ticks::isTicks);
+    return inputs;
   }
 
   @Override

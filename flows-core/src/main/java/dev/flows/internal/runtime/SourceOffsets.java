@@ -75,6 +75,24 @@ final class SourceOffsets {
     }
   }
 
+  /**
+   * The offsets committed for {@code partitions}, those without one left out; none if the broker
+   * does not answer (logged).
+   */
+  Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+    try {
+      return source.committed(partitions);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "flow {}: cannot read the committed offsets of {} ({}); their timers fire after their"
+              + " next batch",
+          flow,
+          partitions,
+          e.toString());
+      return Map.of();
+    }
+  }
+
   /** Seeks back to the first offsets of a batch, so the next polls read it again. */
   void rewind(Map<SourcePartition, Long> firstOffsets) {
     owned(firstOffsets).forEach(source::seek);

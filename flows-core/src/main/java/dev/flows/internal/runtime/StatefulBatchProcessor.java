@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,11 @@ public final class StatefulBatchProcessor extends BatchProcessor {
   private final KeyLanes lanes;
   private final WindowRouter windows;
   private final Clock clock;
+  private final boolean ticks;
+
+  /** Per partition, when its earliest wall-clock timer is due: {@link Long#MIN_VALUE} to look. */
+  private final Map<SourcePartition, Long> tickDue = new ConcurrentHashMap<>();
+
   private volatile PublishedOffsets published = new PublishedOffsets();
   private ToIntFunction<String> generations;
 
@@ -76,6 +82,7 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     super(plan, delivery, sleeper, metrics, tracer);
     this.table = table;
     this.clock = clock;
+    this.ticks = plan.timers() != null && plan.timers().wallClock();
     this.cache = new StateCache(plan.state().cacheRows());
     this.plan = plan;
     this.guard = guard;
@@ -93,16 +100,47 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     cache.clear();
     lastWindows.clear();
     guard.invalidate();
+    tickDue.replaceAll((partition, due) -> Long.MIN_VALUE); // their timers are looked at again
   }
 
-  /** A windowed flow restores the stream times committed with the offsets it is assigned. */
+  /**
+   * A windowed flow restores the stream times committed with the offsets it is assigned; a flow
+   * with wall-clock timers, which ticks are known published, and looks at their timers.
+   */
   @Override
   public void assigned(
       Collection<SourcePartition> partitions,
       Function<Collection<SourcePartition>, Map<SourcePartition, String>> committedMetadata) {
-    if (windows != null) {
-      windows.streamTimes().restore(committedMetadata.apply(partitions));
+    if (windows == null) {
+      return;
     }
+    Map<SourcePartition, String> committed = committedMetadata.apply(partitions);
+    windows.streamTimes().restore(committed);
+    if (ticks) {
+      published.published(Ticks.published(committed));
+      partitions.forEach(partition -> tickDue.put(partition, Long.MIN_VALUE));
+    }
+  }
+
+  @Override
+  public boolean ticks() {
+    return ticks;
+  }
+
+  @Override
+  public Set<SourcePartition> dueTicks() {
+    if (!ticks || tickDue.isEmpty()) {
+      return Set.of();
+    }
+    long now = clock.millis();
+    Set<SourcePartition> due = new HashSet<>();
+    tickDue.forEach(
+        (partition, at) -> {
+          if (at <= now) {
+            due.add(partition);
+          }
+        });
+    return due;
   }
 
   @Override
@@ -115,6 +153,9 @@ public final class StatefulBatchProcessor extends BatchProcessor {
             : windows
             .new Pass(batch, openWindows(batch, known, since), known.published(), clock.millis());
     Map<String, List<Input>> byId = groupById(batch, acks, pass);
+    if (ticks) {
+      pass.tick(batch, byId);
+    }
     Function<Map<String, Result>, List<RowImage>> windowRows =
         applied -> {
           if (pass == null) {
@@ -137,17 +178,28 @@ public final class StatefulBatchProcessor extends BatchProcessor {
       }
     }
     PublishedOffsets into = known.published(); // not a newer one a topic's new generation made
-    return () -> into.published(batch.nextOffsets());
+    if (!ticks) {
+      return () -> into.published(batch.nextOffsets());
+    }
+    Map<SourcePartition, Long> ticked = pass.tickOffsets();
+    Map<SourcePartition, Long> earliest = pass.earliestTimers();
+    return () -> {
+      into.published(batch.nextOffsets());
+      into.published(ticked);
+      tickDue.putAll(earliest);
+    };
   }
 
   /**
    * The next batch may apply and write while this one awaits its acknowledgements: it keeps this
    * batch's outputs in the rows it writes, since they are not known published until this batch
-   * succeeded (docs/semantics.md, pipelined batches).
+   * succeeded (docs/semantics.md, pipelined batches). Not with wall-clock timers: a batch re-emits
+   * the firings of every tick not known published, which must not be those of the batch before it
+   * still in flight.
    */
   @Override
   boolean overlaps() {
-    return true;
+    return !ticks;
   }
 
   /** What is known beyond the rows; topic generations are (re)checked after an assignment. */

@@ -54,14 +54,14 @@ final class StreamTimes {
   }
 
   /**
-   * Restores the stream times committed with the offsets, as {@link #metadata} wrote them; other
-   * metadata is ignored.
+   * Restores the stream times committed with the offsets, as {@link #metadata} wrote them (beside
+   * other metadata, such as {@link Ticks#metadata}); other metadata is ignored.
    */
   synchronized void restore(Map<SourcePartition, String> committed) {
     committed.forEach(
         (partition, metadata) -> {
           Matcher m = METADATA.matcher(metadata);
-          if (m.matches()) {
+          if (m.find()) {
             checkpoint(partition, Long.parseLong(m.group(2)), Long.parseLong(m.group(1)));
           }
         });
@@ -72,6 +72,6 @@ final class StreamTimes {
    */
   static long committedTime(String metadata) {
     Matcher m = METADATA.matcher(metadata);
-    return m.matches() ? Long.parseLong(m.group(1)) : NONE;
+    return m.find() ? Long.parseLong(m.group(1)) : NONE;
   }
 }

@@ -13,6 +13,7 @@ import dev.flows.internal.runtime.RowUpdater.Input;
 import dev.flows.internal.state.RowImage;
 import dev.flows.spi.SourcePartition;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,11 @@ final class WindowRouter {
       batch.firstOffsets().forEach((p, first) -> times.put(p, streamTimes.at(p, first)));
       this.open = open;
       this.startedAt = startedAt;
-      open.forEach((p, windows) -> windows.forgetPublished(offset -> published.covers(p, offset)));
+      open.forEach(
+          (p, windows) ->
+              windows.forgetPublished(
+                  offset -> published.covers(p, offset),
+                  tick -> published.covers(Ticks.of(p), tick)));
     }
 
     /**
@@ -200,11 +205,69 @@ final class WindowRouter {
     }
 
     /**
+     * Routes the ticks of a flow with wall-clock timers ({@link Ticks}): on every partition of
+     * {@code batch}, each tick whose firings are not known published again, to the rows it fired
+     * (which re-emit them); and on each partition of the batch without records, a new tick to each
+     * row whose timer the time the batch started reached. Without pipelined batches, every tick not
+     * known published was routed by a batch that failed or by an earlier owner.
+     */
+    void tick(Batch batch, Map<String, List<Input>> byId) {
+      open.forEach(
+          (partition, windows) -> {
+            for (long replayed : windows.unpublishedTicks()) {
+              route(partition, replayed, windows.ticked(replayed, at -> false), byId);
+            }
+            if (batch.idle().contains(partition)) {
+              long next = windows.lastTick() + 1;
+              route(partition, next, windows.ticked(next, at -> at <= startedAt), byId);
+            }
+          });
+    }
+
+    /** Adds the firing input of tick {@code number} of {@code partition} to each of {@code ids}. */
+    private void route(
+        SourcePartition partition,
+        long number,
+        Collection<String> ids,
+        Map<String, List<Input>> byId) {
+      Message<byte[], byte[]> tick = Ticks.record(partition, number, startedAt);
+      Message<Object, Object> decoded =
+          new Message<>(
+              tick.topic(), tick.partition(), number, startedAt, null, null, tick.headers());
+      for (String id : ids) {
+        byId.computeIfAbsent(id, i -> new ArrayList<>(1))
+            .add(new Input(tick, decoded, true, startedAt, startedAt));
+      }
+    }
+
+    /**
+     * For each partition whose ticks fired something, the partition of its ticks and the first tick
+     * after the last: what this batch publishes of them.
+     */
+    Map<SourcePartition, Long> tickOffsets() {
+      Map<SourcePartition, Long> next = new HashMap<>();
+      open.forEach(
+          (partition, windows) -> {
+            if (windows.lastTick() >= 0) {
+              next.put(Ticks.of(partition), windows.lastTick() + 1);
+            }
+          });
+      return next;
+    }
+
+    /** The time of each partition's earliest open timer, {@link Long#MAX_VALUE} for none. */
+    Map<SourcePartition, Long> earliestTimers() {
+      Map<SourcePartition, Long> earliest = new HashMap<>();
+      open.forEach((partition, windows) -> earliest.put(partition, windows.earliestOpen()));
+      return earliest;
+    }
+
+    /**
      * Notes the timer of each row {@code results} knows it, in the open windows of each partition
-     * whose records reached the row ({@code byId}): a row's timer fires when one of them reaches
-     * its time. A row the batch only replayed notes its stored timer again, so a timer written with
-     * a row whose open-windows row was not written (another instance took the partition) is noted
-     * when the partition is replayed.
+     * whose records (or ticks) reached the row ({@code byId}): a row's timer fires when one of them
+     * reaches its time. A row the batch only replayed notes its stored timer again, so a timer
+     * written with a row whose open-windows row was not written (another instance took the
+     * partition) is noted when the partition is replayed.
      */
     void schedule(Map<String, List<Input>> byId, Map<String, RowUpdater.Result> results) {
       results.forEach(
@@ -217,7 +280,7 @@ final class WindowRouter {
             for (Input input : byId.get(id)) {
               if (!input.consumed().equals(last)) {
                 last = input.consumed();
-                open.get(last).schedule(id, at);
+                open.get(Ticks.inputOf(last)).schedule(id, at);
               }
             }
           });
@@ -252,7 +315,13 @@ final class WindowRouter {
           .forEach(
               (p, next) -> {
                 streamTimes.checkpoint(p, next, times.get(p));
-                String saying = streamTimes.metadata(p, next);
+                OpenWindows windows = open.get(p);
+                String saying =
+                    Ticks.join(
+                        streamTimes.metadata(p, next),
+                        windows == null || windows.lastTick() < 0
+                            ? null
+                            : Ticks.metadata(windows.lastTick() + 1));
                 if (saying != null) {
                   metadata.put(p, saying);
                 }

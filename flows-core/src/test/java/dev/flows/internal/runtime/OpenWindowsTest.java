@@ -54,7 +54,7 @@ class OpenWindowsTest {
     windows.add(20, "b@20");
     windows.closedBy(5, start -> start <= 10);
 
-    windows.forgetPublished(offset -> offset <= 5);
+    windows.forgetPublished(offset -> offset <= 5, tick -> true);
 
     assertEquals(Set.of("b@20"), windows.ids());
   }
@@ -73,7 +73,7 @@ class OpenWindowsTest {
         Set.of(), Set.copyOf(windows.closedBy(1, at -> at < 1_490)), "earlier entries replaced");
     assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(2, at -> at <= 4_999)));
     assertEquals(Set.of("ann"), Set.copyOf(windows.closedBy(3, at -> at <= 5_000)));
-    windows.forgetPublished(offset -> true);
+    windows.forgetPublished(offset -> true, tick -> true);
     assertEquals(Set.of(), windows.ids());
   }
 

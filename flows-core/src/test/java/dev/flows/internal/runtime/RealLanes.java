@@ -26,6 +26,16 @@ final class RealLanes implements AutoCloseable {
    * tracer}.
    */
   BatchHandler handler(Flow flow, StateStore store, Sink sink, FlowTracer tracer) {
+    return handler(flow, store, sink, tracer, Clock.systemUTC());
+  }
+
+  /** The handler of {@code flow} as {@link #handler(Flow, StateStore, Sink)}, on {@code clock}. */
+  BatchHandler handler(Flow flow, StateStore store, Sink sink, Clock clock) {
+    return handler(flow, store, sink, Untraced.INSTANCE, clock);
+  }
+
+  private BatchHandler handler(
+      Flow flow, StateStore store, Sink sink, FlowTracer tracer, Clock clock) {
     BatchEngine engine =
         (BatchEngine)
             FlowWiring.engine(
@@ -42,7 +52,7 @@ final class RealLanes implements AutoCloseable {
                           thread.setDaemon(true);
                           return thread;
                         },
-                    Clock.systemUTC(),
+                    clock,
                     Sleeper.NONE,
                     FlowMetrics.inMemory(flow.name()),
                     tracer));

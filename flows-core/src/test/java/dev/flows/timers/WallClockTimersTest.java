@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flows.DeadLetterHeaders;
 import dev.flows.Flow;
 import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
+import dev.flows.Headers;
 import dev.flows.Message;
 import dev.flows.StateUpdate;
 import dev.flows.dsl.StateFunction;
@@ -218,6 +220,28 @@ class WallClockTimersTest {
       Optional<Instant> never = Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE));
       assertEquals(never, driver.timer(ITEMS, "ann"));
       assertEquals(never, driver.timer(ITEMS, "bob"));
+    }
+  }
+
+  @Test
+  void shouldDeadLetterATimerFailingAtATickWithItsInputPartitionAndNoOffset() {
+    TimerFunction<String, Long, String> failing =
+        (user, items, time) -> {
+          throw new IllegalStateException("no mail server for " + user);
+        };
+    try (FlowTestDriver driver = FlowTestDriver.of(onWallClock(failing))) {
+      Instant due = driver.wallClock().plus(SILENCE);
+      pipe(driver, "ann", "item", 100);
+      driver.advanceWallClock(SILENCE);
+
+      List<Message<byte[], byte[]>> dead = driver.deadLetters();
+      assertEquals(1, dead.size());
+      Headers headers = dead.get(0).headers();
+      assertEquals(due.toString(), headers.lastString("flows.timer").orElseThrow());
+      assertEquals("0", headers.lastString(DeadLetterHeaders.SOURCE_PARTITION).orElseThrow());
+      assertEquals("-1", headers.lastString(DeadLetterHeaders.SOURCE_OFFSET).orElseThrow());
+      assertEquals(Optional.of(1L), driver.state(ITEMS, "ann")); // the state as it was
+      assertEquals(Optional.empty(), driver.timer(ITEMS, "ann")); // the timer ended
     }
   }
 }

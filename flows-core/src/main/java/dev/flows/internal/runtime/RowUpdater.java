@@ -367,13 +367,16 @@ final class RowUpdater {
 
   /**
    * A failed timer as the record its dead letter carries: at the coordinates of the record that
-   * fired it, keyed by the timer's key, stamped with its time, without a value.
+   * fired it (a tick: its input partition, offset -1), keyed by the timer's key, stamped with its
+   * time, without a value.
    */
   private static Message<byte[], byte[]> asRecord(Message<byte[], byte[]> firedBy, KeyTimer due) {
+    SourcePartition consumed = new SourcePartition(firedBy.topic(), firedBy.partition());
+    boolean tick = Ticks.isTicks(consumed);
     return new Message<>(
         firedBy.topic(),
-        firedBy.partition(),
-        firedBy.offset(),
+        Ticks.inputOf(consumed).partition(),
+        tick ? -1 : firedBy.offset(),
         due.at(),
         due.key(),
         null,

@@ -16,6 +16,7 @@ import dev.flows.FlowDefinitionException;
 import dev.flows.Flows;
 import dev.flows.Headers;
 import dev.flows.Message;
+import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.dsl.StateFunction;
 import dev.flows.dsl.TimerFunction;
@@ -242,6 +243,30 @@ class WallClockTimersTest {
       assertEquals("-1", headers.lastString(DeadLetterHeaders.SOURCE_OFFSET).orElseThrow());
       assertEquals(Optional.of(1L), driver.state(ITEMS, "ann")); // the state as it was
       assertEquals(Optional.empty(), driver.timer(ITEMS, "ann")); // the timer ended
+    }
+  }
+
+  @Test
+  void shouldPurgeARowATickWroteOnceItsRetentionPassed() {
+    StateSpec<Long> kept = ITEMS.withRetention(Duration.ofMinutes(1));
+    Flow flow =
+        Flows.stateful("test-carts-wall-retained")
+            .from(CART)
+            .state(kept)
+            .apply(
+                COUNT_ITEMS,
+                (user, items, time) -> StateUpdate.<Long, String>keep().andEmit(user + " reminded"))
+            .timersOnWallClock()
+            .to(ABANDONED);
+    try (FlowTestDriver driver = FlowTestDriver.of(flow)) {
+      pipe(driver, "ann", "item", 100);
+      driver.advanceWallClock(SILENCE); // a tick fires the timer: ann's row written by the tick
+      assertEquals(List.of("ann reminded"), read(driver));
+      assertEquals(Optional.of(1L), driver.state(kept, "ann"));
+
+      driver.advanceWallClock(Duration.ofMinutes(2));
+
+      assertEquals(Optional.empty(), driver.state(kept, "ann"), "the tick is committed: purged");
     }
   }
 }

@@ -26,9 +26,10 @@ public interface StatefulOutput<K, O> {
 
   /**
    * Sets the flow's timers in wall-clock time (the runtime's clock) instead of event time: a key's
-   * timer fires at the first record read from a partition that fed the key once the wall clock
-   * reached the timer's time, whatever the records' timestamps. Records are then taken in arrival
-   * order. A partition without new records fires nothing (docs/semantics.md, "Timers").
+   * timer fires once the wall clock reached its time, whatever the records' timestamps, at a record
+   * read from a partition that fed the key or, without one, at a batch holding no record of that
+   * partition (docs/semantics.md, "Timers"). Records are then taken in arrival order, and batches
+   * do not overlap.
    *
    * @throws dev.flows.FlowDefinitionException on a flow without a timer function
    */

@@ -7,7 +7,7 @@ import java.time.Instant;
  * Called back when a key's timer fires (a {@link StateUpdate#withTimer} or {@link
  * StateUpdate#withTimerIn} of its state function): once the stream time of the key's input
  * partition (the highest record timestamp consumed from it) reaches the timer's time, or with
- * {@link StatefulOutput#timersOnWallClock()} the runtime's clock, at a record read from it. It sees
+ * {@link StatefulOutput#timersOnWallClock()} the runtime's clock, with or without a record. It sees
  * the key's state and decides like the state function: the next state, outputs (keyed by {@code
  * key}, stamped with {@code time}) and maybe the next timer. Called effectively once per firing:
  * its state change, outputs and the timer's end are committed together.

@@ -69,6 +69,9 @@ public record Batch(
    * offset given to read next; it must not have started.
    */
   public Batch withIdle(Map<SourcePartition, Long> positions) {
+    if (positions.isEmpty()) {
+      return this;
+    }
     Map<SourcePartition, Long> first = new HashMap<>(firstOffsets);
     Map<SourcePartition, Long> next = new HashMap<>(nextOffsets);
     Set<SourcePartition> idle = new HashSet<>();

@@ -25,11 +25,11 @@ import java.util.function.ToIntFunction;
 /**
  * The windows one input partition of a flow emitting on close fed, by start (a session-windowed
  * flow's: by closing time, {@link #register}; a flow with timers: the rows' timers, by time, {@link
- * #schedule}), with the persistence ids of their rows: open, or closed by a record whose outputs
- * are not known published yet. Kept as a row of the state table ({@link #id}, written with the
- * batch's window rows), so the record that closes a window reaches each of its rows on the first
- * pass and on every replay, whatever instance replays it. Its id has no {@code @}, which every
- * window row's id has.
+ * #schedule}), with the persistence ids of their rows: open, or closed by a record (or a {@link
+ * Ticks tick}) whose outputs are not known published yet. Kept as a row of the state table ({@link
+ * #id}, written with the batch's window rows), so the record that closes a window reaches each of
+ * its rows on the first pass and on every replay, whatever instance replays it. Its id has no
+ * {@code @}, which every window row's id has.
  *
  * <p>While it holds a window its stored progress claims the partition's last offset, so the state
  * retention never purges it (a silent partition keeps its windows); empty, it may go. Entries of an

@@ -21,6 +21,11 @@ final class PublishedOffsets {
     return below != null && offset < below;
   }
 
+  /** The offset of {@code partition} below which every output is known published, 0 if none. */
+  long next(SourcePartition partition) {
+    return next.getOrDefault(partition, 0L);
+  }
+
   /** Records that a batch ending at these offsets (exclusive) was published. */
   void published(Map<SourcePartition, Long> nextOffsets) {
     nextOffsets.forEach((partition, offset) -> next.merge(partition, offset, Math::max));

@@ -76,6 +76,8 @@ final class WindowRouter {
     private final Map<SourcePartition, Long> times = new HashMap<>();
     private final Map<SourcePartition, OpenWindows> open;
     private final long startedAt;
+    private final PublishedOffsets published;
+    private final Map<SourcePartition, Long> nextTicks = new HashMap<>();
 
     /**
      * A pass over {@code batch}, started at wall-clock time {@code startedAt}, with the windows of
@@ -90,6 +92,7 @@ final class WindowRouter {
       batch.firstOffsets().forEach((p, first) -> times.put(p, streamTimes.at(p, first)));
       this.open = open;
       this.startedAt = startedAt;
+      this.published = published;
       open.forEach(
           (p, windows) ->
               windows.forgetPublished(
@@ -217,11 +220,24 @@ final class WindowRouter {
             for (long replayed : windows.unpublishedTicks()) {
               route(partition, replayed, windows.ticked(replayed, at -> false), byId);
             }
+            long next = nextTick(partition, windows);
             if (batch.idle().contains(partition)) {
-              long next = windows.lastTick() + 1;
-              route(partition, next, windows.ticked(next, at -> at <= startedAt), byId);
+              Collection<String> fired = windows.ticked(next, at -> at <= startedAt);
+              route(partition, next, fired, byId);
+              next += fired.isEmpty() ? 0 : 1;
+            }
+            if (next > 0) {
+              nextTicks.put(partition, next);
             }
           });
+    }
+
+    /**
+     * The number of {@code partition}'s next tick: after its last, and after every tick known
+     * published, should the row of open windows that knew the last have gone (purged once empty).
+     */
+    private long nextTick(SourcePartition partition, OpenWindows windows) {
+      return Math.max(windows.lastTick() + 1, published.next(Ticks.of(partition)));
     }
 
     /** Adds the firing input of tick {@code number} of {@code partition} to each of {@code ids}. */
@@ -246,12 +262,7 @@ final class WindowRouter {
      */
     Map<SourcePartition, Long> tickOffsets() {
       Map<SourcePartition, Long> next = new HashMap<>();
-      open.forEach(
-          (partition, windows) -> {
-            if (windows.lastTick() >= 0) {
-              next.put(Ticks.of(partition), windows.lastTick() + 1);
-            }
-          });
+      nextTicks.forEach((partition, tick) -> next.put(Ticks.of(partition), tick));
       return next;
     }
 
@@ -315,13 +326,11 @@ final class WindowRouter {
           .forEach(
               (p, next) -> {
                 streamTimes.checkpoint(p, next, times.get(p));
-                OpenWindows windows = open.get(p);
+                Long ticks = nextTicks.get(p);
                 String saying =
                     Ticks.join(
                         streamTimes.metadata(p, next),
-                        windows == null || windows.lastTick() < 0
-                            ? null
-                            : Ticks.metadata(windows.lastTick() + 1));
+                        ticks == null ? null : Ticks.metadata(ticks));
                 if (saying != null) {
                   metadata.put(p, saying);
                 }

@@ -14,6 +14,7 @@ import dev.flows.StateSpec;
 import dev.flows.StateUpdate;
 import dev.flows.Topic;
 import dev.flows.format.Formats;
+import dev.flows.spi.RowPurge;
 import dev.flows.spi.SourcePartition;
 import dev.flows.spi.StateStore;
 import dev.flows.state.InMemoryStateStore;
@@ -134,6 +135,31 @@ class WallClockTickTest {
     next.process(batch(record(1, "tick")));
 
     assertEquals(List.of("ann=remind ann of 1 at 1030"), sink.keyValues("reminders"));
+  }
+
+  @Test
+  void shouldNumberTicksAfterThoseCommittedWhenTheRowOfOpenWindowsIsGone() {
+    BatchHandler first = handler();
+    first.process(batch(record(0, "ann")));
+    clock.advance(Duration.ofMillis(40));
+    Batch ticked = idle(1); // tick 0 fires ann's timer: ann's row holds tick 0 in its progress
+    first.process(ticked);
+    Map<SourcePartition, String> committed = ticked.commitMetadata().get();
+    store // a purge page takes the empty row of open windows, not yet ann's
+        .table(SEEN.table())
+        .purge(
+            new RowPurge(
+                Duration.ZERO, (id, progress) -> id.startsWith("flows.windows/"), null, 100));
+
+    BatchHandler next = handler();
+    next.assigned(List.of(A0), partitions -> committed);
+    next.process(batch(record(1, "ann"))); // ann's timer again, due at 1,070
+    clock.advance(Duration.ofMillis(40));
+    next.process(idle(2));
+
+    assertEquals(
+        List.of("ann=remind ann of 1 at 1030", "ann=remind ann of 1 at 1070"),
+        sink.keyValues("reminders"));
   }
 
   private BatchHandler handler() {

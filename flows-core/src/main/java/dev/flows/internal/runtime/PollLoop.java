@@ -356,13 +356,15 @@ public final class PollLoop implements FlowLoop, PartitionListener {
     state.healthy(false);
     state.retrying(failure);
     runner.metrics().batchRetried();
-    if (runner.delivery().pollLoopCommits()) {
-      offsets.rewind(firstOffsets);
-    } else {
-      offsets.rewindToCommitted(firstOffsets, () -> stopping);
-    }
+    Map<SourcePartition, Long> sought =
+        runner.delivery().pollLoopCommits()
+            ? offsets.rewind(firstOffsets)
+            : offsets.rewindToCommitted(firstOffsets, () -> stopping);
     batcher.drop(firstOffsets.keySet());
-    positions.keySet().removeAll(firstOffsets.keySet()); // known again after their next batch
+    positions.keySet().removeAll(firstOffsets.keySet());
+    if (runner.handler().ticks()) {
+      positions.putAll(sought); // where the source reads them next
+    }
     long backoff = retries.failed();
     LOG.warn(
         "flow {}: batch of {} failed ({}), retrying in {} ms",

@@ -3,6 +3,7 @@ package dev.flows.internal.runtime;
 import dev.flows.spi.Source;
 import dev.flows.spi.SourcePartition;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -93,31 +94,41 @@ final class SourceOffsets {
     }
   }
 
-  /** Seeks back to the first offsets of a batch, so the next polls read it again. */
-  void rewind(Map<SourcePartition, Long> firstOffsets) {
-    owned(firstOffsets).forEach(source::seek);
+  /**
+   * Seeks back to the first offsets of a batch, so the next polls read it again; returns where it
+   * sought, the partitions it still owns.
+   */
+  Map<SourcePartition, Long> rewind(Map<SourcePartition, Long> firstOffsets) {
+    Map<SourcePartition, Long> owned = owned(firstOffsets);
+    owned.forEach(source::seek);
+    return owned;
   }
 
   /**
    * After a failed transaction, whose commit may have happened after all (a timeout): seeks the
    * batch's partitions to the offsets the broker has committed, or to the batch's first offsets
    * where none is. Retries with backoff while the broker does not answer, unless {@code stopping}.
+   * Returns where it sought (none if it did not).
    */
-  void rewindToCommitted(Map<SourcePartition, Long> firstOffsets, BooleanSupplier stopping) {
+  Map<SourcePartition, Long> rewindToCommitted(
+      Map<SourcePartition, Long> firstOffsets, BooleanSupplier stopping) {
     Map<SourcePartition, Long> owned = owned(firstOffsets);
     for (int failures = 1; !owned.isEmpty() && !stopping.getAsBoolean(); failures++) {
       try {
         Map<SourcePartition, Long> committed = source.committed(owned.keySet());
+        Map<SourcePartition, Long> sought = new HashMap<>();
         owned.forEach(
-            (partition, first) -> source.seek(partition, committed.getOrDefault(partition, first)));
-        return;
+            (partition, first) -> sought.put(partition, committed.getOrDefault(partition, first)));
+        sought.forEach(source::seek);
+        return sought;
       } catch (RuntimeException e) {
         if (!backOff(failures, "the committed offsets", e)) {
-          return;
+          return Map.of();
         }
         owned = owned(firstOffsets);
       }
     }
+    return Map.of();
   }
 
   /**

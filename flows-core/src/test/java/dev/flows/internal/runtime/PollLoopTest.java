@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +83,126 @@ class PollLoopTest {
             "commit 1: first batch returned, second batch started",
             "commit 2: first batch returned, second batch started"),
         commits);
+  }
+
+  @Test
+  void shouldStartABatchOfAnIdlePartitionAgainAfterItFailed() throws InterruptedException {
+    Flow flow =
+        Flows.stateless("test-poll-loop-idle")
+            .from(topic("words", string(), string()))
+            .to(topic("words-out", string(), string()));
+    List<Batch> started = new CopyOnWriteArrayList<>();
+    BatchHandler ticking =
+        new BatchHandler() {
+          private volatile boolean fired;
+
+          @Override
+          public void process(Batch batch) {
+            started.add(batch);
+            if (started.size() == 1) {
+              throw new IllegalStateException("the broker did not acknowledge the firing");
+            }
+            fired = true;
+          }
+
+          @Override
+          public boolean ticks() {
+            return true;
+          }
+
+          @Override
+          public Set<SourcePartition> dueTicks() {
+            return fired ? Set.of() : Set.of(WORDS_0);
+          }
+        };
+    IdleSource source = new IdleSource(7);
+    PollLoop loop =
+        new PollLoop(
+            flow,
+            source,
+            new BatchRunner(
+                Executors.newSingleThreadExecutor(),
+                ticking,
+                FlowMetrics.inMemory(flow.name()),
+                Duration.ofSeconds(DEADLINE_SECONDS),
+                KeyLanes.sequential(),
+                new AtLeastOnceDelivery(new ConnectedSink())),
+            Clock.systemUTC(),
+            new FlowState());
+    Thread thread = new Thread(loop, "test-poll-loop-idle");
+    thread.start();
+    try {
+      assertTrue(source.committed.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "started: " + started);
+    } finally {
+      loop.stop();
+      thread.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+    }
+
+    assertEquals(2, started.size(), "the failed batch, then its retry");
+    for (Batch batch : started) {
+      assertEquals(List.of(), batch.records());
+      assertEquals(Set.of(WORDS_0), batch.idle());
+      assertEquals(Map.of(WORDS_0, 7L), batch.nextOffsets(), "where the partition was committed");
+    }
+  }
+
+  /** One partition without records, its offset committed at {@code at}: commits are counted. */
+  private static final class IdleSource implements Source {
+    private final long at;
+    private final CountDownLatch committed = new CountDownLatch(1);
+    private volatile boolean running;
+
+    IdleSource(long at) {
+      this.at = at;
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, PartitionListener listener) {
+      running = true;
+      listener.onAssigned(Set.of(WORDS_0));
+    }
+
+    @Override
+    public List<Message<byte[], byte[]>> poll(Duration timeout) {
+      LockSupport.parkNanos(timeout.toNanos()); // a broker with nothing to return waits
+      return List.of();
+    }
+
+    @Override
+    public void pause(Collection<SourcePartition> partitions) {}
+
+    @Override
+    public void resume(Collection<SourcePartition> partitions) {}
+
+    @Override
+    public void seek(SourcePartition partition, long offset) {}
+
+    @Override
+    public void commit(Map<SourcePartition, Long> nextOffsets) {
+      if (nextOffsets.equals(Map.of(WORDS_0, at))) {
+        committed.countDown();
+      }
+    }
+
+    @Override
+    public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+      return Map.of(WORDS_0, at);
+    }
+
+    @Override
+    public Set<SourcePartition> assignment() {
+      return running ? Set.of(WORDS_0) : Set.of();
+    }
+
+    @Override
+    public Map<SourcePartition, Long> lag() {
+      return Map.of();
+    }
+
+    @Override
+    public void close() {
+      running = false;
+    }
   }
 
   /** Batch 1 checks that batch 0 is over: one batch in flight. */

@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +47,6 @@ class PollLoopTest {
   private final CountDownLatch secondStarted = new CountDownLatch(1);
   private final CountDownLatch allCommitted = new CountDownLatch(1);
   private volatile boolean firstReturned;
-  private volatile boolean running;
 
   @Test
   void shouldStartTheNextBatchBeforeCommittingThePreviousWhenThePreviousWasAcknowledged()
@@ -58,7 +58,7 @@ class PollLoopTest {
     PollLoop loop =
         new PollLoop(
             flow,
-            new ScriptedSource(List.of(record(0), record(1))),
+            new ScriptedSource(List.of(record(0), record(1)), 0, this::committed),
             new BatchRunner(
                 Executors.newSingleThreadExecutor(),
                 this::process,
@@ -115,11 +115,18 @@ class PollLoopTest {
             return fired ? Set.of() : Set.of(WORDS_0);
           }
         };
-    IdleSource source = new IdleSource(7);
+    CountDownLatch committedWhereItWas = new CountDownLatch(1);
     PollLoop loop =
         new PollLoop(
             flow,
-            source,
+            new ScriptedSource(
+                List.of(),
+                7,
+                offsets -> {
+                  if (offsets.equals(Map.of(WORDS_0, 7L))) {
+                    committedWhereItWas.countDown();
+                  }
+                }),
             new BatchRunner(
                 Executors.newSingleThreadExecutor(),
                 ticking,
@@ -132,7 +139,8 @@ class PollLoopTest {
     Thread thread = new Thread(loop, "test-poll-loop-idle");
     thread.start();
     try {
-      assertTrue(source.committed.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "started: " + started);
+      assertTrue(
+          committedWhereItWas.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "started: " + started);
     } finally {
       loop.stop();
       thread.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
@@ -143,65 +151,6 @@ class PollLoopTest {
       assertEquals(List.of(), batch.records());
       assertEquals(Set.of(WORDS_0), batch.idle());
       assertEquals(Map.of(WORDS_0, 7L), batch.nextOffsets(), "where the partition was committed");
-    }
-  }
-
-  /** One partition without records, its offset committed at {@code at}: commits are counted. */
-  private static final class IdleSource implements Source {
-    private final long at;
-    private final CountDownLatch committed = new CountDownLatch(1);
-    private volatile boolean running;
-
-    IdleSource(long at) {
-      this.at = at;
-    }
-
-    @Override
-    public void subscribe(Collection<String> topics, PartitionListener listener) {
-      running = true;
-      listener.onAssigned(Set.of(WORDS_0));
-    }
-
-    @Override
-    public List<Message<byte[], byte[]>> poll(Duration timeout) {
-      LockSupport.parkNanos(timeout.toNanos()); // a broker with nothing to return waits
-      return List.of();
-    }
-
-    @Override
-    public void pause(Collection<SourcePartition> partitions) {}
-
-    @Override
-    public void resume(Collection<SourcePartition> partitions) {}
-
-    @Override
-    public void seek(SourcePartition partition, long offset) {}
-
-    @Override
-    public void commit(Map<SourcePartition, Long> nextOffsets) {
-      if (nextOffsets.equals(Map.of(WORDS_0, at))) {
-        committed.countDown();
-      }
-    }
-
-    @Override
-    public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
-      return Map.of(WORDS_0, at);
-    }
-
-    @Override
-    public Set<SourcePartition> assignment() {
-      return running ? Set.of(WORDS_0) : Set.of();
-    }
-
-    @Override
-    public Map<SourcePartition, Long> lag() {
-      return Map.of();
-    }
-
-    @Override
-    public void close() {
-      running = false;
     }
   }
 
@@ -249,12 +198,24 @@ class PollLoopTest {
         "words", 0, offset, 0L, "apple".getBytes(), "apple".getBytes(), Headers.empty());
   }
 
-  /** One partition, the given records on the first poll, commits reported to the test. */
-  private final class ScriptedSource implements Source {
+  /**
+   * One partition, the given records on the first poll (a poll without records waits its timeout,
+   * as a broker's does), its offset committed at {@code committedAt}; commits go to {@code
+   * onCommit}.
+   */
+  private static final class ScriptedSource implements Source {
     private final List<Message<byte[], byte[]>> pending;
+    private final long committedAt;
+    private final Consumer<Map<SourcePartition, Long>> onCommit;
+    private volatile boolean running;
 
-    ScriptedSource(List<Message<byte[], byte[]>> records) {
+    ScriptedSource(
+        List<Message<byte[], byte[]>> records,
+        long committedAt,
+        Consumer<Map<SourcePartition, Long>> onCommit) {
       this.pending = new ArrayList<>(records);
+      this.committedAt = committedAt;
+      this.onCommit = onCommit;
     }
 
     @Override
@@ -265,6 +226,10 @@ class PollLoopTest {
 
     @Override
     public List<Message<byte[], byte[]>> poll(Duration timeout) {
+      if (pending.isEmpty()) {
+        LockSupport.parkNanos(timeout.toNanos());
+        return List.of();
+      }
       List<Message<byte[], byte[]>> records = List.copyOf(pending);
       pending.clear();
       return records;
@@ -281,7 +246,12 @@ class PollLoopTest {
 
     @Override
     public void commit(Map<SourcePartition, Long> nextOffsets) {
-      PollLoopTest.this.committed(nextOffsets);
+      onCommit.accept(nextOffsets);
+    }
+
+    @Override
+    public Map<SourcePartition, Long> committed(Collection<SourcePartition> partitions) {
+      return Map.of(WORDS_0, committedAt);
     }
 
     @Override

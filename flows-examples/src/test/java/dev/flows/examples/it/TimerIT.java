@@ -25,9 +25,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -140,31 +138,11 @@ class TimerIT {
     }
 
     void awaitState(TestPostgres postgres, String order, String status) {
-      Awaits.until(
-          DEADLINE,
-          order + " " + status + " in " + state().table(),
-          () ->
-              postgres.queryLong(
-                      "SELECT count(*) FROM "
-                          + state().table()
-                          + " WHERE id = '"
-                          + order
-                          + "' AND convert_from(state, 'UTF8') = '"
-                          + status
-                          + "'")
-                  == 1);
+      TextChecks.awaitState(postgres, state().table(), order, status, DEADLINE);
     }
 
     List<String> outputs(TestKafka kafka, int atLeast) {
-      List<String> all = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r :
-          kafka.readCommitted(cancelled().name(), atLeast, DEADLINE)) {
-        all.add(
-            new String(r.key(), StandardCharsets.UTF_8)
-                + "="
-                + new String(r.value(), StandardCharsets.UTF_8));
-      }
-      return all;
+      return TextChecks.keyValues(kafka, cancelled().name(), atLeast, DEADLINE);
     }
   }
 

@@ -20,9 +20,9 @@ final class RowTimer {
     return current;
   }
 
-  /** Whether it fires at {@code streamTime}. */
-  boolean dueAt(long streamTime) {
-    return current != null && current.at() <= streamTime;
+  /** Whether it fires at {@code now} (a stream time, or with wall-clock timers a clock reading). */
+  boolean dueAt(long now) {
+    return current != null && current.at() <= now;
   }
 
   /** Ends it: it fired. */

@@ -63,16 +63,16 @@ final class RowUpdater {
   /**
    * One input record, raw (as consumed) and decoded (with its origin coordinates); or, when {@code
    * closes}, the record whose event time closed the row's window: it is not applied, it publishes
-   * the row's held outputs. A session-windowed flow's inputs carry the record's event time and the
-   * stream time after it; a flow with timers', the time its timers are compared with: that stream
-   * time, or with wall-clock timers the time the batch started.
+   * the row's held outputs. A session-windowed flow's inputs carry the record's event time; those
+   * of sessions and timers carry {@code now}, the time the row compares its sessions and timers
+   * with: the stream time after the record, or with wall-clock timers the time the batch started.
    */
   record Input(
       Message<byte[], byte[]> raw,
       Message<Object, Object> decoded,
       boolean closes,
       long eventTime,
-      long streamTime) {
+      long now) {
     Input(Message<byte[], byte[]> raw, Message<Object, Object> decoded) {
       this(raw, decoded, false);
     }
@@ -298,7 +298,7 @@ final class RowUpdater {
       RowTimer timer,
       BatchTrace trace) {
     List<OutgoingRecord> outputs = List.of();
-    if (timer.dueAt(input.streamTime())) {
+    if (timer.dueAt(input.now())) {
       outputs = new ArrayList<>(fire(input, state, timer));
     } else if (input.closes()) {
       return null;
@@ -416,7 +416,7 @@ final class RowUpdater {
     Set<SourcePartition> passed = new HashSet<>(passes.passed());
     passed.add(closing.consumed());
     boolean all = progress.consumedOnly(passed::contains);
-    return new WindowPasses(passed, all || closing.streamTime() >= closingWindows.waitedUntil(id));
+    return new WindowPasses(passed, all || closing.now() >= closingWindows.waitedUntil(id));
   }
 
   /**
@@ -485,7 +485,7 @@ final class RowUpdater {
     } catch (FormatException e) {
       return input.closes() ? null : deadLettered(input, e, 1, trace.record(input.raw()));
     }
-    boolean later = current.observe(input.consumed(), input.streamTime(), progress);
+    boolean later = current.observe(input.consumed(), input.now(), progress);
     List<Session> closed = current.removeClosed(session -> sessions.closed(session, current));
     List<OutgoingRecord> outputs = new ArrayList<>(1);
     closed.forEach(session -> outputs.addAll(session.held()));
@@ -700,7 +700,7 @@ final class RowUpdater {
    */
   private long updateTime(Input input) {
     long timestamp = input.raw().timestamp();
-    return timers.wallClock() || timestamp < 0 ? input.streamTime() : timestamp;
+    return timers.wallClock() || timestamp < 0 ? input.now() : timestamp;
   }
 
   private Handled deadLettered(Input input, Exception error, int attempts, Trace span) {

@@ -78,7 +78,37 @@ public final class KeyLanes {
       return results;
     }
     LaneTasks<T, R> tasks = new LaneTasks<>(items, work, Math.min(threads, items.size()));
-    return tasks.runOn(executor);
+    return tasks.runOn(executor, Integer.MAX_VALUE, done -> {});
+  }
+
+  /**
+   * As {@link #map(List, Function)}, and hands {@code completed} the items done with their results,
+   * on the caller's thread while the lanes still run, at least {@code chunk} at a time, then the
+   * rest; each item once, none after a failure. Sequential lanes hand over every item at the end.
+   */
+  <T, R> List<R> map(
+      List<T> items,
+      Function<? super T, ? extends R> work,
+      int chunk,
+      LaneTasks.Completed<R> completed) {
+    if (executor == null || items.size() < 2) {
+      List<R> results = map(items, work);
+      List<LaneTasks.Done<R>> done = new ArrayList<>(results.size());
+      for (int item = 0; item < results.size(); item++) {
+        done.add(new LaneTasks.Done<>(item, results.get(item)));
+      }
+      if (!done.isEmpty()) {
+        completed.take(done);
+      }
+      return results;
+    }
+    LaneTasks<T, R> tasks = new LaneTasks<>(items, work, Math.min(threads, items.size()));
+    return tasks.runOn(executor, chunk, completed);
+  }
+
+  /** Whether items run on more than one lane. */
+  boolean parallel() {
+    return executor != null;
   }
 
   /** Groups records by key bytes, keeping offset order inside each group. */

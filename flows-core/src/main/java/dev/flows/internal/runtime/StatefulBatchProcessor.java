@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -46,6 +47,12 @@ public final class StatefulBatchProcessor extends BatchProcessor {
 
   /** Attempts of a batch that keeps meeting version conflicts before it is rewound: {@value}. */
   static final int MAX_CONFLICT_ATTEMPTS = 5;
+
+  /**
+   * With parallel lanes, a batch's rows are written in about this many statements at most while the
+   * lanes apply (the last once they are done), so the lanes do not wait for one write of all.
+   */
+  static final int WRITE_CHUNKS = 8;
 
   private final StateTable table;
   private final StateCache cache;
@@ -286,40 +293,100 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     Map<String, List<Input>> pending = byId;
     for (int attempt = 1; ; attempt++) {
       Map<String, RowImage> rows = load(pending.keySet(), effects.since());
-      Map<String, Result> results = update(pending, rows, known, effects.trace());
-      effects.cancellation().check("write the state of " + results.size() + " keys");
-      List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
-      if (attempt > 1) {
-        requireTimersAsNoted(results, done);
+      Set<String> conflicts = new HashSet<>();
+      if (attempt == 1 && writesAsApplied()) {
+        done = updateWritingAsApplied(pending, rows, known, effects, conflicts);
+      } else {
+        Map<String, Result> results = update(pending, rows, known, effects.trace(), null);
+        effects.cancellation().check("write the state of " + results.size() + " keys");
+        List<RowImage> extra = attempt == 1 ? windowRows.apply(results) : List.of();
+        if (attempt > 1) {
+          requireTimersAsNoted(results, done);
+        }
+        WriteResult outcome = write(results.values(), extra);
+        requireWritten(extra, outcome);
+        Map<String, Result> into = done == null ? results : done;
+        List<RowImage> written = new ArrayList<>(extra);
+        results.forEach((id, result) -> settle(id, result, outcome, written, into, conflicts));
+        cache.putAll(written, effects.since());
+        done = into;
       }
-      WriteResult outcome = write(results.values(), extra);
-      requireWritten(extra, outcome);
-      Map<String, Result> into = done == null ? results : done;
-      List<RowImage> written = new ArrayList<>(extra);
-      results.forEach((id, result) -> settle(id, result, outcome, into, written));
-      cache.putAll(written, effects.since());
-      done = into;
-      if (outcome.conflicts().isEmpty()) {
+      if (conflicts.isEmpty()) {
         return new ArrayList<>(done.values());
       }
-      conflicted(outcome.conflicts(), results.size(), attempt);
+      conflicted(conflicts, pending.size(), attempt);
       Map<String, List<Input>> again = new LinkedHashMap<>();
-      outcome.conflicts().forEach(id -> again.put(id, byId.get(id)));
+      conflicts.forEach(id -> again.put(id, byId.get(id)));
       pending = again;
     }
   }
 
   /**
+   * Whether a batch's first attempt writes the rows of the ids applied while the lanes still apply
+   * the others: with parallel lanes and no rows of open windows (written with every result).
+   */
+  private boolean writesAsApplied() {
+    return lanes.parallel() && windows == null;
+  }
+
+  /**
+   * Runs each id's records through the state function on the lanes, as {@link #update}, and writes
+   * the rows of the ids applied so far while the lanes apply the others, each statement at least
+   * 1/{@value #WRITE_CHUNKS} of the ids; the ids in conflict go to {@code conflicts}. Returns the
+   * results in the order of {@code pending}, a refused row's as refused.
+   */
+  private Map<String, Result> updateWritingAsApplied(
+      Map<String, List<Input>> pending,
+      Map<String, RowImage> rows,
+      Known known,
+      Effects effects,
+      Set<String> conflicts) {
+    Map<String, Result> settled = new HashMap<>();
+    Map<String, Result> results =
+        update(
+            pending,
+            rows,
+            known,
+            effects.trace(),
+            applied -> {
+              effects.cancellation().check("write the state of " + applied.size() + " keys");
+              WriteResult outcome = write(applied.values(), List.of());
+              List<RowImage> written = new ArrayList<>(applied.size());
+              applied.forEach(
+                  (id, result) -> settle(id, result, outcome, written, settled, conflicts));
+              cache.putAll(written, effects.since());
+            });
+    results.putAll(settled); // a refused row's result in its place
+    return results;
+  }
+
+  /**
    * Runs each id's records through the state function, ids on the key lanes (each id's records in
-   * order on one lane); the results in the order of {@code pending}.
+   * order on one lane); the results in the order of {@code pending}. With {@code applied}, hands it
+   * the ids applied so far, at least 1/{@value #WRITE_CHUNKS} of them at a time while the lanes
+   * still run, then the rest.
    */
   private Map<String, Result> update(
-      Map<String, List<Input>> pending, Map<String, RowImage> rows, Known known, BatchTrace trace) {
+      Map<String, List<Input>> pending,
+      Map<String, RowImage> rows,
+      Known known,
+      BatchTrace trace,
+      Consumer<Map<String, Result>> applied) {
     List<Map.Entry<String, List<Input>>> ids = new ArrayList<>(pending.entrySet());
+    Function<Map.Entry<String, List<Input>>, Result> work =
+        id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace);
     List<Result> updated =
-        lanes.map(
-            ids,
-            id -> updater.update(id.getKey(), rows.get(id.getKey()), id.getValue(), known, trace));
+        applied == null
+            ? lanes.map(ids, work)
+            : lanes.map(
+                ids,
+                work,
+                Math.max(1, ids.size() / WRITE_CHUNKS),
+                done -> {
+                  Map<String, Result> byId = new LinkedHashMap<>(done.size() * 2);
+                  done.forEach(item -> byId.put(ids.get(item.item()).getKey(), item.result()));
+                  applied.accept(byId);
+                });
     Map<String, Result> results = new LinkedHashMap<>(ids.size() * 2);
     for (int i = 0; i < ids.size(); i++) {
       results.put(ids.get(i).getKey(), updated.get(i));
@@ -349,14 +416,19 @@ public final class StatefulBatchProcessor extends BatchProcessor {
     return result.timer() == null ? null : result.timer().at();
   }
 
-  /** Keeps a written or refused row's result (and what was written); a conflict stays open. */
+  /**
+   * Keeps a written or refused row's result in {@code done} (and what was written in {@code
+   * written}); a conflict goes to {@code conflicts}, to be redone.
+   */
   private void settle(
       String id,
       Result result,
       WriteResult outcome,
+      List<RowImage> written,
       Map<String, Result> done,
-      List<RowImage> written) {
+      Set<String> conflicts) {
     if (outcome.conflicts().contains(id)) {
+      conflicts.add(id);
       return;
     }
     String refusal = outcome.refused().get(id);

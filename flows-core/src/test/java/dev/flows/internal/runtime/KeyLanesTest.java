@@ -294,6 +294,90 @@ class KeyLanesTest {
     assertEquals(List.of("a", "b"), started.stream().sorted().toList(), "c and d skipped");
   }
 
+  @Test
+  void shouldHandTheCallerTheItemsDoneWhileTheLanesStillRun() {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    CountDownLatch firstHandedOver = new CountDownLatch(1);
+    Thread caller = Thread.currentThread();
+    List<List<String>> handedOver = new ArrayList<>();
+
+    List<String> results =
+        lanes.map(
+            List.of("a", "b", "c", "d"),
+            item -> {
+              if (item.equals("d")) {
+                await(firstHandedOver); // d ends only once the caller was handed what was done
+              }
+              return item.toUpperCase(Locale.ROOT);
+            },
+            2,
+            done -> {
+              assertSame(caller, Thread.currentThread());
+              handedOver.add(done.stream().map(LaneTasks.Done::result).sorted().toList());
+              firstHandedOver.countDown();
+            });
+
+    assertEquals(List.of("A", "B", "C", "D"), results);
+    assertTrue(handedOver.size() >= 2, "handed over before d was done: " + handedOver);
+    assertTrue(handedOver.get(0).size() >= 2, "at least a chunk at a time: " + handedOver);
+    assertEquals(
+        List.of("A", "B", "C", "D"),
+        handedOver.stream().flatMap(List::stream).sorted().toList(),
+        "each item once");
+    assertEquals(List.of("D"), handedOver.get(handedOver.size() - 1), "d last");
+  }
+
+  @Test
+  void shouldStopTheLanesAndRethrowWhenTheCallerFailsOnWhatWasHandedOver() {
+    lanes = KeyLanes.parallel(2, Executors.defaultThreadFactory());
+    List<String> items = new ArrayList<>();
+    for (char item = 'a'; item <= 'z'; item++) {
+      items.add(String.valueOf(item));
+    }
+    List<String> started = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger running = new AtomicInteger();
+    IllegalStateException refused = new IllegalStateException("the write failed");
+    List<List<String>> handedOver = new ArrayList<>();
+    AtomicInteger runningWhenItEnded = new AtomicInteger(-1);
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () -> {
+              try {
+                lanes.map(
+                    items,
+                    item -> {
+                      started.add(item);
+                      if (item.equals("a")) {
+                        return item;
+                      }
+                      running.incrementAndGet();
+                      try { // every other item runs until the lanes are stopped
+                        new CountDownLatch(1).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        return item;
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException("interrupted", e);
+                      } finally {
+                        running.decrementAndGet();
+                      }
+                    },
+                    1,
+                    done -> {
+                      handedOver.add(done.stream().map(LaneTasks.Done::result).toList());
+                      throw refused;
+                    });
+              } finally {
+                runningWhenItEnded.set(running.get());
+              }
+            });
+
+    assertSame(refused, thrown);
+    assertEquals(List.of(List.of("a")), handedOver, "a handed over, then nothing more");
+    assertEquals(0, runningWhenItEnded.get(), "no lane ran on once the caller failed");
+    assertTrue(started.size() <= 3, "d to z never started: " + started);
+  }
+
   /** Waits until the lane thread in {@code lane} is back in its pool, waiting for work. */
   private static void awaitIdle(AtomicReference<Thread> lane) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

@@ -246,10 +246,13 @@ class StatefulLanesTest {
   }
 
   @Test
-  void shouldWriteAndPublishNothingWhenOneIdFailsTransiently() {
+  void shouldWriteTheRowsOfIdsAppliedWhileAnotherRunsAndCountEachRecordOnceWhenRetried() {
     ErrorPolicy transientState =
         ErrorPolicy.defaults()
             .withFailureClass(IllegalStateException.class, FailureClass.TRANSIENT);
+    StateStore store = InMemoryStateStore.create();
+    WriteWatchingStore watched = new WriteWatchingStore(store);
+    AtomicReference<Boolean> failing = new AtomicReference<>(true);
     Flow flow =
         Flows.stateful(
                 "test-lanes-count",
@@ -258,8 +261,9 @@ class StatefulLanesTest {
             .state(COUNT)
             .apply(
                 (String key, String value, Long n) -> {
-                  if (key.equals("id5")) {
-                    throw new IllegalStateException("the database behind id5 is down");
+                  if (key.equals("id7") && failing.get()) {
+                    await(watched.written); // a row is written while id7 is still applied
+                    throw new IllegalStateException("the database behind id7 is down");
                   }
                   return StateUpdate.set(n + 1, (n + 1) + ":" + value);
                 })
@@ -268,13 +272,27 @@ class StatefulLanesTest {
     for (int offset = 0; offset < 16; offset++) {
       batch.add(msg(offset, "id" + (offset % 8), "v" + offset));
     }
-    StateStore store = InMemoryStateStore.create();
     RecordingSink sink = new RecordingSink();
+    BatchHandler handler = handler(flow, watched, sink);
 
-    assertThrows(TransientFailure.class, () -> handler(flow, store, sink).process(Batch.of(batch)));
+    assertThrows(TransientFailure.class, () -> handler.process(Batch.of(batch)));
 
-    assertEquals(List.of(), sink.keyValues(OUT.name()));
-    assertEquals(Map.of(), store.table(COUNT.table()).load(ids(8)));
+    assertEquals(List.of(), sink.keyValues(OUT.name()), "nothing published");
+    Map<String, StateRow> writtenFirst = store.table(COUNT.table()).load(ids(8));
+    assertFalse(writtenFirst.isEmpty(), "rows written before the failure");
+    assertFalse(writtenFirst.containsKey("id7"));
+    failing.set(false);
+    handler.process(Batch.of(batch)); // the poll loop's retry of the batch
+    RecordingSink one = new RecordingSink();
+    handler(
+            count(1, (key, value, n) -> StateUpdate.set(n + 1, (n + 1) + ":" + value)),
+            InMemoryStateStore.create(),
+            one)
+        .process(Batch.of(batch));
+    assertEquals(one.keyValues(OUT.name()), sink.keyValues(OUT.name()), "each count once");
+    for (String id : ids(8)) {
+      assertEquals(2L, stored(store, id), id);
+    }
   }
 
   /** What one run of {@link #mixedBatches()} published, stored, and the threads it applied on. */
@@ -385,6 +403,42 @@ class StatefulLanesTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A store that tells when a row was first written through it. */
+  private static final class WriteWatchingStore implements StateStore {
+    private final StateStore store;
+    final CountDownLatch written = new CountDownLatch(1);
+
+    WriteWatchingStore(StateStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public StateTable table(String name) {
+      StateTable table = store.table(name);
+      return new StateTable() {
+        @Override
+        public Map<String, StateRow> load(Collection<String> ids) {
+          return table.load(ids);
+        }
+
+        @Override
+        public WriteResult write(List<StateRow> rows) {
+          WriteResult result = table.write(rows);
+          written.countDown();
+          return result;
+        }
+      };
+    }
+
+    @Override
+    public TopicLedger topics() {
+      return store.topics();
+    }
+
+    @Override
+    public void close() {}
   }
 
   /**

@@ -267,16 +267,8 @@ class KeyLanesTest {
                     List.of("a", "b", "c", "d"),
                     item -> {
                       started.add(item);
-                      running.incrementAndGet();
                       bothRunning.countDown();
-                      try {
-                        new CountDownLatch(1).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                        return item;
-                      } catch (InterruptedException e) {
-                        throw new IllegalStateException("interrupted", e);
-                      } finally {
-                        running.decrementAndGet();
-                      }
+                      return runUntilStopped(item, running);
                     });
               } catch (Throwable e) {
                 runningWhenItEnded.set(running.get());
@@ -352,15 +344,7 @@ class KeyLanesTest {
                       if (item.equals("a")) {
                         return item;
                       }
-                      running.incrementAndGet();
-                      try { // every other item runs until the lanes are stopped
-                        new CountDownLatch(1).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                        return item;
-                      } catch (InterruptedException e) {
-                        throw new IllegalStateException("interrupted", e);
-                      } finally {
-                        running.decrementAndGet();
-                      }
+                      return runUntilStopped(item, running);
                     },
                     1,
                     done -> {
@@ -376,6 +360,19 @@ class KeyLanesTest {
     assertEquals(List.of(List.of("a")), handedOver, "a handed over, then nothing more");
     assertEquals(0, runningWhenItEnded.get(), "no lane ran on once the caller failed");
     assertTrue(started.size() <= 3, "d to z never started: " + started);
+  }
+
+  /** Runs until its lane is interrupted (the lanes are stopped), counted in {@code running}. */
+  private static String runUntilStopped(String item, AtomicInteger running) {
+    running.incrementAndGet();
+    try {
+      new CountDownLatch(1).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return item;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      running.decrementAndGet();
+    }
   }
 
   /** Waits until the lane thread in {@code lane} is back in its pool, waiting for work. */

@@ -243,7 +243,17 @@ class StateProtocolTest {
   @Test
   void shouldDeadLetterTheRecordsOfARowTheStoreRefusesAndWriteTheOthers() {
     Flow flow = count(COUNT);
-    StateStore refusing = new RefusingStore(store, "bad");
+    StateStore refusing = // refuses the row of "bad", as PostgreSQL refuses a value it cannot hold
+        new WriteHookStore(
+            store,
+            (name, table, rows) -> {
+              List<StateRow> accepted = rows.stream().filter(r -> !r.id().equals("bad")).toList();
+              WriteResult written = table.write(accepted);
+              return rows.size() == accepted.size()
+                  ? written
+                  : new WriteResult(
+                      written.conflicts(), Map.of("bad", "value too long for the index"));
+            });
 
     handler(flow, refusing).process(batch(msg("a", 0, "bad", "v0"), msg("a", 1, "good", "v1")));
 
@@ -565,40 +575,6 @@ class StateProtocolTest {
         @Override
         public WriteResult write(List<StateRow> rows) {
           return table.write(rows);
-        }
-      };
-    }
-
-    @Override
-    public TopicLedger topics() {
-      return store.topics();
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /**
-   * A store whose tables refuse the row of one id, as PostgreSQL refuses a value it cannot hold.
-   */
-  private record RefusingStore(StateStore store, String refusedId) implements StateStore {
-    @Override
-    public StateTable table(String name) {
-      StateTable table = store.table(name);
-      return new StateTable() {
-        @Override
-        public Map<String, StateRow> load(Collection<String> ids) {
-          return table.load(ids);
-        }
-
-        @Override
-        public WriteResult write(List<StateRow> rows) {
-          List<StateRow> accepted = rows.stream().filter(r -> !r.id().equals(refusedId)).toList();
-          WriteResult written = table.write(accepted);
-          return rows.size() == accepted.size()
-              ? written
-              : new WriteResult(
-                  written.conflicts(), Map.of(refusedId, "value too long for the index"));
         }
       };
     }

@@ -23,13 +23,10 @@ import dev.flows.format.Formats;
 import dev.flows.spi.Sink;
 import dev.flows.spi.StateRow;
 import dev.flows.spi.StateStore;
-import dev.flows.spi.StateTable;
-import dev.flows.spi.TopicLedger;
 import dev.flows.spi.WriteResult;
 import dev.flows.state.InMemoryStateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -158,13 +155,7 @@ class StatefulLanesTest {
     handler(count(8, slowFirst), InMemoryStateStore.create(), eight).process(Batch.of(batch));
 
     assertEquals("id0", finished.get(finished.size() - 1), "id0 finished last: " + finished);
-    RecordingSink one = new RecordingSink();
-    handler(
-            count(1, (key, value, n) -> StateUpdate.set(n + 1, (n + 1) + ":" + value)),
-            InMemoryStateStore.create(),
-            one)
-        .process(Batch.of(batch));
-    assertEquals(one.keyValues(OUT.name()), eight.keyValues(OUT.name()));
+    assertEquals(publishedAtConcurrencyOne(batch), eight.keyValues(OUT.name()));
     assertEquals("id0=1:v0", eight.keyValues(OUT.name()).get(0));
   }
 
@@ -228,7 +219,16 @@ class StatefulLanesTest {
   @Test
   void shouldRedoOnTheLanesOnlyTheIdAnotherWriterWroteFirst() {
     StateStore store = InMemoryStateStore.create();
-    StateStore racing = new RacingStore(store, "id3", 100L);
+    Set<String> raced = new HashSet<>();
+    StateStore racing = // another writer writes id3's row just before this processor's first write
+        new WriteHookStore(
+            store,
+            (name, table, rows) -> {
+              if (raced.add(name)) {
+                table.write(List.of(new StateRow("id3", bytes("100"), 1, null, null, 1)));
+              }
+              return table.write(rows);
+            });
     List<Message<byte[], byte[]>> batch = new ArrayList<>();
     for (int offset = 0; offset < 16; offset++) {
       batch.add(msg(offset, "id" + (offset % 8), "v" + offset));
@@ -251,7 +251,15 @@ class StatefulLanesTest {
         ErrorPolicy.defaults()
             .withFailureClass(IllegalStateException.class, FailureClass.TRANSIENT);
     StateStore store = InMemoryStateStore.create();
-    WriteWatchingStore watched = new WriteWatchingStore(store);
+    CountDownLatch written = new CountDownLatch(1);
+    StateStore watched =
+        new WriteHookStore(
+            store,
+            (name, table, rows) -> {
+              WriteResult result = table.write(rows);
+              written.countDown();
+              return result;
+            });
     AtomicReference<Boolean> failing = new AtomicReference<>(true);
     Flow flow =
         Flows.stateful(
@@ -262,7 +270,7 @@ class StatefulLanesTest {
             .apply(
                 (String key, String value, Long n) -> {
                   if (key.equals("id7") && failing.get()) {
-                    await(watched.written); // a row is written while id7 is still applied
+                    await(written); // a row is written while id7 is still applied
                     throw new IllegalStateException("the database behind id7 is down");
                   }
                   return StateUpdate.set(n + 1, (n + 1) + ":" + value);
@@ -283,13 +291,7 @@ class StatefulLanesTest {
     assertFalse(writtenFirst.containsKey("id7"));
     failing.set(false);
     handler.process(Batch.of(batch)); // the poll loop's retry of the batch
-    RecordingSink one = new RecordingSink();
-    handler(
-            count(1, (key, value, n) -> StateUpdate.set(n + 1, (n + 1) + ":" + value)),
-            InMemoryStateStore.create(),
-            one)
-        .process(Batch.of(batch));
-    assertEquals(one.keyValues(OUT.name()), sink.keyValues(OUT.name()), "each count once");
+    assertEquals(publishedAtConcurrencyOne(batch), sink.keyValues(OUT.name()), "each count once");
     for (String id : ids(8)) {
       assertEquals(2L, stored(store, id), id);
     }
@@ -361,6 +363,17 @@ class StatefulLanesTest {
         .to(OUT);
   }
 
+  /** What a plain count at concurrency 1 publishes for {@code batch} on an empty store. */
+  private List<String> publishedAtConcurrencyOne(List<Message<byte[], byte[]>> batch) {
+    RecordingSink one = new RecordingSink();
+    handler(
+            count(1, (key, value, n) -> StateUpdate.set(n + 1, (n + 1) + ":" + value)),
+            InMemoryStateStore.create(),
+            one)
+        .process(Batch.of(batch));
+    return one.keyValues(OUT.name());
+  }
+
   private BatchHandler handler(Flow flow, StateStore store, Sink sink) {
     return lanes.handler(flow, store, sink);
   }
@@ -403,85 +416,5 @@ class StatefulLanesTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A store that tells when a row was first written through it. */
-  private static final class WriteWatchingStore implements StateStore {
-    private final StateStore store;
-    final CountDownLatch written = new CountDownLatch(1);
-
-    WriteWatchingStore(StateStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public StateTable table(String name) {
-      StateTable table = store.table(name);
-      return new StateTable() {
-        @Override
-        public Map<String, StateRow> load(Collection<String> ids) {
-          return table.load(ids);
-        }
-
-        @Override
-        public WriteResult write(List<StateRow> rows) {
-          WriteResult result = table.write(rows);
-          written.countDown();
-          return result;
-        }
-      };
-    }
-
-    @Override
-    public TopicLedger topics() {
-      return store.topics();
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /**
-   * A store where another writer writes {@code id}'s row (state {@code count}) just before this
-   * processor's first write, so that write meets a version conflict for {@code id} only.
-   */
-  private static final class RacingStore implements StateStore {
-    private final StateStore store;
-    private final String id;
-    private final long count;
-    private final Set<String> raced = new HashSet<>();
-
-    RacingStore(StateStore store, String id, long count) {
-      this.store = store;
-      this.id = id;
-      this.count = count;
-    }
-
-    @Override
-    public StateTable table(String name) {
-      StateTable table = store.table(name);
-      return new StateTable() {
-        @Override
-        public Map<String, StateRow> load(Collection<String> ids) {
-          return table.load(ids);
-        }
-
-        @Override
-        public WriteResult write(List<StateRow> rows) {
-          if (raced.add(name)) {
-            table.write(List.of(new StateRow(id, bytes(Long.toString(count)), 1, null, null, 1)));
-          }
-          return table.write(rows);
-        }
-      };
-    }
-
-    @Override
-    public TopicLedger topics() {
-      return store.topics();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -78,7 +78,7 @@ public final class KeyLanes {
       return results;
     }
     LaneTasks<T, R> tasks = new LaneTasks<>(items, work, Math.min(threads, items.size()));
-    return tasks.runOn(executor, Integer.MAX_VALUE, done -> {});
+    return tasks.runOn(executor);
   }
 
   /**

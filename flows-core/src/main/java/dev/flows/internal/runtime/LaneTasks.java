@@ -45,6 +45,7 @@ final class LaneTasks<T, R> {
   private final int lanes;
   private final CountDownLatch ended;
   private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
+  private Completed<R> completed; // set before the lanes start; null: nothing is handed over
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
   private volatile boolean failed;
   private volatile boolean cancelled;
@@ -60,13 +61,22 @@ final class LaneTasks<T, R> {
 
   /**
    * Runs every item on {@code executor} and returns the results in item order, or rethrows the
-   * failure of the earliest item that failed. Hands {@code completed} the items done whenever at
-   * least {@code chunk} are waiting while lanes still run, then the rest once every lane ended;
-   * after a failure, nothing more.
+   * failure of the earliest item that failed.
    *
    * @throws BatchCancelledException when the calling batch thread is interrupted meanwhile
    */
+  List<R> runOn(ExecutorService executor) {
+    return runOn(executor, Integer.MAX_VALUE, null);
+  }
+
+  /**
+   * As {@link #runOn(ExecutorService)}, and hands {@code completed} the items done whenever at
+   * least {@code chunk} are waiting while lanes still run, then the rest once every lane ended;
+   * after a failure, nothing more. Without {@code completed} (null) the lanes report only their
+   * end.
+   */
   List<R> runOn(ExecutorService executor, int chunk, Completed<R> completed) {
+    this.completed = completed;
     for (int lane = 0; lane < lanes; lane++) {
       try {
         executor.execute(this::drain);
@@ -79,7 +89,7 @@ final class LaneTasks<T, R> {
       }
     }
     try {
-      handOver(chunk, completed);
+      handOver(chunk);
     } catch (InterruptedException e) {
       cancelAndAwait(); // no lane of this batch may still run when the next batch starts
       Thread.currentThread().interrupt();
@@ -95,7 +105,7 @@ final class LaneTasks<T, R> {
    * Hands over the items done, by at least {@code chunk} while lanes run, until every lane ended.
    */
   @SuppressWarnings("unchecked") // the queue holds this round's items and the lanes' end marks
-  private void handOver(int chunk, Completed<R> completed) throws InterruptedException {
+  private void handOver(int chunk) throws InterruptedException {
     List<Done<R>> waiting = new ArrayList<>();
     List<Done<?>> taken = new ArrayList<>();
     int lanesEnded = 0;
@@ -115,7 +125,6 @@ final class LaneTasks<T, R> {
         waiting.clear();
       }
     }
-    ended.await(); // every lane counted down before it said it ended: returns at once
   }
 
   /** One lane: takes items until none is left, one failed or the batch was cancelled. */
@@ -130,7 +139,9 @@ final class LaneTasks<T, R> {
         try {
           R result = work.apply(items.get(item));
           results[item] = result;
-          done.add(new Done<>(item, result));
+          if (completed != null) {
+            done.add(new Done<>(item, result));
+          }
         } catch (RuntimeException | Error e) {
           failures[item] = e;
           failed = true;
